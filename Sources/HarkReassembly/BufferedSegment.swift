@@ -1,0 +1,14 @@
+import NIOCore
+
+/// Bytes that arrived beyond a hole, copied out of capture storage, waiting for the hole to fill.
+struct BufferedSegment {
+    /// Stream offset of the first byte.
+    var offset: Int64
+    /// The captured bytes, an owned copy; may be shorter than `length` when the frame was truncated.
+    var bytes: ByteBuffer
+    /// How many sequence numbers the piece covers on the wire.
+    var length: Int
+
+    /// The offset just past the piece.
+    var end: Int64 { offset + Int64(length) }
+}

@@ -1,0 +1,31 @@
+public import HarkCore
+public import NIOCore
+
+/// Receives what reassembly produces: each connection's in-order bytes per direction, gaps, ends, TCP
+/// events and a summary when the connection is over.
+///
+/// Calls arrive in capture order. `deliver` hands a slice of capture storage for in-order segments:
+/// copy what you keep. Every method has an empty default, so a handler implements only what it needs.
+public protocol TCPStreamHandler {
+    /// A connection was seen for the first time.
+    mutating func connectionOpened(_ connection: TCPConnectionInfo)
+    /// In-order bytes of one direction.
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp)
+    /// `length` bytes of one direction were never captured (Zeek's `Undelivered`).
+    mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp)
+    /// One direction is over; no more bytes will come for it.
+    mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp)
+    /// A TCP-level event, for traces and statistics.
+    mutating func tcpEvent(_ event: TCPEvent)
+    /// The connection is over and no packet will be attributed to it any more.
+    mutating func connectionClosed(_ summary: TCPConnectionSummary)
+}
+
+extension TCPStreamHandler {
+    public mutating func connectionOpened(_ connection: TCPConnectionInfo) {}
+    public mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {}
+    public mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {}
+    public mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {}
+    public mutating func tcpEvent(_ event: TCPEvent) {}
+    public mutating func connectionClosed(_ summary: TCPConnectionSummary) {}
+}
