@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "HarkPacket", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // TCP connection tracking and per-direction stream reassembly.
         .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", nioCore], swiftSettings: strictSettings),
+        // Text and JSON rendering shared by every output: timestamps, durations, byte counts, JSON text.
+        .target(name: "HarkFormat", dependencies: ["HarkCore"], swiftSettings: strictSettings),
         // Orchestrates capture → packets → reassembly → protocol analyzers.
         .target(
             name: "HarkSession",
@@ -39,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
-                "HarkCore", "HarkSession",
+                "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -52,6 +54,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HarkCoreTests", dependencies: ["HarkCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HarkFormatTests", dependencies: ["HarkFormat", "HarkCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "HarkCaptureTests",
             dependencies: ["HarkCapture", "HarkTestSupport", nioCore],

@@ -1,0 +1,61 @@
+import ArgumentParser
+import HarkCapture
+import HarkCore
+import HarkReassembly
+import HarkSession
+
+extension Hark {
+    /// `hark connections`: one line per TCP connection.
+    struct Connections: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List TCP connections: endpoints, timing, packets and bytes each way, RTT, loss, how each ended.",
+            discussion: """
+                Connections are numbered from 0 in order of their first packet, as tshark's tcp.stream, and \
+                listed in that order. A connection whose capture starts mid-stream gets its roles from ports.
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+
+        @Flag(help: "Write one JSON object per line instead of text.")
+        var json = false
+
+        func run() throws {
+            let reader = try openCapture(input.capture)
+            let output = OutputStream()
+            var observer = ConnectionPrinter(output: output, format: json ? .json : .text)
+            let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            output.flush()
+            try finishRun(statistics)
+        }
+    }
+}
+
+/// Prints connection records in id order as they close, holding back those that closed before an
+/// earlier-numbered connection.
+struct ConnectionPrinter: SessionObserver {
+    enum Format { case text, json }
+
+    let output: OutputStream
+    let format: Format
+    private var nextID = 0
+    private var pending: [Int: ConnectionRecord] = [:]
+
+    init(output: OutputStream, format: Format) {
+        self.output = output
+        self.format = format
+    }
+
+    mutating func connectionClosed(_ connection: ConnectionRecord) {
+        pending[connection.summary.info.id] = connection
+        while let record = pending.removeValue(forKey: nextID) {
+            output.write(format == .json ? ConnectionFormatter.json(record) : ConnectionFormatter.text(record))
+            output.write("\n")
+            nextID += 1
+        }
+    }
+
+    mutating func diagnostic(_ diagnostic: Diagnostic) {
+        reportDiagnostic(diagnostic)
+    }
+}

@@ -1,0 +1,23 @@
+/// What a connection carries, as recognised from its first bytes (never from its port alone).
+public struct ApplicationProtocol: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// HTTP/1.0 or HTTP/1.1.
+    public static let http1 = ApplicationProtocol(rawValue: "http1")
+    /// HTTP/2 with prior knowledge, or after an h2c upgrade.
+    public static let http2 = ApplicationProtocol(rawValue: "h2")
+    /// TLS records (decrypted or not).
+    public static let tls = ApplicationProtocol(rawValue: "tls")
+    /// WebSocket after an HTTP/1.1 upgrade.
+    public static let webSocket = ApplicationProtocol(rawValue: "ws")
+    /// Bytes hark does not decode.
+    public static let unknown = ApplicationProtocol(rawValue: "unknown")
+    /// No payload in either direction.
+    public static let none = ApplicationProtocol(rawValue: "none")
+
+    public var description: String { rawValue }
+}

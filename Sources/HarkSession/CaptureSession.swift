@@ -1,0 +1,78 @@
+public import HarkCapture
+public import HarkCore
+import HarkPacket
+public import HarkReassembly
+
+/// Settings for a session, each with the default `hark` uses.
+public struct SessionConfiguration: Sendable {
+    /// TCP reassembly limits.
+    public var reassembly = ReassemblyLimits()
+
+    public init() {}
+}
+
+/// Runs one capture through the whole pipeline: capture records → packets → TCP reassembly →
+/// protocol analyzers, reporting to a `SessionObserver` as it goes, in capture order.
+///
+/// The hot path is synchronous with a single owner (STYLE.md rule 11). Bad input never stops the run:
+/// each problem becomes a `Diagnostic` and processing goes on with the rest.
+///
+/// ### Example
+/// ```swift
+/// let reader = try CaptureReader(path: "trace.pcap")
+/// var observer = MyObserver()
+/// let statistics = CaptureSession(reader: reader).run(observer: &observer)
+/// ```
+public struct CaptureSession {
+    private let reader: CaptureReader
+    private let configuration: SessionConfiguration
+
+    public init(reader: CaptureReader, configuration: SessionConfiguration = SessionConfiguration()) {
+        self.reader = reader
+        self.configuration = configuration
+    }
+
+    /// Reads the whole capture (until end of input for a pipe) and reports to `observer`.
+    ///
+    /// - Returns: counts of what was read.
+    public func run<Observer: SessionObserver>(observer: inout Observer) -> SessionStatistics {
+        var statistics = SessionStatistics()
+        var decoder = PacketDecoder()
+        var reassembler = TCPReassembler(limits: configuration.reassembly)
+        var dispatcher = StreamDispatcher(observer: observer)
+        defer { observer = dispatcher.observer }
+
+        while let record = reader.next() {
+            for diagnostic in reader.takeDiagnostics() {
+                statistics.diagnostics += 1
+                dispatcher.observer.diagnostic(diagnostic)
+            }
+            guard case .frame(let frame) = record else { continue }
+            statistics.frames += 1
+            statistics.capturedBytes += Int64(frame.data.readableBytes)
+            if frame.isTruncated { statistics.truncatedFrames += 1 }
+
+            switch decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp) {
+            case .tcp(let segment):
+                statistics.tcpSegments += 1
+                reassembler.process(segment, at: frame.timestamp, packetNumber: frame.number, handler: &dispatcher)
+            case .other(let traffic):
+                statistics.otherTraffic[traffic.description, default: 0] += 1
+            case .fragmentHeld:
+                statistics.heldFragments += 1
+            case .malformed(let error):
+                statistics.malformedFrames += 1
+                statistics.diagnostics += 1
+                dispatcher.observer.diagnostic(
+                    Diagnostic(.error, error.description, file: reader.name, packetNumber: frame.number, byteOffset: frame.fileOffset)
+                )
+            }
+        }
+        for diagnostic in reader.takeDiagnostics() {
+            statistics.diagnostics += 1
+            dispatcher.observer.diagnostic(diagnostic)
+        }
+        reassembler.finish(handler: &dispatcher)
+        return statistics
+    }
+}

@@ -1,0 +1,62 @@
+import NIOCore
+
+/// Recognises a connection's protocol from the first bytes of either direction.
+///
+/// Checks follow STYLE.md §3a.5: TLS record header, then the HTTP/2 preface, then an HTTP/1 request
+/// line or status line. A verdict needs only the first few bytes; `undecided` asks for more.
+enum ProtocolDetector {
+    enum Verdict: Equatable {
+        case detected(ApplicationProtocol)
+        case undecided
+    }
+
+    /// The client connection preface of RFC 9113 §3.4.
+    static let http2Preface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+
+    /// Request methods of RFC 9110 §9 and WebDAV, plus common extensions; matched with a following space.
+    private static let methods: [[UInt8]] = [
+        "GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "PROPFIND", "PROPPATCH",
+        "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH", "PURGE", "MKCALENDAR", "SUBSCRIBE",
+    ].map { Array($0.utf8) + [UInt8(ascii: " ")] }
+
+    /// Examines the first bytes a direction delivered.
+    static func classify(_ bytes: ByteBuffer) -> Verdict {
+        let view = bytes.readableBytesView
+        guard let first = view.first else { return .undecided }
+        // TLS: handshake (22) or alert (21) or application data (23) record, major version 3.
+        if first >= 0x14, first <= 0x17 {
+            guard view.count >= 3 else { return .undecided }
+            let versionMajor = view[view.startIndex + 1]
+            let versionMinor = view[view.startIndex + 2]
+            if versionMajor == 3, versionMinor <= 4 { return .detected(.tls) }
+        }
+        switch prefixMatch(view, http2Preface) {
+        case .match: return .detected(.http2)
+        case .partial: return .undecided
+        case .mismatch: break
+        }
+        switch prefixMatch(view, Array("HTTP/".utf8)) {
+        case .match: return .detected(.http1)
+        case .partial: return .undecided
+        case .mismatch: break
+        }
+        var partial = false
+        for method in methods {
+            switch prefixMatch(view, method) {
+            case .match: return .detected(.http1)
+            case .partial: partial = true
+            case .mismatch: continue
+            }
+        }
+        return partial ? .undecided : .detected(.unknown)
+    }
+
+    private enum PrefixMatch { case match, partial, mismatch }
+
+    /// Whether `view` starts with `prefix`, could still (too short), or cannot.
+    private static func prefixMatch(_ view: ByteBufferView, _ prefix: [UInt8]) -> PrefixMatch {
+        let count = min(view.count, prefix.count)
+        guard view.prefix(count).elementsEqual(prefix.prefix(count)) else { return .mismatch }
+        return count == prefix.count ? .match : .partial
+    }
+}

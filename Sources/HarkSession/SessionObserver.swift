@@ -1,0 +1,34 @@
+public import HarkCore
+public import HarkReassembly
+
+/// A connection once it is over: reassembly's summary plus what hark found inside it.
+public struct ConnectionRecord: Hashable, Sendable {
+    /// Endpoints, timings and TCP counters.
+    public var summary: TCPConnectionSummary
+    /// The protocol recognised from the connection's bytes.
+    public var applicationProtocol: ApplicationProtocol
+
+    public init(summary: TCPConnectionSummary, applicationProtocol: ApplicationProtocol) {
+        self.summary = summary
+        self.applicationProtocol = applicationProtocol
+    }
+}
+
+/// Receives what a `CaptureSession` finds, in capture order. Every method has an empty default.
+public protocol SessionObserver {
+    /// A TCP connection was seen for the first time.
+    mutating func connectionOpened(_ connection: TCPConnectionInfo)
+    /// A TCP connection is over (closed, idle, or the capture ended).
+    mutating func connectionClosed(_ connection: ConnectionRecord)
+    /// A TCP-level event (handshake, retransmission, gap, reset…).
+    mutating func tcpEvent(_ event: TCPEvent)
+    /// A problem in the input; processing goes on.
+    mutating func diagnostic(_ diagnostic: Diagnostic)
+}
+
+extension SessionObserver {
+    public mutating func connectionOpened(_ connection: TCPConnectionInfo) {}
+    public mutating func connectionClosed(_ connection: ConnectionRecord) {}
+    public mutating func tcpEvent(_ event: TCPEvent) {}
+    public mutating func diagnostic(_ diagnostic: Diagnostic) {}
+}
