@@ -144,11 +144,13 @@ struct PcapDecoder: RecordDecoder {
         case needBytes(Int)
     }
 
-    /// Whether a record plausibly starts at `index`: its header is sane and close in time to the last
-    /// good record, and the header after it is sane too (or the input ends exactly after it).
+    /// Whether a record plausibly starts at `index`: its header is sane and within a day of the last
+    /// good record. Before any good record there is no time to compare with, so the header after the
+    /// candidate must be sane too (or the input must end exactly after it).
     private func plausibility(at index: Int, in buffer: ByteBuffer, atEnd: Bool) -> Plausibility {
         guard let candidate = header(in: buffer, at: index) else { return .needBytes(recordHeaderLength) }
         guard isSane(candidate, after: lastSeconds) else { return .implausible }
+        guard lastSeconds == nil else { return .plausible }
         let next = index &+ recordHeaderLength &+ Int(candidate.capturedLength)
         if let following = header(in: buffer, at: next) {
             return isSane(following, after: candidate.seconds) ? .plausible : .implausible
@@ -161,7 +163,7 @@ struct PcapDecoder: RecordDecoder {
     private func isSane(_ header: RecordHeader, after seconds: UInt32?) -> Bool {
         guard Int(header.capturedLength) <= maximumPacketLength,
             header.capturedLength <= header.originalLength,
-            header.originalLength <= Self.plausibleOriginalLength,
+            header.originalLength > 0, header.originalLength <= Self.plausibleOriginalLength,
             UInt64(header.fraction) < scale.unitsPerSecond
         else { return false }
         guard let seconds else { return true }
