@@ -12,7 +12,7 @@ public struct CaptureLimits: Hashable, Sendable {
     /// The most interfaces one pcapng section may describe. Default 4,096; later Interface
     /// Description Blocks are reported and ignored.
     public var maximumInterfaces: Int
-    /// How many bytes each read(2) asks for. Default 1 MiB.
+    /// How many bytes each read(2) asks for. Default 1 MiB; values under 4 KiB count as 4 KiB.
     public var chunkSize: Int
     /// How many diagnostics the reader keeps until they are taken. Default 1,000; later ones are
     /// counted in `CaptureReader.droppedDiagnosticCount`.

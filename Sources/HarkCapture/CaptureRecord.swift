@@ -14,7 +14,8 @@ public struct CapturedFrame: Sendable {
     /// The 1-based packet number in the file, as tshark numbers frames. A packet record that is
     /// damaged and skipped still uses up its number.
     public var number: Int
-    /// When the packet was captured, in UTC.
+    /// When the packet was captured, in UTC. pcapng Simple Packet Blocks carry no time: their frames
+    /// get the time of the packet before them (zero when there is none).
     public var timestamp: Timestamp
     /// The link-layer header type of `data`.
     public var linkType: LinkType

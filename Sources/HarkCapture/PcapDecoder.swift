@@ -65,7 +65,8 @@ struct PcapDecoder: RecordDecoder {
                     message: "record header is corrupt: captured length \(capturedLength) exceeds the "
                         + "\(maximumPacketLength)-byte limit",
                     packetNumber: lastPacketNumber,
-                    offset: base &+ Int64(start)
+                    offset: base &+ Int64(start),
+                    unit: "record"
                 )
                 buffer.moveReaderIndex(forwardBy: 1)
                 continue
@@ -95,7 +96,7 @@ struct PcapDecoder: RecordDecoder {
     mutating func finish(_ buffer: ByteBuffer, base: Int64, log: inout DiagnosticLog) {
         let end = base &+ Int64(buffer.writerIndex)
         if let corruption {
-            corruption.report(resumingAt: nil, end: end, unit: "record", log: &log)
+            corruption.report(skippingTo: end, resumed: false, log: &log)
             self.corruption = nil
             return
         }
@@ -127,7 +128,7 @@ struct PcapDecoder: RecordDecoder {
             switch plausibility(at: buffer.readerIndex, in: buffer, atEnd: atEnd) {
             case .plausible:
                 let resume = base &+ Int64(buffer.readerIndex)
-                corruption.report(resumingAt: resume, end: resume, unit: "record", log: &log)
+                corruption.report(skippingTo: resume, resumed: true, log: &log)
                 self.corruption = nil
                 return nil
             case .implausible:

@@ -49,7 +49,7 @@ struct PcapNGDecoder: RecordDecoder {
                     lastPacketNumber &+= 1
                     packet = lastPacketNumber
                 }
-                corruption = Corruption(message: message, packetNumber: packet, offset: base &+ Int64(start))
+                corruption = Corruption(message: message, packetNumber: packet, offset: base &+ Int64(start), unit: "block")
                 buffer.moveReaderIndex(forwardBy: 1)
             case .intact(let type, let length, let order):
                 let block = PcapNGBlock(buffer: buffer, start: start, length: length, base: base)
@@ -62,7 +62,7 @@ struct PcapNGDecoder: RecordDecoder {
     mutating func finish(_ buffer: ByteBuffer, base: Int64, log: inout DiagnosticLog) {
         let end = base &+ Int64(buffer.writerIndex)
         if let corruption {
-            corruption.report(resumingAt: nil, end: end, unit: "block", log: &log)
+            corruption.report(skippingTo: end, resumed: false, log: &log)
             self.corruption = nil
             return
         }
@@ -135,7 +135,7 @@ struct PcapNGDecoder: RecordDecoder {
             switch framing(at: index, in: buffer) {
             case .intact(let type, _, _) where type.isKnown:
                 let resume = base &+ Int64(index)
-                corruption.report(resumingAt: resume, end: resume, unit: "block", log: &log)
+                corruption.report(skippingTo: resume, resumed: true, log: &log)
                 self.corruption = nil
                 return nil
             case .needBytes(let count) where !atEnd:

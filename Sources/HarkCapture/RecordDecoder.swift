@@ -21,7 +21,8 @@ protocol RecordDecoder {
     mutating func finish(_ buffer: ByteBuffer, base: Int64, log: inout DiagnosticLog)
 }
 
-/// Damage found in record framing, reported once resynchronisation has found where good data resumes.
+/// Damage found in record framing, reported once resynchronisation has found where good data resumes
+/// (or that none does), so that one diagnostic tells both what was wrong and how much was skipped.
 struct Corruption {
     /// What was wrong (`captured length 4000000 exceeds the 262144-byte limit`).
     var message: String
@@ -29,16 +30,16 @@ struct Corruption {
     var packetNumber: Int?
     /// Where the damaged record starts.
     var offset: Int64
+    /// What the format's units are called in messages: `record` or `block`.
+    var unit: String
 
-    /// Reports the damage and the resynchronisation: `resumeOffset` is where a plausible record was
-    /// found, nil when the input ended first (`end` is then the end of the input).
-    func report(resumingAt resumeOffset: Int64?, end: Int64, unit: String, log: inout DiagnosticLog) {
-        let text: String
-        if let resumeOffset {
-            text = "\(message); skipped \(resumeOffset &- offset) bytes to the next plausible \(unit)"
-        } else {
-            text = "\(message); no plausible \(unit) follows (skipped \(end &- offset) bytes to the end)"
-        }
+    /// Reports the damage once skipping ended at `end`: where a plausible record was found when
+    /// `resumed`, else the end of the input.
+    func report(skippingTo end: Int64, resumed: Bool, log: inout DiagnosticLog) {
+        let skipped = end &- offset
+        let text = resumed
+            ? "\(message); skipped \(skipped) bytes to the next plausible \(unit)"
+            : "\(message); no plausible \(unit) follows (skipped \(skipped) bytes to the end)"
         log.report(.error, text, packet: packetNumber, offset: offset)
     }
 }

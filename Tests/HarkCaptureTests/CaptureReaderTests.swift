@@ -5,6 +5,10 @@ import HarkTestSupport
 import NIOCore
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct CaptureReaderTests {
     @Test func missingFileIsAnError() {
         #expect {
@@ -92,6 +96,24 @@ struct CaptureReaderTests {
             let result = ReadResult(reader)
             #expect(result.payloads == [[1, 2, 3]])
             #expect(result.diagnostics.map(\.file) == ["-"])
+        }
+    }
+
+    @Test func dashReadsStandardInput() throws {
+        var pcap = PcapBuilder()
+        pcap.append([7, 7], seconds: 1)
+        try withTemporaryFile(pcap.bytes) { path in
+            let handle = try #require(FileHandle(forReadingAtPath: path))
+            defer { try? handle.close() }
+            // Nothing else in the test process reads standard input; restore it all the same.
+            let savedInput = dup(STDIN_FILENO)
+            #expect(dup2(handle.fileDescriptor, STDIN_FILENO) == STDIN_FILENO)
+            defer {
+                dup2(savedInput, STDIN_FILENO)
+                close(savedInput)
+            }
+            let result = ReadResult(try CaptureReader(path: "-"))
+            #expect(result.payloads == [[7, 7]])
         }
     }
 

@@ -35,7 +35,7 @@ struct ChunkedInputTests {
         let writer = Thread {
             Self.write(bytes[..<split], to: writeEnd)
             // A reader that waits for a full chunk never signals; the timeout then ends the test.
-            _ = firstHalfRead.wait(timeout: .now() + 5)
+            _ = firstHalfRead.wait(timeout: .now() + 20)
             progress.markSecondHalfWritten()
             Self.write(bytes[split...], to: writeEnd)
             close(writeEnd)
