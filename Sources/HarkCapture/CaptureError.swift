@@ -59,7 +59,8 @@ public struct CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
             let digits = String(byte, radix: 16)
             return byte < 0x10 ? "0" + digits : digits
         }.joined(separator: " ")
-        let text = String(decoding: firstBytes.map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: ".") }, as: UTF8.self)
+        let printable = firstBytes.map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: ".") }
+        let text = String(decoding: printable, as: UTF8.self)
         return CaptureError(
             file: file,
             code: .notACapture,

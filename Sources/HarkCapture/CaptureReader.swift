@@ -32,7 +32,8 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     /// - Throws: `CaptureError` when the file cannot be read, is empty, or is not a capture.
     public convenience init(path: String, limits: CaptureLimits = CaptureLimits()) throws(CaptureError) {
         if path == "-" {
-            try self.init(input: ChunkedInput(descriptor: STDIN_FILENO, chunkSize: limits.chunkSize), owned: nil, name: path, limits: limits)
+            let input = ChunkedInput(descriptor: STDIN_FILENO, chunkSize: limits.chunkSize)
+            try self.init(input: input, owned: nil, name: path, limits: limits)
             return
         }
         let descriptor: Int32
@@ -149,7 +150,8 @@ public final class CaptureReader: Sequence, IteratorProtocol {
             let format = CaptureFormat(magic: magic)
         else {
             if let compression = CaptureFormat.compression(startingWith: firstBytes) {
-                throw CaptureError(file: name, code: .compressed, reason: "compressed with \(compression); decompress it first")
+                let reason = "compressed with \(compression); decompress it first"
+                throw CaptureError(file: name, code: .compressed, reason: reason)
             }
             throw CaptureError.notACapture(file: name, firstBytes: firstBytes)
         }

@@ -94,7 +94,10 @@ extension PcapNGDecoder {
                 problem = "packet refers to interface \(interfaceIndex), but the section describes \(interfaces.count)"
                 timestamp = lastTimestamp
             } else {
-                timestamp = interfaces[interfaceIndex].timestamp(high: block.word(12, endianness), low: block.word(16, endianness))
+                timestamp = interfaces[interfaceIndex].timestamp(
+                    high: block.word(12, endianness),
+                    low: block.word(16, endianness)
+                )
                 if capturedLength > room {
                     problem = "\(type) is corrupt: captured length \(capturedLength) exceeds the \(room) bytes it holds"
                 }
@@ -106,7 +109,8 @@ extension PcapNGDecoder {
         guard problem == nil, interfaceIndex < interfaces.count,
             let data = block.buffer.getSlice(at: block.start &+ dataStart, length: capturedLength)
         else {
-            log.report(.error, (problem ?? "\(type) is corrupt") + "; skipped it", packet: lastPacketNumber, offset: block.fileOffset)
+            let message = (problem ?? "\(type) is corrupt") + "; skipped it"
+            log.report(.error, message, packet: lastPacketNumber, offset: block.fileOffset)
             return nil
         }
         lastTimestamp = timestamp
@@ -133,6 +137,7 @@ extension PcapNGDecoder {
         }
         var copy = ByteBufferAllocator().buffer(capacity: length)
         copy.writeImmutableBuffer(bytes)
-        return DecryptionSecrets(type: SecretsType(rawValue: block.word(8, endianness)), data: copy, fileOffset: block.fileOffset)
+        let type = SecretsType(rawValue: block.word(8, endianness))
+        return DecryptionSecrets(type: type, data: copy, fileOffset: block.fileOffset)
     }
 }

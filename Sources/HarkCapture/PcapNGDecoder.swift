@@ -49,7 +49,8 @@ struct PcapNGDecoder: RecordDecoder {
                     lastPacketNumber &+= 1
                     packet = lastPacketNumber
                 }
-                corruption = Corruption(message: message, packetNumber: packet, offset: base &+ Int64(start), unit: "block")
+                let offset = base &+ Int64(start)
+                corruption = Corruption(message: message, packetNumber: packet, offset: offset, unit: "block")
                 buffer.moveReaderIndex(forwardBy: 1)
             case .intact(let type, let length, let order):
                 let block = PcapNGBlock(buffer: buffer, start: start, length: length, base: base)
@@ -86,7 +87,8 @@ struct PcapNGDecoder: RecordDecoder {
                 offset: offset
             )
         } else {
-            log.report(.error, "file ends inside a \(type): \(remaining) of \(length) bytes", packet: nil, offset: offset)
+            let message = "file ends inside a \(type): \(remaining) of \(length) bytes"
+            log.report(.error, message, packet: nil, offset: offset)
         }
     }
 
@@ -102,7 +104,9 @@ struct PcapNGDecoder: RecordDecoder {
             switch buffer.getInteger(at: index &+ 8, endianness: .big, as: UInt32.self) {
             case 0x1A2B_3C4D: order = .big
             case 0x4D3C_2B1A: order = .little
-            case let magic: return .broken("section header has an unknown byte-order magic 0x\(String(magic ?? 0, radix: 16))")
+            case let magic:
+                let hex = String(magic ?? 0, radix: 16)
+                return .broken("section header has an unknown byte-order magic 0x\(hex)")
             }
         }
         let length = Int(buffer.getInteger(at: index &+ 4, endianness: order, as: UInt32.self) ?? 0)

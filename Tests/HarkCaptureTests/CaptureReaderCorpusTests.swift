@@ -35,7 +35,8 @@ struct CaptureReaderCorpusTests {
         let result = ReadResult(try CaptureReader(path: capture.path))
         let secrets = try #require(result.secrets.first)
         #expect(secrets.type == .tlsKeyLog)
-        #expect(Array(secrets.data.readableBytesView) == (try Fixtures.bytes(Fixtures.corpus("h2-tls13-youtube-dsb.keys"))))
+        let keyLog = try Fixtures.bytes(Fixtures.corpus("h2-tls13-youtube-dsb.keys"))
+        #expect(Array(secrets.data.readableBytesView) == keyLog)
     }
 
     @Test func readsEachInterfaceWithItsOwnLinkType() throws {

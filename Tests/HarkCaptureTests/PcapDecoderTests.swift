@@ -44,7 +44,12 @@ struct PcapDecoderTests {
         var pcap = PcapBuilder()
         pcap.append(Array(repeating: 0xAA, count: 60), seconds: 1_000)
         pcap.append(Array(repeating: 0xBB, count: 60), seconds: 1_001)
-        let corrupt = pcap.appendRecordHeader(seconds: 1_002, fraction: 0, capturedLength: 9_000_000, originalLength: 60)
+        let corrupt = pcap.appendRecordHeader(
+            seconds: 1_002,
+            fraction: 0,
+            capturedLength: 9_000_000,
+            originalLength: 60
+        )
         pcap.bytes += Array(repeating: 0xCC, count: 60)
         pcap.append(Array(repeating: 0xDD, count: 60), seconds: 1_003)
         pcap.append(Array(repeating: 0xEE, count: 61), seconds: 1_004)
@@ -93,7 +98,10 @@ struct PcapDecoderTests {
         let result = try ReadResult(bytes: pcap.bytes, name: "cut.pcap")
         #expect(result.frames.count == 1)
         let diagnostic = try #require(result.diagnostics.first)
-        #expect(diagnostic.description == "cut.pcap: packet 2 (offset \(last)): error: file ends inside packet 2: 10 of 60 bytes")
+        #expect(
+            diagnostic.description
+                == "cut.pcap: packet 2 (offset \(last)): error: file ends inside packet 2: 10 of 60 bytes"
+        )
     }
 
     @Test func reportsAFileEndingInsideARecordHeader() throws {

@@ -87,7 +87,8 @@ struct PcapNGDecoderTests {
         let result = try ReadResult(bytes: file.bytes)
         #expect(result.payloads == [[2]])
         #expect(result.diagnostics.map(\.message) == [
-            "enhanced packet block length 36 does not match its trailer 32; skipped 36 bytes to the next plausible block"
+            "enhanced packet block length 36 does not match its trailer 32; "
+                + "skipped 36 bytes to the next plausible block"
         ])
     }
 
