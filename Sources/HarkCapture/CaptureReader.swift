@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import HarkCore
+public import NIOCore
+
+/// Reads a pcap or pcapng capture record by record, from a file, standard input or memory.
+///
+/// The format is detected from the magic number. Input is read in large chunks and never held whole;
+/// frames are zero-copy slices of those chunks. On a pipe (`tcpdump -U -w - | hark …`) every complete
+/// record is delivered as soon as it has arrived: `next()` blocks only when no complete record is
+/// buffered. Damage (corrupt headers, a file cut short) becomes a `Diagnostic` and reading goes on
+/// from the next plausible record.
+///
+/// A reader has a single owner: it is not `Sendable`.
+public final class CaptureReader: Sequence, IteratorProtocol {
+    /// The capture's name in diagnostics: its path, or `-` for standard input.
+    public let name: String
+    /// The detected format.
+    public let format: CaptureFormat
+    private var input: ChunkedInput
+    private var decoder: any RecordDecoder
+    private var log: DiagnosticLog
+    /// The descriptor to close when done, if this reader opened it.
+    private let ownedDescriptor: Int32?
+    private var finished = false
+
+    /// Opens the capture at `path`; `-` reads standard input.
+    ///
+    /// - Throws: `CaptureError` when the file cannot be read, is empty, or is not a capture.
+    public convenience init(path: String, limits: CaptureLimits = CaptureLimits()) throws(CaptureError) {
+        if path == "-" {
+            let input = ChunkedInput(descriptor: STDIN_FILENO, chunkSize: limits.chunkSize)
+            try self.init(input: input, owned: nil, name: path, limits: limits)
+            return
+        }
+        let descriptor: Int32
+        do {
+            descriptor = try ChunkedInput.openForReading(path: path)
+        } catch {
+            throw CaptureError(file: path, code: .cannotOpen, reason: "cannot open: \(error.message)")
+        }
+        try self.init(
+            input: ChunkedInput(descriptor: descriptor, chunkSize: limits.chunkSize),
+            owned: descriptor,
+            name: path,
+            limits: limits
+        )
+    }
+
+    /// Reads a capture from an open file descriptor, which stays open and owned by the caller.
+    ///
+    /// - Parameter name: what diagnostics call the input.
+    /// - Throws: `CaptureError` when the input cannot be read, is empty, or is not a capture.
+    public convenience init(fileDescriptor: Int32, name: String, limits: CaptureLimits = CaptureLimits())
+        throws(CaptureError)
+    {
+        try self.init(
+            input: ChunkedInput(descriptor: fileDescriptor, chunkSize: limits.chunkSize),
+            owned: nil,
+            name: name,
+            limits: limits
+        )
+    }
+
+    /// Reads a capture held in memory; file offsets count from the buffer's reader index.
+    ///
+    /// - Throws: `CaptureError` when the bytes are empty or not a capture.
+    public convenience init(bytes: ByteBuffer, name: String, limits: CaptureLimits = CaptureLimits())
+        throws(CaptureError)
+    {
+        try self.init(input: ChunkedInput(bytes: bytes), owned: nil, name: name, limits: limits)
+    }
+
+    private init(input: ChunkedInput, owned: Int32?, name: String, limits: CaptureLimits) throws(CaptureError) {
+        var input = input
+        self.ownedDescriptor = owned
+        self.name = name
+        do {
+            (self.format, self.decoder) = try Self.detect(&input, name: name, limits: limits)
+        } catch {
+            if let owned { close(owned) }
+            throw error
+        }
+        self.input = input
+        self.log = DiagnosticLog(file: name, capacity: limits.maximumStoredDiagnostics)
+    }
+
+    deinit {
+        if let ownedDescriptor { close(ownedDescriptor) }
+    }
+
+    /// Bytes read from the input so far.
+    public var bytesRead: Int64 { input.bytesRead }
+
+    /// The diagnostics found so far and not yet taken.
+    public var diagnostics: [Diagnostic] { log.entries }
+
+    /// How many diagnostics were dropped because `CaptureLimits.maximumStoredDiagnostics` were already
+    /// waiting to be taken.
+    public var droppedDiagnosticCount: Int { log.droppedCount }
+
+    /// Returns the diagnostics found so far and forgets them.
+    public func takeDiagnostics() -> [Diagnostic] {
+        log.take()
+    }
+
+    /// The next record, or nil at the end of the input. Blocks while the input has no complete record.
+    public func next() -> CaptureRecord? {
+        while !finished {
+            let base = input.base
+            let atEnd = input.atEnd
+            switch decoder.decode(&input.buffer, base: base, atEnd: atEnd, log: &log) {
+            case .record(let record):
+                return record
+            case .needBytes(let count):
+                if atEnd {
+                    decoder.finish(input.buffer, base: base, log: &log)
+                    finished = true
+                    return nil
+                }
+                do {
+                    try input.fill(toReadable: count)
+                } catch {
+                    let offset = input.offset(of: input.buffer.writerIndex)
+                    log.report(.error, "read failed: \(error.message); stopped reading", packet: nil, offset: offset)
+                    finished = true
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Reads the magic number and picks the decoder, or throws when the input is no capture.
+    private static func detect(_ input: inout ChunkedInput, name: String, limits: CaptureLimits)
+        throws(CaptureError) -> (CaptureFormat, any RecordDecoder)
+    {
+        let need = PcapDecoder.fileHeaderLength
+        do {
+            try input.fill(toReadable: need)
+        } catch {
+            throw CaptureError(file: name, code: .readFailed, reason: "read failed: \(error.message)")
+        }
+        let buffer = input.buffer
+        guard buffer.readableBytes > 0 else { throw CaptureError(file: name, code: .empty, reason: "file is empty") }
+        let firstBytes = buffer.getBytes(at: buffer.readerIndex, length: Swift.min(buffer.readableBytes, 16)) ?? []
+        guard let magic = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self),
+            let format = CaptureFormat(magic: magic)
+        else {
+            if let compression = CaptureFormat.compression(startingWith: firstBytes) {
+                let reason = "compressed with \(compression); decompress it first"
+                throw CaptureError(file: name, code: .compressed, reason: reason)
+            }
+            throw CaptureError.notACapture(file: name, firstBytes: firstBytes)
+        }
+        let headerLength = format == .pcapng ? 12 : need
+        guard buffer.readableBytes >= headerLength else {
+            let reason = "file ends inside the \(format) file header: \(buffer.readableBytes) of \(headerLength) bytes"
+            throw CaptureError(file: name, code: .truncatedHeader, reason: reason)
+        }
+        switch format {
+        case let .pcap(nanosecond, bigEndian):
+            return (format, PcapDecoder(bigEndian: bigEndian, nanosecond: nanosecond, modified: false, limits: limits))
+        case let .modifiedPcap(bigEndian):
+            return (format, PcapDecoder(bigEndian: bigEndian, nanosecond: false, modified: true, limits: limits))
+        case .pcapng:
+            let byteOrder = buffer.getInteger(at: buffer.readerIndex &+ 8, as: UInt32.self) ?? 0
+            guard byteOrder == 0x1A2B_3C4D || byteOrder == 0x4D3C_2B1A else {
+                let reason = "pcapng section header has an unknown byte-order magic 0x\(String(byteOrder, radix: 16))"
+                throw CaptureError(file: name, code: .badSectionHeader, reason: reason)
+            }
+            return (format, PcapNGDecoder(limits: limits))
+        }
+    }
+}
+
+@available(*, unavailable)
+extension CaptureReader: Sendable {}

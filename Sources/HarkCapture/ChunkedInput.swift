@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+
+/// The bytes of a capture, read from a file descriptor in large chunks.
+///
+/// Every refill reads into a fresh buffer and carries over only the unconsumed tail (at most one
+/// partial record), so slices already handed out keep their chunk alive and are never copied on
+/// write. A short read(2), normal on pipes, is accepted: `fill` returns as soon as the requested
+/// count is readable, so a record is delivered as soon as its last byte arrives.
+struct ChunkedInput {
+    /// Where the bytes come from.
+    enum Source {
+        /// A file descriptor to read(2) from.
+        case descriptor(Int32)
+        /// The whole input, already in `buffer`.
+        case memory
+    }
+
+    /// A failed read(2) or open(2).
+    struct SystemError: Error {
+        /// The `errno` value.
+        var code: Int32
+
+        /// The C library's text for the error (`No such file or directory`).
+        var message: String { String(cString: strerror(code)) }
+    }
+
+    private let source: Source
+    private let chunkSize: Int
+    /// The bytes read and not yet consumed: decoders move its reader index past what they used.
+    var buffer: ByteBuffer
+    /// The file offset of `buffer` index 0.
+    private(set) var base: Int64
+    /// Bytes read from the source so far.
+    private(set) var bytesRead: Int64
+    /// Whether the source has reported end of input.
+    private(set) var atEnd: Bool
+
+    /// Input read from `descriptor` in chunks of `chunkSize` bytes.
+    init(descriptor: Int32, chunkSize: Int) {
+        self.source = .descriptor(descriptor)
+        self.chunkSize = max(chunkSize, 4_096)
+        self.buffer = ByteBuffer()
+        self.base = 0
+        self.bytesRead = 0
+        self.atEnd = false
+    }
+
+    /// Input that is all in `bytes` already; file offsets count from its reader index.
+    init(bytes: ByteBuffer) {
+        self.source = .memory
+        self.chunkSize = 0
+        self.buffer = bytes
+        self.base = -Int64(bytes.readerIndex)
+        self.bytesRead = Int64(bytes.readableBytes)
+        self.atEnd = true
+    }
+
+    /// Opens `path` for reading.
+    static func openForReading(path: String) throws(SystemError) -> Int32 {
+        let descriptor = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else { throw SystemError(code: errno) }
+        return descriptor
+    }
+
+    /// The file offset of a `buffer` index.
+    @inline(__always)
+    func offset(of index: Int) -> Int64 { base &+ Int64(index) }
+
+    /// Reads until at least `count` bytes are readable or the input ends (then `atEnd` is set).
+    mutating func fill(toReadable count: Int) throws(SystemError) {
+        guard buffer.readableBytes < count, !atEnd else { return }
+        guard case .descriptor(let descriptor) = source else {
+            atEnd = true
+            return
+        }
+        base = offset(of: buffer.readerIndex)
+        buffer = freshChunk(holding: count)
+        while buffer.readableBytes < count {
+            if try readOnce(descriptor) == 0 {
+                atEnd = true
+                return
+            }
+        }
+    }
+
+    /// A new buffer with room for `count` bytes and a chunk, holding the unconsumed bytes of `buffer`.
+    private func freshChunk(holding count: Int) -> ByteBuffer {
+        var fresh = ByteBufferAllocator().buffer(capacity: max(chunkSize, count))
+        fresh.writeImmutableBuffer(buffer)
+        return fresh
+    }
+
+    /// One read(2) into the free space of `buffer`; returns the byte count, 0 at end of input.
+    private mutating func readOnce(_ descriptor: Int32) throws(SystemError) -> Int {
+        while true {
+            var result = 0
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1) { space in
+                result = read(descriptor, space.baseAddress, space.count)
+                return max(result, 0)
+            }
+            if result >= 0 {
+                bytesRead &+= Int64(result)
+                return result
+            }
+            let code = errno
+            switch code {
+            case EINTR:
+                continue
+            case EAGAIN, EWOULDBLOCK:
+                // A non-blocking descriptor (an inherited stdin can be one): wait until it is readable.
+                var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&request, 1, -1)
+            default:
+                throw SystemError(code: code)
+            }
+        }
+    }
+}
