@@ -138,12 +138,21 @@ public enum PacketBuilder {
             case .fragment:
                 return [next.rawValue] + body
             case .authenticationHeader:
-                let total = 2 + padded(body, toMultipleOf: 4).count
-                return [next.rawValue, UInt8(total / 4 - 2)] + padded(body, toMultipleOf: 4)
+                // RFC 4302 §2.2: Payload Len counts 4-byte units, minus 2; IPv6 wants a multiple of 8 bytes.
+                let padding = padded([next.rawValue, 0] + body, toMultipleOf: 8).dropFirst(2 + body.count)
+                return [next.rawValue, UInt8((2 + body.count + padding.count) / 4 - 2)] + body + padding
             default:
-                let total = (2 + body.count + 7) / 8 * 8
-                return [next.rawValue, UInt8(total / 8 - 1)] + body + [UInt8](repeating: 0, count: total - 2 - body.count)
+                let padding = padded([next.rawValue, 0] + body, toMultipleOf: 8).dropFirst(2 + body.count)
+                return [next.rawValue, UInt8((2 + body.count + padding.count) / 8 - 1)] + body + padding
             }
+        }
+    }
+
+    /// A chain of extension headers, each naming the next, the last naming `nextHeader`: for building a
+    /// fragmentable part that starts with extension headers.
+    public static func ipv6ExtensionHeaderBytes(_ headers: [IPv6ExtensionHeader], then nextHeader: IPProtocol) -> [UInt8] {
+        headers.indices.flatMap { index in
+            headers[index].bytes(next: index + 1 < headers.count ? headers[index + 1].kind : nextHeader)
         }
     }
 
@@ -152,11 +161,7 @@ public enum PacketBuilder {
         from source: String, to destination: String, nextHeader: IPProtocol = .tcp,
         extensionHeaders: [IPv6ExtensionHeader] = [], hopLimit: UInt8 = 64, payload: [UInt8]
     ) -> [UInt8] {
-        var chain: [UInt8] = []
-        for (index, header) in extensionHeaders.enumerated() {
-            let next = index + 1 < extensionHeaders.count ? extensionHeaders[index + 1].kind : nextHeader
-            chain += header.bytes(next: next)
-        }
+        let chain = ipv6ExtensionHeaderBytes(extensionHeaders, then: nextHeader)
         let first = extensionHeaders.first?.kind ?? nextHeader
         return [0x60, 0, 0, 0] + be(UInt16(chain.count + payload.count)) + [first.rawValue, hopLimit]
             + ipv6Bytes(source) + ipv6Bytes(destination) + chain + payload
