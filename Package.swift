@@ -49,7 +49,7 @@ let package = Package(
         // Test support: fixture locator, capture writers for hand-built packets, drip-feed helpers.
         .target(
             name: "HarkTestSupport",
-            dependencies: ["HarkCore", nioCore],
+            dependencies: ["HarkCore", "HarkPacket", nioCore],
             path: "Tests/HarkTestSupport",
             swiftSettings: strictSettings
         ),
