@@ -1,4 +1,5 @@
 import HarkCore
+import HarkFormat
 import HarkReassembly
 import HarkSession
 

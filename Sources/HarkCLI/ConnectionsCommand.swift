@@ -23,10 +23,11 @@ extension Hark {
         func run() throws {
             let reader = try openCapture(input.capture)
             let output = OutputStream()
-            var observer = ConnectionPrinter(output: output, format: json ? .json : .text)
+            let diagnostics = DiagnosticReporter()
+            var observer = ConnectionPrinter(output: output, diagnostics: diagnostics, format: json ? .json : .text)
             let statistics = CaptureSession(reader: reader).run(observer: &observer)
             output.flush()
-            try finishRun(statistics)
+            try diagnostics.finish(statistics)
         }
     }
 }
@@ -37,12 +38,14 @@ struct ConnectionPrinter: SessionObserver {
     enum Format { case text, json }
 
     let output: OutputStream
+    let diagnostics: DiagnosticReporter
     let format: Format
     private var nextID = 0
     private var pending: [Int: ConnectionRecord] = [:]
 
-    init(output: OutputStream, format: Format) {
+    init(output: OutputStream, diagnostics: DiagnosticReporter, format: Format) {
         self.output = output
+        self.diagnostics = diagnostics
         self.format = format
     }
 
@@ -56,6 +59,6 @@ struct ConnectionPrinter: SessionObserver {
     }
 
     mutating func diagnostic(_ diagnostic: Diagnostic) {
-        reportDiagnostic(diagnostic)
+        diagnostics.report(diagnostic)
     }
 }

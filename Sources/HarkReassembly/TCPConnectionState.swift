@@ -39,6 +39,22 @@ final class TCPConnectionState {
         client.statistics.payloadBytes > 0 || server.statistics.payloadBytes > 0
     }
 
+    /// Whether `segment` plausibly belongs to this connection by its numbers: its sequence number lies
+    /// near the next expected one of its direction, or it acknowledges bytes near the other's.
+    func fitsSequenceSpace(_ segment: TCPSegment) -> Bool {
+        let direction = direction(from: segment.source)
+        let own = direction == .clientToServer ? client : server
+        let peer = direction == .clientToServer ? server : client
+        let window: Int64 = 1 << 24
+        if own.isAnchored {
+            return abs(own.offset(of: segment.sequenceNumber) - own.nextOffset) < window
+        }
+        if peer.isAnchored, segment.flags.contains(.ack) {
+            return abs(peer.offset(of: segment.acknowledgmentNumber) - peer.nextOffset) < window
+        }
+        return false
+    }
+
     /// The direction of a segment sent by `source`.
     func direction(from source: Endpoint) -> Direction {
         source == info.client ? .clientToServer : .serverToClient

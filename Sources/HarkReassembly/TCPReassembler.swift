@@ -28,6 +28,8 @@ public struct TCPReassembler {
     /// Out-of-order bytes all connections may still buffer.
     private var budget: Int
     private var lastSweep: Timestamp?
+    /// Capture time as the sweep sees it, immune to one-off jumps (see `SweepClock`).
+    private var clock = SweepClock()
     private var lastTimestamp: Timestamp?
     private var lastPacketNumber = 0
 
@@ -83,8 +85,11 @@ public struct TCPReassembler {
     // MARK: - Lifetimes
 
     /// Whether `segment` begins a new connection on the 4-tuple of `existing`.
+    ///
+    /// After a long idle period a segment that still fits the connection's sequence space continues it
+    /// (a quiet keep-alive connection, or one bogus timestamp); one that does not starts a new one.
     private func startsNewLifetime(_ segment: TCPSegment, on existing: TCPConnectionState, at time: Timestamp) -> Bool {
-        if time.since(existing.lastTimestamp) > limits.idleTimeout {
+        if time.since(existing.lastTimestamp) > limits.idleTimeout, !existing.fitsSequenceSpace(segment) {
             return true
         }
         let isSyn = segment.flags.contains(.syn) && !segment.flags.contains(.ack)
@@ -149,7 +154,8 @@ public struct TCPReassembler {
 
     /// Once per second of capture time, retires connections closed longer than the linger time or idle
     /// longer than the idle timeout.
-    private mutating func sweepIfDue<Handler: TCPStreamHandler>(at time: Timestamp, packetNumber: Int, handler: inout Handler) {
+    private mutating func sweepIfDue<Handler: TCPStreamHandler>(at packetTime: Timestamp, packetNumber: Int, handler: inout Handler) {
+        guard let time = clock.advance(to: packetTime) else { return }
         guard let last = lastSweep, time >= last else {
             lastSweep = time
             return

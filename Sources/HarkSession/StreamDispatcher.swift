@@ -35,19 +35,23 @@ struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
 /// What is known about one connection's content.
 struct ConnectionAnalysis {
     private(set) var applicationProtocol: ApplicationProtocol = .none
-    /// The first bytes of each direction, kept until the protocol is recognised.
+    /// The first bytes of a direction, kept while they are too few to decide.
     private var prefix: [Direction: ByteBuffer] = [:]
+    /// Directions whose first bytes have been classified.
+    private var decided: Set<Direction> = []
 
+    /// Classifies the first bytes of each direction; a recognised protocol wins over `unknown`.
     mutating func receive(_ bytes: ByteBuffer, from direction: Direction) {
-        guard applicationProtocol == .none || applicationProtocol == .unknown else { return }
+        guard !decided.contains(direction) else { return }
         var head = prefix[direction] ?? ByteBuffer()
         head.writeImmutableBuffer(bytes.getSlice(at: bytes.readerIndex, length: min(bytes.readableBytes, 64)) ?? ByteBuffer())
         switch ProtocolDetector.classify(head) {
         case .detected(let found):
-            if found != .unknown || applicationProtocol == .none {
+            decided.insert(direction)
+            prefix[direction] = nil
+            if applicationProtocol == .none || applicationProtocol == .unknown {
                 applicationProtocol = found
             }
-            if found != .unknown { prefix.removeAll() }
         case .undecided:
             prefix[direction] = head
         }

@@ -1,0 +1,87 @@
+import Foundation
+import HarkCore
+import HarkReassembly
+import HarkSession
+import HarkTestSupport
+import Testing
+
+/// `hark connections` against tshark's `tcp.stream` on every corpus capture.
+struct ConnectionCorpusTests {
+    @Test(arguments: Fixtures.corpusCaptures)
+    func connectionsAgreeWithTshark(capture: String) throws {
+        let url = Fixtures.corpus(capture)
+        let oracle = try OracleTable(contentsOf: OracleTable.beside(url, kind: "oracle-tcp"))
+        let (recorder, _) = try runSession(url.path)
+        let connections = recorder.connectionsByID
+        #expect(connections.count == oracle.rows.count, "connection count, tshark: \(oracle.rows.count)")
+
+        for (record, row) in zip(connections, oracle.rows) {
+            let summary = record.summary
+            let packets = summary.clientToServer.packets + summary.serverToClient.packets
+            #expect(String(summary.info.id) == row["tcp.stream"])
+            #expect(String(packets) == row["packets"], "packets of stream \(summary.info.id)")
+            #expect(String(summary.info.firstPacketNumber) == row["first_frame"], "first frame of stream \(summary.info.id)")
+            let endpoints = Set([summary.info.client.description, summary.info.server.description])
+            let tsharkEndpoints = Set([row["first_source"] ?? "", row["first_destination"] ?? ""])
+            #expect(endpoints == tsharkEndpoints, "endpoints of stream \(summary.info.id)")
+        }
+    }
+
+    @Test func lossIsReportedAsGapsWhereTsharkSeesLostSegments() throws {
+        // tshark -Y tcp.analysis.lost_segment counts: bro.org 1, gaps-null-loopback 1, drops 3,
+        // 1000-requests 1, unidirectional 1. hark reports one gap per lost segment.
+        let expectations = [
+            "http1-browse-bro-org.pcap": 1,
+            "tcp-gaps-null-loopback.pcap": 1,
+            "tcp-drops-zero-length-bodies.pcap": 3,
+            "tcp-1000-requests-one-dropped-response.pcap": 1,
+            "tcp-unidirectional-missing-packet.pcap": 1,
+        ]
+        for (capture, lost) in expectations {
+            let (recorder, _) = try runSession(Fixtures.corpus(capture).path)
+            let gaps = recorder.connections.reduce(0) { $0 + $1.summary.clientToServer.gaps + $1.summary.serverToClient.gaps }
+            #expect(gaps == lost, "\(capture)")
+        }
+    }
+
+    @Test func retransmissionsOnALossyDownload() throws {
+        // tshark flags 56 retransmissions and 52 "out-of-order" segments in this capture; all 108 resend
+        // bytes hark already had (tshark calls a resend that comes within an RTT "out-of-order"), and none
+        // fills a hole, so hark counts 108 retransmissions and no out-of-order segment, with no gap.
+        let (recorder, _) = try runSession(Fixtures.corpus("tcp-ooo-retx-range-206.pcap").path)
+        let download = try #require(recorder.connectionsByID.first?.summary)
+        #expect(download.serverToClient.retransmissions == 108)
+        #expect(download.serverToClient.outOfOrder == 0)
+        #expect(download.serverToClient.gaps == 0)
+        #expect(download.serverToClient.deliveredBytes + 148_930 == download.serverToClient.payloadBytes)
+    }
+
+    @Test func rolesFromHandshakeOrPorts() throws {
+        let (midstream, _) = try runSession(Fixtures.corpus("tcp-midstream-no-syn.pcap").path)
+        let info = try #require(midstream.connections.first?.summary.info)
+        #expect(info.roleSource == .portHeuristic)
+        #expect(info.server.port == 80)
+
+        let (wrapped, _) = try runSession(Fixtures.corpus("tcp-seq-wraparound-post.pcap").path)
+        let summary = try #require(wrapped.connections.first?.summary)
+        #expect(summary.info.roleSource == .handshake)
+        #expect(summary.handshakeRoundTrip != nil)
+        #expect(summary.clientToServer.gaps == 0, "sequence wraparound is not loss")
+    }
+
+    @Test func oneBogusTimestampDoesNotSplitAConnection() throws {
+        // Frame 2 of this file claims to be from 2061 while its neighbours are from 2015.
+        let (recorder, _) = try runSession(Fixtures.corpus("link-pcapng-multi-interface-eth-sll.pcapng").path)
+        let first = try #require(recorder.connectionsByID.first?.summary)
+        #expect(first.clientToServer.packets + first.serverToClient.packets == 59)
+    }
+
+    @Test func protocolsAreRecognisedByContent() throws {
+        let (h2, _) = try runSession(Fixtures.corpus("h2c-prior-knowledge-on-port-443.pcap").path)
+        #expect(h2.connections.map(\.applicationProtocol) == [.http2], "HTTP/2 on port 443 is not TLS")
+        let (tls, _) = try runSession(Fixtures.corpus("tls12-http1-heise-keylog.pcap").path)
+        #expect(tls.connections.map(\.applicationProtocol) == [.tls])
+        let (http, _) = try runSession(Fixtures.corpus("websocket-jupyter.pcap").path)
+        #expect(http.connections.map(\.applicationProtocol) == [.http1], "HTTP on port 40492")
+    }
+}

@@ -1,0 +1,46 @@
+import HarkCapture
+import HarkCore
+import HarkReassembly
+import HarkSession
+import HarkTestSupport
+import NIOCore
+
+/// Collects everything a session reports.
+struct SessionRecorder: SessionObserver {
+    var connections: [ConnectionRecord] = []
+    var events: [TCPEvent] = []
+    var diagnostics: [Diagnostic] = []
+
+    mutating func connectionClosed(_ connection: ConnectionRecord) {
+        connections.append(connection)
+    }
+
+    mutating func tcpEvent(_ event: TCPEvent) {
+        events.append(event)
+    }
+
+    mutating func diagnostic(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    /// Connections sorted by id.
+    var connectionsByID: [ConnectionRecord] {
+        connections.sorted { $0.summary.info.id < $1.summary.info.id }
+    }
+}
+
+/// Runs a capture file through a session.
+func runSession(_ path: String) throws -> (SessionRecorder, SessionStatistics) {
+    let reader = try CaptureReader(path: path)
+    var recorder = SessionRecorder()
+    let statistics = CaptureSession(reader: reader).run(observer: &recorder)
+    return (recorder, statistics)
+}
+
+/// Runs capture bytes held in memory through a session.
+func runSession(bytes: [UInt8], name: String) throws -> (SessionRecorder, SessionStatistics) {
+    let reader = try CaptureReader(bytes: ByteBuffer(bytes: bytes), name: name)
+    var recorder = SessionRecorder()
+    let statistics = CaptureSession(reader: reader).run(observer: &recorder)
+    return (recorder, statistics)
+}
