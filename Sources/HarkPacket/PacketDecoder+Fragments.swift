@@ -26,14 +26,23 @@ extension PacketDecoder {
     /// from its transport header, an IPv6 one from its first extension header (where another Fragment
     /// header is refused).
     mutating func reassemble(_ fragment: IPFragment, from buffer: ByteBuffer, time: Timestamp) -> DecodedPacket {
-        guard let bytes = buffer.getSlice(at: buffer.readerIndex &+ fragment.payloadOffset, length: fragment.length) else {
+        guard let bytes = buffer.getSlice(at: buffer.readerIndex &+ fragment.payloadOffset, length: fragment.length)
+        else {
             let available = max(0, buffer.readableBytes &- fragment.payloadOffset)
             return Self.malformed(
-                fragment.layer, at: fragment.headerOffset, .fragmentTruncated(declared: fragment.length, captured: available))
+                fragment.layer,
+                at: fragment.headerOffset,
+                .fragmentTruncated(declared: fragment.length, captured: available)
+            )
         }
         let outcome = defragmenter.add(
-            bytes, at: fragment.datagramOffset, isLast: fragment.isLast, key: fragment.key,
-            firstHeader: fragment.firstHeader, time: time)
+            bytes,
+            at: fragment.datagramOffset,
+            isLast: fragment.isLast,
+            key: fragment.key,
+            firstHeader: fragment.firstHeader,
+            time: time
+        )
         switch outcome {
         case .held:
             return .fragmentHeld
@@ -46,12 +55,24 @@ extension PacketDecoder {
                 let bytes = WireBytes(raw: raw)
                 guard fragment.isIPv6 else {
                     return Self.decodeTransport(
-                        firstHeader, from: key.source, to: key.destination, in: bytes, of: datagram, at: 0,
-                        captured: length, declared: length)
+                        firstHeader,
+                        from: key.source,
+                        to: key.destination,
+                        in: bytes,
+                        of: datagram,
+                        at: 0,
+                        captured: length,
+                        declared: length
+                    )
                 }
                 let payload = IPv6Payload(
-                    source: key.source, destination: key.destination, start: 0, captured: length, declared: length,
-                    isReassembled: true)
+                    source: key.source,
+                    destination: key.destination,
+                    start: 0,
+                    captured: length,
+                    declared: length,
+                    isReassembled: true
+                )
                 return decodeIPv6Payload(bytes, of: datagram, payload, firstHeader: firstHeader, time: time)
             }
             return result.inReassembledDatagram

@@ -7,7 +7,9 @@ extension PacketDecoder {
     /// Options are skipped by the header length. Bytes beyond the total length (Ethernet padding, a
     /// trailer) are ignored; fewer bytes than the total length mean the snapshot length cut the packet,
     /// which is fine: the TCP payload length still comes from the total length.
-    mutating func decodeIPv4(_ bytes: WireBytes, of buffer: ByteBuffer, at offset: Int, time: Timestamp) -> DecodedPacket {
+    mutating func decodeIPv4(_ bytes: WireBytes, of buffer: ByteBuffer, at offset: Int, time: Timestamp)
+        -> DecodedPacket
+    {
         let captured = max(0, bytes.count &- offset)
         guard let versionAndLength = bytes.byte(offset),
             let totalLengthField = bytes.uint16(offset &+ 2),
@@ -17,7 +19,9 @@ extension PacketDecoder {
             let sourceValue = bytes.uint32(offset &+ 12),
             let destinationValue = bytes.uint32(offset &+ 16)
         else { return Self.malformed(.ipv4, at: offset, .truncated(needed: 20, captured: captured)) }
-        guard versionAndLength >> 4 == 4 else { return Self.malformed(.ipv4, at: offset, .wrongVersion(versionAndLength >> 4)) }
+        guard versionAndLength >> 4 == 4 else {
+            return Self.malformed(.ipv4, at: offset, .wrongVersion(versionAndLength >> 4))
+        }
         let headerWords = Int(versionAndLength & 0x0F)
         guard headerWords >= 5 else {
             return Self.malformed(.ipv4, at: offset, .headerLengthBelowMinimum(words: headerWords, minimum: 5))
@@ -30,7 +34,10 @@ extension PacketDecoder {
         let totalLength = totalLengthField == 0 ? captured : Int(totalLengthField)
         guard totalLength >= headerLength else {
             return Self.malformed(
-                .ipv4, at: offset, .totalLengthBelowHeader(totalLength: totalLength, headerLength: headerLength))
+                .ipv4,
+                at: offset,
+                .totalLengthBelowHeader(totalLength: totalLength, headerLength: headerLength)
+            )
         }
         let payloadLength = totalLength &- headerLength
         let capturedPayload = min(captured, totalLength) &- headerLength
@@ -44,19 +51,41 @@ extension PacketDecoder {
         let fragmentOffset = Int(flagsAndOffset & 0x1FFF) &* 8
         guard moreFragments || fragmentOffset != 0 else {
             return Self.decodeTransport(
-                ipProtocol, from: source, to: destination, in: bytes, of: buffer, at: payloadStart,
-                captured: capturedPayload, declared: payloadLength)
+                ipProtocol,
+                from: source,
+                to: destination,
+                in: bytes,
+                of: buffer,
+                at: payloadStart,
+                captured: capturedPayload,
+                declared: payloadLength
+            )
         }
         // Only TCP is reassembled; fragments of anything else are counted as what they carry.
         guard ipProtocol == .tcp else { return .other(Self.traffic(for: ipProtocol)) }
         guard capturedPayload == payloadLength else {
-            return Self.malformed(.ipv4, at: offset, .fragmentTruncated(declared: payloadLength, captured: capturedPayload))
+            return Self.malformed(
+                .ipv4,
+                at: offset,
+                .fragmentTruncated(declared: payloadLength, captured: capturedPayload)
+            )
         }
         let key = FragmentKey(
-            source: source, destination: destination, identification: UInt32(identification), ipProtocol: ipProtocol)
+            source: source,
+            destination: destination,
+            identification: UInt32(identification),
+            ipProtocol: ipProtocol
+        )
         let fragment = IPFragment(
-            key: key, datagramOffset: fragmentOffset, isLast: !moreFragments, firstHeader: ipProtocol,
-            payloadOffset: payloadStart, length: payloadLength, layer: .ipv4, headerOffset: offset)
+            key: key,
+            datagramOffset: fragmentOffset,
+            isLast: !moreFragments,
+            firstHeader: ipProtocol,
+            payloadOffset: payloadStart,
+            length: payloadLength,
+            layer: .ipv4,
+            headerOffset: offset
+        )
         return reassemble(fragment, from: buffer, time: time)
     }
 

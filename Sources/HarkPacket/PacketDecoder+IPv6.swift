@@ -20,7 +20,9 @@ extension PacketDecoder {
     ///
     /// A zero payload length (a jumbogram, or segmentation offload) is taken to mean "everything
     /// captured".
-    mutating func decodeIPv6(_ bytes: WireBytes, of buffer: ByteBuffer, at offset: Int, time: Timestamp) -> DecodedPacket {
+    mutating func decodeIPv6(_ bytes: WireBytes, of buffer: ByteBuffer, at offset: Int, time: Timestamp)
+        -> DecodedPacket
+    {
         let captured = max(0, bytes.count &- offset)
         guard let versionByte = bytes.byte(offset),
             let payloadLengthField = bytes.uint16(offset &+ 4),
@@ -45,7 +47,11 @@ extension PacketDecoder {
 
     /// Walks the extension headers (RFC 8200 §4) to the transport header, reassembling fragments.
     mutating func decodeIPv6Payload(
-        _ bytes: WireBytes, of buffer: ByteBuffer, _ payload: IPv6Payload, firstHeader: IPProtocol, time: Timestamp
+        _ bytes: WireBytes,
+        of buffer: ByteBuffer,
+        _ payload: IPv6Payload,
+        firstHeader: IPProtocol,
+        time: Timestamp
     ) -> DecodedPacket {
         var header = firstHeader
         var used = 0
@@ -68,8 +74,16 @@ extension PacketDecoder {
                 // RFC 6946 §4: an "atomic fragment" (offset 0, no more fragments) is a whole packet.
                 if moreFragments || fragmentOffset != 0 {
                     return decodeFragment(
-                        at: offset, used: used, datagramOffset: fragmentOffset, isLast: !moreFragments, next: nextHeader,
-                        identification: identification, payload, of: buffer, time: time)
+                        at: offset,
+                        used: used,
+                        datagramOffset: fragmentOffset,
+                        isLast: !moreFragments,
+                        next: nextHeader,
+                        identification: identification,
+                        payload,
+                        of: buffer,
+                        time: time
+                    )
                 }
                 length = 8
             case .authenticationHeader:
@@ -86,35 +100,72 @@ extension PacketDecoder {
             used &+= length
         }
         return Self.decodeTransport(
-            header, from: payload.source, to: payload.destination, in: bytes, of: buffer, at: payload.start &+ used,
-            captured: payload.captured &- used, declared: payload.declared &- used)
+            header,
+            from: payload.source,
+            to: payload.destination,
+            in: bytes,
+            of: buffer,
+            at: payload.start &+ used,
+            captured: payload.captured &- used,
+            declared: payload.declared &- used
+        )
     }
 
     /// A Fragment header of a real (not atomic) fragment at `offset`, after `used` payload bytes of
     /// earlier headers.
     private mutating func decodeFragment(
-        at offset: Int, used: Int, datagramOffset: Int, isLast: Bool, next: IPProtocol, identification: UInt32,
-        _ payload: IPv6Payload, of buffer: ByteBuffer, time: Timestamp
+        at offset: Int,
+        used: Int,
+        datagramOffset: Int,
+        isLast: Bool,
+        next: IPProtocol,
+        identification: UInt32,
+        _ payload: IPv6Payload,
+        of buffer: ByteBuffer,
+        time: Timestamp
     ) -> DecodedPacket {
-        guard !payload.isReassembled else { return Self.malformed(.ipv6ExtensionHeader, at: offset, .nestedFragmentHeader) }
+        guard !payload.isReassembled else {
+            return Self.malformed(.ipv6ExtensionHeader, at: offset, .nestedFragmentHeader)
+        }
         // Only datagrams that may lead to TCP are reassembled; the rest are counted as what they carry.
         guard next == .tcp || next.isWalkableExtensionHeader else { return .other(Self.traffic(for: next)) }
         let fragmentStart = used &+ 8
         let declared = payload.declared &- fragmentStart
         let captured = payload.captured &- fragmentStart
         guard captured == declared else {
-            return Self.malformed(.ipv6ExtensionHeader, at: offset, .fragmentTruncated(declared: declared, captured: captured))
+            return Self.malformed(
+                .ipv6ExtensionHeader,
+                at: offset,
+                .fragmentTruncated(declared: declared, captured: captured)
+            )
         }
         // RFC 8200 §4.5: fragments are matched on source, destination and identification only.
         let key = FragmentKey(
-            source: payload.source, destination: payload.destination, identification: identification, ipProtocol: .fragment)
+            source: payload.source,
+            destination: payload.destination,
+            identification: identification,
+            ipProtocol: .fragment
+        )
         let fragment = IPFragment(
-            key: key, datagramOffset: datagramOffset, isLast: isLast, firstHeader: next, payloadOffset: offset &+ 8,
-            length: declared, layer: .ipv6ExtensionHeader, headerOffset: offset)
+            key: key,
+            datagramOffset: datagramOffset,
+            isLast: isLast,
+            firstHeader: next,
+            payloadOffset: offset &+ 8,
+            length: declared,
+            layer: .ipv6ExtensionHeader,
+            headerOffset: offset
+        )
         return reassemble(fragment, from: buffer, time: time)
     }
 
-    private static func boundsProblem(headerStart: Int, headerEnd: Int, _ payload: IPv6Payload) -> PacketError.Problem? {
-        boundsProblem(headerStart: headerStart, headerEnd: headerEnd, captured: payload.captured, declared: payload.declared)
+    private static func boundsProblem(headerStart: Int, headerEnd: Int, _ payload: IPv6Payload) -> PacketError.Problem?
+    {
+        boundsProblem(
+            headerStart: headerStart,
+            headerEnd: headerEnd,
+            captured: payload.captured,
+            declared: payload.declared
+        )
     }
 }

@@ -131,7 +131,9 @@ extension PacketDecoder {
         }
     }
 
-    private static func truncated(_ layer: PacketError.Layer, at offset: Int, needed: Int, in frame: WireBytes) -> NetworkLayer {
+    private static func truncated(_ layer: PacketError.Layer, at offset: Int, needed: Int, in frame: WireBytes)
+        -> NetworkLayer
+    {
         let problem = PacketError.Problem.truncated(needed: needed, captured: max(0, frame.count &- offset))
         return .malformed(PacketError(layer: layer, offset: offset, problem: problem))
     }

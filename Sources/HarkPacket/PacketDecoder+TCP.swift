@@ -11,8 +11,14 @@ extension PacketDecoder {
     ///   - captured: how many bytes of the IP payload from `offset` were captured (never beyond `declared`).
     ///   - declared: how many bytes the IP header says follow from `offset`.
     static func decodeTransport(
-        _ ipProtocol: IPProtocol, from source: IPAddress, to destination: IPAddress, in bytes: WireBytes,
-        of buffer: ByteBuffer, at offset: Int, captured: Int, declared: Int
+        _ ipProtocol: IPProtocol,
+        from source: IPAddress,
+        to destination: IPAddress,
+        in bytes: WireBytes,
+        of buffer: ByteBuffer,
+        at offset: Int,
+        captured: Int,
+        declared: Int
     ) -> DecodedPacket {
         guard ipProtocol == .tcp else { return .other(traffic(for: ipProtocol)) }
         if let problem = boundsProblem(headerStart: 0, headerEnd: 20, captured: captured, declared: declared) {
@@ -31,11 +37,13 @@ extension PacketDecoder {
             return malformed(.tcp, at: offset, .headerLengthBelowMinimum(words: headerWords, minimum: 5))
         }
         let headerLength = headerWords &* 4
-        if let problem = boundsProblem(headerStart: 0, headerEnd: headerLength, captured: captured, declared: declared) {
+        if let problem = boundsProblem(headerStart: 0, headerEnd: headerLength, captured: captured, declared: declared)
+        {
             return malformed(.tcp, at: offset, problem)
         }
         let payloadStart = offset &+ headerLength
-        guard let payload = buffer.getSlice(at: buffer.readerIndex &+ payloadStart, length: captured &- headerLength) else {
+        guard let payload = buffer.getSlice(at: buffer.readerIndex &+ payloadStart, length: captured &- headerLength)
+        else {
             return malformed(.tcp, at: offset, .truncated(needed: captured, captured: bytes.count &- offset))
         }
         let segment = TCPSegment(
@@ -43,6 +51,7 @@ extension PacketDecoder {
             destination: Endpoint(address: destination, port: destinationPort),
             sequenceNumber: sequenceNumber,
             acknowledgmentNumber: acknowledgmentNumber,
+            // The AE (formerly NS) bit and the reserved bits are left out: TCPFlags does not name them.
             flags: TCPFlags(rawValue: offsetAndFlags & 0x00FF),
             window: window,
             options: TCPOptions(parsing: bytes, from: offset &+ 20, to: payloadStart),

@@ -16,7 +16,7 @@ public import NIOCore
 /// ```swift
 /// var decoder = PacketDecoder()
 /// switch decoder.decode(frame, linkType: .ethernet, timestamp: time) {
-/// case .tcp(let segment): reassembler.add(segment, at: time)
+/// case .tcp(let segment): handle(segment, at: time)
 /// case .other(let traffic): counts[traffic, default: 0] += 1
 /// case .fragmentHeld: break
 /// case .malformed(let error): diagnostics.append(Diagnostic(.warning, error.description))
