@@ -20,12 +20,19 @@ public enum PacketBuilder {
 
     /// A TCP option, as `tcp(options:)` lays it out.
     public enum TCPOption: Sendable {
+        /// Kind 0, which ends the list.
         case endOfList
+        /// Kind 1, padding.
         case noOperation
+        /// Kind 2.
         case maximumSegmentSize(UInt16)
+        /// Kind 3: the shift count.
         case windowScale(UInt8)
+        /// Kind 4.
         case sackPermitted
+        /// Kind 5: up to four blocks.
         case sack([SACKBlock])
+        /// Kind 8.
         case timestamp(value: UInt32, echoReply: UInt32)
         /// Any bytes, for malformed options.
         case raw([UInt8])
@@ -153,7 +160,9 @@ public enum PacketBuilder {
         /// The bytes after Next Header and Hdr Ext Len (for a Fragment header, after Next Header).
         public var body: [UInt8]
 
+        /// A Hop-by-Hop Options header; `options` are padded with Pad1 to a multiple of 8 bytes.
         public static func hopByHop(_ options: [UInt8] = []) -> Self { Self(kind: .hopByHopOptions, body: options) }
+        /// A Destination Options header; `options` are padded with Pad1 to a multiple of 8 bytes.
         public static func destinationOptions(_ options: [UInt8] = []) -> Self {
             Self(kind: .destinationOptions, body: options)
         }
@@ -236,16 +245,20 @@ public enum PacketBuilder {
 
     /// An 802.1Q (customer) or 802.1ad (service) VLAN tag.
     public struct VLANTag: Sendable {
+        /// The tag protocol identifier (the EtherType that announces the tag).
         public var protocolIdentifier: EtherType
+        /// The 12-bit VLAN identifier (priority bits left zero).
         public var identifier: UInt16
 
         public init(protocolIdentifier: EtherType, identifier: UInt16) {
             self.protocolIdentifier = protocolIdentifier
             self.identifier = identifier
         }
+        /// An 802.1Q tag (0x8100).
         public static func customer(_ identifier: UInt16) -> Self {
             Self(protocolIdentifier: .vlan, identifier: identifier)
         }
+        /// An 802.1ad service tag (0x88A8), the outer tag of QinQ.
         public static func service(_ identifier: UInt16) -> Self {
             Self(protocolIdentifier: .serviceVLAN, identifier: identifier)
         }
