@@ -95,7 +95,10 @@ struct Defragmenter {
         for piece in datagram.pieces where piece.offset < end && piece.end > offset {
             // Overlapping bytes must agree: a conflict means two senders disagree about the datagram.
             let overlap = max(piece.offset, offset)..<min(piece.end, end)
-            let old = piece.bytes.getSlice(at: piece.bytes.readerIndex &+ overlap.lowerBound &- piece.offset, length: overlap.count)
+            let old = piece.bytes.getSlice(
+                at: piece.bytes.readerIndex &+ overlap.lowerBound &- piece.offset,
+                length: overlap.count
+            )
             let new = fragment.getSlice(at: fragment.readerIndex &+ overlap.lowerBound &- offset, length: overlap.count)
             guard let old, let new, old == new else {
                 return reject(datagram, .fragmentOverlapConflict(offset: offset, length: length))
@@ -135,10 +138,14 @@ struct Defragmenter {
         return .held
     }
 
-    /// Drops every datagram whose first fragment is older than the timeout at `now`.
+    /// Drops every datagram whose first fragment is older than the timeout at `now`; one comparison
+    /// when nothing is due.
     @inline(__always)
     mutating func expire(now: Timestamp) {
-        guard now >= nextExpiry else { return }
+        if now >= nextExpiry { sweep(now: now) }
+    }
+
+    private mutating func sweep(now: Timestamp) {
         let expired = pending.filter { expiry(of: $0.value) <= now }.keys
         for key in expired { drop(key, reason: .timedOut) }
         nextExpiry = pending.values.lazy.map(expiry(of:)).min() ?? Timestamp(nanoseconds: .max)
@@ -177,7 +184,9 @@ struct Defragmenter {
     private func checkEnd(_ end: Int, isLast: Bool, against datagram: PendingDatagram) -> PacketError.Problem? {
         let furthest = datagram.pieces.last?.end ?? 0
         if isLast {
-            if let known = datagram.end, known != end { return .fragmentEndConflict(lastFragmentEnd: known, otherFragmentEnd: end) }
+            if let known = datagram.end, known != end {
+                return .fragmentEndConflict(lastFragmentEnd: known, otherFragmentEnd: end)
+            }
             if furthest > end { return .fragmentEndConflict(lastFragmentEnd: end, otherFragmentEnd: furthest) }
         } else if let known = datagram.end, end > known {
             return .fragmentEndConflict(lastFragmentEnd: known, otherFragmentEnd: end)

@@ -31,14 +31,10 @@ public struct EtherType: RawRepresentable, Hashable, Sendable, CustomStringConve
     static let minimumType: UInt16 = 0x0600
 
     /// Whether this value announces a 4-byte VLAN tag followed by another EtherType.
-    @inlinable
-    public var isVLANTag: Bool { self == .vlan || self == .serviceVLAN || self == .legacyQinQ }
+    var isVLANTag: Bool { self == .vlan || self == .serviceVLAN || self == .legacyQinQ }
 
     /// `0x0800` and so on, the way Wireshark prints it.
-    public var description: String {
-        let hex = String(rawValue, radix: 16)
-        return "0x" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
+    public var description: String { fourDigitHex(rawValue) }
 }
 
 /// The PPP protocol field that follows a PPPoE session header (IANA PPP DLL protocol numbers).
@@ -58,8 +54,10 @@ public struct PPPProtocol: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let linkControl = PPPProtocol(rawValue: 0xC021)
 
     /// `0x0021` and so on.
-    public var description: String {
-        let hex = String(rawValue, radix: 16)
-        return "0x" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
+    public var description: String { fourDigitHex(rawValue) }
+}
+
+private func fourDigitHex(_ value: UInt16) -> String {
+    let hex = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
 }

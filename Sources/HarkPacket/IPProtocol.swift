@@ -34,8 +34,7 @@ public struct IPProtocol: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let destinationOptions = IPProtocol(rawValue: 60)
 
     /// Whether this is an IPv6 extension header that hark walks through to reach the transport header.
-    @inlinable
-    public var isWalkableExtensionHeader: Bool {
+    var isWalkableExtensionHeader: Bool {
         self == .hopByHopOptions || self == .routing || self == .fragment || self == .destinationOptions
             || self == .authenticationHeader
     }

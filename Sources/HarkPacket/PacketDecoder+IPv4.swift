@@ -7,15 +7,17 @@ extension PacketDecoder {
     /// Options are skipped by the header length. Bytes beyond the total length (Ethernet padding, a
     /// trailer) are ignored; fewer bytes than the total length mean the snapshot length cut the packet,
     /// which is fine: the TCP payload length still comes from the total length.
-    mutating func decodeIPv4(_ frame: ByteBuffer, at offset: Int, time: Timestamp) -> DecodedPacket {
-        let captured = max(0, frame.readableBytes &- offset)
-        guard let versionAndLength = frame.byte(atOffset: offset),
-            let totalLengthField = frame.uint16(atOffset: offset &+ 2),
-            let identification = frame.uint16(atOffset: offset &+ 4),
-            let flagsAndOffset = frame.uint16(atOffset: offset &+ 6),
-            let protocolNumber = frame.byte(atOffset: offset &+ 9),
-            let sourceValue = frame.uint32(atOffset: offset &+ 12),
-            let destinationValue = frame.uint32(atOffset: offset &+ 16)
+    mutating func decodeIPv4(_ bytes: WireBytes, of buffer: ByteBuffer, at offset: Int, time: Timestamp)
+        -> DecodedPacket
+    {
+        let captured = max(0, bytes.count &- offset)
+        guard let versionAndLength = bytes.byte(offset),
+            let totalLengthField = bytes.uint16(offset &+ 2),
+            let identification = bytes.uint16(offset &+ 4),
+            let flagsAndOffset = bytes.uint16(offset &+ 6),
+            let protocolNumber = bytes.byte(offset &+ 9),
+            let sourceValue = bytes.uint32(offset &+ 12),
+            let destinationValue = bytes.uint32(offset &+ 16)
         else { return Self.malformed(.ipv4, at: offset, .truncated(needed: 20, captured: captured)) }
         guard versionAndLength >> 4 == 4 else {
             return Self.malformed(.ipv4, at: offset, .wrongVersion(versionAndLength >> 4))
@@ -32,7 +34,10 @@ extension PacketDecoder {
         let totalLength = totalLengthField == 0 ? captured : Int(totalLengthField)
         guard totalLength >= headerLength else {
             return Self.malformed(
-                .ipv4, at: offset, .totalLengthBelowHeader(totalLength: totalLength, headerLength: headerLength))
+                .ipv4,
+                at: offset,
+                .totalLengthBelowHeader(totalLength: totalLength, headerLength: headerLength)
+            )
         }
         let payloadLength = totalLength &- headerLength
         let capturedPayload = min(captured, totalLength) &- headerLength
@@ -46,31 +51,42 @@ extension PacketDecoder {
         let fragmentOffset = Int(flagsAndOffset & 0x1FFF) &* 8
         guard moreFragments || fragmentOffset != 0 else {
             return Self.decodeTransport(
-                ipProtocol, from: source, to: destination, in: frame, at: payloadStart,
-                captured: capturedPayload, declared: payloadLength)
+                ipProtocol,
+                from: source,
+                to: destination,
+                in: bytes,
+                of: buffer,
+                at: payloadStart,
+                captured: capturedPayload,
+                declared: payloadLength
+            )
         }
         // Only TCP is reassembled; fragments of anything else are counted as what they carry.
         guard ipProtocol == .tcp else { return .other(Self.traffic(for: ipProtocol)) }
-        guard capturedPayload == payloadLength, let fragment = frame.slice(atOffset: payloadStart, length: payloadLength)
-        else {
+        guard capturedPayload == payloadLength else {
             return Self.malformed(
-                .ipv4, at: offset, .fragmentTruncated(declared: payloadLength, captured: capturedPayload))
+                .ipv4,
+                at: offset,
+                .fragmentTruncated(declared: payloadLength, captured: capturedPayload)
+            )
         }
         let key = FragmentKey(
-            source: source, destination: destination, identification: UInt32(identification), ipProtocol: ipProtocol)
-        let outcome = defragmenter.add(
-            fragment, at: fragmentOffset, isLast: !moreFragments, key: key, firstHeader: ipProtocol, time: time)
-        switch outcome {
-        case .held:
-            return .fragmentHeld
-        case .rejected(let problem):
-            return Self.malformed(.ipv4, at: offset, problem)
-        case .complete(let datagram, let firstHeader):
-            let length = datagram.readableBytes
-            return Self.decodeTransport(
-                firstHeader, from: source, to: destination, in: datagram, at: 0, captured: length, declared: length
-            ).inReassembledDatagram
-        }
+            source: source,
+            destination: destination,
+            identification: UInt32(identification),
+            ipProtocol: ipProtocol
+        )
+        let fragment = IPFragment(
+            key: key,
+            datagramOffset: fragmentOffset,
+            isLast: !moreFragments,
+            firstHeader: ipProtocol,
+            payloadOffset: payloadStart,
+            length: payloadLength,
+            layer: .ipv4,
+            headerOffset: offset
+        )
+        return reassemble(fragment, from: buffer, time: time)
     }
 
     static func malformed(_ layer: PacketError.Layer, at offset: Int, _ problem: PacketError.Problem) -> DecodedPacket {

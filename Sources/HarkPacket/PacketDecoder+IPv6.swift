@@ -1,20 +1,36 @@
 import HarkCore
 import NIOCore
 
+/// Where an IPv6 payload sits in its bytes, and from whom to whom it goes.
+struct IPv6Payload {
+    var source: IPAddress
+    var destination: IPAddress
+    /// Where the payload (the first header after the fixed header) starts.
+    var start: Int
+    /// How many payload bytes were captured, never more than `declared`.
+    var captured: Int
+    /// How many payload bytes the Payload Length field announces.
+    var declared: Int
+    /// Whether this payload was rebuilt from fragments (and so may not hold another Fragment header).
+    var isReassembled = false
+}
+
 extension PacketDecoder {
-    /// Decodes an IPv6 header (RFC 8200 §3) and what it carries.
+    /// Decodes an IPv6 header (RFC 8200 §3) and what it carries, reassembling TCP fragments.
     ///
     /// A zero payload length (a jumbogram, or segmentation offload) is taken to mean "everything
     /// captured".
-    mutating func decodeIPv6(_ frame: ByteBuffer, at offset: Int, time: Timestamp) -> DecodedPacket {
-        let captured = max(0, frame.readableBytes &- offset)
-        guard let versionByte = frame.byte(atOffset: offset),
-            let payloadLengthField = frame.uint16(atOffset: offset &+ 4),
-            let nextHeader = frame.byte(atOffset: offset &+ 6),
-            let sourceHigh = frame.uint64(atOffset: offset &+ 8),
-            let sourceLow = frame.uint64(atOffset: offset &+ 16),
-            let destinationHigh = frame.uint64(atOffset: offset &+ 24),
-            let destinationLow = frame.uint64(atOffset: offset &+ 32)
+    mutating func decodeIPv6(_ bytes: WireBytes, of buffer: ByteBuffer, at offset: Int, time: Timestamp)
+        -> DecodedPacket
+    {
+        let captured = max(0, bytes.count &- offset)
+        guard let versionByte = bytes.byte(offset),
+            let payloadLengthField = bytes.uint16(offset &+ 4),
+            let nextHeader = bytes.byte(offset &+ 6),
+            let sourceHigh = bytes.uint64(offset &+ 8),
+            let sourceLow = bytes.uint64(offset &+ 16),
+            let destinationHigh = bytes.uint64(offset &+ 24),
+            let destinationLow = bytes.uint64(offset &+ 32)
         else { return Self.malformed(.ipv6, at: offset, .truncated(needed: 40, captured: captured)) }
         guard versionByte >> 4 == 6 else { return Self.malformed(.ipv6, at: offset, .wrongVersion(versionByte >> 4)) }
         let capturedAfterHeader = captured &- 40
@@ -26,23 +42,16 @@ extension PacketDecoder {
             captured: min(capturedAfterHeader, declared),
             declared: declared
         )
-        return decodeIPv6Payload(payload, in: frame, firstHeader: IPProtocol(rawValue: nextHeader), time: time)
-    }
-
-    /// Where an IPv6 payload sits in its buffer, and from whom to whom it goes.
-    struct IPv6Payload {
-        var source: IPAddress
-        var destination: IPAddress
-        var start: Int
-        var captured: Int
-        var declared: Int
-        /// Whether this payload was rebuilt from fragments (and so may not hold another Fragment header).
-        var isReassembled = false
+        return decodeIPv6Payload(bytes, of: buffer, payload, firstHeader: IPProtocol(rawValue: nextHeader), time: time)
     }
 
     /// Walks the extension headers (RFC 8200 §4) to the transport header, reassembling fragments.
-    private mutating func decodeIPv6Payload(
-        _ payload: IPv6Payload, in buffer: ByteBuffer, firstHeader: IPProtocol, time: Timestamp
+    mutating func decodeIPv6Payload(
+        _ bytes: WireBytes,
+        of buffer: ByteBuffer,
+        _ payload: IPv6Payload,
+        firstHeader: IPProtocol,
+        time: Timestamp
     ) -> DecodedPacket {
         var header = firstHeader
         var used = 0
@@ -52,23 +61,38 @@ extension PacketDecoder {
             if let problem = Self.boundsProblem(headerStart: used, headerEnd: used &+ 8, payload) {
                 return Self.malformed(.ipv6ExtensionHeader, at: offset, problem)
             }
-            guard let next = buffer.byte(atOffset: offset), let lengthByte = buffer.byte(atOffset: offset &+ 1),
-                let fragmentWord = buffer.uint16(atOffset: offset &+ 2),
-                let identification = buffer.uint32(atOffset: offset &+ 4)
+            guard let next = bytes.byte(offset), let lengthByte = bytes.byte(offset &+ 1),
+                let fragmentWord = bytes.uint16(offset &+ 2), let identification = bytes.uint32(offset &+ 4)
             else { return Self.malformed(.ipv6ExtensionHeader, at: offset, .truncated(needed: 8, captured: 0)) }
             let nextHeader = IPProtocol(rawValue: next)
-            if header == .fragment {
-                let fragment = FragmentHeader(
-                    offset: offset, used: used, next: nextHeader, word: fragmentWord, identification: identification)
-                if let result = decodeFragment(fragment, of: payload, in: buffer, time: time) { return result }
-                header = nextHeader
-                used &+= 8
-                continue
+            let length: Int
+            switch header {
+            case .fragment:
+                // RFC 8200 §4.5: offset in 8-byte units (already shifted by 3), two reserved bits, M flag.
+                let fragmentOffset = Int(fragmentWord & 0xFFF8)
+                let moreFragments = fragmentWord & 1 != 0
+                // RFC 6946 §4: an "atomic fragment" (offset 0, no more fragments) is a whole packet.
+                if moreFragments || fragmentOffset != 0 {
+                    return decodeFragment(
+                        at: offset,
+                        used: used,
+                        datagramOffset: fragmentOffset,
+                        isLast: !moreFragments,
+                        next: nextHeader,
+                        identification: identification,
+                        payload,
+                        of: buffer,
+                        time: time
+                    )
+                }
+                length = 8
+            case .authenticationHeader:
+                // RFC 4302 §2.2: Payload Len counts 4-octet units, minus 2.
+                length = (Int(lengthByte) &+ 2) &* 4
+            default:
+                // RFC 8200 §4.3–4.6: Hdr Ext Len counts 8-octet units after the first 8.
+                length = (Int(lengthByte) &+ 1) &* 8
             }
-            // Hdr Ext Len counts 8-octet units after the first 8; AH's counts 4-octet units minus 2
-            // (RFC 4302 §2.2).
-            let length =
-                header == .authenticationHeader ? (Int(lengthByte) &+ 2) &* 4 : (Int(lengthByte) &+ 1) &* 8
             if let problem = Self.boundsProblem(headerStart: used, headerEnd: used &+ length, payload) {
                 return Self.malformed(.ipv6ExtensionHeader, at: offset, problem)
             }
@@ -76,64 +100,72 @@ extension PacketDecoder {
             used &+= length
         }
         return Self.decodeTransport(
-            header, from: payload.source, to: payload.destination, in: buffer, at: payload.start &+ used,
-            captured: payload.captured &- used, declared: payload.declared &- used)
+            header,
+            from: payload.source,
+            to: payload.destination,
+            in: bytes,
+            of: buffer,
+            at: payload.start &+ used,
+            captured: payload.captured &- used,
+            declared: payload.declared &- used
+        )
     }
 
-    /// A Fragment header's fields, and where it sits.
-    private struct FragmentHeader {
-        /// Its offset in the buffer.
-        var offset: Int
-        /// How many payload bytes the headers before it took.
-        var used: Int
-        var next: IPProtocol
-        /// Fragment offset (in 8-byte units, shifted left by 3), two reserved bits, and the M flag.
-        var word: UInt16
-        var identification: UInt32
-    }
-
-    /// Handles a Fragment header (RFC 8200 §4.5); nil for an atomic fragment (offset 0, no more
-    /// fragments: RFC 6946 §4), which the caller walks past as a whole packet.
+    /// A Fragment header of a real (not atomic) fragment at `offset`, after `used` payload bytes of
+    /// earlier headers.
     private mutating func decodeFragment(
-        _ header: FragmentHeader, of payload: IPv6Payload, in buffer: ByteBuffer, time: Timestamp
-    ) -> DecodedPacket? {
-        let fragmentOffset = Int(header.word & 0xFFF8)
-        let moreFragments = header.word & 1 != 0
-        guard moreFragments || fragmentOffset != 0 else { return nil }
+        at offset: Int,
+        used: Int,
+        datagramOffset: Int,
+        isLast: Bool,
+        next: IPProtocol,
+        identification: UInt32,
+        _ payload: IPv6Payload,
+        of buffer: ByteBuffer,
+        time: Timestamp
+    ) -> DecodedPacket {
         guard !payload.isReassembled else {
-            return Self.malformed(.ipv6ExtensionHeader, at: header.offset, .nestedFragmentHeader)
+            return Self.malformed(.ipv6ExtensionHeader, at: offset, .nestedFragmentHeader)
         }
         // Only datagrams that may lead to TCP are reassembled; the rest are counted as what they carry.
-        guard header.next == .tcp || header.next.isWalkableExtensionHeader else {
-            return .other(Self.traffic(for: header.next))
-        }
-        let fragmentStart = header.used &+ 8
+        guard next == .tcp || next.isWalkableExtensionHeader else { return .other(Self.traffic(for: next)) }
+        let fragmentStart = used &+ 8
         let declared = payload.declared &- fragmentStart
         let captured = payload.captured &- fragmentStart
-        guard captured == declared, let bytes = buffer.slice(atOffset: header.offset &+ 8, length: declared) else {
+        guard captured == declared else {
             return Self.malformed(
-                .ipv6ExtensionHeader, at: header.offset, .fragmentTruncated(declared: declared, captured: captured))
+                .ipv6ExtensionHeader,
+                at: offset,
+                .fragmentTruncated(declared: declared, captured: captured)
+            )
         }
+        // RFC 8200 §4.5: fragments are matched on source, destination and identification only.
         let key = FragmentKey(
-            source: payload.source, destination: payload.destination, identification: header.identification,
-            ipProtocol: .fragment)
-        let outcome = defragmenter.add(
-            bytes, at: fragmentOffset, isLast: !moreFragments, key: key, firstHeader: header.next, time: time)
-        switch outcome {
-        case .held:
-            return .fragmentHeld
-        case .rejected(let problem):
-            return Self.malformed(.ipv6ExtensionHeader, at: header.offset, problem)
-        case .complete(let datagram, let firstHeader):
-            let length = datagram.readableBytes
-            let rebuilt = IPv6Payload(
-                source: payload.source, destination: payload.destination, start: 0, captured: length,
-                declared: length, isReassembled: true)
-            return decodeIPv6Payload(rebuilt, in: datagram, firstHeader: firstHeader, time: time).inReassembledDatagram
-        }
+            source: payload.source,
+            destination: payload.destination,
+            identification: identification,
+            ipProtocol: .fragment
+        )
+        let fragment = IPFragment(
+            key: key,
+            datagramOffset: datagramOffset,
+            isLast: isLast,
+            firstHeader: next,
+            payloadOffset: offset &+ 8,
+            length: declared,
+            layer: .ipv6ExtensionHeader,
+            headerOffset: offset
+        )
+        return reassemble(fragment, from: buffer, time: time)
     }
 
-    private static func boundsProblem(headerStart: Int, headerEnd: Int, _ payload: IPv6Payload) -> PacketError.Problem? {
-        boundsProblem(headerStart: headerStart, headerEnd: headerEnd, captured: payload.captured, declared: payload.declared)
+    private static func boundsProblem(headerStart: Int, headerEnd: Int, _ payload: IPv6Payload) -> PacketError.Problem?
+    {
+        boundsProblem(
+            headerStart: headerStart,
+            headerEnd: headerEnd,
+            captured: payload.captured,
+            declared: payload.declared
+        )
     }
 }

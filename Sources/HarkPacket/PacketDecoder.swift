@@ -16,7 +16,7 @@ public import NIOCore
 /// ```swift
 /// var decoder = PacketDecoder()
 /// switch decoder.decode(frame, linkType: .ethernet, timestamp: time) {
-/// case .tcp(let segment): reassembler.add(segment, at: time)
+/// case .tcp(let segment): handle(segment, at: time)
 /// case .other(let traffic): counts[traffic, default: 0] += 1
 /// case .fragmentHeld: break
 /// case .malformed(let error): diagnostics.append(Diagnostic(.warning, error.description))
@@ -41,10 +41,14 @@ public struct PacketDecoder: Sendable {
     ///   was malformed.
     public mutating func decode(_ frame: ByteBuffer, linkType: LinkType, timestamp: Timestamp) -> DecodedPacket {
         defragmenter.expire(now: timestamp)
-        switch Self.networkLayer(in: frame, linkType: linkType) {
-        case .ipv4(let offset): return decodeIPv4(frame, at: offset, time: timestamp)
-        case .ipv6(let offset): return decodeIPv6(frame, at: offset, time: timestamp)
-        case .finished(let result): return result
+        return frame.withUnsafeReadableBytes { raw in
+            let bytes = WireBytes(raw: raw)
+            switch Self.networkLayer(in: bytes, linkType: linkType) {
+            case .ipv4(let offset): return decodeIPv4(bytes, of: frame, at: offset, time: timestamp)
+            case .ipv6(let offset): return decodeIPv6(bytes, of: frame, at: offset, time: timestamp)
+            case .other(let traffic): return .other(traffic)
+            case .malformed(let error): return .malformed(error)
+            }
         }
     }
 
@@ -70,13 +74,4 @@ public struct PacketDecoder: Sendable {
 
     /// How many fragment bytes are held for datagrams under reassembly.
     public var bufferedFragmentBytes: Int { defragmenter.bufferedBytes }
-}
-
-extension DecodedPacket {
-    /// The same result, with a malformed header's offset marked as counting within a reassembled datagram.
-    var inReassembledDatagram: DecodedPacket {
-        guard case .malformed(var error) = self else { return self }
-        error.isInReassembledDatagram = true
-        return .malformed(error)
-    }
 }

@@ -5,16 +5,27 @@
 public struct PacketError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The protocol layer whose header was wrong.
     public enum Layer: String, Hashable, Sendable {
+        /// The Ethernet II header.
         case ethernet = "Ethernet"
+        /// An 802.1Q or 802.1ad tag.
         case vlan = "VLAN tag"
+        /// A PPPoE session header and its PPP protocol field.
         case pppoe = "PPPoE"
+        /// A Linux cooked-capture v1 header.
         case linuxSLL = "Linux SLL"
+        /// A Linux cooked-capture v2 header.
         case linuxSLL2 = "Linux SLL2"
+        /// A BSD NULL or LOOP address-family word.
         case loopback = "loopback"
+        /// The version nibble of a raw-IP frame.
         case rawIP = "raw IP"
+        /// The IPv4 header, or IPv4 fragment reassembly.
         case ipv4 = "IPv4"
+        /// The fixed IPv6 header.
         case ipv6 = "IPv6"
+        /// An IPv6 extension header, or IPv6 fragment reassembly.
         case ipv6ExtensionHeader = "IPv6 extension header"
+        /// The TCP header.
         case tcp = "TCP"
     }
 
@@ -100,7 +111,7 @@ public struct PacketError: Error, Hashable, Sendable, CustomStringConvertible {
         case .fragmentOverlapConflict(let offset, let length):
             "fragment at \(offset) (\(length) bytes) overlaps earlier fragments with different bytes"
         case .fragmentEndConflict(let lastFragmentEnd, let otherFragmentEnd):
-            "the last fragment ends the datagram at byte \(lastFragmentEnd) but another fragment ends at \(otherFragmentEnd)"
+            "the last fragment ends the datagram at byte \(lastFragmentEnd), another fragment at \(otherFragmentEnd)"
         case .tooManyFragments(let limit):
             "datagram has more than \(limit) fragments"
         case .fragmentBufferLimit(let limit):

@@ -12,17 +12,29 @@ struct DefragmenterTests {
     /// IPv4 fragments of the segment above (340 bytes in fragments of 96: four of them).
     static func fragments(identification: UInt16 = 0x1234, source: String = "10.0.0.1", size: Int = 96) -> [[UInt8]] {
         PacketBuilder.ipv4Fragments(
-            from: source, to: "10.0.0.2", identification: identification, payload: segment, fragmentSize: size)
+            from: source,
+            to: "10.0.0.2",
+            identification: identification,
+            payload: segment,
+            fragmentSize: size
+        )
     }
 
     /// A single fragment, its payload given explicitly.
     static func fragment(offset: Int, more: Bool, _ payload: [UInt8], identification: UInt16 = 0x1234) -> [UInt8] {
         PacketBuilder.ipv4(
-            from: "10.0.0.1", to: "10.0.0.2", identification: identification, moreFragments: more,
-            fragmentOffset: offset, payload: payload)
+            from: "10.0.0.1",
+            to: "10.0.0.2",
+            identification: identification,
+            moreFragments: more,
+            fragmentOffset: offset,
+            payload: payload
+        )
     }
 
-    static func decodeAll(_ frames: [[UInt8]], with decoder: inout PacketDecoder, at time: Timestamp = at(0)) -> [DecodedPacket] {
+    static func decodeAll(_ frames: [[UInt8]], with decoder: inout PacketDecoder, at time: Timestamp = at(0))
+        -> [DecodedPacket]
+    {
         frames.map { decoder.decode(ByteBuffer(bytes: $0), linkType: .raw, timestamp: time) }
     }
 
@@ -66,7 +78,9 @@ struct DefragmenterTests {
         let forged = Self.fragment(offset: 96, more: true, [UInt8](repeating: 0x58, count: 96))
         let results = Self.decodeAll([fragments[0], fragments[1], forged], with: &decoder)
         let error = try #require(results.last?.error)
-        #expect(error == PacketError(layer: .ipv4, offset: 0, problem: .fragmentOverlapConflict(offset: 96, length: 96)))
+        #expect(
+            error == PacketError(layer: .ipv4, offset: 0, problem: .fragmentOverlapConflict(offset: 96, length: 96))
+        )
         #expect(decoder.datagramsUnderReassembly == 0)
         #expect(decoder.bufferedFragmentBytes == 0)
         fragments.removeFirst(2)
@@ -80,13 +94,17 @@ struct DefragmenterTests {
                 Self.fragment(offset: 0, more: true, [UInt8](repeating: 1, count: 16)),
                 Self.fragment(offset: 32, more: false, [UInt8](repeating: 2, count: 8)),
                 Self.fragment(offset: 16, more: false, [UInt8](repeating: 3, count: 8)),
-            ], with: &decoder)
+            ],
+            with: &decoder
+        )
         #expect(results[2].error?.problem == .fragmentEndConflict(lastFragmentEnd: 40, otherFragmentEnd: 24))
         let afterEnd = Self.decodeAll(
             [
                 Self.fragment(offset: 8, more: false, [UInt8](repeating: 1, count: 8), identification: 3),
                 Self.fragment(offset: 16, more: true, [UInt8](repeating: 1, count: 8), identification: 3),
-            ], with: &decoder)
+            ],
+            with: &decoder
+        )
         #expect(afterEnd[1].error?.problem == .fragmentEndConflict(lastFragmentEnd: 16, otherFragmentEnd: 24))
     }
 
@@ -97,10 +115,12 @@ struct DefragmenterTests {
         let empty = Self.fragment(offset: 8, more: true, [])
         let cut = Array(Self.fragments()[1].prefix(20 + 50))
         let results = Self.decodeAll([odd, huge, empty, cut], with: &decoder)
-        #expect(results.map { $0.error?.problem } == [
-            .fragmentLengthNotMultipleOfEight(10), .fragmentBeyondMaximumSize(end: 65544, maximum: 65535),
-            .emptyFragment, .fragmentTruncated(declared: 96, captured: 50),
-        ])
+        #expect(
+            results.map { $0.error?.problem } == [
+                .fragmentLengthNotMultipleOfEight(10), .fragmentBeyondMaximumSize(end: 65544, maximum: 65535),
+                .emptyFragment, .fragmentTruncated(declared: 96, captured: 50),
+            ]
+        )
         #expect(decoder.datagramsUnderReassembly == 0)
     }
 
@@ -114,14 +134,23 @@ struct DefragmenterTests {
         #expect(decoder.decode(ByteBuffer(bytes: unrelated), linkType: .raw, timestamp: at(130)).segment != nil)
         #expect(decoder.hasDroppedDatagrams)
         let dropped = decoder.takeDroppedDatagrams()
-        #expect(dropped == [
-            DroppedDatagram(
-                source: try #require(IPAddress("10.0.0.1")), destination: try #require(IPAddress("10.0.0.2")),
-                identification: 0x1234, fragmentsReceived: 2, bytesReceived: 192, firstFragmentTime: at(100),
-                reason: .timedOut),
-        ])
-        #expect(dropped.first?.description == "IP datagram 10.0.0.1 → 10.0.0.2 id 0x1234 dropped after 2 fragments "
-            + "(192 bytes): the rest did not arrive within the reassembly timeout")
+        #expect(
+            dropped == [
+                DroppedDatagram(
+                    source: try #require(IPAddress("10.0.0.1")),
+                    destination: try #require(IPAddress("10.0.0.2")),
+                    identification: 0x1234,
+                    fragmentsReceived: 2,
+                    bytesReceived: 192,
+                    firstFragmentTime: at(100),
+                    reason: .timedOut
+                )
+            ]
+        )
+        #expect(
+            dropped.first?.description == "IP datagram 10.0.0.1 → 10.0.0.2 id 0x1234 dropped after 2 fragments "
+                + "(192 bytes): the rest did not arrive within the reassembly timeout"
+        )
         #expect(!decoder.hasDroppedDatagrams)
         // The late fragments start a new datagram that can no longer complete.
         #expect(Self.decodeAll(Array(fragments[2...]), with: &decoder, at: at(131)).allSatisfy { $0.isFragmentHeld })
@@ -166,9 +195,17 @@ struct DefragmenterTests {
         var broken = Self.segment
         broken[12] = 0x30
         var decoder = PacketDecoder()
-        let fragments = PacketBuilder.ipv4Fragments(from: "10.0.0.1", to: "10.0.0.2", payload: broken, fragmentSize: 200)
+        let fragments = PacketBuilder.ipv4Fragments(
+            from: "10.0.0.1",
+            to: "10.0.0.2",
+            payload: broken,
+            fragmentSize: 200
+        )
         let error = try #require(Self.decodeAll(fragments, with: &decoder).last?.error)
         #expect(error.isInReassembledDatagram)
-        #expect(error.description == "TCP header at offset 0 of a reassembled datagram: header length 3 words is below the minimum 5")
+        #expect(
+            error.description
+                == "TCP header at offset 0 of a reassembled datagram: header length 3 words is below the minimum 5"
+        )
     }
 }

@@ -8,11 +8,22 @@ struct PacketDecoderIPv4Tests {
     static let body = [UInt8]((0..<100).map { UInt8($0) })
     static let segment = PacketBuilder.tcp(sequenceNumber: 7, flags: [.ack], payload: body)
 
-    static func packet(_ payload: [UInt8] = segment, options: [UInt8] = [], protocol ipProtocol: IPProtocol = .tcp) -> [UInt8] {
-        PacketBuilder.ipv4(from: "192.0.2.1", to: "198.51.100.2", protocol: ipProtocol, options: options, payload: payload)
+    static func packet(_ payload: [UInt8] = segment, options: [UInt8] = [], protocol ipProtocol: IPProtocol = .tcp)
+        -> [UInt8]
+    {
+        PacketBuilder.ipv4(
+            from: "192.0.2.1",
+            to: "198.51.100.2",
+            protocol: ipProtocol,
+            options: options,
+            payload: payload
+        )
     }
 
-    @Test(arguments: [[UInt8](), [0x94, 0x04, 0, 0], [0x01, 0x01, 0x07, 0x0B, 0x04, 192, 0, 2, 9, 0, 0, 0, 0, 0, 0, 0], [UInt8](repeating: 1, count: 40)])
+    @Test(arguments: [
+        [UInt8](), [0x94, 0x04, 0, 0], [0x01, 0x01, 0x07, 0x0B, 0x04, 192, 0, 2, 9, 0, 0, 0, 0, 0, 0, 0],
+        [UInt8](repeating: 1, count: 40),
+    ])
     func optionsAreSkippedByHeaderLength(options: [UInt8]) throws {
         let segment = try #require(decodeOnce(PacketBuilder.ethernet(Self.packet(options: options))).segment)
         #expect(segment.source.address == IPAddress("192.0.2.1"))
@@ -36,7 +47,9 @@ struct PacketDecoderIPv4Tests {
         #expect(padded.payloadLength == 2)
         let trailer = try #require(decodeOnce(PacketBuilder.ethernet(small) + [0xDE, 0xAD, 0xBE, 0xEF]).segment)
         #expect(trailer.payloadText == "AB")
-        let empty = try #require(decodeOnce(PacketBuilder.ethernet(Self.packet(PacketBuilder.tcp()), padToMinimum: true)).segment)
+        let empty = try #require(
+            decodeOnce(PacketBuilder.ethernet(Self.packet(PacketBuilder.tcp()), padToMinimum: true)).segment
+        )
         #expect(empty.payload.readableBytes == 0)
         #expect(empty.payloadLength == 0)
     }
@@ -53,14 +66,21 @@ struct PacketDecoderIPv4Tests {
     @Test func otherProtocolsAreCounted() {
         #expect(decodeOnce(Self.packet([0, 53, 0, 53, 0, 8, 0, 0], protocol: .udp), linkType: .raw).traffic == .udp)
         #expect(decodeOnce(Self.packet([8, 0, 0, 0], protocol: .icmp), linkType: .raw).traffic == .icmp)
-        #expect(decodeOnce(Self.packet([0, 0, 8, 0], protocol: IPProtocol(rawValue: 47)), linkType: .raw).traffic
-            == .otherIPProtocol(IPProtocol(rawValue: 47)))
+        #expect(
+            decodeOnce(Self.packet([0, 0, 8, 0], protocol: IPProtocol(rawValue: 47)), linkType: .raw).traffic
+                == .otherIPProtocol(IPProtocol(rawValue: 47))
+        )
     }
 
     @Test func fragmentsOfOtherProtocolsAreCountedWithoutBuffering() {
         var decoder = PacketDecoder()
         let fragments = PacketBuilder.ipv4Fragments(
-            from: "192.0.2.1", to: "198.51.100.2", protocol: .udp, payload: Self.body, fragmentSize: 40)
+            from: "192.0.2.1",
+            to: "198.51.100.2",
+            protocol: .udp,
+            payload: Self.body,
+            fragmentSize: 40
+        )
         for fragment in fragments {
             #expect(decoder.decode(ByteBuffer(bytes: fragment), linkType: .raw, timestamp: at(0)).traffic == .udp)
         }
@@ -82,8 +102,14 @@ struct PacketDecoderIPv4Tests {
         let shortHeader = try Self.malformedHeader { $0[14] = 0x44 }
         #expect(shortHeader.problem == .headerLengthBelowMinimum(words: 4, minimum: 5))
         #expect(shortHeader.description == "IPv4 header at offset 14: header length 4 words is below the minimum 5")
-        #expect(try Self.malformedHeader { $0[16] = 0; $0[17] = 19 }.problem == .totalLengthBelowHeader(totalLength: 19, headerLength: 20))
-        #expect(try Self.malformedHeader(capture: 14 + 40) { $0[14] = 0x4F }.problem == .truncated(needed: 60, captured: 40))
+        #expect(
+            try Self.malformedHeader {
+                $0[16] = 0; $0[17] = 19
+            }.problem == .totalLengthBelowHeader(totalLength: 19, headerLength: 20)
+        )
+        #expect(
+            try Self.malformedHeader(capture: 14 + 40) { $0[14] = 0x4F }.problem == .truncated(needed: 60, captured: 40)
+        )
         #expect(try Self.malformedHeader(capture: 14 + 12) { _ in }.problem == .truncated(needed: 20, captured: 12))
     }
 }

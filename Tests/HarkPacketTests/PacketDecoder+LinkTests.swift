@@ -7,7 +7,12 @@ import Testing
 struct PacketDecoderLinkTests {
     static let request = Array("GET / HTTP/1.1\r\n\r\n".utf8)
     static let segment = PacketBuilder.tcp(
-        sourcePort: 40000, destinationPort: 80, sequenceNumber: 1000, flags: [.psh, .ack], payload: request)
+        sourcePort: 40000,
+        destinationPort: 80,
+        sequenceNumber: 1000,
+        flags: [.psh, .ack],
+        payload: request
+    )
     static let ipv4Packet = PacketBuilder.ipv4(from: "10.0.0.1", to: "10.0.0.2", payload: segment)
     static let ipv6Packet = PacketBuilder.ipv6(from: "2001:db8::1", to: "2001:db8::2", payload: segment)
 
@@ -27,7 +32,10 @@ struct PacketDecoderLinkTests {
         LinkType(rawValue: 14),
     ])
     func everyLinkTypeCarriesIPv4(linkType: LinkType) throws {
-        try Self.expectRequest(decodeOnce(PacketBuilder.frame(Self.ipv4Packet, linkType: linkType), linkType: linkType), from: "10.0.0.1")
+        try Self.expectRequest(
+            decodeOnce(PacketBuilder.frame(Self.ipv4Packet, linkType: linkType), linkType: linkType),
+            from: "10.0.0.1"
+        )
     }
 
     @Test(arguments: [
@@ -35,7 +43,10 @@ struct PacketDecoderLinkTests {
         LinkType(rawValue: 14),
     ])
     func everyLinkTypeCarriesIPv6(linkType: LinkType) throws {
-        try Self.expectRequest(decodeOnce(PacketBuilder.frame(Self.ipv6Packet, linkType: linkType), linkType: linkType), from: "2001:db8::1")
+        try Self.expectRequest(
+            decodeOnce(PacketBuilder.frame(Self.ipv6Packet, linkType: linkType), linkType: linkType),
+            from: "2001:db8::1"
+        )
     }
 
     @Test(arguments: [(UInt32(2), false), (2, true), (10, false), (24, false), (28, true), (30, false)])
@@ -46,9 +57,13 @@ struct PacketDecoderLinkTests {
     }
 
     @Test func loopbackFamilyThatIsNotIPIsCounted() {
-        #expect(decodeOnce(PacketBuilder.loopback([1, 2, 3], family: 7), linkType: .null).traffic == .nonIPAddressFamily(7))
-        #expect(decodeOnce(PacketBuilder.loopback([], family: 2, bigEndian: false), linkType: .loop).traffic
-            == .nonIPAddressFamily(0x0200_0000))
+        #expect(
+            decodeOnce(PacketBuilder.loopback([1, 2, 3], family: 7), linkType: .null).traffic == .nonIPAddressFamily(7)
+        )
+        #expect(
+            decodeOnce(PacketBuilder.loopback([], family: 2, bigEndian: false), linkType: .loop).traffic
+                == .nonIPAddressFamily(0x0200_0000)
+        )
     }
 
     @Test(arguments: [
@@ -65,10 +80,16 @@ struct PacketDecoderLinkTests {
 
     @Test func pppoeInsideQinQCarriesIPv4AndIPv6() throws {
         let tags: [PacketBuilder.VLANTag] = [.customer(1), .customer(2)]
-        let v4 = PacketBuilder.ethernet(PacketBuilder.pppoeSession(Self.ipv4Packet), etherType: .pppoeSession, vlanTags: tags)
+        let v4 = PacketBuilder.ethernet(
+            PacketBuilder.pppoeSession(Self.ipv4Packet),
+            etherType: .pppoeSession,
+            vlanTags: tags
+        )
         try Self.expectRequest(decodeOnce(v4), from: "10.0.0.1")
         let v6 = PacketBuilder.ethernet(
-            PacketBuilder.pppoeSession(Self.ipv6Packet, pppProtocol: .ipv6), etherType: .pppoeSession)
+            PacketBuilder.pppoeSession(Self.ipv6Packet, pppProtocol: .ipv6),
+            etherType: .pppoeSession
+        )
         try Self.expectRequest(decodeOnce(v6), from: "2001:db8::1")
     }
 
@@ -79,28 +100,57 @@ struct PacketDecoderLinkTests {
     }
 
     @Test func pppoeControlTrafficIsCountedAndBadHeadersAreMalformed() throws {
-        let lcp = PacketBuilder.ethernet(PacketBuilder.pppoeSession([1, 1, 0, 4], pppProtocol: .linkControl), etherType: .pppoeSession)
+        let lcp = PacketBuilder.ethernet(
+            PacketBuilder.pppoeSession([1, 1, 0, 4], pppProtocol: .linkControl),
+            etherType: .pppoeSession
+        )
         #expect(decodeOnce(lcp).traffic == .nonIPPPPProtocol(.linkControl))
 
-        var discoveryCode = PacketBuilder.ethernet(PacketBuilder.pppoeSession(Self.ipv4Packet), etherType: .pppoeSession, vlanTags: [.customer(1)])
+        var discoveryCode = PacketBuilder.ethernet(
+            PacketBuilder.pppoeSession(Self.ipv4Packet),
+            etherType: .pppoeSession,
+            vlanTags: [.customer(1)]
+        )
         discoveryCode[19] = 0x09
         let error = try #require(decodeOnce(discoveryCode).error)
         #expect(error.layer == .pppoe)
         #expect(error.offset == 18)
         #expect(error.problem == .unexpectedPPPoEHeader(versionAndType: 0x11, code: 9))
         let empty = PacketBuilder.ethernet(PacketBuilder.pppoeSession([]), etherType: .pppoeSession)
-        #expect(decodeOnce(empty).error == PacketError(layer: .ipv4, offset: 22, problem: .truncated(needed: 20, captured: 0)))
+        #expect(
+            decodeOnce(empty).error
+                == PacketError(layer: .ipv4, offset: 22, problem: .truncated(needed: 20, captured: 0))
+        )
     }
 
     @Test func nonIPFramesAreCountedNotMalformed() {
         #expect(decodeOnce(PacketBuilder.ethernet([0, 1, 8, 0, 6, 4, 0, 1], etherType: .arp)).traffic == .arp)
-        #expect(decodeOnce(PacketBuilder.ethernet([0x42, 0x42, 0x03], etherType: EtherType(rawValue: 0x0026))).traffic == .llc)
-        #expect(decodeOnce(PacketBuilder.ethernet([0x42, 0x42, 0x03], etherType: EtherType(rawValue: 0x0026), vlanTags: [.customer(5)])).traffic == .llc)
-        #expect(decodeOnce(PacketBuilder.ethernet([1, 2], etherType: EtherType(rawValue: 0x88CC))).traffic
-            == .nonIPEtherType(EtherType(rawValue: 0x88CC)))
-        #expect(decodeOnce(PacketBuilder.linuxSLL([0xAA], protocol: EtherType(rawValue: 0x0004)), linkType: .linuxSLL).traffic
-            == .nonIPEtherType(EtherType(rawValue: 0x0004)))
-        #expect(decodeOnce(Self.ipv4Packet, linkType: LinkType(rawValue: 105)).traffic == .unsupportedLinkType(LinkType(rawValue: 105)))
+        #expect(
+            decodeOnce(PacketBuilder.ethernet([0x42, 0x42, 0x03], etherType: EtherType(rawValue: 0x0026))).traffic
+                == .llc
+        )
+        #expect(
+            decodeOnce(
+                PacketBuilder.ethernet(
+                    [0x42, 0x42, 0x03],
+                    etherType: EtherType(rawValue: 0x0026),
+                    vlanTags: [.customer(5)]
+                )
+            ).traffic == .llc
+        )
+        #expect(
+            decodeOnce(PacketBuilder.ethernet([1, 2], etherType: EtherType(rawValue: 0x88CC))).traffic
+                == .nonIPEtherType(EtherType(rawValue: 0x88CC))
+        )
+        #expect(
+            decodeOnce(PacketBuilder.linuxSLL([0xAA], protocol: EtherType(rawValue: 0x0004)), linkType: .linuxSLL)
+                .traffic
+                == .nonIPEtherType(EtherType(rawValue: 0x0004))
+        )
+        #expect(
+            decodeOnce(Self.ipv4Packet, linkType: LinkType(rawValue: 105)).traffic
+                == .unsupportedLinkType(LinkType(rawValue: 105))
+        )
     }
 
     @Test(arguments: [
@@ -112,16 +162,25 @@ struct PacketDecoderLinkTests {
         (.raw, 0, .rawIP, 0, 1),
     ])
     func truncatedLinkHeadersAreMalformed(
-        linkType: LinkType, length: Int, layer: PacketError.Layer, offset: Int, needed: Int
+        linkType: LinkType,
+        length: Int,
+        layer: PacketError.Layer,
+        offset: Int,
+        needed: Int
     ) throws {
         let frame = Array(PacketBuilder.frame(Self.ipv4Packet, linkType: linkType).prefix(length))
         let error = try #require(decodeOnce(frame, linkType: linkType).error)
-        #expect(error == PacketError(layer: layer, offset: offset, problem: .truncated(needed: needed, captured: length)))
+        #expect(
+            error == PacketError(layer: layer, offset: offset, problem: .truncated(needed: needed, captured: length))
+        )
     }
 
     @Test func truncatedVLANTagAndRawVersionAreMalformed() throws {
         let tagged = Array(PacketBuilder.ethernet(Self.ipv4Packet, vlanTags: [.service(1), .customer(2)]).prefix(20))
-        #expect(decodeOnce(tagged).error == PacketError(layer: .vlan, offset: 18, problem: .truncated(needed: 4, captured: 2)))
+        #expect(
+            decodeOnce(tagged).error
+                == PacketError(layer: .vlan, offset: 18, problem: .truncated(needed: 4, captured: 2))
+        )
 
         var raw = Self.ipv4Packet
         raw[0] = 0x55

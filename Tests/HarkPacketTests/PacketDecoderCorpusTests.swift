@@ -10,12 +10,18 @@ struct PacketDecoderCorpusTests {
         let capture = try #require(try TestPcapFile(corpus: "ipv4-fragmented-http-request.pcap"))
         #expect(capture.records.count == 11)
         var decoder = PacketDecoder()
-        let results = capture.records.map { decoder.decode($0.data, linkType: capture.linkType, timestamp: $0.timestamp) }
+        let results = capture.records.map {
+            decoder.decode($0.data, linkType: capture.linkType, timestamp: $0.timestamp)
+        }
         #expect(results.filter(\.isFragmentHeld).count == 10)
         let segments = results.compactMap(\.segment)
         #expect(segments.count == 1)
         let segment = try #require(segments.first)
-        #expect(segment.payloadText.hasPrefix("GET /convert_data.js?partner_id=29 HTTP/1.1\r\nHost: js.bizographics.com\r\n"))
+        #expect(
+            segment.payloadText.hasPrefix(
+                "GET /convert_data.js?partner_id=29 HTTP/1.1\r\nHost: js.bizographics.com\r\n"
+            )
+        )
         // tshark: 172.16.133.54:64415 → 216.137.33.81:80, tcp.len 1460, raw sequence number 2290951306.
         #expect(segment.source == Endpoint(address: try #require(IPAddress("172.16.133.54")), port: 64415))
         #expect(segment.destination == Endpoint(address: try #require(IPAddress("216.137.33.81")), port: 80))

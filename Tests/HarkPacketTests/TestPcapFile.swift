@@ -35,7 +35,11 @@ struct TestPcapFile {
             buffer.readInteger(endianness: endianness, as: UInt32.self) != nil,
             let data = buffer.readSlice(length: Int(capturedLength))
         {
-            let timestamp = Timestamp(seconds: Int64(seconds), fraction: Int64(fraction), unitsPerSecond: unitsPerSecond)
+            let timestamp = Timestamp(
+                seconds: Int64(seconds),
+                fraction: Int64(fraction),
+                unitsPerSecond: unitsPerSecond
+            )
             records.append(Record(timestamp: timestamp, data: data))
         }
     }

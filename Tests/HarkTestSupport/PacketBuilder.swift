@@ -20,12 +20,19 @@ public enum PacketBuilder {
 
     /// A TCP option, as `tcp(options:)` lays it out.
     public enum TCPOption: Sendable {
+        /// Kind 0, which ends the list.
         case endOfList
+        /// Kind 1, padding.
         case noOperation
+        /// Kind 2.
         case maximumSegmentSize(UInt16)
+        /// Kind 3: the shift count.
         case windowScale(UInt8)
+        /// Kind 4.
         case sackPermitted
+        /// Kind 5: up to four blocks.
         case sack([SACKBlock])
+        /// Kind 8.
         case timestamp(value: UInt32, echoReply: UInt32)
         /// Any bytes, for malformed options.
         case raw([UInt8])
@@ -46,9 +53,14 @@ public enum PacketBuilder {
 
     /// A TCP header and payload; options are padded with zeros to a multiple of 4 bytes.
     public static func tcp(
-        sourcePort: UInt16 = 40000, destinationPort: UInt16 = 80, sequenceNumber: UInt32 = 1,
-        acknowledgmentNumber: UInt32 = 0, flags: TCPFlags = [.ack], window: UInt16 = 65535,
-        options: [TCPOption] = [], payload: [UInt8] = []
+        sourcePort: UInt16 = 40000,
+        destinationPort: UInt16 = 80,
+        sequenceNumber: UInt32 = 1,
+        acknowledgmentNumber: UInt32 = 0,
+        flags: TCPFlags = [.ack],
+        window: UInt16 = 65535,
+        options: [TCPOption] = [],
+        payload: [UInt8] = []
     ) -> [UInt8] {
         let optionBytes = padded(options.flatMap(\.bytes), toMultipleOf: 4)
         let dataOffset = UInt16((20 + optionBytes.count) / 4) << 12
@@ -59,14 +71,27 @@ public enum PacketBuilder {
     /// An Ethernet/IPv4/TCP frame (Ethernet/IPv6/TCP when the addresses are IPv6) as a ByteBuffer, the
     /// common case for decoder and reassembly tests.
     public static func tcpFrame(
-        from source: String, port sourcePort: UInt16 = 40000, to destination: String, port destinationPort: UInt16 = 80,
-        sequenceNumber: UInt32 = 1, acknowledgmentNumber: UInt32 = 0, flags: TCPFlags = [.ack],
-        window: UInt16 = 65535, options: [TCPOption] = [], payload: [UInt8] = []
+        from source: String,
+        port sourcePort: UInt16 = 40000,
+        to destination: String,
+        port destinationPort: UInt16 = 80,
+        sequenceNumber: UInt32 = 1,
+        acknowledgmentNumber: UInt32 = 0,
+        flags: TCPFlags = [.ack],
+        window: UInt16 = 65535,
+        options: [TCPOption] = [],
+        payload: [UInt8] = []
     ) -> ByteBuffer {
         let segment = tcp(
-            sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequenceNumber,
-            acknowledgmentNumber: acknowledgmentNumber, flags: flags, window: window, options: options,
-            payload: payload)
+            sourcePort: sourcePort,
+            destinationPort: destinationPort,
+            sequenceNumber: sequenceNumber,
+            acknowledgmentNumber: acknowledgmentNumber,
+            flags: flags,
+            window: window,
+            options: options,
+            payload: payload
+        )
         let packet =
             source.contains(":")
             ? ipv6(from: source, to: destination, payload: segment)
@@ -79,9 +104,16 @@ public enum PacketBuilder {
     /// An IPv4 packet. `options` are padded with zeros (End of Options List) to a multiple of 4 bytes;
     /// `fragmentOffset` is in bytes and must be a multiple of 8.
     public static func ipv4(
-        from source: String, to destination: String, protocol ipProtocol: IPProtocol = .tcp,
-        identification: UInt16 = 1, ttl: UInt8 = 64, options: [UInt8] = [], dontFragment: Bool = false,
-        moreFragments: Bool = false, fragmentOffset: Int = 0, payload: [UInt8]
+        from source: String,
+        to destination: String,
+        protocol ipProtocol: IPProtocol = .tcp,
+        identification: UInt16 = 1,
+        ttl: UInt8 = 64,
+        options: [UInt8] = [],
+        dontFragment: Bool = false,
+        moreFragments: Bool = false,
+        fragmentOffset: Int = 0,
+        payload: [UInt8]
     ) -> [UInt8] {
         let optionBytes = padded(options, toMultipleOf: 4)
         let headerLength = 20 + optionBytes.count
@@ -99,13 +131,23 @@ public enum PacketBuilder {
     /// `payload` split into IPv4 fragments carrying at most `fragmentSize` bytes each (rounded down to a
     /// multiple of 8), in order.
     public static func ipv4Fragments(
-        from source: String, to destination: String, protocol ipProtocol: IPProtocol = .tcp,
-        identification: UInt16 = 1, payload: [UInt8], fragmentSize: Int
+        from source: String,
+        to destination: String,
+        protocol ipProtocol: IPProtocol = .tcp,
+        identification: UInt16 = 1,
+        payload: [UInt8],
+        fragmentSize: Int
     ) -> [[UInt8]] {
         chunks(of: payload, size: fragmentSize).map { offset, chunk, isLast in
             ipv4(
-                from: source, to: destination, protocol: ipProtocol, identification: identification,
-                moreFragments: !isLast, fragmentOffset: offset, payload: chunk)
+                from: source,
+                to: destination,
+                protocol: ipProtocol,
+                identification: identification,
+                moreFragments: !isLast,
+                fragmentOffset: offset,
+                payload: chunk
+            )
         }
     }
 
@@ -118,7 +160,9 @@ public enum PacketBuilder {
         /// The bytes after Next Header and Hdr Ext Len (for a Fragment header, after Next Header).
         public var body: [UInt8]
 
+        /// A Hop-by-Hop Options header; `options` are padded with Pad1 to a multiple of 8 bytes.
         public static func hopByHop(_ options: [UInt8] = []) -> Self { Self(kind: .hopByHopOptions, body: options) }
+        /// A Destination Options header; `options` are padded with Pad1 to a multiple of 8 bytes.
         public static func destinationOptions(_ options: [UInt8] = []) -> Self {
             Self(kind: .destinationOptions, body: options)
         }
@@ -126,7 +170,10 @@ public enum PacketBuilder {
         public static func routing() -> Self { Self(kind: .routing, body: [0, 0, 0, 0, 0, 0]) }
         /// An Authentication Header with a 12-byte integrity check value.
         public static func authentication(spi: UInt32 = 0x100) -> Self {
-            Self(kind: .authenticationHeader, body: [0, 0] + be(spi) + be(UInt32(1)) + [UInt8](repeating: 0xAA, count: 12))
+            Self(
+                kind: .authenticationHeader,
+                body: [0, 0] + be(spi) + be(UInt32(1)) + [UInt8](repeating: 0xAA, count: 12)
+            )
         }
         /// A Fragment header; `offset` is in bytes and must be a multiple of 8.
         public static func fragment(offset: Int, moreFragments: Bool, identification: UInt32) -> Self {
@@ -150,7 +197,9 @@ public enum PacketBuilder {
 
     /// A chain of extension headers, each naming the next, the last naming `nextHeader`: for building a
     /// fragmentable part that starts with extension headers.
-    public static func ipv6ExtensionHeaderBytes(_ headers: [IPv6ExtensionHeader], then nextHeader: IPProtocol) -> [UInt8] {
+    public static func ipv6ExtensionHeaderBytes(_ headers: [IPv6ExtensionHeader], then nextHeader: IPProtocol)
+        -> [UInt8]
+    {
         headers.indices.flatMap { index in
             headers[index].bytes(next: index + 1 < headers.count ? headers[index + 1].kind : nextHeader)
         }
@@ -158,8 +207,12 @@ public enum PacketBuilder {
 
     /// An IPv6 packet with an optional chain of extension headers before the payload.
     public static func ipv6(
-        from source: String, to destination: String, nextHeader: IPProtocol = .tcp,
-        extensionHeaders: [IPv6ExtensionHeader] = [], hopLimit: UInt8 = 64, payload: [UInt8]
+        from source: String,
+        to destination: String,
+        nextHeader: IPProtocol = .tcp,
+        extensionHeaders: [IPv6ExtensionHeader] = [],
+        hopLimit: UInt8 = 64,
+        payload: [UInt8]
     ) -> [UInt8] {
         let chain = ipv6ExtensionHeaderBytes(extensionHeaders, then: nextHeader)
         let first = extensionHeaders.first?.kind ?? nextHeader
@@ -170,14 +223,21 @@ public enum PacketBuilder {
     /// `payload` (the fragmentable part, starting with a `nextHeader` header) split into IPv6 fragments of
     /// at most `fragmentSize` bytes each (rounded down to a multiple of 8), in order.
     public static func ipv6Fragments(
-        from source: String, to destination: String, nextHeader: IPProtocol = .tcp, identification: UInt32 = 1,
-        payload: [UInt8], fragmentSize: Int
+        from source: String,
+        to destination: String,
+        nextHeader: IPProtocol = .tcp,
+        identification: UInt32 = 1,
+        payload: [UInt8],
+        fragmentSize: Int
     ) -> [[UInt8]] {
         chunks(of: payload, size: fragmentSize).map { offset, chunk, isLast in
             ipv6(
-                from: source, to: destination, nextHeader: nextHeader,
+                from: source,
+                to: destination,
+                nextHeader: nextHeader,
                 extensionHeaders: [.fragment(offset: offset, moreFragments: !isLast, identification: identification)],
-                payload: chunk)
+                payload: chunk
+            )
         }
     }
 
@@ -185,14 +245,20 @@ public enum PacketBuilder {
 
     /// An 802.1Q (customer) or 802.1ad (service) VLAN tag.
     public struct VLANTag: Sendable {
+        /// The tag protocol identifier (the EtherType that announces the tag).
         public var protocolIdentifier: EtherType
+        /// The 12-bit VLAN identifier (priority bits left zero).
         public var identifier: UInt16
 
         public init(protocolIdentifier: EtherType, identifier: UInt16) {
             self.protocolIdentifier = protocolIdentifier
             self.identifier = identifier
         }
-        public static func customer(_ identifier: UInt16) -> Self { Self(protocolIdentifier: .vlan, identifier: identifier) }
+        /// An 802.1Q tag (0x8100).
+        public static func customer(_ identifier: UInt16) -> Self {
+            Self(protocolIdentifier: .vlan, identifier: identifier)
+        }
+        /// An 802.1ad service tag (0x88A8), the outer tag of QinQ.
         public static func service(_ identifier: UInt16) -> Self {
             Self(protocolIdentifier: .serviceVLAN, identifier: identifier)
         }
@@ -200,7 +266,10 @@ public enum PacketBuilder {
 
     /// An Ethernet II frame, outer VLAN tag first. `padToMinimum` pads it to 60 bytes as a card would.
     public static func ethernet(
-        _ payload: [UInt8], etherType: EtherType = .ipv4, vlanTags: [VLANTag] = [], padToMinimum: Bool = false
+        _ payload: [UInt8],
+        etherType: EtherType = .ipv4,
+        vlanTags: [VLANTag] = [],
+        padToMinimum: Bool = false
     ) -> [UInt8] {
         var frame: [UInt8] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB]
         for tag in vlanTags { frame += be(tag.protocolIdentifier.rawValue) + be(tag.identifier) }
@@ -210,7 +279,9 @@ public enum PacketBuilder {
     }
 
     /// A PPPoE session header (RFC 2516) and PPP protocol field; wrap it in `ethernet(etherType: .pppoeSession)`.
-    public static func pppoeSession(_ payload: [UInt8], pppProtocol: PPPProtocol = .ipv4, sessionID: UInt16 = 1) -> [UInt8] {
+    public static func pppoeSession(_ payload: [UInt8], pppProtocol: PPPProtocol = .ipv4, sessionID: UInt16 = 1)
+        -> [UInt8]
+    {
         [0x11, 0] + be(sessionID) + be(UInt16(payload.count + 2)) + be(pppProtocol.rawValue) + payload
     }
 
