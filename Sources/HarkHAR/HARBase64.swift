@@ -11,27 +11,26 @@ public enum HARBase64 {
 
     /// Encodes `bytes` as a base64 string.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var output: [UInt8] = []
-        let contiguous: Void? = bytes.withContiguousStorageIfAvailable { append($0, to: &output) }
+        var output = OutputBuffer(capacity: 64)
+        let contiguous: Void? = bytes.withContiguousStorageIfAvailable { write($0, to: &output) }
         if contiguous == nil {
-            Array(bytes).withUnsafeBufferPointer { append($0, to: &output) }
+            Array(bytes).withUnsafeBufferPointer { write($0, to: &output) }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Appends the base64 encoding of `input` to `output`, growing it once.
+    /// Writes the base64 encoding of `input` to `output`.
     ///
     /// Inputs whose length is a multiple of three encode without padding, so a long input can be
     /// encoded in such chunks and the pieces concatenated.
-    static func append(_ input: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        let start = output.count
+    static func write(_ input: UnsafeBufferPointer<UInt8>, to output: inout OutputBuffer) {
         let encodedCount = encodedCount(input.count)
-        output.append(contentsOf: repeatElement(0, count: encodedCount))
+        guard encodedCount > 0 else { return }
         alphabet.withUnsafeBufferPointer { table in
-            output.withUnsafeMutableBufferPointer { out in
+            output.write(maximum: encodedCount) { out in
                 let whole = input.count / 3 * 3
                 var read = 0
-                var write = start
+                var write = 0
                 while read < whole {
                     let value = UInt32(input[read]) << 16 | UInt32(input[read &+ 1]) << 8 | UInt32(input[read &+ 2])
                     out[write] = table[Int(value >> 18 & 0x3F)]
@@ -42,13 +41,14 @@ public enum HARBase64 {
                     write &+= 4
                 }
                 let remaining = input.count &- whole
-                guard remaining > 0 else { return }
+                guard remaining > 0 else { return write }
                 let first = UInt32(input[read]) << 16
                 let value = remaining == 2 ? first | UInt32(input[read &+ 1]) << 8 : first
                 out[write] = table[Int(value >> 18 & 0x3F)]
                 out[write &+ 1] = table[Int(value >> 12 & 0x3F)]
                 out[write &+ 2] = remaining == 2 ? table[Int(value >> 6 & 0x3F)] : UInt8(ascii: "=")
                 out[write &+ 3] = UInt8(ascii: "=")
+                return write &+ 4
             }
         }
     }

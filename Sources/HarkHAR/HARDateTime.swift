@@ -46,7 +46,7 @@ public struct HARDateTime: Hashable, Comparable, Sendable, CustomStringConvertib
     public var description: String {
         var output = JSONOutput(pretty: false, capacity: 24)
         output.appendISO8601(self)
-        return String(decoding: output.bytes, as: UTF8.self)
+        return output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The calendar fields, after clamping to years 0…9999.
@@ -109,19 +109,19 @@ extension JSONOutput {
     mutating func appendISO8601(_ date: HARDateTime) {
         let c = date.components
         appendPadded(UInt64(c.year), width: 4)
-        bytes.append(UInt8(ascii: "-"))
+        append(UInt8(ascii: "-"))
         appendPadded(UInt64(c.month), width: 2)
-        bytes.append(UInt8(ascii: "-"))
+        append(UInt8(ascii: "-"))
         appendPadded(UInt64(c.day), width: 2)
-        bytes.append(UInt8(ascii: "T"))
+        append(UInt8(ascii: "T"))
         appendPadded(UInt64(c.hour), width: 2)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         appendPadded(UInt64(c.minute), width: 2)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         appendPadded(UInt64(c.second), width: 2)
-        bytes.append(UInt8(ascii: "."))
+        append(UInt8(ascii: "."))
         appendPadded(UInt64(c.millisecond), width: 3)
-        bytes.append(UInt8(ascii: "Z"))
+        append(UInt8(ascii: "Z"))
     }
 
     /// Writes a date as a JSON string value.

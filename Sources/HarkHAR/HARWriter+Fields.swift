@@ -17,7 +17,7 @@ extension HARWriter {
                 let end = min(offset + HARWriter.bodyChunk, input.count)
                 let piece = UnsafeBufferPointer(rebasing: input[offset..<end])
                 if base64 {
-                    HARBase64.append(piece, to: &output.bytes)
+                    HARBase64.write(piece, to: &output.buffer)
                 } else {
                     output.appendEscaped(piece)
                 }
@@ -178,11 +178,11 @@ extension JSONOutput {
         guard let value = address.ipv4Value else { return string(address.description) }
         beginString()
         appendDecimal(UInt64(value >> 24))
-        bytes.append(UInt8(ascii: "."))
+        append(UInt8(ascii: "."))
         appendDecimal(UInt64(value >> 16 & 0xFF))
-        bytes.append(UInt8(ascii: "."))
+        append(UInt8(ascii: "."))
         appendDecimal(UInt64(value >> 8 & 0xFF))
-        bytes.append(UInt8(ascii: "."))
+        append(UInt8(ascii: "."))
         appendDecimal(UInt64(value & 0xFF))
         endString()
     }

@@ -7,7 +7,8 @@
 /// member is ever `null`. Memory stays near `flushThreshold` even for very large bodies, which are
 /// flushed in pieces.
 ///
-/// Not thread-safe: one writer is owned by one task.
+/// Not thread-safe: one writer is owned by one task. It is non-copyable, because a copy would share
+/// the sink but not the position in the document.
 ///
 /// ### Example
 ///
@@ -17,7 +18,7 @@
 /// for entry in entries { try writer.write(entry) }
 /// try writer.finish()
 /// ```
-public struct HARWriter {
+public struct HARWriter: ~Copyable {
     /// Output options.
     public struct Configuration: Hashable, Sendable {
         /// Break lines and indent by two spaces (default false: compact).
@@ -120,7 +121,7 @@ public struct HARWriter {
         output.endArray()
         output.endObject()
         output.endObject()
-        output.bytes.append(UInt8(ascii: "\n"))
+        output.append(UInt8(ascii: "\n"))
         try flush()
     }
 
@@ -135,13 +136,13 @@ public struct HARWriter {
 
     /// Hands the buffer to the sink once it holds `flushThreshold` bytes.
     mutating func flushIfFull() throws {
-        if output.bytes.count >= configuration.flushThreshold { try flush() }
+        if output.buffer.count >= configuration.flushThreshold { try flush() }
     }
 
     private mutating func flush() throws {
-        guard !output.bytes.isEmpty else { return }
-        try output.bytes.withUnsafeBytes { try sink.write($0) }
-        output.bytes.removeAll(keepingCapacity: true)
+        guard output.buffer.count > 0 else { return }
+        try output.buffer.withBytes { try sink.write($0) }
+        output.buffer.removeAll()
     }
 }
 

@@ -1,11 +1,11 @@
-/// Appends JSON tokens to a reusable byte array, placing the commas, and in pretty mode the newlines and
+/// Appends JSON tokens to a reusable byte buffer, placing the commas, and in pretty mode the newlines and
 /// two-space indentation, so that callers only say what comes next.
 ///
 /// It never fails and never validates structure: `HARWriter` drives it in a fixed order. Keys given as
 /// `StaticString` must be plain ASCII needing no escapes (they are the spec's own field names).
-struct JSONOutput {
-    /// The JSON text produced so far (since the last `removeAll`).
-    var bytes: [UInt8] = []
+struct JSONOutput: ~Copyable {
+    /// The JSON text produced so far (since the last `removeAll()`).
+    var buffer: OutputBuffer
     /// Whether to break lines and indent.
     let pretty: Bool
     /// One entry per open object or array: whether it has a member yet (to place commas).
@@ -15,18 +15,15 @@ struct JSONOutput {
 
     init(pretty: Bool, capacity: Int) {
         self.pretty = pretty
-        bytes.reserveCapacity(capacity)
+        self.buffer = OutputBuffer(capacity: capacity)
         containerHasMembers.reserveCapacity(32)
     }
-
-    /// How many objects and arrays are open.
-    var depth: Int { containerHasMembers.count }
 
     // MARK: Structure
 
     mutating func beginObject() {
         beforeValue()
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         containerHasMembers.append(false)
     }
 
@@ -36,7 +33,7 @@ struct JSONOutput {
 
     mutating func beginArray() {
         beforeValue()
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         containerHasMembers.append(false)
     }
 
@@ -47,7 +44,7 @@ struct JSONOutput {
     /// Writes `"name":` for a spec field name.
     mutating func key(_ name: StaticString) {
         beforeMember()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         appendASCII(name)
         endKey()
     }
@@ -56,9 +53,9 @@ struct JSONOutput {
     /// ("Custom fields and elements MUST start with an underscore") when it is missing.
     mutating func customKey(_ name: String) {
         beforeMember()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         if name.utf8.first != UInt8(ascii: "_") {
-            bytes.append(UInt8(ascii: "_"))
+            append(UInt8(ascii: "_"))
         }
         appendEscaped(name)
         endKey()
@@ -67,7 +64,7 @@ struct JSONOutput {
     /// Writes an object key that is data (a JSON object inside a custom value), escaped as given.
     mutating func dataKey(_ name: String) {
         beforeMember()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         appendEscaped(name)
         endKey()
     }
@@ -76,27 +73,27 @@ struct JSONOutput {
 
     mutating func string(_ value: String) {
         beforeValue()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         appendEscaped(value)
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     /// Opens a string whose content the caller appends in pieces with `appendEscaped` or base64.
     mutating func beginString() {
         beforeValue()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     mutating func endString() {
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     /// Writes a literal ASCII string value that needs no escaping.
     mutating func string(_ value: StaticString) {
         beforeValue()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         appendASCII(value)
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     mutating func integer(_ value: Int) {
@@ -126,11 +123,11 @@ struct JSONOutput {
         var unit: UInt64 = 1
         for _ in 0..<decimals { unit &*= 10 }
         let magnitude = scaled.magnitude
-        if scaled < 0 { bytes.append(UInt8(ascii: "-")) }
+        if scaled < 0 { append(UInt8(ascii: "-")) }
         appendDecimal(magnitude / unit)
         var fraction = magnitude % unit
         guard fraction != 0 else { return }
-        bytes.append(UInt8(ascii: "."))
+        append(UInt8(ascii: "."))
         var digits = decimals
         while fraction % 10 == 0 {
             fraction /= 10
@@ -144,19 +141,26 @@ struct JSONOutput {
     mutating func double(_ value: Double) {
         guard value.isFinite else { return null() }
         beforeValue()
-        bytes.append(contentsOf: value.description.utf8)
+        var text = value.description
+        text.withUTF8 { buffer.append($0) }
     }
 
     // MARK: Raw appends
 
+    /// Appends one byte.
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        buffer.append(byte)
+    }
+
     /// Appends ASCII text as is.
     mutating func appendASCII(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { buffer.append($0) }
     }
 
     /// Appends the decimal digits of `value`.
     mutating func appendDecimal(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
         appendDecimal(value.magnitude)
     }
 
@@ -164,7 +168,7 @@ struct JSONOutput {
         var divisor: UInt64 = 1
         while value / divisor >= 10 { divisor &*= 10 }
         while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: 48 &+ (value / divisor) % 10))
+            append(UInt8(truncatingIfNeeded: 48 &+ (value / divisor) % 10))
             divisor /= 10
         }
     }
@@ -175,7 +179,7 @@ struct JSONOutput {
         var digits = 1
         while digits < width, limit <= UInt64.max / 10 {
             limit &*= 10
-            if value < limit { bytes.append(UInt8(ascii: "0")) }
+            if value < limit { append(UInt8(ascii: "0")) }
             digits += 1
         }
         appendDecimal(value)
@@ -194,7 +198,7 @@ struct JSONOutput {
     private mutating func beforeMember() {
         guard let last = containerHasMembers.indices.last else { return }
         if containerHasMembers[last] {
-            bytes.append(UInt8(ascii: ","))
+            append(UInt8(ascii: ","))
         } else {
             containerHasMembers[last] = true
         }
@@ -202,20 +206,20 @@ struct JSONOutput {
     }
 
     private mutating func endKey() {
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        if pretty { bytes.append(UInt8(ascii: " ")) }
+        append(UInt8(ascii: "\""))
+        append(UInt8(ascii: ":"))
+        if pretty { append(UInt8(ascii: " ")) }
         afterKey = true
     }
 
     private mutating func close(_ closer: UInt8) {
         let hadMembers = containerHasMembers.popLast() ?? false
         if pretty, hadMembers { newline(indent: containerHasMembers.count) }
-        bytes.append(closer)
+        append(closer)
     }
 
     private mutating func newline(indent: Int) {
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+        append(UInt8(ascii: "\n"))
+        buffer.append(repeating: UInt8(ascii: " "), count: 2 * indent)
     }
 }

@@ -7,7 +7,7 @@ struct JSONOutputTests {
     private func escaped(_ text: String) -> String {
         var output = JSONOutput(pretty: false, capacity: 64)
         output.string(text)
-        return String(decoding: output.bytes, as: UTF8.self)
+        return output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     @Test func escapesQuotesBackslashesAndNamedControls() {
@@ -26,6 +26,37 @@ struct JSONOutputTests {
         }
     }
 
+    @Test func escapingMatchesAByteByByteReferenceAtEveryAlignment() {
+        func reference(_ bytes: [UInt8]) -> String {
+            var text = ""
+            for byte in bytes {
+                switch byte {
+                case 0x22: text += "\\\""
+                case 0x5C: text += "\\\\"
+                case 0x08: text += "\\b"
+                case 0x0C: text += "\\f"
+                case 0x0A: text += "\\n"
+                case 0x0D: text += "\\r"
+                case 0x09: text += "\\t"
+                case 0..<0x20: text += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+                default: text.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            }
+            return text
+        }
+        // ASCII only, so that the reference can map bytes to scalars one to one.
+        for special: UInt8 in [0x00, 0x09, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F] {
+            for position in 0..<20 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 20)
+                bytes[position] = special
+                bytes[19 - position] = (0x1F &+ special) & 0x7F
+                var output = JSONOutput(pretty: false, capacity: 8)
+                bytes.withUnsafeBufferPointer { output.appendEscaped($0) }
+                #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == reference(bytes), "byte \(special) at \(position)")
+            }
+        }
+    }
+
     @Test func unicodePassesThroughUnescaped() throws {
         let text = "Zoë → 日本語 🎉 \u{2028}"
         #expect(escaped(text) == "\"\(text)\"")
@@ -37,7 +68,7 @@ struct JSONOutputTests {
         func fixed(_ value: Int64, _ decimals: Int) -> String {
             var output = JSONOutput(pretty: false, capacity: 16)
             output.fixed(value, decimals: decimals)
-            return String(decoding: output.bytes, as: UTF8.self)
+            return output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
         }
         #expect(fixed(12_500, 3) == "12.5")
         #expect(fixed(12_005, 3) == "12.005")
@@ -61,7 +92,7 @@ struct JSONOutputTests {
         output.double(0.25)
         output.endArray()
         #expect(
-            String(decoding: output.bytes, as: UTF8.self)
+            output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
                 == "[0,-1,9223372036854775807,-9223372036854775808,null,null,0.25]"
         )
     }
@@ -79,7 +110,7 @@ struct JSONOutputTests {
         output.endObject()
         output.endArray()
         output.endObject()
-        #expect(String(decoding: output.bytes, as: UTF8.self) == "{\n  \"a\": [],\n  \"b\": [\n    1,\n    {}\n  ]\n}")
+        #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == "{\n  \"a\": [],\n  \"b\": [\n    1,\n    {}\n  ]\n}")
     }
 
     @Test func customKeysGetTheirUnderscore() {
@@ -87,7 +118,7 @@ struct JSONOutputTests {
         output.beginObject()
         output.customFields([HARJSONMember("_a", 1), HARJSONMember("b\"", ["x": [true, nil]])])
         output.endObject()
-        #expect(String(decoding: output.bytes, as: UTF8.self) == #"{"_a":1,"_b\"":{"x":[true,null]}}"#)
+        #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == #"{"_a":1,"_b\"":{"x":[true,null]}}"#)
     }
 
     @Test func deeplyNestedCustomValuesAreCutOffNotRecursedForever() throws {
@@ -95,8 +126,8 @@ struct JSONOutputTests {
         for _ in 0..<200 { value = .array([value]) }
         var output = JSONOutput(pretty: false, capacity: 64)
         output.value(value)
-        let parsed = try JSONSerialization.jsonObject(with: Data(output.bytes), options: [.fragmentsAllowed])
+        let parsed = try JSONSerialization.jsonObject(with: Data(output.buffer.withBytes { Array($0) }), options: [.fragmentsAllowed])
         #expect(parsed is [Any])
-        #expect(output.bytes.filter { $0 == UInt8(ascii: "[") }.count == JSONOutput.maximumValueDepth)
+        #expect(output.buffer.withBytes { Array($0) }.filter { $0 == UInt8(ascii: "[") }.count == JSONOutput.maximumValueDepth)
     }
 }
