@@ -25,7 +25,8 @@ public struct HARWriter: ~Copyable {
         public var pretty: Bool
         /// Headers to redact, or nil to write everything (the default).
         public var redaction: HARRedaction?
-        /// Buffered bytes that trigger a write to the sink (default 256 KiB).
+        /// Buffered bytes that trigger a write to the sink (default 256 KiB, at least 4 KiB). The buffer
+        /// holds about this much plus one piece of a long body (64 KiB as base64, at most 288 KiB escaped).
         public var flushThreshold: Int
 
         public init(pretty: Bool = false, redaction: HARRedaction? = nil, flushThreshold: Int = 1 << 18) {
@@ -57,7 +58,8 @@ public struct HARWriter: ~Copyable {
     public init(sink: any HAROutputSink, configuration: Configuration = Configuration()) {
         self.sink = sink
         self.configuration = configuration
-        self.output = JSONOutput(pretty: configuration.pretty, capacity: configuration.flushThreshold + (1 << 16))
+        let expected = min(configuration.flushThreshold, 1 << 20) + (1 << 16)
+        self.output = JSONOutput(pretty: configuration.pretty, capacity: expected)
     }
 
     /// Writes everything in `log` except the closing brackets: version, creator, browser, pages,
