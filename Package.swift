@@ -38,6 +38,8 @@ let package = Package(
             dependencies: ["HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", nioCore],
             swiftSettings: strictSettings
         ),
+        // HAR 1.2 document values, a streaming JSON writer, and the parsing helpers every producer needs.
+        .target(name: "HarkHAR", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
@@ -68,6 +70,11 @@ let package = Package(
         .testTarget(
             name: "HarkReassemblyTests",
             dependencies: ["HarkReassembly", "HarkPacket", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkHARTests",
+            dependencies: ["HarkHAR", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,45 @@
+public import NIOCore
+
+/// Body bytes to put in a HAR `text` field: as a JSON string when they are valid UTF-8, as base64
+/// otherwise (or always, on request).
+///
+/// The writer decides at write time, reading the bytes in place: building a `HARBody` from a captured
+/// `ByteBuffer` copies nothing.
+public struct HARBody: Hashable, Sendable {
+    /// How the bytes become text.
+    public struct Encoding: Hashable, Sendable {
+        fileprivate enum Base: Hashable, Sendable {
+            case automatic
+            case base64
+        }
+
+        fileprivate let base: Base
+
+        /// Text when the bytes are valid UTF-8, base64 otherwise. Invalid UTF-8 never reaches the JSON.
+        public static let automatic = Encoding(base: .automatic)
+        /// Always base64, for payloads whose byte-exactness matters more than readability.
+        public static let base64 = Encoding(base: .base64)
+    }
+
+    /// The decoded body: HAR wants it after transfer and content decoding ("decompressed & unchunked").
+    public var bytes: ByteBuffer
+    /// How the bytes become text.
+    public var encoding: Encoding
+
+    /// A body from captured bytes.
+    public init(_ bytes: ByteBuffer, encoding: Encoding = .automatic) {
+        self.bytes = bytes
+        self.encoding = encoding
+    }
+
+    /// A body from text (written as text, since a `String` is always valid UTF-8).
+    public init(_ text: String) {
+        self.bytes = ByteBuffer(string: text)
+        self.encoding = .automatic
+    }
+
+    /// Whether the writer will base64-encode these bytes.
+    public var isWrittenAsBase64: Bool {
+        encoding == .base64 || !bytes.withUnsafeReadableBytes { HARUTF8.isValid($0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}

@@ -1,0 +1,188 @@
+/// Writes a HAR 1.2 document as its entries are produced: the log header, then each entry, then the
+/// closing brackets, into a reusable buffer that goes to a sink in large chunks.
+///
+/// Entries are written in the order given; HAR 1.2 prefers them sorted by `startedDateTime`, which is
+/// the caller's job. Everything written is valid JSON and valid HAR: strings are escaped, bodies that
+/// are not UTF-8 become base64, numbers are finite, timings respect the spec's bounds, and no required
+/// member is ever `null`. Memory stays near `flushThreshold` even for very large bodies, which are
+/// flushed in pieces.
+///
+/// Not thread-safe: one writer is owned by one task. It is non-copyable, because a copy would share
+/// the sink but not the position in the document.
+///
+/// ### Example
+///
+/// ```swift
+/// var writer = HARWriter(sink: HARFileDescriptorSink(fileDescriptor: 1))
+/// try writer.begin(HARLog(creator: HARCreator(name: "hark", version: "0.1")))
+/// for entry in entries { try writer.write(entry) }
+/// try writer.finish()
+/// ```
+public struct HARWriter: ~Copyable {
+    /// Output options.
+    public struct Configuration: Hashable, Sendable {
+        /// Break lines and indent by two spaces (default false: compact).
+        public var pretty: Bool
+        /// Headers to redact, or nil to write everything (the default).
+        public var redaction: HARRedaction?
+        /// Buffered bytes that trigger a write to the sink (default 256 KiB, at least 4 KiB). The buffer
+        /// holds about this much plus one piece of a long body (64 KiB as base64, at most 288 KiB escaped).
+        public var flushThreshold: Int
+
+        public init(pretty: Bool = false, redaction: HARRedaction? = nil, flushThreshold: Int = 1 << 18) {
+            self.pretty = pretty
+            self.redaction = redaction
+            self.flushThreshold = max(flushThreshold, 4096)
+        }
+    }
+
+    private enum State {
+        case idle
+        case writingEntries
+        case finished
+    }
+
+    /// Where the bytes go.
+    public let sink: any HAROutputSink
+    /// Output options.
+    public let configuration: Configuration
+    /// How many entries have been written, `HARLog.entries` included.
+    public private(set) var entriesWritten = 0
+
+    var output: JSONOutput
+    private var state = State.idle
+
+    /// - Parameters:
+    ///   - sink: where the bytes go.
+    ///   - configuration: output options.
+    public init(sink: any HAROutputSink, configuration: Configuration = Configuration()) {
+        self.sink = sink
+        self.configuration = configuration
+        let expected = min(configuration.flushThreshold, 1 << 20) + (1 << 16)
+        self.output = JSONOutput(pretty: configuration.pretty, capacity: expected)
+    }
+
+    /// Writes everything in `log` except the closing brackets: version, creator, browser, pages,
+    /// comment, and the entries `log` already holds.
+    ///
+    /// - Throws: `HARWriterError.alreadyStarted` on a second call, or the sink's error.
+    public mutating func begin(_ log: HARLog) throws {
+        guard case .idle = state else { throw state == .finished ? HARWriterError.finished : .alreadyStarted }
+        state = .writingEntries
+        output.beginObject()
+        output.key("log")
+        output.beginObject()
+        output.key("version")
+        output.string("1.2")
+        output.key("creator")
+        output.software(log.creator)
+        if let browser = log.browser {
+            output.key("browser")
+            output.software(browser)
+        }
+        output.key("pages")
+        output.beginArray()
+        for page in log.pages { output.page(page) }
+        output.endArray()
+        if let comment = log.comment {
+            output.key("comment")
+            output.string(comment)
+        }
+        output.key("entries")
+        output.beginArray()
+        for entry in log.entries { try write(entry) }
+        try flushIfFull()
+    }
+
+    /// Writes one entry.
+    ///
+    /// - Throws: `HARWriterError.notStarted` before `begin(_:)`, `.finished` after `finish()`, or the
+    ///   sink's error.
+    public mutating func write(_ entry: HAREntry) throws {
+        switch state {
+        case .idle: throw HARWriterError.notStarted
+        case .finished: throw HARWriterError.finished
+        case .writingEntries: break
+        }
+        try writeEntry(entry)
+        entriesWritten += 1
+        try flushIfFull()
+    }
+
+    /// Closes the entries array and the document, and hands every remaining byte to the sink.
+    ///
+    /// - Throws: `HARWriterError.notStarted` before `begin(_:)`, `.finished` on a second call, or the
+    ///   sink's error.
+    public mutating func finish() throws {
+        switch state {
+        case .idle: throw HARWriterError.notStarted
+        case .finished: throw HARWriterError.finished
+        case .writingEntries: break
+        }
+        state = .finished
+        output.endArray()
+        output.endObject()
+        output.endObject()
+        output.append(UInt8(ascii: "\n"))
+        try flush()
+    }
+
+    /// The whole document for `log` in memory.
+    public static func document(_ log: HARLog, configuration: Configuration = Configuration()) throws -> [UInt8] {
+        let sink = HARMemorySink()
+        var writer = HARWriter(sink: sink, configuration: configuration)
+        try writer.begin(log)
+        try writer.finish()
+        return sink.bytes
+    }
+
+    /// Hands the buffer to the sink once it holds `flushThreshold` bytes.
+    mutating func flushIfFull() throws {
+        if output.buffer.count >= configuration.flushThreshold { try flush() }
+    }
+
+    private mutating func flush() throws {
+        guard output.buffer.count > 0 else { return }
+        try output.buffer.withBytes { try sink.write($0) }
+        output.buffer.removeAll()
+    }
+}
+
+extension JSONOutput {
+    /// Writes a `creator` or `browser` object.
+    mutating func software(_ software: HARCreator) {
+        beginObject()
+        key("name")
+        string(software.name)
+        key("version")
+        string(software.version)
+        if let comment = software.comment {
+            key("comment")
+            string(comment)
+        }
+        endObject()
+    }
+
+    /// Writes a `pages[]` element.
+    mutating func page(_ page: HARPage) {
+        beginObject()
+        key("startedDateTime")
+        dateTime(HARDateTime(page.startedDateTime))
+        key("id")
+        string(page.id)
+        key("title")
+        string(page.title)
+        key("pageTimings")
+        beginObject()
+        key("onContentLoad")
+        milliseconds(thousandths: HARTimings.optionalThousandths(page.pageTimings.onContentLoad))
+        key("onLoad")
+        milliseconds(thousandths: HARTimings.optionalThousandths(page.pageTimings.onLoad))
+        endObject()
+        if let comment = page.comment {
+            key("comment")
+            string(comment)
+        }
+        endObject()
+    }
+}

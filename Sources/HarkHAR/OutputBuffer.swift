@@ -1,0 +1,78 @@
+/// A growable byte buffer written through raw pointers: JSON output appends a byte or a short run per
+/// token, and `Array.append` or `ByteBuffer.writeInteger` cost several times the copy itself.
+///
+/// Non-copyable, so the storage has exactly one owner and is freed in `deinit`. Every write first
+/// reserves the room it needs; `count` never exceeds `capacity`.
+struct OutputBuffer: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written since the last `removeAll()`.
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// Ensures room for `additional` more bytes, doubling the storage as needed.
+    @inline(__always)
+    mutating func reserve(_ additional: Int) {
+        if capacity &- count < additional { grow(minimum: count + additional) }
+    }
+
+    private mutating func grow(minimum: Int) {
+        var newCapacity = capacity
+        while newCapacity < minimum { newCapacity = newCapacity &* 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Appends one byte.
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        (base + count).initialize(to: byte)
+        count &+= 1
+    }
+
+    /// Appends a run of bytes.
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).initialize(from: source, count: bytes.count)
+        count &+= bytes.count
+    }
+
+    /// Appends `count` copies of `byte`.
+    mutating func append(repeating byte: UInt8, count repeats: Int) {
+        reserve(repeats)
+        (base + count).initialize(repeating: byte, count: repeats)
+        count &+= repeats
+    }
+
+    /// Reserves `maximum` bytes, lets `body` write up to that many at the given pointer, and keeps the
+    /// number it returns (which must not exceed `maximum`).
+    @inline(__always)
+    mutating func write(maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(maximum)
+        let written = body(base + count)
+        count &+= min(max(written, 0), maximum)
+    }
+
+    /// Calls `body` with the bytes written so far.
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Forgets the content and keeps the storage.
+    mutating func removeAll() {
+        count = 0
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+@testable import HarkHAR
+
+struct JSONOutputTests {
+    private func escaped(_ text: String) -> String {
+        var output = JSONOutput(pretty: false, capacity: 64)
+        output.string(text)
+        return output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func escapesQuotesBackslashesAndNamedControls() {
+        #expect(escaped("a\"b\\c/d") == #""a\"b\\c/d""#)
+        #expect(escaped("\u{08}\u{0C}\n\r\t") == #""\b\f\n\r\t""#)
+        #expect(escaped("\u{00}\u{01}\u{1F}\u{7F}") == #""\u0000\u0001\u001f\#u{7F}""#)
+    }
+
+    @Test func everyControlCharacterRoundTripsThroughFoundation() throws {
+        let all = String(decoding: (0...0x7F).map { UInt8($0) }, as: UTF8.self)
+        let json = "{\"k\":\(escaped(all))}"
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String])
+        #expect(parsed["k"] == all)
+        for byte in json.utf8.dropFirst(6).dropLast(2) {
+            #expect(byte >= 0x20, "raw control byte \(byte) in JSON string")
+        }
+    }
+
+    @Test func escapingMatchesAByteByByteReferenceAtEveryAlignment() {
+        func reference(_ bytes: [UInt8]) -> String {
+            var text = ""
+            for byte in bytes {
+                switch byte {
+                case 0x22: text += "\\\""
+                case 0x5C: text += "\\\\"
+                case 0x08: text += "\\b"
+                case 0x0C: text += "\\f"
+                case 0x0A: text += "\\n"
+                case 0x0D: text += "\\r"
+                case 0x09: text += "\\t"
+                case 0..<0x20: text += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+                default: text.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            }
+            return text
+        }
+        // ASCII only, so that the reference can map bytes to scalars one to one.
+        for special: UInt8 in [0x00, 0x09, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F] {
+            for position in 0..<20 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 20)
+                bytes[position] = special
+                bytes[19 - position] = (0x1F &+ special) & 0x7F
+                var output = JSONOutput(pretty: false, capacity: 8)
+                bytes.withUnsafeBufferPointer { output.appendEscaped($0) }
+                #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == reference(bytes), "byte \(special) at \(position)")
+            }
+        }
+    }
+
+    @Test func unicodePassesThroughUnescaped() throws {
+        let text = "Zoë → 日本語 🎉 \u{2028}"
+        #expect(escaped(text) == "\"\(text)\"")
+        let parsed = try JSONSerialization.jsonObject(with: Data("[\(escaped(text))]".utf8)) as? [String]
+        #expect(parsed == [text])
+    }
+
+    @Test func fixedPointDropsTrailingZerosAndKeepsThreeDecimals() {
+        func fixed(_ value: Int64, _ decimals: Int) -> String {
+            var output = JSONOutput(pretty: false, capacity: 16)
+            output.fixed(value, decimals: decimals)
+            return output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(fixed(12_500, 3) == "12.5")
+        #expect(fixed(12_005, 3) == "12.005")
+        #expect(fixed(12_000, 3) == "12")
+        #expect(fixed(0, 3) == "0")
+        #expect(fixed(-1000, 3) == "-1")
+        #expect(fixed(-1, 3) == "-0.001")
+        #expect(fixed(1_389_719_041_819_123, 6) == "1389719041.819123")
+        #expect(fixed(.min, 3) == "-9223372036854775.808")
+    }
+
+    @Test func integersAndSpecialDoubles() {
+        var output = JSONOutput(pretty: false, capacity: 64)
+        output.beginArray()
+        output.integer(0)
+        output.integer(-1)
+        output.integer(Int64.max)
+        output.integer(Int64.min)
+        output.double(.nan)
+        output.double(-.infinity)
+        output.double(0.25)
+        output.endArray()
+        #expect(
+            output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
+                == "[0,-1,9223372036854775807,-9223372036854775808,null,null,0.25]"
+        )
+    }
+
+    @Test func prettyLayoutIndentsAndKeepsEmptyContainersOnOneLine() {
+        var output = JSONOutput(pretty: true, capacity: 64)
+        output.beginObject()
+        output.key("a")
+        output.beginArray()
+        output.endArray()
+        output.key("b")
+        output.beginArray()
+        output.integer(1)
+        output.beginObject()
+        output.endObject()
+        output.endArray()
+        output.endObject()
+        #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == "{\n  \"a\": [],\n  \"b\": [\n    1,\n    {}\n  ]\n}")
+    }
+
+    @Test func customKeysGetTheirUnderscore() {
+        var output = JSONOutput(pretty: false, capacity: 64)
+        output.beginObject()
+        output.customFields([HARJSONMember("_a", 1), HARJSONMember("b\"", ["x": [true, nil]])])
+        output.endObject()
+        #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == #"{"_a":1,"_b\"":{"x":[true,null]}}"#)
+    }
+
+    @Test func deeplyNestedCustomValuesAreCutOffNotRecursedForever() throws {
+        var value = HARJSONValue.integer(1)
+        for _ in 0..<200 { value = .array([value]) }
+        var output = JSONOutput(pretty: false, capacity: 64)
+        output.value(value)
+        let parsed = try JSONSerialization.jsonObject(with: Data(output.buffer.withBytes { Array($0) }), options: [.fragmentsAllowed])
+        #expect(parsed is [Any])
+        #expect(output.buffer.withBytes { Array($0) }.filter { $0 == UInt8(ascii: "[") }.count == JSONOutput.maximumValueDepth)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import HarkHAR
+import HarkTestSupport
+import NIOCore
+import Testing
+
+/// Runs `Scripts/validate-har` (python3 + jsonschema against `Tests/Schemas/har-1.2.schema.json`) on
+/// written documents.
+struct ValidateHARScriptTests {
+    static let script = Fixtures.repositoryRoot.appendingPathComponent("Scripts/validate-har")
+
+    /// Whether `python3` can import `jsonschema` here; CI installs it, a bare machine may not have it.
+    static let validatorAvailable: Bool = (try? run(["python3", "-c", "import jsonschema"]).status) == 0
+
+    /// Runs a command with `stdin` as standard input; returns its exit status and standard error.
+    static func run(_ arguments: [String], stdin: [UInt8] = []) throws -> (status: Int32, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        try input.fileHandleForWriting.write(contentsOf: Data(stdin))
+        try input.fileHandleForWriting.close()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, errorText)
+    }
+
+    static func validate(_ document: [UInt8]) throws -> (status: Int32, errors: String) {
+        try run(["python3", script.path, "-"], stdin: document)
+    }
+
+    @Test(.enabled(if: validatorAvailable, "python3 with the jsonschema package is not installed"))
+    func writtenDocumentsAreValid() throws {
+        var tricky = HARTestDocuments.postEntry
+        tricky.timings = HARTimings(blocked: .nan, send: -1, wait: .infinity, receive: 0.0001)
+        tricky.response.headers.append(HARHeader(name: "X-\u{01}", value: "\u{00}\"\\\u{1F}"))
+        tricky.request.postData = HARPostData(mimeType: "application/octet-stream", text: HARBody(ByteBuffer(bytes: [0xFF])))
+        let entries = [HARTestDocuments.getEntry, HARTestDocuments.postEntry, tricky]
+        for configuration in [HARWriter.Configuration(), .init(pretty: true, redaction: .chromeSanitized)] {
+            let result = try Self.validate(try HARTestDocuments.write(entries, configuration: configuration))
+            #expect(result.status == 0, "\(result.errors)")
+        }
+        let empty = try HARWriter.document(HARLog(creator: HARTestDocuments.creator))
+        #expect(try Self.validate(empty).status == 0)
+    }
+
+    @Test(.enabled(if: validatorAvailable, "python3 with the jsonschema package is not installed"))
+    func brokenDocumentsAreRejectedWithEachViolationListed() throws {
+        var text = String(decoding: try HARTestDocuments.write([HARTestDocuments.getEntry]), as: UTF8.self)
+        text = text.replacingOccurrences(of: #""wait":20.125,"#, with: "")
+        text = text.replacingOccurrences(of: #""statusText":"OK""#, with: #""statusText":null"#)
+        text = text.replacingOccurrences(of: #""redirectURL""#, with: #""redirectUrl""#)
+        let result = try Self.validate(Array(text.utf8))
+        #expect(result.status == 1)
+        #expect(result.errors.contains("$.log.entries[0].timings: 'wait' is a required property"))
+        #expect(result.errors.contains("$.log.entries[0].response.statusText: null is not of type \"string\""))
+        #expect(result.errors.contains("'redirectUrl' does not match any of the regexes: '^_'"))
+        #expect(result.errors.contains("$.log.entries[0].time: 23.875 is not the sum of the timings"))
+        #expect(try Self.validate(Array("{\"log\":".utf8)).status == 1)
+    }
+}
