@@ -1,0 +1,94 @@
+public import HarkCore
+
+/// One request and its responses, as every output (HAR, trace, stats, filters) sees it, whatever HTTP
+/// version carried it.
+public struct Exchange: Sendable {
+    /// 0-based, in the order exchanges completed.
+    public var id: Int
+    /// The TCP connection that carried it.
+    public var connection: ConnectionContext
+    /// `http1` or `h2`.
+    public var applicationProtocol: ApplicationProtocol
+    /// The HTTP/2 stream identifier; nil for HTTP/1.
+    public var streamID: Int?
+    /// Position among the connection's exchanges, from 0.
+    public var indexOnConnection: Int
+    /// The request.
+    public var request: HTTPRequestRecord
+    /// Interim (1xx) responses before the final one.
+    public var interimResponses: [HTTPResponseRecord]
+    /// The final response; nil when none was captured.
+    public var response: HTTPResponseRecord?
+    /// What went wrong or is incomplete, in words for `_error` and traces; empty for a clean exchange.
+    public var problems: [String]
+    /// What the connection switched to after this exchange (`websocket`, `h2c`, `CONNECT host:443`).
+    public var switchedTo: String?
+
+    public init(
+        id: Int,
+        connection: ConnectionContext,
+        applicationProtocol: ApplicationProtocol,
+        streamID: Int? = nil,
+        indexOnConnection: Int,
+        request: HTTPRequestRecord,
+        interimResponses: [HTTPResponseRecord] = [],
+        response: HTTPResponseRecord?,
+        problems: [String] = [],
+        switchedTo: String? = nil
+    ) {
+        self.id = id
+        self.connection = connection
+        self.applicationProtocol = applicationProtocol
+        self.streamID = streamID
+        self.indexOnConnection = indexOnConnection
+        self.request = request
+        self.interimResponses = interimResponses
+        self.response = response
+        self.problems = problems
+        self.switchedTo = switchedTo
+    }
+
+    /// Whether the request and a final response were captured whole.
+    public var isComplete: Bool {
+        guard let response else { return false }
+        return problems.isEmpty && request.body.isComplete && response.body.isComplete
+    }
+
+    /// Request start to response end (or request end when there is no response).
+    public var duration: TimeSpan {
+        (response?.lastByte ?? request.lastByte).since(request.firstByte)
+    }
+}
+
+/// The TCP connection an exchange travelled on.
+public struct ConnectionContext: Hashable, Sendable {
+    /// Reassembly's connection number (tshark's `tcp.stream`).
+    public var id: Int
+    /// The client's address and port.
+    public var client: Endpoint
+    /// The server's address and port.
+    public var server: Endpoint
+    /// The TCP handshake, when captured: given on the connection's first exchange only, since only that
+    /// one waited for it.
+    public var handshake: HandshakeTiming?
+
+    public init(id: Int, client: Endpoint, server: Endpoint, handshake: HandshakeTiming? = nil) {
+        self.id = id
+        self.client = client
+        self.server = server
+        self.handshake = handshake
+    }
+}
+
+/// When the TCP handshake started and finished.
+public struct HandshakeTiming: Hashable, Sendable {
+    /// The client's SYN.
+    public var synTime: Timestamp
+    /// The client's ACK of the SYN-ACK.
+    public var completedTime: Timestamp
+
+    public init(synTime: Timestamp, completedTime: Timestamp) {
+        self.synTime = synTime
+        self.completedTime = completedTime
+    }
+}

@@ -1,0 +1,163 @@
+public import HarkCore
+public import NIOCore
+
+/// A request as captured, independent of HTTP version.
+public struct HTTPRequestRecord: Sendable {
+    /// The method token as sent.
+    public var method: HTTPMethod
+    /// The request target as sent (`/a?b`, an absolute URL, `host:port` for CONNECT, `*`), or HTTP/2's `:path`.
+    public var target: String
+    /// `http` or `https`.
+    public var scheme: String
+    /// The authority: HTTP/2's `:authority`, the host of an absolute-form target, or the `Host` header.
+    public var authority: String?
+    /// The protocol version as sent (`HTTP/1.1`), or `HTTP/2.0`.
+    public var version: String
+    /// Header fields in wire order (HTTP/2 pseudo-headers not included).
+    public var headers: HTTPFields
+    /// Bytes of the request line and header section; nil where HTTP/2 compresses them.
+    public var headSize: Int?
+    /// The body.
+    public var body: HTTPMessageBody
+    /// Capture time of the first and last byte of the request.
+    public var firstByte: Timestamp
+    public var lastByte: Timestamp
+
+    public init(
+        method: HTTPMethod,
+        target: String,
+        scheme: String,
+        authority: String?,
+        version: String,
+        headers: HTTPFields,
+        headSize: Int?,
+        body: HTTPMessageBody,
+        firstByte: Timestamp,
+        lastByte: Timestamp
+    ) {
+        self.method = method
+        self.target = target
+        self.scheme = scheme
+        self.authority = authority
+        self.version = version
+        self.headers = headers
+        self.headSize = headSize
+        self.body = body
+        self.firstByte = firstByte
+        self.lastByte = lastByte
+    }
+
+    /// The absolute URL a browser would show: the target itself when absolute, else scheme, authority
+    /// (or the server address when no authority was sent) and target.
+    public func url(server: Endpoint) -> String {
+        if target.hasPrefix("http://") || target.hasPrefix("https://") { return target }
+        if method == .connect { return target }
+        let host = authority.flatMap { $0.isEmpty ? nil : $0 } ?? Self.hostText(server, scheme: scheme)
+        let path = target.hasPrefix("/") ? target : (target == "*" ? "" : "/" + target)
+        return "\(scheme)://\(host)\(path)"
+    }
+
+    /// The host part of the URL (authority without the port), for filters and statistics.
+    public func host(server: Endpoint) -> String {
+        guard let authority, !authority.isEmpty else { return server.address.description }
+        if authority.hasPrefix("[") {
+            return String(authority.prefix { $0 != "]" }.dropFirst())
+        }
+        return String(authority.prefix { $0 != ":" })
+    }
+
+    private static func hostText(_ server: Endpoint, scheme: String) -> String {
+        let address = server.address.isIPv6 ? "[\(server.address)]" : server.address.description
+        let defaultPort: UInt16 = scheme == "https" ? 443 : 80
+        return server.port == defaultPort ? address : "\(address):\(server.port)"
+    }
+}
+
+/// A response as captured, independent of HTTP version.
+public struct HTTPResponseRecord: Sendable {
+    /// The status code; `.absent` for an HTTP/0.9 reply without a status line.
+    public var status: HTTPStatusCode
+    /// The reason phrase (empty for HTTP/2).
+    public var reason: String
+    /// The protocol version as sent, or `HTTP/2.0`.
+    public var version: String
+    /// Header fields in wire order (pseudo-headers not included).
+    public var headers: HTTPFields
+    /// Bytes of the status line and header section; nil where HTTP/2 compresses them.
+    public var headSize: Int?
+    /// The body.
+    public var body: HTTPMessageBody
+    /// Capture time of the first and last byte of the response.
+    public var firstByte: Timestamp
+    public var lastByte: Timestamp
+
+    public init(
+        status: HTTPStatusCode,
+        reason: String,
+        version: String,
+        headers: HTTPFields,
+        headSize: Int?,
+        body: HTTPMessageBody,
+        firstByte: Timestamp,
+        lastByte: Timestamp
+    ) {
+        self.status = status
+        self.reason = reason
+        self.version = version
+        self.headers = headers
+        self.headSize = headSize
+        self.body = body
+        self.firstByte = firstByte
+        self.lastByte = lastByte
+    }
+}
+
+/// A message body: what was kept, what the wire carried, and the content-decoded form.
+public struct HTTPMessageBody: Sendable {
+    /// The body after transfer decoding, up to the body limit; hark's own storage.
+    public var bytes: ByteBuffer
+    /// The body with content codings undone, when there were any and it could be decoded.
+    public var decoded: ByteBuffer?
+    /// Transfer-decoded bytes captured, including any beyond the kept limit.
+    public var length: Int
+    /// Bytes on the wire for the body, framing included (chunk sizes, HTTP/2 padding).
+    public var wireBytes: Int
+    /// Bytes that belong to the body but were never captured.
+    public var missingBytes: Int
+    /// Whether the body's framing reached its end.
+    public var isComplete: Bool
+    /// `Content-Encoding` codings in the order applied (`gzip`, `br`).
+    public var contentCodings: [String]
+    /// Why content decoding failed or stopped early.
+    public var decodingError: String?
+    /// Trailer fields.
+    public var trailers: HTTPFields
+
+    public init(
+        bytes: ByteBuffer = ByteBuffer(),
+        decoded: ByteBuffer? = nil,
+        length: Int = 0,
+        wireBytes: Int = 0,
+        missingBytes: Int = 0,
+        isComplete: Bool = true,
+        contentCodings: [String] = [],
+        decodingError: String? = nil,
+        trailers: HTTPFields = HTTPFields()
+    ) {
+        self.bytes = bytes
+        self.decoded = decoded
+        self.length = length
+        self.wireBytes = wireBytes
+        self.missingBytes = missingBytes
+        self.isComplete = isComplete
+        self.contentCodings = contentCodings
+        self.decodingError = decodingError
+        self.trailers = trailers
+    }
+
+    /// What a user wants to see: the decoded body when there is one, else the kept bytes.
+    public var content: ByteBuffer { decoded ?? bytes }
+
+    /// Whether captured bytes were counted but not kept (over the body limit).
+    public var isTruncated: Bool { bytes.readableBytes < length }
+}
