@@ -1,0 +1,116 @@
+/// The pieces of a request line or status line, as byte ranges within the head.
+///
+/// Found once, as soon as the first line is complete, so that garbage is rejected without waiting for
+/// a whole head; strings are built from the ranges only when the head is complete.
+enum StartLine: Equatable {
+    /// `method SP target SP version` (RFC 9112 §3).
+    case request(method: Range<Int>, target: Range<Int>, version: Range<Int>)
+    /// `version SP status [SP reason]` (RFC 9112 §4); the reason may be missing.
+    case response(version: Range<Int>, status: Int, reason: Range<Int>)
+
+    /// The outcome of looking at the first bytes of a would-be message.
+    enum Check: Equatable {
+        /// The first line is complete and valid; `lineEnd` is the index after its LF.
+        case valid(StartLine, lineEnd: Int)
+        /// Consistent so far; the line is not complete yet.
+        case needMore
+        /// Not a start line.
+        case invalid
+    }
+
+    /// Longest method token accepted.
+    static let maxMethodLength = 32
+
+    /// Checks the first line of `bytes` as a request line (`isRequest`) or a status line.
+    ///
+    /// Lenient where real traffic is sloppy: bare LF, runs of spaces between parts, lower-case
+    /// `http/1.1`, a missing reason phrase.
+    /// - Parameters:
+    ///   - bytes: the would-be message from its first byte.
+    ///   - isRequest: whether to expect a request line rather than a status line.
+    ///   - searchFrom: where to look for the line's LF; earlier bytes are known to hold none.
+    static func check(_ bytes: UnsafeRawBufferPointer, isRequest: Bool, searchFrom: Int = 0) -> Check {
+        guard let lf = HeadScanner.firstIndex(of: ASCII.lf, in: bytes, from: searchFrom) else {
+            return isPlausiblePrefix(bytes, isRequest: isRequest) ? .needMore : .invalid
+        }
+        let contentEnd = lf > 0 && bytes[lf - 1] == ASCII.cr ? lf - 1 : lf
+        let line = UnsafeRawBufferPointer(rebasing: bytes[0..<contentEnd])
+        let parsed = isRequest ? requestLine(line) : statusLine(line)
+        return parsed.map { .valid($0, lineEnd: lf + 1) } ?? .invalid
+    }
+
+    /// Whether an incomplete first line could still become a start line.
+    private static func isPlausiblePrefix(_ bytes: UnsafeRawBufferPointer, isRequest: Bool) -> Bool {
+        guard isRequest else {
+            return zip(bytes, "HTTP/".utf8).allSatisfy { ASCII.lower($0) == ASCII.lower($1) }
+        }
+        var index = 0
+        while index < bytes.count, ASCII.isTokenChar(bytes[index]) { index += 1 }
+        guard index <= maxMethodLength else { return false }
+        return index == bytes.count || (index > 0 && bytes[index] == ASCII.space)
+    }
+
+    /// `method SP+ target SP+ HTTP/d.d SP*`.
+    private static func requestLine(_ line: UnsafeRawBufferPointer) -> StartLine? {
+        var index = 0
+        while index < line.count, ASCII.isTokenChar(line[index]) { index += 1 }
+        guard index > 0, index <= maxMethodLength, index < line.count, line[index] == ASCII.space else { return nil }
+        let method = 0..<index
+        while index < line.count, line[index] == ASCII.space { index += 1 }
+        let targetStart = index
+        while index < line.count, line[index] > ASCII.space, line[index] != 0x7f { index += 1 }
+        guard index > targetStart, index < line.count, line[index] == ASCII.space else { return nil }
+        let target = targetStart..<index
+        while index < line.count, line[index] == ASCII.space { index += 1 }
+        guard let versionEnd = versionLength(line, at: index).map({ index + $0 }) else { return nil }
+        var tail = versionEnd
+        while tail < line.count, ASCII.isBlank(line[tail]) { tail += 1 }
+        guard tail == line.count else { return nil }
+        return .request(method: method, target: target, version: index..<versionEnd)
+    }
+
+    /// `HTTP/d.d SP+ ddd [SP reason]`.
+    private static func statusLine(_ line: UnsafeRawBufferPointer) -> StartLine? {
+        guard let versionEnd = versionLength(line, at: 0) else { return nil }
+        var index = versionEnd
+        guard index < line.count, ASCII.isBlank(line[index]) else { return nil }
+        while index < line.count, ASCII.isBlank(line[index]) { index += 1 }
+        guard index + 3 <= line.count,
+            ASCII.isDigit(line[index]), ASCII.isDigit(line[index + 1]), ASCII.isDigit(line[index + 2])
+        else { return nil }
+        let status = Int(line[index] &- 0x30) * 100 + Int(line[index + 1] &- 0x30) * 10 + Int(line[index + 2] &- 0x30)
+        index += 3
+        guard index == line.count || ASCII.isBlank(line[index]) else { return nil }
+        while index < line.count, ASCII.isBlank(line[index]) { index += 1 }
+        var reasonEnd = line.count
+        while reasonEnd > index, ASCII.isBlank(line[reasonEnd - 1]) { reasonEnd -= 1 }
+        return .response(version: 0..<versionEnd, status: status, reason: index..<reasonEnd)
+    }
+
+    /// The length of `HTTP/d.d` (one or two digits each, any case) at `start`, or nil.
+    static func versionLength(_ bytes: UnsafeRawBufferPointer, at start: Int) -> Int? {
+        var index = start
+        for expected in "http/".utf8 {
+            guard index < bytes.count, ASCII.lower(bytes[index]) == expected else { return nil }
+            index += 1
+        }
+        let majorStart = index
+        while index < bytes.count, index - majorStart < 2, ASCII.isDigit(bytes[index]) { index += 1 }
+        guard index > majorStart, index < bytes.count, bytes[index] == UInt8(ascii: ".") else { return nil }
+        index += 1
+        let minorStart = index
+        while index < bytes.count, index - minorStart < 2, ASCII.isDigit(bytes[index]) { index += 1 }
+        guard index > minorStart else { return nil }
+        return index - start
+    }
+
+    /// The numeric version of a literal found by `versionLength`.
+    static func versionNumber(_ literal: UnsafeRawBufferPointer) -> HTTPVersion? {
+        guard let dot = literal.firstIndex(of: UInt8(ascii: ".")), dot > 5 else { return nil }
+        var major = 0
+        for byte in literal[5..<dot] where ASCII.isDigit(byte) { major = major * 10 + Int(byte &- 0x30) }
+        var minor = 0
+        for byte in literal[(dot + 1)...] where ASCII.isDigit(byte) { minor = minor * 10 + Int(byte &- 0x30) }
+        return HTTPVersion(major: major, minor: minor)
+    }
+}
