@@ -18,6 +18,16 @@ enum ASCII {
         return zip(lhs, rhs).allSatisfy { lower($0) == lower($1) }
     }
 
+    /// Whether raw bytes equal a lower-case ASCII literal, ignoring the bytes' case; a tight loop for
+    /// matching field names on the hot path.
+    @inline(__always)
+    static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, lowercased literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let expected = literal.utf8Start
+        for index in 0..<bytes.count where lower(bytes[index]) != expected[index] { return false }
+        return true
+    }
+
     /// Whether the byte is whitespace within a line (SP or HTAB).
     @inline(__always)
     static func isBlank(_ byte: UInt8) -> Bool { byte == space || byte == tab }

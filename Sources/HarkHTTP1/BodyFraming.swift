@@ -80,6 +80,11 @@ enum BodyFraming: Equatable {
     /// identical values counts as one; anything else is invalid.
     static func mergeContentLength(_ current: ParsedHead.ContentLength, _ value: String) -> ParsedHead.ContentLength {
         if case .invalid = current { return current }
+        // The common case, a plain number, without splitting.
+        if let number = parseDecimal(value.utf8[...]) {
+            if case .value(let earlier) = current, earlier != number { return .invalid(text: String(value.prefix(64))) }
+            return .value(number)
+        }
         var result: Int?
         for element in value.split(separator: ",", omittingEmptySubsequences: false) {
             guard let number = parseDecimal(element.trimmingBlanks().utf8), result == nil || result == number else {
@@ -93,7 +98,7 @@ enum BodyFraming: Equatable {
     }
 
     /// A non-negative decimal of at most 18 digits, or nil.
-    private static func parseDecimal(_ digits: Substring.UTF8View) -> Int? {
+    private static func parseDecimal(_ digits: some Collection<UInt8>) -> Int? {
         guard !digits.isEmpty, digits.count <= 18 else { return nil }
         var value = 0
         for byte in digits {

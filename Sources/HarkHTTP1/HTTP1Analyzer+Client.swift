@@ -46,13 +46,14 @@ extension HTTP1Analyzer {
             emit(Self.diagnostic(problem.kind, .clientToServer, offset: start, length: size, detail: problem.detail, time: time))
         }
         guard case .request(let method, let target) = head.start else { return }
-        let waiting = exchanges.indices.filter { exchanges[$0].awaitsResponse }
-        if waiting.count >= limits.maxPendingRequests, let oldest = waiting.first {
+        if exchanges.count(where: \.awaitsResponse) >= limits.maxPendingRequests,
+            let oldest = exchanges.firstIndex(where: \.awaitsResponse)
+        {
             exchanges[oldest].noResponse = .tooManyPendingRequests
         }
-        var exchange = PendingExchange(
+        let exchange = PendingExchange(
             index: nextExchangeIndex,
-            pipelineDepth: exchanges.count(where: { $0.response == nil && $0.noResponse == nil }),
+            pipelineDepth: exchanges.count(where: { !$0.hasResponse && $0.noResponse == nil }),
             method: method,
             target: target,
             upgrade: head.upgrade
@@ -68,16 +69,14 @@ extension HTTP1Analyzer {
 
     /// Completes the request being read; holds later client bytes if it may switch protocols.
     mutating func finishRequest(_ end: MessageReader.BodyEnd, at time: Timestamp, emit: (HTTP1Event) -> Void) {
-        guard var builder = request else { return }
-        request = nil
+        guard var builder = request.take() else { return }
         builder.lastByteTime = time
         guard let finished = builder.request(end, limits: limits),
-            let position = exchanges.lastIndex(where: { $0.request == nil })
+            let position = exchanges.lastIndex(where: { !$0.hasRequest })
         else { return }
         exchanges[position].request = finished
-        let pending = exchanges[position]
-        if pending.mayOpenTunnel, pending.awaitsResponse, !held.isActive {
-            held.exchangeIndex = pending.index
+        if exchanges[position].mayOpenTunnel, exchanges[position].awaitsResponse, !held.isActive {
+            held.exchangeIndex = exchanges[position].index
         }
         flush(emit: emit)
     }

@@ -81,8 +81,7 @@ extension HTTP1Analyzer {
     /// Completes the response being read: attaches it to its exchange, emits what is done, and opens
     /// the tunnel after a switch.
     mutating func finishResponse(_ end: MessageReader.BodyEnd, at time: Timestamp, emit: (HTTP1Event) -> Void) {
-        guard var progress = response else { return }
-        response = nil
+        guard var progress = response.take() else { return }
         progress.builder.lastByteTime = time
         let finished = progress.builder.response(end, limits: limits)
         let position = progress.exchangeIndex.flatMap { index in exchanges.firstIndex { $0.index == index } }
@@ -110,7 +109,6 @@ extension HTTP1Analyzer {
         at time: Timestamp,
         emit: (HTTP1Event) -> Void
     ) {
-        isTunnel = true
         // A request still being sent is cut where the switch happened.
         if request != nil { finishRequest(client.endBody(isComplete: false), at: time, emit: emit) }
         let kind: HTTP1Tunnel.Kind

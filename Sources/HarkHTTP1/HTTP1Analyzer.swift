@@ -47,7 +47,6 @@ public struct HTTP1Analyzer {
     var response: ResponseInProgress?
     var nextExchangeIndex = 0
     var held = HeldClientInput()
-    var isTunnel = false
     var serverFinished = false
 
     /// An analyzer for a new connection.
@@ -142,9 +141,8 @@ public struct HTTP1Analyzer {
 
     /// Emits, in request order, every exchange that is complete.
     mutating func flush(emit: (HTTP1Event) -> Void) {
-        while let first = exchanges.first, first.isDone {
-            exchanges.removeFirst()
-            if let exchange = first.exchange() { emit(.exchange(exchange)) }
+        while !exchanges.isEmpty, exchanges[0].isDone {
+            if let exchange = exchanges.removeFirst().exchange() { emit(.exchange(exchange)) }
         }
     }
 

@@ -99,15 +99,15 @@ enum HeadParser {
     /// Records Content-Length, Transfer-Encoding, Upgrade and Content-Encoding, matched on the raw name.
     private static func noteFramingField(name: UnsafeRawBufferPointer, field: HTTP1Headers.Field, head: inout ParsedHead) {
         switch name.count {
-        case 14 where ASCII.equalIgnoringCase(name, "content-length".utf8):
+        case 14 where ASCII.equalIgnoringCase(name, lowercased: "content-length"):
             head.contentLength = BodyFraming.mergeContentLength(head.contentLength, field.value)
-        case 17 where ASCII.equalIgnoringCase(name, "transfer-encoding".utf8):
+        case 17 where ASCII.equalIgnoringCase(name, lowercased: "transfer-encoding"):
             // RFC 9112 §6.1: chunked must be the final coding; a later field line wins.
             let last = field.value.split(separator: ",").last.map { $0.trimmingBlanks() } ?? ""
             head.transferEncoding = ASCII.equalIgnoringCase(last.utf8, "chunked".utf8) ? .chunked : .other
-        case 7 where ASCII.equalIgnoringCase(name, "upgrade".utf8):
+        case 7 where ASCII.equalIgnoringCase(name, lowercased: "upgrade"):
             head.upgrade = field.value
-        case 16 where ASCII.equalIgnoringCase(name, "content-encoding".utf8):
+        case 16 where ASCII.equalIgnoringCase(name, lowercased: "content-encoding"):
             head.hasContentEncoding = true
         default:
             break

@@ -68,7 +68,7 @@ struct MessageBuilder {
     }
 
     /// The finished request.
-    func request(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Request? {
+    consuming func request(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Request? {
         guard let head, case .request(let method, let target) = head.start else { return nil }
         return HTTP1Request(
             method: method,
@@ -83,7 +83,7 @@ struct MessageBuilder {
     }
 
     /// The finished response; an HTTP/0.9 response when there is no head.
-    func response(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Response {
+    consuming func response(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Response {
         guard let head, case .response(let status, let reason) = head.start else {
             return HTTP1Response(
                 status: .absent,

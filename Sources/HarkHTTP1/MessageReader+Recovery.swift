@@ -123,8 +123,9 @@ extension MessageReader {
         switch state {
         case .idle, .awaitingFraming, .closed:
             break
-        case .head:
-            result.diagnostic = (.truncatedHead, messageStart, carriedCount)
+        case .head(_, let startLine, _):
+            // Without a complete start line the bytes were never recognisably a message.
+            result.diagnostic = (startLine == nil ? .unparseableBytes : .truncatedHead, messageStart, carriedCount)
         case .fixedLength(let remaining):
             progress.missingBytes &+= remaining
             result.bodyEnd = endBody(isComplete: false)

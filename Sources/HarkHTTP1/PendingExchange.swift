@@ -2,7 +2,10 @@ import NIOCore
 import HarkCore
 
 /// A request seen on the connection whose exchange has not been emitted yet.
-struct PendingExchange {
+///
+/// A class so that the queue, searched and updated several times per message, moves references
+/// rather than copying two whole messages each time.
+final class PendingExchange {
     let index: Int
     let pipelineDepth: Int
     let method: HTTPMethod
@@ -19,6 +22,14 @@ struct PendingExchange {
     /// Set when it is known that no final response will come.
     var noResponse: HTTP1Exchange.NoResponseReason?
 
+    init(index: Int, pipelineDepth: Int, method: HTTPMethod, target: String, upgrade: String?) {
+        self.index = index
+        self.pipelineDepth = pipelineDepth
+        self.method = method
+        self.target = target
+        self.upgrade = upgrade
+    }
+
     /// Whether the request is still waiting for a final response that may yet come.
     var awaitsResponse: Bool { !hasFinalResponseHead && noResponse == nil }
 
@@ -26,14 +37,24 @@ struct PendingExchange {
     /// the answer.
     var mayOpenTunnel: Bool { method == .connect || upgrade != nil }
 
+    /// Whether the request is complete (pattern-matched: `!= nil` would copy the whole message).
+    var hasRequest: Bool {
+        if case .some = request { true } else { false }
+    }
+
+    /// Whether the final response is complete.
+    var hasResponse: Bool {
+        if case .some = response { true } else { false }
+    }
+
     /// Whether the exchange can be emitted.
-    var isDone: Bool { request != nil && (response != nil || noResponse != nil) }
+    var isDone: Bool { hasRequest && (hasResponse || noResponse != nil) }
 
     /// The public exchange, with its issues listed.
     func exchange() -> HTTP1Exchange? {
         guard let request else { return nil }
         var issues: [HTTP1Exchange.Issue] = []
-        if response == nil, let noResponse { issues.append(.noResponse(noResponse)) }
+        if !hasResponse, let noResponse { issues.append(.noResponse(noResponse)) }
         if !request.body.isComplete { issues.append(.requestBodyIncomplete(missingBytes: request.body.missingBytes)) }
         if request.body.isTruncated { issues.append(.requestBodyTruncated(keptBytes: request.body.bytes.readableBytes)) }
         if let response {
