@@ -47,9 +47,9 @@ extension HTTP1Analyzer {
         }
         guard case .request(let method, let target) = head.start else { return }
         if exchanges.count(where: \.awaitsResponse) >= limits.maxPendingRequests,
-            let oldest = exchanges.firstIndex(where: \.awaitsResponse)
+            let oldest = exchanges.first(where: \.awaitsResponse)
         {
-            exchanges[oldest].noResponse = .tooManyPendingRequests
+            oldest.noResponse = .tooManyPendingRequests
         }
         let exchange = PendingExchange(
             index: nextExchangeIndex,
@@ -72,11 +72,11 @@ extension HTTP1Analyzer {
         guard var builder = request.take() else { return }
         builder.lastByteTime = time
         guard let finished = builder.request(end, limits: limits),
-            let position = exchanges.lastIndex(where: { !$0.hasRequest })
+            let pending = exchanges.last(where: { !$0.hasRequest })
         else { return }
-        exchanges[position].request = finished
-        if exchanges[position].mayOpenTunnel, exchanges[position].awaitsResponse, !held.isActive {
-            held.exchangeIndex = exchanges[position].index
+        pending.request = finished
+        if pending.mayOpenTunnel, pending.awaitsResponse, !held.isActive {
+            held.exchangeIndex = pending.index
         }
         flush(emit: emit)
     }
@@ -86,8 +86,10 @@ extension HTTP1Analyzer {
         held.items.append(item)
         held.byteCount &+= byteCount
         guard held.byteCount > limits.maxHeldBytes else { return }
-        emit(Self.diagnostic(.heldBytesOverflow, .clientToServer, offset: client.offset, length: held.byteCount,
-                             detail: nil, time: time))
+        // Reported at the first held byte, without a length: where the limit is crossed depends on how
+        // the bytes were segmented, and the events must not.
+        emit(Self.diagnostic(.heldBytesOverflow, .clientToServer, offset: client.offset, length: 0,
+                             detail: "more than \(limits.maxHeldBytes) bytes", time: time))
         releaseHeld(emit: emit)
     }
 

@@ -34,44 +34,45 @@ extension HTTP1Analyzer {
                                  length: problem.length, detail: problem.detail, time: time))
         }
         guard case .response(let status, _) = head.start else { return }
-        let position = exchanges.firstIndex { $0.awaitsResponse }
-        let decision = BodyFraming.forResponse(head, status: status, method: position.map { exchanges[$0].method })
+        let pending = exchanges.first { $0.awaitsResponse }
+        let decision = BodyFraming.forResponse(head, status: status, method: pending?.method)
         for problem in decision.problems {
             emit(Self.diagnostic(problem.kind, .serverToClient, offset: start, length: size, detail: problem.detail, time: time))
         }
         // RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows.
         let isInterim = status.isInformational && status != .switchingProtocols
-        if let position, !isInterim {
-            exchanges[position].hasFinalResponseHead = true
-            if held.exchangeIndex == exchanges[position].index, !decision.switchesProtocol {
-                // The held request kept HTTP/1: what followed it is plain HTTP.
-                releaseHeld(emit: emit)
-            }
-        }
         response = ResponseInProgress(
             builder: MessageBuilder(head: head, headSize: size, framing: decision.framing, startOffset: start,
                                    time: server.messageStartTime),
-            exchangeIndex: position.map { exchanges[$0].index },
+            exchange: pending,
             isInterim: isInterim,
             switchesProtocol: decision.switchesProtocol
         )
         server.startBody(decision.framing)
+        if let pending, !isInterim {
+            pending.hasFinalResponseHead = true
+            if exchanges.last !== pending { sawPipelining = true }
+            if held.exchangeIndex == pending.index, !decision.switchesProtocol {
+                // The held request kept HTTP/1: what followed it is plain HTTP.
+                releaseHeld(emit: emit)
+            }
+        }
     }
 
     /// Bytes that are not a status line: an HTTP/0.9 response if they are the server's very first bytes
     /// and answer a request seen from the start of the connection; otherwise garbage to skip.
     private mutating func startHeadlessResponseOrResync(at time: Timestamp, emit: (HTTP1Event) -> Void) {
         guard server.isPristine, client.firstMessageAtStreamStart,
-            let position = exchanges.firstIndex(where: { $0.awaitsResponse })
+            let pending = exchanges.first(where: { $0.awaitsResponse })
         else {
             server.startResync(skippingFirstByte: true)
             return
         }
-        exchanges[position].hasFinalResponseHead = true
+        pending.hasFinalResponseHead = true
         emit(Self.diagnostic(.http09Response, .serverToClient, offset: server.offset, length: 0, detail: nil, time: time))
         response = ResponseInProgress(
             builder: MessageBuilder(head: nil, headSize: 0, framing: .untilClose, startOffset: server.offset, time: time),
-            exchangeIndex: exchanges[position].index,
+            exchange: pending,
             isInterim: false,
             switchesProtocol: false
         )
@@ -84,19 +85,18 @@ extension HTTP1Analyzer {
         guard var progress = response.take() else { return }
         progress.builder.lastByteTime = time
         let finished = progress.builder.response(end, limits: limits)
-        let position = progress.exchangeIndex.flatMap { index in exchanges.firstIndex { $0.index == index } }
-        guard let position else {
+        guard let pending = progress.exchange, exchanges.contains(where: { $0 === pending }) else {
             emit(.unpairedResponse(finished))
-            if progress.switchesProtocol { openTunnel(exchangePosition: nil, response: finished, at: time, emit: emit) }
+            if progress.switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }
             return
         }
         if progress.isInterim {
-            exchanges[position].interim.append(finished)
+            pending.interim.append(finished)
             return
         }
-        exchanges[position].response = finished
+        pending.response = finished
         if progress.switchesProtocol {
-            openTunnel(exchangePosition: position, response: finished, at: time, emit: emit)
+            openTunnel(for: pending, response: finished, at: time, emit: emit)
         } else {
             flush(emit: emit)
         }
@@ -104,7 +104,7 @@ extension HTTP1Analyzer {
 
     /// Switches the connection to tunnel mode after a 101 or a 2xx to CONNECT.
     private mutating func openTunnel(
-        exchangePosition position: Int?,
+        for pending: PendingExchange?,
         response switching: HTTP1Response,
         at time: Timestamp,
         emit: (HTTP1Event) -> Void
@@ -113,14 +113,13 @@ extension HTTP1Analyzer {
         if request != nil { finishRequest(client.endBody(isComplete: false), at: time, emit: emit) }
         let kind: HTTP1Tunnel.Kind
         var exchangeIndex: Int?
-        if let position {
-            let pending = exchanges[position]
+        if let pending {
             exchangeIndex = pending.index
             kind = pending.method == .connect && switching.status != .switchingProtocols
                 ? .connect(authority: pending.target)
                 : .upgrade(protocol: switching.headers.first("Upgrade") ?? pending.upgrade)
-            for later in exchanges.indices where later > position && exchanges[later].awaitsResponse {
-                exchanges[later].noResponse = .connectionUpgraded
+            for later in exchanges where later.index > pending.index && later.awaitsResponse {
+                later.noResponse = .connectionUpgraded
             }
         } else {
             kind = .upgrade(protocol: switching.headers.first("Upgrade"))

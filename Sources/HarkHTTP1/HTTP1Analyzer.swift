@@ -48,6 +48,8 @@ public struct HTTP1Analyzer {
     var nextExchangeIndex = 0
     var held = HeldClientInput()
     var serverFinished = false
+    /// Whether a response was ever paired while a later request was already waiting.
+    var sawPipelining = false
 
     /// An analyzer for a new connection.
     ///
@@ -97,6 +99,13 @@ public struct HTTP1Analyzer {
             direction == .clientToServer ? client.gap(length) : server.gap(length)
         if interruption.inTunnel { emit(.tunnelGap(direction, length, time)) }
         handle(interruption, direction: direction, at: time, emit: emit)
+        if direction == .serverToClient, server.isBetweenMessages, !sawPipelining {
+            // A client that does not pipeline sends a request only after the previous response: if
+            // several wait, the gap swallowed the answers of all but the newest.
+            let waiting = exchanges.filter(\.awaitsResponse)
+            for lost in waiting.dropLast() { lost.noResponse = .lostInCaptureGap }
+            flush(emit: emit)
+        }
     }
 
     /// Ends one direction (FIN, RST, or the end of the capture): close-delimited bodies complete, cut
@@ -113,8 +122,8 @@ public struct HTTP1Analyzer {
         handle(interruption, direction: direction, at: time, emit: emit)
         guard direction == .serverToClient, !serverFinished else { return }
         serverFinished = true
-        for index in exchanges.indices where exchanges[index].awaitsResponse {
-            exchanges[index].noResponse = .connectionEnded
+        for pending in exchanges where pending.awaitsResponse {
+            pending.noResponse = .connectionEnded
         }
         // No answer can come now to a held Upgrade/CONNECT request: its followers are plain HTTP.
         releaseHeld(emit: emit)
@@ -141,8 +150,9 @@ public struct HTTP1Analyzer {
 
     /// Emits, in request order, every exchange that is complete.
     mutating func flush(emit: (HTTP1Event) -> Void) {
-        while !exchanges.isEmpty, exchanges[0].isDone {
-            if let exchange = exchanges.removeFirst().exchange() { emit(.exchange(exchange)) }
+        while let first = exchanges.first, first.isDone {
+            exchanges.removeFirst()
+            if let exchange = first.exchange() { emit(.exchange(exchange)) }
         }
     }
 

@@ -25,6 +25,9 @@ public struct HTTP1Exchange: Hashable, Sendable {
         case tooManyPendingRequests
         /// The connection switched protocols for an earlier request, so no HTTP/1 response can follow.
         case connectionUpgraded
+        /// The response was lost in a capture gap: the server's bytes skipped a message boundary while
+        /// a later request was already waiting, on a connection that had not pipelined.
+        case lostInCaptureGap
     }
 
     /// The request.

@@ -76,7 +76,6 @@ extension MessageReader {
         while true {
             switch phase {
             case .sizeLine(var line):
-                let lineStart = offset &- Int64(line.length)
                 var outcome = ChunkSizeLine.Outcome.more
                 let used = input.withUnsafeReadableBytes { bytes in
                     for (index, byte) in bytes.enumerated() {
@@ -95,8 +94,10 @@ extension MessageReader {
                     state = .chunked(.sizeLine(line))
                     return .needMoreData
                 case .invalid:
+                    // The line so far, the offending byte included, ends at the current offset.
                     state = .ending(isComplete: false)
-                    return .diagnostic(.invalidChunkSize, offset: lineStart, length: Int(offset &- lineStart), detail: nil)
+                    return .diagnostic(.invalidChunkSize, offset: offset &- Int64(line.length), length: line.length,
+                                       detail: nil)
                 case .complete:
                     if line.size == 0 {
                         phase = .trailers(scanned: 0)
@@ -139,14 +140,15 @@ extension MessageReader {
 
     /// Reads the trailer section after the last chunk (RFC 9112 §7.1.2).
     private mutating func stepTrailers(_ input: inout ByteBuffer, scanned: Int, at time: Timestamp) -> Output {
+        let window = min(input.readableBytes, limits.maxHeadBytes)
         let sectionEnd = input.withUnsafeReadableBytes {
-            HeadScanner.findSectionEnd($0, from: scanned, mayBeEmpty: true)
+            HeadScanner.findSectionEnd(UnsafeRawBufferPointer(rebasing: $0[..<window]), from: scanned, mayBeEmpty: true)
         }
         switch sectionEnd {
         case .notFound(let resumeAt):
             guard input.readableBytes <= limits.maxHeadBytes else {
                 state = .ending(isComplete: false)
-                return .diagnostic(.headTooLarge, offset: offset, length: input.readableBytes, detail: "trailers")
+                return .diagnostic(.headTooLarge, offset: offset, length: 0, detail: "trailers")
             }
             state = .chunked(.trailers(scanned: resumeAt))
             return .needMoreData

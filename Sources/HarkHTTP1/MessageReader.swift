@@ -120,6 +120,14 @@ struct MessageReader {
         return false
     }
 
+    /// Whether the reader is between messages: waiting for, or searching for, the next start.
+    var isBetweenMessages: Bool {
+        switch state {
+        case .idle, .resync: true
+        default: false
+        }
+    }
+
     /// Consumes from `input`, which arrived at `time`, up to the next thing worth reporting.
     mutating func step(_ input: inout ByteBuffer, at time: Timestamp) -> Output {
         switch state {
@@ -207,16 +215,20 @@ struct MessageReader {
         var line = startLine
         var fieldsStart = firstFieldLine
         var resume = scanned
+        // Only the first maxHeadBytes bytes are looked at, so that decisions never depend on how much
+        // arrived in one segment.
+        let window = min(input.readableBytes, limits.maxHeadBytes)
+        let overLimit = input.readableBytes > limits.maxHeadBytes
         if line == nil {
             let check = input.withUnsafeReadableBytes {
-                StartLine.check($0, isRequest: isRequest, searchFrom: scanned)
+                StartLine.check(UnsafeRawBufferPointer(rebasing: $0[..<window]), isRequest: isRequest, searchFrom: scanned)
             }
             switch check {
             case .invalid:
                 return .notAMessageStart
             case .needMore:
-                state = .head(scanned: input.readableBytes, startLine: nil, firstFieldLine: 0)
-                return input.readableBytes > limits.maxHeadBytes ? headTooLarge(&input, at: time) : .needMoreData
+                state = .head(scanned: window, startLine: nil, firstFieldLine: 0)
+                return overLimit ? headTooLarge(&input, at: time) : .needMoreData
             case .valid(let found, let lineEnd):
                 line = found
                 fieldsStart = lineEnd
@@ -226,14 +238,13 @@ struct MessageReader {
         }
         guard let line else { return .needMoreData }
         let sectionEnd = input.withUnsafeReadableBytes {
-            HeadScanner.findSectionEnd($0, from: resume, mayBeEmpty: false)
+            HeadScanner.findSectionEnd(UnsafeRawBufferPointer(rebasing: $0[..<window]), from: resume, mayBeEmpty: false)
         }
         switch sectionEnd {
         case .notFound(let resumeAt):
             state = .head(scanned: resumeAt, startLine: line, firstFieldLine: fieldsStart)
-            return input.readableBytes > limits.maxHeadBytes ? headTooLarge(&input, at: time) : .needMoreData
+            return overLimit ? headTooLarge(&input, at: time) : .needMoreData
         case .found(let end):
-            guard end <= limits.maxHeadBytes else { return headTooLarge(&input, at: time) }
             let head = input.withUnsafeReadableBytes { bytes in
                 HeadParser.parse(
                     UnsafeRawBufferPointer(rebasing: bytes[..<end]),

@@ -105,20 +105,24 @@ enum MessageStartFinder {
         return .yes(start: back)
     }
 
-    /// Whether the bytes from `start` to the end are a prefix of `HTTP/d.`.
+    /// Whether the bytes from `start` to the end could still grow into a version that
+    /// `StartLine.versionLength` accepts: `HTTP/`, one or two digits, `.`, one or two digits.
     private static func isPrefixOfVersion(_ bytes: UnsafeRawBufferPointer, at start: Int) -> Bool {
-        let available = bytes.count - start
-        guard available < 8 else { return false }
-        let pattern = Array("http/".utf8)
-        for offset in 0..<available {
-            let byte = bytes[start + offset]
-            if offset < pattern.count {
-                guard ASCII.lower(byte) == pattern[offset] else { return false }
-            } else if !(ASCII.isDigit(byte) || byte == UInt8(ascii: ".")) {
-                return false
-            }
+        var index = start
+        for expected in "http/".utf8 {
+            guard index < bytes.count else { return true }
+            guard ASCII.lower(bytes[index]) == expected else { return false }
+            index += 1
         }
-        return true
+        var digits = 0
+        while index < bytes.count, digits < 2, ASCII.isDigit(bytes[index]) {
+            digits += 1
+            index += 1
+        }
+        guard index < bytes.count else { return true }
+        guard digits > 0, bytes[index] == UInt8(ascii: ".") else { return false }
+        // A complete minor version would have made `versionLength` succeed.
+        return index + 1 == bytes.count
     }
 
     /// Method bytes accepted when resynchronising: upper-case letters, `-` and `_`.

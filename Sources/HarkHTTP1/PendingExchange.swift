@@ -80,8 +80,8 @@ final class PendingExchange {
 /// A response being read, and what it answers.
 struct ResponseInProgress {
     var builder: MessageBuilder
-    /// `PendingExchange.index` of the request it answers; nil when no request was waiting.
-    var exchangeIndex: Int?
+    /// The exchange whose request it answers; nil when no request was waiting.
+    var exchange: PendingExchange?
     /// A 1xx other than 101: the final response follows.
     var isInterim: Bool
     /// A 101, or a 2xx to CONNECT.

@@ -93,3 +93,35 @@ import Testing
         #expect(events.exchanges.first?.issues == [.noResponse(.tooManyPendingRequests)])
     }
 }
+
+/// Pairing across capture gaps in the server's direction.
+@Suite struct HTTP1AnalyzerGapPairingTests {
+    private let ok = wire("HTTP/1.1 200 OK", "Content-Length: 3", "", "")
+
+    @Test func responseLostInAGapDoesNotShiftLaterPairs() throws {
+        // As in tcp-1000-requests-one-dropped-response.pcap: the first response never made it into the
+        // capture, and the client (which does not pipeline) sent its next request regardless.
+        let events = runAllWays([
+            .client(wire("GET /1 HTTP/1.1", "Host: localhost", "", ""), at: 1),
+            .client(wire("GET /2 HTTP/1.1", "Host: localhost", "", ""), at: 2),
+            .gap(.serverToClient, ok.utf8.count + 3, at: 3),
+            .server(ok + "two", at: 3),
+            .client(wire("GET /3 HTTP/1.1", "Host: localhost", "", ""), at: 4),
+            .server(ok + "tri", at: 5),
+        ])
+        #expect(events.exchanges.map(\.request.target) == ["/1", "/2", "/3"])
+        #expect(events.exchanges.map { $0.response?.body.bytes.text } == [nil, "two", "tri"])
+        #expect(events.exchanges.first?.issues == [.noResponse(.lostInCaptureGap)])
+    }
+
+    @Test func pipelinedConnectionsKeepInOrderPairingAfterAGap() throws {
+        let events = runAllWays([
+            .client(wire("GET /1 HTTP/1.1", "", "") + wire("GET /2 HTTP/1.1", "", "")
+                + wire("GET /3 HTTP/1.1", "", ""), at: 1),
+            .server(ok + "one", at: 2),
+            .gap(.serverToClient, 10, at: 3),
+            .server(ok + "two", at: 3),
+        ])
+        #expect(events.exchanges.map { $0.response?.body.bytes.text } == ["one", "two"])
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import HarkCore
 import HarkHTTP1
 import NIOCore
@@ -24,12 +25,25 @@ import Testing
             + CorpusMessages.dockerUpgradedResponse + "raw stream"
     ).utf8)
 
-    /// The conversation with random damage: flipped bytes, inserted garbage, cut ranges and gaps.
+    /// A second conversation: pipelining, a refused then an accepted CONNECT, and a tunnel.
+    private static let proxyClientStream = Array((
+        wire("GET http://a/1 HTTP/1.1", "Host: a", "", "") + wire("HEAD http://a/2 HTTP/1.0", "", "")
+            + CorpusMessages.connectRequest + CorpusMessages.connectRequest + "\u{16}\u{3}\u{1}client hello"
+    ).utf8)
+
+    private static let proxyServerStream = Array((
+        wire("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "") + "2\r\nok\r\n0\r\n\r\n"
+            + wire("HTTP/1.0 200 OK", "Content-Length: 99", "", "")
+            + wire("HTTP/1.1 407 Proxy Authentication Required", "Content-Length: 4", "", "") + "deny"
+            + CorpusMessages.connectResponse + "\u{16}\u{3}\u{3}server hello"
+    ).utf8)
+
+    /// A conversation with random damage: flipped bytes, inserted garbage, cut ranges and gaps.
     private static func mutatedScript(seed: UInt64) -> [Step] {
         var generator = SplitMix64(seed: seed)
         func damage(_ stream: [UInt8]) -> [[UInt8]] {
             var bytes = stream
-            for _ in 0..<Int(generator.next() % 4) {
+            for _ in 0..<Int(generator.next() % 6) {
                 let position = Int(generator.next() % UInt64(bytes.count))
                 switch generator.next() % 3 {
                 case 0: bytes[position] ^= UInt8(truncatingIfNeeded: generator.next() | 1)
@@ -48,8 +62,9 @@ import Testing
             }
             return pieces
         }
-        var client = damage(clientStream)[...]
-        var server = damage(serverStream)[...]
+        let proxy = seed % 2 == 0
+        var client = damage(proxy ? proxyClientStream : clientStream)[...]
+        var server = damage(proxy ? proxyServerStream : serverStream)[...]
         var script: [Step] = []
         var time: Int64 = 0
         while !client.isEmpty || !server.isEmpty {
@@ -63,12 +78,18 @@ import Testing
         return script + Step.finishBoth(at: time + 1)
     }
 
+    /// 600 seeds by default; `HARK_FUZZ_SEEDS=n` runs more.
     @Test func mutatedConversationsAreSegmentationIndependent() {
-        for seed in UInt64(1)...300 {
+        let seeds = ProcessInfo.processInfo.environment["HARK_FUZZ_SEEDS"].flatMap { UInt64($0) } ?? 600
+        for seed in UInt64(1)...max(1, seeds) {
             let script = Self.mutatedScript(seed: seed)
-            let reference = run(script, feeding: .whole).coalescingTunnelData()
+            // Every third run with tight limits, to reach the overflow paths too.
+            let limits = seed % 3 == 0
+                ? HTTP1Limits(maxHeadBytes: 120, maxHeaderCount: 3, maxBodyBytes: 3, maxPendingRequests: 2, maxHeldBytes: 8)
+                : HTTP1Limits()
+            let reference = run(script, feeding: .whole, limits: limits).coalescingTunnelData()
             for feeding in [Feeding.byteByByte, .randomSplits(seed: seed)] {
-                let events = run(script, feeding: feeding).coalescingTunnelData()
+                let events = run(script, feeding: feeding, limits: limits).coalescingTunnelData()
                 #expect(events == reference, "seed \(seed) fed \(feeding)")
                 if events != reference { return }
             }
@@ -86,6 +107,13 @@ import Testing
         #expect(events.tunnelText(.clientToServer) == "stdin bytes")
         #expect(events.tunnelText(.serverToClient) == "raw stream")
         #expect(events.diagnostics.isEmpty)
+        let proxy = runAllWays([
+            .bytes(.clientToServer, Self.proxyClientStream, at: 1),
+            .bytes(.serverToClient, Self.proxyServerStream, at: 2),
+        ] + Step.finishBoth(at: 3))
+        #expect(proxy.exchanges.map { $0.response?.status.rawValue } == [200, 200, 407, 200])
+        #expect(proxy.tunnelText(.clientToServer) == "\u{16}\u{3}\u{1}client hello")
+        #expect(proxy.tunnelText(.serverToClient) == "\u{16}\u{3}\u{3}server hello")
     }
 
     @Test func randomBytesNeverCrash() {
