@@ -31,6 +31,7 @@ public struct ContentCoding: RawRepresentable, Hashable, Sendable, CustomStringC
         }
     }
 
+    /// The token.
     public var description: String { rawValue }
 
     /// The codings listed in one or more `Content-Encoding` field values, in the order they were applied

@@ -62,7 +62,11 @@ public final class ContentDecoder {
         if let unsupported = applied.first(where: { !$0.isSupported }) {
             failure = ContentDecodingError(.unsupportedCoding, coding: unsupported, inputOffset: 0)
         } else if applied.count > Self.maxStackedCodings, let first = applied.first {
-            failure = ContentDecodingError(.tooManyCodings(limit: Self.maxStackedCodings), coding: first, inputOffset: 0)
+            failure = ContentDecodingError(
+                .tooManyCodings(limit: Self.maxStackedCodings),
+                coding: first,
+                inputOffset: 0
+            )
         } else {
             for coding in applied.reversed() {
                 switch coding {
@@ -175,8 +179,13 @@ public final class ContentDecoder {
         output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<room]))
         outputByteCount = maxOutputBytes
         let coding = stageCodings.last ?? codings.first ?? .identity
-        recordFirst(ContentDecodingError(.outputLimitExceeded(limit: maxOutputBytes), coding: coding,
-                                         inputOffset: inputByteCount))
+        recordFirst(
+            ContentDecodingError(
+                .outputLimitExceeded(limit: maxOutputBytes),
+                coding: coding,
+                inputOffset: inputByteCount
+            )
+        )
         isStopped = true
     }
 

@@ -28,6 +28,7 @@ public struct ContentDecodingError: Error, Hashable, Sendable, CustomStringConve
     /// The decompression library's own message, when it gave one.
     public var detail: String?
 
+    /// An error of `kind` in the stage undoing `coding`, `inputOffset` encoded bytes in.
     public init(_ kind: Kind, coding: ContentCoding, inputOffset: Int, detail: String? = nil) {
         self.kind = kind
         self.coding = coding

@@ -98,7 +98,11 @@ final class ZlibStage: DecodingStage {
     ) -> StageStep {
         let status = inflateInit2_(stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
-            return StageStep(consumed: 0, produced: 0, status: .failed(detail: "zlib initialisation failed (\(status))"))
+            return StageStep(
+                consumed: 0,
+                produced: 0,
+                status: .failed(detail: "zlib initialisation failed (\(status))")
+            )
         }
         isInitialised = true
         phase = .firstMember

@@ -37,7 +37,10 @@ enum BodyFraming: Equatable {
             return Decision(framing: .chunked, problems: [(.conflictingFraming, nil)])
         case (.other, _):
             // Rule 4: a request whose length cannot be known; servers answer 400 and close.
-            return Decision(framing: .none, problems: [(.unsupportedTransferEncoding, head.headers.first("Transfer-Encoding"))])
+            return Decision(
+                framing: .none,
+                problems: [(.unsupportedTransferEncoding, head.headers.first("Transfer-Encoding"))]
+            )
         case (.absent, .value(let length)):
             return Decision(framing: length > 0 ? .contentLength(length) : .none)
         case (.absent, .invalid(let text)):

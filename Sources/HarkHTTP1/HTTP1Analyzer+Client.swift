@@ -18,7 +18,12 @@ extension HTTP1Analyzer {
                 if held.isActive {
                     // The rest waits for the answer to the Upgrade/CONNECT request.
                     if input.readableBytes > 0 {
-                        hold(.bytes(Self.ownedCopy(of: input), time), byteCount: input.readableBytes, at: time, emit: emit)
+                        hold(
+                            .bytes(Self.ownedCopy(of: input), time),
+                            byteCount: input.readableBytes,
+                            at: time,
+                            emit: emit
+                        )
                         input.moveReaderIndex(to: input.writerIndex)
                     }
                     break reading
@@ -38,12 +43,29 @@ extension HTTP1Analyzer {
     private mutating func beginRequest(_ head: ParsedHead, size: Int, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         let start = client.messageStart
         for problem in head.problems {
-            emit(Self.diagnostic(problem.kind, .clientToServer, offset: start &+ Int64(problem.offset),
-                                 length: problem.length, detail: problem.detail, time: time))
+            emit(
+                Self.diagnostic(
+                    problem.kind,
+                    .clientToServer,
+                    offset: start &+ Int64(problem.offset),
+                    length: problem.length,
+                    detail: problem.detail,
+                    time: time
+                )
+            )
         }
         let decision = BodyFraming.forRequest(head)
         for problem in decision.problems {
-            emit(Self.diagnostic(problem.kind, .clientToServer, offset: start, length: size, detail: problem.detail, time: time))
+            emit(
+                Self.diagnostic(
+                    problem.kind,
+                    .clientToServer,
+                    offset: start,
+                    length: size,
+                    detail: problem.detail,
+                    time: time
+                )
+            )
         }
         guard case .request(let method, let target) = head.start else { return }
         if exchanges.count(where: \.awaitsResponse) >= limits.maxPendingRequests,
@@ -61,8 +83,13 @@ extension HTTP1Analyzer {
         if serverFinished { exchange.noResponse = .connectionEnded }
         nextExchangeIndex += 1
         exchanges.append(exchange)
-        request = MessageBuilder(head: head, headSize: size, framing: decision.framing, startOffset: start,
-                                 time: client.messageStartTime)
+        request = MessageBuilder(
+            head: head,
+            headSize: size,
+            framing: decision.framing,
+            startOffset: start,
+            time: client.messageStartTime
+        )
         client.startBody(decision.framing)
         flush(emit: emit)
     }
@@ -88,8 +115,16 @@ extension HTTP1Analyzer {
         guard held.byteCount > limits.maxHeldBytes else { return }
         // Reported at the first held byte, without a length: where the limit is crossed depends on how
         // the bytes were segmented, and the events must not.
-        emit(Self.diagnostic(.heldBytesOverflow, .clientToServer, offset: client.offset, length: 0,
-                             detail: "more than \(limits.maxHeldBytes) bytes", time: time))
+        emit(
+            Self.diagnostic(
+                .heldBytesOverflow,
+                .clientToServer,
+                offset: client.offset,
+                length: 0,
+                detail: "more than \(limits.maxHeldBytes) bytes",
+                time: time
+            )
+        )
         releaseHeld(emit: emit)
     }
 

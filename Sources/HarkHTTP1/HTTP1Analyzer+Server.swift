@@ -30,20 +30,42 @@ extension HTTP1Analyzer {
     private mutating func beginResponse(_ head: ParsedHead, size: Int, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         let start = server.messageStart
         for problem in head.problems {
-            emit(Self.diagnostic(problem.kind, .serverToClient, offset: start &+ Int64(problem.offset),
-                                 length: problem.length, detail: problem.detail, time: time))
+            emit(
+                Self.diagnostic(
+                    problem.kind,
+                    .serverToClient,
+                    offset: start &+ Int64(problem.offset),
+                    length: problem.length,
+                    detail: problem.detail,
+                    time: time
+                )
+            )
         }
         guard case .response(let status, _) = head.start else { return }
         let pending = exchanges.first { $0.awaitsResponse }
         let decision = BodyFraming.forResponse(head, status: status, method: pending?.method)
         for problem in decision.problems {
-            emit(Self.diagnostic(problem.kind, .serverToClient, offset: start, length: size, detail: problem.detail, time: time))
+            emit(
+                Self.diagnostic(
+                    problem.kind,
+                    .serverToClient,
+                    offset: start,
+                    length: size,
+                    detail: problem.detail,
+                    time: time
+                )
+            )
         }
         // RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows.
         let isInterim = status.isInformational && status != .switchingProtocols
         response = ResponseInProgress(
-            builder: MessageBuilder(head: head, headSize: size, framing: decision.framing, startOffset: start,
-                                   time: server.messageStartTime),
+            builder: MessageBuilder(
+                head: head,
+                headSize: size,
+                framing: decision.framing,
+                startOffset: start,
+                time: server.messageStartTime
+            ),
             exchange: pending,
             isInterim: isInterim,
             switchesProtocol: decision.switchesProtocol
@@ -69,9 +91,17 @@ extension HTTP1Analyzer {
             return
         }
         pending.hasFinalResponseHead = true
-        emit(Self.diagnostic(.http09Response, .serverToClient, offset: server.offset, length: 0, detail: nil, time: time))
+        emit(
+            Self.diagnostic(.http09Response, .serverToClient, offset: server.offset, length: 0, detail: nil, time: time)
+        )
         response = ResponseInProgress(
-            builder: MessageBuilder(head: nil, headSize: 0, framing: .untilClose, startOffset: server.offset, time: time),
+            builder: MessageBuilder(
+                head: nil,
+                headSize: 0,
+                framing: .untilClose,
+                startOffset: server.offset,
+                time: time
+            ),
             exchange: pending,
             isInterim: false,
             switchesProtocol: false
@@ -115,7 +145,8 @@ extension HTTP1Analyzer {
         var exchangeIndex: Int?
         if let pending {
             exchangeIndex = pending.index
-            kind = pending.method == .connect && switching.status != .switchingProtocols
+            kind =
+                pending.method == .connect && switching.status != .switchingProtocols
                 ? .connect(authority: pending.target)
                 : .upgrade(protocol: switching.headers.first("Upgrade") ?? pending.upgrade)
             for later in exchanges where later.index > pending.index && later.awaitsResponse {
@@ -125,8 +156,17 @@ extension HTTP1Analyzer {
             kind = .upgrade(protocol: switching.headers.first("Upgrade"))
         }
         flush(emit: emit)
-        emit(.tunnelOpened(HTTP1Tunnel(kind: kind, exchangeIndex: exchangeIndex, clientOffset: client.offset,
-                                       serverOffset: server.offset, time: time)))
+        emit(
+            .tunnelOpened(
+                HTTP1Tunnel(
+                    kind: kind,
+                    exchangeIndex: exchangeIndex,
+                    clientOffset: client.offset,
+                    serverOffset: server.offset,
+                    time: time
+                )
+            )
+        )
         // Client bytes that arrived before the switch become the tunnel's first bytes.
         if let carried = client.carried {
             client.carried = nil

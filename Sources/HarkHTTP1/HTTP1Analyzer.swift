@@ -138,7 +138,11 @@ public struct HTTP1Analyzer {
         emit: (HTTP1Event) -> Void
     ) {
         if let (kind, offset, length) = interruption.diagnostic {
-            emit(.diagnostic(HTTP1Diagnostic(kind, direction: direction, streamOffset: offset, length: length, time: time)))
+            emit(
+                .diagnostic(
+                    HTTP1Diagnostic(kind, direction: direction, streamOffset: offset, length: length, time: time)
+                )
+            )
         }
         guard let end = interruption.bodyEnd else { return }
         if direction == .clientToServer {
@@ -165,7 +169,16 @@ public struct HTTP1Analyzer {
         detail: String?,
         time: Timestamp
     ) -> HTTP1Event {
-        .diagnostic(HTTP1Diagnostic(kind, direction: direction, streamOffset: offset, length: length, time: time, detail: detail))
+        .diagnostic(
+            HTTP1Diagnostic(
+                kind,
+                direction: direction,
+                streamOffset: offset,
+                length: length,
+                time: time,
+                detail: detail
+            )
+        )
     }
 
     /// A copy of `bytes` in hark's own storage, for bytes kept beyond the current call.

@@ -1,5 +1,5 @@
-public import HarkCore
 public import HarkContentCoding
+public import HarkCore
 public import NIOCore
 
 /// How a message's body length was determined (RFC 9112 §6.3).
@@ -77,6 +77,7 @@ public struct HTTP1WireSpan: Hashable, Sendable {
     /// Capture time of the segment holding the last byte.
     public var lastByteTime: Timestamp
 
+    /// A span from its offsets and times.
     public init(startOffset: Int64, endOffset: Int64, firstByteTime: Timestamp, lastByteTime: Timestamp) {
         self.startOffset = startOffset
         self.endOffset = endOffset

@@ -49,6 +49,7 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
     /// The offending text or value, shortened, when there is one.
     public var detail: String?
 
+    /// A diagnostic of `kind` at `streamOffset` in `direction`.
     public init(
         _ kind: Kind,
         direction: Direction,

@@ -46,6 +46,7 @@ public struct HTTP1Tunnel: Hashable, Sendable {
     /// Capture time of the switching response's last byte.
     public var time: Timestamp
 
+    /// A tunnel description from its parts.
     public init(kind: Kind, exchangeIndex: Int?, clientOffset: Int64, serverOffset: Int64, time: Timestamp) {
         self.kind = kind
         self.exchangeIndex = exchangeIndex

@@ -44,6 +44,7 @@ public struct HTTP1Exchange: Hashable, Sendable {
     /// Flags for incomplete, truncated or unanswered messages, in the order found.
     public var issues: [Issue]
 
+    /// An exchange from its parts.
     public init(
         request: HTTP1Request,
         interimResponses: [HTTP1Response] = [],

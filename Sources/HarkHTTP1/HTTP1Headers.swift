@@ -17,6 +17,7 @@ public struct HTTP1Headers: Hashable, Sendable, RandomAccessCollection, Expressi
         /// are joined with single spaces.
         public var value: String
 
+        /// A field line from its name and value.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -36,8 +37,11 @@ public struct HTTP1Headers: Hashable, Sendable, RandomAccessCollection, Expressi
         fields = elements.map { Field(name: $0.0, value: $0.1) }
     }
 
+    /// The position of the first field.
     public var startIndex: Int { fields.startIndex }
+    /// The position after the last field.
     public var endIndex: Int { fields.endIndex }
+    /// The field at `position`, in wire order.
     public subscript(position: Int) -> Field { fields[position] }
 
     /// The value of the first field called `name` (ASCII case-insensitive), or nil.

@@ -17,6 +17,7 @@ public struct HTTP1Request: Hashable, Sendable {
     /// Offsets and times.
     public var span: HTTP1WireSpan
 
+    /// A request from its parts.
     public init(
         method: HTTPMethod,
         target: String,
@@ -61,6 +62,7 @@ public struct HTTP1Response: Hashable, Sendable {
     /// Offsets and times.
     public var span: HTTP1WireSpan
 
+    /// A response from its parts.
     public init(
         status: HTTPStatusCode,
         reason: String,

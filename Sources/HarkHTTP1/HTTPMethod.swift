@@ -6,6 +6,7 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// The token as it appeared on the request line.
     public var rawValue: String
 
+    /// A method from its token, kept as is.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -29,5 +30,6 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// RFC 5789.
     public static let patch = HTTPMethod(rawValue: "PATCH")
 
+    /// The token.
     public var description: String { rawValue }
 }

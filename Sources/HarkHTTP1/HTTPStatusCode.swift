@@ -6,6 +6,7 @@ public struct HTTPStatusCode: RawRepresentable, Hashable, Comparable, Sendable, 
     /// The three-digit code, or 0 when the response had no status line.
     public var rawValue: Int
 
+    /// A status from its numeric code.
     public init(rawValue: Int) {
         self.rawValue = rawValue
     }
@@ -32,7 +33,9 @@ public struct HTTPStatusCode: RawRepresentable, Hashable, Comparable, Sendable, 
     /// 2xx.
     public var isSuccess: Bool { (200..<300).contains(rawValue) }
 
+    /// Orders codes numerically.
     public static func < (lhs: HTTPStatusCode, rhs: HTTPStatusCode) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The code in decimal.
     public var description: String { String(rawValue) }
 }

@@ -5,6 +5,7 @@ public struct HTTPVersion: Hashable, Comparable, Sendable, CustomStringConvertib
     /// The minor version.
     public var minor: Int
 
+    /// A version from its two numbers.
     public init(major: Int, minor: Int) {
         self.major = major
         self.minor = minor
@@ -17,9 +18,11 @@ public struct HTTPVersion: Hashable, Comparable, Sendable, CustomStringConvertib
     /// HTTP/1.1: persistent connections by default.
     public static let http1_1 = HTTPVersion(major: 1, minor: 1)
 
+    /// Orders versions by major, then minor number.
     public static func < (lhs: HTTPVersion, rhs: HTTPVersion) -> Bool {
         (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
     }
 
+    /// `HTTP/1.1`.
     public var description: String { "HTTP/\(major).\(minor)" }
 }

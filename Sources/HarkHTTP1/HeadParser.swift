@@ -39,8 +39,12 @@ enum HeadParser {
 
     /// Parses a trailer section (fields only, through the blank line).
     static func parseTrailers(_ bytes: UnsafeRawBufferPointer, maxFields: Int) -> (HTTP1Headers, [ParsedHead.Problem]) {
-        var head = ParsedHead(start: .response(status: .absent, reason: ""), version: "", versionNumber: nil,
-                              headers: HTTP1Headers())
+        var head = ParsedHead(
+            start: .response(status: .absent, reason: ""),
+            version: "",
+            versionNumber: nil,
+            headers: HTTP1Headers()
+        )
         var fields: [HTTP1Headers.Field] = []
         parseFields(bytes, from: 0, maxFields: maxFields, into: &fields, head: &head)
         return (HTTP1Headers(fields), head.problems)
@@ -72,7 +76,13 @@ enum HeadParser {
                 fields.append(last)
                 continue
             }
-            guard let colon = HeadScanner.firstIndex(of: ASCII.colon, in: UnsafeRawBufferPointer(rebasing: bytes[..<contentEnd]), from: lineStart) else {
+            guard
+                let colon = HeadScanner.firstIndex(
+                    of: ASCII.colon,
+                    in: UnsafeRawBufferPointer(rebasing: bytes[..<contentEnd]),
+                    from: lineStart
+                )
+            else {
                 head.problems.append(problem(.malformedHeaderLine, bytes, lineStart..<contentEnd))
                 continue
             }
@@ -91,13 +101,23 @@ enum HeadParser {
             fields.append(field)
         }
         if let droppedStart {
-            head.problems.append(ParsedHead.Problem(kind: .tooManyHeaders, offset: droppedStart,
-                                                    length: lineStart - droppedStart, detail: nil))
+            head.problems.append(
+                ParsedHead.Problem(
+                    kind: .tooManyHeaders,
+                    offset: droppedStart,
+                    length: lineStart - droppedStart,
+                    detail: nil
+                )
+            )
         }
     }
 
     /// Records Content-Length, Transfer-Encoding, Upgrade and Content-Encoding, matched on the raw name.
-    private static func noteFramingField(name: UnsafeRawBufferPointer, field: HTTP1Headers.Field, head: inout ParsedHead) {
+    private static func noteFramingField(
+        name: UnsafeRawBufferPointer,
+        field: HTTP1Headers.Field,
+        head: inout ParsedHead
+    ) {
         switch name.count {
         case 14 where ASCII.equalIgnoringCase(name, lowercased: "content-length"):
             head.contentLength = BodyFraming.mergeContentLength(head.contentLength, field.value)
@@ -114,9 +134,16 @@ enum HeadParser {
         }
     }
 
-    private static func problem(_ kind: HTTP1Diagnostic.Kind, _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> ParsedHead.Problem {
+    private static func problem(_ kind: HTTP1Diagnostic.Kind, _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>)
+        -> ParsedHead.Problem
+    {
         let shown = range.lowerBound..<min(range.upperBound, range.lowerBound + 64)
-        return ParsedHead.Problem(kind: kind, offset: range.lowerBound, length: range.count, detail: string(bytes, shown))
+        return ParsedHead.Problem(
+            kind: kind,
+            offset: range.lowerBound,
+            length: range.count,
+            detail: string(bytes, shown)
+        )
     }
 
     /// `range` without leading and trailing SP/HTAB.

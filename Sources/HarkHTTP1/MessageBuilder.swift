@@ -59,8 +59,11 @@ struct MessageBuilder {
         body.contentCodings = ContentCoding.list(fromFieldValues: head.headers.values(for: "Content-Encoding"))
         let applied = body.contentCodings.contains { $0 != .identity }
         if applied, length > 0, end.missingBytes == 0 {
-            let result = ContentDecoder.decode(body.bytes, codings: body.contentCodings,
-                                               maxOutputBytes: limits.maxDecodedBodyBytes)
+            let result = ContentDecoder.decode(
+                body.bytes,
+                codings: body.contentCodings,
+                maxOutputBytes: limits.maxDecodedBodyBytes
+            )
             body.decoded = result.decoded
             body.decodingError = result.error
         }
@@ -109,7 +112,11 @@ struct MessageBuilder {
     }
 
     private func span(_ end: MessageReader.BodyEnd) -> HTTP1WireSpan {
-        HTTP1WireSpan(startOffset: startOffset, endOffset: end.endOffset, firstByteTime: firstByteTime,
-                      lastByteTime: lastByteTime)
+        HTTP1WireSpan(
+            startOffset: startOffset,
+            endOffset: end.endOffset,
+            firstByteTime: firstByteTime,
+            lastByteTime: lastByteTime
+        )
     }
 }

@@ -96,8 +96,12 @@ extension MessageReader {
                 case .invalid:
                     // The line so far, the offending byte included, ends at the current offset.
                     state = .ending(isComplete: false)
-                    return .diagnostic(.invalidChunkSize, offset: offset &- Int64(line.length), length: line.length,
-                                       detail: nil)
+                    return .diagnostic(
+                        .invalidChunkSize,
+                        offset: offset &- Int64(line.length),
+                        length: line.length,
+                        detail: nil
+                    )
                 case .complete:
                     if line.size == 0 {
                         phase = .trailers(scanned: 0)
@@ -156,7 +160,10 @@ extension MessageReader {
             var problem: ParsedHead.Problem?
             if end > 2 {
                 let (trailers, problems) = input.withUnsafeReadableBytes {
-                    HeadParser.parseTrailers(UnsafeRawBufferPointer(rebasing: $0[..<end]), maxFields: limits.maxHeaderCount)
+                    HeadParser.parseTrailers(
+                        UnsafeRawBufferPointer(rebasing: $0[..<end]),
+                        maxFields: limits.maxHeaderCount
+                    )
                 }
                 progress.trailers = trailers
                 problem = problems.first
@@ -165,8 +172,12 @@ extension MessageReader {
             consume(end, from: &input)
             state = .ending(isComplete: true)
             guard let problem else { return step(&input, at: time) }
-            return .diagnostic(problem.kind, offset: trailerStart &+ Int64(problem.offset), length: problem.length,
-                               detail: problem.detail)
+            return .diagnostic(
+                problem.kind,
+                offset: trailerStart &+ Int64(problem.offset),
+                length: problem.length,
+                detail: problem.detail
+            )
         }
     }
 

@@ -221,7 +221,11 @@ struct MessageReader {
         let overLimit = input.readableBytes > limits.maxHeadBytes
         if line == nil {
             let check = input.withUnsafeReadableBytes {
-                StartLine.check(UnsafeRawBufferPointer(rebasing: $0[..<window]), isRequest: isRequest, searchFrom: scanned)
+                StartLine.check(
+                    UnsafeRawBufferPointer(rebasing: $0[..<window]),
+                    isRequest: isRequest,
+                    searchFrom: scanned
+                )
             }
             switch check {
             case .invalid:

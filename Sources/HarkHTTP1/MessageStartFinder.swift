@@ -35,9 +35,11 @@ enum MessageStartFinder {
         var index = start
         while index < bytes.count {
             if ASCII.lower(bytes[index]) == UInt8(ascii: "h") {
-                switch isRequest ? matchRequest(bytes, versionAt: index, floor: floor) : matchResponse(bytes, at: index) {
+                switch isRequest ? matchRequest(bytes, versionAt: index, floor: floor) : matchResponse(bytes, at: index)
+                {
                 case .yes(let messageStart): return .found(messageStart)
-                case .needMore: return .notFound(keepFrom: keepFrom(bytes, isRequest: isRequest, partial: index), resumeAt: index)
+                case .needMore:
+                    return .notFound(keepFrom: keepFrom(bytes, isRequest: isRequest, partial: index), resumeAt: index)
                 case .no: break
                 }
             }

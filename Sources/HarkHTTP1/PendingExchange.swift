@@ -1,5 +1,5 @@
-import NIOCore
 import HarkCore
+import NIOCore
 
 /// A request seen on the connection whose exchange has not been emitted yet.
 ///
@@ -56,7 +56,9 @@ final class PendingExchange {
         var issues: [HTTP1Exchange.Issue] = []
         if !hasResponse, let noResponse { issues.append(.noResponse(noResponse)) }
         if !request.body.isComplete { issues.append(.requestBodyIncomplete(missingBytes: request.body.missingBytes)) }
-        if request.body.isTruncated { issues.append(.requestBodyTruncated(keptBytes: request.body.bytes.readableBytes)) }
+        if request.body.isTruncated {
+            issues.append(.requestBodyTruncated(keptBytes: request.body.bytes.readableBytes))
+        }
         if let response {
             if response.isHTTP09 { issues.append(.http09Response) }
             if !response.body.isComplete {

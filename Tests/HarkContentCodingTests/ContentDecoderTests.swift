@@ -4,8 +4,10 @@ import Testing
 
 /// A JSON-ish body like the Docker API responses in the corpus, repeated so that it compresses.
 private let sampleText = Array(
-    String(repeating: #"{"Id":"cc4fc8e49cadbb8bc41437dc2f9979a72293eabc3f0ea5ce48b77f43cb1f1d5e","Warnings":[]}"# + "\n",
-           count: 20).utf8
+    String(
+        repeating: #"{"Id":"cc4fc8e49cadbb8bc41437dc2f9979a72293eabc3f0ea5ce48b77f43cb1f1d5e","Warnings":[]}"# + "\n",
+        count: 20
+    ).utf8
 )
 
 /// `sampleText` compressed by libbrotlienc (quality 11, window 22) at test-writing time.
@@ -130,7 +132,11 @@ private func decode(
     }
 
     @Test func outputOfExactlyTheCapIsNotAnError() {
-        let result = decode(ZlibCompressor.compress(sampleText, wrapper: .gzip), [.gzip], maxOutputBytes: sampleText.count)
+        let result = decode(
+            ZlibCompressor.compress(sampleText, wrapper: .gzip),
+            [.gzip],
+            maxOutputBytes: sampleText.count
+        )
         #expect(result.error == nil)
         #expect(result.bytes == sampleText)
     }

@@ -13,8 +13,14 @@ enum ZlibCompressor {
     static func compress(_ bytes: [UInt8], wrapper: Wrapper) -> [UInt8] {
         var stream = z_stream()
         let initStatus = deflateInit2_(
-            &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, wrapper.rawValue, 8, Z_DEFAULT_STRATEGY,
-            zlibVersion(), Int32(MemoryLayout<z_stream>.size)
+            &stream,
+            Z_DEFAULT_COMPRESSION,
+            Z_DEFLATED,
+            wrapper.rawValue,
+            8,
+            Z_DEFAULT_STRATEGY,
+            zlibVersion(),
+            Int32(MemoryLayout<z_stream>.size)
         )
         precondition(initStatus == Z_OK, "deflateInit2 failed")
         defer { deflateEnd(&stream) }

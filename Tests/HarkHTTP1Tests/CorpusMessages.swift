@@ -13,7 +13,8 @@ enum CorpusMessages {
         "Keep-Alive: 300",
         "Connection: keep-alive",
         "Referer: http://www.mozilla.org/projects/calendar/",
-        "", ""
+        "",
+        ""
     )
 
     /// Firefox fetching a script on the same connection.
@@ -28,7 +29,8 @@ enum CorpusMessages {
         "Keep-Alive: 300",
         "Connection: keep-alive",
         "Referer: http://www.mozilla.org/projects/calendar/",
-        "", ""
+        "",
+        ""
     )
 
     /// A NetScaler-fronted Apache response head, with the scrambled `ntCoent-Length` field and the padded
@@ -50,7 +52,8 @@ enum CorpusMessages {
             "Content-Type: text/css",
             "Content-Encoding: \(encoding)",
             "Content-Length:        \(contentLength)",
-            "", ""
+            "",
+            ""
         )
     }
 
@@ -64,7 +67,8 @@ enum CorpusMessages {
             "Content-Length: \(contentLength)",
             "Content-Type: application/x-www-form-urlencoded",
             "Expect: 100-continue",
-            "", ""
+            "",
+            ""
         )
     }
 
@@ -78,7 +82,8 @@ enum CorpusMessages {
         "Transfer-Encoding: chunked",
         "Content-Type: text/html",
         "X-Pad: avoid browser bug",
-        "", ""
+        "",
+        ""
     )
 
     /// The Docker client asking to attach with a raw-stream upgrade (http1-docker-head-post-upgrade.pcap).
@@ -90,7 +95,8 @@ enum CorpusMessages {
         "Connection: Upgrade",
         "Content-Type: text/plain",
         "Upgrade: tcp",
-        "", ""
+        "",
+        ""
     )
 
     /// The Docker daemon switching to the raw stream.
@@ -99,7 +105,8 @@ enum CorpusMessages {
         "Content-Type: application/vnd.docker.raw-stream",
         "Connection: Upgrade",
         "Upgrade: tcp",
-        "", ""
+        "",
+        ""
     )
 
     /// The Docker client's HEAD ping and the daemon's answer, which declares a length but has no body.
@@ -107,7 +114,8 @@ enum CorpusMessages {
         "HEAD /_ping HTTP/1.1",
         "Host: 192.168.122.87:2375",
         "User-Agent: Docker-Client/27.3.1 (linux)",
-        "", ""
+        "",
+        ""
     )
 
     static let dockerPingResponse = wire(
@@ -121,7 +129,8 @@ enum CorpusMessages {
         "Pragma: no-cache",
         "Server: Docker/20.10.17 (linux)",
         "Date: Tue, 26 Nov 2024 18:48:20 GMT",
-        "", ""
+        "",
+        ""
     )
 
     /// The CONNECT exchange of http1-connect-proxy.pcap.
@@ -134,6 +143,7 @@ enum CorpusMessages {
         "Host: localhost",
         "User-Agent: curl/7.74.0",
         "Accept: */*",
-        "", ""
+        "",
+        ""
     )
 }

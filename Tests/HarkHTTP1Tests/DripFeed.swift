@@ -11,7 +11,9 @@ enum Step {
     case gap(Direction, Int, at: Int64 = 0)
     case finish(Direction, at: Int64 = 0)
     /// Both directions end: client first, then server.
-    static func finishBoth(at time: Int64 = 0) -> [Step] { [.finish(.clientToServer, at: time), .finish(.serverToClient, at: time)] }
+    static func finishBoth(at time: Int64 = 0) -> [Step] {
+        [.finish(.clientToServer, at: time), .finish(.serverToClient, at: time)]
+    }
 }
 
 /// How the bytes of each step are cut into segments.

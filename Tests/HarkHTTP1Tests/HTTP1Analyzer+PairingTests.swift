@@ -9,11 +9,17 @@ import Testing
         let css = "a{}"
         let js = "var x;"
         let events = runAllWays([
-            .client(CorpusMessages.firefoxCSSRequest + CorpusMessages.firefoxScriptRequest
-                + wire("GET /favicon.ico HTTP/1.1", "Host: www.mozilla.org", "", ""), at: 1),
-            .server(wire("HTTP/1.1 200 OK", "Content-Length: 3", "", "") + css
-                + wire("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "") + "6\r\n\(js)\r\n0\r\n\r\n"
-                + wire("HTTP/1.1 404 Not Found", "Content-Length: 0", "", ""), at: 4),
+            .client(
+                CorpusMessages.firefoxCSSRequest + CorpusMessages.firefoxScriptRequest
+                    + wire("GET /favicon.ico HTTP/1.1", "Host: www.mozilla.org", "", ""),
+                at: 1
+            ),
+            .server(
+                wire("HTTP/1.1 200 OK", "Content-Length: 3", "", "") + css
+                    + wire("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "") + "6\r\n\(js)\r\n0\r\n\r\n"
+                    + wire("HTTP/1.1 404 Not Found", "Content-Length: 0", "", ""),
+                at: 4
+            ),
         ])
         let exchanges = events.exchanges
         #expect(exchanges.map(\.request.target) == ["/style/enhanced.css", "/script/urchin.js", "/favicon.ico"])
@@ -86,9 +92,12 @@ import Testing
 
     @Test func tooManyPendingRequestsGiveUpTheOldest() throws {
         let request = wire("GET / HTTP/1.1", "Host: a", "", "")
-        let events = runAllWays([
-            .client(String(repeating: request, count: 3)),
-        ], limits: HTTP1Limits(maxPendingRequests: 2))
+        let events = runAllWays(
+            [
+                .client(String(repeating: request, count: 3))
+            ],
+            limits: HTTP1Limits(maxPendingRequests: 2)
+        )
         #expect(events.exchanges.count == 1)
         #expect(events.exchanges.first?.issues == [.noResponse(.tooManyPendingRequests)])
     }
@@ -116,8 +125,11 @@ import Testing
 
     @Test func pipelinedConnectionsKeepInOrderPairingAfterAGap() throws {
         let events = runAllWays([
-            .client(wire("GET /1 HTTP/1.1", "", "") + wire("GET /2 HTTP/1.1", "", "")
-                + wire("GET /3 HTTP/1.1", "", ""), at: 1),
+            .client(
+                wire("GET /1 HTTP/1.1", "", "") + wire("GET /2 HTTP/1.1", "", "")
+                    + wire("GET /3 HTTP/1.1", "", ""),
+                at: 1
+            ),
             .server(ok + "one", at: 2),
             .gap(.serverToClient, 10, at: 3),
             .server(ok + "two", at: 3),

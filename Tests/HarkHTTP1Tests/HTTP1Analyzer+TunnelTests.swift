@@ -15,7 +15,8 @@ import Testing
             .finish(.clientToServer, at: 6),
             .finish(.serverToClient, at: 6),
         ])
-        guard events.count >= 2, case .exchange(let exchange) = events[0], case .tunnelOpened(let tunnel) = events[1] else {
+        guard events.count >= 2, case .exchange(let exchange) = events[0], case .tunnelOpened(let tunnel) = events[1]
+        else {
             Issue.record("expected the exchange then the tunnel, got \(events)")
             return
         }
@@ -35,13 +36,28 @@ import Testing
         // An h2c client that sends its preface without waiting for the 101.
         let preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
         let events = runAllWays([
-            .client(wire("GET / HTTP/1.1", "Host: a", "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c",
-                         "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA", "", "") + preface, at: 1),
-            .server(wire("HTTP/1.1 101 Switching Protocols", "Connection: Upgrade", "Upgrade: h2c", "", "")
-                + "\0\0\0\u{4}\0\0\0\0\0", at: 2),
+            .client(
+                wire(
+                    "GET / HTTP/1.1",
+                    "Host: a",
+                    "Connection: Upgrade, HTTP2-Settings",
+                    "Upgrade: h2c",
+                    "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA",
+                    "",
+                    ""
+                ) + preface,
+                at: 1
+            ),
+            .server(
+                wire("HTTP/1.1 101 Switching Protocols", "Connection: Upgrade", "Upgrade: h2c", "", "")
+                    + "\0\0\0\u{4}\0\0\0\0\0",
+                at: 2
+            ),
         ])
         #expect(events.exchanges.count == 1)
-        #expect(events.contains { if case .tunnelOpened(let t) = $0 { t.kind == .upgrade(protocol: "h2c") } else { false } })
+        #expect(
+            events.contains { if case .tunnelOpened(let t) = $0 { t.kind == .upgrade(protocol: "h2c") } else { false } }
+        )
         #expect(events.tunnelText(.clientToServer) == preface)
         #expect(events.tunnelText(.serverToClient) == "\0\0\0\u{4}\0\0\0\0\0")
         #expect(events.diagnostics.isEmpty)
@@ -49,10 +65,14 @@ import Testing
 
     @Test func refusedUpgradeKeepsParsingHTTP() throws {
         let events = runAllWays([
-            .client(wire("GET /chat HTTP/1.1", "Host: a", "Connection: Upgrade", "Upgrade: websocket", "", "")
-                + wire("GET /next HTTP/1.1", "Host: a", "", "")),
-            .server(wire("HTTP/1.1 400 Bad Request", "Content-Length: 0", "", "")
-                + wire("HTTP/1.1 200 OK", "Content-Length: 0", "", "")),
+            .client(
+                wire("GET /chat HTTP/1.1", "Host: a", "Connection: Upgrade", "Upgrade: websocket", "", "")
+                    + wire("GET /next HTTP/1.1", "Host: a", "", "")
+            ),
+            .server(
+                wire("HTTP/1.1 400 Bad Request", "Content-Length: 0", "", "")
+                    + wire("HTTP/1.1 200 OK", "Content-Length: 0", "", "")
+            ),
         ])
         #expect(events.exchanges.map(\.request.target) == ["/chat", "/next"])
         #expect(events.exchanges.map { $0.response?.status.rawValue } == [400, 200])
@@ -73,8 +93,14 @@ import Testing
         #expect(exchange.request.method == .connect)
         #expect(exchange.request.target == "abc:443")
         #expect(exchange.response?.body.framing == HTTP1Framing.none)
-        #expect(events.contains { if case .tunnelOpened(let t) = $0 { t.kind == .connect(authority: "abc:443") } else { false } })
-        #expect(events.tunnelText(.clientToServer) == clientHello + wire("GET / HTTP/1.1", "User-Agent: Victor/1.0", "", ""))
+        #expect(
+            events.contains {
+                if case .tunnelOpened(let t) = $0 { t.kind == .connect(authority: "abc:443") } else { false }
+            }
+        )
+        #expect(
+            events.tunnelText(.clientToServer) == clientHello + wire("GET / HTTP/1.1", "User-Agent: Victor/1.0", "", "")
+        )
         #expect(events.tunnelText(.serverToClient) == "\u{16}\u{3}\u{3}\0\u{5}world")
     }
 

@@ -21,11 +21,24 @@ import Testing
         #expect(exchange.request.version == "HTTP/1.1")
         #expect(exchange.request.headers.first("host") == "www.mozilla.org")
         #expect(exchange.request.headers.count == 9)
-        #expect(exchange.request.headers.fields[1] == .init(name: "User-Agent", value: "Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.9.1.5) Gecko/20091102 Firefox/3.5.5"))
+        #expect(
+            exchange.request.headers.fields[1]
+                == .init(
+                    name: "User-Agent",
+                    value: "Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.9.1.5) Gecko/20091102 Firefox/3.5.5"
+                )
+        )
         #expect(exchange.request.headSize == request.utf8.count)
         #expect(exchange.request.body.framing == .none)
-        #expect(exchange.request.span == HTTP1WireSpan(startOffset: 0, endOffset: Int64(request.utf8.count),
-                                                       firstByteTime: ms(1), lastByteTime: ms(1)))
+        #expect(
+            exchange.request.span
+                == HTTP1WireSpan(
+                    startOffset: 0,
+                    endOffset: Int64(request.utf8.count),
+                    firstByteTime: ms(1),
+                    lastByteTime: ms(1)
+                )
+        )
         let response = try #require(exchange.response)
         #expect(response.status == .ok)
         #expect(response.reason == "OK")
@@ -95,8 +108,10 @@ import Testing
         // A 304 may repeat the Content-Length of the full representation; the next response follows at once.
         let events = runAllWays([
             .client(wire("GET /a HTTP/1.1", "Host: a", "", "") + wire("GET /b HTTP/1.1", "Host: a", "", "")),
-            .server(wire("HTTP/1.1 \(status) Whatever", "Content-Length: 120", "ETag: \"x\"", "", "")
-                + wire("HTTP/1.1 200 OK", "Content-Length: 1", "", "") + "b"),
+            .server(
+                wire("HTTP/1.1 \(status) Whatever", "Content-Length: 120", "ETag: \"x\"", "", "")
+                    + wire("HTTP/1.1 200 OK", "Content-Length: 1", "", "") + "b"
+            ),
         ])
         if status == 103 {
             // 103 is interim: both heads belong to the first exchange.
@@ -142,8 +157,16 @@ import Testing
     @Test func requestBodyWithContentLength() throws {
         let json = #"{"Hostname":"","AttachStdin":true,"Image":"busybox"}"#
         let events = runAllWays([
-            .client(wire("POST /v1.41/containers/create HTTP/1.1", "Host: 192.168.122.87:2375",
-                         "Content-Length: \(json.utf8.count)", "Content-Type: application/json", "", "") + json),
+            .client(
+                wire(
+                    "POST /v1.41/containers/create HTTP/1.1",
+                    "Host: 192.168.122.87:2375",
+                    "Content-Length: \(json.utf8.count)",
+                    "Content-Type: application/json",
+                    "",
+                    ""
+                ) + json
+            ),
             .server(wire("HTTP/1.1 201 Created", "Content-Type: application/json", "Content-Length: 2", "", "") + "{}"),
         ])
         let exchange = try #require(events.exchanges.first)
@@ -180,10 +203,13 @@ import Testing
 
     @Test func bodiesOverTheLimitAreCountedNotKept() throws {
         let limits = HTTP1Limits(maxBodyBytes: 4)
-        let events = runAllWays([
-            .client(wire("PUT /f HTTP/1.1", "Content-Length: 10", "", "") + "0123456789"),
-            .server(wire("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "") + "6\r\nabcdef\r\n0\r\n\r\n"),
-        ], limits: limits)
+        let events = runAllWays(
+            [
+                .client(wire("PUT /f HTTP/1.1", "Content-Length: 10", "", "") + "0123456789"),
+                .server(wire("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "") + "6\r\nabcdef\r\n0\r\n\r\n"),
+            ],
+            limits: limits
+        )
         let exchange = try #require(events.exchanges.first)
         #expect(exchange.request.body.bytes.text == "0123")
         #expect(exchange.request.body.length == 10)

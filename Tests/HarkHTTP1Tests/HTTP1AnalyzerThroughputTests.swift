@@ -13,11 +13,23 @@ struct HTTP1AnalyzerThroughputTests {
     private func measure(bodySize: Int, pairs defaultPairs: Int, label: String) {
         let pairs = ProcessInfo.processInfo.environment["HARK_BENCH_PAIRS"].flatMap { Int($0) } ?? defaultPairs
         let request = ByteBuffer(string: CorpusMessages.firefoxCSSRequest)
-        var response = ByteBuffer(string: wire(
-            "HTTP/1.1 200 OK", "Date: Wed, 18 Nov 2009 20:53:15 GMT", "Cache-Control: max-age=900",
-            "Connection: Keep-Alive", "ETag: \"a73-5bb68800\"", "Server: Apache",
-            "Last-Modified: Wed, 26 Aug 2009 03:50:56 GMT", "Accept-Ranges: bytes",
-            "Keep-Alive: timeout=20, max=914", "Content-Type: text/css", "Content-Length: \(bodySize)", "", ""))
+        var response = ByteBuffer(
+            string: wire(
+                "HTTP/1.1 200 OK",
+                "Date: Wed, 18 Nov 2009 20:53:15 GMT",
+                "Cache-Control: max-age=900",
+                "Connection: Keep-Alive",
+                "ETag: \"a73-5bb68800\"",
+                "Server: Apache",
+                "Last-Modified: Wed, 26 Aug 2009 03:50:56 GMT",
+                "Accept-Ranges: bytes",
+                "Keep-Alive: timeout=20, max=914",
+                "Content-Type: text/css",
+                "Content-Length: \(bodySize)",
+                "",
+                ""
+            )
+        )
         response.writeBytes(repeatElement(UInt8(ascii: "x"), count: bodySize))
         var segments: [ByteBuffer] = []
         var offset = response.readerIndex
@@ -45,7 +57,9 @@ struct HTTP1AnalyzerThroughputTests {
             #expect(exchanges == pairs)
         }
         let megabytes = Double(bytesPerPair * pairs) / 1e6
-        print("HTTP/1 throughput, \(label): \(Int(megabytes / seconds)) MB/s, \(Int(Double(pairs) / seconds)) exchanges/s")
+        print(
+            "HTTP/1 throughput, \(label): \(Int(megabytes / seconds)) MB/s, \(Int(Double(pairs) / seconds)) exchanges/s"
+        )
     }
 
     @Test func keepAlivePairsWithSmallBodies() {

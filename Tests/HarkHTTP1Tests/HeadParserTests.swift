@@ -65,19 +65,28 @@ import Testing
     }
 
     @Test func fieldsBeyondTheLimitAreDropped() throws {
-        let events = runAllWays([
-            .client(wire("GET / HTTP/1.1", "A: 1", "B: 2", "C: 3", "D: 4", "", "")),
-            .server(wire("HTTP/1.1 204 No Content", "", "")),
-        ], limits: HTTP1Limits(maxHeaderCount: 2))
+        let events = runAllWays(
+            [
+                .client(wire("GET / HTTP/1.1", "A: 1", "B: 2", "C: 3", "D: 4", "", "")),
+                .server(wire("HTTP/1.1 204 No Content", "", "")),
+            ],
+            limits: HTTP1Limits(maxHeaderCount: 2)
+        )
         #expect(events.exchanges.first?.request.headers == ["A": "1", "B": "2"])
         #expect(events.diagnostics.map(\.kind) == [.tooManyHeaders])
     }
 
     @Test func framingAnomaliesAreReported() throws {
         let events = runAllWays([
-            .client(wire("POST /a HTTP/1.1", "Content-Length: 3", "Content-Length: 4", "", "")
-                + wire("POST /b HTTP/1.1", "Transfer-Encoding: chunked", "Content-Length: 99", "", "") + "1\r\nx\r\n0\r\n\r\n"),
-            .server(wire("HTTP/1.1 200 OK", "Content-Length: 0", "", "") + wire("HTTP/1.1 200 OK", "Content-Length: 0", "", "")),
+            .client(
+                wire("POST /a HTTP/1.1", "Content-Length: 3", "Content-Length: 4", "", "")
+                    + wire("POST /b HTTP/1.1", "Transfer-Encoding: chunked", "Content-Length: 99", "", "")
+                    + "1\r\nx\r\n0\r\n\r\n"
+            ),
+            .server(
+                wire("HTTP/1.1 200 OK", "Content-Length: 0", "", "")
+                    + wire("HTTP/1.1 200 OK", "Content-Length: 0", "", "")
+            ),
         ])
         #expect(events.diagnostics.map(\.kind) == [.invalidContentLength, .conflictingFraming])
         #expect(events.exchanges.map(\.request.body.bytes.text) == ["", "x"])

@@ -117,9 +117,12 @@ import Testing
 
     @Test func headLargerThanTheLimitIsSkipped() throws {
         let big = wire("GET /big HTTP/1.1", "X-Pad: " + String(repeating: "p", count: 300), "", "")
-        let events = runAllWays([
-            .client(big + wire("GET /small HTTP/1.1", "", "")),
-        ], limits: HTTP1Limits(maxHeadBytes: 200))
+        let events = runAllWays(
+            [
+                .client(big + wire("GET /small HTTP/1.1", "", ""))
+            ],
+            limits: HTTP1Limits(maxHeadBytes: 200)
+        )
         #expect(events.diagnostics.map(\.kind) == [.headTooLarge])
         #expect(events.diagnostics.first?.length == big.utf8.count)
         #expect(events.exchanges.isEmpty)
