@@ -42,6 +42,10 @@ extension HTTP1Analyzer {
             )
         }
         guard case .response(let status, _) = head.start else { return }
+        if serverLostMessageStart, !status.isInformational || status == .switchingProtocols {
+            serverLostMessageStart = false
+            markResponsesLostInGap()
+        }
         let pending = exchanges.first { $0.awaitsResponse }
         let decision = BodyFraming.forResponse(head, status: status, method: pending?.method)
         for problem in decision.problems {
@@ -79,6 +83,15 @@ extension HTTP1Analyzer {
                 releaseHeld(emit: emit)
             }
         }
+    }
+
+    /// After a server-side gap that hit a message boundary: a client that does not pipeline sends a
+    /// request only once the previous response is complete, so if several requests wait, the gap
+    /// swallowed the answers of all but the newest.
+    private mutating func markResponsesLostInGap() {
+        guard !sawPipelining else { return }
+        let waiting = exchanges.filter(\.awaitsResponse)
+        for lost in waiting.dropLast() { lost.noResponse = .lostInCaptureGap }
     }
 
     /// Bytes that are not a status line: an HTTP/0.9 response if they are the server's very first bytes

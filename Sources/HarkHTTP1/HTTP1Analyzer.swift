@@ -50,6 +50,9 @@ public struct HTTP1Analyzer {
     var serverFinished = false
     /// Whether a response was ever paired while a later request was already waiting.
     var sawPipelining = false
+    /// Whether a server-side gap hit a message boundary since the last response head, so that
+    /// whole responses may be missing.
+    var serverLostMessageStart = false
 
     /// An analyzer for a new connection.
     ///
@@ -99,13 +102,7 @@ public struct HTTP1Analyzer {
             direction == .clientToServer ? client.gap(length) : server.gap(length)
         if interruption.inTunnel { emit(.tunnelGap(direction, length, time)) }
         handle(interruption, direction: direction, at: time, emit: emit)
-        if direction == .serverToClient, server.isBetweenMessages, !sawPipelining {
-            // A client that does not pipeline sends a request only after the previous response: if
-            // several wait, the gap swallowed the answers of all but the newest.
-            let waiting = exchanges.filter(\.awaitsResponse)
-            for lost in waiting.dropLast() { lost.noResponse = .lostInCaptureGap }
-            flush(emit: emit)
-        }
+        if direction == .serverToClient, server.isBetweenMessages { serverLostMessageStart = true }
     }
 
     /// Ends one direction (FIN, RST, or the end of the capture): close-delimited bodies complete, cut

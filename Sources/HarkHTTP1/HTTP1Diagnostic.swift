@@ -12,6 +12,8 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
         case tooManyHeaders
         /// A header line without a colon or with an empty name was ignored.
         case malformedHeaderLine
+        /// A request line lacked a well-formed target or version; it was read leniently.
+        case malformedRequestLine
         /// `Content-Length` was not a number, or repeated with different values.
         case invalidContentLength
         /// Both `Transfer-Encoding` and `Content-Length` were sent; chunked framing was used.
@@ -72,7 +74,8 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
         case .unparseableBytes, .headTooLarge, .gapInHead, .gapInChunkedBody, .truncatedHead, .invalidChunkSize,
             .tooManyHeaders:
             .error
-        case .malformedHeaderLine, .invalidContentLength, .conflictingFraming, .unsupportedTransferEncoding,
+        case .malformedHeaderLine, .malformedRequestLine, .invalidContentLength, .conflictingFraming,
+            .unsupportedTransferEncoding,
             .missingChunkTerminator, .http09Response, .heldBytesOverflow:
             .warning
         }
@@ -86,6 +89,7 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
         case .headTooLarge: what = "head larger than the limit, skipped"
         case .tooManyHeaders: what = "too many header fields, the rest dropped"
         case .malformedHeaderLine: what = "malformed header line ignored"
+        case .malformedRequestLine: what = "malformed request line read leniently"
         case .invalidContentLength: what = "invalid Content-Length"
         case .conflictingFraming: what = "both Transfer-Encoding and Content-Length; chunked framing used"
         case .unsupportedTransferEncoding: what = "request Transfer-Encoding without chunked; body length unknown"

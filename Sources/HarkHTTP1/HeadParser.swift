@@ -15,21 +15,27 @@ enum HeadParser {
     ) -> ParsedHead {
         let start: ParsedHead.Start
         let versionRange: Range<Int>
+        var problems: [ParsedHead.Problem] = []
         switch startLine {
-        case .request(let method, let target, let version):
+        case .request(let method, let target, let version, let isMalformed):
             start = .request(method: HTTPMethod(rawValue: string(bytes, method)), target: string(bytes, target))
             versionRange = version
+            if isMalformed, let (lineEnd, _) = HeadScanner.line(in: bytes, from: 0) {
+                problems.append(problem(.malformedRequestLine, bytes, 0..<lineEnd))
+            }
         case .response(let version, let status, let reason):
             start = .response(status: HTTPStatusCode(rawValue: status), reason: string(bytes, reason))
             versionRange = version
         }
         let versionBytes = UnsafeRawBufferPointer(rebasing: bytes[versionRange])
+        let isVersion = StartLine.versionLength(versionBytes, at: 0) == versionBytes.count
         var head = ParsedHead(
             start: start,
             version: String(decoding: versionBytes, as: UTF8.self),
-            versionNumber: StartLine.versionNumber(versionBytes),
+            versionNumber: isVersion ? StartLine.versionNumber(versionBytes) : nil,
             headers: HTTP1Headers()
         )
+        head.problems = problems
         var fields: [HTTP1Headers.Field] = []
         fields.reserveCapacity(16)
         parseFields(bytes, from: firstFieldLine, maxFields: maxFields, into: &fields, head: &head)

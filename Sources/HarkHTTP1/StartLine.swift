@@ -3,8 +3,9 @@
 /// Found once, as soon as the first line is complete, so that garbage is rejected without waiting for
 /// a whole head; strings are built from the ranges only when the head is complete.
 enum StartLine: Equatable {
-    /// `method SP target SP version` (RFC 9112 §3).
-    case request(method: Range<Int>, target: Range<Int>, version: Range<Int>)
+    /// `method SP target SP version` (RFC 9112 §3); `isMalformed` when the target or version was
+    /// missing or malformed and the line was read leniently.
+    case request(method: Range<Int>, target: Range<Int>, version: Range<Int>, isMalformed: Bool)
     /// `version SP status [SP reason]` (RFC 9112 §4); the reason may be missing.
     case response(version: Range<Int>, status: Int, reason: Range<Int>)
 
@@ -47,26 +48,87 @@ enum StartLine: Equatable {
         var index = 0
         while index < bytes.count, ASCII.isTokenChar(bytes[index]) { index += 1 }
         guard index <= maxMethodLength else { return false }
-        return index == bytes.count || (index > 0 && bytes[index] == ASCII.space)
+        // A method alone on its line is read leniently, so CR may follow it too.
+        return index == bytes.count || (index > 0 && (bytes[index] == ASCII.space || bytes[index] == ASCII.cr))
     }
 
-    /// `method SP+ target SP+ HTTP/d.d SP*`.
+    /// `method SP+ target SP+ HTTP/d.d SP*`, or, leniently, a line that starts with an upper-case
+    /// method and lacks a well-formed target or version (`OPTIONS`, `GET /HTTP/1.1`, `GET / HTTP/1.`),
+    /// which peers answer and Wireshark still shows as requests.
     private static func requestLine(_ line: UnsafeRawBufferPointer) -> StartLine? {
         var index = 0
         while index < line.count, ASCII.isTokenChar(line[index]) { index += 1 }
-        guard index > 0, index <= maxMethodLength, index < line.count, line[index] == ASCII.space else { return nil }
+        guard index > 0, index <= maxMethodLength else { return nil }
         let method = 0..<index
-        while index < line.count, line[index] == ASCII.space { index += 1 }
-        let targetStart = index
-        while index < line.count, line[index] > ASCII.space, line[index] != 0x7f { index += 1 }
-        guard index > targetStart, index < line.count, line[index] == ASCII.space else { return nil }
-        let target = targetStart..<index
-        while index < line.count, line[index] == ASCII.space { index += 1 }
-        guard let versionEnd = versionLength(line, at: index).map({ index + $0 }) else { return nil }
-        var tail = versionEnd
-        while tail < line.count, ASCII.isBlank(line[tail]) { tail += 1 }
-        guard tail == line.count else { return nil }
-        return .request(method: method, target: target, version: index..<versionEnd)
+        guard index == line.count || line[index] == ASCII.space else { return nil }
+        // Up to three words separated by runs of blanks (kept in locals: this runs once per request).
+        var words = Words()
+        while index < line.count, words.count < 3 {
+            while index < line.count, ASCII.isBlank(line[index]) { index += 1 }
+            let start = index
+            while index < line.count, !ASCII.isBlank(line[index]) { index += 1 }
+            if index > start { words.append(start..<index) }
+        }
+        while index < line.count, ASCII.isBlank(line[index]) { index += 1 }
+        guard index == line.count else { return nil }
+        if words.count == 2, isPrintable(line, words.first),
+            versionLength(line, at: words.second.lowerBound) == words.second.count
+        {
+            return .request(method: method, target: words.first, version: words.second, isMalformed: false)
+        }
+        return lenientRequestLine(line, method: method, words: words)
+    }
+
+    /// At most three word ranges of a line, without allocating.
+    private struct Words {
+        var count = 0
+        var first = 0..<0
+        var second = 0..<0
+        var third = 0..<0
+
+        mutating func append(_ range: Range<Int>) {
+            switch count {
+            case 0: first = range
+            case 1: second = range
+            default: third = range
+            }
+            count += 1
+        }
+    }
+
+    /// A request line missing its target or version, accepted only with a conventional method name
+    /// (an upper-case letter, then upper-case letters, digits, `-`, `_`) so that text lines are not taken
+    /// for requests.
+    private static func lenientRequestLine(_ line: UnsafeRawBufferPointer, method: Range<Int>, words: Words)
+        -> StartLine?
+    {
+        let isUpper = { (byte: UInt8) in (0x41...0x5a).contains(byte) }
+        let conventional =
+            isUpper(line[method.lowerBound])
+            && line[method].allSatisfy {
+                isUpper($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+            }
+        let printable = [words.first, words.second].prefix(words.count).allSatisfy { isPrintable(line, $0) }
+        guard conventional, printable else { return nil }
+        let none = method.upperBound..<method.upperBound
+        switch words.count {
+        case 0:
+            return .request(method: method, target: none, version: none, isMalformed: true)
+        case 1 where versionLength(line, at: words.first.lowerBound) == words.first.count:
+            return .request(method: method, target: none, version: words.first, isMalformed: true)
+        case 1:
+            let after = words.first.upperBound..<words.first.upperBound
+            return .request(method: method, target: words.first, version: after, isMalformed: true)
+        case 2:
+            return .request(method: method, target: words.first, version: words.second, isMalformed: true)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether the bytes are visible ASCII or non-ASCII (no controls, no DEL).
+    private static func isPrintable(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        line[range].allSatisfy { $0 > ASCII.space && $0 != 0x7f }
     }
 
     /// `HTTP/d.d SP+ ddd [SP reason]`.

@@ -123,6 +123,21 @@ import Testing
         #expect(events.exchanges.first?.issues == [.noResponse(.lostInCaptureGap)])
     }
 
+    @Test func responseWhoseHeadWasLostIsSkippedAndNotPairedWithTheNextRequest() throws {
+        // The exact shape of that capture: the first response's head is lost, its body arrives before
+        // the client's next request, and the next response answers that request.
+        let events = runAllWays([
+            .client(wire("GET / HTTP/1.1", "Host: localhost", "", ""), at: 1),
+            .gap(.serverToClient, ok.utf8.count, at: 2),
+            .server("one", at: 2),
+            .client(wire("GET / HTTP/1.1", "Host: localhost", "", ""), at: 3),
+            .server(ok + "two", at: 4),
+        ])
+        #expect(events.exchanges.map { $0.response?.body.bytes.text } == [nil, "two"])
+        #expect(events.exchanges.first?.issues == [.noResponse(.lostInCaptureGap)])
+        #expect(events.diagnostics.map(\.kind) == [.unparseableBytes])
+    }
+
     @Test func pipelinedConnectionsKeepInOrderPairingAfterAGap() throws {
         let events = runAllWays([
             .client(

@@ -101,4 +101,33 @@ import Testing
         #expect(events.exchanges.first?.request.span.startOffset == 4)
         #expect(events.diagnostics.isEmpty)
     }
+
+    @Test(arguments: [
+        // As sent by the probes in http1-methods-head-options-put-delete-trace.pcap.
+        ("OPTIONS", "OPTIONS", "", ""),
+        ("OPTIONS HTTP/1.1", "OPTIONS", "", "HTTP/1.1"),
+        ("GET /HTTP/1.1", "GET", "/HTTP/1.1", ""),
+        ("CCM_POST / HTTP/1.", "CCM_POST", "/", "HTTP/1."),
+    ])
+    func requestLinesMissingPartsAreReadLeniently(line: String, method: String, target: String, version: String) throws
+    {
+        let events = runAllWays([
+            .client(wire(line, "Host: www.google.com", "", "")),
+            .server(wire("HTTP/1.0 400 Bad Request", "Content-Length: 0", "", "")),
+        ])
+        let request = try #require(events.exchanges.first?.request)
+        #expect(request.method.rawValue == method)
+        #expect(request.target == target)
+        #expect(request.version == version)
+        #expect(request.versionNumber == (version == "HTTP/1.1" ? .http1_1 : nil))
+        #expect(events.diagnostics.map(\.kind) == [.malformedRequestLine])
+        #expect(events.diagnostics.first?.detail == line)
+    }
+
+    @Test(arguments: ["hello world", "0", "GET/ HTTP/1.1", "Get the thing done now"])
+    func textLinesAreNotTakenForRequests(line: String) {
+        let events = runAllWays([.client(wire(line, "Host: a", "", "")), .finish(.clientToServer)])
+        #expect(events.exchanges.isEmpty)
+        #expect(events.diagnostics.map(\.kind) == [.unparseableBytes])
+    }
 }
