@@ -32,6 +32,21 @@ let package = Package(
         .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", nioCore], swiftSettings: strictSettings),
         // Text and JSON rendering shared by every output: timestamps, durations, byte counts, JSON text.
         .target(name: "HarkFormat", dependencies: ["HarkCore"], swiftSettings: strictSettings),
+        // System libraries for content decoding (module maps only).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
+        // Streaming Content-Encoding decoders (gzip, deflate, br, stacks) with a decoded-size cap.
+        .target(
+            name: "HarkContentCoding",
+            dependencies: ["CZlib", "CBrotli", nioCore],
+            swiftSettings: strictSettings
+        ),
+        // Lenient incremental HTTP/1.x analyzer: one TCP connection in, exchanges and tunnels out.
+        .target(
+            name: "HarkHTTP1",
+            dependencies: ["HarkCore", "HarkContentCoding", nioCore],
+            swiftSettings: strictSettings
+        ),
         // Orchestrates capture → packets → reassembly → protocol analyzers.
         .target(
             name: "HarkSession",
@@ -75,6 +90,16 @@ let package = Package(
         .testTarget(
             name: "HarkHARTests",
             dependencies: ["HarkHAR", "HarkCore", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkContentCodingTests",
+            dependencies: ["HarkContentCoding", "CZlib", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkHTTP1Tests",
+            dependencies: ["HarkHTTP1", "HarkContentCoding", "HarkTestSupport", "CZlib", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

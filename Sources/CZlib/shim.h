@@ -1,0 +1,2 @@
+// zlib, for the gzip and deflate content codings (Debian: zlib1g-dev).
+#include <zlib.h>

@@ -1,0 +1,204 @@
+public import NIOCore
+
+/// Streaming decoder for a body's `Content-Encoding`, with a hard cap on the decoded size.
+///
+/// Feed the encoded body in chunks as it arrives, then call `finish(into:)`. Stacked codings are
+/// undone in reverse order of application (`Content-Encoding: gzip, br` is br-decoded, then
+/// gzip-decoded). Nothing throws: problems are recorded in `error` (the first one wins) and decoding
+/// stops there, keeping the output produced so far:
+/// - an unsupported coding passes the body through unchanged;
+/// - reaching `maxOutputBytes` (a decompression bomb, or just a big body) truncates the output there;
+/// - corrupt data stops decoding; a stream cut short is reported by `finish(into:)`.
+///
+/// Memory is bounded: each stage decodes through a fixed 32 KiB buffer and every stage's output,
+/// including intermediate ones, is capped at `maxOutputBytes`.
+///
+/// ### Example
+/// ```swift
+/// let decoder = ContentDecoder(codings: [.gzip], maxOutputBytes: 1 << 20)
+/// var decoded = ByteBuffer()
+/// for chunk in chunks { decoder.decode(chunk, into: &decoded) }
+/// decoder.finish(into: &decoded)
+/// if let error = decoder.error { print(error) }
+/// ```
+///
+/// A decoder owns C library state and is not thread-safe: one body, one owner.
+public final class ContentDecoder {
+    /// The default cap on decoded bytes: 64 MiB.
+    public static let defaultMaxOutputBytes = 64 << 20
+    /// At most this many non-identity codings are undone; more is reported as an error.
+    public static let maxStackedCodings = 4
+    private static let stageBufferSize = 32 << 10
+
+    /// The codings, in the order they were applied (header order).
+    public let codings: [ContentCoding]
+    /// The cap on decoded bytes (and on each intermediate stage's output).
+    public let maxOutputBytes: Int
+    /// The first problem met, if any.
+    public private(set) var error: ContentDecodingError?
+    /// Encoded bytes fed so far.
+    public private(set) var inputByteCount = 0
+    /// Decoded bytes produced so far (at most `maxOutputBytes`).
+    public private(set) var outputByteCount = 0
+
+    /// Decoding stages, innermost coding last: stage 0 undoes the last-applied coding.
+    private let stages: [any DecodingStage]
+    private let stageCodings: [ContentCoding]
+    private var stageOutputCounts: [Int]
+    private let buffers: UnsafeMutableRawBufferPointer
+    private var isStopped = false
+
+    /// A decoder for `codings`, listed in the order they were applied (as in the header).
+    ///
+    /// - Parameters:
+    ///   - codings: the content codings; `identity` entries are skipped.
+    ///   - maxOutputBytes: the cap on decoded bytes; must be positive (smaller values become 1).
+    public init(codings: [ContentCoding], maxOutputBytes: Int = ContentDecoder.defaultMaxOutputBytes) {
+        self.codings = codings
+        self.maxOutputBytes = max(1, maxOutputBytes)
+        let applied = codings.filter { $0 != .identity }
+        var stages: [any DecodingStage] = []
+        var failure: ContentDecodingError?
+        if let unsupported = applied.first(where: { !$0.isSupported }) {
+            failure = ContentDecodingError(.unsupportedCoding, coding: unsupported, inputOffset: 0)
+        } else if applied.count > Self.maxStackedCodings, let first = applied.first {
+            failure = ContentDecodingError(
+                .tooManyCodings(limit: Self.maxStackedCodings),
+                coding: first,
+                inputOffset: 0
+            )
+        } else {
+            for coding in applied.reversed() {
+                switch coding {
+                case .brotli: stages.append(BrotliStage())
+                case .deflate: stages.append(ZlibStage(format: .deflate))
+                default: stages.append(ZlibStage(format: .gzip))
+                }
+            }
+        }
+        self.error = failure
+        self.stages = stages
+        self.stageCodings = failure == nil ? applied.reversed() : []
+        self.stageOutputCounts = Array(repeating: 0, count: stages.count)
+        self.buffers = .allocate(byteCount: max(1, stages.count) * Self.stageBufferSize, alignment: 16)
+    }
+
+    deinit {
+        buffers.deallocate()
+    }
+
+    /// Decodes one chunk of the encoded body, appending decoded bytes to `output`.
+    ///
+    /// After an error (other than an unsupported coding, which passes bytes through) further input is
+    /// counted but ignored.
+    public func decode(_ chunk: ByteBuffer, into output: inout ByteBuffer) {
+        inputByteCount &+= chunk.readableBytes
+        guard !isStopped else { return }
+        chunk.withUnsafeReadableBytes { bytes in
+            if stages.isEmpty {
+                emit(bytes, into: &output)
+            } else {
+                run(bytes, stage: 0, into: &output)
+            }
+        }
+    }
+
+    /// Ends the body, appending any last decoded bytes and recording a truncated stream or trailing
+    /// bytes in `error`. An empty body is never an error.
+    public func finish(into output: inout ByteBuffer) {
+        guard !isStopped, inputByteCount > 0 else { return }
+        for (index, stage) in stages.enumerated() {
+            guard stage.isAtEnd else {
+                fail(.truncated, stage: index, detail: nil)
+                return
+            }
+            if stage.trailingByteCount > 0 {
+                fail(.trailingData(byteCount: stage.trailingByteCount), stage: index, detail: nil)
+                return
+            }
+        }
+    }
+
+    /// Decodes a whole body at once.
+    ///
+    /// - Returns: the decoded bytes (the body unchanged for unsupported codings) and the first error.
+    public static func decode(
+        _ body: ByteBuffer,
+        codings: [ContentCoding],
+        maxOutputBytes: Int = defaultMaxOutputBytes
+    ) -> (decoded: ByteBuffer, error: ContentDecodingError?) {
+        let decoder = ContentDecoder(codings: codings, maxOutputBytes: maxOutputBytes)
+        var output = ByteBuffer()
+        decoder.decode(body, into: &output)
+        decoder.finish(into: &output)
+        return (output, decoder.error)
+    }
+
+    /// Pushes `input` through stage `index` and everything after it.
+    private func run(_ input: UnsafeRawBufferPointer, stage index: Int, into output: inout ByteBuffer) {
+        guard index < stages.count else {
+            emit(input, into: &output)
+            return
+        }
+        let stage = stages[index]
+        let buffer = UnsafeMutableRawBufferPointer(
+            rebasing: buffers[(index * Self.stageBufferSize)..<((index + 1) * Self.stageBufferSize)]
+        )
+        var consumed = 0
+        while !isStopped {
+            let step = stage.process(UnsafeRawBufferPointer(rebasing: input[consumed...]), into: buffer)
+            consumed += step.consumed
+            if step.produced > 0 {
+                stageOutputCounts[index] &+= step.produced
+                if index + 1 < stages.count, stageOutputCounts[index] > maxOutputBytes {
+                    fail(.outputLimitExceeded(limit: maxOutputBytes), stage: index, detail: nil)
+                    return
+                }
+                run(UnsafeRawBufferPointer(rebasing: buffer[..<step.produced]), stage: index + 1, into: &output)
+            }
+            switch step.status {
+            case .needsInput:
+                return
+            case .outputFull:
+                continue
+            case .failed(let detail):
+                fail(.corruptData, stage: index, detail: detail)
+                return
+            }
+        }
+    }
+
+    /// Appends final decoded bytes, enforcing the output cap.
+    private func emit(_ bytes: UnsafeRawBufferPointer, into output: inout ByteBuffer) {
+        let room = maxOutputBytes - outputByteCount
+        guard bytes.count > room else {
+            output.writeBytes(bytes)
+            outputByteCount += bytes.count
+            return
+        }
+        output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<room]))
+        outputByteCount = maxOutputBytes
+        let coding = stageCodings.last ?? codings.first ?? .identity
+        recordFirst(
+            ContentDecodingError(
+                .outputLimitExceeded(limit: maxOutputBytes),
+                coding: coding,
+                inputOffset: inputByteCount
+            )
+        )
+        isStopped = true
+    }
+
+    private func fail(_ kind: ContentDecodingError.Kind, stage index: Int, detail: String?) {
+        let coding = index < stageCodings.count ? stageCodings[index] : .identity
+        recordFirst(ContentDecodingError(kind, coding: coding, inputOffset: inputByteCount, detail: detail))
+        isStopped = true
+    }
+
+    private func recordFirst(_ failure: ContentDecodingError) {
+        if error == nil { error = failure }
+    }
+}
+
+@available(*, unavailable)
+extension ContentDecoder: Sendable {}

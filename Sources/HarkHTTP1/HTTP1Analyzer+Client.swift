@@ -1,0 +1,144 @@
+import HarkCore
+import NIOCore
+
+extension HTTP1Analyzer {
+    /// Parses client bytes into requests.
+    mutating func readClient(_ bytes: ByteBuffer, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        var input = client.begin(bytes)
+        reading: while true {
+            switch client.step(&input, at: time) {
+            case .needMoreData:
+                break reading
+            case .head(let head, let size):
+                beginRequest(head, size: size, at: time, emit: emit)
+            case .bodyBytes(let slice):
+                request?.append(slice, at: time, limit: limits.maxBodyBytes)
+            case .messageEnd(let end):
+                finishRequest(end, at: time, emit: emit)
+                if held.isActive {
+                    // The rest waits for the answer to the Upgrade/CONNECT request.
+                    if input.readableBytes > 0 {
+                        hold(
+                            .bytes(Self.ownedCopy(of: input), time),
+                            byteCount: input.readableBytes,
+                            at: time,
+                            emit: emit
+                        )
+                        input.moveReaderIndex(to: input.writerIndex)
+                    }
+                    break reading
+                }
+            case .diagnostic(let kind, let offset, let length, let detail):
+                emit(Self.diagnostic(kind, .clientToServer, offset: offset, length: length, detail: detail, time: time))
+            case .notAMessageStart:
+                client.startResync(skippingFirstByte: true)
+            case .tunnelBytes(let slice):
+                emit(.tunnelData(.clientToServer, slice, time))
+            }
+        }
+        client.end(input)
+    }
+
+    /// Starts a request: queues its exchange and sets the body framing.
+    private mutating func beginRequest(_ head: ParsedHead, size: Int, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        let start = client.messageStart
+        for problem in head.problems {
+            emit(
+                Self.diagnostic(
+                    problem.kind,
+                    .clientToServer,
+                    offset: start &+ Int64(problem.offset),
+                    length: problem.length,
+                    detail: problem.detail,
+                    time: time
+                )
+            )
+        }
+        let decision = BodyFraming.forRequest(head)
+        for problem in decision.problems {
+            emit(
+                Self.diagnostic(
+                    problem.kind,
+                    .clientToServer,
+                    offset: start,
+                    length: size,
+                    detail: problem.detail,
+                    time: time
+                )
+            )
+        }
+        guard case .request(let method, let target) = head.start else { return }
+        if exchanges.count(where: \.awaitsResponse) >= limits.maxPendingRequests,
+            let oldest = exchanges.first(where: \.awaitsResponse)
+        {
+            oldest.noResponse = .tooManyPendingRequests
+        }
+        let exchange = PendingExchange(
+            index: nextExchangeIndex,
+            pipelineDepth: exchanges.count(where: { !$0.hasResponse && $0.noResponse == nil }),
+            method: method,
+            target: target,
+            upgrade: head.upgrade
+        )
+        if serverFinished { exchange.noResponse = .connectionEnded }
+        nextExchangeIndex += 1
+        exchanges.append(exchange)
+        request = MessageBuilder(
+            head: head,
+            headSize: size,
+            framing: decision.framing,
+            startOffset: start,
+            time: client.messageStartTime
+        )
+        client.startBody(decision.framing)
+        flush(emit: emit)
+    }
+
+    /// Completes the request being read; holds later client bytes if it may switch protocols.
+    mutating func finishRequest(_ end: MessageReader.BodyEnd, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        guard var builder = request.take() else { return }
+        builder.lastByteTime = time
+        guard let finished = builder.request(end, limits: limits),
+            let pending = exchanges.last(where: { !$0.hasRequest })
+        else { return }
+        pending.request = finished
+        if pending.mayOpenTunnel, pending.awaitsResponse, !held.isActive {
+            held.exchangeIndex = pending.index
+        }
+        flush(emit: emit)
+    }
+
+    /// Defers a client call until the held request is answered, or gives up holding past the limit.
+    mutating func hold(_ item: HeldClientInput.Item, byteCount: Int, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        held.items.append(item)
+        held.byteCount &+= byteCount
+        guard held.byteCount > limits.maxHeldBytes else { return }
+        // Reported at the first held byte, without a length: where the limit is crossed depends on how
+        // the bytes were segmented, and the events must not.
+        emit(
+            Self.diagnostic(
+                .heldBytesOverflow,
+                .clientToServer,
+                offset: client.offset,
+                length: 0,
+                detail: "more than \(limits.maxHeldBytes) bytes",
+                time: time
+            )
+        )
+        releaseHeld(emit: emit)
+    }
+
+    /// Replays held client input as HTTP: the request it followed did not switch protocols.
+    mutating func releaseHeld(emit: (HTTP1Event) -> Void) {
+        guard held.isActive else { return }
+        let items = held.items
+        held = HeldClientInput()
+        for item in items {
+            switch item {
+            case .bytes(let bytes, let time): receive(bytes, from: .clientToServer, at: time, emit: emit)
+            case .gap(let length, let time): gap(length, in: .clientToServer, at: time, emit: emit)
+            case .finish(let time): finish(.clientToServer, at: time, emit: emit)
+            }
+        }
+    }
+}

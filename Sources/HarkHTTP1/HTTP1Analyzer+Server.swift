@@ -1,0 +1,200 @@
+import HarkCore
+import NIOCore
+
+extension HTTP1Analyzer {
+    /// Parses server bytes into responses and pairs them with requests.
+    mutating func readServer(_ bytes: ByteBuffer, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        var input = server.begin(bytes)
+        reading: while true {
+            switch server.step(&input, at: time) {
+            case .needMoreData:
+                break reading
+            case .head(let head, let size):
+                beginResponse(head, size: size, at: time, emit: emit)
+            case .bodyBytes(let slice):
+                response?.builder.append(slice, at: time, limit: limits.maxBodyBytes)
+            case .messageEnd(let end):
+                finishResponse(end, at: time, emit: emit)
+            case .diagnostic(let kind, let offset, let length, let detail):
+                emit(Self.diagnostic(kind, .serverToClient, offset: offset, length: length, detail: detail, time: time))
+            case .notAMessageStart:
+                startHeadlessResponseOrResync(at: time, emit: emit)
+            case .tunnelBytes(let slice):
+                emit(.tunnelData(.serverToClient, slice, time))
+            }
+        }
+        server.end(input)
+    }
+
+    /// Pairs a response head with the oldest request still waiting and sets the body framing.
+    private mutating func beginResponse(_ head: ParsedHead, size: Int, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        let start = server.messageStart
+        for problem in head.problems {
+            emit(
+                Self.diagnostic(
+                    problem.kind,
+                    .serverToClient,
+                    offset: start &+ Int64(problem.offset),
+                    length: problem.length,
+                    detail: problem.detail,
+                    time: time
+                )
+            )
+        }
+        guard case .response(let status, _) = head.start else { return }
+        if serverLostMessageStart, !status.isInformational || status == .switchingProtocols {
+            serverLostMessageStart = false
+            markResponsesLostInGap()
+        }
+        let pending = exchanges.first { $0.awaitsResponse }
+        let decision = BodyFraming.forResponse(head, status: status, method: pending?.method)
+        for problem in decision.problems {
+            emit(
+                Self.diagnostic(
+                    problem.kind,
+                    .serverToClient,
+                    offset: start,
+                    length: size,
+                    detail: problem.detail,
+                    time: time
+                )
+            )
+        }
+        // RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows.
+        let isInterim = status.isInformational && status != .switchingProtocols
+        response = ResponseInProgress(
+            builder: MessageBuilder(
+                head: head,
+                headSize: size,
+                framing: decision.framing,
+                startOffset: start,
+                time: server.messageStartTime
+            ),
+            exchange: pending,
+            isInterim: isInterim,
+            switchesProtocol: decision.switchesProtocol
+        )
+        server.startBody(decision.framing)
+        if let pending, !isInterim {
+            pending.hasFinalResponseHead = true
+            if exchanges.last !== pending { sawPipelining = true }
+            if held.exchangeIndex == pending.index, !decision.switchesProtocol {
+                // The held request kept HTTP/1: what followed it is plain HTTP.
+                releaseHeld(emit: emit)
+            }
+        }
+    }
+
+    /// After a server-side gap that hit a message boundary: a client that does not pipeline sends a
+    /// request only once the previous response is complete, so if several requests wait, the gap
+    /// swallowed the answers of all but the newest.
+    private mutating func markResponsesLostInGap() {
+        guard !sawPipelining else { return }
+        let waiting = exchanges.filter(\.awaitsResponse)
+        for lost in waiting.dropLast() { lost.noResponse = .lostInCaptureGap }
+    }
+
+    /// Bytes that are not a status line: an HTTP/0.9 response if they are the server's very first bytes
+    /// and answer a request seen from the start of the connection; otherwise garbage to skip.
+    private mutating func startHeadlessResponseOrResync(at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        guard server.isPristine, client.firstMessageAtStreamStart,
+            let pending = exchanges.first(where: { $0.awaitsResponse })
+        else {
+            server.startResync(skippingFirstByte: true)
+            return
+        }
+        pending.hasFinalResponseHead = true
+        emit(
+            Self.diagnostic(.http09Response, .serverToClient, offset: server.offset, length: 0, detail: nil, time: time)
+        )
+        response = ResponseInProgress(
+            builder: MessageBuilder(
+                head: nil,
+                headSize: 0,
+                framing: .untilClose,
+                startOffset: server.offset,
+                time: time
+            ),
+            exchange: pending,
+            isInterim: false,
+            switchesProtocol: false
+        )
+        server.startCloseDelimitedBody()
+    }
+
+    /// Completes the response being read: attaches it to its exchange, emits what is done, and opens
+    /// the tunnel after a switch.
+    mutating func finishResponse(_ end: MessageReader.BodyEnd, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        guard var progress = response.take() else { return }
+        progress.builder.lastByteTime = time
+        let finished = progress.builder.response(end, limits: limits)
+        guard let pending = progress.exchange, exchanges.contains(where: { $0 === pending }) else {
+            emit(.unpairedResponse(finished))
+            if progress.switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }
+            return
+        }
+        if progress.isInterim {
+            pending.interim.append(finished)
+            return
+        }
+        pending.response = finished
+        if progress.switchesProtocol {
+            openTunnel(for: pending, response: finished, at: time, emit: emit)
+        } else {
+            flush(emit: emit)
+        }
+    }
+
+    /// Switches the connection to tunnel mode after a 101 or a 2xx to CONNECT.
+    private mutating func openTunnel(
+        for pending: PendingExchange?,
+        response switching: HTTP1Response,
+        at time: Timestamp,
+        emit: (HTTP1Event) -> Void
+    ) {
+        // A request still being sent is cut where the switch happened.
+        if request != nil { finishRequest(client.endBody(isComplete: false), at: time, emit: emit) }
+        let kind: HTTP1Tunnel.Kind
+        var exchangeIndex: Int?
+        if let pending {
+            exchangeIndex = pending.index
+            kind =
+                pending.method == .connect && switching.status != .switchingProtocols
+                ? .connect(authority: pending.target)
+                : .upgrade(protocol: switching.headers.first("Upgrade") ?? pending.upgrade)
+            for later in exchanges where later.index > pending.index && later.awaitsResponse {
+                later.noResponse = .connectionUpgraded
+            }
+        } else {
+            kind = .upgrade(protocol: switching.headers.first("Upgrade"))
+        }
+        flush(emit: emit)
+        emit(
+            .tunnelOpened(
+                HTTP1Tunnel(
+                    kind: kind,
+                    exchangeIndex: exchangeIndex,
+                    clientOffset: client.offset,
+                    serverOffset: server.offset,
+                    time: time
+                )
+            )
+        )
+        // Client bytes that arrived before the switch become the tunnel's first bytes.
+        if let carried = client.carried {
+            client.carried = nil
+            emit(.tunnelData(.clientToServer, carried, time))
+        }
+        client.startTunnel()
+        server.startTunnel()
+        let items = held.items
+        held = HeldClientInput()
+        for item in items {
+            switch item {
+            case .bytes(let bytes, let itemTime): receive(bytes, from: .clientToServer, at: itemTime, emit: emit)
+            case .gap(let length, let itemTime): gap(length, in: .clientToServer, at: itemTime, emit: emit)
+            case .finish(let itemTime): finish(.clientToServer, at: itemTime, emit: emit)
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import HarkCore
+import NIOCore
+
+/// A request seen on the connection whose exchange has not been emitted yet.
+///
+/// A class so that the queue, searched and updated several times per message, moves references
+/// rather than copying two whole messages each time.
+final class PendingExchange {
+    let index: Int
+    let pipelineDepth: Int
+    let method: HTTPMethod
+    let target: String
+    /// The request's `Upgrade` value, when it asked to switch protocols.
+    let upgrade: String?
+    /// The request, once complete.
+    var request: HTTP1Request?
+    var interim: [HTTP1Response] = []
+    /// The final response, once complete.
+    var response: HTTP1Response?
+    /// Whether the head of the final response has been paired with this request.
+    var hasFinalResponseHead = false
+    /// Set when it is known that no final response will come.
+    var noResponse: HTTP1Exchange.NoResponseReason?
+
+    init(index: Int, pipelineDepth: Int, method: HTTPMethod, target: String, upgrade: String?) {
+        self.index = index
+        self.pipelineDepth = pipelineDepth
+        self.method = method
+        self.target = target
+        self.upgrade = upgrade
+    }
+
+    /// Whether the request is still waiting for a final response that may yet come.
+    var awaitsResponse: Bool { !hasFinalResponseHead && noResponse == nil }
+
+    /// Whether the request may switch the connection's protocol, so that bytes after it must wait for
+    /// the answer.
+    var mayOpenTunnel: Bool { method == .connect || upgrade != nil }
+
+    /// Whether the request is complete (pattern-matched: `!= nil` would copy the whole message).
+    var hasRequest: Bool {
+        if case .some = request { true } else { false }
+    }
+
+    /// Whether the final response is complete.
+    var hasResponse: Bool {
+        if case .some = response { true } else { false }
+    }
+
+    /// Whether the exchange can be emitted.
+    var isDone: Bool { hasRequest && (hasResponse || noResponse != nil) }
+
+    /// The public exchange, with its issues listed.
+    func exchange() -> HTTP1Exchange? {
+        guard let request else { return nil }
+        var issues: [HTTP1Exchange.Issue] = []
+        if !hasResponse, let noResponse { issues.append(.noResponse(noResponse)) }
+        if !request.body.isComplete { issues.append(.requestBodyIncomplete(missingBytes: request.body.missingBytes)) }
+        if request.body.isTruncated {
+            issues.append(.requestBodyTruncated(keptBytes: request.body.bytes.readableBytes))
+        }
+        if let response {
+            if response.isHTTP09 { issues.append(.http09Response) }
+            if !response.body.isComplete {
+                issues.append(.responseBodyIncomplete(missingBytes: response.body.missingBytes))
+            }
+            if response.body.isTruncated {
+                issues.append(.responseBodyTruncated(keptBytes: response.body.bytes.readableBytes))
+            }
+        }
+        return HTTP1Exchange(
+            request: request,
+            interimResponses: interim,
+            response: response,
+            index: index,
+            pipelineDepth: pipelineDepth,
+            issues: issues
+        )
+    }
+}
+
+/// A response being read, and what it answers.
+struct ResponseInProgress {
+    var builder: MessageBuilder
+    /// The exchange whose request it answers; nil when no request was waiting.
+    var exchange: PendingExchange?
+    /// A 1xx other than 101: the final response follows.
+    var isInterim: Bool
+    /// A 101, or a 2xx to CONNECT.
+    var switchesProtocol: Bool
+}
+
+/// Client input held back while an `Upgrade` or `CONNECT` request waits for its answer: replayed as
+/// HTTP if the answer keeps HTTP/1, or passed on as tunnel data if it switches.
+struct HeldClientInput {
+    /// One deferred call.
+    enum Item {
+        case bytes(ByteBuffer, Timestamp)
+        case gap(Int, Timestamp)
+        case finish(Timestamp)
+    }
+
+    /// The exchange whose answer decides; nil when nothing is held.
+    var exchangeIndex: Int?
+    var items: [Item] = []
+    var byteCount = 0
+
+    var isActive: Bool { exchangeIndex != nil }
+}
