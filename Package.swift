@@ -47,10 +47,15 @@ let package = Package(
             dependencies: ["HarkCore", "HarkContentCoding", nioCore],
             swiftSettings: strictSettings
         ),
+        // Output-neutral values: exchanges, HTTP messages and bodies, connection context.
+        .target(name: "HarkModel", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // Orchestrates capture → packets → reassembly → protocol analyzers.
         .target(
             name: "HarkSession",
-            dependencies: ["HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", nioCore],
+            dependencies: [
+                "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkContentCoding", "HarkModel",
+                nioCore,
+            ],
             swiftSettings: strictSettings
         ),
         // HAR 1.2 document values, a streaming JSON writer, and the parsing helpers every producer needs.
@@ -58,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
-                "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat",
+                "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -104,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkSessionTests",
-            dependencies: ["HarkSession", "HarkCapture", "HarkTestSupport", nioCore],
+            dependencies: ["HarkSession", "HarkCapture", "HarkModel", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import HarkModel
 import HarkCore
 import HarkFormat
 import HarkReassembly

@@ -1,3 +1,4 @@
+import HarkCore
 /// How the body of a message is delimited on the wire (RFC 9112 §6.3), decided from its head and, for
 /// responses, the request it answers.
 enum BodyFraming: Equatable {

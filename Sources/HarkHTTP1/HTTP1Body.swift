@@ -37,7 +37,7 @@ public struct HTTP1Body: Hashable, Sendable {
     /// Number of data chunks (the zero-size last chunk not counted).
     public var chunkCount: Int
     /// The trailer section of a chunked body.
-    public var trailers: HTTP1Headers
+    public var trailers: HTTPFields
     /// The content codings from `Content-Encoding`, in the order they were applied.
     public var contentCodings: [ContentCoding]
     /// The body with content codings undone, when there were any and the body was captured without
@@ -55,7 +55,7 @@ public struct HTTP1Body: Hashable, Sendable {
         self.isComplete = true
         self.wireBytes = 0
         self.chunkCount = 0
-        self.trailers = HTTP1Headers()
+        self.trailers = HTTPFields()
         self.contentCodings = []
     }
 

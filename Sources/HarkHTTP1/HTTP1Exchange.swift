@@ -1,3 +1,4 @@
+import HarkCore
 /// One request with its interim and final responses, as paired on a connection.
 public struct HTTP1Exchange: Hashable, Sendable {
     /// Something worth flagging about the exchange.

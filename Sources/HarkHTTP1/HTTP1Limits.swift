@@ -1,3 +1,4 @@
+import HarkCore
 /// Bounds on what one `HTTP1Analyzer` keeps in memory. Exceeding one is reported, never fatal.
 public struct HTTP1Limits: Hashable, Sendable {
     /// Largest request or status line plus header section, including the blank line; also bounds a

@@ -1,3 +1,4 @@
+public import HarkCore
 /// A request as captured: request line, header section and body.
 public struct HTTP1Request: Hashable, Sendable {
     /// The method token.
@@ -9,7 +10,7 @@ public struct HTTP1Request: Hashable, Sendable {
     /// The parsed version, nil when the literal is malformed.
     public var versionNumber: HTTPVersion?
     /// The header section.
-    public var headers: HTTP1Headers
+    public var headers: HTTPFields
     /// Bytes from the first byte of the request line to the end of the blank line after the headers.
     public var headSize: Int
     /// The body.
@@ -23,7 +24,7 @@ public struct HTTP1Request: Hashable, Sendable {
         target: String,
         version: String,
         versionNumber: HTTPVersion?,
-        headers: HTTP1Headers,
+        headers: HTTPFields,
         headSize: Int,
         body: HTTP1Body,
         span: HTTP1WireSpan
@@ -54,7 +55,7 @@ public struct HTTP1Response: Hashable, Sendable {
     /// The parsed version, nil when the literal is malformed.
     public var versionNumber: HTTPVersion?
     /// The header section.
-    public var headers: HTTP1Headers
+    public var headers: HTTPFields
     /// Bytes from the first byte of the status line to the end of the blank line after the headers.
     public var headSize: Int
     /// The body.
@@ -68,7 +69,7 @@ public struct HTTP1Response: Hashable, Sendable {
         reason: String,
         version: String,
         versionNumber: HTTPVersion?,
-        headers: HTTP1Headers,
+        headers: HTTPFields,
         headSize: Int,
         body: HTTP1Body,
         span: HTTP1WireSpan
@@ -94,7 +95,7 @@ public struct HTTP1Response: Hashable, Sendable {
 }
 
 /// RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
-private func persistence(version: HTTPVersion?, headers: HTTP1Headers) -> Bool {
+private func persistence(version: HTTPVersion?, headers: HTTPFields) -> Bool {
     if headers.containsToken("close", in: "Connection") { return false }
     guard let version, version >= .http1_1 else { return headers.containsToken("keep-alive", in: "Connection") }
     return true

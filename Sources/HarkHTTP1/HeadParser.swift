@@ -1,3 +1,4 @@
+import HarkCore
 /// Turns the bytes of a complete head into a `ParsedHead`, building each string once.
 enum HeadParser {
     /// Parses a head whose start line was already checked.
@@ -33,27 +34,27 @@ enum HeadParser {
             start: start,
             version: String(decoding: versionBytes, as: UTF8.self),
             versionNumber: isVersion ? StartLine.versionNumber(versionBytes) : nil,
-            headers: HTTP1Headers()
+            headers: HTTPFields()
         )
         head.problems = problems
-        var fields: [HTTP1Headers.Field] = []
+        var fields: [HTTPFields.Field] = []
         fields.reserveCapacity(16)
         parseFields(bytes, from: firstFieldLine, maxFields: maxFields, into: &fields, head: &head)
-        head.headers = HTTP1Headers(fields)
+        head.headers = HTTPFields(fields)
         return head
     }
 
     /// Parses a trailer section (fields only, through the blank line).
-    static func parseTrailers(_ bytes: UnsafeRawBufferPointer, maxFields: Int) -> (HTTP1Headers, [ParsedHead.Problem]) {
+    static func parseTrailers(_ bytes: UnsafeRawBufferPointer, maxFields: Int) -> (HTTPFields, [ParsedHead.Problem]) {
         var head = ParsedHead(
             start: .response(status: .absent, reason: ""),
             version: "",
             versionNumber: nil,
-            headers: HTTP1Headers()
+            headers: HTTPFields()
         )
-        var fields: [HTTP1Headers.Field] = []
+        var fields: [HTTPFields.Field] = []
         parseFields(bytes, from: 0, maxFields: maxFields, into: &fields, head: &head)
-        return (HTTP1Headers(fields), head.problems)
+        return (HTTPFields(fields), head.problems)
     }
 
     /// Reads field lines from `start` to the blank line, handling obs-fold (RFC 9112 §5.2), bare LF and
@@ -62,7 +63,7 @@ enum HeadParser {
         _ bytes: UnsafeRawBufferPointer,
         from start: Int,
         maxFields: Int,
-        into fields: inout [HTTP1Headers.Field],
+        into fields: inout [HTTPFields.Field],
         head: inout ParsedHead
     ) {
         var lineStart = start
@@ -102,7 +103,7 @@ enum HeadParser {
                 continue
             }
             let value = trimmed(bytes, (colon + 1)..<contentEnd)
-            let field = HTTP1Headers.Field(name: string(bytes, name), value: string(bytes, value))
+            let field = HTTPFields.Field(name: string(bytes, name), value: string(bytes, value))
             noteFramingField(name: UnsafeRawBufferPointer(rebasing: bytes[name]), field: field, head: &head)
             fields.append(field)
         }
@@ -121,7 +122,7 @@ enum HeadParser {
     /// Records Content-Length, Transfer-Encoding, Upgrade and Content-Encoding, matched on the raw name.
     private static func noteFramingField(
         name: UnsafeRawBufferPointer,
-        field: HTTP1Headers.Field,
+        field: HTTPFields.Field,
         head: inout ParsedHead
     ) {
         switch name.count {

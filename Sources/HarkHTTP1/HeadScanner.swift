@@ -1,3 +1,4 @@
+import HarkCore
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

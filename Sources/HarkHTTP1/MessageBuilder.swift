@@ -93,7 +93,7 @@ struct MessageBuilder {
                 reason: "",
                 version: "HTTP/0.9",
                 versionNumber: .http0_9,
-                headers: HTTP1Headers(),
+                headers: HTTPFields(),
                 headSize: 0,
                 body: body(end, limits: limits),
                 span: span(end)

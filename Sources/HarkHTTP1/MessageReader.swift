@@ -36,7 +36,7 @@ struct MessageReader {
         var missingBytes: Int
         var wireBytes: Int
         var chunkCount: Int
-        var trailers: HTTP1Headers
+        var trailers: HTTPFields
         /// Stream offset just past the message.
         var endOffset: Int64
     }
@@ -79,7 +79,7 @@ struct MessageReader {
         var wireBytes = 0
         var chunkCount = 0
         var missingBytes = 0
-        var trailers = HTTP1Headers()
+        var trailers = HTTPFields()
     }
 
     init(isRequest: Bool, limits: HTTP1Limits) {

@@ -1,3 +1,4 @@
+import HarkCore
 /// Looks for the next plausible message start in bytes that are not a message, to resynchronise after
 /// garbage, gaps or a capture that began mid-connection.
 ///

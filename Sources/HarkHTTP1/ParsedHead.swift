@@ -1,3 +1,4 @@
+import HarkCore
 /// A complete head, parsed once: start line, fields, and the facts that decide body framing.
 struct ParsedHead {
     /// The request line or status line, as strings.
@@ -35,7 +36,7 @@ struct ParsedHead {
     /// The version literal as sent.
     var version: String
     var versionNumber: HTTPVersion?
-    var headers: HTTP1Headers
+    var headers: HTTPFields
     var contentLength: ContentLength = .absent
     var transferEncoding: TransferEncoding = .absent
     /// The `Upgrade` field value, when present.
@@ -45,7 +46,7 @@ struct ParsedHead {
     /// Malformed or dropped lines, empty in the common case.
     var problems: [Problem] = []
 
-    init(start: Start, version: String, versionNumber: HTTPVersion?, headers: HTTP1Headers) {
+    init(start: Start, version: String, versionNumber: HTTPVersion?, headers: HTTPFields) {
         self.start = start
         self.version = version
         self.versionNumber = versionNumber

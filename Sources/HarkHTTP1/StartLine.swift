@@ -1,3 +1,4 @@
+import HarkCore
 /// The pieces of a request line or status line, as byte ranges within the head.
 ///
 /// Found once, as soon as the first line is complete, so that garbage is rejected without waiting for

@@ -1,5 +1,5 @@
 public import HarkCapture
-public import HarkCore
+import HarkCore
 import HarkPacket
 public import HarkReassembly
 import NIOCore
@@ -40,13 +40,12 @@ public struct CaptureSession {
         var statistics = SessionStatistics()
         var decoder = PacketDecoder()
         var reassembler = TCPReassembler(limits: configuration.reassembly)
-        var dispatcher = StreamDispatcher(observer: observer)
+        var dispatcher = StreamDispatcher(observer: observer, captureName: reader.name)
         defer { observer = dispatcher.observer }
 
         while let record = reader.next() {
             for diagnostic in reader.takeDiagnostics() {
-                statistics.diagnostics += 1
-                dispatcher.observer.diagnostic(diagnostic)
+                dispatcher.report(diagnostic)
             }
             guard case .frame(let frame) = record else { continue }
             statistics.frames += 1
@@ -61,19 +60,31 @@ public struct CaptureSession {
                 statistics.otherTraffic[traffic.description, default: 0] += 1
             case .fragmentHeld:
                 statistics.heldFragments += 1
+            case .malformed(let error) where error.isInReassembledDatagram:
+                statistics.malformedFrames += 1
+                dispatcher.report(Diagnostic(.error, error.description, file: reader.name, packetNumber: frame.number))
             case .malformed(let error):
                 statistics.malformedFrames += 1
-                statistics.diagnostics += 1
-                dispatcher.observer.diagnostic(
+                dispatcher.report(
                     Diagnostic(.error, error.description, file: reader.name, packetNumber: frame.number, byteOffset: frame.fileOffset)
                 )
             }
+            if decoder.hasDroppedDatagrams {
+                for dropped in decoder.takeDroppedDatagrams() {
+                    dispatcher.report(Diagnostic(.warning, dropped.description, file: reader.name, packetNumber: frame.number))
+                }
+            }
+        }
+        for dropped in decoder.finish() {
+            dispatcher.report(Diagnostic(.warning, dropped.description, file: reader.name))
         }
         for diagnostic in reader.takeDiagnostics() {
-            statistics.diagnostics += 1
-            dispatcher.observer.diagnostic(diagnostic)
+            dispatcher.report(diagnostic)
         }
         reassembler.finish(handler: &dispatcher)
+        statistics.connections = dispatcher.connectionCount
+        statistics.exchanges = dispatcher.exchangeCount
+        statistics.diagnostics = dispatcher.diagnosticCount
         return statistics
     }
 }

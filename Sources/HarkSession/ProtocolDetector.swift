@@ -1,3 +1,4 @@
+import HarkModel
 import NIOCore
 
 /// Recognises a connection's protocol from the first bytes of either direction.

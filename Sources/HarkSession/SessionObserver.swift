@@ -1,3 +1,4 @@
+public import HarkModel
 public import HarkCore
 public import HarkReassembly
 
@@ -22,6 +23,8 @@ public protocol SessionObserver {
     mutating func connectionClosed(_ connection: ConnectionRecord)
     /// A TCP-level event (handshake, retransmission, gap, reset…).
     mutating func tcpEvent(_ event: TCPEvent)
+    /// An HTTP exchange is complete (its final response ended, or none can come any more).
+    mutating func exchange(_ exchange: Exchange)
     /// A problem in the input; processing goes on.
     mutating func diagnostic(_ diagnostic: Diagnostic)
 }
@@ -30,5 +33,6 @@ extension SessionObserver {
     public mutating func connectionOpened(_ connection: TCPConnectionInfo) {}
     public mutating func connectionClosed(_ connection: ConnectionRecord) {}
     public mutating func tcpEvent(_ event: TCPEvent) {}
+    public mutating func exchange(_ exchange: Exchange) {}
     public mutating func diagnostic(_ diagnostic: Diagnostic) {}
 }

@@ -16,6 +16,8 @@ public struct SessionStatistics: Hashable, Sendable {
     public var heldFragments = 0
     /// TCP connections seen.
     public var connections = 0
+    /// HTTP exchanges reported.
+    public var exchanges = 0
     /// Diagnostics reported.
     public var diagnostics = 0
 

@@ -1,59 +1,125 @@
 import HarkCore
+import HarkHTTP1
+import HarkModel
 import HarkReassembly
 import NIOCore
 
-/// Sits behind reassembly: gives each connection's bytes to the analyzer its protocol needs and
-/// forwards everything the observer wants to see.
+/// Sits behind reassembly: gives each connection's bytes to its protocol stack and turns what the
+/// protocols find into model values for the observer.
 struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
     var observer: Observer
-    /// Per open connection: what has been recognised so far.
-    private var analyses: [Int: ConnectionAnalysis] = [:]
+    /// The capture's name, for diagnostics.
+    let captureName: String
+    private(set) var connectionCount = 0
+    private(set) var exchangeCount = 0
+    private(set) var diagnosticCount = 0
+    /// Per open connection.
+    private var slots: [Int: ConnectionSlot] = [:]
 
-    init(observer: Observer) {
+    init(observer: Observer, captureName: String) {
         self.observer = observer
+        self.captureName = captureName
     }
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
-        analyses[connection.id] = ConnectionAnalysis()
+        connectionCount += 1
+        slots[connection.id] = ConnectionSlot(info: connection)
         observer.connectionOpened(connection)
     }
 
     mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
-        analyses[connection]?.receive(bytes, from: direction)
+        guard let slot = slots[connection] else { return }
+        slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot) }
+    }
+
+    mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {
+        guard let slot = slots[connection] else { return }
+        slot.analyzer.gap(length, in: direction, at: time) { handle($0, slot: slot) }
+    }
+
+    mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {
+        guard let slot = slots[connection] else { return }
+        slot.analyzer.finish(direction, at: time) { handle($0, slot: slot) }
     }
 
     mutating func tcpEvent(_ event: TCPEvent) {
+        if let slot = slots[event.connectionID] {
+            slot.note(event)
+        }
         observer.tcpEvent(event)
     }
 
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
-        let analysis = analyses.removeValue(forKey: summary.info.id) ?? ConnectionAnalysis()
-        observer.connectionClosed(ConnectionRecord(summary: summary, applicationProtocol: analysis.applicationProtocol))
+        let slot = slots.removeValue(forKey: summary.info.id)
+        observer.connectionClosed(ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none))
+    }
+
+    /// Reports one diagnostic, counting it.
+    mutating func report(_ diagnostic: Diagnostic) {
+        diagnosticCount += 1
+        var located = diagnostic
+        if located.file == nil { located.file = captureName }
+        observer.diagnostic(located)
+    }
+
+    private mutating func handle(_ event: StreamAnalyzerEvent, slot: ConnectionSlot) {
+        switch event {
+        case .detected(let found):
+            slot.noteProtocol(found)
+        case .http1(.exchange(let exchange)):
+            emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, connection: slot.context(consumingHandshake: true)))
+        case .http1(.unpairedResponse(let response)):
+            emit(ExchangeMapper.exchange(unpaired: response, id: exchangeCount, connection: slot.context(consumingHandshake: true)))
+        case .http1(.diagnostic(let diagnostic)):
+            report(diagnostic.diagnostic(connectionID: slot.info.id))
+        case .http1(.tunnelOpened), .http1(.tunnelData), .http1(.tunnelGap), .http1(.tunnelClosed):
+            break  // handled inside the stack
+        }
+    }
+
+    private mutating func emit(_ exchange: Exchange) {
+        exchangeCount += 1
+        observer.exchange(exchange)
     }
 }
 
-/// What is known about one connection's content.
-struct ConnectionAnalysis {
+/// What the session tracks for one open connection.
+final class ConnectionSlot {
+    let info: TCPConnectionInfo
+    var analyzer: StreamAnalyzer
+    /// The outermost protocol recognised (HTTP/1 stays the answer even after a CONNECT tunnel).
     private(set) var applicationProtocol: ApplicationProtocol = .none
-    /// The first bytes of a direction, kept while they are too few to decide.
-    private var prefix: [Direction: ByteBuffer] = [:]
-    /// Directions whose first bytes have been classified.
-    private var decided: Set<Direction> = []
+    private var synTime: Timestamp?
+    private var handshake: HandshakeTiming?
+    private var handshakeGiven = false
 
-    /// Classifies the first bytes of each direction; a recognised protocol wins over `unknown`.
-    mutating func receive(_ bytes: ByteBuffer, from direction: Direction) {
-        guard !decided.contains(direction) else { return }
-        var head = prefix[direction] ?? ByteBuffer()
-        head.writeImmutableBuffer(bytes.getSlice(at: bytes.readerIndex, length: min(bytes.readableBytes, 64)) ?? ByteBuffer())
-        switch ProtocolDetector.classify(head) {
-        case .detected(let found):
-            decided.insert(direction)
-            prefix[direction] = nil
-            if applicationProtocol == .none || applicationProtocol == .unknown {
-                applicationProtocol = found
-            }
-        case .undecided:
-            prefix[direction] = head
+    init(info: TCPConnectionInfo) {
+        self.info = info
+        self.analyzer = .start(midStream: info.roleSource != .handshake)
+    }
+
+    func note(_ event: TCPEvent) {
+        switch event.kind {
+        case .syn: synTime = event.timestamp
+        case .handshakeComplete:
+            if let synTime { handshake = HandshakeTiming(synTime: synTime, completedTime: event.timestamp) }
+        default: break
         }
+    }
+
+    func noteProtocol(_ found: ApplicationProtocol) {
+        if applicationProtocol == .none || applicationProtocol == .unknown {
+            applicationProtocol = found
+        }
+    }
+
+    /// The connection context for an exchange; the handshake goes to the first exchange only.
+    func context(consumingHandshake: Bool) -> ConnectionContext {
+        var context = ConnectionContext(id: info.id, client: info.client, server: info.server)
+        if consumingHandshake, !handshakeGiven {
+            context.handshake = handshake
+            handshakeGiven = true
+        }
+        return context
     }
 }

@@ -1,3 +1,4 @@
+import HarkCore
 /// Request and response heads copied from the corpus captures (`strings` of the pcaps), so that tests
 /// parse what real clients and servers send.
 enum CorpusMessages {

@@ -1,3 +1,4 @@
+import HarkCore
 import CZlib
 
 /// gzip-compresses test bodies with zlib's own encoder.

@@ -1,3 +1,4 @@
+import HarkModel
 import Foundation
 import HarkCore
 import HarkReassembly

@@ -1,5 +1,6 @@
 import HarkCapture
 import HarkCore
+import HarkModel
 import HarkReassembly
 import HarkSession
 import HarkTestSupport
@@ -10,6 +11,11 @@ struct SessionRecorder: SessionObserver {
     var connections: [ConnectionRecord] = []
     var events: [TCPEvent] = []
     var diagnostics: [Diagnostic] = []
+    var exchanges: [Exchange] = []
+
+    mutating func exchange(_ exchange: Exchange) {
+        exchanges.append(exchange)
+    }
 
     mutating func connectionClosed(_ connection: ConnectionRecord) {
         connections.append(connection)

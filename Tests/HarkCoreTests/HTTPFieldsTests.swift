@@ -1,8 +1,8 @@
-import HarkHTTP1
+import HarkCore
 import Testing
 
-@Suite struct HTTP1HeadersTests {
-    private let headers: HTTP1Headers = [
+@Suite struct HTTPFieldsTests {
+    private let headers: HTTPFields = [
         "Connection": "keep-alive, Upgrade",
         "Upgrade": "websocket",
         "Content-Length": "12",

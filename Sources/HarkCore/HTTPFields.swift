@@ -4,11 +4,11 @@
 ///
 /// ### Example
 /// ```swift
-/// let headers: HTTP1Headers = ["Host": "example.com", "Accept": "*/*", "accept": "text/html"]
+/// let headers: HTTPFields = ["Host": "example.com", "Accept": "*/*", "accept": "text/html"]
 /// headers.first("HOST")        // "example.com"
 /// headers.values(for: "Accept") // ["*/*", "text/html"]
 /// ```
-public struct HTTP1Headers: Hashable, Sendable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
+public struct HTTPFields: Hashable, Sendable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
     /// One field line.
     public struct Field: Hashable, Sendable {
         /// The name as sent (surrounding whitespace removed).

@@ -1,0 +1,93 @@
+import HarkCore
+import HarkModel
+import NIOCore
+
+/// What a connection delivered while its protocol was still unknown, kept in order so the chosen
+/// analyzer can replay it. Bounded: a verdict comes within the first bytes, or within
+/// `StreamAnalyzer.searchLimit` bytes of a mid-stream connection.
+struct DetectionLog {
+    enum Item {
+        case data(Direction, ByteBuffer, Timestamp)
+        case gap(Direction, Int, Timestamp)
+        case end(Direction, Timestamp)
+    }
+
+    enum Verdict: Equatable {
+        /// Not enough bytes yet.
+        case waiting
+        /// HTTP/1; `swapped` when the side reassembly took for the client sends responses.
+        case http1(swapped: Bool)
+        /// Something else, not analysed further here.
+        case `protocol`(ApplicationProtocol)
+    }
+
+    /// Whether the capture missed the connection's start (then a body may come first).
+    let midStream: Bool
+    /// Whether no more bytes will come (a direction ended while detecting).
+    var isFinal = false
+    private(set) var items: [Item] = []
+    private var byteCount = 0
+
+    init(midStream: Bool) {
+        self.midStream = midStream
+    }
+
+    mutating func append(_ item: Item) {
+        if case .data(_, let bytes, _) = item { byteCount += bytes.readableBytes }
+        items.append(item)
+    }
+
+    /// The bytes of one direction so far (gaps left out).
+    private func bytes(_ direction: Direction) -> ByteBuffer {
+        var joined = ByteBuffer()
+        for case .data(direction, let bytes, _) in items {
+            joined.writeImmutableBuffer(bytes)
+        }
+        return joined
+    }
+
+    /// Decides from the first bytes of each direction: the client's first, then the server's.
+    func verdict() -> Verdict {
+        let client = bytes(.clientToServer)
+        let server = bytes(.serverToClient)
+        let clientVerdict = ProtocolDetector.classify(client)
+        let serverVerdict = ProtocolDetector.classify(server)
+        let startsWithStatusLine = { (buffer: ByteBuffer) in buffer.readableBytesView.starts(with: "HTTP/".utf8) }
+
+        for (verdict, buffer, isClient) in [(clientVerdict, client, true), (serverVerdict, server, false)] {
+            guard case .detected(let found) = verdict, found != .unknown else { continue }
+            if found == .http1 {
+                // A status line from the "client", or a request line from the "server": roles were guessed wrong.
+                let looksLikeResponse = startsWithStatusLine(buffer)
+                return .http1(swapped: isClient == looksLikeResponse && midStream)
+            }
+            return .protocol(found)
+        }
+        let anyUnknown = clientVerdict == .detected(.unknown) || serverVerdict == .detected(.unknown)
+        guard anyUnknown || isFinal else { return .waiting }
+        if midStream {
+            if let swapped = searchForHTTP1(client: client, server: server) { return .http1(swapped: swapped) }
+            if byteCount < StreamAnalyzer.searchLimit, !isFinal { return .waiting }
+        }
+        return .protocol(.unknown)
+    }
+
+    /// Looks for an HTTP/1 status line at a line start in either direction of a mid-stream connection.
+    private func searchForHTTP1(client: ByteBuffer, server: ByteBuffer) -> Bool? {
+        let marker = Array("\nHTTP/1.".utf8)
+        if contains(server, marker) { return false }
+        if contains(client, marker) { return true }
+        return nil
+    }
+
+    private func contains(_ buffer: ByteBuffer, _ marker: [UInt8]) -> Bool {
+        let view = buffer.readableBytesView
+        guard view.count >= marker.count, let first = marker.first else { return false }
+        var index = view.startIndex
+        while let found = view[index...].firstIndex(of: first) {
+            if view[found...].starts(with: marker) { return true }
+            index = view.index(after: found)
+        }
+        return false
+    }
+}

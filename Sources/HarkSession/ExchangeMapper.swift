@@ -1,0 +1,110 @@
+import HarkContentCoding
+import HarkCore
+import HarkHTTP1
+import HarkModel
+
+/// Maps HTTP/1 analyzer results onto the version-neutral model.
+enum ExchangeMapper {
+    /// A paired request (with its responses, if any).
+    static func exchange(from exchange: HTTP1Exchange, id: Int, connection: ConnectionContext) -> Exchange {
+        let request = exchange.request
+        let authority = authority(of: request)
+        return Exchange(
+            id: id,
+            connection: connection,
+            applicationProtocol: .http1,
+            indexOnConnection: exchange.index,
+            request: HTTPRequestRecord(
+                method: request.method,
+                target: request.target,
+                scheme: "http",
+                authority: authority,
+                version: request.version,
+                headers: request.headers,
+                headSize: request.headSize,
+                body: body(request.body),
+                firstByte: request.span.firstByteTime,
+                lastByte: request.span.lastByteTime
+            ),
+            interimResponses: exchange.interimResponses.map(response),
+            response: exchange.response.map(response),
+            problems: exchange.issues.map(describe)
+        )
+    }
+
+    /// A response whose request was not captured: the request is a placeholder, flagged as such.
+    static func exchange(unpaired response: HTTP1Response, id: Int, connection: ConnectionContext) -> Exchange {
+        let placeholder = HTTPRequestRecord(
+            method: HTTPMethod(rawValue: "-"),
+            target: "/",
+            scheme: "http",
+            authority: nil,
+            version: response.version,
+            headers: HTTPFields(),
+            headSize: nil,
+            body: HTTPMessageBody(),
+            firstByte: response.span.firstByteTime,
+            lastByte: response.span.firstByteTime
+        )
+        return Exchange(
+            id: id,
+            connection: connection,
+            applicationProtocol: .http1,
+            indexOnConnection: 0,
+            request: placeholder,
+            response: self.response(response),
+            problems: ["request not captured (the capture starts after it was sent)"]
+        )
+    }
+
+    private static func response(_ response: HTTP1Response) -> HTTPResponseRecord {
+        HTTPResponseRecord(
+            status: response.status,
+            reason: response.reason,
+            version: response.version,
+            headers: response.headers,
+            headSize: response.headSize,
+            body: body(response.body),
+            firstByte: response.span.firstByteTime,
+            lastByte: response.span.lastByteTime
+        )
+    }
+
+    private static func body(_ body: HTTP1Body) -> HTTPMessageBody {
+        HTTPMessageBody(
+            bytes: body.bytes,
+            decoded: body.decoded,
+            length: body.length,
+            wireBytes: body.wireBytes,
+            missingBytes: body.missingBytes,
+            isComplete: body.isComplete,
+            contentCodings: body.contentCodings.map(\.rawValue),
+            decodingError: body.decodingError.map { "\($0)" },
+            trailers: body.trailers
+        )
+    }
+
+    /// The authority of an absolute-form target (`http://host:port/path`), else the `Host` header.
+    private static func authority(of request: HTTP1Request) -> String? {
+        if request.method == .connect { return request.target }
+        for scheme in ["http://", "https://"] where request.target.lowercased().hasPrefix(scheme) {
+            let rest = request.target.dropFirst(scheme.count)
+            return String(rest.prefix { $0 != "/" && $0 != "?" })
+        }
+        return request.headers.first("Host")
+    }
+
+    private static func describe(_ issue: HTTP1Exchange.Issue) -> String {
+        switch issue {
+        case .noResponse(.connectionEnded): "no response: the server's side of the connection ended first"
+        case .noResponse(.tooManyPendingRequests): "no response: too many requests were waiting for responses"
+        case .noResponse(.connectionUpgraded): "no response: the connection switched protocols for an earlier request"
+        case .noResponse(.lostInCaptureGap): "no response captured: it was lost in a gap of the capture"
+        case .requestBodyIncomplete(let missing): "request body incomplete: \(missing) bytes missing"
+        case .responseBodyIncomplete(let missing): "response body incomplete: \(missing) bytes missing"
+        case .requestBodyTruncated(let kept): "request body longer than the limit; first \(kept) bytes kept"
+        case .responseBodyTruncated(let kept): "response body longer than the limit; first \(kept) bytes kept"
+        case .http09Response: "response without a status line (HTTP/0.9)"
+        }
+    }
+}

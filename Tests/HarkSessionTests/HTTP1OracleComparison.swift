@@ -1,0 +1,59 @@
+import Foundation
+import HarkCore
+import HarkModel
+import HarkTestSupport
+
+/// The HTTP/1 messages of one TCP stream, as tshark lists them or as hark found them.
+struct StreamMessages: Equatable, CustomStringConvertible {
+    /// `METHOD url`, in order.
+    var requests: [String] = []
+    /// Status codes in order, interim ones included (tshark lists `100 Continue` as a response).
+    var responses: [String] = []
+
+    var description: String { "requests \(requests) responses \(responses)" }
+}
+
+enum HTTP1OracleComparison {
+    /// tshark's view: `*.oracle.tsv` rows grouped by `tcp.stream`, comma-joined values split apart.
+    static func tshark(_ capture: URL) throws -> [Int: StreamMessages] {
+        let oracle = try OracleTable(contentsOf: OracleTable.beside(capture, kind: "oracle"))
+        var streams: [Int: StreamMessages] = [:]
+        for row in oracle.rows {
+            guard let stream = Int(row["tcp.stream"] ?? "") else { continue }
+            let methods = split(row["http.request.method"])
+            let uris = split(row["http.request.full_uri"])
+            for (index, method) in methods.enumerated() {
+                streams[stream, default: StreamMessages()].requests.append("\(method) \(index < uris.count ? uris[index] : "")")
+            }
+            streams[stream, default: StreamMessages()].responses += split(row["http.response.code"])
+        }
+        return streams
+    }
+
+    /// hark's view of the same, from its exchanges; URLs made the way tshark's `full_uri` is (empty
+    /// without a Host header).
+    static func hark(_ exchanges: [Exchange]) -> [Int: StreamMessages] {
+        var streams: [Int: StreamMessages] = [:]
+        let ordered = exchanges.sorted { ($0.connection.id, $0.indexOnConnection, $0.id) < ($1.connection.id, $1.indexOnConnection, $1.id) }
+        for exchange in ordered {
+            let stream = exchange.connection.id
+            let isPlaceholder = exchange.request.method.rawValue == "-"
+            if !isPlaceholder {
+                let url = exchange.request.authority == nil ? "" : exchange.request.url(server: exchange.connection.server)
+                streams[stream, default: StreamMessages()].requests.append("\(exchange.request.method) \(url)")
+            }
+            for interim in exchange.interimResponses {
+                streams[stream, default: StreamMessages()].responses.append(String(interim.status.rawValue))
+            }
+            if let response = exchange.response, response.status != .absent {
+                streams[stream, default: StreamMessages()].responses.append(String(response.status.rawValue))
+            }
+        }
+        return streams
+    }
+
+    private static func split(_ value: String?) -> [String] {
+        guard let value, !value.isEmpty else { return [] }
+        return value.components(separatedBy: ",")
+    }
+}
