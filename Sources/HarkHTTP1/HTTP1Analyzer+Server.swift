@@ -70,7 +70,7 @@ extension HTTP1Analyzer {
                 startOffset: start,
                 time: server.messageStartTime
             ),
-            exchange: pending,
+            exchangeIndex: pending?.index,
             isInterim: isInterim,
             switchesProtocol: decision.switchesProtocol
         )
@@ -115,7 +115,7 @@ extension HTTP1Analyzer {
                 startOffset: server.offset,
                 time: time
             ),
-            exchange: pending,
+            exchangeIndex: pending.index,
             isInterim: false,
             switchesProtocol: false
         )
@@ -128,7 +128,7 @@ extension HTTP1Analyzer {
         guard var progress = response.take() else { return }
         progress.builder.lastByteTime = time
         let finished = progress.builder.response(end, limits: limits)
-        guard let pending = progress.exchange, exchanges.contains(where: { $0 === pending }) else {
+        guard let pending = exchanges.first(where: { $0.index == progress.exchangeIndex }) else {
             emit(.unpairedResponse(finished))
             if progress.switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }
             return

@@ -78,6 +78,7 @@ public struct HTTP1Analyzer {
         emit: (HTTP1Event) -> Void
     ) {
         guard bytes.readableBytes > 0 else { return }
+        makeExchangesUnique()
         switch direction {
         case .clientToServer:
             guard !held.isActive else {
@@ -94,6 +95,7 @@ public struct HTTP1Analyzer {
     /// marked incomplete, or dropped if they hit its head, and parsing resynchronises.
     public mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         guard length > 0 else { return }
+        makeExchangesUnique()
         if direction == .clientToServer, held.isActive {
             hold(.gap(length, time), byteCount: 0, at: time, emit: emit)
             return
@@ -110,6 +112,7 @@ public struct HTTP1Analyzer {
     ///
     /// Call it for both directions at the end of a capture, or unanswered requests stay pending.
     public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        makeExchangesUnique()
         if direction == .clientToServer, held.isActive {
             hold(.finish(time), byteCount: 0, at: time, emit: emit)
             return
@@ -146,6 +149,13 @@ public struct HTTP1Analyzer {
             finishRequest(end, at: time, emit: emit)
         } else {
             finishResponse(end, at: time, emit: emit)
+        }
+    }
+
+    /// Clones exchanges shared with a copy of this analyzer, so that copies stay independent values.
+    private mutating func makeExchangesUnique() {
+        for position in exchanges.indices where !isKnownUniquelyReferenced(&exchanges[position]) {
+            exchanges[position] = exchanges[position].copy()
         }
     }
 
