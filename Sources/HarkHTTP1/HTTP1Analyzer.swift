@@ -35,7 +35,7 @@ public import NIOCore
 /// // events: [.exchange(HTTP1Exchange(request: GET /, response: 200 OK, …))]
 /// ```
 public struct HTTP1Analyzer {
-    /// The bounds in force.
+    /// The bounds in force, after clamping.
     public let limits: HTTP1Limits
     var client: MessageReader
     var server: MessageReader
@@ -56,11 +56,11 @@ public struct HTTP1Analyzer {
 
     /// An analyzer for a new connection.
     ///
-    /// - Parameter limits: bounds on heads, bodies and pipelining.
+    /// - Parameter limits: bounds on heads, bodies and pipelining (`clamped` to workable values).
     public init(limits: HTTP1Limits = .init()) {
-        self.limits = limits
-        self.client = MessageReader(isRequest: true, limits: limits)
-        self.server = MessageReader(isRequest: false, limits: limits)
+        self.limits = limits.clamped
+        self.client = MessageReader(isRequest: true, limits: self.limits)
+        self.server = MessageReader(isRequest: false, limits: self.limits)
     }
 
     /// Takes in-order bytes of one direction.
