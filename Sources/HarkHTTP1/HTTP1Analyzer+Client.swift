@@ -36,7 +36,7 @@ extension HTTP1Analyzer {
                 emit(.tunnelData(.clientToServer, slice, time))
             }
         }
-        client.end(input)
+        client.end(&input)
     }
 
     /// Starts a request: queues its exchange and sets the body framing.

@@ -23,7 +23,7 @@ extension HTTP1Analyzer {
                 emit(.tunnelData(.serverToClient, slice, time))
             }
         }
-        server.end(input)
+        server.end(&input)
     }
 
     /// Pairs a response head with the oldest request still waiting and sets the body framing.

@@ -32,3 +32,15 @@ import Testing
         #expect(events.diagnostics.contains { $0.kind == .headTooLarge })
     }
 }
+
+@Suite struct HTTP1SegmentationCostTests {
+    /// A 60 KiB head fed one byte at a time must stay linear: carried bytes are appended in place,
+    /// never copied per segment.
+    @Test(.timeLimit(.minutes(1)))
+    func largeHeadFedByteByByte() throws {
+        let head = wire("GET /big HTTP/1.1", "X-Pad: " + String(repeating: "p", count: 60_000), "", "")
+        let events = run([.client(head), .server(wire("HTTP/1.1 204 No Content", "", ""))], feeding: .byteByByte)
+        let exchange = try #require(events.exchanges.first)
+        #expect(exchange.request.headSize == head.utf8.count)
+    }
+}
