@@ -187,14 +187,7 @@ extension HTTP1Analyzer {
         }
         client.startTunnel()
         server.startTunnel()
-        let items = held.items
-        held = HeldClientInput()
-        for item in items {
-            switch item {
-            case .bytes(let bytes, let itemTime): receive(bytes, from: .clientToServer, at: itemTime, emit: emit)
-            case .gap(let length, let itemTime): gap(length, in: .clientToServer, at: itemTime, emit: emit)
-            case .finish(let itemTime): finish(.clientToServer, at: itemTime, emit: emit)
-            }
-        }
+        // Held client bytes now pass through the client reader, which hands them on as tunnel data.
+        releaseHeld(emit: emit)
     }
 }

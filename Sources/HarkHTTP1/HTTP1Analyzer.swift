@@ -77,8 +77,34 @@ public struct HTTP1Analyzer {
         at time: Timestamp,
         emit: (HTTP1Event) -> Void
     ) {
-        guard bytes.readableBytes > 0 else { return }
         makeExchangesUnique()
+        deliver(bytes, from: direction, at: time, emit: emit)
+    }
+
+    /// Notes that `length` bytes of `direction` were lost in capture: the message they belong to is
+    /// marked incomplete, or dropped if they hit its head, and parsing resynchronises.
+    public mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        makeExchangesUnique()
+        deliverGap(length, in: direction, at: time, emit: emit)
+    }
+
+    /// Ends one direction (FIN, RST, or the end of the capture): close-delimited bodies complete, cut
+    /// messages are flagged, and once the server is done every unanswered request is emitted.
+    ///
+    /// Call it for both directions at the end of a capture, or unanswered requests stay pending.
+    public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        makeExchangesUnique()
+        deliverFinish(direction, at: time, emit: emit)
+    }
+
+    /// `receive` without the uniqueness check, also used to replay held client input.
+    mutating func deliver(
+        _ bytes: ByteBuffer,
+        from direction: Direction,
+        at time: Timestamp,
+        emit: (HTTP1Event) -> Void
+    ) {
+        guard bytes.readableBytes > 0 else { return }
         switch direction {
         case .clientToServer:
             guard !held.isActive else {
@@ -91,11 +117,9 @@ public struct HTTP1Analyzer {
         }
     }
 
-    /// Notes that `length` bytes of `direction` were lost in capture: the message they belong to is
-    /// marked incomplete, or dropped if they hit its head, and parsing resynchronises.
-    public mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+    /// `gap` without the uniqueness check.
+    mutating func deliverGap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         guard length > 0 else { return }
-        makeExchangesUnique()
         if direction == .clientToServer, held.isActive {
             hold(.gap(length, time), byteCount: 0, at: time, emit: emit)
             return
@@ -107,12 +131,8 @@ public struct HTTP1Analyzer {
         if direction == .serverToClient, server.isBetweenMessages { serverLostMessageStart = true }
     }
 
-    /// Ends one direction (FIN, RST, or the end of the capture): close-delimited bodies complete, cut
-    /// messages are flagged, and once the server is done every unanswered request is emitted.
-    ///
-    /// Call it for both directions at the end of a capture, or unanswered requests stay pending.
-    public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
-        makeExchangesUnique()
+    /// `finish` without the uniqueness check.
+    mutating func deliverFinish(_ direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         if direction == .clientToServer, held.isActive {
             hold(.finish(time), byteCount: 0, at: time, emit: emit)
             return
