@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkHTTP1Tests",
-            dependencies: ["HarkHTTP1", "HarkContentCoding", "HarkTestSupport", "CZlib", nioCore],
+            dependencies: ["HarkHTTP1", "HarkContentCoding", "CZlib", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

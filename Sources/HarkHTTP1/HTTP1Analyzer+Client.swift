@@ -36,7 +36,7 @@ extension HTTP1Analyzer {
                 emit(.tunnelData(.clientToServer, slice, time))
             }
         }
-        client.end(input)
+        client.end(&input)
     }
 
     /// Starts a request: queues its exchange and sets the body framing.
@@ -128,16 +128,17 @@ extension HTTP1Analyzer {
         releaseHeld(emit: emit)
     }
 
-    /// Replays held client input as HTTP: the request it followed did not switch protocols.
+    /// Replays held client input through the client reader: parsed as HTTP when the request it followed
+    /// kept HTTP/1, passed on as tunnel data after a switch.
     mutating func releaseHeld(emit: (HTTP1Event) -> Void) {
         guard held.isActive else { return }
         let items = held.items
         held = HeldClientInput()
         for item in items {
             switch item {
-            case .bytes(let bytes, let time): receive(bytes, from: .clientToServer, at: time, emit: emit)
-            case .gap(let length, let time): gap(length, in: .clientToServer, at: time, emit: emit)
-            case .finish(let time): finish(.clientToServer, at: time, emit: emit)
+            case .bytes(let bytes, let time): deliver(bytes, from: .clientToServer, at: time, emit: emit)
+            case .gap(let length, let time): deliverGap(length, in: .clientToServer, at: time, emit: emit)
+            case .finish(let time): deliverFinish(.clientToServer, at: time, emit: emit)
             }
         }
     }

@@ -23,7 +23,7 @@ extension HTTP1Analyzer {
                 emit(.tunnelData(.serverToClient, slice, time))
             }
         }
-        server.end(input)
+        server.end(&input)
     }
 
     /// Pairs a response head with the oldest request still waiting and sets the body framing.
@@ -70,7 +70,7 @@ extension HTTP1Analyzer {
                 startOffset: start,
                 time: server.messageStartTime
             ),
-            exchange: pending,
+            exchangeIndex: pending?.index,
             isInterim: isInterim,
             switchesProtocol: decision.switchesProtocol
         )
@@ -115,7 +115,7 @@ extension HTTP1Analyzer {
                 startOffset: server.offset,
                 time: time
             ),
-            exchange: pending,
+            exchangeIndex: pending.index,
             isInterim: false,
             switchesProtocol: false
         )
@@ -128,7 +128,7 @@ extension HTTP1Analyzer {
         guard var progress = response.take() else { return }
         progress.builder.lastByteTime = time
         let finished = progress.builder.response(end, limits: limits)
-        guard let pending = progress.exchange, exchanges.contains(where: { $0 === pending }) else {
+        guard let pending = exchanges.first(where: { $0.index == progress.exchangeIndex }) else {
             emit(.unpairedResponse(finished))
             if progress.switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }
             return
@@ -187,14 +187,7 @@ extension HTTP1Analyzer {
         }
         client.startTunnel()
         server.startTunnel()
-        let items = held.items
-        held = HeldClientInput()
-        for item in items {
-            switch item {
-            case .bytes(let bytes, let itemTime): receive(bytes, from: .clientToServer, at: itemTime, emit: emit)
-            case .gap(let length, let itemTime): gap(length, in: .clientToServer, at: itemTime, emit: emit)
-            case .finish(let itemTime): finish(.clientToServer, at: itemTime, emit: emit)
-            }
-        }
+        // Held client bytes now pass through the client reader, which hands them on as tunnel data.
+        releaseHeld(emit: emit)
     }
 }

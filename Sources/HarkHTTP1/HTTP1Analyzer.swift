@@ -35,7 +35,7 @@ public import NIOCore
 /// // events: [.exchange(HTTP1Exchange(request: GET /, response: 200 OK, …))]
 /// ```
 public struct HTTP1Analyzer {
-    /// The bounds in force.
+    /// The bounds in force, after clamping.
     public let limits: HTTP1Limits
     var client: MessageReader
     var server: MessageReader
@@ -56,11 +56,11 @@ public struct HTTP1Analyzer {
 
     /// An analyzer for a new connection.
     ///
-    /// - Parameter limits: bounds on heads, bodies and pipelining.
+    /// - Parameter limits: bounds on heads, bodies and pipelining (`clamped` to workable values).
     public init(limits: HTTP1Limits = .init()) {
-        self.limits = limits
-        self.client = MessageReader(isRequest: true, limits: limits)
-        self.server = MessageReader(isRequest: false, limits: limits)
+        self.limits = limits.clamped
+        self.client = MessageReader(isRequest: true, limits: self.limits)
+        self.server = MessageReader(isRequest: false, limits: self.limits)
     }
 
     /// Takes in-order bytes of one direction.
@@ -72,6 +72,33 @@ public struct HTTP1Analyzer {
     ///   - time: capture time of the segment.
     ///   - emit: receives the events these bytes complete, in order.
     public mutating func receive(
+        _ bytes: ByteBuffer,
+        from direction: Direction,
+        at time: Timestamp,
+        emit: (HTTP1Event) -> Void
+    ) {
+        makeExchangesUnique()
+        deliver(bytes, from: direction, at: time, emit: emit)
+    }
+
+    /// Notes that `length` bytes of `direction` were lost in capture: the message they belong to is
+    /// marked incomplete, or dropped if they hit its head, and parsing resynchronises.
+    public mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        makeExchangesUnique()
+        deliverGap(length, in: direction, at: time, emit: emit)
+    }
+
+    /// Ends one direction (FIN, RST, or the end of the capture): close-delimited bodies complete, cut
+    /// messages are flagged, and once the server is done every unanswered request is emitted.
+    ///
+    /// Call it for both directions at the end of a capture, or unanswered requests stay pending.
+    public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+        makeExchangesUnique()
+        deliverFinish(direction, at: time, emit: emit)
+    }
+
+    /// `receive` without the uniqueness check, also used to replay held client input.
+    mutating func deliver(
         _ bytes: ByteBuffer,
         from direction: Direction,
         at time: Timestamp,
@@ -90,9 +117,8 @@ public struct HTTP1Analyzer {
         }
     }
 
-    /// Notes that `length` bytes of `direction` were lost in capture: the message they belong to is
-    /// marked incomplete, or dropped if they hit its head, and parsing resynchronises.
-    public mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+    /// `gap` without the uniqueness check.
+    mutating func deliverGap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         guard length > 0 else { return }
         if direction == .clientToServer, held.isActive {
             hold(.gap(length, time), byteCount: 0, at: time, emit: emit)
@@ -105,11 +131,8 @@ public struct HTTP1Analyzer {
         if direction == .serverToClient, server.isBetweenMessages { serverLostMessageStart = true }
     }
 
-    /// Ends one direction (FIN, RST, or the end of the capture): close-delimited bodies complete, cut
-    /// messages are flagged, and once the server is done every unanswered request is emitted.
-    ///
-    /// Call it for both directions at the end of a capture, or unanswered requests stay pending.
-    public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+    /// `finish` without the uniqueness check.
+    mutating func deliverFinish(_ direction: Direction, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         if direction == .clientToServer, held.isActive {
             hold(.finish(time), byteCount: 0, at: time, emit: emit)
             return
@@ -146,6 +169,13 @@ public struct HTTP1Analyzer {
             finishRequest(end, at: time, emit: emit)
         } else {
             finishResponse(end, at: time, emit: emit)
+        }
+    }
+
+    /// Clones exchanges shared with a copy of this analyzer, so that copies stay independent values.
+    private mutating func makeExchangesUnique() {
+        for position in exchanges.indices where !isKnownUniquelyReferenced(&exchanges[position]) {
+            exchanges[position] = exchanges[position].copy()
         }
     }
 

@@ -1,5 +1,8 @@
 import HarkCore
 /// Bounds on what one `HTTP1Analyzer` keeps in memory. Exceeding one is reported, never fatal.
+///
+/// The analyzer raises nonsensical values to the smallest workable ones (`clamped`): a head limit below
+/// 16 bytes becomes 16, negative counts become 0, a decoded-body cap below 1 becomes 1.
 public struct HTTP1Limits: Hashable, Sendable {
     /// Largest request or status line plus header section, including the blank line; also bounds a
     /// trailer section. Larger heads are reported and skipped. Default 64 KiB.
@@ -33,5 +36,17 @@ public struct HTTP1Limits: Hashable, Sendable {
         self.maxDecodedBodyBytes = maxDecodedBodyBytes
         self.maxPendingRequests = maxPendingRequests
         self.maxHeldBytes = maxHeldBytes
+    }
+
+    /// These limits with every value raised to the smallest the analyzer can work with.
+    public var clamped: HTTP1Limits {
+        HTTP1Limits(
+            maxHeadBytes: max(16, maxHeadBytes),
+            maxHeaderCount: max(0, maxHeaderCount),
+            maxBodyBytes: max(0, maxBodyBytes),
+            maxDecodedBodyBytes: max(1, maxDecodedBodyBytes),
+            maxPendingRequests: max(1, maxPendingRequests),
+            maxHeldBytes: max(0, maxHeldBytes)
+        )
     }
 }

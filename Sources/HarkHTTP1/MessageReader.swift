@@ -101,11 +101,13 @@ struct MessageReader {
     }
 
     /// Keeps the unconsumed rest of the working buffer for the next segment, copying it out of the
-    /// capture's storage if needed.
-    mutating func end(_ working: ByteBuffer) {
+    /// capture's storage if needed. Takes the buffer over (leaving it empty) so that keeping our own
+    /// storage never copies it.
+    mutating func end(_ working: inout ByteBuffer) {
         guard working.readableBytes > 0, !isClosed else { return }
         if workingIsOwned {
             var kept = working
+            working = ByteBuffer()
             kept.discardReadBytes()
             carried = kept
         } else {

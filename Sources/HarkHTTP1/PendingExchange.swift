@@ -4,7 +4,8 @@ import NIOCore
 /// A request seen on the connection whose exchange has not been emitted yet.
 ///
 /// A class so that the queue, searched and updated several times per message, moves references
-/// rather than copying two whole messages each time.
+/// rather than copying two whole messages each time. `HTTP1Analyzer` keeps its value semantics by
+/// cloning shared instances before it mutates (`copy()`).
 final class PendingExchange {
     let index: Int
     let pipelineDepth: Int
@@ -28,6 +29,23 @@ final class PendingExchange {
         self.method = method
         self.target = target
         self.upgrade = upgrade
+    }
+
+    /// A separate exchange with the same state, for an analyzer that was copied.
+    func copy() -> PendingExchange {
+        let copy = PendingExchange(
+            index: index,
+            pipelineDepth: pipelineDepth,
+            method: method,
+            target: target,
+            upgrade: upgrade
+        )
+        copy.request = request
+        copy.interim = interim
+        copy.response = response
+        copy.hasFinalResponseHead = hasFinalResponseHead
+        copy.noResponse = noResponse
+        return copy
     }
 
     /// Whether the request is still waiting for a final response that may yet come.
@@ -82,8 +100,9 @@ final class PendingExchange {
 /// A response being read, and what it answers.
 struct ResponseInProgress {
     var builder: MessageBuilder
-    /// The exchange whose request it answers; nil when no request was waiting.
-    var exchange: PendingExchange?
+    /// `PendingExchange.index` of the request it answers; nil when no request was waiting. An id, not
+    /// a reference, so that copying the analyzer (which clones shared exchanges) cannot leave it behind.
+    var exchangeIndex: Int?
     /// A 1xx other than 101: the final response follows.
     var isInterim: Bool
     /// A 101, or a 2xx to CONNECT.

@@ -217,3 +217,25 @@ import Testing
         #expect(exchange.issues == [.requestBodyTruncated(keptBytes: 4), .responseBodyTruncated(keptBytes: 4)])
     }
 }
+
+@Suite struct HTTP1AnalyzerValueSemanticsTests {
+    @Test func copiesOfAnAnalyzerAreIndependent() throws {
+        var first = HTTP1Analyzer()
+        var events: [HTTP1Event] = []
+        first.receive(ByteBuffer(string: wire("GET /a HTTP/1.1", "", "")), from: .clientToServer, at: ms(1)) {
+            events.append($0)
+        }
+        var second = first
+        var firstEvents: [HTTP1Event] = []
+        var secondEvents: [HTTP1Event] = []
+        let interim = ByteBuffer(string: wire("HTTP/1.1 103 Early Hints", "Link: </a.css>", "", ""))
+        let final = ByteBuffer(string: wire("HTTP/1.1 204 No Content", "", ""))
+        first.receive(interim, from: .serverToClient, at: ms(2)) { firstEvents.append($0) }
+        first.receive(final, from: .serverToClient, at: ms(3)) { firstEvents.append($0) }
+        second.receive(final, from: .serverToClient, at: ms(4)) { secondEvents.append($0) }
+        #expect(events.isEmpty)
+        #expect(firstEvents.exchanges.first?.interimResponses.count == 1)
+        #expect(secondEvents.exchanges.first?.interimResponses.isEmpty == true)
+        #expect(secondEvents.exchanges.first?.response?.span.firstByteTime == ms(4))
+    }
+}
