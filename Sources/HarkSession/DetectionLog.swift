@@ -63,8 +63,10 @@ struct DetectionLog {
             }
             return .protocol(found)
         }
-        let anyUnknown = clientVerdict == .detected(.unknown) || serverVerdict == .detected(.unknown)
-        guard anyUnknown || isFinal else { return .waiting }
+        // Unknown first bytes from one side may still meet a status line from the other (an extension
+        // method, a lower-case request): decide only when both sides spoke, or nothing more will come.
+        let bothUnknown = clientVerdict == .detected(.unknown) && serverVerdict == .detected(.unknown)
+        guard bothUnknown || isFinal || byteCount >= StreamAnalyzer.searchLimit else { return .waiting }
         if midStream {
             if let swapped = searchForHTTP1(client: client, server: server) { return .http1(swapped: swapped) }
             if byteCount < StreamAnalyzer.searchLimit, !isFinal { return .waiting }

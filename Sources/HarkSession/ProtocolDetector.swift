@@ -1,4 +1,5 @@
 import HarkModel
+import HarkCore
 import NIOCore
 
 /// Recognises a connection's protocol from the first bytes of either direction.
@@ -49,7 +50,25 @@ enum ProtocolDetector {
             case .mismatch: continue
             }
         }
-        return partial ? .undecided : .detected(.unknown)
+        if partial { return .undecided }
+        return looksLikeRequestLine(view)
+    }
+
+    /// An extension method (`CCM_POST`, `M-SEARCH`): a token, a space, and a first line ending in
+    /// `HTTP/1.x`. Undecided until the line ends, up to 8 KiB.
+    private static func looksLikeRequestLine(_ view: ByteBufferView) -> Verdict {
+        guard let space = view.firstIndex(of: UInt8(ascii: " ")), space > view.startIndex,
+            view[view.startIndex..<space].allSatisfy(ASCII.isTokenChar)
+        else { return .detected(.unknown) }
+        guard let lineEnd = view[space...].firstIndex(of: UInt8(ascii: "\n")) else {
+            return view.count < 8192 ? .undecided : .detected(.unknown)
+        }
+        var line = view[space..<lineEnd]
+        if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        let version = Array("HTTP/1.".utf8)
+        guard line.count > version.count else { return .detected(.unknown) }
+        let tail = line.suffix(version.count + 1).dropLast()
+        return tail.elementsEqual(version) ? .detected(.http1) : .detected(.unknown)
     }
 
     private enum PrefixMatch { case match, partial, mismatch }

@@ -1,3 +1,4 @@
+import HarkCore
 import HarkHTTP1
 import Testing
 
