@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "HarkPacket", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // TCP connection tracking and per-direction stream reassembly.
         .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", nioCore], swiftSettings: strictSettings),
-        // Text and JSON rendering shared by every output: timestamps, durations, byte counts, JSON text.
+        // Rendering shared by every output: the JSON writer, JSON/text lines, output sinks, ISO 8601
+        // timestamps, durations, byte counts, base64, UTF-8 validation.
         .target(name: "HarkFormat", dependencies: ["HarkCore"], swiftSettings: strictSettings),
         // System libraries for content decoding (module maps only).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -58,8 +59,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // HAR 1.2 document values, a streaming JSON writer, and the parsing helpers every producer needs.
-        .target(name: "HarkHAR", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
+        // HAR 1.2 document values, a streaming HAR writer, and the parsing helpers every producer needs.
+        .target(name: "HarkHAR", dependencies: ["HarkCore", "HarkFormat", nioCore], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
@@ -94,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkHARTests",
-            dependencies: ["HarkHAR", "HarkCore", "HarkTestSupport", nioCore],
+            dependencies: ["HarkHAR", "HarkCore", "HarkFormat", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -33,42 +33,46 @@ enum ConnectionFormatter {
         return line
     }
 
-    /// One JSON object (no trailing newline); field names are stable and documented in the README.
-    static func json(_ record: ConnectionRecord) -> String {
+    /// Writes the members of one connection's JSON object, in a fixed order; field names are stable
+    /// and documented in the README.
+    static func json(_ record: ConnectionRecord, to json: inout JSONWriter) {
         let summary = record.summary
         let info = summary.info
-        var object = JSONObjectBuilder()
-        object.add("type", "connection")
-        object.add("id", info.id)
-        object.add("client", info.client.description)
-        object.add("server", info.server.description)
-        object.add("protocol", record.applicationProtocol.rawValue)
-        object.add("start", TimestampFormat.iso8601(info.firstTimestamp, fractionDigits: 6))
-        object.add("duration_ms", summary.lastTimestamp.since(info.firstTimestamp).milliseconds)
-        object.add("first_packet", info.firstPacketNumber)
-        object.add("roles_from", info.roleSource.rawValue)
+        json.member("type", "connection")
+        json.member("id", info.id)
+        json.member("client", info.client.description)
+        json.member("server", info.server.description)
+        json.member("protocol", record.applicationProtocol.rawValue)
+        json.key("start")
+        json.iso8601(CivilDateTime(info.firstTimestamp), fractionDigits: 6)
+        json.key("duration_ms")
+        json.milliseconds(summary.lastTimestamp.since(info.firstTimestamp))
+        json.member("first_packet", info.firstPacketNumber)
+        json.member("roles_from", info.roleSource.rawValue)
         if let rtt = summary.handshakeRoundTrip {
-            object.add("handshake_rtt_ms", rtt.milliseconds)
+            json.key("handshake_rtt_ms")
+            json.milliseconds(rtt)
         }
-        object.add("syn_retransmissions", summary.synRetransmissions)
-        object.addRaw("client_to_server", directionJSON(summary.clientToServer))
-        object.addRaw("server_to_client", directionJSON(summary.serverToClient))
-        object.add("end", summary.endDescription)
-        return object.build()
+        json.member("syn_retransmissions", summary.synRetransmissions)
+        json.key("client_to_server")
+        direction(summary.clientToServer, to: &json)
+        json.key("server_to_client")
+        direction(summary.serverToClient, to: &json)
+        json.member("end", summary.endDescription)
     }
 
-    private static func directionJSON(_ statistics: DirectionStatistics) -> String {
-        var object = JSONObjectBuilder()
-        object.add("packets", statistics.packets)
-        object.add("bytes", statistics.payloadBytes)
-        object.add("delivered_bytes", statistics.deliveredBytes)
-        object.add("retransmissions", statistics.retransmissions)
-        object.add("out_of_order", statistics.outOfOrder)
-        object.add("gaps", statistics.gaps)
-        object.add("gap_bytes", statistics.gapBytes)
-        object.add("duplicate_acks", statistics.duplicateAcks)
-        object.add("zero_windows", statistics.zeroWindows)
-        object.add("overlap_conflicts", statistics.overlapConflicts)
-        return object.build()
+    private static func direction(_ statistics: DirectionStatistics, to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("packets", statistics.packets)
+        json.member("bytes", statistics.payloadBytes)
+        json.member("delivered_bytes", statistics.deliveredBytes)
+        json.member("retransmissions", statistics.retransmissions)
+        json.member("out_of_order", statistics.outOfOrder)
+        json.member("gaps", statistics.gaps)
+        json.member("gap_bytes", statistics.gapBytes)
+        json.member("duplicate_acks", statistics.duplicateAcks)
+        json.member("zero_windows", statistics.zeroWindows)
+        json.member("overlap_conflicts", statistics.overlapConflicts)
+        json.endObject()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import HarkCapture
 import HarkCore
+import HarkFormat
 import HarkReassembly
 import HarkSession
 
@@ -22,11 +23,11 @@ extension Hark {
 
         func run() throws {
             let reader = try openCapture(input.capture)
-            let output = OutputStream()
+            let output = standardOutputLines(following: input.isLive)
             let diagnostics = DiagnosticReporter()
             var observer = ConnectionPrinter(output: output, diagnostics: diagnostics, format: json ? .json : .text)
             let statistics = CaptureSession(reader: reader).run(observer: &observer)
-            output.flush()
+            try finishOutput(output)
             try diagnostics.finish(statistics)
         }
     }
@@ -37,13 +38,13 @@ extension Hark {
 struct ConnectionPrinter: SessionObserver {
     enum Format { case text, json }
 
-    let output: OutputStream
+    let output: LineWriter
     let diagnostics: DiagnosticReporter
     let format: Format
     private var nextID = 0
     private var pending: [Int: ConnectionRecord] = [:]
 
-    init(output: OutputStream, diagnostics: DiagnosticReporter, format: Format) {
+    init(output: LineWriter, diagnostics: DiagnosticReporter, format: Format) {
         self.output = output
         self.diagnostics = diagnostics
         self.format = format
@@ -52,8 +53,10 @@ struct ConnectionPrinter: SessionObserver {
     mutating func connectionClosed(_ connection: ConnectionRecord) {
         pending[connection.summary.info.id] = connection
         while let record = pending.removeValue(forKey: nextID) {
-            output.write(format == .json ? ConnectionFormatter.json(record) : ConnectionFormatter.text(record))
-            output.write("\n")
+            switch format {
+            case .text: output.writeLine(ConnectionFormatter.text(record))
+            case .json: output.writeJSONObject { ConnectionFormatter.json(record, to: &$0) }
+            }
             nextID += 1
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Glibc
 import HarkCapture
 import HarkCore
+import HarkFormat
 import HarkSession
 
 /// Opens a capture file, or standard input for `-`, turning failure into a clear message.
@@ -13,13 +13,29 @@ func openCapture(_ path: String) throws -> CaptureReader {
     }
 }
 
+/// Lines to standard output, in large chunks, or one line at a time when a person or a pipeline is
+/// following along: on a terminal, or while a live capture comes in.
+func standardOutputLines(following live: Bool) -> LineWriter {
+    let sink = FileDescriptorSink.standardOutput()
+    return LineWriter(sink: sink, flushEachLine: live || sink.isTerminal)
+}
+
+/// Writes what is left, then reports an output that failed: quietly when its reader went away
+/// (`hark … | head`), as an error otherwise (a full disk).
+func finishOutput(_ output: LineWriter) throws {
+    output.flush()
+    guard let error = output.error else { return }
+    if let sinkError = error as? OutputSinkError, sinkError.isBrokenPipe { return }
+    throw error
+}
+
 /// Reports diagnostics on standard error: the first `limit` in full, then only a count, so a badly
 /// damaged capture does not bury the output.
 final class DiagnosticReporter {
     private var printed = 0
     private var suppressed = 0
     private let limit: Int
-    private let standardError = OutputStream(fileDescriptor: STDERR_FILENO, capacity: 1 << 12)
+    private let standardError = LineWriter(sink: FileDescriptorSink.standardError(), flushEachLine: true, flushThreshold: 1 << 12)
 
     init(limit: Int = 50) {
         self.limit = limit
@@ -31,17 +47,15 @@ final class DiagnosticReporter {
             return
         }
         printed += 1
-        standardError.write("hark: \(diagnostic)\n")
-        standardError.flush()
+        standardError.writeLine("hark: \(diagnostic)")
     }
 
     /// Prints how many diagnostics were not shown, and fails the run only when nothing at all could be
     /// read.
     func finish(_ statistics: SessionStatistics) throws {
         if suppressed > 0 {
-            standardError.write("hark: … and \(suppressed) more diagnostics not shown\n")
+            standardError.writeLine("hark: … and \(suppressed) more diagnostics not shown")
         }
-        standardError.flush()
         if statistics.frames == 0, statistics.diagnostics > 0 {
             throw ExitCode(1)
         }

@@ -1,3 +1,4 @@
+import HarkFormat
 public import NIOCore
 
 /// Body bytes to put in a HAR `text` field: as a JSON string when they are valid UTF-8, as base64
@@ -40,6 +41,6 @@ public struct HARBody: Hashable, Sendable {
 
     /// Whether the writer will base64-encode these bytes.
     public var isWrittenAsBase64: Bool {
-        encoding == .base64 || !bytes.withUnsafeReadableBytes { HARUTF8.isValid($0.assumingMemoryBound(to: UInt8.self)) }
+        encoding == .base64 || !bytes.withUnsafeReadableBytes { UTF8Validation.isValid($0.assumingMemoryBound(to: UInt8.self)) }
     }
 }

@@ -1,3 +1,5 @@
+import HarkFormat
+
 /// Any JSON value, for custom (`_`-prefixed) fields that modules add to HAR objects without changing
 /// HarkHAR's types.
 ///
@@ -48,14 +50,14 @@ extension HARJSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Ex
     }
 }
 
-extension JSONOutput {
+extension JSONWriter {
     /// The deepest nesting written for a custom value; anything deeper becomes `null`, so a value built
     /// from hostile input cannot exhaust the stack.
     static let maximumValueDepth = 64
 
     /// Writes a custom value.
     mutating func value(_ value: HARJSONValue, depth: Int = 0) {
-        guard depth < JSONOutput.maximumValueDepth else { return null() }
+        guard depth < JSONWriter.maximumValueDepth else { return null() }
         switch value {
         case .null: null()
         case .bool(let flag): bool(flag)
@@ -69,11 +71,22 @@ extension JSONOutput {
         case .object(let members):
             beginObject()
             for member in members {
-                dataKey(member.key)
+                key(text: member.key)
                 self.value(member.value, depth: depth + 1)
             }
             endObject()
         }
+    }
+
+    /// Writes a custom field's key, adding the leading underscore HAR 1.2 requires of custom fields
+    /// ("Custom fields and elements MUST start with an underscore") when it is missing.
+    mutating func customKey(_ name: String) {
+        beginKey()
+        if name.utf8.first != UInt8(ascii: "_") {
+            buffer.append(UInt8(ascii: "_"))
+        }
+        appendEscaped(name)
+        endKey()
     }
 
     /// Writes custom fields as members of the open object, underscore-prefixed.

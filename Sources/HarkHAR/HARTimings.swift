@@ -1,3 +1,5 @@
+import HarkFormat
+
 /// The phases of a request/response round trip in milliseconds (HAR 1.2 `timings`).
 ///
 /// HAR 1.2: `send`, `wait` and `receive` "must have non-negative values"; `blocked`, `dns`, `connect`
@@ -71,7 +73,7 @@ public struct HARTimings: Hashable, Sendable {
     }
 }
 
-extension JSONOutput {
+extension JSONWriter {
     /// Writes a duration in milliseconds given in thousandths.
     mutating func milliseconds(thousandths: Int64) {
         fixed(thousandths, decimals: 3)

@@ -1,3 +1,5 @@
+import HarkFormat
+
 extension HARWriter {
     /// Writes one `entries[]` element: the spec's members in the spec's order, then hark's, then custom.
     mutating func writeEntry(_ entry: HAREntry) throws {

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkFormat
 import NIOCore
 
 extension HARWriter {
@@ -17,7 +18,7 @@ extension HARWriter {
                 let end = min(offset + HARWriter.bodyChunk, input.count)
                 let piece = UnsafeBufferPointer(rebasing: input[offset..<end])
                 if base64 {
-                    HARBase64.write(piece, to: &output.buffer)
+                    Base64.write(piece, to: &output.buffer)
                 } else {
                     output.appendEscaped(piece)
                 }
@@ -119,7 +120,7 @@ extension HARWriter {
     }
 }
 
-extension JSONOutput {
+extension JSONWriter {
     /// Writes `{"name": …, "value": …}` (headers, query parameters).
     mutating func nameValue(_ name: String, _ value: String) {
         beginObject()
@@ -133,8 +134,7 @@ extension JSONOutput {
     /// Writes `"key": value` when `value` is not nil.
     mutating func optionalMember(_ name: StaticString, _ value: String?) {
         guard let value else { return }
-        key(name)
-        string(value)
+        member(name, value)
     }
 
     /// Writes a `params[]` element.
@@ -177,13 +177,13 @@ extension JSONOutput {
     mutating func ipAddress(_ address: IPAddress) {
         guard let value = address.ipv4Value else { return string(address.description) }
         beginString()
-        appendDecimal(UInt64(value >> 24))
-        append(UInt8(ascii: "."))
-        appendDecimal(UInt64(value >> 16 & 0xFF))
-        append(UInt8(ascii: "."))
-        appendDecimal(UInt64(value >> 8 & 0xFF))
-        append(UInt8(ascii: "."))
-        appendDecimal(UInt64(value & 0xFF))
+        buffer.appendDecimal(UInt64(value >> 24))
+        buffer.append(UInt8(ascii: "."))
+        buffer.appendDecimal(UInt64(value >> 16 & 0xFF))
+        buffer.append(UInt8(ascii: "."))
+        buffer.appendDecimal(UInt64(value >> 8 & 0xFF))
+        buffer.append(UInt8(ascii: "."))
+        buffer.appendDecimal(UInt64(value & 0xFF))
         endString()
     }
 }

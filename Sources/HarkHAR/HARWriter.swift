@@ -1,3 +1,5 @@
+public import HarkFormat
+
 /// Writes a HAR 1.2 document as its entries are produced: the log header, then each entry, then the
 /// closing brackets, into a reusable buffer that goes to a sink in large chunks.
 ///
@@ -13,7 +15,7 @@
 /// ### Example
 ///
 /// ```swift
-/// var writer = HARWriter(sink: HARFileDescriptorSink(fileDescriptor: 1))
+/// var writer = HARWriter(sink: FileDescriptorSink.standardOutput())
 /// try writer.begin(HARLog(creator: HARCreator(name: "hark", version: "0.1")))
 /// for entry in entries { try writer.write(entry) }
 /// try writer.finish()
@@ -42,24 +44,25 @@ public struct HARWriter: ~Copyable {
         case finished
     }
 
-    /// Where the bytes go.
-    public let sink: any HAROutputSink
+    /// Where the bytes go. A `FileDescriptorSink` failure is thrown as `HARWriterError.writeFailed`;
+    /// other sinks' errors are thrown as they are.
+    public let sink: any OutputSink
     /// Output options.
     public let configuration: Configuration
     /// How many entries have been written, `HARLog.entries` included.
     public private(set) var entriesWritten = 0
 
-    var output: JSONOutput
+    var output: JSONWriter
     private var state = State.idle
 
     /// - Parameters:
     ///   - sink: where the bytes go.
     ///   - configuration: output options.
-    public init(sink: any HAROutputSink, configuration: Configuration = Configuration()) {
+    public init(sink: any OutputSink, configuration: Configuration = Configuration()) {
         self.sink = sink
         self.configuration = configuration
         let expected = min(configuration.flushThreshold, 1 << 20) + (1 << 16)
-        self.output = JSONOutput(pretty: configuration.pretty, capacity: expected)
+        self.output = JSONWriter(pretty: configuration.pretty, capacity: expected)
     }
 
     /// Writes everything in `log` except the closing brackets: version, creator, browser, pages,
@@ -123,13 +126,13 @@ public struct HARWriter: ~Copyable {
         output.endArray()
         output.endObject()
         output.endObject()
-        output.append(UInt8(ascii: "\n"))
+        output.buffer.append(UInt8(ascii: "\n"))
         try flush()
     }
 
     /// The whole document for `log` in memory.
     public static func document(_ log: HARLog, configuration: Configuration = Configuration()) throws -> [UInt8] {
-        let sink = HARMemorySink()
+        let sink = MemorySink()
         var writer = HARWriter(sink: sink, configuration: configuration)
         try writer.begin(log)
         try writer.finish()
@@ -141,14 +144,19 @@ public struct HARWriter: ~Copyable {
         if output.buffer.count >= configuration.flushThreshold { try flush() }
     }
 
+    /// Hands the buffer to the sink; a file descriptor's failure becomes `HARWriterError.writeFailed`.
     private mutating func flush() throws {
         guard output.buffer.count > 0 else { return }
-        try output.buffer.withBytes { try sink.write($0) }
+        do {
+            try output.buffer.withBytes { try sink.write($0) }
+        } catch let error as OutputSinkError {
+            throw HARWriterError.writeFailed(errno: error.errno)
+        }
         output.buffer.removeAll()
     }
 }
 
-extension JSONOutput {
+extension JSONWriter {
     /// Writes a `creator` or `browser` object.
     mutating func software(_ software: HARCreator) {
         beginObject()

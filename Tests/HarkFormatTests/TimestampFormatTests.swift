@@ -25,6 +25,15 @@ struct TimestampFormatTests {
         #expect(TimestampFormat.duration(.seconds(125)) == "2 min 5 s")
     }
 
+    @Test func decimalsAreRoundedWithoutANegativeZero() {
+        #expect(TimestampFormat.decimal(-1.25, places: 1) == "-1.3")
+        #expect(TimestampFormat.decimal(-0.04, places: 1) == "0.0")
+        #expect(TimestampFormat.decimal(2, places: 0) == "2")
+        #expect(TimestampFormat.decimal(0.5, places: 3) == "0.500")
+        #expect(TimestampFormat.decimal(.nan, places: 2) == "0")
+        #expect(TimestampFormat.decimal(-1e300, places: 2) == "-9e18")
+    }
+
     @Test func byteCounts() {
         #expect(ByteCountFormat.short(512) == "512 B")
         #expect(ByteCountFormat.short(3_100) == "3.1 kB")

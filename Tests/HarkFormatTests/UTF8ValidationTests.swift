@@ -1,7 +1,7 @@
-import HarkHAR
+import HarkFormat
 import Testing
 
-struct HARUTF8Tests {
+struct UTF8ValidationTests {
     @Test(arguments: [
         ([], true),
         (Array("plain ASCII that is longer than eight bytes".utf8), true),
@@ -22,7 +22,7 @@ struct HARUTF8Tests {
         (Array("12345678".utf8) + [0xC3], false),  // invalid right after the ASCII fast path
     ] as [([UInt8], Bool)])
     func validity(bytes: [UInt8], valid: Bool) {
-        #expect(HARUTF8.isValid(bytes) == valid)
+        #expect(UTF8Validation.isValid(bytes) == valid)
     }
 
     @Test func agreesWithTheStandardLibraryOnEveryTwoByteSequence() {
@@ -30,7 +30,7 @@ struct HARUTF8Tests {
             for second in 0...255 {
                 let bytes: [UInt8] = [UInt8(first), UInt8(second)]
                 let expected = String(validating: bytes, as: UTF8.self) != nil
-                #expect(HARUTF8.isValid(bytes) == expected, "\(bytes)")
+                #expect(UTF8Validation.isValid(bytes) == expected, "\(bytes)")
             }
         }
     }

@@ -1,15 +1,16 @@
-/// A growable byte buffer written through raw pointers: JSON output appends a byte or a short run per
-/// token, and `Array.append` or `ByteBuffer.writeInteger` cost several times the copy itself.
+/// A growable byte buffer written through raw pointers: JSON and text output append a byte or a short
+/// run per token, and `Array.append` or `ByteBuffer.writeInteger` cost several times the copy itself.
 ///
 /// Non-copyable, so the storage has exactly one owner and is freed in `deinit`. Every write first
-/// reserves the room it needs; `count` never exceeds `capacity`.
-struct OutputBuffer: ~Copyable {
+/// reserves the room it needs; `count` never exceeds the capacity.
+public struct OutputBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Bytes written since the last `removeAll()`.
-    private(set) var count = 0
+    public private(set) var count = 0
 
-    init(capacity: Int) {
+    /// - Parameter capacity: the initial storage in bytes (at least 64); it doubles as needed.
+    public init(capacity: Int) {
         self.capacity = max(capacity, 64)
         self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
     }
@@ -20,7 +21,7 @@ struct OutputBuffer: ~Copyable {
 
     /// Ensures room for `additional` more bytes, doubling the storage as needed.
     @inline(__always)
-    mutating func reserve(_ additional: Int) {
+    public mutating func reserve(_ additional: Int) {
         if capacity &- count < additional { grow(minimum: count + additional) }
     }
 
@@ -36,14 +37,14 @@ struct OutputBuffer: ~Copyable {
 
     /// Appends one byte.
     @inline(__always)
-    mutating func append(_ byte: UInt8) {
+    public mutating func append(_ byte: UInt8) {
         reserve(1)
         (base + count).initialize(to: byte)
         count &+= 1
     }
 
     /// Appends a run of bytes.
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         reserve(bytes.count)
         (base + count).initialize(from: source, count: bytes.count)
@@ -51,28 +52,33 @@ struct OutputBuffer: ~Copyable {
     }
 
     /// Appends `count` copies of `byte`.
-    mutating func append(repeating byte: UInt8, count repeats: Int) {
+    public mutating func append(repeating byte: UInt8, count repeats: Int) {
+        guard repeats > 0 else { return }
         reserve(repeats)
         (base + count).initialize(repeating: byte, count: repeats)
         count &+= repeats
     }
 
     /// Reserves `maximum` bytes, lets `body` write up to that many at the given pointer, and keeps the
-    /// number it returns (which must not exceed `maximum`).
+    /// number it returns (clamped to `0...maximum`).
+    ///
+    /// - Parameters:
+    ///   - maximum: the most bytes `body` may write.
+    ///   - body: writes at the pointer and returns how many bytes it wrote.
     @inline(__always)
-    mutating func write(maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    public mutating func write(maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(maximum)
         let written = body(base + count)
         count &+= min(max(written, 0), maximum)
     }
 
-    /// Calls `body` with the bytes written so far.
-    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    /// Calls `body` with the bytes written so far; the pointer is valid only during the call.
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
     /// Forgets the content and keeps the storage.
-    mutating func removeAll() {
+    public mutating func removeAll() {
         count = 0
     }
 }

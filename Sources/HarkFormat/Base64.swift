@@ -1,6 +1,6 @@
-/// Base64 encoding (RFC 4648 §4: standard alphabet, `=` padding), the form HAR 1.2 names for binary
-/// `content.text` with `"encoding": "base64"`.
-public enum HARBase64 {
+/// Base64 encoding (RFC 4648 §4: standard alphabet, `=` padding), for binary bytes that must travel in
+/// text (HAR 1.2 `content.text` with `"encoding": "base64"`, JSON output of raw payloads).
+public enum Base64 {
     /// The RFC 4648 Table 1 alphabet.
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -16,14 +16,14 @@ public enum HARBase64 {
         if contiguous == nil {
             Array(bytes).withUnsafeBufferPointer { write($0, to: &output) }
         }
-        return output.withBytes { String(decoding: $0, as: UTF8.self) }
+        return output.text
     }
 
-    /// Writes the base64 encoding of `input` to `output`.
+    /// Appends the base64 encoding of `input` to `output`.
     ///
     /// Inputs whose length is a multiple of three encode without padding, so a long input can be
     /// encoded in such chunks and the pieces concatenated.
-    static func write(_ input: UnsafeBufferPointer<UInt8>, to output: inout OutputBuffer) {
+    public static func write(_ input: UnsafeBufferPointer<UInt8>, to output: inout OutputBuffer) {
         let encodedCount = encodedCount(input.count)
         guard encodedCount > 0 else { return }
         alphabet.withUnsafeBufferPointer { table in

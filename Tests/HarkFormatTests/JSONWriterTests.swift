@@ -1,11 +1,11 @@
 import Foundation
+import HarkCore
+import HarkFormat
 import Testing
 
-@testable import HarkHAR
-
-struct JSONOutputTests {
+struct JSONWriterTests {
     private func escaped(_ text: String) -> String {
-        var output = JSONOutput(pretty: false, capacity: 64)
+        var output = JSONWriter(pretty: false, capacity: 64)
         output.string(text)
         return output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
     }
@@ -50,7 +50,7 @@ struct JSONOutputTests {
                 var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 20)
                 bytes[position] = special
                 bytes[19 - position] = (0x1F &+ special) & 0x7F
-                var output = JSONOutput(pretty: false, capacity: 8)
+                var output = JSONWriter(pretty: false, capacity: 8)
                 bytes.withUnsafeBufferPointer { output.appendEscaped($0) }
                 #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == reference(bytes), "byte \(special) at \(position)")
             }
@@ -66,7 +66,7 @@ struct JSONOutputTests {
 
     @Test func fixedPointDropsTrailingZerosAndKeepsThreeDecimals() {
         func fixed(_ value: Int64, _ decimals: Int) -> String {
-            var output = JSONOutput(pretty: false, capacity: 16)
+            var output = JSONWriter(pretty: false, capacity: 16)
             output.fixed(value, decimals: decimals)
             return output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
         }
@@ -81,7 +81,7 @@ struct JSONOutputTests {
     }
 
     @Test func integersAndSpecialDoubles() {
-        var output = JSONOutput(pretty: false, capacity: 64)
+        var output = JSONWriter(pretty: false, capacity: 64)
         output.beginArray()
         output.integer(0)
         output.integer(-1)
@@ -98,7 +98,7 @@ struct JSONOutputTests {
     }
 
     @Test func prettyLayoutIndentsAndKeepsEmptyContainersOnOneLine() {
-        var output = JSONOutput(pretty: true, capacity: 64)
+        var output = JSONWriter(pretty: true, capacity: 64)
         output.beginObject()
         output.key("a")
         output.beginArray()
@@ -113,21 +113,57 @@ struct JSONOutputTests {
         #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == "{\n  \"a\": [],\n  \"b\": [\n    1,\n    {}\n  ]\n}")
     }
 
-    @Test func customKeysGetTheirUnderscore() {
-        var output = JSONOutput(pretty: false, capacity: 64)
+    @Test func keysFromDataAreEscapedAndPiecewiseKeysAreClosed() {
+        var output = JSONWriter(pretty: false, capacity: 16)
         output.beginObject()
-        output.customFields([HARJSONMember("_a", 1), HARJSONMember("b\"", ["x": [true, nil]])])
+        output.key(text: "a\"b")
+        output.integer(1)
+        output.beginKey()
+        output.appendEscaped("c")
+        output.appendEscaped("\n")
+        output.endKey()
+        output.beginString()
+        output.appendEscaped("x\ty")
+        output.endString()
         output.endObject()
-        #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == #"{"_a":1,"_b\"":{"x":[true,null]}}"#)
+        #expect(output.buffer.text == #"{"a\"b":1,"c\n":"x\ty"}"#)
     }
 
-    @Test func deeplyNestedCustomValuesAreCutOffNotRecursedForever() throws {
-        var value = HARJSONValue.integer(1)
-        for _ in 0..<200 { value = .array([value]) }
-        var output = JSONOutput(pretty: false, capacity: 64)
-        output.value(value)
-        let parsed = try JSONSerialization.jsonObject(with: Data(output.buffer.withBytes { Array($0) }), options: [.fragmentsAllowed])
-        #expect(parsed is [Any])
-        #expect(output.buffer.withBytes { Array($0) }.filter { $0 == UInt8(ascii: "[") }.count == JSONOutput.maximumValueDepth)
+    @Test(arguments: [
+        (Int64(0), "0"),
+        (82_326_100_000, "82326.1"),  // the duration_ms of a 82.3261 s connection
+        (72_356_000, "72.356"),
+        (1_499, "0.001"),
+        (1_500, "0.002"),  // half a microsecond rounds away from zero
+        (-1_500, "-0.002"),
+        (-499, "0"),  // never "-0"
+        (Int64.max, "9223372036854.776"),
+        (Int64.min, "-9223372036854.776"),
+    ])
+    func millisecondsAreRoundedToWholeMicroseconds(nanoseconds: Int64, expected: String) {
+        var output = JSONWriter(pretty: false, capacity: 16)
+        output.milliseconds(TimeSpan(nanoseconds: nanoseconds))
+        #expect(output.buffer.text == expected)
+    }
+
+    @Test func datesAreQuotedISO8601() {
+        var output = JSONWriter(pretty: false, capacity: 16)
+        output.beginArray()
+        output.iso8601(CivilDateTime(Timestamp(nanoseconds: 1_389_719_041_819_644_123)), fractionDigits: 6)
+        output.iso8601(CivilDateTime(secondsSinceEpoch: 0), fractionDigits: 0)
+        output.endArray()
+        #expect(output.buffer.text == #"["2014-01-14T17:04:01.819644Z","1970-01-01T00:00:00Z"]"#)
+    }
+
+    @Test func valuesAtTheTopLevelAreNotSeparated() {
+        var output = JSONWriter(pretty: false, capacity: 16)
+        output.beginObject()
+        output.endObject()
+        output.buffer.append(UInt8(ascii: "\n"))
+        output.beginObject()
+        output.key("k")
+        output.bool(false)
+        output.endObject()
+        #expect(output.buffer.text == "{}\n{\"k\":false}")
     }
 }

@@ -1,12 +1,12 @@
-extension JSONOutput {
+extension JSONWriter {
     /// Appends the content of a JSON string (without quotes): RFC 8259 §7 requires escaping the quotation
     /// mark, the reverse solidus and the control characters U+0000 through U+001F; everything else,
     /// multi-byte UTF-8 included, is copied as is.
     ///
     /// The bytes must be valid UTF-8 for the result to be valid JSON: a Swift `String` always is; raw
-    /// bytes go through `HARUTF8.isValid` first. Eight bytes are checked at a time and copied whole
-    /// when none needs escaping.
-    mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
+    /// bytes go through ``UTF8Validation`` first. Eight bytes
+    /// are checked at a time and copied whole when none needs escaping.
+    public mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
         guard let source = input.baseAddress, !input.isEmpty else { return }
         let count = input.count
         // The worst case: every byte becomes a six-byte `\u00XX`.
@@ -16,9 +16,9 @@ extension JSONOutput {
             var written = 0
             while read &+ 8 <= count {
                 let word = UnsafeRawPointer(source + read).loadUnaligned(as: UInt64.self)
-                if JSONOutput.needsEscape(word) {
+                if JSONWriter.needsEscape(word) {
                     for _ in 0..<8 {
-                        written &+= JSONOutput.writeEscaped(source[read], to: target + written)
+                        written &+= JSONWriter.writeEscaped(source[read], to: target + written)
                         read &+= 1
                     }
                 } else {
@@ -28,15 +28,15 @@ extension JSONOutput {
                 }
             }
             while read < count {
-                written &+= JSONOutput.writeEscaped(source[read], to: target + written)
+                written &+= JSONWriter.writeEscaped(source[read], to: target + written)
                 read &+= 1
             }
             return written
         }
     }
 
-    /// Appends the escaped content of a Swift string (always valid UTF-8).
-    mutating func appendEscaped(_ string: String) {
+    /// Appends the escaped content of a Swift string (always valid UTF-8), without quotes.
+    public mutating func appendEscaped(_ string: String) {
         let done: Void? = string.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
         if done == nil {
             let copy = Array(string.utf8)

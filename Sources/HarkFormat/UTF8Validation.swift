@@ -1,5 +1,5 @@
 /// UTF-8 validation for bodies and other captured bytes that must become JSON strings.
-public enum HARUTF8 {
+public enum UTF8Validation {
     /// Whether `bytes` are well-formed UTF-8 as RFC 3629 §4 defines it: no overlong forms, no surrogates
     /// (U+D800…U+DFFF), nothing above U+10FFFF, no truncated sequence at the end.
     ///
