@@ -15,11 +15,11 @@ extension Hark {
 
         func run() throws {
             let reader = try openCapture(input.capture)
-            let output = OutputStream()
+            let output = standardOutputLines(following: true)
             let diagnostics = DiagnosticReporter()
             var observer = TracePrinter(output: output, diagnostics: diagnostics)
             let statistics = CaptureSession(reader: reader).run(observer: &observer)
-            output.flush()
+            try finishOutput(output)
             try diagnostics.finish(statistics)
         }
     }
@@ -27,13 +27,11 @@ extension Hark {
 
 /// Writes each exchange as a line, flushed at once so a live capture shows up as it happens.
 struct TracePrinter: SessionObserver {
-    let output: OutputStream
+    let output: LineWriter
     let diagnostics: DiagnosticReporter
 
     mutating func exchange(_ exchange: Exchange) {
-        output.write(ExchangeLine.text(exchange))
-        output.write("\n")
-        output.flush()
+        output.writeLine(ExchangeLine.text(exchange))
     }
 
     mutating func diagnostic(_ diagnostic: Diagnostic) {
