@@ -60,7 +60,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // HAR 1.2 document values, a streaming HAR writer, and the parsing helpers every producer needs.
-        .target(name: "HarkHAR", dependencies: ["HarkCore", "HarkFormat", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkHAR", dependencies: ["HarkModel", "HarkCore", "HarkFormat", nioCore], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkSessionTests",
-            dependencies: ["HarkSession", "HarkCapture", "HarkModel", "HarkTestSupport", nioCore],
+            dependencies: ["HarkSession", "HarkCapture", "HarkModel", "HarkHAR", "HarkFormat", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
     ]

@@ -93,6 +93,13 @@ public struct JSONWriter: ~Copyable {
     // MARK: Layout
 
     /// Places what must precede a value: nothing after a key, else a comma and indentation.
+    /// Writes an already-serialized JSON value (an object produced by another writer at the same
+    /// depth) as the next value, with the separator and indentation that value needs.
+    public mutating func rawValue(_ bytes: UnsafeRawBufferPointer) {
+        beforeValue()
+        buffer.append(bytes.bindMemory(to: UInt8.self))
+    }
+
     mutating func beforeValue() {
         if afterKey {
             afterKey = false

@@ -54,6 +54,12 @@ public struct HARWriter: ~Copyable {
 
     var output: JSONWriter
     private var state = State.idle
+    /// Bytes already handed to the sink.
+    private var flushedByteCount: Int64 = 0
+
+    /// Bytes of the document produced so far, handed to the sink or still buffered: the offset at which
+    /// the next byte will land in the output.
+    public var byteCount: Int64 { flushedByteCount + Int64(output.buffer.count) }
 
     /// - Parameters:
     ///   - sink: where the bytes go.
@@ -112,6 +118,21 @@ public struct HARWriter: ~Copyable {
         try flushIfFull()
     }
 
+    /// Writes one entry that was already serialized by another `HARWriter` with the same configuration
+    /// (its bytes from `{` to `}`), as `HARSortingSpool` does to put entries in order.
+    ///
+    /// - Throws: as `write(_:)`.
+    public mutating func writeSerializedEntry(_ bytes: UnsafeRawBufferPointer) throws {
+        switch state {
+        case .idle: throw HARWriterError.notStarted
+        case .finished: throw HARWriterError.finished
+        case .writingEntries: break
+        }
+        output.rawValue(bytes)
+        entriesWritten += 1
+        try flushIfFull()
+    }
+
     /// Closes the entries array and the document, and hands every remaining byte to the sink.
     ///
     /// - Throws: `HARWriterError.notStarted` before `begin(_:)`, `.finished` on a second call, or the
@@ -152,6 +173,7 @@ public struct HARWriter: ~Copyable {
         } catch let error as OutputSinkError {
             throw HARWriterError.writeFailed(errno: error.errno)
         }
+        flushedByteCount += Int64(output.buffer.count)
         output.buffer.removeAll()
     }
 }

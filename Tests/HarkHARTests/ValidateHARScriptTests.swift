@@ -7,31 +7,10 @@ import Testing
 /// Runs `Scripts/validate-har` (python3 + jsonschema against `Tests/Schemas/har-1.2.schema.json`) on
 /// written documents.
 struct ValidateHARScriptTests {
-    static let script = Fixtures.repositoryRoot.appendingPathComponent("Scripts/validate-har")
-
-    /// Whether `python3` can import `jsonschema` here; CI installs it, a bare machine may not have it.
-    static let validatorAvailable: Bool = (try? run(["python3", "-c", "import jsonschema"]).status) == 0
-
-    /// Runs a command with `stdin` as standard input; returns its exit status and standard error.
-    static func run(_ arguments: [String], stdin: [UInt8] = []) throws -> (status: Int32, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        try input.fileHandleForWriting.write(contentsOf: Data(stdin))
-        try input.fileHandleForWriting.close()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, errorText)
-    }
+    static let validatorAvailable = HARValidator.isAvailable
 
     static func validate(_ document: [UInt8]) throws -> (status: Int32, errors: String) {
-        try run(["python3", script.path, "-"], stdin: document)
+        try HARValidator.validate(document)
     }
 
     @Test(.enabled(if: validatorAvailable, "python3 with the jsonschema package is not installed"))

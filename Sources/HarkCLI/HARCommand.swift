@@ -1,0 +1,111 @@
+import ArgumentParser
+import Glibc
+import HarkCore
+import HarkFormat
+import HarkHAR
+import HarkModel
+import HarkSession
+
+extension Hark {
+    /// `hark har`: the capture's HTTP exchanges as a HAR 1.2 file.
+    struct Har: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "har",
+            abstract: "Write the capture's HTTP exchanges as HAR 1.2 (opens in Chrome DevTools and HAR viewers).",
+            discussion: """
+                Entries are sorted by start time. Timings come from the packets: connect is the TCP handshake \
+                (first exchange of a connection only), send/wait/receive from the first and last bytes of the \
+                request and response. Memory stays bounded: entries are spooled to a temporary file and \
+                written in order at the end.
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: .shortAndLong, help: "Write the HAR here instead of standard output.")
+        var output: String?
+
+        @Flag(help: "Leave request and response bodies out (sizes are still given).")
+        var noBodies = false
+
+        @Option(help: "Write at most this many bytes of each body.")
+        var maxBodySize: Int?
+
+        @Flag(help: "Remove Authorization, Cookie, Set-Cookie and Proxy-Authorization, as Chrome's sanitized export does.")
+        var redact = false
+
+        @Option(help: "Also remove this header (repeatable; implies --redact).")
+        var redactHeader: [String] = []
+
+        @Flag(help: "Indent the JSON for reading.")
+        var pretty = false
+
+        func validate() throws {
+            if let maxBodySize, maxBodySize < 0 {
+                throw ValidationError("--max-body-size must be 0 or more")
+            }
+        }
+
+        func run() throws {
+            let reader = try openCapture(input.capture)
+            var redaction: HARRedaction?
+            if redact || !redactHeader.isEmpty {
+                redaction = HARRedaction(
+                    headerNames: HARRedaction.chromeSanitized.headerNames.union(redactHeader),
+                    style: .remove
+                )
+            }
+            let configuration = HARWriter.Configuration(pretty: pretty, redaction: redaction)
+            let log = HARLog(creator: HARCreator(name: "hark", version: Hark.configuration.version))
+            let spool = try HARSortingSpool(log: log, configuration: configuration)
+            let diagnostics = DiagnosticReporter()
+            var observer = HAREntryCollector(
+                spool: spool,
+                options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),
+                diagnostics: diagnostics
+            )
+            let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            if let failure = observer.failure { throw failure }
+            try spool.finish(to: try openOutput(output))
+            try diagnostics.finish(statistics)
+        }
+    }
+}
+
+/// Turns each exchange into a HAR entry and spools it.
+struct HAREntryCollector: SessionObserver {
+    let spool: HARSortingSpool
+    let options: HARExportOptions
+    let diagnostics: DiagnosticReporter
+    /// The first spooling failure (a full disk); the run reports it at the end.
+    private(set) var failure: (any Error)?
+
+    init(spool: HARSortingSpool, options: HARExportOptions, diagnostics: DiagnosticReporter) {
+        self.spool = spool
+        self.options = options
+        self.diagnostics = diagnostics
+    }
+
+    mutating func exchange(_ exchange: Exchange) {
+        guard failure == nil else { return }
+        do {
+            try spool.add(HAREntry(exchange: exchange, options: options))
+        } catch {
+            failure = error
+        }
+    }
+
+    mutating func diagnostic(_ diagnostic: Diagnostic) {
+        diagnostics.report(diagnostic)
+    }
+}
+
+/// Standard output, or a file created (or truncated) at `path`.
+func openOutput(_ path: String?) throws -> FileDescriptorSink {
+    guard let path, path != "-" else { return FileDescriptorSink.standardOutput() }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+        throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+    }
+    return FileDescriptorSink(fileDescriptor: descriptor)
+}

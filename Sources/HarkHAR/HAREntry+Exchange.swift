@@ -1,0 +1,117 @@
+public import HarkCore
+public import HarkModel
+import NIOCore
+
+/// What to put in HAR entries made from exchanges.
+public struct HARExportOptions: Hashable, Sendable {
+    /// Whether to write request and response bodies (`--no-bodies` turns them off; sizes stay).
+    public var includeBodies: Bool
+    /// The most body bytes written per message (`--max-body-size`); nil for no limit beyond capture's.
+    public var maxBodySize: Int?
+
+    public init(includeBodies: Bool = true, maxBodySize: Int? = nil) {
+        self.includeBodies = includeBodies
+        self.maxBodySize = maxBodySize
+    }
+}
+
+extension HAREntry {
+    /// The HAR 1.2 entry for one exchange, with timings from the packets.
+    ///
+    /// `startedDateTime` is the SYN for a connection's first exchange (its `connect` phase is the
+    /// handshake, SYN to the ACK of the SYN-ACK) and the first request byte otherwise. `send` is the
+    /// first to the last request byte, `wait` the last request byte to the first response byte,
+    /// `receive` the first to the last response byte; `blocked`, `dns` and `ssl` are -1.
+    public init(exchange: Exchange, options: HARExportOptions = .init()) {
+        let request = exchange.request
+        let handshake = exchange.connection.handshake
+        let connect = handshake.map { $0.completedTime.since($0.synTime).milliseconds } ?? -1
+        let send = max(0, request.lastByte.since(request.firstByte).milliseconds)
+        var wait = 0.0
+        var receive = 0.0
+        if let response = exchange.response {
+            wait = max(0, response.firstByte.since(request.lastByte).milliseconds)
+            receive = max(0, response.lastByte.since(response.firstByte).milliseconds)
+        }
+        self.init(
+            startedDateTime: handshake?.synTime ?? request.firstByte,
+            request: HARRequest(exchange: exchange, options: options),
+            response: HARResponse(exchange: exchange, options: options),
+            timings: HARTimings(connect: connect, send: send, wait: wait, receive: receive),
+            serverIPAddress: exchange.connection.server.address,
+            connection: String(exchange.connection.id)
+        )
+        streamID = exchange.streamID
+        if !exchange.interimResponses.isEmpty {
+            let interim: [HARJSONValue] = exchange.interimResponses.map { response in
+                ["status": .integer(Int64(response.status.rawValue)), "statusText": .string(response.reason)]
+            }
+            custom.append(HARJSONMember("_interimResponses", .array(interim)))
+        }
+    }
+}
+
+extension HARRequest {
+    init(exchange: Exchange, options: HARExportOptions) {
+        let request = exchange.request
+        let headers = request.headers.map { HARHeader(name: $0.name, value: $0.value) }
+        var postData: HARPostData?
+        if request.body.length > 0 {
+            let mimeType = request.headers.first("Content-Type") ?? ""
+            if options.includeBodies {
+                postData = HARPostData(mimeType: mimeType, body: limited(request.body.content, options))
+            } else {
+                postData = HARPostData(mimeType: mimeType, text: nil)
+            }
+        }
+        self.init(
+            method: request.method.rawValue,
+            url: request.url(server: exchange.connection.server),
+            httpVersion: request.version,
+            headers: headers,
+            postData: postData,
+            headersSize: request.headSize ?? -1,
+            bodySize: request.body.wireBytes
+        )
+        trailers = request.body.trailers.map { HARHeader(name: $0.name, value: $0.value) }
+    }
+}
+
+extension HARResponse {
+    init(exchange: Exchange, options: HARExportOptions) {
+        guard let response = exchange.response else {
+            self.init(status: 0, statusText: "", httpVersion: "", headers: [], content: HARContent(size: 0, mimeType: ""))
+            error = exchange.problems.isEmpty ? "no response captured" : exchange.problems.joined(separator: "; ")
+            return
+        }
+        let body = response.body
+        let mimeType = response.headers.first("Content-Type") ?? ""
+        let size = body.decoded?.readableBytes ?? body.length
+        let compression = body.decoded == nil ? nil : size - body.length
+        var content = HARContent(size: size, compression: compression, mimeType: mimeType)
+        if options.includeBodies, size > 0 {
+            content.text = HARBody(limited(body.content, options))
+        }
+        self.init(
+            status: response.status.rawValue,
+            statusText: response.reason,
+            httpVersion: response.version,
+            headers: response.headers.map { HARHeader(name: $0.name, value: $0.value) },
+            content: content,
+            headersSize: response.headSize ?? -1,
+            bodySize: body.wireBytes,
+            receivedAt: response.firstByte
+        )
+        transferSize = (response.headSize ?? 0) + body.wireBytes
+        trailers = body.trailers.map { HARHeader(name: $0.name, value: $0.value) }
+        var problems = exchange.problems
+        if let decodingError = body.decodingError { problems.append("content decoding: \(decodingError)") }
+        if !problems.isEmpty { error = problems.joined(separator: "; ") }
+    }
+}
+
+/// The body cut to `maxBodySize`, when set.
+private func limited(_ bytes: ByteBuffer, _ options: HARExportOptions) -> ByteBuffer {
+    guard let maximum = options.maxBodySize, bytes.readableBytes > maximum else { return bytes }
+    return bytes.getSlice(at: bytes.readerIndex, length: max(0, maximum)) ?? bytes
+}

@@ -1,0 +1,98 @@
+import Glibc
+public import HarkCore
+public import HarkFormat
+
+/// Writes a HAR document whose entries are sorted by `startedDateTime`, although they arrive in the
+/// order their exchanges completed, with memory bounded by a small index rather than by the bodies.
+///
+/// Each entry is serialized at once into an unlinked temporary file; only its start time and byte range
+/// stay in memory (about 32 bytes an entry). `finish(to:)` sorts the index and copies the entries, in
+/// order, into the real output. Entries with equal start times keep their arrival order.
+///
+/// ### Example
+/// ```swift
+/// let spool = try HARSortingSpool(log: log, configuration: configuration)
+/// for entry in entries { try spool.add(entry) }
+/// try spool.finish(to: FileDescriptorSink.standardOutput())
+/// ```
+public final class HARSortingSpool {
+    private struct IndexEntry {
+        var startedDateTime: Timestamp
+        var sequence: Int
+        var start: Int64
+        var end: Int64
+    }
+
+    private let log: HARLog
+    private let configuration: HARWriter.Configuration
+    private let spoolFile: FileDescriptorSink
+    private var spool: HARWriter
+    private var index: [IndexEntry] = []
+
+    /// Entries added so far.
+    public var count: Int { index.count }
+
+    /// - Parameters:
+    ///   - log: the document's creator, pages and comment (its `entries` should be empty).
+    ///   - configuration: output options, applied while entries are serialized.
+    ///   - directory: where the temporary file goes (default `$TMPDIR` or `/tmp`); it is unlinked at once.
+    /// - Throws: `HARWriterError.writeFailed` when no temporary file can be made.
+    public init(log: HARLog, configuration: HARWriter.Configuration = .init(), directory: String? = nil) throws {
+        let folder = directory ?? getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(folder)/hark-har-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard descriptor >= 0 else { throw HARWriterError.writeFailed(errno: errno) }
+        template.withUnsafeBufferPointer { buffer in
+            if let path = buffer.baseAddress { _ = unlink(path) }
+        }
+        self.log = log
+        self.configuration = configuration
+        self.spoolFile = FileDescriptorSink(fileDescriptor: descriptor)
+        self.spool = HARWriter(sink: spoolFile, configuration: configuration)
+        try spool.begin(HARLog(creator: log.creator))
+    }
+
+    deinit {
+        close(spoolFile.fileDescriptor)
+    }
+
+    /// Serializes one entry into the spool.
+    public func add(_ entry: HAREntry) throws {
+        let start = spool.byteCount
+        try spool.write(entry)
+        index.append(IndexEntry(startedDateTime: entry.startedDateTime, sequence: index.count, start: start, end: spool.byteCount))
+    }
+
+    /// Writes the whole document, entries sorted by start time, to `sink`.
+    public func finish(to sink: any OutputSink) throws {
+        try spool.finish()
+        index.sort { ($0.startedDateTime, $0.sequence) < ($1.startedDateTime, $1.sequence) }
+        var output = HARWriter(sink: sink, configuration: configuration)
+        try output.begin(log)
+        var chunk: [UInt8] = []
+        for entry in index {
+            let length = Int(entry.end - entry.start)
+            if chunk.count < length { chunk = [UInt8](repeating: 0, count: length) }
+            try chunk.withUnsafeMutableBytes { raw in
+                try readSpool(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<length]), at: entry.start)
+                // The range may begin with the separator the spool wrote before the entry: start at `{`.
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<length])
+                let open = bytes.firstIndex(of: UInt8(ascii: "{")) ?? 0
+                try output.writeSerializedEntry(UnsafeRawBufferPointer(rebasing: bytes[open...]))
+            }
+        }
+        try output.finish()
+    }
+
+    private func readSpool(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws {
+        var done = 0
+        while done < buffer.count {
+            let result = pread(spoolFile.fileDescriptor, buffer.baseAddress.map { $0 + done }, buffer.count - done, off_t(offset) + off_t(done))
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { throw HARWriterError.writeFailed(errno: result < 0 ? errno : EIO) }
+            done += result
+        }
+    }
+}
