@@ -39,8 +39,15 @@ extension HTTP1Analyzer {
         client.end(&input)
     }
 
-    /// Starts a request: queues its exchange and sets the body framing.
-    private mutating func beginRequest(_ head: ParsedHead, size: Int, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+    /// Starts a request: queues its exchange and sets the body framing. A head cut short
+    /// (`isComplete` false) gets no body: the reader is already past it.
+    mutating func beginRequest(
+        _ head: ParsedHead,
+        size: Int,
+        isComplete: Bool = true,
+        at time: Timestamp,
+        emit: (HTTP1Event) -> Void
+    ) {
         let start = client.messageStart
         for problem in head.problems {
             emit(
@@ -88,16 +95,19 @@ extension HTTP1Analyzer {
             headSize: size,
             framing: decision.framing,
             startOffset: start,
-            time: client.messageStartTime
+            firstByteTime: client.messageStartTime,
+            headEndTime: time
         )
-        client.startBody(decision.framing)
+        request?.isHeadComplete = isComplete
+        if isComplete { client.startBody(decision.framing) }
         flush(emit: emit)
     }
 
     /// Completes the request being read; holds later client bytes if it may switch protocols.
     mutating func finishRequest(_ end: MessageReader.BodyEnd, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         guard var builder = request.take() else { return }
-        builder.lastByteTime = time
+        // A message cut short (gap, end of capture) keeps the time of its last byte seen.
+        if end.isComplete { builder.lastByteTime = time }
         guard let finished = builder.request(end, limits: limits),
             let pending = exchanges.last(where: { !$0.hasRequest })
         else { return }

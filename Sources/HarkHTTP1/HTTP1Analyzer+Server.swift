@@ -26,8 +26,16 @@ extension HTTP1Analyzer {
         server.end(&input)
     }
 
-    /// Pairs a response head with the oldest request still waiting and sets the body framing.
-    private mutating func beginResponse(_ head: ParsedHead, size: Int, at time: Timestamp, emit: (HTTP1Event) -> Void) {
+    /// Pairs a response head with the oldest request still waiting and sets the body framing. A head cut
+    /// short (`isComplete` false) gets no body, as the reader is already past it, and switches no
+    /// protocol, as where it ended is unknown.
+    mutating func beginResponse(
+        _ head: ParsedHead,
+        size: Int,
+        isComplete: Bool = true,
+        at time: Timestamp,
+        emit: (HTTP1Event) -> Void
+    ) {
         let start = server.messageStart
         for problem in head.problems {
             emit(
@@ -62,19 +70,22 @@ extension HTTP1Analyzer {
         }
         // RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows.
         let isInterim = status.isInformational && status != .switchingProtocols
+        var builder = MessageBuilder(
+            head: head,
+            headSize: size,
+            framing: decision.framing,
+            startOffset: start,
+            firstByteTime: server.messageStartTime,
+            headEndTime: time
+        )
+        builder.isHeadComplete = isComplete
         response = ResponseInProgress(
-            builder: MessageBuilder(
-                head: head,
-                headSize: size,
-                framing: decision.framing,
-                startOffset: start,
-                time: server.messageStartTime
-            ),
+            builder: builder,
             exchangeIndex: pending?.index,
             isInterim: isInterim,
-            switchesProtocol: decision.switchesProtocol
+            switchesProtocol: decision.switchesProtocol && isComplete
         )
-        server.startBody(decision.framing)
+        if isComplete { server.startBody(decision.framing) }
         if let pending, !isInterim {
             pending.hasFinalResponseHead = true
             if exchanges.last !== pending { sawPipelining = true }
@@ -113,7 +124,8 @@ extension HTTP1Analyzer {
                 headSize: 0,
                 framing: .untilClose,
                 startOffset: server.offset,
-                time: time
+                firstByteTime: time,
+                headEndTime: time
             ),
             exchangeIndex: pending.index,
             isInterim: false,
@@ -126,7 +138,8 @@ extension HTTP1Analyzer {
     /// the tunnel after a switch.
     mutating func finishResponse(_ end: MessageReader.BodyEnd, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         guard var progress = response.take() else { return }
-        progress.builder.lastByteTime = time
+        // A message cut short (gap, end of capture) keeps the time of its last byte seen.
+        if end.isComplete { progress.builder.lastByteTime = time }
         let finished = progress.builder.response(end, limits: limits)
         guard let pending = exchanges.first(where: { $0.index == progress.exchangeIndex }) else {
             emit(.unpairedResponse(finished))

@@ -164,6 +164,13 @@ public struct HTTP1Analyzer {
                 )
             )
         }
+        if let (head, size, lastByteTime) = interruption.cutHead {
+            if direction == .clientToServer {
+                beginRequest(head, size: size, isComplete: false, at: lastByteTime, emit: emit)
+            } else {
+                beginResponse(head, size: size, isComplete: false, at: lastByteTime, emit: emit)
+            }
+        }
         guard let end = interruption.bodyEnd else { return }
         if direction == .clientToServer {
             finishRequest(end, at: time, emit: emit)

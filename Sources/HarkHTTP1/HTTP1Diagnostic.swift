@@ -25,11 +25,16 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
         case invalidChunkSize
         /// Chunk data was not followed by CRLF.
         case missingChunkTerminator
-        /// Bytes of a head were lost in capture; the message was dropped.
+        /// Bytes of a head were lost in capture before its start line was complete; the message was
+        /// dropped.
         case gapInHead
+        /// Bytes of a head were lost in capture after its start line; the message was kept with the
+        /// fields captured before the gap, flagged as having an incomplete head.
+        case headCutByGap
         /// Bytes of chunk framing were lost in capture; the body ends there.
         case gapInChunkedBody
-        /// The direction ended in the middle of a head; the partial head was dropped.
+        /// The direction ended in the middle of a head, after its start line; the message was kept with
+        /// the fields that arrived, flagged as having an incomplete head.
         case truncatedHead
         /// The server answered with bytes that are not a status line; taken as an HTTP/0.9 response.
         case http09Response
@@ -71,8 +76,8 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
     /// Whether output is missing because of it (`.error`) or only unusual (`.warning`).
     public var severity: Diagnostic.Severity {
         switch kind {
-        case .unparseableBytes, .headTooLarge, .gapInHead, .gapInChunkedBody, .truncatedHead, .invalidChunkSize,
-            .tooManyHeaders:
+        case .unparseableBytes, .headTooLarge, .gapInHead, .headCutByGap, .gapInChunkedBody, .truncatedHead,
+            .invalidChunkSize, .tooManyHeaders:
             .error
         case .malformedHeaderLine, .malformedRequestLine, .invalidContentLength, .conflictingFraming,
             .unsupportedTransferEncoding,
@@ -96,8 +101,9 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
         case .invalidChunkSize: what = "invalid chunk size line; body ends here"
         case .missingChunkTerminator: what = "chunk data not followed by CRLF"
         case .gapInHead: what = "bytes lost in capture inside a head; message dropped"
+        case .headCutByGap: what = "bytes lost in capture inside a head; message kept with the fields before the gap"
         case .gapInChunkedBody: what = "bytes lost in capture inside chunk framing; body ends here"
-        case .truncatedHead: what = "stream ended inside a head; message dropped"
+        case .truncatedHead: what = "stream ended inside a head; message kept with the fields that arrived"
         case .http09Response: what = "response without status line, taken as HTTP/0.9"
         case .heldBytesOverflow: what = "too many bytes after an Upgrade/CONNECT request before its answer"
         }

@@ -1,10 +1,17 @@
 import HarkCore
+import NIOCore
 /// One request with its interim and final responses, as paired on a connection.
 public struct HTTP1Exchange: Hashable, Sendable {
     /// Something worth flagging about the exchange.
     public enum Issue: Hashable, Sendable {
         /// No final response was seen; `reason` says why it is final that none will come.
         case noResponse(NoResponseReason)
+        /// A capture gap or the end of the stream cut the request head after its request line; the
+        /// fields after the cut and the body are unknown.
+        case requestHeadIncomplete
+        /// A capture gap or the end of the stream cut the response head after its status line; the
+        /// fields after the cut and the body are unknown.
+        case responseHeadIncomplete
         /// The request body did not arrive in full.
         case requestBodyIncomplete(missingBytes: Int)
         /// The response body did not arrive in full.
@@ -60,5 +67,35 @@ public struct HTTP1Exchange: Hashable, Sendable {
         self.index = index
         self.pipelineDepth = pipelineDepth
         self.issues = issues
+    }
+}
+
+extension HTTP1Request {
+    /// What is wrong with the request on its own: a head or body cut short, a body over the limit.
+    public var issues: [HTTP1Exchange.Issue] {
+        var issues: [HTTP1Exchange.Issue] = []
+        if !isHeadComplete {
+            issues.append(.requestHeadIncomplete)
+        } else if !body.isComplete {
+            issues.append(.requestBodyIncomplete(missingBytes: body.missingBytes))
+        }
+        if body.isTruncated { issues.append(.requestBodyTruncated(keptBytes: body.bytes.readableBytes)) }
+        return issues
+    }
+}
+
+extension HTTP1Response {
+    /// What is wrong with the response on its own: no status line, a head or body cut short, a body
+    /// over the limit.
+    public var issues: [HTTP1Exchange.Issue] {
+        var issues: [HTTP1Exchange.Issue] = []
+        if isHTTP09 { issues.append(.http09Response) }
+        if !isHeadComplete {
+            issues.append(.responseHeadIncomplete)
+        } else if !body.isComplete {
+            issues.append(.responseBodyIncomplete(missingBytes: body.missingBytes))
+        }
+        if body.isTruncated { issues.append(.responseBodyTruncated(keptBytes: body.bytes.readableBytes)) }
+        return issues
     }
 }

@@ -11,8 +11,12 @@ public struct HTTP1Request: Hashable, Sendable {
     public var versionNumber: HTTPVersion?
     /// The header section.
     public var headers: HTTPFields
-    /// Bytes from the first byte of the request line to the end of the blank line after the headers.
+    /// Bytes from the first byte of the request line to the end of the blank line after the headers
+    /// (to the cut, when the head is incomplete).
     public var headSize: Int
+    /// False when a capture gap or the end of the stream cut the head after its request line: `headers`
+    /// holds the fields captured before the cut, and the body is unknown (empty, incomplete).
+    public var isHeadComplete: Bool
     /// The body.
     public var body: HTTP1Body
     /// Offsets and times.
@@ -26,6 +30,7 @@ public struct HTTP1Request: Hashable, Sendable {
         versionNumber: HTTPVersion?,
         headers: HTTPFields,
         headSize: Int,
+        isHeadComplete: Bool = true,
         body: HTTP1Body,
         span: HTTP1WireSpan
     ) {
@@ -35,6 +40,7 @@ public struct HTTP1Request: Hashable, Sendable {
         self.versionNumber = versionNumber
         self.headers = headers
         self.headSize = headSize
+        self.isHeadComplete = isHeadComplete
         self.body = body
         self.span = span
     }
@@ -56,8 +62,12 @@ public struct HTTP1Response: Hashable, Sendable {
     public var versionNumber: HTTPVersion?
     /// The header section.
     public var headers: HTTPFields
-    /// Bytes from the first byte of the status line to the end of the blank line after the headers.
+    /// Bytes from the first byte of the status line to the end of the blank line after the headers
+    /// (to the cut, when the head is incomplete).
     public var headSize: Int
+    /// False when a capture gap or the end of the stream cut the head after its status line: `headers`
+    /// holds the fields captured before the cut, and the body is unknown (empty, incomplete).
+    public var isHeadComplete: Bool
     /// The body.
     public var body: HTTP1Body
     /// Offsets and times.
@@ -71,6 +81,7 @@ public struct HTTP1Response: Hashable, Sendable {
         versionNumber: HTTPVersion?,
         headers: HTTPFields,
         headSize: Int,
+        isHeadComplete: Bool = true,
         body: HTTP1Body,
         span: HTTP1WireSpan
     ) {
@@ -80,6 +91,7 @@ public struct HTTP1Response: Hashable, Sendable {
         self.versionNumber = versionNumber
         self.headers = headers
         self.headSize = headSize
+        self.isHeadComplete = isHeadComplete
         self.body = body
         self.span = span
     }

@@ -4,7 +4,8 @@ enum HeadParser {
     /// Parses a head whose start line was already checked.
     ///
     /// - Parameters:
-    ///   - bytes: the head from its first byte through the blank line.
+    ///   - bytes: the head from its first byte through the blank line, or as far as it was captured
+    ///     when a gap or the end of the stream cut it (an unfinished last line is left out).
     ///   - startLine: the ranges found by `StartLine.check`.
     ///   - firstFieldLine: index of the line after the start line.
     ///   - maxFields: fields beyond this many are dropped and reported.

@@ -11,18 +11,28 @@ struct MessageBuilder {
     var startOffset: Int64
     var firstByteTime: Timestamp
     var lastByteTime: Timestamp
+    /// False for a head cut short by a gap or the end of the stream.
+    var isHeadComplete = true
     /// Transfer-decoded body bytes kept, allocated on the first body byte.
     private var kept: ByteBuffer?
     /// Transfer-decoded body bytes seen, kept or not.
     private var length = 0
 
-    init(head: ParsedHead?, headSize: Int, framing: BodyFraming, startOffset: Int64, time: Timestamp) {
+    /// A message whose head began at `firstByteTime` and was complete at `headEndTime`.
+    init(
+        head: ParsedHead?,
+        headSize: Int,
+        framing: BodyFraming,
+        startOffset: Int64,
+        firstByteTime: Timestamp,
+        headEndTime: Timestamp
+    ) {
         self.head = head
         self.headSize = headSize
         self.framing = framing
         self.startOffset = startOffset
-        self.firstByteTime = time
-        self.lastByteTime = time
+        self.firstByteTime = firstByteTime
+        self.lastByteTime = headEndTime
     }
 
     /// Appends body bytes, keeping at most `limit` of the whole body (copied out of capture storage).
@@ -80,6 +90,7 @@ struct MessageBuilder {
             versionNumber: head.versionNumber,
             headers: head.headers,
             headSize: headSize,
+            isHeadComplete: isHeadComplete,
             body: body(end, limits: limits),
             span: span(end)
         )
@@ -106,6 +117,7 @@ struct MessageBuilder {
             versionNumber: head.versionNumber,
             headers: head.headers,
             headSize: headSize,
+            isHeadComplete: isHeadComplete,
             body: body(end, limits: limits),
             span: span(end)
         )

@@ -17,6 +17,9 @@ struct ResyncProgress {
 struct Interruption {
     /// An anomaly to report: kind, stream offset, length.
     var diagnostic: (kind: HTTP1Diagnostic.Kind, offset: Int64, length: Int)?
+    /// A head cut after its start line: what was captured of it and when its last byte came, to be
+    /// reported as a message of its own (its `bodyEnd` follows, incomplete).
+    var cutHead: (head: ParsedHead, size: Int, lastByteTime: Timestamp)?
     /// The body that ended because of it.
     var bodyEnd: MessageReader.BodyEnd?
     /// Whether the direction was carrying tunnel bytes.
@@ -62,6 +65,7 @@ extension MessageReader {
 
     /// Accounts for `length` bytes of this direction that were never captured.
     mutating func gap(_ length: Int) -> Interruption {
+        let carriedBytes = carried
         let carriedCount = carried?.readableBytes ?? 0
         carried = nil
         let gapStart = offset &+ Int64(carriedCount)
@@ -70,6 +74,17 @@ extension MessageReader {
         var result = Interruption()
         switch state {
         case .idle:
+            startResync(skippingFirstByte: false)
+        case .head(_, let startLine?, let firstFieldLine):
+            // The start line was captured: keep the message with the fields before the gap.
+            result.diagnostic = (.headCutByGap, messageStart, carriedCount &+ length)
+            cutHead(
+                carriedBytes,
+                startLine: startLine,
+                firstFieldLine: firstFieldLine,
+                endOffset: gapStart,
+                into: &result
+            )
             startResync(skippingFirstByte: false)
         case .head, .awaitingFraming:
             result.diagnostic = (.gapInHead, messageStart, carriedCount &+ length)
@@ -117,15 +132,21 @@ extension MessageReader {
     /// Ends the direction (FIN, RST or end of capture): a close-delimited body completes, anything
     /// else in progress is cut short.
     mutating func finish() -> Interruption {
+        let carriedBytes = carried
         let carriedCount = carried?.readableBytes ?? 0
         carried = nil
         var result = Interruption()
         switch state {
         case .idle, .awaitingFraming, .closed:
             break
-        case .head(_, let startLine, _):
+        case .head(_, let startLine?, let firstFieldLine):
+            // The start line was captured: keep the message with the fields that arrived.
+            result.diagnostic = (.truncatedHead, messageStart, carriedCount)
+            let end = offset &+ Int64(carriedCount)
+            cutHead(carriedBytes, startLine: startLine, firstFieldLine: firstFieldLine, endOffset: end, into: &result)
+        case .head:
             // Without a complete start line the bytes were never recognisably a message.
-            result.diagnostic = (startLine == nil ? .unparseableBytes : .truncatedHead, messageStart, carriedCount)
+            result.diagnostic = (.unparseableBytes, messageStart, carriedCount)
         case .fixedLength(let remaining):
             progress.missingBytes &+= remaining
             result.bodyEnd = endBody(isComplete: false)
@@ -151,6 +172,29 @@ extension MessageReader {
         offset &+= Int64(carriedCount)
         state = .closed
         return result
+    }
+
+    /// Parses what was captured of a head cut short (complete field lines only) into `result`, with an
+    /// empty, incomplete body ending at `endOffset`: where the head would have ended is unknown.
+    private mutating func cutHead(
+        _ bytes: ByteBuffer?,
+        startLine: StartLine,
+        firstFieldLine: Int,
+        endOffset: Int64,
+        into result: inout Interruption
+    ) {
+        guard let bytes else { return }
+        let head = bytes.withUnsafeReadableBytes { captured in
+            HeadParser.parse(
+                UnsafeRawBufferPointer(rebasing: captured.prefix(limits.maxHeadBytes)),
+                startLine: startLine,
+                firstFieldLine: firstFieldLine,
+                maxFields: limits.maxHeaderCount
+            )
+        }
+        result.cutHead = (head, bytes.readableBytes, headLastByteTime)
+        progress = BodyProgress()
+        result.bodyEnd = endBody(isComplete: false, endOffset: endOffset)
     }
 
     /// The counters of the body that just ended.

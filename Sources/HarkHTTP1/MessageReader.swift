@@ -63,6 +63,8 @@ struct MessageReader {
     var messageStart: Int64 = 0
     /// Capture time of the segment holding the current message's first byte.
     var messageStartTime = Timestamp(nanoseconds: 0)
+    /// Capture time of the latest segment that brought bytes of the head being read.
+    var headLastByteTime = Timestamp(nanoseconds: 0)
     /// Whether nothing has been parsed, skipped or lost yet in this direction.
     var isPristine = true
     /// Whether the first message of this direction started at its first byte (after blank lines).
@@ -214,6 +216,7 @@ struct MessageReader {
         firstFieldLine: Int,
         at time: Timestamp
     ) -> Output {
+        headLastByteTime = time
         var line = startLine
         var fieldsStart = firstFieldLine
         var resume = scanned

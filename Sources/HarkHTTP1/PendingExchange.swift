@@ -73,19 +73,8 @@ final class PendingExchange {
         guard let request else { return nil }
         var issues: [HTTP1Exchange.Issue] = []
         if !hasResponse, let noResponse { issues.append(.noResponse(noResponse)) }
-        if !request.body.isComplete { issues.append(.requestBodyIncomplete(missingBytes: request.body.missingBytes)) }
-        if request.body.isTruncated {
-            issues.append(.requestBodyTruncated(keptBytes: request.body.bytes.readableBytes))
-        }
-        if let response {
-            if response.isHTTP09 { issues.append(.http09Response) }
-            if !response.body.isComplete {
-                issues.append(.responseBodyIncomplete(missingBytes: response.body.missingBytes))
-            }
-            if response.body.isTruncated {
-                issues.append(.responseBodyTruncated(keptBytes: response.body.bytes.readableBytes))
-            }
-        }
+        issues += request.issues
+        if let response { issues += response.issues }
         return HTTP1Exchange(
             request: request,
             interimResponses: interim,

@@ -52,7 +52,9 @@ struct DetectionLog {
         let server = bytes(.serverToClient)
         let clientVerdict = ProtocolDetector.classify(client)
         let serverVerdict = ProtocolDetector.classify(server)
-        let startsWithStatusLine = { (buffer: ByteBuffer) in buffer.readableBytesView.starts(with: "HTTP/".utf8) }
+        let startsWithStatusLine = { (buffer: ByteBuffer) in
+            ProtocolDetector.skippingEmptyLines(buffer.readableBytesView).starts(with: "HTTP/".utf8)
+        }
 
         for (verdict, buffer, isClient) in [(clientVerdict, client, true), (serverVerdict, server, false)] {
             guard case .detected(let found) = verdict, found != .unknown else { continue }

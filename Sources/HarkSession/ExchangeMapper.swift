@@ -5,15 +5,17 @@ import HarkModel
 
 /// Maps HTTP/1 analyzer results onto the version-neutral model.
 enum ExchangeMapper {
-    /// A paired request (with its responses, if any).
-    static func exchange(from exchange: HTTP1Exchange, id: Int, connection: ConnectionContext) -> Exchange {
+    /// A paired request (with its responses, if any), the connection's exchange number `position`.
+    static func exchange(from exchange: HTTP1Exchange, id: Int, position: Int, connection: ConnectionContext)
+        -> Exchange
+    {
         let request = exchange.request
         let authority = authority(of: request)
         return Exchange(
             id: id,
             connection: connection,
             applicationProtocol: .http1,
-            indexOnConnection: exchange.index,
+            indexOnConnection: position,
             request: HTTPRequestRecord(
                 method: request.method,
                 target: request.target,
@@ -33,7 +35,9 @@ enum ExchangeMapper {
     }
 
     /// A response whose request was not captured: the request is a placeholder, flagged as such.
-    static func exchange(unpaired response: HTTP1Response, id: Int, connection: ConnectionContext) -> Exchange {
+    static func exchange(unpaired response: HTTP1Response, id: Int, position: Int, connection: ConnectionContext)
+        -> Exchange
+    {
         let placeholder = HTTPRequestRecord(
             method: HTTPMethod(rawValue: "-"),
             target: "/",
@@ -50,10 +54,10 @@ enum ExchangeMapper {
             id: id,
             connection: connection,
             applicationProtocol: .http1,
-            indexOnConnection: 0,
+            indexOnConnection: position,
             request: placeholder,
             response: self.response(response),
-            problems: ["request not captured (the capture starts after it was sent)"]
+            problems: ["request not captured (the capture starts after it was sent)"] + response.issues.map(describe)
         )
     }
 
@@ -100,6 +104,8 @@ enum ExchangeMapper {
         case .noResponse(.tooManyPendingRequests): "no response: too many requests were waiting for responses"
         case .noResponse(.connectionUpgraded): "no response: the connection switched protocols for an earlier request"
         case .noResponse(.lostInCaptureGap): "no response captured: it was lost in a gap of the capture"
+        case .requestHeadIncomplete: "request head incomplete: cut by a capture gap or the end of the capture"
+        case .responseHeadIncomplete: "response head incomplete: cut by a capture gap or the end of the capture"
         case .requestBodyIncomplete(let missing): "request body incomplete: \(missing) bytes missing"
         case .responseBodyIncomplete(let missing): "response body incomplete: \(missing) bytes missing"
         case .requestBodyTruncated(let kept): "request body longer than the limit; first \(kept) bytes kept"

@@ -23,8 +23,10 @@ enum ProtocolDetector {
 
     /// Examines the first bytes a direction delivered.
     static func classify(_ bytes: ByteBuffer) -> Verdict {
-        let view = bytes.readableBytesView
-        guard let first = view.first else { return .undecided }
+        let view = skippingEmptyLines(bytes.readableBytesView)
+        guard let first = view.first else {
+            return bytes.readableBytes < emptyLineLimit ? .undecided : .detected(.unknown)
+        }
         // TLS: handshake (22) or alert (21) or application data (23) record, major version 3.
         if first >= 0x14, first <= 0x17 {
             guard view.count >= 3 else { return .undecided }
@@ -69,6 +71,18 @@ enum ProtocolDetector {
         guard line.count > version.count else { return .detected(.unknown) }
         let tail = line.suffix(version.count + 1).dropLast()
         return tail.elementsEqual(version) ? .detected(.http1) : .detected(.unknown)
+    }
+
+    /// How many leading CR and LF bytes are skipped before a direction counts as not HTTP.
+    static let emptyLineLimit = 8192
+
+    /// `view` without leading CR and LF bytes. RFC 9112 §2.2: "a server that is expecting to receive and
+    /// parse a request-line SHOULD ignore at least one empty line (CRLF) received prior to the
+    /// request-line"; senders leave stray line ends after a message, which then start the next bytes
+    /// (a CONNECT tunnel's, for one). No TLS record or HTTP/2 preface starts with CR or LF.
+    static func skippingEmptyLines(_ view: ByteBufferView) -> ByteBufferView {
+        let start = view.firstIndex { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") } ?? view.endIndex
+        return view[start...]
     }
 
     private enum PrefixMatch { case match, partial, mismatch }

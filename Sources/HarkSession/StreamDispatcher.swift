@@ -67,9 +67,15 @@ struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
         case .detected(let found):
             slot.noteProtocol(found)
         case .http1(.exchange(let exchange)):
-            emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, connection: slot.context(consumingHandshake: true)))
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context))
         case .http1(.unpairedResponse(let response)):
-            emit(ExchangeMapper.exchange(unpaired: response, id: exchangeCount, connection: slot.context(consumingHandshake: true)))
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            emit(
+                ExchangeMapper.exchange(unpaired: response, id: exchangeCount, position: position, connection: context)
+            )
         case .http1(.diagnostic(let diagnostic)):
             report(diagnostic.diagnostic(connectionID: slot.info.id))
         case .http1(.tunnelOpened), .http1(.tunnelData), .http1(.tunnelGap), .http1(.tunnelClosed):
@@ -92,6 +98,8 @@ final class ConnectionSlot {
     private var synTime: Timestamp?
     private var handshake: HandshakeTiming?
     private var handshakeGiven = false
+    /// Exchanges reported on the connection so far, at every layer (a CONNECT tunnel's included).
+    private var exchangeCount = 0
 
     init(info: TCPConnectionInfo) {
         self.info = info
@@ -111,6 +119,14 @@ final class ConnectionSlot {
         if applicationProtocol == .none || applicationProtocol == .unknown {
             applicationProtocol = found
         }
+    }
+
+    /// The next exchange's position on the connection, in the order exchanges are reported: requests
+    /// in the order sent, a response without a request where it came, tunnelled exchanges after the
+    /// CONNECT that opened the tunnel.
+    func takeExchangePosition() -> Int {
+        defer { exchangeCount += 1 }
+        return exchangeCount
     }
 
     /// The connection context for an exchange; the handshake goes to the first exchange only.

@@ -92,27 +92,98 @@ import Testing
         #expect(events.diagnostics.map(\.kind) == [.gapInChunkedBody, .unparseableBytes])
     }
 
-    @Test func gapInAHeadDropsThatMessage() throws {
+    @Test func gapBeforeTheStartLineEndsDropsThatMessage() throws {
         let events = runAllWays([
-            .client(wire("GET /lost HTTP/1.1", "Host: a")),
+            .client("GET /lost HT"),
             .gap(.clientToServer, 20),
             .client("x\r\n\r\n" + wire("GET /kept HTTP/1.1", "Host: a", "", "")),
             .server(okHead + "kept!"),
         ])
         #expect(events.exchanges.map(\.request.target) == ["/kept"])
         #expect(events.diagnostics.map(\.kind) == [.gapInHead, .unparseableBytes])
-        #expect(events.diagnostics.first?.length == wire("GET /lost HTTP/1.1", "Host: a").utf8.count + 20)
+        #expect(events.diagnostics.first?.length == "GET /lost HT".utf8.count + 20)
     }
 
-    @Test func truncatedHeadAtTheEndIsReported() throws {
+    @Test func gapAfterTheStartLineKeepsTheMessageWithItsCapturedFields() throws {
+        let cut = wire("GET /cut HTTP/1.1", "Host: a", "Accept: text/html", "User-Ag")
         let events = runAllWays([
-            .client(wire("GET / HTTP/1.1", "Host: a", "", "")),
-            .server(wire("HTTP/1.1 200 OK", "Content-Le")),
-            .finish(.serverToClient),
-            .finish(.clientToServer),
+            .client(cut, at: 1),
+            .gap(.clientToServer, 20, at: 2),
+            .client("x\r\n\r\n" + wire("GET /kept HTTP/1.1", "Host: a", "", ""), at: 3),
+            .server(okHead + "first" + okHead + "kept!", at: 4),
+        ])
+        #expect(events.exchanges.map(\.request.target) == ["/cut", "/kept"])
+        let first = try #require(events.exchanges.first)
+        #expect(first.request.isHeadComplete == false)
+        let captured: [HTTPFields.Field] = [.init(name: "Host", value: "a"), .init(name: "Accept", value: "text/html")]
+        #expect(first.request.headers.fields == captured)
+        #expect(first.request.headSize == cut.utf8.count)
+        #expect(first.request.body.isComplete == false)
+        #expect(first.request.span.lastByteTime == ms(1))
+        #expect(first.issues == [.requestHeadIncomplete])
+        #expect(first.response?.body.bytes.text == "first")
+        #expect(events.exchanges.last?.request.isHeadComplete == true)
+        #expect(events.diagnostics.map(\.kind) == [.headCutByGap, .unparseableBytes])
+        #expect(events.diagnostics.first?.length == cut.utf8.count + 20)
+    }
+
+    @Test func midStreamResponseCutBySnaplenIsReportedUnpaired() throws {
+        // A capture that starts mid-connection, with the response's only segment cut by the snapshot
+        // length: the status line survived, the rest of the head did not.
+        let captured = "HTTP/1.1 200 OK\r\nDate: Thu, 10 Mar 2011 "
+        let events = runAllWays([
+            .server(captured, at: 1),
+            .gap(.serverToClient, 1168, at: 1),
+            .bytes(.serverToClient, [0xc0, 0xd5, 0x2a, 0x1c], at: 2),
+            .gap(.serverToClient, 426, at: 2),
+        ] + Step.finishBoth(at: 3))
+        let orphans = events.compactMap { if case .unpairedResponse(let response) = $0 { response } else { nil } }
+        let response = try #require(orphans.first)
+        #expect(orphans.count == 1)
+        #expect(response.status == .ok)
+        #expect(response.reason == "OK")
+        #expect(response.isHeadComplete == false)
+        #expect(response.headers.isEmpty)
+        #expect(response.issues == [.responseHeadIncomplete])
+        #expect(response.span.lastByteTime == ms(1))
+        #expect(events.exchanges.isEmpty)
+    }
+
+    @Test func streamEndingInsideAHeadKeepsTheMessage() throws {
+        let events = runAllWays([
+            .client(wire("GET / HTTP/1.1", "Host: a", "", ""), at: 1),
+            .server(wire("HTTP/1.1 200 OK", "Server: x", "Content-Le"), at: 2),
+            .finish(.serverToClient, at: 3),
+            .finish(.clientToServer, at: 3),
         ])
         #expect(events.diagnostics.map(\.kind) == [.truncatedHead])
+        let exchange = try #require(events.exchanges.first)
+        #expect(exchange.issues == [.responseHeadIncomplete])
+        #expect(exchange.response?.status == .ok)
+        #expect(exchange.response?.headers.fields == [.init(name: "Server", value: "x")])
+        #expect(exchange.response?.span.lastByteTime == ms(2))
+    }
+
+    @Test func streamEndingInsideAStartLineDropsIt() throws {
+        let events = runAllWays([
+            .client(wire("GET / HTTP/1.1", "Host: a", "", "")),
+            .server("HTTP/1.1 20"),
+        ] + Step.finishBoth())
+        #expect(events.diagnostics.map(\.kind) == [.unparseableBytes])
         #expect(events.exchanges.first?.issues == [.noResponse(.connectionEnded)])
+    }
+
+    @Test func bodyCutByTheEndKeepsTheTimeOfItsLastByte() throws {
+        let events = runAllWays([
+            .client(wire("GET / HTTP/1.1", "Host: a", "", ""), at: 1),
+            .server(wire("HTTP/1.1 200 OK", "Content-Length: 10", "", ""), at: 2),
+            .server("abc", at: 3),
+            .finish(.serverToClient, at: 900),
+            .finish(.clientToServer, at: 900),
+        ])
+        let response = try #require(events.exchanges.first?.response)
+        #expect(response.body.isComplete == false)
+        #expect(response.span.lastByteTime == ms(3))
     }
 
     @Test func headLargerThanTheLimitIsSkipped() throws {

@@ -18,7 +18,11 @@ struct DamagedCaptureTests {
         let original = try Fixtures.bytes(Fixtures.corpus(capture))
         var random = SplitMix64(seed: 0x6861_726b)
         let (clean, cleanStatistics) = try runSession(bytes: original, name: capture)
-        #expect(clean.diagnostics.isEmpty)
+        // The undamaged capture reads cleanly: nothing from the capture reader or packet decoding
+        // (diagnostics tied to no connection). Protocol layers may report on the traffic itself
+        // (lenient request lines, HTTP/0.9, capture gaps).
+        let readProblems = clean.diagnostics.filter { $0.connectionID == nil }
+        #expect(readProblems.isEmpty, "\(readProblems)")
 
         for variant in 0..<12 {
             var damaged = original

@@ -21,7 +21,7 @@ enum HTTP1OracleComparison {
         for row in oracle.rows {
             guard let stream = Int(row["tcp.stream"] ?? "") else { continue }
             let methods = split(row["http.request.method"])
-            let uris = split(row["http.request.full_uri"])
+            let uris = splitURIs(row["http.request.full_uri"])
             for (index, method) in methods.enumerated() {
                 streams[stream, default: StreamMessages()].requests.append("\(method) \(index < uris.count ? uris[index] : "")")
             }
@@ -30,17 +30,21 @@ enum HTTP1OracleComparison {
         return streams
     }
 
-    /// hark's view of the same, from its exchanges; URLs made the way tshark's `full_uri` is (empty
-    /// without a Host header).
+    /// hark's view of the same, from its exchanges. URLs follow tshark's `full_uri` convention
+    /// (packet-http.c): empty for a request without a Host header (hark's own URLs fall back to the
+    /// server address), the target as sent for CONNECT.
     static func hark(_ exchanges: [Exchange]) -> [Int: StreamMessages] {
         var streams: [Int: StreamMessages] = [:]
-        let ordered = exchanges.sorted { ($0.connection.id, $0.indexOnConnection, $0.id) < ($1.connection.id, $1.indexOnConnection, $1.id) }
+        let ordered = exchanges.sorted {
+            ($0.connection.id, $0.indexOnConnection) < ($1.connection.id, $1.indexOnConnection)
+        }
         for exchange in ordered {
             let stream = exchange.connection.id
             let isPlaceholder = exchange.request.method.rawValue == "-"
             if !isPlaceholder {
-                let url = exchange.request.authority == nil ? "" : exchange.request.url(server: exchange.connection.server)
-                streams[stream, default: StreamMessages()].requests.append("\(exchange.request.method) \(url)")
+                let request = exchange.request
+                let url = request.headers.first("Host") == nil ? "" : request.url(server: exchange.connection.server)
+                streams[stream, default: StreamMessages()].requests.append("\(request.method) \(url)")
             }
             for interim in exchange.interimResponses {
                 streams[stream, default: StreamMessages()].responses.append(String(interim.status.rawValue))
@@ -55,5 +59,20 @@ enum HTTP1OracleComparison {
     private static func split(_ value: String?) -> [String] {
         guard let value, !value.isEmpty else { return [] }
         return value.components(separatedBy: ",")
+    }
+
+    /// Splits comma-joined `full_uri` values; URLs may hold commas themselves
+    /// (`/home/0,7340,L-8,00.html`), but each value starts with `http://` or `https://`, so a piece that
+    /// does not belongs to the URL before it.
+    static func splitURIs(_ value: String?) -> [String] {
+        var uris: [String] = []
+        for piece in split(value) {
+            if let last = uris.last, !piece.hasPrefix("http://"), !piece.hasPrefix("https://") {
+                uris[uris.count - 1] = last + "," + piece
+            } else {
+                uris.append(piece)
+            }
+        }
+        return uris
     }
 }

@@ -1,0 +1,59 @@
+import HarkCore
+import HarkHTTP1
+import HarkModel
+import NIOCore
+import Testing
+
+@testable import HarkSession
+
+/// A connection's protocol stack: detection, HTTP/1, and protocols re-detected inside tunnels.
+struct StreamAnalyzerTests {
+    private struct Recorded {
+        var detected: [ApplicationProtocol] = []
+        var exchanges: [HTTP1Exchange] = []
+    }
+
+    private func run(_ steps: [(Direction, String)]) -> Recorded {
+        var analyzer = StreamAnalyzer.start(midStream: false)
+        var recorded = Recorded()
+        let emit = { (event: StreamAnalyzerEvent) in
+            switch event {
+            case .detected(let found): recorded.detected.append(found)
+            case .http1(.exchange(let exchange)): recorded.exchanges.append(exchange)
+            case .http1: break
+            }
+        }
+        for (index, (direction, text)) in steps.enumerated() {
+            let time = Timestamp(nanoseconds: Int64(index) * 1_000_000)
+            analyzer.receive(ByteBuffer(string: text), from: direction, at: time, emit: emit)
+        }
+        let end = Timestamp(nanoseconds: Int64(steps.count) * 1_000_000)
+        analyzer.finish(.serverToClient, at: end, emit: emit)
+        analyzer.finish(.clientToServer, at: end, emit: emit)
+        return recorded
+    }
+
+    @Test func httpInsideAConnectTunnelStartingWithAStrayLineEnd() throws {
+        // As in http1-connect-proxy.pcap: each message is followed by a stray LF, so the tunnel's
+        // bytes start with one in both directions.
+        let recorded = run([
+            (.clientToServer, "CONNECT abc:443 HTTP/1.1\r\nUser-Agent: Victor/1.0\r\n\r\n\n"),
+            (.serverToClient, "HTTP/1.1 200 OK\r\nServer: VictorServer/1.0\r\n\r\n\n"),
+            (.clientToServer, "GET / HTTP/1.1\r\nUser-Agent: Victor/1.0\r\n\r\n\n"),
+            (.serverToClient, "HTTP/1.1 200 OK\r\nServer: VictorServer/1.0\r\n\r\n"),
+        ])
+        #expect(recorded.detected == [.http1, .http1])
+        #expect(recorded.exchanges.map(\.request.method) == [.connect, .get])
+        #expect(recorded.exchanges.map { $0.response?.status } == [.ok, .ok])
+    }
+
+    @Test func tlsInsideAConnectTunnelIsNotTakenForHTTP() {
+        let recorded = run([
+            (.clientToServer, "CONNECT abc:443 HTTP/1.1\r\nHost: abc:443\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 200 Connection established\r\n\r\n"),
+            (.clientToServer, "\u{16}\u{03}\u{01}\u{00}\u{05}hello"),
+        ])
+        #expect(recorded.detected == [.http1, .tls])
+        #expect(recorded.exchanges.map(\.request.method) == [.connect])
+    }
+}
