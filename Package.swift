@@ -16,6 +16,9 @@ let package = Package(
     products: [
         .executable(name: "hark", targets: ["HarkCLI"]),
         .library(name: "HarkSession", targets: ["HarkSession"]),
+        .library(name: "HarkCapture", targets: ["HarkCapture"]),
+        .library(name: "HarkPacket", targets: ["HarkPacket"]),
+        .library(name: "HarkReassembly", targets: ["HarkReassembly"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
