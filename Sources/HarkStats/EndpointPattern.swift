@@ -1,9 +1,10 @@
 /// Turns a request target into the path pattern that groups requests to the same endpoint:
 /// `/users/1234/orders?page=2` → `/users/{id}/orders`.
 ///
-/// The query and fragment are dropped; a path segment (or a segment's name before its extension) that
-/// is a number, a UUID, or a hex string of 8 or more characters containing a digit (hashes, object ids)
-/// becomes `{id}`. Absolute-form targets (`http://host/path`) keep their path only; targets that are
+/// The query and fragment are dropped; a path segment that is a number, a UUID, or a hex string of 8
+/// or more characters containing a digit (hashes, object ids, long numbers) becomes `{id}`, and so
+/// does the name of a file whose stem is a UUID or such a hex string (`/img/9c8a5795.png` →
+/// `/img/{id}.png`, but `/css/960.css` stays). Absolute-form targets (`http://host/path`) keep their path only; targets that are
 /// no path (`*`, CONNECT's `host:port`) are kept as they are.
 public enum EndpointPattern {
     /// What replaces an identifier segment.
@@ -29,18 +30,21 @@ public enum EndpointPattern {
 
     /// `segment` with an identifier (the whole segment, or its name before the last `.`) replaced.
     private static func collapse(_ segment: Substring) -> String {
-        if isIdentifier(segment) { return placeholder }
+        if isNumber(segment) || isIdentifier(segment) { return placeholder }
         if let dot = segment.lastIndex(of: "."), dot != segment.startIndex, isIdentifier(segment[..<dot]) {
             return placeholder + segment[dot...]
         }
         return String(segment)
     }
 
-    /// Whether `text` looks like an identifier rather than a name.
-    static func isIdentifier(_ text: Substring) -> Bool {
+    /// Whether `text` is a decimal number.
+    private static func isNumber(_ text: Substring) -> Bool {
+        !text.utf8.isEmpty && text.utf8.allSatisfy(isDigit)
+    }
+
+    /// Whether `text` is a UUID, or 8 or more hex digits with at least one decimal digit.
+    private static func isIdentifier(_ text: Substring) -> Bool {
         let utf8 = text.utf8
-        guard !utf8.isEmpty else { return false }
-        if utf8.allSatisfy(isDigit) { return true }
         if isUUID(utf8) { return true }
         return utf8.count >= 8 && utf8.allSatisfy(isHexDigit) && utf8.contains(where: isDigit)
     }

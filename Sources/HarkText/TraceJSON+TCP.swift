@@ -37,7 +37,7 @@ extension TraceJSON {
         time("time", info.firstTimestamp, to: &json)
         json.member("client", info.client.description)
         json.member("server", info.server.description)
-        json.member("roles_from", info.roleSource.rawValue)
+        json.member("roles_from", rolesFrom(info.roleSource))
         json.member("packet", info.firstPacketNumber)
     }
 
@@ -78,6 +78,15 @@ extension TraceJSON {
         if let offset = diagnostic.byteOffset { json.integer(offset) } else { json.null() }
         json.key("connection")
         optional(diagnostic.connectionID, to: &json)
+    }
+
+    /// `handshake`, `syn_ack`, `port_heuristic`.
+    private static func rolesFrom(_ source: RoleSource) -> String {
+        switch source {
+        case .handshake: "handshake"
+        case .synAck: "syn_ack"
+        case .portHeuristic: "port_heuristic"
+        }
     }
 
     private static func direction(_ statistics: DirectionStatistics, to json: inout JSONWriter) {
