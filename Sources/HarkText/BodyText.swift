@@ -60,13 +60,19 @@ struct BodyText {
         return type.isEmpty ? nil : type
     }
 
-    /// The bytes to print as text (JSON re-indented), or nil when the content is binary: not UTF-8, or
-    /// holding control characters other than whitespace and escape.
+    /// The bytes to print as text (JSON re-indented), or nil when the content is binary: holding
+    /// control characters other than whitespace and escape, or not UTF-8 without a textual media type
+    /// (text declared as such but not UTF-8 is read as ISO-8859-1, as old pages often are).
     private static func text(_ content: ByteBuffer, mediaType: String?) -> [UInt8]? {
         let bytes = content.readableBytesView
-        let isText = bytes.allSatisfy { $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C || $0 == 0x1B }
-            && UTF8Validation.isValid(bytes)
-        guard isText else { return nil }
+        let hasControls = bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C && $0 != 0x1B }
+        guard !hasControls else { return nil }
+        guard UTF8Validation.isValid(bytes) else {
+            guard let mediaType, isTextual(mediaType) else { return nil }
+            var latin1 = String.UnicodeScalarView()
+            latin1.append(contentsOf: bytes.map { Unicode.Scalar($0) })
+            return Array(String(latin1).utf8)
+        }
         let looksLikeJSON = mediaType.map { $0.hasSuffix("json") } ?? false
             || bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }).map {
                 $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[")
@@ -75,6 +81,12 @@ struct BodyText {
             return indented
         }
         return Array(bytes)
+    }
+
+    /// Whether a media type names text: `text/*`, JSON, XML, JavaScript, form data.
+    private static func isTextual(_ mediaType: String) -> Bool {
+        mediaType.hasPrefix("text/") || mediaType.hasSuffix("json") || mediaType.hasSuffix("xml")
+            || mediaType.hasSuffix("javascript") || mediaType == "application/x-www-form-urlencoded"
     }
 
     /// At most `maximumBytes` of `text`, cut at a character boundary.

@@ -51,7 +51,7 @@ struct MessageLines {
             let text = BodyText(body, contentType: headers.first("content-type"), limit: maximumBodyBytes)
             if !text.lines.isEmpty || !text.notes.isEmpty {
                 lines.append("    " + painter.paint(marker, .dim))
-                lines += text.lines.map { "    " + painter.paint(marker, .dim) + " " + $0 }
+                lines += text.lines.map { "    " + painter.paint(marker, .dim) + ($0.isEmpty ? "" : " " + $0) }
                 lines += text.notes.map { "    " + painter.paint(marker, .dim) + " " + painter.paint($0, .dim) }
             }
         }

@@ -36,9 +36,9 @@ enum TCPEventText {
     /// The name under which repeats of `kind` are counted, or nil when every one is shown.
     static func coalescingName(_ kind: TCPEvent.Kind) -> Name? {
         switch kind {
-        case .retransmission, .outOfOrder, .overlapConflict, .duplicateAck, .zeroWindow, .windowFull, .keepAlive, .gap:
+        case .retransmission, .outOfOrder, .overlapConflict, .duplicateAck, .zeroWindow, .windowFull, .keepAlive, .gap, .reset:
             name(kind)
-        case .syn, .synRetransmission, .synAck, .handshakeComplete, .fin, .reset:
+        case .syn, .synRetransmission, .synAck, .handshakeComplete, .fin:
             nil
         }
     }
@@ -75,6 +75,7 @@ enum TCPEventText {
         case .synRetransmission: return "SYN sent again (no answer yet)"
         case .synAck: return "SYN-ACK"
         case .handshakeComplete(let roundTrip): return "connected (handshake \(TimestampFormat.duration(roundTrip)))"
+        case .retransmission(let length) where length == 0: return "\(sender) retransmitted a SYN-ACK or FIN"
         case .retransmission(let length): return "\(sender) retransmitted \(size(length))"
         case .outOfOrder(let length): return "\(size(length)) from \(sender) arrived out of order"
         case .overlapConflict(let offset, let length):
@@ -89,7 +90,8 @@ enum TCPEventText {
         }
     }
 
-    /// The summary of a burst: `… and 12 more server retransmissions (16.8 kB) until 17:04:06.120`.
+    /// The summary of a burst, printed at its last event: `… and 12 more server retransmissions
+    /// (16.8 kB) since 17:04:06.120`.
     static func text(_ burst: TCPEventCoalescer.Burst) -> String {
         let sender = side(burst.key.direction)
         let nouns: (one: String, many: String)
@@ -103,11 +105,12 @@ enum TCPEventText {
         case .windowFull: nouns = ("full window from \(sender)", "full windows from \(sender)")
         case .keepAlive: nouns = ("keep-alive from \(sender)", "keep-alives from \(sender)")
         case .gap: nouns = ("gap from \(sender)", "gaps from \(sender)")
+        case .reset: nouns = ("reset from \(sender)", "resets from \(sender)")
         default: nouns = ("\(burst.key.kind.rawValue) from \(sender)", "\(burst.key.kind.rawValue) events from \(sender)")
         }
         let what = burst.count == 1 ? nouns.one : nouns.many
         let bytes = burst.bytes > 0 ? " (\(ByteCountFormat.short(burst.bytes)))" : ""
-        return "… and \(burst.count) more \(what)\(bytes) until \(TraceLayout.timeOfDay(burst.last))"
+        return "… and \(burst.count) more \(what)\(bytes) since \(TraceLayout.timeOfDay(burst.started))"
     }
 
     private static func size(_ length: Int) -> String {

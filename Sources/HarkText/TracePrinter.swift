@@ -120,7 +120,7 @@ public struct TracePrinter: SessionObserver {
 
     private mutating func writeBursts(_ bursts: [TCPEventCoalescer.Burst]) {
         for burst in bursts {
-            writeTCPLine(time: burst.started, connection: burst.key.connectionID, text: TCPEventText.text(burst), style: .dim)
+            writeTCPLine(time: burst.last, connection: burst.key.connectionID, text: TCPEventText.text(burst), style: .dim)
         }
     }
 
