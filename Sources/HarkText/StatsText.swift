@@ -80,17 +80,18 @@ public enum StatsText {
 
     private static func tcpLines(_ report: StatsReport, top: Int) -> [String] {
         let tcp = report.tcp
-        var line = "TCP: \(count(tcp.connectionsWithProblems, "connection")) of \(tcp.connections) with problems"
-        if tcp.connectionsWithProblems > 0 {
-            var parts: [String] = []
-            if tcp.retransmissions > 0 { parts.append(count(tcp.retransmissions, "retransmission")) }
-            if tcp.outOfOrder > 0 { parts.append("\(tcp.outOfOrder) out of order") }
-            if tcp.gaps > 0 { parts.append("\(count(tcp.gaps, "gap")) (\(ByteCountFormat.short(tcp.gapBytes)) lost)") }
-            if tcp.resets > 0 { parts.append(count(tcp.resets, "reset")) }
-            if tcp.synRetransmissions > 0 { parts.append(count(tcp.synRetransmissions, "SYN retry", plural: "SYN retries")) }
-            if tcp.zeroWindows > 0 { parts.append(count(tcp.zeroWindows, "zero window")) }
-            line += ": " + parts.joined(separator: ", ")
+        guard tcp.connectionsWithProblems > 0 else {
+            return ["TCP: no problems on \(count(tcp.connections, "connection"))"]
         }
+        var parts: [String] = []
+        if tcp.retransmissions > 0 { parts.append(count(tcp.retransmissions, "retransmission")) }
+        if tcp.outOfOrder > 0 { parts.append("\(tcp.outOfOrder) out of order") }
+        if tcp.gaps > 0 { parts.append("\(count(tcp.gaps, "gap")) (\(ByteCountFormat.short(tcp.gapBytes)) lost)") }
+        if tcp.resets > 0 { parts.append(count(tcp.resets, "reset")) }
+        if tcp.synRetransmissions > 0 { parts.append(count(tcp.synRetransmissions, "SYN retry", plural: "SYN retries")) }
+        if tcp.zeroWindows > 0 { parts.append(count(tcp.zeroWindows, "zero window")) }
+        let line = "TCP: \(count(tcp.connectionsWithProblems, "connection")) of \(tcp.connections) with problems: "
+            + parts.joined(separator: ", ")
         guard !report.worstConnections.isEmpty else { return [line] }
         let shown = top > 0 ? Array(report.worstConnections.prefix(top)) : report.worstConnections
         var table = TextTable(header: ["CONNECTION", "PROTO", "RETX ↑/↓", "OOO", "GAPS", "LOST", "SYN RETRY", "ZERO WIN", "END"])
