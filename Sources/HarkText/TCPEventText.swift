@@ -5,13 +5,11 @@ import HarkReassembly
 /// Words for TCP events, in text and in JSON.
 enum TCPEventText {
     /// The event names used in JSON (`event`) and for coalescing.
-    enum Name: String, Hashable, Comparable {
+    enum Name: String, Hashable {
         case syn, synRetransmission = "syn_retransmission", synAck = "syn_ack"
         case handshakeComplete = "handshake_complete", retransmission, outOfOrder = "out_of_order"
         case overlapConflict = "overlap_conflict", duplicateAck = "duplicate_ack", zeroWindow = "zero_window"
         case windowFull = "window_full", keepAlive = "keep_alive", gap, fin, reset
-
-        static func < (lhs: Name, rhs: Name) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
     static func name(_ kind: TCPEvent.Kind) -> Name {

@@ -10,7 +10,6 @@ struct TextStyle: RawRepresentable, Hashable, Sendable {
     static let green = TextStyle(rawValue: "32")
     static let yellow = TextStyle(rawValue: "33")
     static let blue = TextStyle(rawValue: "34")
-    static let magenta = TextStyle(rawValue: "35")
     static let cyan = TextStyle(rawValue: "36")
     static let dimYellow = TextStyle(rawValue: "2;33")
 }

@@ -8,23 +8,22 @@ public struct TraceOptions: Hashable, Sendable {
         case jsonLines
     }
 
-    /// Text or JSON lines (default text).
-    public var format: Format = .text
+    /// Text or JSON lines.
+    public var format: Format
     /// Print request and response headers under each exchange.
-    public var showHeaders = false
+    public var showHeaders: Bool
     /// Print bodies (content-decoded; JSON pretty-printed in text; binary summarised).
-    public var showBodies = false
+    public var showBodies: Bool
     /// Interleave TCP events: connection setup and teardown, resets, SYN retries, retransmissions,
     /// zero windows and gaps.
-    public var showTCP = false
+    public var showTCP: Bool
     /// Colour text output (ignored for JSON).
-    public var useColor = false
+    public var useColor: Bool
     /// Bytes of each body printed at most (default 4096); the rest is counted, not printed.
-    public var maximumBodyBytes = 4096
+    public var maximumBodyBytes: Int
 
-    /// Text lines, no details, no colour.
-    public init() {}
-
+    /// Text lines with no details and no colour unless asked for.
+    ///
     /// - Parameters: as the properties of the same names.
     public init(
         format: Format = .text,
