@@ -57,8 +57,9 @@ public struct TCPProblemTotals: Hashable, Sendable {
     public var retransmissions = 0
     /// Out-of-order segments.
     public var outOfOrder = 0
-    /// Holes never filled, and their bytes.
+    /// Holes never filled.
     public var gaps = 0
+    /// Bytes never captured.
     public var gapBytes: Int64 = 0
     /// Connections aborted by a RST.
     public var resets = 0
@@ -67,6 +68,7 @@ public struct TCPProblemTotals: Hashable, Sendable {
     /// Zero-window advertisements.
     public var zeroWindows = 0
 
+    /// All zero.
     public init() {}
 
     mutating func add(_ summary: TCPConnectionSummary, problems: ConnectionProblems?) {

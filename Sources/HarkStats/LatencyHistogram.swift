@@ -70,6 +70,7 @@ public struct LatencySummary: Hashable, Sendable {
     /// The largest latency, exact.
     public var maximum: TimeSpan
 
+    /// - Parameters: as the properties of the same names.
     public init(count: Int, p50: TimeSpan, p90: TimeSpan, p99: TimeSpan, maximum: TimeSpan) {
         self.count = count
         self.p50 = p50

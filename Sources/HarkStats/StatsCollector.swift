@@ -100,6 +100,7 @@ public struct EndpointKey: Hashable, Comparable, Sendable {
     /// The path pattern (see ``EndpointPattern``).
     public var pattern: String
 
+    /// - Parameters: as the properties of the same names.
     public init(host: String, method: String, pattern: String) {
         self.host = host
         self.method = method

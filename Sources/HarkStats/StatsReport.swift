@@ -4,8 +4,9 @@ public import HarkCore
 public struct StatsReport: Sendable {
     /// Every exchange together.
     public var total: TrafficStats
-    /// The first request's start and the last exchange's end; nil without exchanges.
+    /// The first request's start; nil without exchanges.
     public var firstTime: Timestamp?
+    /// The last exchange's end; nil without exchanges.
     public var lastTime: Timestamp?
     /// Per host, most exchanges first.
     public var hosts: [HostStats]
@@ -16,6 +17,7 @@ public struct StatsReport: Sendable {
     /// The connections with the most problems, worst first (at most `StatsLimits.worstConnections`).
     public var worstConnections: [ConnectionProblems]
 
+    /// - Parameters: as the properties of the same names.
     public init(
         total: TrafficStats,
         firstTime: Timestamp?,
@@ -42,6 +44,7 @@ public struct HostStats: Sendable {
     /// Its exchanges.
     public var traffic: TrafficStats
 
+    /// - Parameters: as the properties of the same names.
     public init(host: String, traffic: TrafficStats) {
         self.host = host
         self.traffic = traffic
@@ -55,6 +58,7 @@ public struct EndpointStats: Sendable {
     /// Its exchanges.
     public var traffic: TrafficStats
 
+    /// - Parameters: as the properties of the same names.
     public init(endpoint: EndpointKey, traffic: TrafficStats) {
         self.endpoint = endpoint
         self.traffic = traffic
