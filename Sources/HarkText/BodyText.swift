@@ -8,11 +8,18 @@ import NIOCore
 struct BodyText {
     /// Lines to print, without indentation or direction marker; empty when there is no body.
     var lines: [String] = []
-    /// Bracketed notes to print after the lines (`[… 2.1 kB more]`, `[binary 12.3 kB image/png]`).
+    /// Bracketed notes to print after the lines (`[… cut after 4.1 kB; the body has 85.4 kB]`,
+    /// `[binary 12.3 kB image/png]`).
     var notes: [String] = []
 
     /// Bodies larger than this are printed as they are, not re-indented as JSON.
     static let maximumIndentedBytes = 1 << 18
+
+    /// Text prepared for printing: at least the first `limit` bytes of it, and whether that is all.
+    private struct Prepared {
+        var bytes: [UInt8]
+        var isWhole: Bool
+    }
 
     /// - Parameters:
     ///   - body: the body.
@@ -37,19 +44,21 @@ struct BodyText {
         let content = body.content
         guard content.readableBytes > 0 else { return }
         let mediaType = Self.mediaType(contentType)
-        guard let text = Self.text(content, mediaType: mediaType) else {
+        let limit = max(0, limit)
+        guard let text = Self.text(content, mediaType: mediaType, limit: limit) else {
             let type = mediaType.map { " " + TerminalText.clean($0) } ?? ""
             notes.insert("[binary \(ByteCountFormat.short(Int64(content.readableBytes)))\(type)]", at: 0)
             return
         }
-        let shown = Self.prefix(text, maximumBytes: limit)
+        let shown = Self.prefix(text.bytes, maximumBytes: limit)
         lines = shown.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
             let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...]
             return TerminalText.clean(String(decoding: trimmed, as: UTF8.self))
         }
         if lines.last == "" { lines.removeLast() }
-        if shown.count < text.count {
-            notes.insert("[… cut after \(ByteCountFormat.short(Int64(shown.count))) of \(ByteCountFormat.short(Int64(text.count)))]", at: 0)
+        if shown.count < text.bytes.count || !text.isWhole {
+            let cut = "[… cut after \(ByteCountFormat.short(Int64(shown.count)));"
+            notes.insert("\(cut) the body has \(ByteCountFormat.short(Int64(content.readableBytes)))]", at: 0)
         }
     }
 
@@ -60,27 +69,31 @@ struct BodyText {
         return type.isEmpty ? nil : type
     }
 
-    /// The bytes to print as text (JSON re-indented), or nil when the content is binary: holding
+    /// The text to print (JSON re-indented), or nil when the content is binary: holding
     /// control characters other than whitespace and escape, or not UTF-8 without a textual media type
     /// (text declared as such but not UTF-8 is read as ISO-8859-1, as old pages often are).
-    private static func text(_ content: ByteBuffer, mediaType: String?) -> [UInt8]? {
+    private static func text(_ content: ByteBuffer, mediaType: String?, limit: Int) -> Prepared? {
         let bytes = content.readableBytesView
         let hasControls = bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C && $0 != 0x1B }
         guard !hasControls else { return nil }
+        // A little more than the limit, so that the cut can find a character boundary.
+        let wanted = limit &+ 4
         guard UTF8Validation.isValid(bytes) else {
             guard let mediaType, isTextual(mediaType) else { return nil }
             var latin1 = String.UnicodeScalarView()
-            latin1.append(contentsOf: bytes.map { Unicode.Scalar($0) })
-            return Array(String(latin1).utf8)
+            latin1.append(contentsOf: bytes.prefix(wanted).map { Unicode.Scalar($0) })
+            return Prepared(bytes: Array(String(latin1).utf8), isWhole: bytes.count <= wanted)
         }
         let looksLikeJSON = mediaType.map { $0.hasSuffix("json") } ?? false
             || bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }).map {
                 $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[")
             } ?? false
-        if looksLikeJSON, bytes.count <= maximumIndentedBytes, let indented = JSONPrettyPrinter.indent(bytes) {
-            return indented
+        if looksLikeJSON, bytes.count <= maximumIndentedBytes,
+            let indented = JSONPrettyPrinter.indent(bytes, outputLimit: wanted)
+        {
+            return Prepared(bytes: indented.text, isWhole: indented.isWhole)
         }
-        return Array(bytes)
+        return Prepared(bytes: Array(bytes.prefix(wanted)), isWhole: bytes.count <= wanted)
     }
 
     /// Whether a media type names text: `text/*`, JSON, XML, JavaScript, form data.

@@ -48,7 +48,7 @@ struct BodyTextTests {
     @Test func cutsAtTheLimitOnACharacterBoundaryAndSaysSo() {
         let text = BodyText(body(Array("ééééé".utf8)), contentType: "text/plain", limit: 5)
         #expect(text.lines == ["éé"])
-        #expect(text.notes == ["[… cut after 4 B of 10 B]"])
+        #expect(text.notes == ["[… cut after 4 B; the body has 10 B]"])
     }
 
     @Test func readsDeclaredTextThatIsNotUTF8AsLatin1() {
@@ -68,5 +68,13 @@ struct BodyTextTests {
         let text = BodyText(partial, contentType: "text/plain", limit: 100)
         #expect(text.lines == ["abc"])
         #expect(text.notes == ["[4 B of the body missing from the capture]", "[only the first 3 B of 10 B were kept]"])
+    }
+
+    @Test func cutsPrettyPrintedJSONAtTheLimit() {
+        let json = "[" + String(repeating: "1,", count: 1000) + "1]"
+        let text = BodyText(body(Array(json.utf8)), contentType: "application/json", limit: 20)
+        // "[" + 3 × "\n  1," + "\n  1" is exactly 20 bytes.
+        #expect(text.lines == ["[", "  1,", "  1,", "  1,", "  1"])
+        #expect(text.notes == ["[… cut after 20 B; the body has 2.0 kB]"])
     }
 }
