@@ -23,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Shared vocabulary: timestamps, addresses, endpoints, connection keys, diagnostics.
@@ -64,10 +65,25 @@ let package = Package(
         ),
         // HAR 1.2 document values, a streaming HAR writer, and the parsing helpers every producer needs.
         .target(name: "HarkHAR", dependencies: ["HarkModel", "HarkCore", "HarkFormat", nioCore], swiftSettings: strictSettings),
+        // Aggregates for `hark stats`: per host and endpoint (status classes, latency histograms, bytes),
+        // TCP problems per connection.
+        .target(
+            name: "HarkStats",
+            dependencies: ["HarkModel", "HarkCore", "HarkReassembly", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strictSettings
+        ),
+        // Text and JSON-lines renderings for people and jq: the trace observer, body and header
+        // rendering, terminal colours, the stats tables.
+        .target(
+            name: "HarkText",
+            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkReassembly", "HarkSession", "HarkStats", nioCore],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
+                "HarkStats", "HarkText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -114,6 +130,19 @@ let package = Package(
         .testTarget(
             name: "HarkSessionTests",
             dependencies: ["HarkSession", "HarkCapture", "HarkModel", "HarkHAR", "HarkFormat", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkStatsTests",
+            dependencies: ["HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkTextTests",
+            dependencies: [
+                "HarkText", "HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkFormat",
+                "HarkTestSupport", nioCore,
+            ],
             swiftSettings: strictSettings
         ),
     ]

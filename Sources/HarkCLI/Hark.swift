@@ -7,6 +7,6 @@ struct Hark: ParsableCommand {
         commandName: "hark",
         abstract: "Show what programs say to each other over HTTP, straight from the packets.",
         version: "0.1.0",
-        subcommands: [Har.self, Trace.self, Connections.self]
+        subcommands: [Har.self, Trace.self, Stats.self, Connections.self]
     )
 }

@@ -1,65 +1,68 @@
-import ArgumentParser
+public import ArgumentParser
+import Glibc
 import HarkCore
 import HarkFormat
-import HarkModel
 import HarkSession
+import HarkText
 
 extension Hark {
     /// `hark trace`: one readable line per exchange as it completes.
     struct Trace: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print one line per HTTP exchange as it completes: time, client → server, method, URL, status, latency, sizes."
+            abstract: "Print one line per HTTP exchange as it completes: time, client → server, status, latency, sizes, method and URL.",
+            discussion: """
+                Times are UTC. With --tcp, TCP events are interleaved with the exchanges (connection setup \
+                with its round-trip time, SYN retries, retransmissions, zero windows, gaps, resets, teardown); \
+                repeated events are counted into one line. Follows a live capture line by line: \
+                tcpdump -U -w - | hark trace -
+                """
         )
 
         @OptionGroup var input: InputOptions
 
+        @Flag(help: "Print request and response headers under each exchange.")
+        var headers = false
+
+        @Flag(help: "Print bodies: content-decoded text (JSON pretty-printed), binary summarised.")
+        var bodies = false
+
+        @Flag(help: "Interleave TCP events: setup, teardown, resets, SYN retries, retransmissions, zero windows, gaps.")
+        var tcp = false
+
+        @Option(help: "Print at most this many bytes of each body (--bodies).")
+        var maxBodySize = 4096
+
+        @Option(help: "Colour the output: auto (when writing to a terminal and NO_COLOR is not set), always, never.")
+        var color: ColorChoice = .auto
+
+        @Flag(help: "Write JSON lines, one object per event, each with a \"type\" field.")
+        var json = false
+
+        func validate() throws {
+            if maxBodySize < 0 {
+                throw ValidationError("--max-body-size must be 0 or more")
+            }
+        }
+
         func run() throws {
             let reader = try openCapture(input.capture)
-            let output = standardOutputLines(following: true)
+            let output = standardOutputLines(following: input.isLive)
+            let isTerminal = (output.sink as? FileDescriptorSink)?.isTerminal ?? false
+            let options = TraceOptions(
+                format: json ? .jsonLines : .text,
+                showHeaders: headers,
+                showBodies: bodies,
+                showTCP: tcp,
+                useColor: color.usesColor(isTerminal: isTerminal, noColor: getenv("NO_COLOR").map { String(cString: $0) }),
+                maximumBodyBytes: maxBodySize
+            )
             let diagnostics = DiagnosticReporter()
-            var observer = TracePrinter(output: output, diagnostics: diagnostics)
-            let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            var printer = TracePrinter(output: output, options: options) { diagnostics.report($0) }
+            let statistics = CaptureSession(reader: reader).run(observer: &printer)
             try finishOutput(output)
             try diagnostics.finish(statistics)
         }
     }
 }
 
-/// Writes each exchange as a line, flushed at once so a live capture shows up as it happens.
-struct TracePrinter: SessionObserver {
-    let output: LineWriter
-    let diagnostics: DiagnosticReporter
-
-    mutating func exchange(_ exchange: Exchange) {
-        output.writeLine(ExchangeLine.text(exchange))
-    }
-
-    mutating func diagnostic(_ diagnostic: Diagnostic) {
-        diagnostics.report(diagnostic)
-    }
-}
-
-/// The one-line rendering of an exchange.
-enum ExchangeLine {
-    /// `17:04:01.819 #0 10.0.2.15:55079 → 192.150.187.43:80 GET http://bro.org/ → 200 OK 93.2 ms ↑0 B ↓15.9 kB`
-    static func text(_ exchange: Exchange) -> String {
-        let request = exchange.request
-        let time = TimestampFormat.iso8601(request.firstByte, fractionDigits: 3)
-        var line = "\(time) #\(exchange.connection.id) \(exchange.connection.client) → \(exchange.connection.server)"
-        line += " \(request.method) \(request.url(server: exchange.connection.server))"
-        if let response = exchange.response {
-            let status = response.status == .absent ? "(no status line)" : "\(response.status.rawValue) \(response.reason)"
-            line += " → \(status) \(TimestampFormat.duration(exchange.duration))"
-            line += " ↑\(ByteCountFormat.short(Int64(request.body.length))) ↓\(ByteCountFormat.short(Int64(response.body.length)))"
-        } else {
-            line += " → no response"
-        }
-        for interim in exchange.interimResponses {
-            line += " [\(interim.status.rawValue)]"
-        }
-        if !exchange.problems.isEmpty {
-            line += " ! " + exchange.problems.joined(separator: "; ")
-        }
-        return line
-    }
-}
+extension ColorChoice: ExpressibleByArgument {}

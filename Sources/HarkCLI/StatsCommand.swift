@@ -1,0 +1,77 @@
+import ArgumentParser
+import HarkCore
+import HarkFormat
+import HarkModel
+import HarkSession
+import HarkStats
+import HarkText
+
+extension Hark {
+    /// `hark stats`: per-host and per-endpoint counts, latency percentiles and bytes; TCP problems.
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Summarise a capture: per host and endpoint, status classes, latency p50/p90/p99/max and bytes; TCP problems.",
+            discussion: """
+                Endpoints are method + host + path pattern: the query is dropped and path segments that are \
+                numbers, UUIDs or hex ids become {id}. Latency runs from the request's first byte to the \
+                response's last; percentiles come from an HdrHistogram (3 significant digits).
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+
+        @Option(help: "List at most this many endpoints and connections (0: all); --json lists all.")
+        var top = 20
+
+        @Flag(help: "Write one JSON document instead of text.")
+        var json = false
+
+        func validate() throws {
+            if top < 0 {
+                throw ValidationError("--top must be 0 or more")
+            }
+        }
+
+        func run() throws {
+            let reader = try openCapture(input.capture)
+            let diagnostics = DiagnosticReporter()
+            var observer = StatsObserver(diagnostics: diagnostics)
+            let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            let report = observer.collector.report
+            let output = standardOutputLines(following: false)
+            if json {
+                var writer = JSONWriter(pretty: true)
+                StatsJSON.write(report, to: &writer)
+                output.writeLine(writer.buffer.text)
+            } else {
+                for line in StatsText.lines(report, top: top) {
+                    output.writeLine(line)
+                }
+            }
+            try finishOutput(output)
+            try diagnostics.finish(statistics)
+        }
+    }
+}
+
+/// Feeds exchanges and finished connections to a `StatsCollector`.
+struct StatsObserver: SessionObserver {
+    let diagnostics: DiagnosticReporter
+    private(set) var collector = StatsCollector()
+
+    init(diagnostics: DiagnosticReporter) {
+        self.diagnostics = diagnostics
+    }
+
+    mutating func exchange(_ exchange: Exchange) {
+        collector.add(exchange)
+    }
+
+    mutating func connectionClosed(_ connection: ConnectionRecord) {
+        collector.add(connection: connection.summary, applicationProtocol: connection.applicationProtocol)
+    }
+
+    mutating func diagnostic(_ diagnostic: Diagnostic) {
+        diagnostics.report(diagnostic)
+    }
+}

@@ -1,0 +1,114 @@
+import HarkCore
+public import HarkModel
+public import HarkReassembly
+
+/// Adds up a capture for `hark stats`: exchanges per host and per endpoint (method and path pattern),
+/// and TCP problems per connection. Feed it exchanges and finished connections in any order, then
+/// take the ``report``.
+///
+/// Memory is bounded by ``StatsLimits``: hosts and endpoints past the limits are counted in overflow
+/// rows, and only the worst connections are kept.
+///
+/// ### Example
+///
+/// ```swift
+/// var collector = StatsCollector()
+/// collector.add(exchange)
+/// collector.add(connection: record.summary, applicationProtocol: record.applicationProtocol)
+/// let report = collector.report
+/// ```
+public struct StatsCollector: Sendable {
+    /// The host under which exchanges are counted once ``StatsLimits/maximumHosts`` are tracked.
+    public static let otherHosts = "(other hosts)"
+    /// The endpoint under which exchanges are counted once ``StatsLimits/maximumEndpoints`` are tracked.
+    public static let otherEndpoints = EndpointKey(host: "(other)", method: "*", pattern: "(other endpoints)")
+
+    /// The bounds in force.
+    public let limits: StatsLimits
+    private var hosts: [String: TrafficStats] = [:]
+    private var endpoints: [EndpointKey: TrafficStats] = [:]
+    private var total = TrafficStats()
+    private var worst: [ConnectionProblems] = []
+    private var tcp = TCPProblemTotals()
+    private var firstTime: Timestamp?
+    private var lastTime: Timestamp?
+
+    /// - Parameter limits: how much to keep (defaults documented on ``StatsLimits``).
+    public init(limits: StatsLimits = StatsLimits()) {
+        self.limits = limits
+    }
+
+    /// Counts one exchange under its host (the authority without port, lowercased, or the server
+    /// address) and its endpoint.
+    public mutating func add(_ exchange: Exchange) {
+        total.add(exchange)
+        let host = exchange.request.host(server: exchange.connection.server).lowercased()
+        let hostKey = hosts[host] != nil || hosts.count < limits.maximumHosts ? host : Self.otherHosts
+        hosts[hostKey, default: TrafficStats()].add(exchange)
+
+        let endpoint = EndpointKey(
+            host: host,
+            method: exchange.request.method.rawValue,
+            pattern: EndpointPattern.pattern(for: exchange.request.target)
+        )
+        let endpointKey = endpoints[endpoint] != nil || endpoints.count < limits.maximumEndpoints ? endpoint : Self.otherEndpoints
+        endpoints[endpointKey, default: TrafficStats()].add(exchange)
+
+        let end = exchange.response?.lastByte ?? exchange.request.lastByte
+        if firstTime.map({ exchange.request.firstByte < $0 }) ?? true { firstTime = exchange.request.firstByte }
+        if lastTime.map({ end > $0 }) ?? true { lastTime = end }
+    }
+
+    /// Counts one finished connection's TCP problems.
+    public mutating func add(connection summary: TCPConnectionSummary, applicationProtocol: ApplicationProtocol) {
+        let problems = ConnectionProblems(summary: summary, applicationProtocol: applicationProtocol)
+        tcp.add(summary, problems: problems)
+        guard let problems, limits.worstConnections > 0 else { return }
+        worst.append(problems)
+        if worst.count >= 2 * limits.worstConnections {
+            worst.sort(by: ConnectionProblems.worseFirst)
+            worst.removeLast(worst.count - limits.worstConnections)
+        }
+    }
+
+    /// Everything counted so far, sorted for reading: hosts and endpoints by exchange count (most
+    /// first, then by name), connections worst first.
+    public var report: StatsReport {
+        let hostRows = hosts.map { HostStats(host: $0.key, traffic: $0.value) }
+            .sorted { ($1.traffic.exchanges, $0.host) < ($0.traffic.exchanges, $1.host) }
+        let endpointRows = endpoints.map { EndpointStats(endpoint: $0.key, traffic: $0.value) }
+            .sorted { ($1.traffic.exchanges, $0.endpoint) < ($0.traffic.exchanges, $1.endpoint) }
+        let worstRows = Array(worst.sorted(by: ConnectionProblems.worseFirst).prefix(limits.worstConnections))
+        return StatsReport(
+            total: total,
+            firstTime: firstTime,
+            lastTime: lastTime,
+            hosts: hostRows,
+            endpoints: endpointRows,
+            tcp: tcp,
+            worstConnections: worstRows
+        )
+    }
+}
+
+/// An endpoint: host, method and path pattern.
+public struct EndpointKey: Hashable, Comparable, Sendable {
+    /// The host, as in ``StatsCollector/add(_:)``.
+    public var host: String
+    /// The method token.
+    public var method: String
+    /// The path pattern (see ``EndpointPattern``).
+    public var pattern: String
+
+    /// - Parameters: as the properties of the same names.
+    public init(host: String, method: String, pattern: String) {
+        self.host = host
+        self.method = method
+        self.pattern = pattern
+    }
+
+    /// By host, then pattern, then method.
+    public static func < (lhs: EndpointKey, rhs: EndpointKey) -> Bool {
+        (lhs.host, lhs.pattern, lhs.method) < (rhs.host, rhs.pattern, rhs.method)
+    }
+}

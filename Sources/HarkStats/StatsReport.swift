@@ -1,0 +1,66 @@
+public import HarkCore
+
+/// What `hark stats` shows: totals, per-host and per-endpoint rows, and TCP problems.
+public struct StatsReport: Sendable {
+    /// Every exchange together.
+    public var total: TrafficStats
+    /// The first request's start; nil without exchanges.
+    public var firstTime: Timestamp?
+    /// The last exchange's end; nil without exchanges.
+    public var lastTime: Timestamp?
+    /// Per host, most exchanges first.
+    public var hosts: [HostStats]
+    /// Per endpoint, most exchanges first.
+    public var endpoints: [EndpointStats]
+    /// TCP problems over all connections.
+    public var tcp: TCPProblemTotals
+    /// The connections with the most problems, worst first (at most `StatsLimits.worstConnections`).
+    public var worstConnections: [ConnectionProblems]
+
+    /// - Parameters: as the properties of the same names.
+    public init(
+        total: TrafficStats,
+        firstTime: Timestamp?,
+        lastTime: Timestamp?,
+        hosts: [HostStats],
+        endpoints: [EndpointStats],
+        tcp: TCPProblemTotals,
+        worstConnections: [ConnectionProblems]
+    ) {
+        self.total = total
+        self.firstTime = firstTime
+        self.lastTime = lastTime
+        self.hosts = hosts
+        self.endpoints = endpoints
+        self.tcp = tcp
+        self.worstConnections = worstConnections
+    }
+}
+
+/// One host's row.
+public struct HostStats: Sendable {
+    /// The host (authority without port, lowercased, or the server's address).
+    public var host: String
+    /// Its exchanges.
+    public var traffic: TrafficStats
+
+    /// - Parameters: as the properties of the same names.
+    public init(host: String, traffic: TrafficStats) {
+        self.host = host
+        self.traffic = traffic
+    }
+}
+
+/// One endpoint's row.
+public struct EndpointStats: Sendable {
+    /// Host, method and path pattern.
+    public var endpoint: EndpointKey
+    /// Its exchanges.
+    public var traffic: TrafficStats
+
+    /// - Parameters: as the properties of the same names.
+    public init(endpoint: EndpointKey, traffic: TrafficStats) {
+        self.endpoint = endpoint
+        self.traffic = traffic
+    }
+}

@@ -1,0 +1,40 @@
+import HarkCore
+public import HarkModel
+
+/// What a group of exchanges (one host, one endpoint) added up to.
+public struct TrafficStats: Sendable {
+    /// Exchanges counted.
+    public private(set) var exchanges = 0
+    /// Exchanges by the class of their final status.
+    public private(set) var statuses = StatusCounts()
+    /// Request start to response end, for exchanges with both a captured request and a response.
+    public private(set) var latency = LatencyHistogram()
+    /// Request body bytes (after transfer decoding, as captured).
+    public private(set) var requestBodyBytes: Int64 = 0
+    /// Response body bytes (after transfer decoding, as captured).
+    public private(set) var responseBodyBytes: Int64 = 0
+
+    /// Nothing counted yet.
+    public init() {}
+
+    /// Counts one exchange.
+    public mutating func add(_ exchange: Exchange) {
+        exchanges &+= 1
+        statuses[StatusClass(exchange.response)] &+= 1
+        requestBodyBytes &+= Int64(exchange.request.body.length)
+        if let response = exchange.response {
+            responseBodyBytes &+= Int64(response.body.length)
+            // A placeholder request (the capture began after it was sent) has no start to measure from.
+            if !exchange.hasPlaceholderRequest {
+                latency.record(exchange.duration)
+            }
+        }
+    }
+}
+
+extension Exchange {
+    /// Whether the request is the stand-in for one that was not captured (method `-`).
+    var hasPlaceholderRequest: Bool {
+        request.method.rawValue == "-"
+    }
+}

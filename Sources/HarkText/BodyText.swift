@@ -1,0 +1,125 @@
+import HarkCore
+import HarkFormat
+import HarkModel
+import NIOCore
+
+/// How a body is shown in a trace: text lines (content-decoded, JSON re-indented) up to a byte limit,
+/// or a one-line summary for binary content, plus notes on what the capture lacks.
+struct BodyText {
+    /// Lines to print, without indentation or direction marker; empty when there is no body.
+    var lines: [String] = []
+    /// Bracketed notes to print after the lines (`[… cut after 4.1 kB; the body has 85.4 kB]`,
+    /// `[binary 12.3 kB image/png]`).
+    var notes: [String] = []
+
+    /// Bodies larger than this are printed as they are, not re-indented as JSON.
+    static let maximumIndentedBytes = 1 << 18
+
+    /// Text prepared for printing: at least the first `limit` bytes of it, and whether that is all.
+    private struct Prepared {
+        var bytes: [UInt8]
+        var isWhole: Bool
+    }
+
+    /// - Parameters:
+    ///   - body: the body.
+    ///   - contentType: the message's `Content-Type`, if any.
+    ///   - limit: bytes of text to print at most.
+    init(_ body: HTTPMessageBody, contentType: String?, limit: Int) {
+        if body.missingBytes > 0 {
+            notes.append("[\(ByteCountFormat.short(Int64(body.missingBytes))) of the body missing from the capture]")
+        }
+        if body.isTruncated {
+            notes.append(
+                "[only the first \(ByteCountFormat.short(Int64(body.bytes.readableBytes))) of "
+                    + "\(ByteCountFormat.short(Int64(body.length))) were kept]"
+            )
+        }
+        let codings = body.contentCodings.joined(separator: ", ")
+        if body.decoded == nil, !body.contentCodings.isEmpty, body.bytes.readableBytes > 0 {
+            let reason = body.decodingError.map { ": \(TerminalText.clean($0))" } ?? ""
+            notes.insert("[\(ByteCountFormat.short(Int64(body.length))) \(codings) not decoded\(reason)]", at: 0)
+            return
+        }
+        let content = body.content
+        guard content.readableBytes > 0 else { return }
+        let mediaType = Self.mediaType(contentType)
+        let limit = max(0, limit)
+        guard let text = Self.text(content, mediaType: mediaType, limit: limit) else {
+            let type = mediaType.map { " " + TerminalText.clean($0) } ?? ""
+            notes.insert("[binary \(ByteCountFormat.short(Int64(content.readableBytes)))\(type)]", at: 0)
+            return
+        }
+        let shown = Self.prefix(text.bytes, maximumBytes: limit)
+        lines = shown.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...]
+            return TerminalText.clean(String(decoding: trimmed, as: UTF8.self))
+        }
+        if lines.last == "" { lines.removeLast() }
+        if shown.count < text.bytes.count || !text.isWhole {
+            let cut = "[… cut after \(ByteCountFormat.short(Int64(shown.count)));"
+            notes.insert("\(cut) the body has \(ByteCountFormat.short(Int64(content.readableBytes)))]", at: 0)
+        }
+    }
+
+    /// The media type without parameters, lowercased: `text/html; charset=utf-8` → `text/html`.
+    static func mediaType(_ contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        let type = contentType.prefix { $0 != ";" }.trimmingSpaces.lowercased()
+        return type.isEmpty ? nil : type
+    }
+
+    /// The text to print (JSON re-indented), or nil when the content is binary: holding
+    /// control characters other than whitespace and escape, or not UTF-8 without a textual media type
+    /// (text declared as such but not UTF-8 is read as ISO-8859-1, as old pages often are).
+    private static func text(_ content: ByteBuffer, mediaType: String?, limit: Int) -> Prepared? {
+        let bytes = content.readableBytesView
+        let hasControls = bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C && $0 != 0x1B }
+        guard !hasControls else { return nil }
+        // A little more than the limit, so that the cut can find a character boundary.
+        let wanted = limit &+ 4
+        guard UTF8Validation.isValid(bytes) else {
+            guard let mediaType, isTextual(mediaType) else { return nil }
+            var latin1 = String.UnicodeScalarView()
+            latin1.append(contentsOf: bytes.prefix(wanted).map { Unicode.Scalar($0) })
+            return Prepared(bytes: Array(String(latin1).utf8), isWhole: bytes.count <= wanted)
+        }
+        let looksLikeJSON = mediaType.map { $0.hasSuffix("json") } ?? false
+            || bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }).map {
+                $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[")
+            } ?? false
+        if looksLikeJSON, bytes.count <= maximumIndentedBytes,
+            let indented = JSONPrettyPrinter.indent(bytes, outputLimit: wanted)
+        {
+            return Prepared(bytes: indented.text, isWhole: indented.isWhole)
+        }
+        return Prepared(bytes: Array(bytes.prefix(wanted)), isWhole: bytes.count <= wanted)
+    }
+
+    /// Whether a media type names text: `text/*`, JSON, XML, JavaScript, form data.
+    private static func isTextual(_ mediaType: String) -> Bool {
+        mediaType.hasPrefix("text/") || mediaType.hasSuffix("json") || mediaType.hasSuffix("xml")
+            || mediaType.hasSuffix("javascript") || mediaType == "application/x-www-form-urlencoded"
+    }
+
+    /// At most `maximumBytes` of `text`, cut at a character boundary.
+    private static func prefix(_ text: [UInt8], maximumBytes: Int) -> ArraySlice<UInt8> {
+        guard text.count > maximumBytes else { return text[...] }
+        var end = max(0, maximumBytes)
+        // Back off over continuation bytes (10xxxxxx) so no character is split.
+        while end > 0, end < text.count, text[end] & 0xC0 == 0x80 {
+            end -= 1
+        }
+        return text[..<end]
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let start = firstIndex { !isSpace($0) } ?? endIndex
+        let end = lastIndex { !isSpace($0) }.map { index(after: $0) } ?? start
+        return self[start..<end]
+    }
+}

@@ -1,0 +1,65 @@
+import HarkCore
+import HarkFormat
+import HarkModel
+
+/// The one-line summary of an exchange:
+/// `17:04:01.819 #0  10.0.2.15:55079 → 192.150.187.43:80  200  93.2 ms  ↑  0 B  ↓15.9 kB  GET http://bro.org/`.
+///
+/// Fixed-width facts come first so they line up; the URL, of any length, comes last, followed by
+/// interim statuses (`[100]`), what the connection switched to (`⇒ websocket`) and problems (`! …`).
+enum ExchangeLine {
+    static func text(_ exchange: Exchange, layout: inout TraceLayout, painter: Painter) -> String {
+        let request = exchange.request
+        let connection = exchange.connection
+        var line = layout.prefix(
+            time: request.firstByte,
+            connection: connection.id,
+            client: connection.client,
+            server: connection.server
+        )
+        line += painter.paint(statusText(exchange.response), statusStyle(exchange.response)) + "  "
+        let latency = exchange.response == nil ? "-" : TimestampFormat.duration(exchange.duration)
+        let responseSize = exchange.response.map { ByteCountFormat.short(Int64($0.body.length)) } ?? "-"
+        line += layout.measures(
+            latency: latency,
+            requestSize: ByteCountFormat.short(Int64(request.body.length)),
+            responseSize: responseSize
+        )
+        line += "  " + painter.paint(TerminalText.clean(request.method.rawValue), .bold)
+        line += " " + TerminalText.clean(request.url(server: connection.server))
+        if let streamID = exchange.streamID {
+            line += painter.paint(" (stream \(streamID))", .dim)
+        }
+        for interim in exchange.interimResponses {
+            line += " " + painter.paint("[\(interim.status.rawValue)]", .dim)
+        }
+        if let switchedTo = exchange.switchedTo {
+            line += " ⇒ " + TerminalText.clean(switchedTo)
+        }
+        if !exchange.problems.isEmpty {
+            line += " " + painter.paint("! " + TerminalText.clean(exchange.problems.joined(separator: "; ")), .red)
+        }
+        return line
+    }
+
+    /// The status code, `---` without a response, `0.9` for an HTTP/0.9 reply without a status line.
+    private static func statusText(_ response: HTTPResponseRecord?) -> String {
+        guard let response else { return "---" }
+        guard response.status != .absent else { return "0.9" }
+        let code = String(response.status.rawValue)
+        return code.count >= 3 ? code : String(repeating: " ", count: 3 - code.count) + code
+    }
+
+    /// Green for success, cyan for redirects, yellow for client errors, red for server errors and
+    /// missing responses, blue for the rest.
+    private static func statusStyle(_ response: HTTPResponseRecord?) -> TextStyle {
+        guard let response else { return .boldRed }
+        switch response.status.rawValue {
+        case 200..<300: return .green
+        case 300..<400: return .cyan
+        case 400..<500: return .yellow
+        case 500..<600: return .red
+        default: return .blue
+        }
+    }
+}

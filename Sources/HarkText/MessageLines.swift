@@ -1,0 +1,67 @@
+import HarkCore
+import HarkModel
+
+/// The indented block under an exchange's line: heads (with `--headers`) and bodies (with `--bodies`),
+/// request lines marked `>` and response lines marked `<`, as `curl -v` does.
+struct MessageLines {
+    let showHeaders: Bool
+    let showBodies: Bool
+    let maximumBodyBytes: Int
+    let painter: Painter
+
+    /// Lines to print after the exchange's line; empty when neither headers nor bodies are asked for.
+    func lines(for exchange: Exchange) -> [String] {
+        var lines: [String] = []
+        let request = exchange.request
+        if showHeaders {
+            lines.append(line(">", "\(request.method) \(request.target) \(request.version)"))
+            lines += fields(request.headers, marker: ">")
+        }
+        lines += body(request.body, headers: request.headers, marker: ">")
+        for interim in exchange.interimResponses {
+            if showHeaders {
+                lines.append(line("<", statusLine(interim)))
+                lines += fields(interim.headers, marker: "<")
+            }
+        }
+        if let response = exchange.response {
+            if showHeaders {
+                lines.append(line("<", statusLine(response)))
+                lines += fields(response.headers, marker: "<")
+            }
+            lines += body(response.body, headers: response.headers, marker: "<")
+        }
+        return lines
+    }
+
+    private func statusLine(_ response: HTTPResponseRecord) -> String {
+        guard response.status != .absent else { return "(HTTP/0.9: no status line)" }
+        return "\(response.version) \(response.status.rawValue) \(response.reason)"
+    }
+
+    private func fields(_ fields: HTTPFields, marker: String) -> [String] {
+        fields.map { line(marker, "\($0.name): \($0.value)") }
+    }
+
+    /// The body's lines after a bare marker line (the blank line between head and body in HTTP), and
+    /// its trailers (with `--headers`).
+    private func body(_ body: HTTPMessageBody, headers: HTTPFields, marker: String) -> [String] {
+        var lines: [String] = []
+        if showBodies {
+            let text = BodyText(body, contentType: headers.first("content-type"), limit: maximumBodyBytes)
+            if !text.lines.isEmpty || !text.notes.isEmpty {
+                lines.append("    " + painter.paint(marker, .dim))
+                lines += text.lines.map { "    " + painter.paint(marker, .dim) + ($0.isEmpty ? "" : " " + $0) }
+                lines += text.notes.map { "    " + painter.paint(marker, .dim) + " " + painter.paint($0, .dim) }
+            }
+        }
+        if showHeaders, !body.trailers.isEmpty {
+            lines += fields(body.trailers, marker: marker)
+        }
+        return lines
+    }
+
+    private func line(_ marker: String, _ text: String) -> String {
+        "    " + painter.paint(marker, .dim) + " " + TerminalText.clean(text)
+    }
+}

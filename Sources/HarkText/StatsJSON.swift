@@ -1,0 +1,115 @@
+import HarkCore
+import HarkModel
+import HarkReassembly
+public import HarkFormat
+public import HarkStats
+
+/// `hark stats --json`: the report as one JSON document. Field names are stable and documented in the
+/// README; every status class key is always present.
+public enum StatsJSON {
+    /// Writes the report as one object.
+    public static func write(_ report: StatsReport, to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("exchanges", report.total.exchanges)
+        json.member("connections", report.tcp.connections)
+        json.key("start")
+        if let first = report.firstTime { json.iso8601(CivilDateTime(first), fractionDigits: 6) } else { json.null() }
+        json.key("end")
+        if let last = report.lastTime { json.iso8601(CivilDateTime(last), fractionDigits: 6) } else { json.null() }
+        json.key("total")
+        json.beginObject()
+        traffic(report.total, to: &json)
+        json.endObject()
+        json.key("hosts")
+        json.beginArray()
+        for row in report.hosts {
+            json.beginObject()
+            json.member("host", row.host)
+            traffic(row.traffic, to: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("endpoints")
+        json.beginArray()
+        for row in report.endpoints {
+            json.beginObject()
+            json.member("host", row.endpoint.host)
+            json.member("method", row.endpoint.method)
+            json.member("pattern", row.endpoint.pattern)
+            traffic(row.traffic, to: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("tcp")
+        tcp(report, to: &json)
+        json.endObject()
+    }
+
+    private static func traffic(_ traffic: TrafficStats, to json: inout JSONWriter) {
+        json.member("requests", traffic.exchanges)
+        json.key("status")
+        json.beginObject()
+        for statusClass in StatusClass.allCases {
+            json.key(text: statusClass.description)
+            json.integer(traffic.statuses[statusClass])
+        }
+        json.endObject()
+        json.key("latency_ms")
+        if let latency = traffic.latency.summary {
+            json.beginObject()
+            json.member("count", latency.count)
+            json.key("p50")
+            json.milliseconds(latency.p50)
+            json.key("p90")
+            json.milliseconds(latency.p90)
+            json.key("p99")
+            json.milliseconds(latency.p99)
+            json.key("max")
+            json.milliseconds(latency.maximum)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.member("request_body_bytes", traffic.requestBodyBytes)
+        json.member("response_body_bytes", traffic.responseBodyBytes)
+    }
+
+    private static func tcp(_ report: StatsReport, to json: inout JSONWriter) {
+        let totals = report.tcp
+        json.beginObject()
+        json.member("connections", totals.connections)
+        json.member("connections_with_problems", totals.connectionsWithProblems)
+        json.member("retransmissions", totals.retransmissions)
+        json.member("out_of_order", totals.outOfOrder)
+        json.member("gaps", totals.gaps)
+        json.member("gap_bytes", totals.gapBytes)
+        json.member("resets", totals.resets)
+        json.member("syn_retransmissions", totals.synRetransmissions)
+        json.member("zero_windows", totals.zeroWindows)
+        json.key("worst_connections")
+        json.beginArray()
+        for problems in report.worstConnections {
+            let summary = problems.summary
+            json.beginObject()
+            json.member("connection", summary.info.id)
+            json.member("client", summary.info.client.description)
+            json.member("server", summary.info.server.description)
+            json.member("protocol", problems.applicationProtocol.rawValue)
+            json.member("severity", problems.severity)
+            json.member("retransmissions_client_to_server", summary.clientToServer.retransmissions)
+            json.member("retransmissions_server_to_client", summary.serverToClient.retransmissions)
+            json.member("out_of_order", problems.outOfOrder)
+            json.member("gaps", problems.gaps)
+            json.member("gap_bytes", problems.gapBytes)
+            json.member("overlap_conflicts", problems.overlapConflicts)
+            json.member("syn_retransmissions", summary.synRetransmissions)
+            json.member("zero_windows", problems.zeroWindows)
+            json.key("reset_by")
+            if let resetBy = summary.resetBy { json.string(TCPEventText.side(resetBy)) } else { json.null() }
+            json.member("end", summary.endDescription)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

@@ -1,0 +1,130 @@
+import HarkCore
+import HarkFormat
+import HarkModel
+import NIOCore
+
+/// The members of `--json` trace objects. Field names are stable and documented in the README; a
+/// field that does not apply is `null` rather than missing, so every object of a type has the same
+/// keys (except the `--headers` and `--bodies` additions).
+enum TraceJSON {
+    /// `{"type":"exchange", …}`.
+    static func exchange(_ exchange: Exchange, options: TraceOptions, to json: inout JSONWriter) {
+        let request = exchange.request
+        let response = exchange.response
+        json.member("type", "exchange")
+        json.member("id", exchange.id)
+        json.member("connection", exchange.connection.id)
+        time("time", request.firstByte, to: &json)
+        json.member("client", exchange.connection.client.description)
+        json.member("server", exchange.connection.server.description)
+        json.member("protocol", exchange.applicationProtocol.rawValue)
+        json.key("stream_id")
+        optional(exchange.streamID, to: &json)
+        json.member("method", request.method.rawValue)
+        json.member("url", request.url(server: exchange.connection.server))
+        json.member("host", request.host(server: exchange.connection.server))
+        json.member("target", request.target)
+        json.member("http_version", request.version)
+        json.key("status")
+        optional(response.flatMap { $0.status == .absent ? nil : $0.status.rawValue }, to: &json)
+        json.key("reason")
+        optional(response.map(\.reason), to: &json)
+        json.key("interim_statuses")
+        json.beginArray()
+        for interim in exchange.interimResponses { json.integer(interim.status.rawValue) }
+        json.endArray()
+        json.key("latency_ms")
+        if response == nil { json.null() } else { json.milliseconds(exchange.duration) }
+        json.key("ttfb_ms")
+        if let response { json.milliseconds(response.firstByte.since(request.firstByte)) } else { json.null() }
+        json.member("request_body_bytes", request.body.length)
+        json.key("response_body_bytes")
+        optional(response?.body.length, to: &json)
+        json.key("request_content_type")
+        optional(request.headers.first("content-type"), to: &json)
+        json.key("response_content_type")
+        optional(response?.headers.first("content-type"), to: &json)
+        json.key("complete")
+        json.bool(exchange.isComplete)
+        json.key("problems")
+        json.beginArray()
+        for problem in exchange.problems { json.string(problem) }
+        json.endArray()
+        json.key("switched_to")
+        optional(exchange.switchedTo, to: &json)
+        if options.showHeaders {
+            json.key("request_headers")
+            fields(request.headers, to: &json)
+            json.key("response_headers")
+            if let response { fields(response.headers, to: &json) } else { json.null() }
+        }
+        if options.showBodies {
+            json.key("request_body")
+            body(request.body, limit: options.maximumBodyBytes, to: &json)
+            json.key("response_body")
+            if let response { body(response.body, limit: options.maximumBodyBytes, to: &json) } else { json.null() }
+        }
+    }
+
+    /// `[["Host","example.com"], …]`: pairs in wire order, so repeated fields and their order survive.
+    private static func fields(_ fields: HTTPFields, to json: inout JSONWriter) {
+        json.beginArray()
+        for field in fields {
+            json.beginArray()
+            json.string(field.name)
+            json.string(field.value)
+            json.endArray()
+        }
+        json.endArray()
+    }
+
+    /// A body: sizes, codings, and its first `limit` bytes as `text` (UTF-8) or `base64`.
+    private static func body(_ body: HTTPMessageBody, limit: Int, to json: inout JSONWriter) {
+        let content = body.content
+        let view = content.readableBytesView
+        var length = min(max(limit, 0), view.count)
+        // Cut at a character boundary: back off over UTF-8 continuation bytes (10xxxxxx).
+        while length > 0, length < view.count, view[view.startIndex &+ length] & 0xC0 == 0x80 {
+            length -= 1
+        }
+        let shown = content.getSlice(at: content.readerIndex, length: length) ?? ByteBuffer()
+        let isText = shown.readableBytesView.withContiguousStorageIfAvailable { UTF8Validation.isValid($0) }
+            ?? UTF8Validation.isValid(shown.readableBytesView)
+        json.beginObject()
+        json.member("size", body.length)
+        json.key("decoded_size")
+        optional(body.decoded?.readableBytes, to: &json)
+        json.key("content_encoding")
+        json.beginArray()
+        for coding in body.contentCodings { json.string(coding) }
+        json.endArray()
+        json.key("text")
+        if isText { json.string(String(decoding: shown.readableBytesView, as: UTF8.self)) } else { json.null() }
+        json.key("base64")
+        if isText {
+            json.null()
+        } else {
+            json.beginString()
+            shown.readableBytesView.withContiguousStorageIfAvailable { Base64.write($0, to: &json.buffer) }
+            json.endString()
+        }
+        json.member("omitted_bytes", content.readableBytes &- shown.readableBytes)
+        json.member("missing_bytes", body.missingBytes)
+        json.key("decoding_error")
+        optional(body.decodingError, to: &json)
+        json.endObject()
+    }
+
+    static func time(_ name: StaticString, _ timestamp: Timestamp, to json: inout JSONWriter) {
+        json.key(name)
+        json.iso8601(CivilDateTime(timestamp), fractionDigits: 6)
+    }
+
+    static func optional(_ value: Int?, to json: inout JSONWriter) {
+        if let value { json.integer(value) } else { json.null() }
+    }
+
+    static func optional(_ value: String?, to json: inout JSONWriter) {
+        if let value { json.string(value) } else { json.null() }
+    }
+}

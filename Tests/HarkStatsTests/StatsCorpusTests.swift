@@ -1,0 +1,85 @@
+import Foundation
+import HarkCapture
+import HarkCore
+import HarkModel
+import HarkSession
+import HarkStats
+import HarkTestSupport
+import Testing
+
+/// `hark stats` counts on corpus captures against tshark's responses (`*.oracle.tsv`).
+struct StatsCorpusTests {
+    /// Captures on which hark and tshark see different responses, and why.
+    static let divergent: [String: String] = [
+        "http1-browse-bro-org.pcap": "a response body has a 7.2 kB gap: tshark drops the response, hark counts it",
+        "link-rawip-ipv4-ipv6-http.pcap": "a response body is cut by the end of the capture: tshark drops it",
+        "tcp-gaps-null-loopback.pcap": "a response body has a gap: tshark drops the response",
+        "tcp-ooo-retx-range-206.pcap": "a 206 body has holes: tshark drops the response",
+        "link-pcapng-multi-interface-eth-sll.pcapng": "a gap inside the response head: hark drops the message",
+        "tls12-http1-heise-keylog.pcap": "HTTP inside TLS: hark does not decrypt yet",
+    ]
+
+    /// Captures whose oracle lists response codes and on which both tools should agree.
+    static let captures: [String] = Fixtures.corpusCaptures.filter { name in
+        guard divergent[name] == nil,
+            let oracle = try? OracleTable(contentsOf: OracleTable.beside(Fixtures.corpus(name), kind: "oracle"))
+        else { return false }
+        return oracle.fields.contains("http.response.code")
+    }
+
+    /// Feeds a collector as `hark stats` does, and counts interim responses (tshark lists a
+    /// `100 Continue` as a response of its own; stats counts an exchange by its final status).
+    struct Observer: SessionObserver {
+        var collector = StatsCollector()
+        var interim = StatusCounts()
+
+        mutating func exchange(_ exchange: Exchange) {
+            collector.add(exchange)
+            for response in exchange.interimResponses {
+                interim[StatusClass(response)] += 1
+            }
+        }
+
+        mutating func connectionClosed(_ connection: ConnectionRecord) {
+            collector.add(connection: connection.summary, applicationProtocol: connection.applicationProtocol)
+        }
+    }
+
+    @Test(arguments: captures)
+    func statusClassCountsAgreeWithTshark(capture: String) throws {
+        let url = Fixtures.corpus(capture)
+        let oracle = try OracleTable(contentsOf: OracleTable.beside(url, kind: "oracle"))
+        var expected = StatusCounts()
+        for row in oracle.rows {
+            for code in (row["http.response.code"] ?? "").split(separator: ",") {
+                let status = try #require(Int(code), "\(capture): response code \(code)")
+                expected[StatusClass(Self.response(status))] += 1
+            }
+        }
+
+        var observer = Observer()
+        let statistics = CaptureSession(reader: try CaptureReader(path: url.path)).run(observer: &observer)
+        let report = observer.collector.report
+        for statusClass in [StatusClass.informational, .success, .redirection, .clientError, .serverError] {
+            let counted = report.total.statuses[statusClass] + observer.interim[statusClass]
+            #expect(counted == expected[statusClass], "\(capture): \(statusClass)")
+        }
+        // Per-host rows add up to the total, and every connection is counted.
+        #expect(report.hosts.map(\.traffic.exchanges).reduce(0, +) == report.total.exchanges)
+        #expect(report.total.exchanges == statistics.exchanges)
+        #expect(report.tcp.connections == statistics.connections)
+    }
+
+    private static func response(_ status: Int) -> HTTPResponseRecord {
+        HTTPResponseRecord(
+            status: HTTPStatusCode(rawValue: status),
+            reason: "",
+            version: "HTTP/1.1",
+            headers: HTTPFields(),
+            headSize: nil,
+            body: HTTPMessageBody(),
+            firstByte: Timestamp(nanoseconds: 0),
+            lastByte: Timestamp(nanoseconds: 0)
+        )
+    }
+}

@@ -1,0 +1,65 @@
+import HarkCapture
+import HarkCore
+import HarkFormat
+import HarkModel
+import HarkSession
+import HarkStats
+import HarkTestSupport
+import HarkText
+import Foundation
+import Testing
+
+struct StatsTextTests {
+    /// Collects as `hark stats` does.
+    struct Observer: SessionObserver {
+        var collector = StatsCollector()
+
+        mutating func exchange(_ exchange: Exchange) {
+            collector.add(exchange)
+        }
+
+        mutating func connectionClosed(_ connection: ConnectionRecord) {
+            collector.add(connection: connection.summary, applicationProtocol: connection.applicationProtocol)
+        }
+    }
+
+    private func report(_ capture: String) throws -> StatsReport {
+        var observer = Observer()
+        _ = CaptureSession(reader: try CaptureReader(path: Fixtures.corpus(capture).path)).run(observer: &observer)
+        return observer.collector.report
+    }
+
+    /// Fifteen 304s to four hosts, each answered in about 60 ms (as `hark trace` lists them).
+    @Test func summarisesHostsEndpointsAndTCP() throws {
+        let lines = StatsText.lines(try report("http1-browse-wikipedia-304.pcap"), top: 2)
+        #expect(lines.first == "15 exchanges on 10 connections, 2011-03-18 19:06:08.652 → 19:06:09.075 UTC (423.1 ms)")
+        #expect(lines.contains { $0.hasPrefix("HOST ") && $0.contains("REQS  2xx  3xx  4xx  5xx") })
+        let upload = try #require(lines.first { $0.hasPrefix("upload.wikimedia.org") })
+        #expect(upload.split(separator: " ", omittingEmptySubsequences: true).prefix(6) == ["upload.wikimedia.org", "12", "0", "12", "0", "0"])
+        #expect(lines.contains("… 13 more endpoints (--top 0 lists all)"))
+        #expect(lines.last == "TCP: no problems on 10 connections")
+    }
+
+    @Test func listsTheWorstConnections() throws {
+        let lines = StatsText.lines(try report("tcp-retx-cab-multi-conn.pcap"), top: 0)
+        #expect(lines.contains("TCP: 5 connections of 5 with problems: 45 retransmissions, 5 resets, 5 SYN retries"))
+        let worst = try #require(lines.firstIndex { $0.hasPrefix("CONNECTION") })
+        #expect(lines.dropFirst(worst + 1).first?.hasPrefix("#3 192.168.1.105:49462 → 65.54.95.7:80  http1      1/12") == true)
+    }
+
+    @Test func jsonHasEveryStatusClassAndTheWorstConnections() throws {
+        var writer = JSONWriter(pretty: false)
+        StatsJSON.write(try report("tcp-retx-cab-multi-conn.pcap"), to: &writer)
+        let data = Data(writer.buffer.text.utf8)
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(document["exchanges"] as? Int == 5)
+        let total = try #require(document["total"] as? [String: Any])
+        let status = try #require(total["status"] as? [String: Int])
+        #expect(status == ["1xx": 0, "2xx": 5, "3xx": 0, "4xx": 0, "5xx": 0, "other": 0, "none": 0])
+        let tcp = try #require(document["tcp"] as? [String: Any])
+        let worst = try #require(tcp["worst_connections"] as? [[String: Any]])
+        #expect(worst.first?["connection"] as? Int == 3)
+        #expect(worst.first?["retransmissions_server_to_client"] as? Int == 12)
+        #expect(worst.first?["reset_by"] as? String == "client")
+    }
+}
