@@ -61,10 +61,14 @@ let package = Package(
         ),
         // HAR 1.2 document values, a streaming HAR writer, and the parsing helpers every producer needs.
         .target(name: "HarkHAR", dependencies: ["HarkModel", "HarkCore", "HarkFormat", nioCore], swiftSettings: strictSettings),
+        // The filter language shared by every view: parse once, with column-exact errors; match exchanges
+        // and connections without allocating.
+        .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore"], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
+                "HarkFilter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -106,6 +110,11 @@ let package = Package(
         .testTarget(
             name: "HarkHTTP1Tests",
             dependencies: ["HarkHTTP1", "HarkContentCoding", "CZlib", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkFilterTests",
+            dependencies: ["HarkFilter", "HarkModel", "HarkCore", "HarkSession", "HarkCapture", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
