@@ -78,19 +78,22 @@ struct ValueCompiler {
 
     /// A decimal number with an optional unit from `units` (keys lower-case), scaled to the base unit.
     private func quantity(_ value: FilterValue, _ noun: String, units: [String: Int64]) throws(FilterSyntaxError) -> Int64 {
-        switch Quantity.parse(value.text, units: units) {
+        let outcome = Quantity.parse(value.text, units: units)
+        let hint = "\(field.name) takes \(field.valueDescription)"
+        switch outcome {
         case .value(let number):
             return number
         case .tooLarge:
-            throw error(at: value, "\(value.text) is too large", hint: "\(field.name) takes \(field.valueDescription)")
-        case .unknownUnit(let unit) where units.count > 1:
-            throw error(at: value, "unknown unit \"\(unit)\" in \"\(value.text)\"", hint: "\(field.name) takes \(field.valueDescription)")
+            throw error(at: value, "\(value.text) is too large", hint: hint)
         case .unknownUnit, .malformed:
-            var hint = "\(field.name) takes \(field.valueDescription)"
+            let expected = "expected \(noun) after \(spelled), found \"\(value.text)\""
             if let fixed = Quantity.correctingLookalikes(value.text), case .value = Quantity.parse(fixed, units: units) {
-                hint = "did you mean \(fixed)? " + hint
+                throw error(at: value, expected, hint: "did you mean \(fixed)? " + hint)
             }
-            throw error(at: value, "expected \(noun) after \(spelled), found \"\(value.text)\"", hint: hint)
+            if case .unknownUnit(let unit) = outcome, units.count > 1 {
+                throw error(at: value, "unknown unit \"\(unit)\" in \"\(value.text)\"", hint: hint)
+            }
+            throw error(at: value, expected, hint: hint)
         }
     }
 
