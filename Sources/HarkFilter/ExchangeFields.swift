@@ -50,16 +50,14 @@ enum ExchangeFields {
 
     /// Whether any field called `name` (ASCII case-insensitive) has a value the pattern matches.
     static func anyValue(of name: String, in headers: HTTPFields, matches pattern: TextPattern) -> Bool {
-        for field in headers.fields where ASCII.equalIgnoringCase(field.name.utf8, name.utf8) {
+        for field in headers.fields where ASCIICase.equal(field.name, lowercased: name) {
             if pattern.matches(field.value[...]) { return true }
         }
         return false
     }
 
-    /// Whether `value` starts with the lower-case ASCII `prefix`, ignoring the value's case.
-    static func hasPrefixIgnoringCase(_ value: String, _ prefix: String) -> Bool {
-        let utf8 = value.utf8
-        guard utf8.count >= prefix.utf8.count else { return false }
-        return ASCII.equalIgnoringCase(utf8.prefix(prefix.utf8.count), prefix.utf8)
+    /// Whether any field called `name` is present.
+    static func contains(_ name: String, in headers: HTTPFields) -> Bool {
+        headers.fields.contains { ASCIICase.equal($0.name, lowercased: name) }
     }
 }

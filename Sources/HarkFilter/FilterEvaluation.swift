@@ -41,7 +41,6 @@ extension FilterTest {
     /// Whether the exchange passes this test.
     func holds(for exchange: Exchange) -> Bool {
         if let result = holds(forConnection: exchange.connection) { return result }
-        let request = exchange.request
         switch self {
         case .text(let field, let pattern):
             return text(of: field, in: exchange, matches: pattern)
@@ -59,11 +58,11 @@ extension FilterTest {
             case .h2: return exchange.applicationProtocol == .http2
             case .ws:
                 return exchange.response?.status == .switchingProtocols
-                    && request.headers.containsToken("websocket", in: "upgrade")
+                    && exchange.request.headers.containsToken("websocket", in: "upgrade")
             case .grpc:
-                guard let type = request.headers.first("content-type") else { return false }
-                return ExchangeFields.hasPrefixIgnoringCase(type, "application/grpc")
-            case .tls: return request.scheme == "https"
+                guard let type = exchange.request.headers.first("content-type") else { return false }
+                return ASCIICase.hasPrefix(type, lowercased: "application/grpc")
+            case .tls: return exchange.request.scheme == "https"
             case .unknown, .none: return false
             }
         case .address:
@@ -91,21 +90,20 @@ extension FilterTest {
     }
 
     private func text(of field: FilterField, in exchange: Exchange, matches pattern: TextPattern) -> Bool {
-        let request = exchange.request
         switch field {
         case .host:
-            return pattern.matches(ExchangeFields.host(of: request, server: exchange.connection.server))
+            return pattern.matches(ExchangeFields.host(of: exchange.request, server: exchange.connection.server))
         case .method:
-            return pattern.matches(request.method.rawValue[...])
+            return pattern.matches(exchange.request.method.rawValue[...])
         case .path:
-            return pattern.matches(ExchangeFields.path(of: request.target))
+            return pattern.matches(ExchangeFields.path(of: exchange.request.target))
         case .url:
-            return pattern.matches(request.url(server: exchange.connection.server)[...])
+            return pattern.matches(exchange.request.url(server: exchange.connection.server)[...])
         case .contentType:
             guard let value = ExchangeFields.contentType(of: exchange) else { return false }
             return pattern.matches(pattern.mentionsParameters ? value[...] : ExchangeFields.mediaType(value))
         case .header(let scope, let name):
-            if scope != .response, ExchangeFields.anyValue(of: name, in: request.headers, matches: pattern) { return true }
+            if scope != .response, ExchangeFields.anyValue(of: name, in: exchange.request.headers, matches: pattern) { return true }
             guard scope != .request, let response = exchange.response else { return false }
             return ExchangeFields.anyValue(of: name, in: response.headers, matches: pattern)
         default:
@@ -129,8 +127,8 @@ extension FilterTest {
         case .status, .responseSize: exchange.response != nil
         case .contentType: ExchangeFields.contentType(of: exchange) != nil
         case .header(let scope, let name):
-            (scope != .response && exchange.request.headers.contains(name))
-                || (scope != .request && exchange.response?.headers.contains(name) == true)
+            (scope != .response && ExchangeFields.contains(name, in: exchange.request.headers))
+                || (scope != .request && exchange.response.map { ExchangeFields.contains(name, in: $0.headers) } == true)
         case .stream: exchange.streamID != nil
         default: true
         }

@@ -1,5 +1,3 @@
-import HarkCore
-
 /// A shell-style glob: `*` matches any run of characters (slashes and dots included), `?` exactly one
 /// character, `\*`, `\?` and `\\` the character itself; everything else matches itself.
 ///
@@ -59,7 +57,7 @@ struct GlobPattern: Hashable, Sendable {
                 if byte != UInt8(ascii: "*"), byte != UInt8(ascii: "?"), byte != UInt8(ascii: "\\") {
                     elements.append(.byte(UInt8(ascii: "\\")))
                 }
-                elements.append(.byte(ignoresCase ? ASCII.lower(byte) : byte))
+                elements.append(.byte(ignoresCase ? ASCIICase.lower(byte) : byte))
             } else if byte == UInt8(ascii: "\\") {
                 escaped = true
             } else if byte == UInt8(ascii: "*") {
@@ -67,7 +65,7 @@ struct GlobPattern: Hashable, Sendable {
             } else if byte == UInt8(ascii: "?") {
                 elements.append(.anyCharacter)
             } else {
-                elements.append(.byte(ignoresCase ? ASCII.lower(byte) : byte))
+                elements.append(.byte(ignoresCase ? ASCIICase.lower(byte) : byte))
             }
         }
         if escaped { elements.append(.byte(UInt8(ascii: "\\"))) }
@@ -77,13 +75,11 @@ struct GlobPattern: Hashable, Sendable {
 
     /// Whether the whole of `text` matches.
     func matches(_ text: Substring) -> Bool {
-        var utf8 = text.utf8
-        if let result = utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return result }
-        utf8 = Substring(String(text)).utf8
-        return utf8.withContiguousStorageIfAvailable { matches(bytes: $0) } ?? false
+        ASCIICase.withBytes(of: text) { matches($0) }
     }
 
-    private func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether the whole of `bytes` (UTF-8) matches.
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var textIndex = 0
         var patternIndex = 0
         // Where to resume after the most recent `*`: the pattern element after it, and the text
@@ -103,7 +99,7 @@ struct GlobPattern: Hashable, Sendable {
                     patternIndex += 1
                     continue
                 case .byte(let expected):
-                    let byte = ignoresCase ? ASCII.lower(bytes[textIndex]) : bytes[textIndex]
+                    let byte = ignoresCase ? ASCIICase.lower(bytes[textIndex]) : bytes[textIndex]
                     if byte == expected {
                         textIndex += 1
                         patternIndex += 1

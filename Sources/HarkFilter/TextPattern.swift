@@ -1,5 +1,3 @@
-import HarkCore
-
 /// What a text field is compared with: exact text, a glob, or a regular expression, each compiled once
 /// when the filter is parsed.
 ///
@@ -10,7 +8,18 @@ struct TextPattern {
         case equal([UInt8])
         case glob(GlobPattern)
         /// A match anywhere in the value.
-        case regex(Regex<AnyRegexOutput>)
+        case regex(CompiledRegex)
+    }
+
+    /// A class around `Regex`, whose layout (from a resilient library) is only known at run time: held
+    /// by reference, it leaves every enum and struct around it with a fixed layout, so that matching
+    /// needs no run-time metadata.
+    private final class CompiledRegex {
+        let regex: Regex<AnyRegexOutput>
+
+        init(_ regex: Regex<AnyRegexOutput>) {
+            self.regex = regex
+        }
     }
 
     private let matcher: Matcher
@@ -24,7 +33,7 @@ struct TextPattern {
             matcher = .glob(GlobPattern(text, ignoresCase: ignoresCase))
         } else {
             let plain = GlobPattern.unescaped(text)
-            matcher = .equal(ignoresCase ? plain.utf8.map(ASCII.lower) : Array(plain.utf8))
+            matcher = .equal(ignoresCase ? plain.utf8.map(ASCIICase.lower) : Array(plain.utf8))
         }
         self.ignoresCase = ignoresCase
         mentionsParameters = text.utf8.contains(UInt8(ascii: ";"))
@@ -32,7 +41,7 @@ struct TextPattern {
 
     /// A compiled regular expression, case-insensitive when the field is.
     init(regex: Regex<AnyRegexOutput>, ignoresCase: Bool) {
-        matcher = .regex(ignoresCase ? regex.ignoresCase() : regex)
+        matcher = .regex(CompiledRegex(ignoresCase ? regex.ignoresCase() : regex))
         self.ignoresCase = ignoresCase
         mentionsParameters = true
     }
@@ -41,16 +50,15 @@ struct TextPattern {
     func matches(_ text: Substring) -> Bool {
         switch matcher {
         case .equal(let expected):
-            let actual = text.utf8
-            guard actual.count == expected.count else { return false }
-            if ignoresCase {
-                return zip(actual, expected).allSatisfy { ASCII.lower($0) == $1 }
+            return ASCIICase.withBytes(of: text) { bytes in
+                expected.withUnsafeBufferPointer { expected in
+                    ignoresCase ? ASCIICase.equal(bytes, lowercased: expected) : bytes.elementsEqual(expected)
+                }
             }
-            return actual.elementsEqual(expected)
         case .glob(let glob):
             return glob.matches(text)
-        case .regex(let regex):
-            return text.contains(regex)
+        case .regex(let compiled):
+            return text.contains(compiled.regex)
         }
     }
 }
