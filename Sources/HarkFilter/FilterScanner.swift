@@ -28,7 +28,6 @@ struct FilterValue: Hashable, Sendable {
     var text: String
     var column: Int
     var length: Int
-    var wasQuoted: Bool
 }
 
 /// Splits an expression into tokens on demand. The parser asks for a structural token (`next`) or,
@@ -41,9 +40,6 @@ struct FilterScanner {
     init(_ expression: String) {
         scalars = Array(expression.unicodeScalars)
     }
-
-    /// The column just past the last character, where "end of expression" errors point.
-    var endColumn: Int { scalars.count + 1 }
 
     /// The next structural token.
     mutating func next() -> FilterToken {
@@ -124,7 +120,7 @@ struct FilterScanner {
             position += 1
         }
         guard position > start else { return nil }
-        return FilterValue(text: text(from: start), column: start + 1, length: position - start, wasQuoted: false)
+        return FilterValue(text: text(from: start), column: start + 1, length: position - start)
     }
 
     private mutating func quoted(by quote: Unicode.Scalar, in expression: String) throws(FilterSyntaxError) -> FilterValue {
@@ -134,7 +130,7 @@ struct FilterScanner {
         while let scalar = scalar(at: position) {
             position += 1
             if scalar == quote {
-                return FilterValue(text: String(text), column: start + 1, length: position - start, wasQuoted: true)
+                return FilterValue(text: String(text), column: start + 1, length: position - start)
             }
             guard scalar == "\\", let escaped = self.scalar(at: position) else {
                 text.append(scalar)

@@ -63,7 +63,6 @@ struct FilterScannerTests {
         var scanner = FilterScanner(source)
         let value = try #require(try scanner.value(in: source))
         #expect(value.text == text)
-        #expect(value.wasQuoted)
         #expect(value.length == source.unicodeScalars.count)
     }
 
