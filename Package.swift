@@ -79,11 +79,15 @@ let package = Package(
             dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkReassembly", "HarkSession", "HarkStats", nioCore],
             swiftSettings: strictSettings
         ),
+        // The filter language shared by every view: parse once, with column-exact errors; match exchanges
+        // and connections without allocating.
+        .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore"], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
                 "HarkStats", "HarkText",
+                "HarkFilter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -125,6 +129,11 @@ let package = Package(
         .testTarget(
             name: "HarkHTTP1Tests",
             dependencies: ["HarkHTTP1", "HarkContentCoding", "CZlib", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkFilterTests",
+            dependencies: ["HarkFilter", "HarkModel", "HarkCore", "HarkSession", "HarkCapture", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

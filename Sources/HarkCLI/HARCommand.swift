@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import HarkCore
+import HarkFilter
 import HarkFormat
 import HarkHAR
 import HarkModel
@@ -21,6 +22,8 @@ extension Hark {
         )
 
         @OptionGroup var input: InputOptions
+
+        @OptionGroup var filter: FilterOptions
 
         @Option(name: .shortAndLong, help: "Write the HAR here instead of standard output.")
         var output: String?
@@ -47,6 +50,7 @@ extension Hark {
         }
 
         func run() throws {
+            let filter = try self.filter.exchangeFilter()
             let reader = try openCapture(input.capture)
             var redaction: HARRedaction?
             if redact || !redactHeader.isEmpty {
@@ -62,6 +66,7 @@ extension Hark {
             var observer = HAREntryCollector(
                 spool: spool,
                 options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),
+                filter: filter,
                 diagnostics: diagnostics
             )
             let statistics = CaptureSession(reader: reader).run(observer: &observer)
@@ -72,22 +77,24 @@ extension Hark {
     }
 }
 
-/// Turns each exchange into a HAR entry and spools it.
+/// Turns each exchange the filter keeps into a HAR entry and spools it.
 struct HAREntryCollector: SessionObserver {
     let spool: HARSortingSpool
     let options: HARExportOptions
+    let filter: Filter
     let diagnostics: DiagnosticReporter
     /// The first spooling failure (a full disk); the run reports it at the end.
     private(set) var failure: (any Error)?
 
-    init(spool: HARSortingSpool, options: HARExportOptions, diagnostics: DiagnosticReporter) {
+    init(spool: HARSortingSpool, options: HARExportOptions, filter: Filter, diagnostics: DiagnosticReporter) {
         self.spool = spool
         self.options = options
+        self.filter = filter
         self.diagnostics = diagnostics
     }
 
     mutating func exchange(_ exchange: Exchange) {
-        guard failure == nil else { return }
+        guard failure == nil, filter.matches(exchange) else { return }
         do {
             try spool.add(HAREntry(exchange: exchange, options: options))
         } catch {
