@@ -63,38 +63,36 @@ extension Hark {
             let log = HARLog(creator: HARCreator(name: "hark", version: Hark.configuration.version))
             let spool = try HARSortingSpool(log: log, configuration: configuration)
             let diagnostics = DiagnosticReporter()
-            var observer = HAREntryCollector(
+            let collector = HAREntryCollector(
                 spool: spool,
                 options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),
-                filter: filter,
                 diagnostics: diagnostics
             )
+            var observer = FilteredObserver(base: collector, filter: filter)
             let statistics = CaptureSession(reader: reader).run(observer: &observer)
-            if let failure = observer.failure { throw failure }
+            if let failure = observer.base.failure { throw failure }
             try spool.finish(to: try openOutput(output))
             try diagnostics.finish(statistics)
         }
     }
 }
 
-/// Turns each exchange the filter keeps into a HAR entry and spools it.
+/// Turns each exchange into a HAR entry and spools it.
 struct HAREntryCollector: SessionObserver {
     let spool: HARSortingSpool
     let options: HARExportOptions
-    let filter: Filter
     let diagnostics: DiagnosticReporter
     /// The first spooling failure (a full disk); the run reports it at the end.
     private(set) var failure: (any Error)?
 
-    init(spool: HARSortingSpool, options: HARExportOptions, filter: Filter, diagnostics: DiagnosticReporter) {
+    init(spool: HARSortingSpool, options: HARExportOptions, diagnostics: DiagnosticReporter) {
         self.spool = spool
         self.options = options
-        self.filter = filter
         self.diagnostics = diagnostics
     }
 
     mutating func exchange(_ exchange: Exchange) {
-        guard failure == nil, filter.matches(exchange) else { return }
+        guard failure == nil else { return }
         do {
             try spool.add(HAREntry(exchange: exchange, options: options))
         } catch {

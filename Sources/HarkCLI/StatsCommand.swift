@@ -20,6 +20,8 @@ extension Hark {
 
         @OptionGroup var input: InputOptions
 
+        @OptionGroup var filter: FilterOptions
+
         @Option(help: "List at most this many endpoints and connections (0: all); --json lists all.")
         var top = 20
 
@@ -33,11 +35,12 @@ extension Hark {
         }
 
         func run() throws {
+            let filter = try self.filter.exchangeFilter()
             let reader = try openCapture(input.capture)
             let diagnostics = DiagnosticReporter()
-            var observer = StatsObserver(diagnostics: diagnostics)
+            var observer = FilteredObserver(base: StatsObserver(diagnostics: diagnostics), filter: filter)
             let statistics = CaptureSession(reader: reader).run(observer: &observer)
-            let report = observer.collector.report
+            let report = observer.base.collector.report
             let output = standardOutputLines(following: false)
             if json {
                 var writer = JSONWriter(pretty: true)

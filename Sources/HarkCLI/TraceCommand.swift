@@ -20,6 +20,8 @@ extension Hark {
 
         @OptionGroup var input: InputOptions
 
+        @OptionGroup var filter: FilterOptions
+
         @Flag(help: "Print request and response headers under each exchange.")
         var headers = false
 
@@ -45,6 +47,7 @@ extension Hark {
         }
 
         func run() throws {
+            let filter = try self.filter.exchangeFilter()
             let reader = try openCapture(input.capture)
             let output = standardOutputLines(following: input.isLive)
             let isTerminal = (output.sink as? FileDescriptorSink)?.isTerminal ?? false
@@ -57,8 +60,9 @@ extension Hark {
                 maximumBodyBytes: maxBodySize
             )
             let diagnostics = DiagnosticReporter()
-            var printer = TracePrinter(output: output, options: options) { diagnostics.report($0) }
-            let statistics = CaptureSession(reader: reader).run(observer: &printer)
+            let printer = TracePrinter(output: output, options: options) { diagnostics.report($0) }
+            var observer = FilteredObserver(base: printer, filter: filter)
+            let statistics = CaptureSession(reader: reader).run(observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)
         }
