@@ -29,4 +29,8 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
     mutating func diagnostic(_ diagnostic: Diagnostic) {
         base.diagnostic(diagnostic)
     }
+
+    mutating func progress(bytesRead: Int64) {
+        base.progress(bytesRead: bytesRead)
+    }
 }

@@ -63,13 +63,16 @@ extension Hark {
             let log = HARLog(creator: HARCreator(name: "hark", version: Hark.configuration.version))
             let spool = try HARSortingSpool(log: log, configuration: configuration)
             let diagnostics = DiagnosticReporter()
+            let progress = ProgressBar(path: input.capture)
             let collector = HAREntryCollector(
                 spool: spool,
                 options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),
-                diagnostics: diagnostics
+                diagnostics: diagnostics,
+                progressBar: progress
             )
             var observer = FilteredObserver(base: collector, filter: filter)
             let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            progress.finish()
             if let failure = observer.base.failure { throw failure }
             try spool.finish(to: try openOutput(output))
             try diagnostics.finish(statistics)
@@ -82,12 +85,14 @@ struct HAREntryCollector: SessionObserver {
     let spool: HARSortingSpool
     let options: HARExportOptions
     let diagnostics: DiagnosticReporter
+    let progressBar: ProgressBar
     /// The first spooling failure (a full disk); the run reports it at the end.
     private(set) var failure: (any Error)?
 
-    init(spool: HARSortingSpool, options: HARExportOptions, diagnostics: DiagnosticReporter) {
+    init(spool: HARSortingSpool, options: HARExportOptions, diagnostics: DiagnosticReporter, progressBar: ProgressBar) {
         self.spool = spool
         self.options = options
+        self.progressBar = progressBar
         self.diagnostics = diagnostics
     }
 
@@ -102,6 +107,10 @@ struct HAREntryCollector: SessionObserver {
 
     mutating func diagnostic(_ diagnostic: Diagnostic) {
         diagnostics.report(diagnostic)
+    }
+
+    mutating func progress(bytesRead: Int64) {
+        progressBar.update(bytesRead: bytesRead)
     }
 }
 

@@ -49,6 +49,9 @@ public struct CaptureSession {
             }
             guard case .frame(let frame) = record else { continue }
             statistics.frames += 1
+            if statistics.frames & 0xfff == 0 {
+                dispatcher.observer.progress(bytesRead: reader.bytesRead)
+            }
             statistics.capturedBytes += Int64(frame.data.readableBytes)
             if frame.isTruncated { statistics.truncatedFrames += 1 }
 

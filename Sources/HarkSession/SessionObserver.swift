@@ -27,6 +27,8 @@ public protocol SessionObserver {
     mutating func exchange(_ exchange: Exchange)
     /// A problem in the input; processing goes on.
     mutating func diagnostic(_ diagnostic: Diagnostic)
+    /// How far the reader has got, reported every few thousand packets (for progress bars).
+    mutating func progress(bytesRead: Int64)
 }
 
 extension SessionObserver {
@@ -35,4 +37,5 @@ extension SessionObserver {
     public mutating func tcpEvent(_ event: TCPEvent) {}
     public mutating func exchange(_ exchange: Exchange) {}
     public mutating func diagnostic(_ diagnostic: Diagnostic) {}
+    public mutating func progress(bytesRead: Int64) {}
 }

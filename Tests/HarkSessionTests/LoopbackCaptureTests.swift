@@ -25,8 +25,9 @@ struct LoopbackCaptureTests {
         defer { try? FileManager.default.removeItem(at: capture) }
 
         let server = try launch("python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)], waitFor: "ready", on: \.standardOutput)
-        defer { server.terminate() }
-        let tcpdump = try launch("tcpdump", ["-i", "lo", "-U", "-s", "0", "-w", capture.path, "tcp", "port", String(port)], waitFor: "listening on", on: \.standardError)
+        defer { kill(server.processIdentifier, SIGKILL) }
+        let tcpdump = try launch("tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-s", "0", "-w", capture.path, "tcp", "port", String(port)], waitFor: "listening on", on: \.standardError)
+        defer { kill(tcpdump.processIdentifier, SIGKILL) }
 
         let upload = String(repeating: "x", count: 5000)
         let requests: [[String]] = [
@@ -41,7 +42,9 @@ struct LoopbackCaptureTests {
             #expect(status == 0)
         }
         Thread.sleep(forTimeInterval: 0.5)
-        tcpdump.terminate()  // SIGTERM: a test runner may have left SIGINT ignored, which tcpdump then keeps
+        // SIGKILL: the test runner may leave SIGINT and SIGTERM ignored, and tcpdump inherits that. With
+        // -U every packet is already written, so nothing is lost.
+        kill(tcpdump.processIdentifier, SIGKILL)
         tcpdump.waitUntilExit()
 
         let (recorder, statistics) = try runSession(capture.path)
