@@ -95,7 +95,7 @@ let package = Package(
         // Test support: fixture locator, capture writers for hand-built packets, drip-feed helpers.
         .target(
             name: "HarkTestSupport",
-            dependencies: ["HarkCore", "HarkPacket", nioCore],
+            dependencies: ["HarkCore", "HarkPacket", "CZlib", nioCore],
             path: "Tests/HarkTestSupport",
             swiftSettings: strictSettings
         ),
@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkContentCodingTests",
-            dependencies: ["HarkContentCoding", "CZlib", nioCore],
+            dependencies: ["HarkContentCoding", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import HarkCore
 import HarkFormat
 import HarkReassembly
 import HarkSession
+import HarkText
 
 /// Renders a finished connection as a text line or a JSON object.
 enum ConnectionFormatter {
@@ -55,24 +56,9 @@ enum ConnectionFormatter {
         }
         json.member("syn_retransmissions", summary.synRetransmissions)
         json.key("client_to_server")
-        direction(summary.clientToServer, to: &json)
+        ConnectionJSON.counters(summary.clientToServer, to: &json)
         json.key("server_to_client")
-        direction(summary.serverToClient, to: &json)
+        ConnectionJSON.counters(summary.serverToClient, to: &json)
         json.member("end", summary.endDescription)
-    }
-
-    private static func direction(_ statistics: DirectionStatistics, to json: inout JSONWriter) {
-        json.beginObject()
-        json.member("packets", statistics.packets)
-        json.member("bytes", statistics.payloadBytes)
-        json.member("delivered_bytes", statistics.deliveredBytes)
-        json.member("retransmissions", statistics.retransmissions)
-        json.member("out_of_order", statistics.outOfOrder)
-        json.member("gaps", statistics.gaps)
-        json.member("gap_bytes", statistics.gapBytes)
-        json.member("duplicate_acks", statistics.duplicateAcks)
-        json.member("zero_windows", statistics.zeroWindows)
-        json.member("overlap_conflicts", statistics.overlapConflicts)
-        json.endObject()
     }
 }

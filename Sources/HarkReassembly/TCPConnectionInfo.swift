@@ -5,9 +5,9 @@ public enum RoleSource: String, Hashable, Sendable {
     /// From the SYN: the sender of the SYN is the client.
     case handshake
     /// From a SYN-ACK whose SYN was not captured: its receiver is the client.
-    case synAck
+    case synAck = "syn_ack"
     /// The capture started mid-connection; the server is the side with the well-known or lower port.
-    case portHeuristic
+    case portHeuristic = "port_heuristic"
 }
 
 /// Why one direction of a stream ended.

@@ -37,7 +37,7 @@ extension TraceJSON {
         time("time", info.firstTimestamp, to: &json)
         json.member("client", info.client.description)
         json.member("server", info.server.description)
-        json.member("roles_from", rolesFrom(info.roleSource))
+        json.member("roles_from", info.roleSource.rawValue)
         json.member("packet", info.firstPacketNumber)
     }
 
@@ -62,9 +62,9 @@ extension TraceJSON {
         json.key("reset_by")
         optional(summary.resetBy.map(TCPEventText.side), to: &json)
         json.key("client_to_server")
-        direction(summary.clientToServer, to: &json)
+        ConnectionJSON.counters(summary.clientToServer, to: &json)
         json.key("server_to_client")
-        direction(summary.serverToClient, to: &json)
+        ConnectionJSON.counters(summary.serverToClient, to: &json)
     }
 
     /// `{"type":"diagnostic","severity":"error","message":…,"packet":17,"offset":1234,"connection":null}`.
@@ -78,29 +78,5 @@ extension TraceJSON {
         if let offset = diagnostic.byteOffset { json.integer(offset) } else { json.null() }
         json.key("connection")
         optional(diagnostic.connectionID, to: &json)
-    }
-
-    /// `handshake`, `syn_ack`, `port_heuristic`.
-    private static func rolesFrom(_ source: RoleSource) -> String {
-        switch source {
-        case .handshake: "handshake"
-        case .synAck: "syn_ack"
-        case .portHeuristic: "port_heuristic"
-        }
-    }
-
-    private static func direction(_ statistics: DirectionStatistics, to json: inout JSONWriter) {
-        json.beginObject()
-        json.member("packets", statistics.packets)
-        json.member("bytes", statistics.payloadBytes)
-        json.member("delivered_bytes", statistics.deliveredBytes)
-        json.member("retransmissions", statistics.retransmissions)
-        json.member("out_of_order", statistics.outOfOrder)
-        json.member("gaps", statistics.gaps)
-        json.member("gap_bytes", statistics.gapBytes)
-        json.member("duplicate_acks", statistics.duplicateAcks)
-        json.member("zero_windows", statistics.zeroWindows)
-        json.member("overlap_conflicts", statistics.overlapConflicts)
-        json.endObject()
     }
 }

@@ -1,5 +1,6 @@
 import HarkContentCoding
 import NIOCore
+import HarkTestSupport
 import Testing
 
 /// A JSON-ish body like the Docker API responses in the corpus, repeated so that it compresses.

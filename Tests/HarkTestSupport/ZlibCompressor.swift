@@ -1,16 +1,16 @@
 import CZlib
 
 /// Compresses test inputs with zlib's own encoder, so the fixtures need no embedded blobs.
-enum ZlibCompressor {
+public enum ZlibCompressor {
     /// The wrapper to write, as zlib's `windowBits` selects it.
-    enum Wrapper: Int32 {
+    public enum Wrapper: Int32, Sendable {
         case gzip = 31
         case zlib = 15
         case raw = -15
     }
 
     /// `bytes` compressed at the default level with `wrapper`.
-    static func compress(_ bytes: [UInt8], wrapper: Wrapper) -> [UInt8] {
+    public static func compress(_ bytes: [UInt8], wrapper: Wrapper) -> [UInt8] {
         var stream = z_stream()
         let initStatus = deflateInit2_(
             &stream,
