@@ -23,6 +23,8 @@ public struct Exchange: Sendable {
     public var problems: [String]
     /// What the connection switched to after this exchange (`websocket`, `h2c`, `CONNECT host:443`).
     public var switchedTo: String?
+    /// The gRPC call, for `application/grpc` exchanges over HTTP/2.
+    public var grpc: GRPCSummary?
 
     public init(
         id: Int,
