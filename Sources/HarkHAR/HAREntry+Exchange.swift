@@ -42,6 +42,9 @@ extension HAREntry {
             connection: String(exchange.connection.id)
         )
         streamID = exchange.streamID
+        if let call = exchange.grpc {
+            grpc = HARGRPC(service: call.service, method: call.method, status: call.status, statusMessage: call.statusMessage)
+        }
         if !exchange.interimResponses.isEmpty {
             let interim: [HARJSONValue] = exchange.interimResponses.map { response in
                 ["status": .integer(Int64(response.status.rawValue)), "statusText": .string(response.reason)]
