@@ -49,6 +49,13 @@ public struct HTTP2FrameParser {
         public var streamOffset: Int64
         /// Number of bytes concerned (0 when it is about a position).
         public var length: Int
+
+        /// A problem from its parts.
+        public init(kind: Kind, streamOffset: Int64, length: Int) {
+            self.kind = kind
+            self.streamOffset = streamOffset
+            self.length = length
+        }
     }
 
     private enum State: Hashable {
