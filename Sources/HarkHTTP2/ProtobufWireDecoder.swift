@@ -36,10 +36,18 @@ public struct ProtobufField: Hashable, Sendable {
     public var wireType: WireType
     /// The value.
     public var value: Value
+
+    /// A field from its parts.
+    public init(number: UInt64, wireType: WireType, value: Value) {
+        self.number = number
+        self.wireType = wireType
+        self.value = value
+    }
 }
 
 /// Decodes protobuf wire format without a schema: field numbers, wire types and values; a
-/// length-delimited value is guessed to be a nested message when it parses as one in full.
+/// length-delimited value is guessed to be a nested message when it parses as one in full and is not
+/// all printable ASCII (short strings such as `hi` also parse as fields).
 public enum ProtobufWireDecoder {
     /// How deep nested messages are guessed.
     public static let maxDepth = 16
@@ -70,7 +78,8 @@ public enum ProtobufWireDecoder {
                 guard let length = readVarint(&bytes), length <= UInt64(bytes.readableBytes),
                     let content = bytes.readSlice(length: Int(length))
                 else { return nil }
-                let nested = depth < maxDepth && content.readableBytes > 0 ? decode(content, depth: depth + 1) : nil
+                let guessNested = depth < maxDepth && content.readableBytes > 0 && !isPrintable(content)
+                let nested = guessNested ? decode(content, depth: depth + 1) : nil
                 value = .bytes(content, nested: nested)
             default:
                 return nil  // groups (3, 4) are deprecated; 6 and 7 are invalid.
@@ -78,6 +87,11 @@ public enum ProtobufWireDecoder {
             fields.append(ProtobufField(number: key >> 3, wireType: wireType, value: value))
         }
         return fields.isEmpty ? nil : fields
+    }
+
+    /// Whether every byte is printable ASCII: text, not a nested message.
+    private static func isPrintable(_ bytes: ByteBuffer) -> Bool {
+        bytes.readableBytesView.allSatisfy { (0x20...0x7e).contains($0) }
     }
 
     /// A base-128 varint of at most ten octets.

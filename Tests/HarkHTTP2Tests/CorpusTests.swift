@@ -12,11 +12,14 @@ import Testing
 /// connection found to be HTTP/2.
 struct HTTP2Feeder: TCPStreamHandler {
     var analyzers: [Int: HTTP2Analyzer] = [:]
+    /// Every connection id, in the order opened (tshark's tcp.stream order).
+    var connections: [Int] = []
     /// Exchanges per connection id, in the order emitted.
     var exchanges: [Int: [HTTP2Exchange]] = [:]
     var diagnostics: [HTTP2Diagnostic] = []
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
+        connections.append(connection.id)
         analyzers[connection.id] = HTTP2Analyzer(start: connection.roleSource == .handshake ? .connectionStart : .midConnection)
     }
 
@@ -99,10 +102,10 @@ struct HTTP2Oracle {
 }
 
 /// Compares a capture's exchanges with its oracle, connection by connection (tcp.stream = id order).
-func expectAgreement(_ capture: String, oracle: String) throws {
-    let feeder = try analyze(Fixtures.corpus(capture))
-    let truth = try HTTP2Oracle(Fixtures.corpus(oracle))
-    let connections = feeder.exchanges.keys.sorted()
+func expectAgreement(_ capture: String, oracle: String, in directory: URL = Fixtures.corpusDirectory) throws {
+    let feeder = try analyze(directory.appendingPathComponent(capture))
+    let truth = try HTTP2Oracle(directory.appendingPathComponent(oracle))
+    let connections = feeder.connections
     #expect(!truth.requests.isEmpty, "\(capture): empty oracle")
     for (tcpStream, expected) in truth.requests {
         guard tcpStream < connections.count, let exchanges = feeder.exchanges[connections[tcpStream]] else {
@@ -134,4 +137,32 @@ func expectAgreement(_ capture: String, oracle: String) throws {
 
 @Test func priorKnowledgeOnPort443AgreesWithTshark() throws {
     try expectAgreement("h2c-prior-knowledge-on-port-443.pcap", oracle: "h2c-prior-knowledge-on-port-443.oracle.tsv")
+}
+
+@Test func grpcCaptureAgreesWithTshark() throws {
+    guard let shared = Fixtures.sharedCorpusDirectory else {
+        print("skipped: ../shared/corpus is absent (grpc-h2c-unary-calls.pcap is not licensed for the repository)")
+        return
+    }
+    try expectAgreement("grpc-h2c-unary-calls.pcap", oracle: "grpc-h2c-unary-calls.oracle.tsv", in: shared)
+    let feeder = try analyze(shared.appendingPathComponent("grpc-h2c-unary-calls.pcap"))
+    let exchanges = feeder.exchanges.values.flatMap { $0 }
+    // The oracle's gRPC messages: declared lengths per HTTP/2 stream.
+    var expected: [UInt32: [Int]] = [:]
+    let lines = try String(contentsOf: shared.appendingPathComponent("grpc-h2c-unary-calls.oracle-grpc.tsv"), encoding: .utf8)
+    for line in lines.split(separator: "\n").dropFirst(3) {
+        let columns = line.split(separator: "\t").map(String.init)
+        guard columns.count >= 5, let stream = columns[2].split(separator: ",").first.flatMap({ UInt32($0) }) else { continue }
+        expected[stream, default: []] += columns[4].split(separator: ",").compactMap { Int($0) }
+    }
+    #expect(expected.values.map(\.count).reduce(0, +) == 9)
+    for exchange in exchanges {
+        let call = try #require(exchange.grpc, "stream \(exchange.streamID) not seen as gRPC")
+        #expect(call.service == "RPC_BFCP_SRV.BFCP_GRPC_Service")
+        #expect(call.status != nil, "stream \(exchange.streamID) has no grpc-status")
+        let lengths = (call.requestMessages + call.responseMessages).map(\.wireLength)
+        #expect(lengths.sorted() == (expected[exchange.streamID] ?? []).sorted(), "stream \(exchange.streamID)")
+        #expect(!call.hasIncompleteMessages)
+    }
+    #expect(exchanges.contains { $0.grpc?.isTrailersOnly == true })
 }
