@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "HarkHTTP2Tests",
             dependencies: [
-                "HarkHTTP2", "HarkContentCoding", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport",
+                "HarkHTTP2", "HarkHTTP1", "HarkContentCoding", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport",
                 "CZlib", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             swiftSettings: strictSettings
