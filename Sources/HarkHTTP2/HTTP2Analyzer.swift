@@ -102,6 +102,12 @@ public struct HTTP2Analyzer {
         guard bytes.readableBytes > 0, !sides[side].finished else { return }
         if sides[side].parser.bufferedByteCount == 0 { sides[side].frameStart = time }
         sides[side].parser.append(bytes)
+        drain(direction, at: time, emit: emit)
+    }
+
+    /// Handles every output the direction's parser has ready.
+    private mutating func drain(_ direction: Direction, at time: Timestamp, emit: (HTTP2Event) -> Void) {
+        let side = Int(direction.rawValue)
         while let output = sides[side].parser.next() {
             let first = sides[side].frameStart
             sides[side].frameStart = time
@@ -138,6 +144,8 @@ public struct HTTP2Analyzer {
     public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (HTTP2Event) -> Void) {
         let side = Int(direction.rawValue)
         guard !sides[side].finished else { return }
+        sides[side].parser.endOfInput()
+        drain(direction, at: time, emit: emit)
         sides[side].finished = true
         sides[side].pending = nil
         if let problem = sides[side].parser.finish() { handle(problem, from: direction, at: time, emit: emit) }

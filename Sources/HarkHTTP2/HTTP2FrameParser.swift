@@ -76,6 +76,10 @@ public struct HTTP2FrameParser {
     private var offset: Int64 = 0
     /// Payload bytes of a frame cut by a gap still to be dropped.
     private var skipping = 0
+    /// Set by `endOfInput()`.
+    private var atEnd = false
+    /// Whether `buffer` is the parser's own storage rather than a slice of appended bytes.
+    private var ownsStorage = true
     /// While seeking: the first position not yet rejected.
     private var seekFrom = 0
     /// The largest payload the receiver accepts (its SETTINGS_MAX_FRAME_SIZE), default 16384; larger
@@ -109,12 +113,24 @@ public struct HTTP2FrameParser {
         if buffer.readableBytes == 0 {
             seekFrom = seekFrom - buffer.readerIndex + bytes.readerIndex
             buffer = bytes
+            ownsStorage = false
         } else {
             seekFrom -= buffer.readerIndex
+            if !ownsStorage { detach() }
             buffer.discardReadBytes()
             buffer.writeImmutableBuffer(bytes)
             seekFrom += buffer.readerIndex
         }
+    }
+
+    /// Moves unparsed bytes out of the caller's (capture) storage into the parser's own, so that a
+    /// partial frame does not keep a whole capture chunk alive.
+    private mutating func detach() {
+        var copy = ByteBufferAllocator().buffer(capacity: buffer.readableBytes)
+        copy.writeImmutableBuffer(buffer)
+        seekFrom = seekFrom - buffer.readerIndex + copy.readerIndex
+        buffer = copy
+        ownsStorage = true
     }
 
     /// Notes that `length` bytes of the direction were lost in capture.
@@ -143,11 +159,21 @@ public struct HTTP2FrameParser {
 
     /// The next complete output, or nil when more bytes are needed.
     public mutating func next() -> Output? {
+        let output: Output?
         switch state {
-        case .preface: return nextPreface()
-        case .frames: return nextFrame()
-        case .seeking: return seek()
+        case .preface: output = nextPreface()
+        case .frames: output = nextFrame()
+        case .seeking: output = seek()
         }
+        if output == nil, !ownsStorage, buffer.readableBytes > 0 { detach() }
+        return output
+    }
+
+    /// Notes that no more bytes will come: while searching for a frame boundary, a believable frame that
+    /// ends exactly at the end of the input is accepted without a following header. Call `next()` until
+    /// nil afterwards, then `finish()`.
+    public mutating func endOfInput() {
+        atEnd = true
     }
 
     /// Ends the direction: bytes of an incomplete frame are reported as skipped.
@@ -203,8 +229,11 @@ public struct HTTP2FrameParser {
         while let header = HTTP2FrameHeader.peek(buffer, at: seekFrom) {
             if header.isPlausible(maxLength: limit) {
                 let following = seekFrom + 9 + header.length
-                guard buffer.writerIndex - following >= 9 else { return nil }
-                if let next = HTTP2FrameHeader.peek(buffer, at: following), next.isPlausible(maxLength: limit) {
+                guard atEnd || buffer.writerIndex - following >= 9 else { return nil }
+                let confirmed =
+                    following == buffer.writerIndex && atEnd
+                    || HTTP2FrameHeader.peek(buffer, at: following)?.isPlausible(maxLength: limit) == true
+                if confirmed {
                     let skipped = seekFrom - buffer.readerIndex
                     state = .frames
                     guard skipped > 0 else { return nextFrame() }

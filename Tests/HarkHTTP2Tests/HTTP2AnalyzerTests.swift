@@ -165,3 +165,55 @@ func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     deflateEnd(&stream)
     return Array(output.prefix(written))
 }
+
+@Test func aMidConnectionCaptureKeepsPartialHeadersAndGoesOn() throws {
+    var server = Encoder()
+    var client = Encoder()
+    // Before the capture: both tables filled.
+    _ = server.block([(":status", "200"), ("x-served-by", "cache-1")])
+    _ = client.block(get + [("cookie", "a=1")])
+    let script: [Step] = [
+        // The capture starts inside a DATA payload of stream 5 (server) and mid-frame on the client.
+        .server(Array("end of an earlier body".utf8)
+            + frame(.data, .endStream, stream: 5, Array("tail".utf8))
+            + frame(.headers, .endHeaders, stream: 7, server.block([(":status", "200"), ("x-served-by", "cache-1")]))
+            + frame(.data, .endStream, stream: 7, Array("seven".utf8)), at: 2),
+        .client([0x00, 0x01] + frame(.headers, [.endHeaders, .endStream], stream: 9, client.block(get + [("cookie", "a=1")])), at: 3),
+        .server(frame(.headers, [.endHeaders, .endStream], stream: 9, server.block([(":status", "404")])), at: 4),
+        .finish(at: 5),
+    ]
+    let events = runAllWays(script, analyzer: HTTP2Analyzer(start: .midConnection))
+    // Stream 9 completes when the client's direction ends; 5 and 7 are emitted unfinished after it.
+    #expect(events.exchanges.map(\.streamID) == [9, 5, 7])
+    let exchanges = events.exchanges.sorted { $0.streamID < $1.streamID }
+    #expect(exchanges[0].request == nil && exchanges[0].response == nil && exchanges[0].issues.first == .noRequestSeen)
+    #expect(exchanges[1].response?.status == .ok)
+    #expect(exchanges[1].response?.head.unresolved.count == 1)
+    #expect(exchanges[1].issues.contains(.headersPartial(.serverToClient)))
+    #expect(exchanges[1].response.map { String(buffer: $0.body.bytes) } == "seven")
+    // Static-table and literal fields decode; references to the unseen table entries do not.
+    // `:method GET` is in the static table; `:path /a` was added to the client's table before the capture.
+    #expect(exchanges[2].request?.method == .get && exchanges[2].request?.path == nil)
+    #expect(exchanges[2].request?.head.isPartial == true)
+    #expect(exchanges[2].response?.status == HTTPStatusCode(rawValue: 404))
+    #expect(events.diagnostics.contains { $0.kind == .skippedBytes && $0.direction == .serverToClient })
+    #expect(events.diagnostics.contains { if case .unresolvedHeaderFields = $0.kind { true } else { false } })
+}
+
+@Test func aGapInDataCountsMissingBytes() throws {
+    var client = Encoder()
+    var server = Encoder()
+    let data = frame(.data, .endStream, stream: 1, Array("0123456789".utf8))
+    let script: [Step] = [
+        .client(preface + frame(.headers, [.endHeaders, .endStream], stream: 1, client.block(get))),
+        .server(frame(.headers, .endHeaders, stream: 1, server.block([(":status", "200")])) + Array(data.prefix(11))),
+        .gap(.serverToClient, 5),
+        .server(Array(data.dropFirst(16)) + frame(.ping, stream: 0, Array(repeating: 0, count: 8))),
+        .finish(),
+    ]
+    let events = runAllWays(script)
+    let exchange = try #require(events.exchanges.first)
+    #expect(exchange.issues.contains(.bytesMissing(.serverToClient, count: 10)))
+    #expect(exchange.issues.contains(.responseIncomplete(.connectionEnded)))
+    #expect(events.diagnostics.map(\.kind) == [.frameCutByGap(.data)])
+}
