@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
         // Shared vocabulary: timestamps, addresses, endpoints, connection keys, diagnostics.
@@ -50,6 +51,12 @@ let package = Package(
         .target(
             name: "HarkHTTP1",
             dependencies: ["HarkCore", "HarkContentCoding", nioCore],
+            swiftSettings: strictSettings
+        ),
+        // Lenient incremental HTTP/2 analyzer (frames, HPACK, streams, gRPC): one connection in, exchanges out.
+        .target(
+            name: "HarkHTTP2",
+            dependencies: ["HarkCore", "HarkContentCoding", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2")],
             swiftSettings: strictSettings
         ),
         // Output-neutral values: exchanges, HTTP messages and bodies, connection context.
@@ -129,6 +136,14 @@ let package = Package(
         .testTarget(
             name: "HarkHTTP1Tests",
             dependencies: ["HarkHTTP1", "HarkContentCoding", "CZlib", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkHTTP2Tests",
+            dependencies: [
+                "HarkHTTP2", "HarkHTTP1", "HarkContentCoding", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport",
+                "CZlib", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

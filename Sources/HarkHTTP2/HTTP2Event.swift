@@ -1,0 +1,104 @@
+public import HarkCore
+
+/// What an `HTTP2Analyzer` reports, in the order it learns it.
+public enum HTTP2Event: Hashable, Sendable {
+    /// A stream's exchange, emitted when both sides ended, when it was reset, or at the end of the
+    /// connection.
+    case exchange(HTTP2Exchange)
+    /// A protocol anomaly; processing went on.
+    case diagnostic(HTTP2Diagnostic)
+}
+
+/// A protocol anomaly on one direction of an HTTP/2 connection.
+public struct HTTP2Diagnostic: Hashable, Sendable, CustomStringConvertible {
+    /// What was wrong.
+    public enum Kind: Hashable, Sendable {
+        /// The client did not start with the connection preface; frame boundaries were searched for.
+        case missingPreface
+        /// Bytes that are not frames were skipped.
+        case skippedBytes
+        /// A frame was longer than the receiver's SETTINGS_MAX_FRAME_SIZE; it was parsed anyway.
+        case frameTooLarge
+        /// A frame was cut by a capture gap and dropped.
+        case frameCutByGap(HTTP2FrameType)
+        /// A frame's payload did not fit its type; it was skipped.
+        case malformedFrame(HTTP2FrameType)
+        /// A header block referenced dynamic table entries hark never saw (mid-connection capture).
+        case unresolvedHeaderFields(count: Int)
+        /// A header block could not be decoded past some point.
+        case malformedHeaderBlock
+        /// A header block exceeded `HTTP2Limits.maxHeaderListSize`.
+        case headerListTooLarge
+        /// A CONTINUATION arrived with no header block in progress, or another frame interrupted one.
+        case unexpectedContinuation
+        /// More than `HTTP2Limits.maxOpenStreams` streams were open.
+        case tooManyStreams
+        /// A gRPC body did not split into whole length-prefixed messages.
+        case malformedGRPCMessages
+    }
+
+    /// What was wrong.
+    public var kind: Kind
+    /// Which direction's bytes.
+    public var direction: Direction
+    /// Stream offset of the bytes concerned.
+    public var streamOffset: Int64
+    /// The HTTP/2 stream concerned, when one is.
+    public var streamID: UInt32?
+    /// Capture time of the segment where it was found.
+    public var time: Timestamp
+    /// More about it, when there is something to say.
+    public var detail: String?
+
+    /// A diagnostic from its parts.
+    public init(
+        _ kind: Kind,
+        direction: Direction,
+        streamOffset: Int64,
+        streamID: UInt32? = nil,
+        time: Timestamp,
+        detail: String? = nil
+    ) {
+        self.kind = kind
+        self.direction = direction
+        self.streamOffset = streamOffset
+        self.streamID = streamID
+        self.time = time
+        self.detail = detail
+    }
+
+    /// Whether output is missing because of it.
+    public var severity: Diagnostic.Severity {
+        switch kind {
+        case .frameTooLarge, .missingPreface: .warning
+        default: .error
+        }
+    }
+
+    /// `client→server offset 120 stream 3: header block referenced 2 unknown dynamic table entries`.
+    public var description: String {
+        let what: String
+        switch kind {
+        case .missingPreface: what = "no connection preface; searching for frame boundaries"
+        case .skippedBytes: what = "bytes skipped: not HTTP/2 frames"
+        case .frameTooLarge: what = "frame larger than SETTINGS_MAX_FRAME_SIZE"
+        case .frameCutByGap(let type): what = "\(type) frame cut by a capture gap, dropped"
+        case .malformedFrame(let type): what = "malformed \(type) frame skipped"
+        case .unresolvedHeaderFields(let count):
+            what = "header block referenced \(count) dynamic table entries sent before the capture"
+        case .malformedHeaderBlock: what = "header block could not be fully decoded"
+        case .headerListTooLarge: what = "header list larger than the limit, rest dropped"
+        case .unexpectedContinuation: what = "CONTINUATION out of place"
+        case .tooManyStreams: what = "too many open streams; oldest emitted incomplete"
+        case .malformedGRPCMessages: what = "gRPC body is not whole length-prefixed messages"
+        }
+        let stream = streamID.map { " stream \($0)" } ?? ""
+        let detailText = detail.map { " (\($0))" } ?? ""
+        return "\(direction) offset \(streamOffset)\(stream): \(what)\(detailText)"
+    }
+
+    /// The anomaly as a run-wide `Diagnostic`, for a connection numbered `connectionID`.
+    public func diagnostic(connectionID: Int? = nil) -> Diagnostic {
+        Diagnostic(severity, "HTTP/2: \(description)", connectionID: connectionID)
+    }
+}

@@ -1,0 +1,63 @@
+public import HarkCore
+
+/// A decoded header block (HEADERS or PUSH_PROMISE plus CONTINUATION): pseudo-header fields apart from
+/// regular fields, and what could not be decoded.
+public struct HTTP2HeaderBlock: Hashable, Sendable {
+    /// A field whose name (and maybe value) lives in a dynamic table entry hark never saw, because the
+    /// capture started after it was added.
+    public struct UnresolvedField: Hashable, Sendable {
+        /// The HPACK index referenced (62 or more: the dynamic table).
+        public var index: Int
+        /// The value, when it was sent as a literal after an indexed name.
+        public var value: String?
+
+        /// An unresolved field from its index and known value.
+        public init(index: Int, value: String?) {
+            self.index = index
+            self.value = value
+        }
+    }
+
+    /// Pseudo-header fields (`:method`, `:scheme`, `:authority`, `:path`, `:status`, `:protocol`), in
+    /// wire order.
+    public var pseudoHeaders: HTTPFields
+    /// Regular fields, in wire order.
+    public var fields: HTTPFields
+    /// Fields that referenced unknown dynamic table entries, in wire order.
+    public var unresolved: [UnresolvedField]
+    /// True when decoding stopped early (malformed HPACK, header list over the limit): fields after the
+    /// problem are missing.
+    public var isDamaged: Bool
+    /// Encoded size of the block (all fragments), in octets.
+    public var encodedSize: Int
+
+    /// A header block from its parts.
+    public init(
+        pseudoHeaders: HTTPFields = HTTPFields(),
+        fields: HTTPFields = HTTPFields(),
+        unresolved: [UnresolvedField] = [],
+        isDamaged: Bool = false,
+        encodedSize: Int = 0
+    ) {
+        self.pseudoHeaders = pseudoHeaders
+        self.fields = fields
+        self.unresolved = unresolved
+        self.isDamaged = isDamaged
+        self.encodedSize = encodedSize
+    }
+
+    /// Whether some fields are missing or unknown.
+    public var isPartial: Bool { isDamaged || !unresolved.isEmpty }
+
+    /// The first value of pseudo-header `name` (with its colon: `":path"`).
+    public func pseudo(_ name: String) -> String? { pseudoHeaders.first(name) }
+
+    /// Adds a decoded field to the pseudo-headers or the regular fields.
+    mutating func append(name: String, value: String) {
+        if name.utf8.first == UInt8(ascii: ":") {
+            pseudoHeaders.fields.append(HTTPFields.Field(name: name, value: value))
+        } else {
+            fields.fields.append(HTTPFields.Field(name: name, value: value))
+        }
+    }
+}

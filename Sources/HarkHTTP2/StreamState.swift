@@ -1,0 +1,118 @@
+import HarkCore
+import NIOCore
+
+/// One direction of a stream while it is open: head, body, trailers, timing.
+struct StreamSide {
+    var head: HTTP2HeaderBlock?
+    var trailers: HTTP2HeaderBlock?
+    var body = HTTP2Body()
+    var firstByteTime: Timestamp?
+    var lastByteTime: Timestamp?
+    /// END_STREAM was seen.
+    var ended = false
+
+    /// Notes a frame of this side spanning `first`…`last`.
+    mutating func touch(first: Timestamp, last: Timestamp) {
+        if firstByteTime == nil { firstByteTime = first }
+        lastByteTime = last
+    }
+}
+
+/// What the analyzer knows of one stream until it emits it.
+struct StreamState {
+    let id: UInt32
+    var request = StreamSide()
+    var response = StreamSide()
+    var interim: [HTTP2Response] = []
+    var promisedOn: UInt32?
+    var issues: [HTTP2Exchange.Issue] = []
+
+    init(id: UInt32) {
+        self.id = id
+    }
+
+    /// Whether both sides sent END_STREAM.
+    var isDone: Bool { request.ended && response.ended }
+
+    /// Runs `body` on the side `direction` sends.
+    mutating func withSide<Result>(_ direction: Direction, _ body: (inout StreamSide) -> Result) -> Result {
+        switch direction {
+        case .clientToServer: body(&request)
+        case .serverToClient: body(&response)
+        }
+    }
+
+    /// Takes a complete header block sent in `direction` (not a PUSH_PROMISE).
+    mutating func receiveHeaders(
+        _ block: HTTP2HeaderBlock,
+        from direction: Direction,
+        endStream: Bool,
+        first: Timestamp,
+        last: Timestamp
+    ) {
+        if block.isPartial, !issues.contains(.headersPartial(direction)) { issues.append(.headersPartial(direction)) }
+        if direction == .serverToClient, response.head == nil,
+            let status = block.pseudo(":status").flatMap({ Int($0) }), (100..<200).contains(status)
+        {
+            interim.append(HTTP2Response(head: block, firstByteTime: first, lastByteTime: last))
+            response.touch(first: first, last: last)
+            response.ended = response.ended || endStream
+            return
+        }
+        withSide(direction) { side in
+            if side.head == nil {
+                side.head = block
+            } else {
+                side.trailers = block
+            }
+            side.touch(first: first, last: last)
+            side.ended = side.ended || endStream
+        }
+    }
+
+    /// The exchange as it stands, with `reason` for sides that did not end.
+    func exchange(incompleteReason reason: HTTP2Exchange.IncompleteReason, limits: HTTP2Limits) -> HTTP2Exchange {
+        var issues = issues
+        let request = Self.message(request, direction: .clientToServer, limits: limits, issues: &issues)
+            .map { side, head, first, last in
+                HTTP2Request(head: head, body: side.body, trailers: side.trailers, firstByteTime: first, lastByteTime: last)
+            }
+        let response = Self.message(response, direction: .serverToClient, limits: limits, issues: &issues)
+            .map { side, head, first, last in
+                HTTP2Response(head: head, body: side.body, trailers: side.trailers, firstByteTime: first, lastByteTime: last)
+            }
+        if request == nil, promisedOn == nil { issues.insert(.noRequestSeen, at: 0) }
+        if !self.request.ended, promisedOn == nil { issues.append(.requestIncomplete(reason)) }
+        if !self.response.ended { issues.append(.responseIncomplete(reason)) }
+        var exchange = HTTP2Exchange(
+            streamID: id,
+            request: request,
+            interimResponses: interim,
+            response: response,
+            promisedOn: promisedOn,
+            issues: issues
+        )
+        exchange.grpc = GRPCCall(exchange: exchange, limits: limits)
+        return exchange
+    }
+
+    /// A side's content-decoded body and flags, with its head and times; nil without a head.
+    private static func message(
+        _ side: StreamSide,
+        direction: Direction,
+        limits: HTTP2Limits,
+        issues: inout [HTTP2Exchange.Issue]
+    ) -> (StreamSide, HTTP2HeaderBlock, Timestamp, Timestamp)? {
+        var side = side
+        if side.body.missingBytes > 0 { issues.append(.bytesMissing(direction, count: side.body.missingBytes)) }
+        if side.body.isTruncated {
+            issues.append(.bodyTruncated(direction, keptBytes: side.body.bytes.readableBytes))
+        }
+        guard let head = side.head, let first = side.firstByteTime, let last = side.lastByteTime else { return nil }
+        side.body.decodeContent(
+            codingsFrom: head.fields.values(for: "content-encoding"),
+            maxOutputBytes: limits.maxDecodedBodyBytes
+        )
+        return (side, head, first, last)
+    }
+}
