@@ -65,7 +65,8 @@ let package = Package(
         .target(
             name: "HarkSession",
             dependencies: [
-                "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkContentCoding", "HarkModel",
+                "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkContentCoding",
+                "HarkModel",
                 nioCore,
             ],
             swiftSettings: strictSettings

@@ -1,5 +1,6 @@
 import HarkCore
 import HarkHTTP1
+import HarkHTTP2
 import HarkModel
 import NIOCore
 
@@ -9,6 +10,8 @@ enum StreamAnalyzerEvent {
     case detected(ApplicationProtocol)
     /// HTTP/1 found something: an exchange, an unpaired response, a diagnostic.
     case http1(HTTP1Event)
+    /// HTTP/2 found something: a stream's exchange or a diagnostic.
+    case http2(HTTP2Event)
 }
 
 /// The protocol stack of one connection, in the spirit of Zeek's protocol identification analyzer:
@@ -23,6 +26,8 @@ indirect enum StreamAnalyzer {
     case detecting(DetectionLog)
     /// HTTP/1.x, with the directions swapped when the port heuristic picked the wrong client.
     case http1(HTTP1Analyzer, swapped: Bool)
+    /// HTTP/2: prior knowledge (the client preface) or after an h2c upgrade.
+    case http2(HTTP2Analyzer)
     /// Inside an HTTP/1 tunnel (after CONNECT or an upgrade): a fresh stack for the tunnelled bytes.
     case tunnel(StreamAnalyzer)
     /// A protocol hark does not decode here; bytes are only counted.
@@ -50,6 +55,10 @@ indirect enum StreamAnalyzer {
             }
             self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
+        case .http2(var analyzer):
+            self = .opaque
+            analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
+            self = .http2(analyzer)
         case .tunnel(var inner):
             self = .opaque
             inner.receive(bytes, from: direction, at: time, emit: emit)
@@ -73,6 +82,10 @@ indirect enum StreamAnalyzer {
             }
             self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
+        case .http2(var analyzer):
+            self = .opaque
+            analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
+            self = .http2(analyzer)
         case .tunnel(var inner):
             self = .opaque
             inner.gap(length, in: direction, at: time, emit: emit)
@@ -98,6 +111,10 @@ indirect enum StreamAnalyzer {
             }
             self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
+        case .http2(var analyzer):
+            self = .opaque
+            analyzer.finish(direction, at: time) { emit(.http2($0)) }
+            self = .http2(analyzer)
         case .tunnel(var inner):
             self = .opaque
             inner.finish(direction, at: time, emit: emit)
@@ -114,21 +131,29 @@ indirect enum StreamAnalyzer {
         switch log.verdict() {
         case .waiting:
             return .detecting(log)
+        case .protocol(.http2):
+            emit(.detected(.http2))
+            return replay(log, into: .http2(HTTP2Analyzer(start: .connectionStart)), emit: emit)
         case .protocol(let found):
             emit(.detected(found))
             return .opaque
         case .http1(let swapped):
             emit(.detected(.http1))
-            var stack = StreamAnalyzer.http1(HTTP1Analyzer(), swapped: swapped)
-            for item in log.items {
-                switch item {
-                case .data(let direction, let bytes, let time): stack.receive(bytes, from: direction, at: time, emit: emit)
-                case .gap(let direction, let length, let time): stack.gap(length, in: direction, at: time, emit: emit)
-                case .end(let direction, let time): stack.finish(direction, at: time, emit: emit)
-                }
-            }
-            return stack
+            return replay(log, into: .http1(HTTP1Analyzer(), swapped: swapped), emit: emit)
         }
+    }
+
+    /// Feeds what detection held, in order, into the chosen stack.
+    private func replay(_ log: DetectionLog, into chosen: StreamAnalyzer, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
+        var stack = chosen
+        for item in log.items {
+            switch item {
+            case .data(let direction, let bytes, let time): stack.receive(bytes, from: direction, at: time, emit: emit)
+            case .gap(let direction, let length, let time): stack.gap(length, in: direction, at: time, emit: emit)
+            case .end(let direction, let time): stack.finish(direction, at: time, emit: emit)
+            }
+        }
+        return stack
     }
 
     // MARK: - Tunnels
@@ -150,24 +175,44 @@ indirect enum StreamAnalyzer {
             tunnelled.append(.gap(swapped ? direction.reversed : direction, length, time))
         case .tunnelClosed(let direction, let time):
             tunnelled.append(.closed(swapped ? direction.reversed : direction, time))
-        case .exchange, .unpairedResponse, .diagnostic:
+        case .exchange(let exchange):
+            if exchange.response?.status == .switchingProtocols {
+                tunnelled.append(.switchingRequest(exchange.request))
+            }
+            emit(.http1(event))
+        case .unpairedResponse, .diagnostic:
             emit(.http1(event))
         }
     }
 
     /// Feeds tunnel events into the inner stack, creating it when the tunnel opens.
     private mutating func forward(_ items: [HTTP1TunnelItem], emit: (StreamAnalyzerEvent) -> Void) {
+        var switchingRequest: HTTP1Request?
         for item in items {
             switch item {
+            case .switchingRequest(let request):
+                switchingRequest = request
             case .opened(let tunnel):
-                if case .connect = tunnel.kind {
+                switch tunnel.kind {
+                case .connect:
                     self = .tunnel(.start(midStream: false))
-                } else {
-                    if case .upgrade(let name?) = tunnel.kind, name.lowercased() == "websocket" {
-                        emit(.detected(.webSocket))
-                    } else if case .upgrade(let name?) = tunnel.kind, name.lowercased() == "h2c" {
-                        emit(.detected(.http2))
-                    }
+                case .upgrade(let name?) where name.lowercased() == "h2c":
+                    // RFC 9113 §3.1 (RFC 7540 §3.2): the upgrade request becomes stream 1.
+                    emit(.detected(.http2))
+                    let analyzer = switchingRequest.map { request in
+                        HTTP2Analyzer(upgradedFrom: HTTP2Request.upgrade(
+                            method: request.method,
+                            target: request.target,
+                            headers: request.headers,
+                            firstByteTime: request.span.firstByteTime,
+                            lastByteTime: request.span.lastByteTime
+                        ))
+                    } ?? HTTP2Analyzer(start: .connectionStart)
+                    self = .tunnel(.http2(analyzer))
+                case .upgrade(let name?) where name.lowercased() == "websocket":
+                    emit(.detected(.webSocket))
+                    self = .tunnel(.opaque)
+                case .upgrade:
                     self = .tunnel(.opaque)
                 }
             case .data(let direction, let bytes, let time):
@@ -201,6 +246,8 @@ indirect enum StreamAnalyzer {
 
 /// Tunnel events from HTTP/1, replayed into the tunnel's own stack after the HTTP/1 call returns.
 private enum HTTP1TunnelItem {
+    /// The request answered by `101 Switching Protocols`: an h2c upgrade makes it HTTP/2 stream 1.
+    case switchingRequest(HTTP1Request)
     case opened(HTTP1Tunnel)
     case data(Direction, ByteBuffer, Timestamp)
     case gap(Direction, Int, Timestamp)

@@ -1,5 +1,6 @@
 import HarkCore
 import HarkHTTP1
+import HarkHTTP2
 import HarkModel
 import HarkReassembly
 import NIOCore
@@ -80,6 +81,12 @@ struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
             report(diagnostic.diagnostic(connectionID: slot.info.id))
         case .http1(.tunnelOpened), .http1(.tunnelData), .http1(.tunnelGap), .http1(.tunnelClosed):
             break  // handled inside the stack
+        case .http2(.exchange(let exchange)):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, index: position, connection: context))
+        case .http2(.diagnostic(let diagnostic)):
+            report(diagnostic.diagnostic(connectionID: slot.info.id))
         }
     }
 

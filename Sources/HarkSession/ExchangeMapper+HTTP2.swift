@@ -1,0 +1,108 @@
+import HarkContentCoding
+import HarkCore
+import HarkHTTP2
+import HarkModel
+
+/// Maps HTTP/2 analyzer results onto the version-neutral model.
+extension ExchangeMapper {
+    /// One stream's exchange; a stream whose request HEADERS were not captured gets a placeholder
+    /// request, flagged in `problems`.
+    static func exchange(from exchange: HTTP2Exchange, id: Int, index: Int, connection: ConnectionContext) -> Exchange {
+        let finalResponse = exchange.response.map(record)
+        let request: HTTPRequestRecord
+        if let captured = exchange.request {
+            request = HTTPRequestRecord(
+                method: captured.method ?? HTTPMethod(rawValue: "-"),
+                target: captured.path ?? "/",
+                scheme: captured.scheme ?? "http",
+                authority: captured.authority ?? captured.headers.first("Host"),
+                version: "HTTP/2.0",
+                headers: captured.headers,
+                headSize: nil,
+                body: body(captured.body, trailers: captured.trailers),
+                firstByte: captured.firstByteTime,
+                lastByte: captured.lastByteTime
+            )
+        } else {
+            let time = finalResponse?.firstByte ?? connection.handshake?.completedTime ?? Timestamp(nanoseconds: 0)
+            request = HTTPRequestRecord(
+                method: HTTPMethod(rawValue: "-"), target: "/", scheme: "http", authority: nil, version: "HTTP/2.0",
+                headers: HTTPFields(), headSize: nil, body: HTTPMessageBody(), firstByte: time, lastByte: time
+            )
+        }
+        var problems = exchange.issues.map(describe)
+        if exchange.isPushed, let origin = exchange.promisedOn {
+            problems.append("pushed by the server (PUSH_PROMISE on stream \(origin))")
+        }
+        var result = Exchange(
+            id: id,
+            connection: connection,
+            applicationProtocol: .http2,
+            streamID: Int(exchange.streamID),
+            indexOnConnection: index,
+            request: request,
+            interimResponses: exchange.interimResponses.map(record),
+            response: finalResponse,
+            problems: problems
+        )
+        if let call = exchange.grpc {
+            result.grpc = GRPCSummary(
+                service: call.service,
+                method: call.method,
+                status: call.status,
+                statusMessage: call.statusMessage,
+                requestMessages: call.requestMessageCount,
+                responseMessages: call.responseMessageCount
+            )
+        }
+        return result
+    }
+
+    private static func record(_ response: HTTP2Response) -> HTTPResponseRecord {
+        HTTPResponseRecord(
+            status: response.status ?? .absent,
+            reason: "",
+            version: "HTTP/2.0",
+            headers: response.headers,
+            headSize: nil,
+            body: body(response.body, trailers: response.trailers),
+            firstByte: response.firstByteTime,
+            lastByte: response.lastByteTime
+        )
+    }
+
+    private static func body(_ body: HTTP2Body, trailers: HTTP2HeaderBlock?) -> HTTPMessageBody {
+        HTTPMessageBody(
+            bytes: body.bytes,
+            decoded: body.decoded,
+            length: body.length,
+            wireBytes: body.length,
+            missingBytes: body.missingBytes,
+            isComplete: body.missingBytes == 0,
+            contentCodings: body.contentCodings.map(\.rawValue),
+            decodingError: body.decodingError.map { "\($0)" },
+            trailers: trailers?.fields ?? HTTPFields()
+        )
+    }
+
+    private static func describe(_ issue: HTTP2Exchange.Issue) -> String {
+        switch issue {
+        case .reset(let code, let by): "stream reset by the \(by == .clientToServer ? "client" : "server") (\(code))"
+        case .abandonedByGoaway(let last, let code): "abandoned: above GOAWAY's last stream \(last) (\(code))"
+        case .noRequestSeen: "request not captured (the capture starts after it was sent)"
+        case .requestIncomplete(let reason): "request incomplete: \(describe(reason))"
+        case .responseIncomplete(let reason): "response incomplete: \(describe(reason))"
+        case .headersPartial(let direction): "\(direction == .clientToServer ? "request" : "response") headers partly decoded (HPACK state unknown)"
+        case .bytesMissing(let direction, let count): "\(count) bytes of the \(direction == .clientToServer ? "request" : "response") lost in capture"
+        case .bodyTruncated(let direction, let kept): "\(direction == .clientToServer ? "request" : "response") body longer than the limit; first \(kept) bytes kept"
+        }
+    }
+
+    private static func describe(_ reason: HTTP2Exchange.IncompleteReason) -> String {
+        switch reason {
+        case .connectionEnded: "the connection ended first"
+        case .tooManyStreams: "too many open streams"
+        case .reset: "the stream was reset"
+        }
+    }
+}
