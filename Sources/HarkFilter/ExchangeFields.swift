@@ -48,6 +48,13 @@ enum ExchangeFields {
         return value[start..<end]
     }
 
+    /// A gRPC call's method as its path, `/package.Service/Method`; nil unless the exchange is a gRPC
+    /// call whose path named both. Built only for gRPC exchanges, when a filter asks for it.
+    static func grpcMethod(of exchange: Exchange) -> String? {
+        guard let call = exchange.grpc, let service = call.service, let method = call.method else { return nil }
+        return "/" + service + "/" + method
+    }
+
     /// Whether any field called `name` (ASCII case-insensitive) has a value the pattern matches.
     static func anyValue(of name: String, in headers: HTTPFields, matches pattern: TextPattern) -> Bool {
         for field in headers.fields where ASCIICase.equal(field.name, lowercased: name) {

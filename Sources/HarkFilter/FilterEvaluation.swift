@@ -106,6 +106,9 @@ extension FilterTest {
             if scope != .response, ExchangeFields.anyValue(of: name, in: exchange.request.headers, matches: pattern) { return true }
             guard scope != .request, let response = exchange.response else { return false }
             return ExchangeFields.anyValue(of: name, in: response.headers, matches: pattern)
+        case .grpcMethod:
+            guard let name = ExchangeFields.grpcMethod(of: exchange) else { return false }
+            return pattern.matches(name[...])
         default:
             return false
         }
@@ -118,6 +121,7 @@ extension FilterTest {
         case .requestSize: Int64(exchange.request.body.length)
         case .responseSize: exchange.response.map { Int64($0.body.length) }
         case .stream: exchange.streamID.map(Int64.init)
+        case .grpcStatus: exchange.grpc?.status.map(Int64.init)
         default: nil
         }
     }
@@ -130,6 +134,8 @@ extension FilterTest {
             (scope != .response && ExchangeFields.contains(name, in: exchange.request.headers))
                 || (scope != .request && exchange.response.map { ExchangeFields.contains(name, in: $0.headers) } == true)
         case .stream: exchange.streamID != nil
+        case .grpcStatus: exchange.grpc?.status != nil
+        case .grpcMethod: ExchangeFields.grpcMethod(of: exchange) != nil
         default: true
         }
     }

@@ -28,6 +28,10 @@ enum FilterField: Hashable, Sendable {
     case server
     case connection
     case stream
+    /// `grpc-status` of a gRPC call.
+    case grpcStatus
+    /// A gRPC call's `/package.Service/Method`.
+    case grpcMethod
 
     /// What kind of value a field holds, which decides its operators and how its values are read.
     enum Kind: Hashable, Sendable {
@@ -45,7 +49,7 @@ enum FilterField: Hashable, Sendable {
     static let knownNames = [
         "host", "method", "path", "url", "status", "latency", "req.size", "resp.size", "content-type",
         "header.NAME", "req.header.NAME", "resp.header.NAME", "proto", "ip", "port", "client", "server",
-        "conn", "stream",
+        "conn", "stream", "grpc.status", "grpc.method",
     ]
 
     /// The fields connections have (the rest belong to HTTP exchanges).
@@ -80,6 +84,8 @@ enum FilterField: Hashable, Sendable {
         case "server": return .server
         case "conn", "tcp.stream": return .connection
         case "stream": return .stream
+        case "grpc.status": return .grpcStatus
+        case "grpc.method": return .grpcMethod
         default: return nil
         }
     }
@@ -106,16 +112,18 @@ enum FilterField: Hashable, Sendable {
         case .server: "server"
         case .connection: "conn"
         case .stream: "stream"
+        case .grpcStatus: "grpc.status"
+        case .grpcMethod: "grpc.method"
         }
     }
 
     var kind: Kind {
         switch self {
-        case .host, .method, .path, .url, .contentType, .header: .text
+        case .host, .method, .path, .url, .contentType, .header, .grpcMethod: .text
         case .status: .status
         case .latency: .duration
         case .requestSize, .responseSize: .size
-        case .port, .connection, .stream: .number
+        case .port, .connection, .stream, .grpcStatus: .number
         case .proto: .protocolName
         case .ip: .address
         case .client, .server: .endpoint
@@ -134,7 +142,7 @@ enum FilterField: Hashable, Sendable {
     /// Whether an exchange can lack the field, so that `exists` and `missing` mean something.
     var canBeMissing: Bool {
         switch self {
-        case .status, .responseSize, .contentType, .header, .stream: true
+        case .status, .responseSize, .contentType, .header, .stream, .grpcStatus, .grpcMethod: true
         default: false
         }
     }
@@ -164,6 +172,8 @@ enum FilterField: Hashable, Sendable {
         case .requestSize, .responseSize: "a byte count such as 512, 10kB or 2MiB"
         case .port: "a port number from 0 to 65535"
         case .connection, .stream: "a whole number"
+        case .grpcStatus: "a gRPC status code such as 0 (OK) or 14 (UNAVAILABLE)"
+        case .grpcMethod: "/package.Service/Method or package.Service/Method, a glob such as */SayHello, or a regular expression after ~"
         case .proto: "one of " + ProtocolName.allCases.map(\.rawValue).joined(separator: ", ")
         case .ip: "an IP address or a CIDR block: 10.0.0.1, 10.0.0.0/8, ::1"
         case .client, .server: "an address with or without a port: 10.0.0.1:80, [::1]:443, 10.0.0.0/8"

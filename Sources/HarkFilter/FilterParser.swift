@@ -115,7 +115,7 @@ struct FilterParser {
                 throw error(
                     at: current,
                     "\(field.name) is always there, so \"\(keyword)\" does not apply",
-                    hint: "exists and missing apply to header.NAME, req.header.NAME, resp.header.NAME, content-type, status, resp.size and stream"
+                    hint: "exists and missing apply to header.NAME, req.header.NAME, resp.header.NAME, content-type, status, resp.size, stream, grpc.status and grpc.method"
                 )
             }
             advance()

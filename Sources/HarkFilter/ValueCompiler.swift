@@ -17,7 +17,7 @@ struct ValueCompiler {
         switch field.kind {
         case .text:
             guard comparison == .matches || comparison == .notMatches else {
-                return .text(field, TextPattern(text: value.text, ignoresCase: field.ignoresCase))
+                return .text(field, TextPattern(text: plainText(value.text), ignoresCase: field.ignoresCase))
             }
             do {
                 return .text(field, TextPattern(regex: try Regex(value.text), ignoresCase: field.ignoresCase))
@@ -74,6 +74,15 @@ struct ValueCompiler {
             throw error(at: value, "\(value.text) is not a status code", hint: "status takes \(field.valueDescription)")
         }
         return .number(field, NumberComparison(relation: relation, value: code))
+    }
+
+    /// The text a `=` comparison uses: a gRPC method may leave out the leading `/` of its path
+    /// (`helloworld.Greeter/SayHello`), unless it starts with a glob wildcard.
+    private func plainText(_ text: String) -> String {
+        guard field == .grpcMethod, let first = text.utf8.first,
+            first != UInt8(ascii: "/"), first != UInt8(ascii: "*"), first != UInt8(ascii: "?")
+        else { return text }
+        return "/" + text
     }
 
     /// A decimal number with an optional unit from `units` (keys lower-case), scaled to the base unit.

@@ -75,6 +75,9 @@ struct FilterSyntaxErrorTests {
         Case(expression: "path~\"(\"", column: 6, length: 3, message: "invalid regular expression: expected ')'", hint: "quote"),
         Case(expression: "host='abc", column: 6, length: 1, message: "this string is never closed", hint: "end it with '"),
         Case(expression: "host=a or #x=1", column: 11, length: 2, message: ##"unknown field "#x""##, hint: "fields:"),
+        Case(expression: "grpc.status=ok", column: 13, length: 2, message: #"expected a whole number after "grpc.status =", found "ok""#,
+             hint: "14 (UNAVAILABLE)"),
+        Case(expression: "grpc.method>a", column: 12, length: 1, message: "grpc.method does not take >", hint: "grpc.method takes =, !=, ~, !~, exists, missing"),
         Case(expression: "host=a or @", column: 11, length: 1, message: #"expected a condition, found "@""#, hint: "a condition"),
     ]
 

@@ -140,6 +140,36 @@ struct FilterTests {
         #expect(try !matches("proto=http1", grpc))
     }
 
+    @Test(arguments: [
+        ("grpc.status=14", true), ("grpc.status!=0", true), ("grpc.status>0", true), ("grpc.status<=13", false),
+        ("grpc.status>=14", true), ("grpc.status<14", false), ("grpc.status exists", true), ("grpc.status missing", false),
+        ("grpc.method=/helloworld.Greeter/SayHello", true), ("grpc.method=helloworld.Greeter/SayHello", true),
+        ("grpc.method=Greeter/SayHello", false), ("grpc.method=*/SayHello", true), ("grpc.method=*.Greeter/*", true),
+        ("grpc.method=/helloworld.Greeter/sayhello", false), ("grpc.method!=helloworld.Greeter/SayBye", true),
+        ("grpc.method~Greeter/Say", true), ("grpc.method!~^/helloworld\\.", false), ("GRPC.METHOD exists", true),
+    ])
+    func grpcFields(expression: String, expected: Bool) throws {
+        var call = ExchangeSamples.exchange(
+            method: "POST", target: "/helloworld.Greeter/SayHello", requestHeaders: ["content-type": "application/grpc"],
+            status: 200, applicationProtocol: .http2, streamID: 1
+        )
+        call.grpc = GRPCSummary(
+            service: "helloworld.Greeter", method: "SayHello", status: 14, statusMessage: "unavailable",
+            requestMessages: 1, responseMessages: 0
+        )
+        #expect(try matches(expression, call) == expected, "\(expression)")
+    }
+
+    @Test func exchangesWithoutAGRPCCallLackItsFields() throws {
+        for expression in ["grpc.status exists", "grpc.status=0", "grpc.status>=0", "grpc.method exists", "grpc.method=*"] {
+            #expect(try !matches(expression), "\(expression)")
+        }
+        #expect(try matches("grpc.status missing and grpc.method missing and grpc.status!=0"))
+        var noTrailers = ExchangeSamples.exchange(applicationProtocol: .http2, streamID: 3)
+        noTrailers.grpc = GRPCSummary(service: nil, method: nil, status: nil, statusMessage: nil, requestMessages: 0, responseMessages: 0)
+        #expect(try matches("grpc.status missing and grpc.method missing", noTrailers), "a call whose trailers or path were not captured")
+    }
+
     @Test func hostFallsBackToTheServerAddress() throws {
         let noHost = ExchangeSamples.exchange(authority: nil, requestHeaders: [:])
         #expect(try matches("host=93.184.216.34", noHost))
