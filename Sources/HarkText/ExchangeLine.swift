@@ -6,7 +6,8 @@ import HarkModel
 /// `17:04:01.819 #0  10.0.2.15:55079 → 192.150.187.43:80  200  93.2 ms  ↑  0 B  ↓15.9 kB  GET http://bro.org/`.
 ///
 /// Fixed-width facts come first so they line up; the URL, of any length, comes last, followed by
-/// interim statuses (`[100]`), what the connection switched to (`⇒ websocket`) and problems (`! …`).
+/// a gRPC call's status (`grpc=14 "unavailable"`), the HTTP/2 stream, interim statuses (`[100]`),
+/// what the connection switched to (`⇒ websocket`) and problems (`! …`).
 enum ExchangeLine {
     static func text(_ exchange: Exchange, layout: inout TraceLayout, painter: Painter) -> String {
         let request = exchange.request
@@ -27,6 +28,9 @@ enum ExchangeLine {
         )
         line += "  " + painter.paint(TerminalText.clean(request.method.rawValue), .bold)
         line += " " + TerminalText.clean(request.url(server: connection.server))
+        if let status = exchange.grpc?.status {
+            line += " " + painter.paint(grpcText(status: status, message: exchange.grpc?.statusMessage), status == 0 ? .green : .red)
+        }
         if let streamID = exchange.streamID {
             line += painter.paint(" (stream \(streamID))", .dim)
         }
@@ -40,6 +44,12 @@ enum ExchangeLine {
             line += " " + painter.paint("! " + TerminalText.clean(exchange.problems.joined(separator: "; ")), .red)
         }
         return line
+    }
+
+    /// `grpc=0`, or `grpc=14 "unavailable"` with the status message.
+    private static func grpcText(status: Int, message: String?) -> String {
+        guard let message, !message.isEmpty else { return "grpc=\(status)" }
+        return "grpc=\(status) \"" + TerminalText.clean(message) + "\""
     }
 
     /// The status code, `---` without a response, `0.9` for an HTTP/0.9 reply without a status line.

@@ -52,6 +52,10 @@ enum TraceJSON {
         json.endArray()
         json.key("switched_to")
         optional(exchange.switchedTo, to: &json)
+        json.key("grpc_status")
+        optional(exchange.grpc?.status, to: &json)
+        json.key("grpc_method")
+        optional(grpcMethod(exchange.grpc), to: &json)
         if options.showHeaders {
             json.key("request_headers")
             fields(request.headers, to: &json)
@@ -118,6 +122,12 @@ enum TraceJSON {
     static func time(_ name: StaticString, _ timestamp: Timestamp, to json: inout JSONWriter) {
         json.key(name)
         json.iso8601(CivilDateTime(timestamp), fractionDigits: 6)
+    }
+
+    /// A gRPC call's method as its path, `/package.Service/Method`; nil when the path did not name both.
+    static func grpcMethod(_ call: GRPCSummary?) -> String? {
+        guard let service = call?.service, let method = call?.method else { return nil }
+        return "/" + service + "/" + method
     }
 
     static func optional(_ value: Int?, to json: inout JSONWriter) {
