@@ -52,6 +52,7 @@ extension Hark {
         func run() throws {
             let filter = try self.filter.exchangeFilter()
             let reader = try openCapture(input.capture)
+            let destination = try openOutput(output)  // before the run: fail fast on an unwritable path
             var redaction: HARRedaction?
             if redact || !redactHeader.isEmpty {
                 redaction = HARRedaction(
@@ -74,7 +75,7 @@ extension Hark {
             let statistics = CaptureSession(reader: reader).run(observer: &observer)
             progress.finish()
             if let failure = observer.base.failure { throw failure }
-            try spool.finish(to: try openOutput(output))
+            try spool.finish(to: destination)
             try diagnostics.finish(statistics)
         }
     }
@@ -119,7 +120,7 @@ func openOutput(_ path: String?) throws -> FileDescriptorSink {
     guard let path, path != "-" else { return FileDescriptorSink.standardOutput() }
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
-        throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        throw RunError("cannot write \(path): \(String(cString: strerror(errno)))")
     }
     return FileDescriptorSink(fileDescriptor: descriptor)
 }

@@ -4,12 +4,22 @@ import HarkCore
 import HarkFormat
 import HarkSession
 
+/// A failure while running (not a usage mistake): ArgumentParser prints it as `Error: …` and exits 1,
+/// without the usage line it adds to `ValidationError`s.
+struct RunError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
 /// Opens a capture file, or standard input for `-`, turning failure into a clear message.
 func openCapture(_ path: String) throws -> CaptureReader {
     do {
         return try CaptureReader(path: path)
     } catch {
-        throw ValidationError("\(error)")
+        throw RunError("\(error)")
     }
 }
 
