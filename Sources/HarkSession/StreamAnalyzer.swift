@@ -18,13 +18,18 @@ enum StreamAnalyzerEvent {
 /// Detection is by content, never by port (STYLE.md §3a.5). A connection whose capture began
 /// mid-stream may start inside a body, so for those the first 64 KiB are searched for an HTTP/1
 /// message start before giving up.
-indirect enum StreamAnalyzer {
+///
+/// The HTTP/1 analyzer and a tunnel's inner stack live in small classes (`HTTP1Layer`,
+/// `TunnelLayer`) so that each delivery mutates them in place: taken out of the enum and put back,
+/// the analyzer was copied while the enum still held it, and so was the body kept so far, on every
+/// segment (quadratic in the body size). A stack belongs to one connection and is never copied.
+enum StreamAnalyzer {
     /// Waiting for enough first bytes; holds what arrived so far, in order.
     case detecting(DetectionLog)
     /// HTTP/1.x, with the directions swapped when the port heuristic picked the wrong client.
-    case http1(HTTP1Analyzer, swapped: Bool)
+    case http1(HTTP1Layer)
     /// Inside an HTTP/1 tunnel (after CONNECT or an upgrade): a fresh stack for the tunnelled bytes.
-    case tunnel(StreamAnalyzer)
+    case tunnel(TunnelLayer)
     /// A protocol hark does not decode here; bytes are only counted.
     case opaque
 
@@ -42,18 +47,14 @@ indirect enum StreamAnalyzer {
             self = .opaque
             log.append(.data(direction, copyOf(bytes), time))
             self = decide(log, emit: emit)
-        case .http1(var analyzer, let swapped):
-            self = .opaque
+        case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
-            analyzer.receive(bytes, from: swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: swapped, tunnelled: &tunnelled, emit: emit)
+            layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) { event in
+                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
-        case .tunnel(var inner):
-            self = .opaque
-            inner.receive(bytes, from: direction, at: time, emit: emit)
-            self = .tunnel(inner)
+        case .tunnel(let layer):
+            layer.inner.receive(bytes, from: direction, at: time, emit: emit)
         case .opaque:
             break
         }
@@ -65,18 +66,14 @@ indirect enum StreamAnalyzer {
             self = .opaque
             log.append(.gap(direction, length, time))
             self = .detecting(log)
-        case .http1(var analyzer, let swapped):
-            self = .opaque
+        case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
-            analyzer.gap(length, in: swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: swapped, tunnelled: &tunnelled, emit: emit)
+            layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) { event in
+                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
-        case .tunnel(var inner):
-            self = .opaque
-            inner.gap(length, in: direction, at: time, emit: emit)
-            self = .tunnel(inner)
+        case .tunnel(let layer):
+            layer.inner.gap(length, in: direction, at: time, emit: emit)
         case .opaque:
             break
         }
@@ -90,18 +87,14 @@ indirect enum StreamAnalyzer {
             log.isFinal = true
             log.append(.end(direction, time))
             self = decide(log, emit: emit)
-        case .http1(var analyzer, let swapped):
-            self = .opaque
+        case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
-            analyzer.finish(swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: swapped, tunnelled: &tunnelled, emit: emit)
+            layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) { event in
+                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
-        case .tunnel(var inner):
-            self = .opaque
-            inner.finish(direction, at: time, emit: emit)
-            self = .tunnel(inner)
+        case .tunnel(let layer):
+            layer.inner.finish(direction, at: time, emit: emit)
         case .opaque:
             break
         }
@@ -119,7 +112,7 @@ indirect enum StreamAnalyzer {
             return .opaque
         case .http1(let swapped):
             emit(.detected(.http1))
-            var stack = StreamAnalyzer.http1(HTTP1Analyzer(), swapped: swapped)
+            var stack = StreamAnalyzer.http1(HTTP1Layer(swapped: swapped))
             for item in log.items {
                 switch item {
                 case .data(let direction, let bytes, let time): stack.receive(bytes, from: direction, at: time, emit: emit)
@@ -161,32 +154,26 @@ indirect enum StreamAnalyzer {
             switch item {
             case .opened(let tunnel):
                 if case .connect = tunnel.kind {
-                    self = .tunnel(.start(midStream: false))
+                    self = .tunnel(TunnelLayer(.start(midStream: false)))
                 } else {
                     if case .upgrade(let name?) = tunnel.kind, name.lowercased() == "websocket" {
                         emit(.detected(.webSocket))
                     } else if case .upgrade(let name?) = tunnel.kind, name.lowercased() == "h2c" {
                         emit(.detected(.http2))
                     }
-                    self = .tunnel(.opaque)
+                    self = .tunnel(TunnelLayer(.opaque))
                 }
             case .data(let direction, let bytes, let time):
-                if case .tunnel(var inner) = self {
-                    self = .opaque
-                    inner.receive(bytes, from: direction, at: time, emit: emit)
-                    self = .tunnel(inner)
+                if case .tunnel(let layer) = self {
+                    layer.inner.receive(bytes, from: direction, at: time, emit: emit)
                 }
             case .gap(let direction, let length, let time):
-                if case .tunnel(var inner) = self {
-                    self = .opaque
-                    inner.gap(length, in: direction, at: time, emit: emit)
-                    self = .tunnel(inner)
+                if case .tunnel(let layer) = self {
+                    layer.inner.gap(length, in: direction, at: time, emit: emit)
                 }
             case .closed(let direction, let time):
-                if case .tunnel(var inner) = self {
-                    self = .opaque
-                    inner.finish(direction, at: time, emit: emit)
-                    self = .tunnel(inner)
+                if case .tunnel(let layer) = self {
+                    layer.inner.finish(direction, at: time, emit: emit)
                 }
             }
         }
@@ -196,6 +183,26 @@ indirect enum StreamAnalyzer {
         var copy = ByteBufferAllocator().buffer(capacity: bytes.readableBytes)
         copy.writeImmutableBuffer(bytes)
         return copy
+    }
+}
+
+/// The HTTP/1 layer of a stack, mutated in place (see `StreamAnalyzer`).
+final class HTTP1Layer {
+    var analyzer = HTTP1Analyzer()
+    /// Whether the directions are swapped because the port heuristic picked the wrong client.
+    let swapped: Bool
+
+    init(swapped: Bool) {
+        self.swapped = swapped
+    }
+}
+
+/// The stack inside a tunnel, mutated in place (see `StreamAnalyzer`).
+final class TunnelLayer {
+    var inner: StreamAnalyzer
+
+    init(_ inner: StreamAnalyzer) {
+        self.inner = inner
     }
 }
 
