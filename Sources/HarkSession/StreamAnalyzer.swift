@@ -21,15 +21,20 @@ enum StreamAnalyzerEvent {
 /// Detection is by content, never by port (STYLE.md §3a.5). A connection whose capture began
 /// mid-stream may start inside a body, so for those the first 64 KiB are searched for an HTTP/1
 /// message start before giving up.
-indirect enum StreamAnalyzer {
+///
+/// The HTTP/1 and HTTP/2 analyzers and a tunnel's inner stack live in small classes (`HTTP1Layer`,
+/// `HTTP2Layer`, `TunnelLayer`) so that each delivery mutates them in place: taken out of the enum and put back,
+/// the analyzer was copied while the enum still held it, and so was the body kept so far, on every
+/// segment (quadratic in the body size). A stack belongs to one connection and is never copied.
+enum StreamAnalyzer {
     /// Waiting for enough first bytes; holds what arrived so far, in order.
     case detecting(DetectionLog)
     /// HTTP/1.x, with the directions swapped when the port heuristic picked the wrong client.
-    case http1(HTTP1Analyzer, swapped: Bool)
+    case http1(HTTP1Layer)
     /// HTTP/2: prior knowledge (the client preface) or after an h2c upgrade.
-    case http2(HTTP2Analyzer)
+    case http2(HTTP2Layer)
     /// Inside an HTTP/1 tunnel (after CONNECT or an upgrade): a fresh stack for the tunnelled bytes.
-    case tunnel(StreamAnalyzer)
+    case tunnel(TunnelLayer)
     /// A protocol hark does not decode here; bytes are only counted.
     case opaque
 
@@ -47,22 +52,16 @@ indirect enum StreamAnalyzer {
             self = .opaque
             log.append(.data(direction, copyOf(bytes), time))
             self = decide(log, emit: emit)
-        case .http1(var analyzer, let swapped):
-            self = .opaque
+        case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
-            analyzer.receive(bytes, from: swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: swapped, tunnelled: &tunnelled, emit: emit)
+            layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) { event in
+                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
-        case .http2(var analyzer):
-            self = .opaque
-            analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
-            self = .http2(analyzer)
-        case .tunnel(var inner):
-            self = .opaque
-            inner.receive(bytes, from: direction, at: time, emit: emit)
-            self = .tunnel(inner)
+        case .http2(let layer):
+            layer.analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
+        case .tunnel(let layer):
+            layer.inner.receive(bytes, from: direction, at: time, emit: emit)
         case .opaque:
             break
         }
@@ -74,22 +73,16 @@ indirect enum StreamAnalyzer {
             self = .opaque
             log.append(.gap(direction, length, time))
             self = .detecting(log)
-        case .http1(var analyzer, let swapped):
-            self = .opaque
+        case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
-            analyzer.gap(length, in: swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: swapped, tunnelled: &tunnelled, emit: emit)
+            layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) { event in
+                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
-        case .http2(var analyzer):
-            self = .opaque
-            analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
-            self = .http2(analyzer)
-        case .tunnel(var inner):
-            self = .opaque
-            inner.gap(length, in: direction, at: time, emit: emit)
-            self = .tunnel(inner)
+        case .http2(let layer):
+            layer.analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
+        case .tunnel(let layer):
+            layer.inner.gap(length, in: direction, at: time, emit: emit)
         case .opaque:
             break
         }
@@ -103,22 +96,16 @@ indirect enum StreamAnalyzer {
             log.isFinal = true
             log.append(.end(direction, time))
             self = decide(log, emit: emit)
-        case .http1(var analyzer, let swapped):
-            self = .opaque
+        case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
-            analyzer.finish(swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: swapped, tunnelled: &tunnelled, emit: emit)
+            layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) { event in
+                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            self = .http1(analyzer, swapped: swapped)
             forward(tunnelled, emit: emit)
-        case .http2(var analyzer):
-            self = .opaque
-            analyzer.finish(direction, at: time) { emit(.http2($0)) }
-            self = .http2(analyzer)
-        case .tunnel(var inner):
-            self = .opaque
-            inner.finish(direction, at: time, emit: emit)
-            self = .tunnel(inner)
+        case .http2(let layer):
+            layer.analyzer.finish(direction, at: time) { emit(.http2($0)) }
+        case .tunnel(let layer):
+            layer.inner.finish(direction, at: time, emit: emit)
         case .opaque:
             break
         }
@@ -133,13 +120,13 @@ indirect enum StreamAnalyzer {
             return .detecting(log)
         case .protocol(.http2):
             emit(.detected(.http2))
-            return replay(log, into: .http2(HTTP2Analyzer(start: .connectionStart)), emit: emit)
+            return replay(log, into: .http2(HTTP2Layer(HTTP2Analyzer(start: .connectionStart))), emit: emit)
         case .protocol(let found):
             emit(.detected(found))
             return .opaque
         case .http1(let swapped):
             emit(.detected(.http1))
-            return replay(log, into: .http1(HTTP1Analyzer(), swapped: swapped), emit: emit)
+            return replay(log, into: .http1(HTTP1Layer(swapped: swapped)), emit: emit)
         }
     }
 
@@ -195,7 +182,7 @@ indirect enum StreamAnalyzer {
             case .opened(let tunnel):
                 switch tunnel.kind {
                 case .connect:
-                    self = .tunnel(.start(midStream: false))
+                    self = .tunnel(TunnelLayer(.start(midStream: false)))
                 case .upgrade(let name?) where name.lowercased() == "h2c":
                     // RFC 9113 §3.1 (RFC 7540 §3.2): the upgrade request becomes stream 1.
                     emit(.detected(.http2))
@@ -208,30 +195,24 @@ indirect enum StreamAnalyzer {
                             lastByteTime: request.span.lastByteTime
                         ))
                     } ?? HTTP2Analyzer(start: .connectionStart)
-                    self = .tunnel(.http2(analyzer))
+                    self = .tunnel(TunnelLayer(.http2(HTTP2Layer(analyzer))))
                 case .upgrade(let name?) where name.lowercased() == "websocket":
                     emit(.detected(.webSocket))
-                    self = .tunnel(.opaque)
+                    self = .tunnel(TunnelLayer(.opaque))
                 case .upgrade:
-                    self = .tunnel(.opaque)
+                    self = .tunnel(TunnelLayer(.opaque))
                 }
             case .data(let direction, let bytes, let time):
-                if case .tunnel(var inner) = self {
-                    self = .opaque
-                    inner.receive(bytes, from: direction, at: time, emit: emit)
-                    self = .tunnel(inner)
+                if case .tunnel(let layer) = self {
+                    layer.inner.receive(bytes, from: direction, at: time, emit: emit)
                 }
             case .gap(let direction, let length, let time):
-                if case .tunnel(var inner) = self {
-                    self = .opaque
-                    inner.gap(length, in: direction, at: time, emit: emit)
-                    self = .tunnel(inner)
+                if case .tunnel(let layer) = self {
+                    layer.inner.gap(length, in: direction, at: time, emit: emit)
                 }
             case .closed(let direction, let time):
-                if case .tunnel(var inner) = self {
-                    self = .opaque
-                    inner.finish(direction, at: time, emit: emit)
-                    self = .tunnel(inner)
+                if case .tunnel(let layer) = self {
+                    layer.inner.finish(direction, at: time, emit: emit)
                 }
             }
         }
@@ -241,6 +222,35 @@ indirect enum StreamAnalyzer {
         var copy = ByteBufferAllocator().buffer(capacity: bytes.readableBytes)
         copy.writeImmutableBuffer(bytes)
         return copy
+    }
+}
+
+/// The HTTP/1 layer of a stack, mutated in place (see `StreamAnalyzer`).
+final class HTTP1Layer {
+    var analyzer = HTTP1Analyzer()
+    /// Whether the directions are swapped because the port heuristic picked the wrong client.
+    let swapped: Bool
+
+    init(swapped: Bool) {
+        self.swapped = swapped
+    }
+}
+
+/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`).
+final class HTTP2Layer {
+    var analyzer: HTTP2Analyzer
+
+    init(_ analyzer: HTTP2Analyzer) {
+        self.analyzer = analyzer
+    }
+}
+
+/// The stack inside a tunnel, mutated in place (see `StreamAnalyzer`).
+final class TunnelLayer {
+    var inner: StreamAnalyzer
+
+    init(_ inner: StreamAnalyzer) {
+        self.inner = inner
     }
 }
 
