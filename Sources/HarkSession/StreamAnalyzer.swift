@@ -24,8 +24,9 @@ enum StreamAnalyzerEvent {
 /// the analyzer was copied while the enum still held it, and so was the body kept so far, on every
 /// segment (quadratic in the body size). A stack belongs to one connection and is never copied.
 enum StreamAnalyzer {
-    /// Waiting for enough first bytes; holds what arrived so far, in order.
-    case detecting(DetectionLog)
+    /// Waiting for enough first bytes; holds what arrived so far, in order, and whether the analyzer
+    /// chosen keeps bodies.
+    case detecting(DetectionLog, keepsBodies: Bool)
     /// HTTP/1.x, with the directions swapped when the port heuristic picked the wrong client.
     case http1(HTTP1Layer)
     /// Inside an HTTP/1 tunnel (after CONNECT or an upgrade): a fresh stack for the tunnelled bytes.
@@ -36,23 +37,25 @@ enum StreamAnalyzer {
     /// Bytes kept while searching a mid-stream connection for an HTTP/1 message start.
     static let searchLimit = 64 << 10
 
-    /// A new stack; `midStream` when the capture missed the connection's start.
-    static func start(midStream: Bool) -> StreamAnalyzer {
-        .detecting(DetectionLog(midStream: midStream))
+    /// A new stack; `midStream` when the capture missed the connection's start. With `keepsBodies`
+    /// false, HTTP bodies are counted but neither kept nor content-decoded (see
+    /// `SessionConfiguration.keepsBodies`).
+    static func start(midStream: Bool, keepsBodies: Bool = true) -> StreamAnalyzer {
+        .detecting(DetectionLog(midStream: midStream), keepsBodies: keepsBodies)
     }
 
     mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log):
+        case .detecting(var log, let keepsBodies):
             self = .opaque
             log.append(.data(direction, copyOf(bytes), time))
-            self = decide(log, emit: emit)
+            self = decide(log, keepsBodies: keepsBodies, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, emit: emit)
+            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
         case .tunnel(let layer):
             layer.inner.receive(bytes, from: direction, at: time, emit: emit)
         case .opaque:
@@ -62,16 +65,16 @@ enum StreamAnalyzer {
 
     mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log):
+        case .detecting(var log, let keepsBodies):
             self = .opaque
             log.append(.gap(direction, length, time))
-            self = .detecting(log)
+            self = .detecting(log, keepsBodies: keepsBodies)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, emit: emit)
+            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
         case .tunnel(let layer):
             layer.inner.gap(length, in: direction, at: time, emit: emit)
         case .opaque:
@@ -81,18 +84,18 @@ enum StreamAnalyzer {
 
     mutating func finish(_ direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log):
+        case .detecting(var log, let keepsBodies):
             // Too little was seen to decide: try the bytes as they are.
             self = .opaque
             log.isFinal = true
             log.append(.end(direction, time))
-            self = decide(log, emit: emit)
+            self = decide(log, keepsBodies: keepsBodies, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, emit: emit)
+            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
         case .tunnel(let layer):
             layer.inner.finish(direction, at: time, emit: emit)
         case .opaque:
@@ -103,16 +106,16 @@ enum StreamAnalyzer {
     // MARK: - Detection
 
     /// Decides what the logged bytes are, or keeps waiting.
-    private func decide(_ log: DetectionLog, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
+    private func decide(_ log: DetectionLog, keepsBodies: Bool, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
         switch log.verdict() {
         case .waiting:
-            return .detecting(log)
+            return .detecting(log, keepsBodies: keepsBodies)
         case .protocol(let found):
             emit(.detected(found))
             return .opaque
         case .http1(let swapped):
             emit(.detected(.http1))
-            var stack = StreamAnalyzer.http1(HTTP1Layer(swapped: swapped))
+            var stack = StreamAnalyzer.http1(HTTP1Layer(swapped: swapped, keepsBodies: keepsBodies))
             for item in log.items {
                 switch item {
                 case .data(let direction, let bytes, let time): stack.receive(bytes, from: direction, at: time, emit: emit)
@@ -148,13 +151,14 @@ enum StreamAnalyzer {
         }
     }
 
-    /// Feeds tunnel events into the inner stack, creating it when the tunnel opens.
-    private mutating func forward(_ items: [HTTP1TunnelItem], emit: (StreamAnalyzerEvent) -> Void) {
+    /// Feeds tunnel events into the inner stack, creating it when the tunnel opens (keeping bodies
+    /// or not as the HTTP/1 layer did).
+    private mutating func forward(_ items: [HTTP1TunnelItem], keepsBodies: Bool, emit: (StreamAnalyzerEvent) -> Void) {
         for item in items {
             switch item {
             case .opened(let tunnel):
                 if case .connect = tunnel.kind {
-                    self = .tunnel(TunnelLayer(.start(midStream: false)))
+                    self = .tunnel(TunnelLayer(.start(midStream: false, keepsBodies: keepsBodies)))
                 } else {
                     if case .upgrade(let name?) = tunnel.kind, name.lowercased() == "websocket" {
                         emit(.detected(.webSocket))
@@ -188,12 +192,18 @@ enum StreamAnalyzer {
 
 /// The HTTP/1 layer of a stack, mutated in place (see `StreamAnalyzer`).
 final class HTTP1Layer {
-    var analyzer = HTTP1Analyzer()
+    var analyzer: HTTP1Analyzer
     /// Whether the directions are swapped because the port heuristic picked the wrong client.
     let swapped: Bool
+    /// Whether bodies are kept and content-decoded (a tunnel's inner stack inherits it).
+    let keepsBodies: Bool
 
-    init(swapped: Bool) {
+    init(swapped: Bool, keepsBodies: Bool) {
+        var limits = HTTP1Limits()
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        self.analyzer = HTTP1Analyzer(limits: limits, decodesContent: keepsBodies)
         self.swapped = swapped
+        self.keepsBodies = keepsBodies
     }
 }
 
