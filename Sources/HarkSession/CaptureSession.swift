@@ -48,8 +48,10 @@ public struct CaptureSession {
         defer { observer = dispatcher.observer }
 
         while let record = reader.next() {
-            for diagnostic in reader.takeDiagnostics() {
-                dispatcher.report(diagnostic)
+            if reader.hasDiagnostics {
+                for diagnostic in reader.takeDiagnostics() {
+                    dispatcher.report(diagnostic)
+                }
             }
             guard case .frame(let frame) = record else { continue }
             statistics.frames += 1
