@@ -34,7 +34,9 @@ extension Hark {
             let output = standardOutputLines(following: input.isLive)
             let diagnostics = DiagnosticReporter()
             var observer = ConnectionPrinter(output: output, diagnostics: diagnostics, format: json ? .json : .text, filter: filter)
-            let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            var configuration = SessionConfiguration()
+            configuration.keepsBodies = false  // connections show no bodies
+            let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)
         }

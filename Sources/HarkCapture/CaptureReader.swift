@@ -20,12 +20,11 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     public let name: String
     /// The detected format.
     public let format: CaptureFormat
-    private var input: ChunkedInput
-    private var decoder: any RecordDecoder
-    private var log: DiagnosticLog
+    /// Everything `next()` changes, in one stored property so that reading a record costs one
+    /// exclusivity check rather than one per property.
+    private var state: ReadState
     /// The descriptor to close when done, if this reader opened it.
     private let ownedDescriptor: Int32?
-    private var finished = false
 
     /// Opens the capture at `path`; `-` reads standard input.
     ///
@@ -78,14 +77,18 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         var input = input
         self.ownedDescriptor = owned
         self.name = name
+        let decoder: any RecordDecoder
         do {
-            (self.format, self.decoder) = try Self.detect(&input, name: name, limits: limits)
+            (self.format, decoder) = try Self.detect(&input, name: name, limits: limits)
         } catch {
             if let owned { close(owned) }
             throw error
         }
-        self.input = input
-        self.log = DiagnosticLog(file: name, capacity: limits.maximumStoredDiagnostics)
+        self.state = ReadState(
+            input: input,
+            decoder: decoder,
+            log: DiagnosticLog(file: name, capacity: limits.maximumStoredDiagnostics)
+        )
     }
 
     deinit {
@@ -93,44 +96,26 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     }
 
     /// Bytes read from the input so far.
-    public var bytesRead: Int64 { input.bytesRead }
+    public var bytesRead: Int64 { state.input.bytesRead }
 
     /// The diagnostics found so far and not yet taken.
-    public var diagnostics: [Diagnostic] { log.entries }
+    public var diagnostics: [Diagnostic] { state.log.entries }
+
+    /// Whether diagnostics wait to be taken (cheaper than `takeDiagnostics()` once per record).
+    public var hasDiagnostics: Bool { !state.log.entries.isEmpty }
 
     /// How many diagnostics were dropped because `CaptureLimits.maximumStoredDiagnostics` were already
     /// waiting to be taken.
-    public var droppedDiagnosticCount: Int { log.droppedCount }
+    public var droppedDiagnosticCount: Int { state.log.droppedCount }
 
     /// Returns the diagnostics found so far and forgets them.
     public func takeDiagnostics() -> [Diagnostic] {
-        log.take()
+        state.log.take()
     }
 
     /// The next record, or nil at the end of the input. Blocks while the input has no complete record.
     public func next() -> CaptureRecord? {
-        while !finished {
-            let base = input.base
-            let atEnd = input.atEnd
-            switch decoder.decode(&input.buffer, base: base, atEnd: atEnd, log: &log) {
-            case .record(let record):
-                return record
-            case .needBytes(let count):
-                if atEnd {
-                    decoder.finish(input.buffer, base: base, log: &log)
-                    finished = true
-                    return nil
-                }
-                do {
-                    try input.fill(toReadable: count)
-                } catch {
-                    let offset = input.offset(of: input.buffer.writerIndex)
-                    log.report(.error, "read failed: \(error.message); stopped reading", packet: nil, offset: offset)
-                    finished = true
-                }
-            }
-        }
-        return nil
+        state.next()
     }
 
     /// Reads the magic number and picks the decoder, or throws when the input is no capture.
@@ -173,6 +158,46 @@ public final class CaptureReader: Sequence, IteratorProtocol {
             }
             return (format, PcapNGDecoder(limits: limits))
         }
+    }
+}
+
+/// The reader's mutable state: input chunks, the format's decoder and the diagnostics found.
+private struct ReadState {
+    var input: ChunkedInput
+    var decoder: any RecordDecoder
+    var log: DiagnosticLog
+    var finished = false
+
+    init(input: ChunkedInput, decoder: any RecordDecoder, log: DiagnosticLog) {
+        self.input = input
+        self.decoder = decoder
+        self.log = log
+    }
+
+    /// The next record, or nil at the end of the input.
+    mutating func next() -> CaptureRecord? {
+        while !finished {
+            let base = input.base
+            let atEnd = input.atEnd
+            switch decoder.decode(&input.buffer, base: base, atEnd: atEnd, log: &log) {
+            case .record(let record):
+                return record
+            case .needBytes(let count):
+                if atEnd {
+                    decoder.finish(input.buffer, base: base, log: &log)
+                    finished = true
+                    return nil
+                }
+                do {
+                    try input.fill(toReadable: count)
+                } catch {
+                    let offset = input.offset(of: input.buffer.writerIndex)
+                    log.report(.error, "read failed: \(error.message); stopped reading", packet: nil, offset: offset)
+                    finished = true
+                }
+            }
+        }
+        return nil
     }
 }
 

@@ -108,7 +108,7 @@ extension HTTP1Analyzer {
         guard var builder = request.take() else { return }
         // A message cut short (gap, end of capture) keeps the time of its last byte seen.
         if end.isComplete { builder.lastByteTime = time }
-        guard let finished = builder.request(end, limits: limits),
+        guard let finished = builder.request(end, limits: limits, decodesContent: decodesContent),
             let pending = exchanges.last(where: { !$0.hasRequest })
         else { return }
         pending.request = finished

@@ -140,7 +140,7 @@ extension HTTP1Analyzer {
         guard var progress = response.take() else { return }
         // A message cut short (gap, end of capture) keeps the time of its last byte seen.
         if end.isComplete { progress.builder.lastByteTime = time }
-        let finished = progress.builder.response(end, limits: limits)
+        let finished = progress.builder.response(end, limits: limits, decodesContent: decodesContent)
         guard let pending = exchanges.first(where: { $0.index == progress.exchangeIndex }) else {
             emit(.unpairedResponse(finished))
             if progress.switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }

@@ -37,6 +37,8 @@ public import NIOCore
 public struct HTTP1Analyzer {
     /// The bounds in force, after clamping.
     public let limits: HTTP1Limits
+    /// Whether bodies' content codings (gzip, deflate, br) are undone into `HTTP1Body.decoded`.
+    public let decodesContent: Bool
     var client: MessageReader
     var server: MessageReader
     /// Requests not yet emitted, oldest first (a handful at most: pipelining depth).
@@ -56,9 +58,13 @@ public struct HTTP1Analyzer {
 
     /// An analyzer for a new connection.
     ///
-    /// - Parameter limits: bounds on heads, bodies and pipelining (`clamped` to workable values).
-    public init(limits: HTTP1Limits = .init()) {
+    /// - Parameters:
+    ///   - limits: bounds on heads, bodies and pipelining (`clamped` to workable values).
+    ///   - decodesContent: whether to undo content codings; a caller that never reads bodies saves the
+    ///     decompression by passing false (`HTTP1Body.decoded` and `decodingError` then stay nil).
+    public init(limits: HTTP1Limits = .init(), decodesContent: Bool = true) {
         self.limits = limits.clamped
+        self.decodesContent = decodesContent
         self.client = MessageReader(isRequest: true, limits: self.limits)
         self.server = MessageReader(isRequest: false, limits: self.limits)
     }

@@ -54,8 +54,9 @@ struct MessageBuilder {
         }
     }
 
-    /// The body as it ended, with content codings undone when the whole body was captured.
-    func body(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Body {
+    /// The body as it ended, with content codings undone when the whole body was captured and
+    /// `decodesContent` is set.
+    func body(_ end: MessageReader.BodyEnd, limits: HTTP1Limits, decodesContent: Bool) -> HTTP1Body {
         var body = HTTP1Body(framing: framing.publicFraming)
         if case .contentLength(let declared) = framing { body.declaredLength = declared }
         body.bytes = kept ?? ByteBuffer()
@@ -68,7 +69,7 @@ struct MessageBuilder {
         guard let head, head.hasContentEncoding else { return body }
         body.contentCodings = ContentCoding.list(fromFieldValues: head.headers.values(for: "Content-Encoding"))
         let applied = body.contentCodings.contains { $0 != .identity }
-        if applied, length > 0, end.missingBytes == 0 {
+        if decodesContent, applied, length > 0, end.missingBytes == 0 {
             let result = ContentDecoder.decode(
                 body.bytes,
                 codings: body.contentCodings,
@@ -81,7 +82,7 @@ struct MessageBuilder {
     }
 
     /// The finished request.
-    consuming func request(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Request? {
+    consuming func request(_ end: MessageReader.BodyEnd, limits: HTTP1Limits, decodesContent: Bool) -> HTTP1Request? {
         guard let head, case .request(let method, let target) = head.start else { return nil }
         return HTTP1Request(
             method: method,
@@ -91,13 +92,13 @@ struct MessageBuilder {
             headers: head.headers,
             headSize: headSize,
             isHeadComplete: isHeadComplete,
-            body: body(end, limits: limits),
+            body: body(end, limits: limits, decodesContent: decodesContent),
             span: span(end)
         )
     }
 
     /// The finished response; an HTTP/0.9 response when there is no head.
-    consuming func response(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Response {
+    consuming func response(_ end: MessageReader.BodyEnd, limits: HTTP1Limits, decodesContent: Bool) -> HTTP1Response {
         guard let head, case .response(let status, let reason) = head.start else {
             return HTTP1Response(
                 status: .absent,
@@ -106,7 +107,7 @@ struct MessageBuilder {
                 versionNumber: .http0_9,
                 headers: HTTPFields(),
                 headSize: 0,
-                body: body(end, limits: limits),
+                body: body(end, limits: limits, decodesContent: decodesContent),
                 span: span(end)
             )
         }
@@ -118,7 +119,7 @@ struct MessageBuilder {
             headers: head.headers,
             headSize: headSize,
             isHeadComplete: isHeadComplete,
-            body: body(end, limits: limits),
+            body: body(end, limits: limits, decodesContent: decodesContent),
             span: span(end)
         )
     }

@@ -8,6 +8,10 @@ import NIOCore
 public struct SessionConfiguration: Sendable {
     /// TCP reassembly limits.
     public var reassembly = ReassemblyLimits()
+    /// Whether HTTP bodies are kept (up to the HTTP/1 body limit) and their content codings undone.
+    /// Turn it off when nothing reads bodies or decoded sizes (`hark connections`): exchanges are
+    /// still reported, with empty, truncated bodies whose lengths are counted. Default true.
+    public var keepsBodies = true
 
     public init() {}
 }
@@ -40,12 +44,14 @@ public struct CaptureSession {
         var statistics = SessionStatistics()
         var decoder = PacketDecoder()
         var reassembler = TCPReassembler(limits: configuration.reassembly)
-        var dispatcher = StreamDispatcher(observer: observer, captureName: reader.name)
+        var dispatcher = StreamDispatcher(observer: observer, captureName: reader.name, keepsBodies: configuration.keepsBodies)
         defer { observer = dispatcher.observer }
 
         while let record = reader.next() {
-            for diagnostic in reader.takeDiagnostics() {
-                dispatcher.report(diagnostic)
+            if reader.hasDiagnostics {
+                for diagnostic in reader.takeDiagnostics() {
+                    dispatcher.report(diagnostic)
+                }
             }
             guard case .frame(let frame) = record else { continue }
             statistics.frames += 1

@@ -22,13 +22,14 @@ enum StreamAnalyzerEvent {
 /// mid-stream may start inside a body, so for those the first 64 KiB are searched for an HTTP/1
 /// message start before giving up.
 ///
-/// The HTTP/1 and HTTP/2 analyzers and a tunnel's inner stack live in small classes (`HTTP1Layer`,
-/// `HTTP2Layer`, `TunnelLayer`) so that each delivery mutates them in place: taken out of the enum and put back,
+/// The HTTP/1 analyzer and a tunnel's inner stack live in small classes (`HTTP1Layer`,
+/// `TunnelLayer`) so that each delivery mutates them in place: taken out of the enum and put back,
 /// the analyzer was copied while the enum still held it, and so was the body kept so far, on every
 /// segment (quadratic in the body size). A stack belongs to one connection and is never copied.
 enum StreamAnalyzer {
-    /// Waiting for enough first bytes; holds what arrived so far, in order.
-    case detecting(DetectionLog)
+    /// Waiting for enough first bytes; holds what arrived so far, in order, and whether the analyzer
+    /// chosen keeps bodies.
+    case detecting(DetectionLog, keepsBodies: Bool)
     /// HTTP/1.x, with the directions swapped when the port heuristic picked the wrong client.
     case http1(HTTP1Layer)
     /// HTTP/2: prior knowledge (the client preface) or after an h2c upgrade.
@@ -41,23 +42,25 @@ enum StreamAnalyzer {
     /// Bytes kept while searching a mid-stream connection for an HTTP/1 message start.
     static let searchLimit = 64 << 10
 
-    /// A new stack; `midStream` when the capture missed the connection's start.
-    static func start(midStream: Bool) -> StreamAnalyzer {
-        .detecting(DetectionLog(midStream: midStream))
+    /// A new stack; `midStream` when the capture missed the connection's start. With `keepsBodies`
+    /// false, HTTP bodies are counted but neither kept nor content-decoded (see
+    /// `SessionConfiguration.keepsBodies`).
+    static func start(midStream: Bool, keepsBodies: Bool = true) -> StreamAnalyzer {
+        .detecting(DetectionLog(midStream: midStream), keepsBodies: keepsBodies)
     }
 
     mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log):
+        case .detecting(var log, let keepsBodies):
             self = .opaque
             log.append(.data(direction, copyOf(bytes), time))
-            self = decide(log, emit: emit)
+            self = decide(log, keepsBodies: keepsBodies, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, emit: emit)
+            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
         case .http2(let layer):
             layer.analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
         case .tunnel(let layer):
@@ -69,16 +72,16 @@ enum StreamAnalyzer {
 
     mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log):
+        case .detecting(var log, let keepsBodies):
             self = .opaque
             log.append(.gap(direction, length, time))
-            self = .detecting(log)
+            self = .detecting(log, keepsBodies: keepsBodies)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, emit: emit)
+            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
         case .http2(let layer):
             layer.analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
         case .tunnel(let layer):
@@ -90,18 +93,18 @@ enum StreamAnalyzer {
 
     mutating func finish(_ direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log):
+        case .detecting(var log, let keepsBodies):
             // Too little was seen to decide: try the bytes as they are.
             self = .opaque
             log.isFinal = true
             log.append(.end(direction, time))
-            self = decide(log, emit: emit)
+            self = decide(log, keepsBodies: keepsBodies, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, emit: emit)
+            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
         case .http2(let layer):
             layer.analyzer.finish(direction, at: time) { emit(.http2($0)) }
         case .tunnel(let layer):
@@ -114,10 +117,10 @@ enum StreamAnalyzer {
     // MARK: - Detection
 
     /// Decides what the logged bytes are, or keeps waiting.
-    private func decide(_ log: DetectionLog, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
+    private func decide(_ log: DetectionLog, keepsBodies: Bool, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
         switch log.verdict() {
         case .waiting:
-            return .detecting(log)
+            return .detecting(log, keepsBodies: keepsBodies)
         case .protocol(.http2):
             emit(.detected(.http2))
             return replay(log, into: .http2(HTTP2Layer(HTTP2Analyzer(start: .connectionStart))), emit: emit)
@@ -126,7 +129,7 @@ enum StreamAnalyzer {
             return .opaque
         case .http1(let swapped):
             emit(.detected(.http1))
-            return replay(log, into: .http1(HTTP1Layer(swapped: swapped)), emit: emit)
+            return replay(log, into: .http1(HTTP1Layer(swapped: swapped, keepsBodies: keepsBodies)), emit: emit)
         }
     }
 
@@ -172,8 +175,9 @@ enum StreamAnalyzer {
         }
     }
 
-    /// Feeds tunnel events into the inner stack, creating it when the tunnel opens.
-    private mutating func forward(_ items: [HTTP1TunnelItem], emit: (StreamAnalyzerEvent) -> Void) {
+    /// Feeds tunnel events into the inner stack, creating it when the tunnel opens (keeping bodies
+    /// or not as the HTTP/1 layer did).
+    private mutating func forward(_ items: [HTTP1TunnelItem], keepsBodies: Bool, emit: (StreamAnalyzerEvent) -> Void) {
         var switchingRequest: HTTP1Request?
         for item in items {
             switch item {
@@ -182,7 +186,7 @@ enum StreamAnalyzer {
             case .opened(let tunnel):
                 switch tunnel.kind {
                 case .connect:
-                    self = .tunnel(TunnelLayer(.start(midStream: false)))
+                    self = .tunnel(TunnelLayer(.start(midStream: false, keepsBodies: keepsBodies)))
                 case .upgrade(let name?) where name.lowercased() == "h2c":
                     // RFC 9113 §3.1 (RFC 7540 §3.2): the upgrade request becomes stream 1.
                     emit(.detected(.http2))
@@ -227,16 +231,23 @@ enum StreamAnalyzer {
 
 /// The HTTP/1 layer of a stack, mutated in place (see `StreamAnalyzer`).
 final class HTTP1Layer {
-    var analyzer = HTTP1Analyzer()
+    var analyzer: HTTP1Analyzer
     /// Whether the directions are swapped because the port heuristic picked the wrong client.
     let swapped: Bool
+    /// Whether bodies are kept and content-decoded (a tunnel's inner stack inherits it).
+    let keepsBodies: Bool
 
-    init(swapped: Bool) {
+    init(swapped: Bool, keepsBodies: Bool) {
+        var limits = HTTP1Limits()
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        self.analyzer = HTTP1Analyzer(limits: limits, decodesContent: keepsBodies)
         self.swapped = swapped
+        self.keepsBodies = keepsBodies
     }
 }
 
-/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`).
+/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`). It keeps bodies
+/// whatever `keepsBodies` says, within `HTTP2Limits`.
 final class HTTP2Layer {
     var analyzer: HTTP2Analyzer
 

@@ -11,20 +11,23 @@ struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
     var observer: Observer
     /// The capture's name, for diagnostics.
     let captureName: String
+    /// Whether connections' analyzers keep bodies (`SessionConfiguration.keepsBodies`).
+    let keepsBodies: Bool
     private(set) var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var diagnosticCount = 0
     /// Per open connection.
     private var slots: [Int: ConnectionSlot] = [:]
 
-    init(observer: Observer, captureName: String) {
+    init(observer: Observer, captureName: String, keepsBodies: Bool = true) {
         self.observer = observer
         self.captureName = captureName
+        self.keepsBodies = keepsBodies
     }
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         connectionCount += 1
-        slots[connection.id] = ConnectionSlot(info: connection)
+        slots[connection.id] = ConnectionSlot(info: connection, keepsBodies: keepsBodies)
         observer.connectionOpened(connection)
     }
 
@@ -108,9 +111,9 @@ final class ConnectionSlot {
     /// Exchanges reported on the connection so far, at every layer (a CONNECT tunnel's included).
     private var exchangeCount = 0
 
-    init(info: TCPConnectionInfo) {
+    init(info: TCPConnectionInfo, keepsBodies: Bool) {
         self.info = info
-        self.analyzer = .start(midStream: info.roleSource != .handshake)
+        self.analyzer = .start(midStream: info.roleSource != .handshake, keepsBodies: keepsBodies)
     }
 
     func note(_ event: TCPEvent) {
