@@ -1,5 +1,6 @@
 import HarkCore
 import HarkHTTP1
+import HarkTestSupport
 import NIOCore
 import Testing
 
@@ -125,21 +126,4 @@ extension [HTTP1Event] {
 extension ByteBuffer {
     /// The readable bytes as UTF-8 text.
     var text: String { String(buffer: self) }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible splits.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HarkCore
 import HarkHTTP1
 import NIOCore
+import HarkTestSupport
 import Testing
 
 /// Hostile input: mutated conversations must never crash, and must give the same events however the

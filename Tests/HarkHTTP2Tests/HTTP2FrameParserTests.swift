@@ -1,5 +1,6 @@
 import HarkHTTP2
 import NIOCore
+import HarkTestSupport
 import Testing
 
 /// Parses `bytes` cut as `feeding` says and returns every output.

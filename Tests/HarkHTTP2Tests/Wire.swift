@@ -1,6 +1,7 @@
 import Testing
 import HarkCore
 import HarkHTTP2
+import HarkTestSupport
 import NIOCore
 import NIOHPACK
 
@@ -137,22 +138,5 @@ extension [HTTP2Event] {
     /// The diagnostics, in order.
     var diagnostics: [HTTP2Diagnostic] {
         compactMap { if case .diagnostic(let diagnostic) = $0 { diagnostic } else { nil } }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible splits.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }
