@@ -49,18 +49,7 @@ extension HTTP1Analyzer {
         emit: (HTTP1Event) -> Void
     ) {
         let start = client.messageStart
-        for problem in head.problems {
-            emit(
-                Self.diagnostic(
-                    problem.kind,
-                    .clientToServer,
-                    offset: start &+ Int64(problem.offset),
-                    length: problem.length,
-                    detail: problem.detail,
-                    time: time
-                )
-            )
-        }
+        Self.reportProblems(of: head, in: .clientToServer, startingAt: start, at: time, emit: emit)
         let decision = BodyFraming.forRequest(head)
         for problem in decision.problems {
             emit(

@@ -37,18 +37,7 @@ extension HTTP1Analyzer {
         emit: (HTTP1Event) -> Void
     ) {
         let start = server.messageStart
-        for problem in head.problems {
-            emit(
-                Self.diagnostic(
-                    problem.kind,
-                    .serverToClient,
-                    offset: start &+ Int64(problem.offset),
-                    length: problem.length,
-                    detail: problem.detail,
-                    time: time
-                )
-            )
-        }
+        Self.reportProblems(of: head, in: .serverToClient, startingAt: start, at: time, emit: emit)
         guard case .response(let status, _) = head.start else { return }
         if serverLostMessageStart, !status.isInformational || status == .switchingProtocols {
             serverLostMessageStart = false

@@ -201,6 +201,24 @@ public struct HTTP1Analyzer {
     }
 
     /// Converts a parse problem into a diagnostic event.
+    /// Reports each problem the head parser found, at its offset in the direction's stream.
+    static func reportProblems(
+        of head: ParsedHead,
+        in direction: Direction,
+        startingAt start: Int64,
+        at time: Timestamp,
+        emit: (HTTP1Event) -> Void
+    ) {
+        for problem in head.problems {
+            emit(
+                diagnostic(
+                    problem.kind, direction, offset: start &+ Int64(problem.offset), length: problem.length,
+                    detail: problem.detail, time: time
+                )
+            )
+        }
+    }
+
     static func diagnostic(
         _ kind: HTTP1Diagnostic.Kind,
         _ direction: Direction,
