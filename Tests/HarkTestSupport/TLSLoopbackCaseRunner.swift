@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs the recorder's cases one at a time with curl and checks each against what nginx logged.
 /// Runs never overlap, so the access log and key log lines that appear during a run are that run's.
-struct CaseRunner {
+struct TLSLoopbackCaseRunner {
     typealias Case = TLSLoopbackRecorder.Case
 
     let server: TLSLoopbackServer

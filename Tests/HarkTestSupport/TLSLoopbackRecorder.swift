@@ -104,7 +104,7 @@ public enum TLSLoopbackRecorder {
         try ToolProcess.waitFor("listening on", in: tcpdumpLog, of: tcpdump)
 
         var runs: [CaseRecording] = []
-        var runner = CaseRunner(server: server, keyLog: keyLog)
+        var runner = TLSLoopbackCaseRunner(server: server, keyLog: keyLog)
         for (number, testCase) in cases.enumerated() {
             runs.append(try runner.run(testCase, number: number))
         }
