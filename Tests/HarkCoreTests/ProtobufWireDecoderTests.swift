@@ -1,4 +1,4 @@
-import HarkHTTP2
+import HarkCore
 import NIOCore
 import Testing
 
