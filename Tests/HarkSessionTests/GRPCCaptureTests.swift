@@ -65,6 +65,12 @@ struct GRPCCaptureTests {
         #expect(log.calls.map(\.pattern) == ["unary", "unary", "serverStreaming", "serverStreaming", "clientStreaming", "bidirectionalStreaming", "unary"])
         #expect(log.calls.contains { $0.status == 5 } && log.calls.contains { $0.requestCompression == "gzip" })
         let (recorder, _) = try runSession(Self.capture.path)
+        try Self.expect(recorder, madeThe: log)
+    }
+
+    /// Checks that a session found the calls of a log: one exchange per call, in order, with its path,
+    /// status, and each message's compression flag and fields; nothing incomplete, no diagnostics.
+    static func expect(_ recorder: SessionRecorder, madeThe log: RecordedGRPCLog) throws {
         let exchanges = Self.calls(recorder)
         try #require(exchanges.count == log.calls.count, "one exchange per call")
         for (exchange, call) in zip(exchanges, log.calls) {

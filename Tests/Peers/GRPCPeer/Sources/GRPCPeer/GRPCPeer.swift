@@ -2,7 +2,8 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 
-/// `GRPCPeer serve PORT`: serves `hark.inventory.Inventory` on 127.0.0.1:PORT (h2c) until killed.
+/// `GRPCPeer serve PORT`: serves `hark.inventory.Inventory` on 127.0.0.1:PORT (h2c) until killed; says
+/// `listening on …` on standard error once it accepts connections.
 /// `GRPCPeer call PORT [LOG]`: makes the scripted calls and writes their log as JSON to LOG (default
 /// standard output).
 @main
@@ -25,7 +26,12 @@ struct GRPCPeer {
                 ),
                 services: [InventoryService()]
             )
-            try await server.serve()
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await server.serve() }
+                if let address = try await server.listeningAddress {
+                    FileHandle.standardError.write(Data("listening on \(address)\n".utf8))
+                }
+            }
         case "call":
             let calls = try await CallScript(port: port).run()
             let json = try CallLog(client: versions.client, server: versions.server, calls: calls).json() + Data("\n".utf8)
