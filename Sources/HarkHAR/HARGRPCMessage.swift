@@ -13,6 +13,7 @@ public struct HARGRPCLimits: Hashable, Sendable {
     /// `omittedBytes`.
     public var maxValueBytes: Int
 
+    /// Limits from their parts; negative values count as 0.
     public init(maxMessages: Int = 32, maxFields: Int = 64, maxValueBytes: Int = 256) {
         self.maxMessages = max(0, maxMessages)
         self.maxFields = max(0, maxFields)
@@ -35,6 +36,7 @@ public struct HARGRPCMessage: Hashable, Sendable {
     /// Why a compressed payload could not be decompressed.
     public var decodingError: String?
 
+    /// A message from its parts.
     public init(
         isCompressed: Bool,
         length: Int,
@@ -77,6 +79,7 @@ public struct HARProtobufField: Hashable, Sendable {
     /// The value.
     public var value: Value
 
+    /// A field from its parts.
     public init(number: UInt64, value: Value) {
         self.number = number
         self.value = value

@@ -21,6 +21,7 @@ public struct GRPCSummary: Hashable, Sendable {
     /// The server's messages in order (at most the analyzer's limit).
     public var responseMessages: [GRPCMessage]
 
+    /// A summary from its parts; the message lists default to empty (counts only).
     public init(
         service: String?,
         method: String?,
@@ -54,6 +55,7 @@ public struct GRPCMessage: Hashable, Sendable {
     /// Why decompression failed, when it did; `payload` is then the compressed bytes.
     public var decodingError: String?
 
+    /// A message from its parts.
     public init(isCompressed: Bool, wireLength: Int, payload: ByteBuffer, decodingError: String? = nil) {
         self.isCompressed = isCompressed
         self.wireLength = wireLength
