@@ -21,7 +21,8 @@ public struct HARTLS: Hashable, Sendable {
     }
 }
 
-/// gRPC call details, written as the entry's `_grpc` object. Each member is written only when known.
+/// gRPC call details, written as the entry's `_grpc` object. Each member is written only when known;
+/// the message arrays always, the omitted counts when not zero.
 public struct HARGRPC: Hashable, Sendable {
     /// The service, from the request path `/<service>/<method>`.
     public var service: String?
@@ -31,12 +32,33 @@ public struct HARGRPC: Hashable, Sendable {
     public var status: Int?
     /// The `grpc-message` from the trailers, percent-decoded.
     public var statusMessage: String?
+    /// The client's first messages, in order (`requestMessages`).
+    public var requestMessages: [HARGRPCMessage]
+    /// The server's first messages, in order (`responseMessages`).
+    public var responseMessages: [HARGRPCMessage]
+    /// The client's messages not written (`omittedRequestMessages`).
+    public var omittedRequestMessages: Int
+    /// The server's messages not written (`omittedResponseMessages`).
+    public var omittedResponseMessages: Int
 
-    public init(service: String? = nil, method: String? = nil, status: Int? = nil, statusMessage: String? = nil) {
+    public init(
+        service: String? = nil,
+        method: String? = nil,
+        status: Int? = nil,
+        statusMessage: String? = nil,
+        requestMessages: [HARGRPCMessage] = [],
+        responseMessages: [HARGRPCMessage] = [],
+        omittedRequestMessages: Int = 0,
+        omittedResponseMessages: Int = 0
+    ) {
         self.service = service
         self.method = method
         self.status = status
         self.statusMessage = statusMessage
+        self.requestMessages = requestMessages
+        self.responseMessages = responseMessages
+        self.omittedRequestMessages = omittedRequestMessages
+        self.omittedResponseMessages = omittedResponseMessages
     }
 }
 

@@ -8,10 +8,13 @@ public struct HARExportOptions: Hashable, Sendable {
     public var includeBodies: Bool
     /// The most body bytes written per message (`--max-body-size`); nil for no limit beyond capture's.
     public var maxBodySize: Int?
+    /// How many gRPC messages, fields and value bytes `_grpc` holds.
+    public var grpc: HARGRPCLimits
 
-    public init(includeBodies: Bool = true, maxBodySize: Int? = nil) {
+    public init(includeBodies: Bool = true, maxBodySize: Int? = nil, grpc: HARGRPCLimits = .init()) {
         self.includeBodies = includeBodies
         self.maxBodySize = maxBodySize
+        self.grpc = grpc
     }
 }
 
@@ -43,7 +46,7 @@ extension HAREntry {
         )
         streamID = exchange.streamID
         if let call = exchange.grpc {
-            grpc = HARGRPC(service: call.service, method: call.method, status: call.status, statusMessage: call.statusMessage)
+            grpc = HARGRPC(call, options: options)
         }
         if !exchange.interimResponses.isEmpty {
             let interim: [HARJSONValue] = exchange.interimResponses.map { response in

@@ -89,15 +89,7 @@ extension HARWriter {
         }
         if let grpc = entry.grpc {
             output.key("_grpc")
-            output.beginObject()
-            output.optionalMember("service", grpc.service)
-            output.optionalMember("method", grpc.method)
-            if let status = grpc.status {
-                output.key("status")
-                output.integer(status)
-            }
-            output.optionalMember("statusMessage", grpc.statusMessage)
-            output.endObject()
+            output.grpc(grpc)
         }
         if !entry.webSocketMessages.isEmpty {
             output.key("_webSocketMessages")

@@ -1,4 +1,4 @@
-import HarkCore
+public import HarkCore
 public import HarkContentCoding
 public import NIOCore
 

@@ -51,11 +51,22 @@ extension ExchangeMapper {
                 method: call.method,
                 status: call.status,
                 statusMessage: call.statusMessage,
-                requestMessages: call.requestMessageCount,
-                responseMessages: call.responseMessageCount
+                requestMessageCount: call.requestMessageCount,
+                responseMessageCount: call.responseMessageCount,
+                requestMessages: call.requestMessages.map(message),
+                responseMessages: call.responseMessages.map(message)
             )
         }
         return result
+    }
+
+    private static func message(_ message: GRPCCall.Message) -> GRPCMessage {
+        GRPCMessage(
+            isCompressed: message.isCompressed,
+            wireLength: message.wireLength,
+            payload: message.payload,
+            decodingError: message.decodingError.map { "\($0)" }
+        )
     }
 
     private static func record(_ response: HTTP2Response) -> HTTPResponseRecord {

@@ -17,7 +17,7 @@ struct MessageLines {
             lines.append(line(">", "\(request.method) \(request.target) \(request.version)"))
             lines += fields(request.headers, marker: ">")
         }
-        lines += body(request.body, headers: request.headers, marker: ">")
+        lines += body(request.body, headers: request.headers, grpc: exchange.grpc.map { ($0.requestMessages, $0.requestMessageCount) }, marker: ">")
         for interim in exchange.interimResponses {
             if showHeaders {
                 lines.append(line("<", statusLine(interim)))
@@ -29,7 +29,7 @@ struct MessageLines {
                 lines.append(line("<", statusLine(response)))
                 lines += fields(response.headers, marker: "<")
             }
-            lines += body(response.body, headers: response.headers, marker: "<")
+            lines += body(response.body, headers: response.headers, grpc: exchange.grpc.map { ($0.responseMessages, $0.responseMessageCount) }, marker: "<")
         }
         return lines
     }
@@ -44,10 +44,18 @@ struct MessageLines {
     }
 
     /// The body's lines after a bare marker line (the blank line between head and body in HTTP), and
-    /// its trailers (with `--headers`).
-    private func body(_ body: HTTPMessageBody, headers: HTTPFields, marker: String) -> [String] {
+    /// its trailers (with `--headers`). A gRPC call's body is shown as its decoded messages.
+    private func body(
+        _ body: HTTPMessageBody,
+        headers: HTTPFields,
+        grpc: (messages: [GRPCMessage], count: Int)?,
+        marker: String
+    ) -> [String] {
         var lines: [String] = []
-        if showBodies {
+        if showBodies, let grpc, grpc.count > 0 {
+            lines.append("    " + painter.paint(marker, .dim))
+            lines += GRPCMessageText(grpc.messages, count: grpc.count).lines.map { line(marker, $0) }
+        } else if showBodies {
             let text = BodyText(body, contentType: headers.first("content-type"), limit: maximumBodyBytes)
             if !text.lines.isEmpty || !text.notes.isEmpty {
                 lines.append("    " + painter.paint(marker, .dim))

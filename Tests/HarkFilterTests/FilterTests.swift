@@ -155,7 +155,7 @@ struct FilterTests {
         )
         call.grpc = GRPCSummary(
             service: "helloworld.Greeter", method: "SayHello", status: 14, statusMessage: "unavailable",
-            requestMessages: 1, responseMessages: 0
+            requestMessageCount: 1, responseMessageCount: 0
         )
         #expect(try matches(expression, call) == expected, "\(expression)")
     }
@@ -166,7 +166,7 @@ struct FilterTests {
         }
         #expect(try matches("grpc.status missing and grpc.method missing and grpc.status!=0"))
         var noTrailers = ExchangeSamples.exchange(applicationProtocol: .http2, streamID: 3)
-        noTrailers.grpc = GRPCSummary(service: nil, method: nil, status: nil, statusMessage: nil, requestMessages: 0, responseMessages: 0)
+        noTrailers.grpc = GRPCSummary(service: nil, method: nil, status: nil, statusMessage: nil, requestMessageCount: 0, responseMessageCount: 0)
         #expect(try matches("grpc.status missing and grpc.method missing", noTrailers), "a call whose trailers or path were not captured")
     }
 

@@ -1,3 +1,4 @@
+import HarkCore
 import HarkHTTP2
 import NIOCore
 import Testing

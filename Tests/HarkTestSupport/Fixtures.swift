@@ -15,6 +15,14 @@ public enum Fixtures {
     /// `Tests/Fixtures/corpus`: licensed captures from `../shared/corpus`, with their tshark oracles.
     public static let corpusDirectory = directory.appendingPathComponent("corpus")
 
+    /// `Tests/Fixtures/recorded`: captures recorded here by scripts in `Scripts/` (see the README there).
+    public static let recordedDirectory = directory.appendingPathComponent("recorded")
+
+    /// A file in `Tests/Fixtures/recorded`.
+    public static func recorded(_ name: String) -> URL {
+        recordedDirectory.appendingPathComponent(name)
+    }
+
     /// `../shared/corpus` beside the repository, or nil when this checkout has none.
     public static var sharedCorpusDirectory: URL? {
         let url = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")

@@ -30,7 +30,7 @@ struct ExchangeLineTests {
     }
 
     private func summary(status: Int?, message: String?) -> GRPCSummary {
-        GRPCSummary(service: "helloworld.Greeter", method: "SayHello", status: status, statusMessage: message, requestMessages: 1, responseMessages: 0)
+        GRPCSummary(service: "helloworld.Greeter", method: "SayHello", status: status, statusMessage: message, requestMessageCount: 1, responseMessageCount: 0)
     }
 
     private func render(_ exchange: Exchange, _ format: TraceOptions.Format) -> String {

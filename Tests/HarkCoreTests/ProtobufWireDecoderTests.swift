@@ -1,4 +1,4 @@
-import HarkHTTP2
+import HarkCore
 import NIOCore
 import Testing
 
@@ -19,4 +19,17 @@ import Testing
     #expect(ProtobufWireDecoder.decode(ByteBuffer(bytes: [0x0f])) == nil)  // wire type 7
     #expect(ProtobufWireDecoder.decode(ByteBuffer(bytes: [0x08] + Array(repeating: 0xff, count: 11))) == nil)
     #expect(ProtobufWireDecoder.decode(ByteBuffer()) == nil)
+}
+
+@Test func textIsKeptAsAStringEvenWhenItParsesAsFields() throws {
+    // "hi" parses as {13: 105} ('h' is field 13, wire type 0) and "(éa" as {5: varint} ('(' is field 5,
+    // wire type 0, then the varint c3 a9 61); text is never taken for a nested message.
+    let message: [UInt8] = [0x0a, 0x02, 0x68, 0x69] + [0x12, 0x04] + Array("(éa".utf8)
+    let fields = try #require(ProtobufWireDecoder.decode(ByteBuffer(bytes: message)))
+    #expect(fields.map(\.value) == [.bytes(ByteBuffer(string: "hi"), nested: nil), .bytes(ByteBuffer(string: "(éa"), nested: nil)])
+    #expect(ProtobufWireDecoder.isText(ByteBuffer(string: "tab\tnew line\n, é and ✓")))
+    #expect(!ProtobufWireDecoder.isText(ByteBuffer(bytes: [0x08, 0x01])), "a control character: a nested message")
+    #expect(!ProtobufWireDecoder.isText(ByteBuffer(bytes: [0x68, 0xc3])), "cut UTF-8")
+    #expect(!ProtobufWireDecoder.isText(ByteBuffer(bytes: [0xde, 0xad, 0xbe, 0xef])))
+    #expect(ProtobufWireDecoder.isText(ByteBuffer()))
 }

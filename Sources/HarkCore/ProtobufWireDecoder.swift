@@ -47,7 +47,9 @@ public struct ProtobufField: Hashable, Sendable {
 
 /// Decodes protobuf wire format without a schema: field numbers, wire types and values; a
 /// length-delimited value is guessed to be a nested message when it parses as one in full and is not
-/// all printable ASCII (short strings such as `hi` also parse as fields).
+/// text (short strings such as `hi` also parse as fields).
+///
+/// Outputs call it when they show a gRPC message, not per packet: it allocates the field arrays.
 public enum ProtobufWireDecoder {
     /// How deep nested messages are guessed.
     public static let maxDepth = 16
@@ -78,7 +80,7 @@ public enum ProtobufWireDecoder {
                 guard let length = readVarint(&bytes), length <= UInt64(bytes.readableBytes),
                     let content = bytes.readSlice(length: Int(length))
                 else { return nil }
-                let guessNested = depth < maxDepth && content.readableBytes > 0 && !isPrintable(content)
+                let guessNested = depth < maxDepth && content.readableBytes > 0 && !isText(content)
                 let nested = guessNested ? decode(content, depth: depth + 1) : nil
                 value = .bytes(content, nested: nested)
             default:
@@ -89,9 +91,21 @@ public enum ProtobufWireDecoder {
         return fields.isEmpty ? nil : fields
     }
 
-    /// Whether every byte is printable ASCII: text, not a nested message.
-    private static func isPrintable(_ bytes: ByteBuffer) -> Bool {
-        bytes.readableBytesView.allSatisfy { (0x20...0x7e).contains($0) }
+    /// Whether a length-delimited value reads as text: valid UTF-8 without control characters other
+    /// than tab, line feed and carriage return. Such a value is taken for a string, never guessed to be
+    /// a nested message (whose keys and lengths are mostly control characters).
+    public static func isText(_ bytes: ByteBuffer) -> Bool {
+        var iterator = bytes.readableBytesView.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                let value = scalar.value
+                if value == 0x7f || (value < 0x20 && value != 0x09 && value != 0x0a && value != 0x0d) { return false }
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     /// A base-128 varint of at most ten octets.
