@@ -1,0 +1,181 @@
+public import HarkCore
+public import NIOCore
+
+/// Follows the TLS session of one TCP connection and, given its secrets in a `TLSKeyLog`, decrypts its
+/// records to the application bytes inside.
+///
+/// Feed it the reassembled bytes of both directions in capture order, with the gaps and ends reassembly
+/// reports; it emits `TLSEvent`s through `emit` as it learns them. It reads the hellos (SNI, ALPN,
+/// version, suite), follows key changes (ChangeCipherSpec, TLS 1.3 handshake → application secrets,
+/// KeyUpdate), and turns application_data records into `.plaintext`. Without keys, or once decryption
+/// fails, it still frames records and reports their estimated plaintext as `.plaintextGap`.
+///
+/// Bad input never traps: bytes that are not TLS, oversized records, lying lengths and capture gaps
+/// become `.diagnostic` events, and memory stays within `TLSLimits`.
+///
+/// ### Example
+/// ```swift
+/// var analyzer = TLSAnalyzer(keyLog: keyLog)
+/// analyzer.receive(segment, from: .clientToServer, at: time) { event in
+///     if case .plaintext(let direction, let bytes, _) = event { http.receive(bytes, from: direction, …) }
+/// }
+/// ```
+public struct TLSAnalyzer {
+    let keyLog: TLSKeyLog
+    let limits: TLSLimits
+
+    /// What is known about the session so far.
+    public internal(set) var session = TLSSessionInfo()
+
+    var client: DirectionState
+    var server: DirectionState
+    /// Plaintext of the record being decrypted; handed out as slices, reused when not retained.
+    var scratch = ByteBuffer()
+
+    /// The parsed ClientHello, once seen.
+    var clientHello: ClientHello?
+    var serverRandom: TLSRandom?
+    /// The decryption parameters of the negotiated suite.
+    var parameters: CipherSuiteParameters?
+    /// TLS 1.2: decryptors made from the key block, installed at each direction's ChangeCipherSpec.
+    var pendingTLS12: (client: RecordDecryptor, server: RecordDecryptor)?
+    /// Whether keys were looked for since the last ServerHello.
+    var keysResolved = false
+    /// TLS 1.2: whether the server sent ServerHelloDone (a full handshake) before its ChangeCipherSpec.
+    var serverHelloDoneSeen = false
+    var handshakeCompleted = false
+    var reportedNoKeys = false
+    var reportedAuthenticationFailure = false
+    var reportedHandshakeNotSeen = false
+
+    /// An analyzer for one connection.
+    ///
+    /// - Parameters:
+    ///   - keyLog: where secrets are looked up, when the handshake first needs them.
+    ///   - limits: memory bounds; nonsensical values are raised to workable ones.
+    public init(keyLog: TLSKeyLog, limits: TLSLimits = TLSLimits()) {
+        self.keyLog = keyLog
+        self.limits = limits.clamped
+        client = DirectionState(limits: self.limits)
+        server = DirectionState(limits: self.limits)
+    }
+
+    /// In-order bytes of one direction. `bytes` may share capture storage; the analyzer copies only an
+    /// incomplete record.
+    public mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void) {
+        var bytes = bytes
+        if self[direction].discard > 0 {
+            let skipped = min(self[direction].discard, bytes.readableBytes)
+            bytes.moveReaderIndex(forwardBy: skipped)
+            self[direction].discard -= skipped
+        }
+        if self[direction].framingLost {
+            countLost(bytes.readableBytes, in: direction)
+            flushGap(direction, time, emit)
+            return
+        }
+        self[direction].framer.begin(bytes)
+        framing: while true {
+            switch self[direction].framer.next() {
+            case .needMore:
+                break framing
+            case .record(let record):
+                self[direction].recordCount += 1
+                handle(record, direction, time, emit)
+            case .sslv2ClientHello(let offset):
+                report(.sslv2ClientHello, direction, offset: offset, time: time, emit)
+            case .malformed(let kind, let offset):
+                report(kind, direction, offset: offset, record: self[direction].recordCount + 1, time: time, emit)
+                loseFraming(direction)
+                countLost(bytes.readableBytes, in: direction)
+                break framing
+            }
+        }
+        if !self[direction].framingLost {
+            self[direction].framer.end()
+        }
+        flushGap(direction, time, emit)
+    }
+
+    /// `length` bytes of one direction were never captured.
+    ///
+    /// A gap that ends inside the record it began in costs that record (its estimated plaintext is
+    /// reported) and framing goes on; any other gap ends framing in that direction.
+    public mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void) {
+        guard length > 0 else { return }
+        let offset = self[direction].framer.offset
+        if !self[direction].framingLost, self[direction].discard >= length {
+            self[direction].discard -= length
+        } else if !self[direction].framingLost, self[direction].discard == 0,
+            let type = self[direction].framer.carriedRecordType, let recordLength = self[direction].framer.carriedRecordLength,
+            let rest = self[direction].framer.dropCarriedRecord(gap: length)
+        {
+            self[direction].recordCount += 1
+            self[direction].discard = rest
+            report(.gapInRecord, direction, offset: offset, record: self[direction].recordCount, time: time, emit)
+            lostRecord(type: type, length: recordLength, direction)
+        } else {
+            if !self[direction].framingLost {
+                report(.gapLostFraming, direction, offset: offset, time: time, emit)
+                loseFraming(direction)
+            }
+            countLost(length, in: direction)
+        }
+        flushGap(direction, time, emit)
+    }
+
+    /// One direction ended (FIN, RST, idle timeout or end of capture).
+    public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void) {
+        if !self[direction].framingLost, self[direction].framer.carriedBytes > 0 {
+            report(.truncatedRecord, direction, offset: self[direction].framer.offset, record: self[direction].recordCount + 1, time: time, emit)
+        }
+        flushGap(direction, time, emit)
+        close(direction, time, emit)
+    }
+
+    subscript(direction: Direction) -> DirectionState {
+        _read { yield direction == .clientToServer ? client : server }
+        _modify {
+            if direction == .clientToServer {
+                yield &client
+            } else {
+                yield &server
+            }
+        }
+    }
+}
+
+/// One direction's record layer: framing, handshake reassembly and the current protection.
+struct DirectionState {
+    /// How this direction's records are protected, as far as the analyzer can follow.
+    enum Protection {
+        /// Not (yet) encrypted.
+        case plaintext
+        /// Encrypted and being decrypted.
+        case decrypting(RecordDecryptor)
+        /// Encrypted and not decryptable (no keys, unsupported, failed): records are only counted.
+        case opaque
+    }
+
+    var framer: RecordFramer
+    var handshake: HandshakeAssembler
+    var protection = Protection.plaintext
+    /// TLS 1.3: the traffic secret in use after the handshake, for KeyUpdate; before it, the first
+    /// application secret waiting for this direction's Finished.
+    var trafficSecret: [UInt8]?
+    /// Records framed so far.
+    var recordCount = 0
+    /// Bytes still to skip of a record damaged by a capture gap.
+    var discard = 0
+    /// Estimated plaintext bytes lost and not yet reported.
+    var pendingGap = 0
+    var framingLost = false
+    var changeCipherSpecSeen = false
+    var finishedSeen = false
+    var closed = false
+
+    init(limits: TLSLimits) {
+        framer = RecordFramer(maxRecordLength: limits.maxRecordLength)
+        handshake = HandshakeAssembler(maxLength: limits.maxHandshakeMessageLength)
+    }
+}
