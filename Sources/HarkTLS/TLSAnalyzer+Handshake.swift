@@ -161,6 +161,10 @@ extension TLSAnalyzer {
                 self[direction].protection = .opaque
             }
         }
+        // TLS 1.3: the client's Finished follows the server's, which may not have been readable.
+        if session.version == .tls13, direction == .clientToServer {
+            server.finishedSeen = true
+        }
         if client.finishedSeen, server.finishedSeen {
             completeHandshake(time, emit)
         }
