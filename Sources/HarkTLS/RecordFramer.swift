@@ -86,6 +86,15 @@ struct RecordFramer {
         input = ByteBuffer()
     }
 
+    /// Gives up framing: drops everything held and returns how many bytes that was (the carried
+    /// incomplete record and the unconsumed rest of the delivery).
+    mutating func abandon() -> Int {
+        let count = carry.readableBytes + input.readableBytes
+        carry = ByteBuffer()
+        input = ByteBuffer()
+        return count
+    }
+
     /// Drops `count` bytes of the carried record and everything else held, after a capture gap inside it;
     /// returns how many bytes of that record are still to come and must be discarded.
     mutating func dropCarriedRecord(gap count: Int) -> Int? {

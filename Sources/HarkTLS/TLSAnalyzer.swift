@@ -87,7 +87,7 @@ public struct TLSAnalyzer {
             case .malformed(let kind, let offset):
                 report(kind, direction, offset: offset, record: self[direction].recordCount + 1, time: time, emit)
                 loseFraming(direction)
-                countLost(bytes.readableBytes, in: direction)
+                countLost(self[direction].framer.abandon(), in: direction)
                 break framing
             }
         }
