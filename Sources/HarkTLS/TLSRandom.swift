@@ -48,8 +48,10 @@ public struct TLSRandom: Hashable, Sendable, CustomStringConvertible {
     /// The ServerHello random that marks a HelloRetryRequest: SHA-256 of "HelloRetryRequest"
     /// (RFC 8446 §4.1.3).
     static let helloRetryRequest = TLSRandom(
-        bytes: [
-            0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-            0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
-        ])
+        word0: 0xCF21_AD74_E59A_6111, word1: 0xBE1D_8C02_1E65_B891, word2: 0xC2A2_1116_7ABB_8C5E,
+        word3: 0x079E_09E2_C8A8_339C)
+
+    private init(word0: UInt64, word1: UInt64, word2: UInt64, word3: UInt64) {
+        (self.word0, self.word1, self.word2, self.word3) = (word0, word1, word2, word3)
+    }
 }
