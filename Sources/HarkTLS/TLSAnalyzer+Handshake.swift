@@ -102,6 +102,9 @@ extension TLSAnalyzer {
         }
         client.protection = .decrypting(RecordDecryptor(tls13: parameters, secret: clientSecret))
         server.protection = .decrypting(RecordDecryptor(tls13: parameters, secret: serverSecret))
+        if clientHello.offersEarlyData, let earlySecret = secrets.clientEarlyTrafficSecret {
+            earlyDataDecryptor = RecordDecryptor(tls13: parameters, secret: earlySecret)
+        }
         client.trafficSecret = secrets.clientTrafficSecret0
         server.trafficSecret = secrets.serverTrafficSecret0
     }

@@ -15,7 +15,9 @@ extension TLSAnalyzer {
             handleOpaque(record, direction, time, emit)
         case .decrypting(var decryptor):
             guard let (type, content) = decryptor.open(record, into: &scratch) else {
-                authenticationFailed(record, direction, time, emit)
+                if !earlyData(record, direction, time, emit) {
+                    authenticationFailed(record, direction, time, emit)
+                }
                 return
             }
             self[direction].protection = .decrypting(decryptor)
@@ -117,7 +119,10 @@ extension TLSAnalyzer {
     /// ChangeCipherSpec: in TLS 1.0–1.2 the sender's next records use the new keys; in TLS 1.3 it is a
     /// compatibility no-op (RFC 8446 §D.4).
     private mutating func changeCipherSpec(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
-        guard session.version != .tls13, clientHello == nil || serverRandom != nil else { return }
+        guard session.version != .tls13 else { return }
+        // A TLS 1.3 client in compatibility mode sends its ChangeCipherSpec before the ServerHello when
+        // it sends 0-RTT data (RFC 8446 §D.4).
+        if direction == .clientToServer, clientHello != nil, serverRandom == nil { return }
         if direction == .serverToClient, !serverHelloDoneSeen, serverRandom != nil {
             // RFC 5246 §7.3: only an abbreviated (resumed) handshake has the server change ciphers
             // before ServerHelloDone.
@@ -131,6 +136,26 @@ extension TLSAnalyzer {
         } else {
             self[direction].protection = .opaque
         }
+    }
+
+    /// TLS 1.3 0-RTT data (RFC 8446 §4.2.10): until its Finished, a client that offered early data may
+    /// send records under the early traffic secret, which a server that rejected them skips. They are
+    /// decrypted when that secret is logged, otherwise counted; either way they are no failure.
+    ///
+    /// - Returns: whether `record` was taken as early data.
+    private mutating func earlyData(_ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) -> Bool {
+        guard direction == .clientToServer, session.version == .tls13, !client.finishedSeen,
+            clientHello?.offersEarlyData == true
+        else { return false }
+        if var decryptor = earlyDataDecryptor, let (type, content) = decryptor.open(record, into: &scratch) {
+            earlyDataDecryptor = decryptor
+            if type == .applicationData {
+                handleContent(type, content, direction, time, emit)
+            }
+        } else {
+            client.pendingGap += plaintextEstimate(record.fragment.readableBytes)
+        }
+        return true
     }
 
     /// A record failed authentication: one diagnostic per connection, and the direction is no longer

@@ -39,6 +39,8 @@ public struct TLSAnalyzer {
     var parameters: CipherSuiteParameters?
     /// TLS 1.2: decryptors made from the key block, installed at each direction's ChangeCipherSpec.
     var pendingTLS12: (client: RecordDecryptor, server: RecordDecryptor)?
+    /// TLS 1.3: the client's 0-RTT protection, when it offered early data and the secret is logged.
+    var earlyDataDecryptor: RecordDecryptor?
     /// Whether keys were looked for since the last ServerHello.
     var keysResolved = false
     /// TLS 1.2: whether the server sent ServerHelloDone (a full handshake) before its ChangeCipherSpec.

@@ -45,6 +45,9 @@ struct TLS13Conversation {
     var helloRetry = false
     var resumed = false
     var keyUpdates = true
+    /// 0-RTT data the client sends after the server's flight, under the early secret.
+    var earlyData: [UInt8]?
+    var logsEarlySecret = true
     var clientRandom = TLSRandom(bytes: (0..<32).map { UInt8(50 &+ $0) })!
     var request: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + (0..<3000).map { UInt8($0 % 7) }
     var response: [UInt8] = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
@@ -53,7 +56,7 @@ struct TLS13Conversation {
 
     var secrets: [(String, [UInt8])] {
         let length = suite.parameters?.hash.byteCount ?? 32
-        return [
+        return (earlyData != nil && logsEarlySecret ? [("CLIENT_EARLY_TRAFFIC_SECRET", secret(5, length))] : []) + [
             ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", secret(1, length)), ("SERVER_HANDSHAKE_TRAFFIC_SECRET", secret(2, length)),
             ("CLIENT_TRAFFIC_SECRET_0", secret(3, length)), ("SERVER_TRAFFIC_SECRET_0", secret(4, length)),
         ]
@@ -76,6 +79,7 @@ struct TLS13Conversation {
         var clientExtensions = helloExtension(0, bigEndian(9, 2) + [0] + bigEndian(6, 2) + Array("h2.dev".utf8))
         clientExtensions += helloExtension(16, bigEndian(12, 2) + [2] + Array("h2".utf8) + [8] + Array("http/1.1".utf8))
         clientExtensions += helloExtension(43, [4, 3, 4, 3, 3])
+        if earlyData != nil { clientExtensions += helloExtension(42, []) }
         clientExtensions += helloExtension(51, bigEndian(36, 2) + [0, 29, 0, 32] + [UInt8](repeating: 3, count: 32))
         let clientHello = handshakeMessage(
             1, [3, 3] + clientRandom.bytes + [32] + sessionID + bigEndian(2, 2) + bigEndian(UInt64(suite.rawValue), 2) + [1, 0]
@@ -105,6 +109,10 @@ struct TLS13Conversation {
         serverFlight += try serverHandshake.seal(22, Array(flight[..<cut]))
         serverFlight += try serverHandshake.seal(22, Array(flight[cut...]), padding: 30)
         script.append((.serverToClient, serverFlight))
+        if let earlyData {
+            var early = TLS13RecordWriter(parameters: parameters, secret: secret(5, parameters.hash.byteCount))
+            script.append((.clientToServer, try early.seal(23, earlyData) + early.seal(22, handshakeMessage(5, []))))
+        }
         script.append((.clientToServer, ccs + (try clientHandshake.seal(22, handshakeMessage(20, [UInt8](repeating: 0xC1, count: parameters.hash.byteCount))))))
         script.append((.serverToClient, try server.seal(22, handshakeMessage(4, [0, 0, 0, 9] + [1, 2, 3, 4] + [0] + [0, 3, 7, 7, 7] + [0, 0]))))
         // The client sends half its request, asks for a key update, and sends the rest with its next key.

@@ -40,3 +40,22 @@ func decryptsEveryTLS13SuiteAcrossKeyUpdates(suite: TLSCipherSuite) throws {
     // The server's ticket (a 20-byte message) and alert are counted with the response.
     #expect(transcript.gapBytes(.serverToClient) == conversation.response.count + 20 + 2)
 }
+
+@Test func decryptsZeroRTTDataWhenItsSecretIsLogged() throws {
+    let early = Array("GET /early HTTP/1.1\r\n\r\n".utf8)
+    let conversation = TLS13Conversation(suite: .tlsAES256GCMSHA384, keyUpdates: false, earlyData: early)
+    let transcript = run(try conversation.script(), keyLog: conversation.keyLog, split: .random)
+    #expect(transcript.diagnostics.isEmpty, "\(transcript.diagnostics)")
+    #expect(transcript.plaintext(.clientToServer) == early + conversation.request)
+    #expect(transcript.plaintext(.serverToClient) == conversation.response)
+}
+
+@Test func countsZeroRTTDataWithoutItsSecret() throws {
+    let early = Array("GET /early HTTP/1.1\r\n\r\n".utf8)
+    let conversation = TLS13Conversation(suite: .tlsAES128GCMSHA256, keyUpdates: false, earlyData: early, logsEarlySecret: false)
+    let transcript = run(try conversation.script(), keyLog: conversation.keyLog)
+    #expect(transcript.diagnostics.isEmpty, "\(transcript.diagnostics)")
+    #expect(transcript.plaintext(.clientToServer) == conversation.request)
+    // The early data record and the EndOfEarlyData record (a 4-byte message) are counted.
+    #expect(transcript.gapBytes(.clientToServer) == early.count + 4)
+}
