@@ -9,7 +9,9 @@ extension TLSAnalyzer {
             case .needMore:
                 return
             case .tooLarge(let type, let length):
-                report(.handshakeMessageTooLarge(length: length), direction, offset: self[direction].framer.offset, record: self[direction].recordCount, time: time, emit)
+                report(
+                    .handshakeMessageTooLarge(length: length), direction, offset: self[direction].recordOffset,
+                    record: self[direction].recordCount, time: time, emit)
                 if type == .clientHello || type == .serverHello, session.decryption == .pending {
                     session.decryption = .failed(.malformedHandshake)
                 }
@@ -152,7 +154,7 @@ extension TLSAnalyzer {
         default:
             break
         }
-        report(kind, direction, offset: self[direction].framer.offset, time: time, emit)
+        report(kind, direction, offset: self[direction].recordOffset, time: time, emit)
     }
 
     private mutating func finished(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
@@ -192,7 +194,9 @@ extension TLSAnalyzer {
     }
 
     private mutating func malformed(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
-        report(.malformedHandshake, direction, offset: self[direction].framer.offset, record: self[direction].recordCount, time: time, emit)
+        report(
+            .malformedHandshake, direction, offset: self[direction].recordOffset, record: self[direction].recordCount, time: time,
+            emit)
         if session.decryption == .pending {
             session.decryption = .failed(.malformedHandshake)
         }

@@ -4,8 +4,15 @@ import NIOCore
 extension TLSAnalyzer {
     /// Dispatches one framed record by its direction's protection.
     mutating func handle(_ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
+        self[direction].recordOffset = record.offset
         if record.type == .changeCipherSpec {
             changeCipherSpec(direction, time, emit)
+            return
+        }
+        // A 2-byte alert cannot be protected (every protection adds a tag or MAC): an endpoint that
+        // failed before using its keys sent it in the clear.
+        if record.type == .alert, record.fragment.readableBytes == 2 {
+            handleContent(.alert, record.fragment, direction, time, emit)
             return
         }
         switch self[direction].protection {
@@ -77,7 +84,9 @@ extension TLSAnalyzer {
                     flushGap(direction, time, emit)
                     close(direction, time, emit)
                 } else {
-                    report(.alert(level: level, description: description), direction, offset: self[direction].framer.offset, time: time, emit)
+                    report(
+                        .alert(level: level, description: description), direction, offset: self[direction].recordOffset,
+                        record: self[direction].recordCount, time: time, emit)
                 }
             }
         default:

@@ -120,6 +120,7 @@ public struct TLSAnalyzer {
             if !self[direction].framingLost {
                 report(.gapLostFraming, direction, offset: offset, time: time, emit)
                 loseFraming(direction)
+                countLost(self[direction].framer.abandon(), in: direction)
             }
             countLost(length, in: direction)
         }
@@ -167,6 +168,8 @@ struct DirectionState {
     var trafficSecret: [UInt8]?
     /// Records framed so far.
     var recordCount = 0
+    /// Stream offset of the record being handled.
+    var recordOffset: Int64 = 0
     /// Bytes still to skip of a record damaged by a capture gap.
     var discard = 0
     /// Estimated plaintext bytes lost and not yet reported.

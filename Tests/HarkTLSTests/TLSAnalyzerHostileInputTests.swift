@@ -142,7 +142,8 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
     }
     #expect(kinds(transcript) == [.gapLostFraming])
     #expect(transcript.plaintext(.serverToClient).isEmpty)
-    #expect(transcript.gapBytes(.serverToClient) == script[response].1.count - 2000 + script.last!.1.count)
+    // Everything from the damaged record on is counted raw: its 2000 held bytes, the gap, the rest.
+    #expect(transcript.gapBytes(.serverToClient) == script[response].1.count + script.last!.1.count)
     #expect(transcript.plaintext(.clientToServer) == conversation.request)
 }
 
@@ -161,4 +162,15 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
     let transcript = run([(.clientToServer, hello + plainRecords(21, [1, 0]))], keyLog: TLSKeyLog(), split: .byteByByte)
     #expect(kinds(transcript) == [.sslv2ClientHello])
     #expect(transcript.closed == [.clientToServer, .serverToClient])
+}
+
+@Test func aClearAlertAfterKeysAreInUseIsStillRead() throws {
+    // The server rejects the client's Finished with a plaintext alert although its keys are set.
+    let conversation = TLS13Conversation(suite: .tlsAES128GCMSHA256, keyUpdates: false)
+    var script = Array(try conversation.script().prefix(4))
+    script.append((.serverToClient, plainRecords(21, [2, 51])))
+    let transcript = run(script, keyLog: conversation.keyLog)
+    #expect(kinds(transcript) == [.alert(level: 2, description: 51)])
+    #expect(transcript.diagnostics.first?.description.hasPrefix("record 6 in server→client (offset") == true)
+    #expect(transcript.diagnostics.first?.description.hasSuffix("fatal alert decrypt_error (51)") == true)
 }
