@@ -137,7 +137,13 @@ public struct TLSAnalyzer {
     }
 
     subscript(direction: Direction) -> DirectionState {
-        _read { yield direction == .clientToServer ? client : server }
+        _read {
+            if direction == .clientToServer {
+                yield client
+            } else {
+                yield server
+            }
+        }
         _modify {
             if direction == .clientToServer {
                 yield &client
