@@ -1,12 +1,14 @@
+import Crypto
 import Foundation
 import HarkCapture
 import HarkCore
 import HarkPacket
 import HarkReassembly
-import HarkTLS
 import HarkTestSupport
 import NIOCore
 import Testing
+
+@testable import HarkTLS
 
 /// Feeds every TCP connection of a capture to its own `TLSAnalyzer`, as the session would for a
 /// connection found to be TLS.
@@ -193,4 +195,30 @@ func withoutTheKeyTheSessionIsStillDescribed(capture: String) throws {
     #expect(transcript.diagnostics.count == 1)
     #expect(transcript.plaintext(.clientToServer).isEmpty)
     #expect(transcript.gapBytes(.serverToClient) > 0)
+}
+
+/// Length and SHA-256 of each direction's decrypted bytes as TShark 4.0.17 shows them with
+/// `tshark -r CAPTURE -o tls.keylog_file:KEYS -q -z follow,tls,raw,0` (each node's hex lines joined).
+private let tsharkStreams: [(capture: String, keys: String, client: (Int, String), server: (Int, String))] = [
+    (
+        heise, "tls12-http1-heise-keylog.keys",
+        (9_715, "1f8bd88295851a8e6ca22a658633c0dde3f64456c06a1a26812841794b194c5f"),
+        (147_270, "bcd82184d4f2517218b6d614d6d9686c8cd602b0345f451779d1ac6f7c583891")
+    ),
+    (
+        youtube, "h2-tls13-youtube-dsb.keys",
+        (5_264, "21a9c73f9d2b914b5fe7a22ce2f443c74ab51d567e971a772c1d862ae2508c05"),
+        (1_825_333, "89bb21991598e94a90ad027b17a40a11ce00c2a4de6408cb4ac915c9cb0e2613")
+    ),
+]
+
+@Test func decryptedStreamsAreTheBytesTsharkDecrypts() throws {
+    for (capture, keys, client, server) in tsharkStreams {
+        let transcript = try analyzeTLS(capture, keyLog: try corpusKeyLog(keys)).first
+        for (direction, (length, digest)) in [(Direction.clientToServer, client), (.serverToClient, server)] {
+            let bytes = transcript.plaintext(direction)
+            #expect(bytes.count == length, "\(capture) \(direction)")
+            #expect(hexString(SHA256.hash(data: bytes)) == digest, "\(capture) \(direction)")
+        }
+    }
 }
