@@ -5,13 +5,13 @@ extension TLSAnalyzer {
     /// Reads the handshake messages completed by the content just given to a direction's assembler.
     mutating func readHandshake(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
         while true {
-            switch self[direction].handshake.next() {
+            switch directions[direction.index].handshake.next() {
             case .needMore:
                 return
             case .tooLarge(let type, let length):
                 report(
-                    .handshakeMessageTooLarge(length: length), direction, offset: self[direction].recordOffset,
-                    record: self[direction].recordCount, time: time, emit)
+                    .handshakeMessageTooLarge(length: length), direction, offset: directions[direction.index].recordOffset,
+                    record: directions[direction.index].recordCount, time: time, emit)
                 if type == .clientHello || type == .serverHello, session.decryption == .pending {
                     session.decryption = .failed(.malformedHandshake)
                 }
@@ -88,8 +88,7 @@ extension TLSAnalyzer {
     /// switches to its first application secret after its Finished (RFC 8446 §7.3).
     private mutating func resolveTLS13Keys(_ time: Timestamp, _ emit: (TLSEvent) -> Void) {
         keysResolved = true
-        client.protection = .opaque
-        server.protection = .opaque
+        setProtection(.opaque)
         guard let clientHello else {
             return unavailable(.failed(.handshakeNotSeen), .handshakeNotSeen, time, emit)
         }
@@ -102,13 +101,13 @@ extension TLSAnalyzer {
         else {
             return unavailable(.noKeys, .noKeys(clientRandom: clientHello.random), time, emit)
         }
-        client.protection = .decrypting(RecordDecryptor(tls13: parameters, secret: clientSecret))
-        server.protection = .decrypting(RecordDecryptor(tls13: parameters, secret: serverSecret))
+        directions[Direction.clientToServer.index].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: clientSecret))
+        directions[Direction.serverToClient.index].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: serverSecret))
         if clientHello.offersEarlyData, let earlySecret = secrets.clientEarlyTrafficSecret {
             earlyDataDecryptor = RecordDecryptor(tls13: parameters, secret: earlySecret)
         }
-        client.trafficSecret = secrets.clientTrafficSecret0
-        server.trafficSecret = secrets.serverTrafficSecret0
+        directions[Direction.clientToServer.index].trafficSecret = secrets.clientTrafficSecret0
+        directions[Direction.serverToClient.index].trafficSecret = secrets.serverTrafficSecret0
     }
 
     /// TLS 1.0–1.2, at the first ChangeCipherSpec: the key block from the logged master secret.
@@ -154,35 +153,35 @@ extension TLSAnalyzer {
         default:
             break
         }
-        report(kind, direction, offset: self[direction].recordOffset, time: time, emit)
+        report(kind, direction, offset: directions[direction.index].recordOffset, time: time, emit)
     }
 
     private mutating func finished(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
-        self[direction].finishedSeen = true
-        if session.version == .tls13, case .decrypting = self[direction].protection {
-            if let secret = self[direction].trafficSecret, let parameters {
-                self[direction].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: secret))
+        directions[direction.index].finishedSeen = true
+        if session.version == .tls13, case .decrypting = directions[direction.index].protection {
+            if let secret = directions[direction.index].trafficSecret, let parameters {
+                directions[direction.index].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: secret))
             } else {
-                self[direction].protection = .opaque
+                directions[direction.index].protection = .opaque
             }
         }
         // TLS 1.3: the client's Finished follows the server's, which may not have been readable.
         if session.version == .tls13, direction == .clientToServer {
-            server.finishedSeen = true
+            directions[Direction.serverToClient.index].finishedSeen = true
         }
-        if client.finishedSeen, server.finishedSeen {
+        if directions.allSatisfy(\.finishedSeen) {
             completeHandshake(time, emit)
         }
     }
 
     /// TLS 1.3 KeyUpdate: the sender's next records use the next traffic secret (RFC 8446 §4.6.3).
     private mutating func keyUpdate(_ direction: Direction) {
-        guard session.version == .tls13, self[direction].finishedSeen, let parameters,
-            let secret = self[direction].trafficSecret, case .decrypting = self[direction].protection
+        guard session.version == .tls13, directions[direction.index].finishedSeen, let parameters,
+            let secret = directions[direction.index].trafficSecret, case .decrypting = directions[direction.index].protection
         else { return }
         let next = TLS13KeySchedule.nextTrafficSecret(parameters.hash, after: secret)
-        self[direction].trafficSecret = next
-        self[direction].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: next))
+        directions[direction.index].trafficSecret = next
+        directions[direction.index].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: next))
     }
 
     /// Emits `.handshakeCompleted` once.
@@ -195,7 +194,7 @@ extension TLSAnalyzer {
 
     private mutating func malformed(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
         report(
-            .malformedHandshake, direction, offset: self[direction].recordOffset, record: self[direction].recordCount, time: time,
+            .malformedHandshake, direction, offset: directions[direction.index].recordOffset, record: directions[direction.index].recordCount, time: time,
             emit)
         if session.decryption == .pending {
             session.decryption = .failed(.malformedHandshake)

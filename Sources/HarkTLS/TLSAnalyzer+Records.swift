@@ -4,7 +4,7 @@ import NIOCore
 extension TLSAnalyzer {
     /// Dispatches one framed record by its direction's protection.
     mutating func handle(_ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
-        self[direction].recordOffset = record.offset
+        directions[direction.index].recordOffset = record.offset
         if record.type == .changeCipherSpec {
             changeCipherSpec(direction, time, emit)
             return
@@ -15,7 +15,7 @@ extension TLSAnalyzer {
             handleContent(.alert, record.fragment, direction, time, emit)
             return
         }
-        switch self[direction].protection {
+        switch directions[direction.index].protection {
         case .plaintext:
             handlePlaintext(record, direction, time, emit)
         case .opaque:
@@ -27,7 +27,7 @@ extension TLSAnalyzer {
                 }
                 return
             }
-            self[direction].protection = .decrypting(decryptor)
+            directions[direction.index].protection = .decrypting(decryptor)
             if session.decryption == .pending {
                 session.decryption = .decrypted
             }
@@ -47,19 +47,18 @@ extension TLSAnalyzer {
         // TLS 1.3 0-RTT data, whose suite is not known yet; without a ClientHello the handshake is not in
         // the capture. Either way it cannot be decrypted.
         if clientHello != nil, serverRandom == nil {
-            self[direction].pendingGap += record.fragment.readableBytes
+            directions[direction.index].pendingGap += record.fragment.readableBytes
             return
         }
         if clientHello == nil {
             if !reportedHandshakeNotSeen {
                 reportedHandshakeNotSeen = true
-                report(.handshakeNotSeen, direction, offset: record.offset, record: self[direction].recordCount, time: time, emit)
+                report(.handshakeNotSeen, direction, offset: record.offset, record: directions[direction.index].recordCount, time: time, emit)
             }
             if session.decryption == .pending {
                 session.decryption = .failed(.handshakeNotSeen)
             }
-            client.protection = .opaque
-            server.protection = .opaque
+            setProtection(.opaque)
         }
         handleOpaque(record, direction, time, emit)
     }
@@ -74,7 +73,7 @@ extension TLSAnalyzer {
             flushGap(direction, time, emit)
             emit(.plaintext(direction, content, time))
         case .handshake:
-            self[direction].handshake.begin(content)
+            directions[direction.index].handshake.begin(content)
             readHandshake(direction, time, emit)
         case .alert:
             var content = content
@@ -85,8 +84,8 @@ extension TLSAnalyzer {
                     close(direction, time, emit)
                 } else {
                     report(
-                        .alert(level: level, description: description), direction, offset: self[direction].recordOffset,
-                        record: self[direction].recordCount, time: time, emit)
+                        .alert(level: level, description: description), direction, offset: directions[direction.index].recordOffset,
+                        record: directions[direction.index].recordCount, time: time, emit)
                 }
             }
         default:
@@ -102,24 +101,25 @@ extension TLSAnalyzer {
         if session.version == .tls13 {
             if !handshakeCompleted {
                 if direction == .clientToServer {
-                    client.finishedSeen = true
-                    server.finishedSeen = true
+                    for index in directions.indices {
+                        directions[index].finishedSeen = true
+                    }
                     completeHandshake(time, emit)
                 }
                 return
             }
-            self[direction].pendingGap += plaintextEstimate(length)
+            directions[direction.index].pendingGap += plaintextEstimate(length)
             return
         }
         switch record.type {
-        case .handshake where self[direction].changeCipherSpecSeen && !self[direction].finishedSeen:
-            self[direction].finishedSeen = true
-            if client.finishedSeen && server.finishedSeen {
+        case .handshake where directions[direction.index].changeCipherSpecSeen && !directions[direction.index].finishedSeen:
+            directions[direction.index].finishedSeen = true
+            if directions.allSatisfy(\.finishedSeen) {
                 completeHandshake(time, emit)
             }
         case .applicationData:
             completeHandshake(time, emit)
-            self[direction].pendingGap += plaintextEstimate(length)
+            directions[direction.index].pendingGap += plaintextEstimate(length)
         default:
             break
         }
@@ -138,12 +138,12 @@ extension TLSAnalyzer {
             session.resumed = true
         }
         resolveTLS12Keys(direction, time, emit)
-        self[direction].changeCipherSpecSeen = true
-        self[direction].handshake.reset()
+        directions[direction.index].changeCipherSpecSeen = true
+        directions[direction.index].handshake.reset()
         if let pending = pendingTLS12 {
-            self[direction].protection = .decrypting(direction == .clientToServer ? pending.client : pending.server)
+            directions[direction.index].protection = .decrypting(direction == .clientToServer ? pending.client : pending.server)
         } else {
-            self[direction].protection = .opaque
+            directions[direction.index].protection = .opaque
         }
     }
 
@@ -153,7 +153,7 @@ extension TLSAnalyzer {
     ///
     /// - Returns: whether `record` was taken as early data.
     private mutating func earlyData(_ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) -> Bool {
-        guard direction == .clientToServer, session.version == .tls13, !client.finishedSeen,
+        guard direction == .clientToServer, session.version == .tls13, !directions[direction.index].finishedSeen,
             clientHello?.offersEarlyData == true
         else { return false }
         if var decryptor = earlyDataDecryptor, let (type, content) = decryptor.open(record, into: &scratch) {
@@ -162,7 +162,7 @@ extension TLSAnalyzer {
                 handleContent(type, content, direction, time, emit)
             }
         } else {
-            client.pendingGap += plaintextEstimate(record.fragment.readableBytes)
+            directions[direction.index].pendingGap += plaintextEstimate(record.fragment.readableBytes)
         }
         return true
     }
@@ -172,10 +172,10 @@ extension TLSAnalyzer {
     private mutating func authenticationFailed(
         _ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void
     ) {
-        self[direction].protection = .opaque
+        directions[direction.index].protection = .opaque
         if !reportedAuthenticationFailure {
             reportedAuthenticationFailure = true
-            report(.authenticationFailed, direction, offset: record.offset, record: self[direction].recordCount, time: time, emit)
+            report(.authenticationFailed, direction, offset: record.offset, record: directions[direction.index].recordCount, time: time, emit)
         }
         if case .failed = session.decryption {} else {
             session.decryption = .failed(.authenticationFailed(direction))
@@ -186,25 +186,32 @@ extension TLSAnalyzer {
     /// A record lost to a capture gap: counts it against the sequence number and reports its estimated
     /// plaintext when it carried (or may have carried) application data.
     mutating func lostRecord(type: ContentType, length: Int, _ direction: Direction) {
-        switch self[direction].protection {
+        switch directions[direction.index].protection {
         case .decrypting(var decryptor):
             decryptor.skipRecord()
-            self[direction].protection = .decrypting(decryptor)
+            directions[direction.index].protection = .decrypting(decryptor)
         case .plaintext, .opaque:
             break
         }
         if type == .handshake {
-            self[direction].handshake.reset()
+            directions[direction.index].handshake.reset()
         }
         if type == .applicationData, handshakeCompleted || session.version != .tls13 {
-            self[direction].pendingGap += plaintextEstimate(length)
+            directions[direction.index].pendingGap += plaintextEstimate(length)
+        }
+    }
+
+    /// Sets both directions' protection.
+    mutating func setProtection(_ protection: DirectionState.Protection) {
+        for index in directions.indices {
+            directions[index].protection = protection
         }
     }
 
     /// Stops framing a direction: its later bytes are only counted.
     mutating func loseFraming(_ direction: Direction) {
-        self[direction].framingLost = true
-        self[direction].handshake.reset()
+        directions[direction.index].framingLost = true
+        directions[direction.index].handshake.reset()
         if session.decryption == .pending {
             session.decryption = .failed(.framingLost(direction))
         }
@@ -212,20 +219,20 @@ extension TLSAnalyzer {
 
     /// Counts raw bytes of a direction whose framing is lost.
     mutating func countLost(_ count: Int, in direction: Direction) {
-        self[direction].pendingGap += count
+        directions[direction.index].pendingGap += count
     }
 
     /// Reports the plaintext lost so far in a direction, before anything that follows it.
     mutating func flushGap(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
-        guard self[direction].pendingGap > 0 else { return }
-        emit(.plaintextGap(direction, self[direction].pendingGap, time))
-        self[direction].pendingGap = 0
+        guard directions[direction.index].pendingGap > 0 else { return }
+        emit(.plaintextGap(direction, directions[direction.index].pendingGap, time))
+        directions[direction.index].pendingGap = 0
     }
 
     /// Reports the end of a direction once.
     mutating func close(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
-        guard !self[direction].closed else { return }
-        self[direction].closed = true
+        guard !directions[direction.index].closed else { return }
+        directions[direction.index].closed = true
         emit(.closed(direction, time))
     }
 

@@ -27,8 +27,8 @@ public struct TLSAnalyzer {
     /// What is known about the session so far.
     public internal(set) var session = TLSSessionInfo()
 
-    var client: DirectionState
-    var server: DirectionState
+    /// Per-direction record layers, indexed by `Direction.index`.
+    var directions: [DirectionState]
     /// Plaintext of the record being decrypted; handed out as slices, reused when not retained.
     var scratch = ByteBuffer()
 
@@ -58,43 +58,42 @@ public struct TLSAnalyzer {
     public init(keyLog: TLSKeyLog, limits: TLSLimits = TLSLimits()) {
         self.keyLog = keyLog
         self.limits = limits.clamped
-        client = DirectionState(limits: self.limits)
-        server = DirectionState(limits: self.limits)
+        directions = [DirectionState(limits: self.limits), DirectionState(limits: self.limits)]
     }
 
     /// In-order bytes of one direction. `bytes` may share capture storage; the analyzer copies only an
     /// incomplete record.
     public mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void) {
         var bytes = bytes
-        if self[direction].discard > 0 {
-            let skipped = min(self[direction].discard, bytes.readableBytes)
+        if directions[direction.index].discard > 0 {
+            let skipped = min(directions[direction.index].discard, bytes.readableBytes)
             bytes.moveReaderIndex(forwardBy: skipped)
-            self[direction].discard -= skipped
+            directions[direction.index].discard -= skipped
         }
-        if self[direction].framingLost {
+        if directions[direction.index].framingLost {
             countLost(bytes.readableBytes, in: direction)
             flushGap(direction, time, emit)
             return
         }
-        self[direction].framer.begin(bytes)
+        directions[direction.index].framer.begin(bytes)
         framing: while true {
-            switch self[direction].framer.next() {
+            switch directions[direction.index].framer.next() {
             case .needMore:
                 break framing
             case .record(let record):
-                self[direction].recordCount += 1
+                directions[direction.index].recordCount += 1
                 handle(record, direction, time, emit)
             case .sslv2ClientHello(let offset):
                 report(.sslv2ClientHello, direction, offset: offset, time: time, emit)
             case .malformed(let kind, let offset):
-                report(kind, direction, offset: offset, record: self[direction].recordCount + 1, time: time, emit)
+                report(kind, direction, offset: offset, record: directions[direction.index].recordCount + 1, time: time, emit)
                 loseFraming(direction)
-                countLost(self[direction].framer.abandon(), in: direction)
+                countLost(directions[direction.index].framer.abandon(), in: direction)
                 break framing
             }
         }
-        if !self[direction].framingLost {
-            self[direction].framer.end()
+        if !directions[direction.index].framingLost {
+            directions[direction.index].framer.end()
         }
         flushGap(direction, time, emit)
     }
@@ -105,22 +104,22 @@ public struct TLSAnalyzer {
     /// reported) and framing goes on; any other gap ends framing in that direction.
     public mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void) {
         guard length > 0 else { return }
-        let offset = self[direction].framer.offset
-        if !self[direction].framingLost, self[direction].discard >= length {
-            self[direction].discard -= length
-        } else if !self[direction].framingLost, self[direction].discard == 0,
-            let type = self[direction].framer.carriedRecordType, let recordLength = self[direction].framer.carriedRecordLength,
-            let rest = self[direction].framer.dropCarriedRecord(gap: length)
+        let offset = directions[direction.index].framer.offset
+        if !directions[direction.index].framingLost, directions[direction.index].discard >= length {
+            directions[direction.index].discard -= length
+        } else if !directions[direction.index].framingLost, directions[direction.index].discard == 0,
+            let type = directions[direction.index].framer.carriedRecordType, let recordLength = directions[direction.index].framer.carriedRecordLength,
+            let rest = directions[direction.index].framer.dropCarriedRecord(gap: length)
         {
-            self[direction].recordCount += 1
-            self[direction].discard = rest
-            report(.gapInRecord, direction, offset: offset, record: self[direction].recordCount, time: time, emit)
+            directions[direction.index].recordCount += 1
+            directions[direction.index].discard = rest
+            report(.gapInRecord, direction, offset: offset, record: directions[direction.index].recordCount, time: time, emit)
             lostRecord(type: type, length: recordLength, direction)
         } else {
-            if !self[direction].framingLost {
+            if !directions[direction.index].framingLost {
                 report(.gapLostFraming, direction, offset: offset, time: time, emit)
                 loseFraming(direction)
-                countLost(self[direction].framer.abandon(), in: direction)
+                countLost(directions[direction.index].framer.abandon(), in: direction)
             }
             countLost(length, in: direction)
         }
@@ -129,29 +128,17 @@ public struct TLSAnalyzer {
 
     /// One direction ended (FIN, RST, idle timeout or end of capture).
     public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void) {
-        if !self[direction].framingLost, self[direction].framer.carriedBytes > 0 {
-            report(.truncatedRecord, direction, offset: self[direction].framer.offset, record: self[direction].recordCount + 1, time: time, emit)
+        if !directions[direction.index].framingLost, directions[direction.index].framer.carriedBytes > 0 {
+            report(.truncatedRecord, direction, offset: directions[direction.index].framer.offset, record: directions[direction.index].recordCount + 1, time: time, emit)
         }
         flushGap(direction, time, emit)
         close(direction, time, emit)
     }
+}
 
-    subscript(direction: Direction) -> DirectionState {
-        _read {
-            if direction == .clientToServer {
-                yield client
-            } else {
-                yield server
-            }
-        }
-        _modify {
-            if direction == .clientToServer {
-                yield &client
-            } else {
-                yield &server
-            }
-        }
-    }
+extension Direction {
+    /// The position of this direction's state in `TLSAnalyzer.directions`.
+    var index: Int { Int(rawValue) }
 }
 
 /// One direction's record layer: framing, handshake reassembly and the current protection.
