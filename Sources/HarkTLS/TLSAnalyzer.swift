@@ -22,7 +22,6 @@ public import NIOCore
 /// ```
 public struct TLSAnalyzer {
     let keyLog: TLSKeyLog
-    let limits: TLSLimits
 
     /// What is known about the session so far.
     public internal(set) var session = TLSSessionInfo()
@@ -57,8 +56,8 @@ public struct TLSAnalyzer {
     ///   - limits: memory bounds; nonsensical values are raised to workable ones.
     public init(keyLog: TLSKeyLog, limits: TLSLimits = TLSLimits()) {
         self.keyLog = keyLog
-        self.limits = limits.clamped
-        directions = [DirectionState(limits: self.limits), DirectionState(limits: self.limits)]
+        let limits = limits.clamped
+        directions = [DirectionState(limits: limits), DirectionState(limits: limits)]
     }
 
     /// In-order bytes of one direction. `bytes` may share capture storage; the analyzer copies only an

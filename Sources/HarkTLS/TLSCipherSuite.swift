@@ -5,6 +5,7 @@ public struct TLSCipherSuite: RawRepresentable, Hashable, Sendable, CustomString
     /// The two-byte wire value.
     public var rawValue: UInt16
 
+    /// The suite with wire value `rawValue`.
     @inlinable
     public init(rawValue: UInt16) {
         self.rawValue = rawValue

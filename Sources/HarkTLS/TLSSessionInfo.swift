@@ -86,6 +86,7 @@ public enum TLSDecryptionFailure: Hashable, Sendable, CustomStringConvertible {
     /// A hello could not be parsed, so the session's parameters are unknown.
     case malformedHandshake
 
+    /// `record authentication failed (server→client)`.
     public var description: String {
         switch self {
         case .handshakeNotSeen: "handshake not in capture"

@@ -32,10 +32,4 @@ public struct TLSSessionSecrets: Hashable, Sendable {
         self.clientTrafficSecret0 = clientTrafficSecret0
         self.serverTrafficSecret0 = serverTrafficSecret0
     }
-
-    /// Whether the four TLS 1.3 handshake and application secrets are all present.
-    var hasTLS13Secrets: Bool {
-        clientHandshakeTrafficSecret != nil && serverHandshakeTrafficSecret != nil && clientTrafficSecret0 != nil
-            && serverTrafficSecret0 != nil
-    }
 }

@@ -5,6 +5,7 @@ public struct TLSVersion: RawRepresentable, Hashable, Sendable, Comparable, Cust
     /// The two bytes of the wire value, major then minor.
     public var rawValue: UInt16
 
+    /// The version with wire value `rawValue`.
     @inlinable
     public init(rawValue: UInt16) {
         self.rawValue = rawValue
@@ -21,10 +22,7 @@ public struct TLSVersion: RawRepresentable, Hashable, Sendable, Comparable, Cust
     /// TLS 1.3 (RFC 8446).
     public static let tls13 = TLSVersion(rawValue: 0x0304)
 
-    /// Whether the major byte is 3, as in every SSL 3.0 and TLS record header.
-    @inlinable
-    var isSSL3Family: Bool { rawValue >> 8 == 3 }
-
+    /// Orders versions by wire value (SSL 3.0 < TLS 1.0 < … < TLS 1.3).
     @inlinable
     public static func < (lhs: TLSVersion, rhs: TLSVersion) -> Bool { lhs.rawValue < rhs.rawValue }
 

@@ -19,10 +19,7 @@ struct HandshakeType: RawRepresentable, Hashable, Sendable {
 
     static let clientHello = HandshakeType(rawValue: 1)
     static let serverHello = HandshakeType(rawValue: 2)
-    static let newSessionTicket = HandshakeType(rawValue: 4)
-    static let endOfEarlyData = HandshakeType(rawValue: 5)
     static let encryptedExtensions = HandshakeType(rawValue: 8)
-    static let certificate = HandshakeType(rawValue: 11)
     static let serverHelloDone = HandshakeType(rawValue: 14)
     static let finished = HandshakeType(rawValue: 20)
     static let keyUpdate = HandshakeType(rawValue: 24)
@@ -48,8 +45,6 @@ struct ExtensionType: RawRepresentable, Hashable, Sendable {
     static let encryptThenMAC = ExtensionType(rawValue: 22)
     /// RFC 7627.
     static let extendedMasterSecret = ExtensionType(rawValue: 23)
-    /// RFC 5077.
-    static let sessionTicket = ExtensionType(rawValue: 35)
     /// RFC 8446 §4.2.11.
     static let preSharedKey = ExtensionType(rawValue: 41)
     /// RFC 8446 §4.2.10.
