@@ -162,7 +162,11 @@ extension TLSAnalyzer {
             if let secret = directions[direction.index].trafficSecret, let parameters {
                 directions[direction.index].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: secret))
             } else {
+                // The handshake secrets were logged but not this direction's application secret.
                 directions[direction.index].protection = .opaque
+                if let random = clientHello?.random {
+                    unavailable(.noKeys, .noKeys(clientRandom: random), time, emit, direction)
+                }
             }
         }
         // TLS 1.3: the client's Finished follows the server's, which may not have been readable.

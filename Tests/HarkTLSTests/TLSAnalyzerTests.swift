@@ -113,3 +113,15 @@ func decryptsTheRFC8448Connection(split: Split) throws {
     #expect(transcript.plaintext(.serverToClient) == RFC8448.applicationDataPayload)
     #expect(analyzer.session.decryption == .decrypted)
 }
+
+@Test func aMissingApplicationSecretStopsDecryptionAfterTheHandshake() throws {
+    let transcript = run(rfc8448Conversation, keyLog: rfc8448KeyLog(dropping: "SERVER_TRAFFIC_SECRET_0"))
+    let random = try #require(TLSRandom(bytes: RFC8448.clientHelloRecord[11..<43]))
+    #expect(transcript.diagnostics.map(\.kind) == [.noKeys(clientRandom: random)])
+    #expect(transcript.diagnostics.first?.direction == .serverToClient)
+    #expect(transcript.session.decryption == .noKeys)
+    #expect(transcript.plaintext(.clientToServer) == RFC8448.applicationDataPayload)
+    #expect(transcript.plaintext(.serverToClient).isEmpty)
+    // The ticket, the data and the alert, less 17 bytes of overhead each.
+    #expect(transcript.gapBytes(.serverToClient) == 205 + 50 + 2)
+}
