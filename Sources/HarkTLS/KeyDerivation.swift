@@ -1,5 +1,9 @@
 import Crypto
-import FoundationEssentials
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // Data, which swift-crypto's API takes and returns
+#else
+import Foundation
+#endif
 
 /// The TLS 1.0–1.2 pseudorandom function (RFC 5246 §5, RFC 2246 §5).
 enum TLSPRF {

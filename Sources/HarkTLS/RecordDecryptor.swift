@@ -1,5 +1,9 @@
 import Crypto
-import FoundationEssentials
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // Data, which swift-crypto's API takes and returns
+#else
+import Foundation
+#endif
 import NIOCore
 import _CryptoExtras
 
