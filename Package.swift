@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // Shared vocabulary: timestamps, addresses, endpoints, connection keys, diagnostics.
@@ -57,6 +58,15 @@ let package = Package(
         .target(
             name: "HarkHTTP2",
             dependencies: ["HarkCore", "HarkContentCoding", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2")],
+            swiftSettings: strictSettings
+        ),
+        // TLS record and handshake parsing, NSS key logs, TLS 1.2/1.3 key schedules and record decryption.
+        .target(
+            name: "HarkTLS",
+            dependencies: [
+                "HarkCore", nioCore, .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         // Output-neutral values: exchanges, HTTP messages and bodies, connection context.
@@ -144,6 +154,14 @@ let package = Package(
             dependencies: [
                 "HarkHTTP2", "HarkHTTP1", "HarkContentCoding", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport",
                 "CZlib", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkTLSTests",
+            dependencies: [
+                "HarkTLS", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport", nioCore,
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
