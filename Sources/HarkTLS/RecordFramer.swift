@@ -191,4 +191,3 @@ struct RecordFramer {
         return .sslv2ClientHello(offset: start)
     }
 }
-
