@@ -1,8 +1,9 @@
 import Crypto
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials  // Data, which swift-crypto's API takes and returns
+    import FoundationEssentials  // Data, which swift-crypto's API takes and returns
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The TLS 1.0–1.2 pseudorandom function (RFC 5246 §5, RFC 2246 §5).

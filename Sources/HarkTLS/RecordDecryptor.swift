@@ -1,11 +1,12 @@
 import Crypto
-#if canImport(FoundationEssentials)
-import FoundationEssentials  // Data, which swift-crypto's API takes and returns
-#else
-import Foundation
-#endif
 import NIOCore
 import _CryptoExtras
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials  // Data, which swift-crypto's API takes and returns
+#else
+    import Foundation
+#endif
 
 /// Removes one direction's record protection for one key epoch, counting the sequence number that
 /// enters every nonce or MAC (RFC 8446 §5.3, RFC 5246 §6.2.3).
@@ -68,7 +69,9 @@ struct RecordDecryptor {
                     fragment, record: record, key: key, macKey: macKey, mac: mac, encryptThenMAC: encryptThenMAC,
                     chainedIV: &nextIV, into: &scratch)
             }
-            if opened { protection = .cbc(key: key, macKey: macKey, mac: mac, encryptThenMAC: encryptThenMAC, chainedIV: nextIV) }
+            if opened {
+                protection = .cbc(key: key, macKey: macKey, mac: mac, encryptThenMAC: encryptThenMAC, chainedIV: nextIV)
+            }
         }
         guard opened else { return nil }
         sequence &+= 1
@@ -95,7 +98,8 @@ struct RecordDecryptor {
         withUnsafeMutableBytes(of: &nonce) { bytes in
             if explicitNonce > 0 {
                 bytes.copyBytes(from: iv.prefix(4))
-                UnsafeMutableRawBufferPointer(rebasing: bytes[4...]).copyMemory(from: UnsafeRawBufferPointer(rebasing: fragment[0..<8]))
+                UnsafeMutableRawBufferPointer(rebasing: bytes[4...]).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: fragment[0..<8]))
             } else {
                 bytes.copyBytes(from: iv.prefix(12))
                 for index in 0..<8 {
@@ -113,7 +117,9 @@ struct RecordDecryptor {
                 index += 1
             }
             if !tls13 {
-                for shift in stride(from: 56, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: sequence >> UInt64(shift))) }
+                for shift in stride(from: 56, through: 0, by: -8) {
+                    put(UInt8(truncatingIfNeeded: sequence >> UInt64(shift)))
+                }
             }
             let length = tls13 ? fragment.count : ciphertext.count
             put(record.type.rawValue)
@@ -133,7 +139,8 @@ struct RecordDecryptor {
                             nonce: ChaChaPoly.Nonce(data: nonceBytes), ciphertext: ciphertext, tag: tag)
                         plaintext = try ChaChaPoly.open(box, using: key, authenticating: authenticated)
                     case .aesGCM, .aesCBC:
-                        let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonceBytes), ciphertext: ciphertext, tag: tag)
+                        let box = try AES.GCM.SealedBox(
+                            nonce: AES.GCM.Nonce(data: nonceBytes), ciphertext: ciphertext, tag: tag)
                         plaintext = try AES.GCM.open(box, using: key, authenticating: authenticated)
                     }
                 } catch {
@@ -159,12 +166,15 @@ struct RecordDecryptor {
             // RFC 7366 §3: the MAC covers the header fields and the whole IV + ciphertext.
             let covered = UnsafeRawBufferPointer(rebasing: fragment[0..<encryptedEnd])
             let expected = UnsafeRawBufferPointer(rebasing: fragment[encryptedEnd...])
-            guard macMatches(mac, key: macKey, type: record.type, version: record.version, content: covered, expected: expected)
+            guard
+                macMatches(
+                    mac, key: macKey, type: record.type, version: record.version, content: covered, expected: expected)
             else { return false }
         }
         let plaintext: Data
         do {
-            let iv = try chainedIV.map { try AES._CBC.IV(ivBytes: $0) }
+            let iv =
+                try chainedIV.map { try AES._CBC.IV(ivBytes: $0) }
                 ?? AES._CBC.IV(ivBytes: UnsafeRawBufferPointer(rebasing: fragment[0..<16]))
             plaintext = try AES._CBC.decrypt(ciphertext, using: key, iv: iv, noPadding: true)
         } catch {
@@ -181,7 +191,10 @@ struct RecordDecryptor {
                 contentEnd -= macLength
                 let content = UnsafeRawBufferPointer(rebasing: decrypted[0..<contentEnd])
                 let expected = UnsafeRawBufferPointer(rebasing: decrypted[contentEnd..<(contentEnd + macLength)])
-                guard macMatches(mac, key: macKey, type: record.type, version: record.version, content: content, expected: expected)
+                guard
+                    macMatches(
+                        mac, key: macKey, type: record.type, version: record.version, content: content,
+                        expected: expected)
                 else { return false }
             }
             if chainedIV != nil {

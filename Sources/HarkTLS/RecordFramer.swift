@@ -81,7 +81,8 @@ struct RecordFramer {
     /// Keeps the unconsumed rest of the delivery for the next one.
     mutating func end() {
         if input.readableBytes > 0 {
-            carry.writeBuffer(&input)
+            var rest = input
+            appendToCarry(&rest)
         }
         input = ByteBuffer()
     }
@@ -123,8 +124,9 @@ struct RecordFramer {
         case .stop(let step): return step
         case .header(let type, let version, let length):
             moveIntoCarry(5 + length - carry.readableBytes)
+            // The slice shares the carry's storage; the carry is reset when next written to, by which
+            // time the record has been handled and the storage can be reused without a copy.
             guard var whole = carry.readSlice(length: 5 + length) else { return .needMore }
-            carry.clear()
             whole.moveReaderIndex(forwardBy: 5)
             return .record(emit(type: type, version: version, fragment: whole, length: length))
         }
@@ -138,7 +140,15 @@ struct RecordFramer {
 
     private mutating func moveIntoCarry(_ count: Int) {
         guard count > 0, var slice = input.readSlice(length: min(count, input.readableBytes)) else { return }
-        carry.writeBuffer(&slice)
+        appendToCarry(&slice)
+    }
+
+    /// Appends to the carry, first rewinding it when it holds nothing unread.
+    private mutating func appendToCarry(_ bytes: inout ByteBuffer) {
+        if carry.readableBytes == 0 {
+            carry.clear()
+        }
+        carry.writeBuffer(&bytes)
     }
 
     /// What the bytes at the start of a buffer are.
@@ -191,4 +201,3 @@ struct RecordFramer {
         return .sslv2ClientHello(offset: start)
     }
 }
-

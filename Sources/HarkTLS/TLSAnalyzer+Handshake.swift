@@ -10,7 +10,8 @@ extension TLSAnalyzer {
                 return
             case .tooLarge(let type, let length):
                 report(
-                    .handshakeMessageTooLarge(length: length), direction, offset: directions[direction.index].recordOffset,
+                    .handshakeMessageTooLarge(length: length), direction,
+                    offset: directions[direction.index].recordOffset,
                     record: directions[direction.index].recordCount, time: time, emit)
                 if type == .clientHello || type == .serverHello, session.decryption == .pending {
                     session.decryption = .failed(.malformedHandshake)
@@ -22,7 +23,8 @@ extension TLSAnalyzer {
     }
 
     private mutating func handleMessage(
-        _ type: HandshakeType, _ body: ByteBuffer?, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void
+        _ type: HandshakeType, _ body: ByteBuffer?, _ direction: Direction, _ time: Timestamp,
+        _ emit: (TLSEvent) -> Void
     ) {
         switch (type, direction) {
         case (.clientHello, .clientToServer):
@@ -32,7 +34,9 @@ extension TLSAnalyzer {
             guard let hello = body.flatMap(ServerHello.init(body:)) else { return malformed(direction, time, emit) }
             serverHelloReceived(hello, time, emit)
         case (.encryptedExtensions, .serverToClient):
-            guard let extensions = body.flatMap(EncryptedExtensions.init(body:)) else { return malformed(direction, time, emit) }
+            guard let extensions = body.flatMap(EncryptedExtensions.init(body:)) else {
+                return malformed(direction, time, emit)
+            }
             session.alpn = extensions.alpn
         case (.serverHelloDone, .serverToClient):
             serverHelloDoneSeen = true
@@ -97,12 +101,15 @@ extension TLSAnalyzer {
             return unavailable(.unsupportedCipher(suite), .unsupportedCipher(suite), time, emit)
         }
         guard let secrets = keyLog.secrets(clientRandom: clientHello.random),
-            let clientSecret = secrets.clientHandshakeTrafficSecret, let serverSecret = secrets.serverHandshakeTrafficSecret
+            let clientSecret = secrets.clientHandshakeTrafficSecret,
+            let serverSecret = secrets.serverHandshakeTrafficSecret
         else {
             return unavailable(.noKeys, .noKeys(clientRandom: clientHello.random), time, emit)
         }
-        directions[Direction.clientToServer.index].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: clientSecret))
-        directions[Direction.serverToClient.index].protection = .decrypting(RecordDecryptor(tls13: parameters, secret: serverSecret))
+        directions[Direction.clientToServer.index].protection = .decrypting(
+            RecordDecryptor(tls13: parameters, secret: clientSecret))
+        directions[Direction.serverToClient.index].protection = .decrypting(
+            RecordDecryptor(tls13: parameters, secret: serverSecret))
         if clientHello.offersEarlyData, let earlySecret = secrets.clientEarlyTrafficSecret {
             earlyDataDecryptor = RecordDecryptor(tls13: parameters, secret: earlySecret)
         }
@@ -131,8 +138,10 @@ extension TLSAnalyzer {
             parameters, version: version, masterSecret: masterSecret, clientRandom: clientHello.random,
             serverRandom: serverRandom)
         pendingTLS12 = (
-            RecordDecryptor(tls12: parameters, keys: keys.client, version: version, encryptThenMAC: session.encryptThenMAC),
-            RecordDecryptor(tls12: parameters, keys: keys.server, version: version, encryptThenMAC: session.encryptThenMAC)
+            RecordDecryptor(
+                tls12: parameters, keys: keys.client, version: version, encryptThenMAC: session.encryptThenMAC),
+            RecordDecryptor(
+                tls12: parameters, keys: keys.server, version: version, encryptThenMAC: session.encryptThenMAC)
         )
     }
 
@@ -181,7 +190,8 @@ extension TLSAnalyzer {
     /// TLS 1.3 KeyUpdate: the sender's next records use the next traffic secret (RFC 8446 §4.6.3).
     private mutating func keyUpdate(_ direction: Direction) {
         guard session.version == .tls13, directions[direction.index].finishedSeen, let parameters,
-            let secret = directions[direction.index].trafficSecret, case .decrypting = directions[direction.index].protection
+            let secret = directions[direction.index].trafficSecret,
+            case .decrypting = directions[direction.index].protection
         else { return }
         let next = TLS13KeySchedule.nextTrafficSecret(parameters.hash, after: secret)
         directions[direction.index].trafficSecret = next
@@ -198,7 +208,8 @@ extension TLSAnalyzer {
 
     private mutating func malformed(_ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
         report(
-            .malformedHandshake, direction, offset: directions[direction.index].recordOffset, record: directions[direction.index].recordCount, time: time,
+            .malformedHandshake, direction, offset: directions[direction.index].recordOffset,
+            record: directions[direction.index].recordCount, time: time,
             emit)
         if session.decryption == .pending {
             session.decryption = .failed(.malformedHandshake)

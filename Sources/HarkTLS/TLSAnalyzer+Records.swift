@@ -53,7 +53,9 @@ extension TLSAnalyzer {
         if clientHello == nil {
             if !reportedHandshakeNotSeen {
                 reportedHandshakeNotSeen = true
-                report(.handshakeNotSeen, direction, offset: record.offset, record: directions[direction.index].recordCount, time: time, emit)
+                report(
+                    .handshakeNotSeen, direction, offset: record.offset,
+                    record: directions[direction.index].recordCount, time: time, emit)
             }
             if session.decryption == .pending {
                 session.decryption = .failed(.handshakeNotSeen)
@@ -65,7 +67,8 @@ extension TLSAnalyzer {
 
     /// Plaintext content of a record (decrypted, or sent in the clear) by its content type.
     private mutating func handleContent(
-        _ type: ContentType, _ content: ByteBuffer, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void
+        _ type: ContentType, _ content: ByteBuffer, _ direction: Direction, _ time: Timestamp,
+        _ emit: (TLSEvent) -> Void
     ) {
         switch type {
         case .applicationData:
@@ -77,14 +80,16 @@ extension TLSAnalyzer {
             readHandshake(direction, time, emit)
         case .alert:
             var content = content
-            while let level = content.readInteger(as: UInt8.self), let description = content.readInteger(as: UInt8.self) {
+            while let level = content.readInteger(as: UInt8.self), let description = content.readInteger(as: UInt8.self)
+            {
                 let alert = Alert(level: level, description: description)
                 if alert.isCloseNotify {
                     flushGap(direction, time, emit)
                     close(direction, time, emit)
                 } else {
                     report(
-                        .alert(level: level, description: description), direction, offset: directions[direction.index].recordOffset,
+                        .alert(level: level, description: description), direction,
+                        offset: directions[direction.index].recordOffset,
                         record: directions[direction.index].recordCount, time: time, emit)
                 }
             }
@@ -96,7 +101,9 @@ extension TLSAnalyzer {
     /// A protected record that cannot be decrypted: it is counted, and the handshake's end is inferred
     /// from record types (TLS 1.2 sends its encrypted Finished as a handshake record after the
     /// ChangeCipherSpec; a TLS 1.3 client's first protected record is its Finished).
-    mutating func handleOpaque(_ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) {
+    mutating func handleOpaque(
+        _ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void
+    ) {
         let length = record.fragment.readableBytes
         if session.version == .tls13 {
             if !handshakeCompleted {
@@ -112,7 +119,8 @@ extension TLSAnalyzer {
             return
         }
         switch record.type {
-        case .handshake where directions[direction.index].changeCipherSpecSeen && !directions[direction.index].finishedSeen:
+        case .handshake
+        where directions[direction.index].changeCipherSpecSeen && !directions[direction.index].finishedSeen:
             directions[direction.index].finishedSeen = true
             if directions.allSatisfy(\.finishedSeen) {
                 completeHandshake(time, emit)
@@ -141,7 +149,8 @@ extension TLSAnalyzer {
         directions[direction.index].changeCipherSpecSeen = true
         directions[direction.index].handshake.reset()
         if let pending = pendingTLS12 {
-            directions[direction.index].protection = .decrypting(direction == .clientToServer ? pending.client : pending.server)
+            directions[direction.index].protection = .decrypting(
+                direction == .clientToServer ? pending.client : pending.server)
         } else {
             directions[direction.index].protection = .opaque
         }
@@ -152,7 +161,9 @@ extension TLSAnalyzer {
     /// decrypted when that secret is logged, otherwise counted; either way they are no failure.
     ///
     /// - Returns: whether `record` was taken as early data.
-    private mutating func earlyData(_ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void) -> Bool {
+    private mutating func earlyData(
+        _ record: TLSRecord, _ direction: Direction, _ time: Timestamp, _ emit: (TLSEvent) -> Void
+    ) -> Bool {
         guard direction == .clientToServer, session.version == .tls13, !directions[direction.index].finishedSeen,
             clientHello?.offersEarlyData == true
         else { return false }
@@ -175,9 +186,12 @@ extension TLSAnalyzer {
         directions[direction.index].protection = .opaque
         if !reportedAuthenticationFailure {
             reportedAuthenticationFailure = true
-            report(.authenticationFailed, direction, offset: record.offset, record: directions[direction.index].recordCount, time: time, emit)
+            report(
+                .authenticationFailed, direction, offset: record.offset,
+                record: directions[direction.index].recordCount, time: time, emit)
         }
-        if case .failed = session.decryption {} else {
+        if case .failed = session.decryption {
+        } else {
             session.decryption = .failed(.authenticationFailed(direction))
         }
         handleOpaque(record, direction, time, emit)
@@ -241,7 +255,9 @@ extension TLSAnalyzer {
         _ kind: TLSDiagnostic.Kind, _ direction: Direction, offset: Int64, record: Int? = nil, time: Timestamp,
         _ emit: (TLSEvent) -> Void
     ) {
-        emit(.diagnostic(TLSDiagnostic(kind, direction: direction, streamOffset: offset, recordNumber: record, time: time)))
+        emit(
+            .diagnostic(
+                TLSDiagnostic(kind, direction: direction, streamOffset: offset, recordNumber: record, time: time)))
     }
 
     /// The plaintext a protected fragment of `length` bytes most likely carried: its length less the

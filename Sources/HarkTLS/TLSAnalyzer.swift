@@ -62,7 +62,9 @@ public struct TLSAnalyzer {
 
     /// In-order bytes of one direction. `bytes` may share capture storage; the analyzer copies only an
     /// incomplete record.
-    public mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void) {
+    public mutating func receive(
+        _ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void
+    ) {
         var bytes = bytes
         if directions[direction.index].discard > 0 {
             let skipped = min(directions[direction.index].discard, bytes.readableBytes)
@@ -85,7 +87,9 @@ public struct TLSAnalyzer {
             case .sslv2ClientHello(let offset):
                 report(.sslv2ClientHello, direction, offset: offset, time: time, emit)
             case .malformed(let kind, let offset):
-                report(kind, direction, offset: offset, record: directions[direction.index].recordCount + 1, time: time, emit)
+                report(
+                    kind, direction, offset: offset, record: directions[direction.index].recordCount + 1, time: time,
+                    emit)
                 loseFraming(direction)
                 countLost(directions[direction.index].framer.abandon(), in: direction)
                 break framing
@@ -107,12 +111,15 @@ public struct TLSAnalyzer {
         if !directions[direction.index].framingLost, directions[direction.index].discard >= length {
             directions[direction.index].discard -= length
         } else if !directions[direction.index].framingLost, directions[direction.index].discard == 0,
-            let type = directions[direction.index].framer.carriedRecordType, let recordLength = directions[direction.index].framer.carriedRecordLength,
+            let type = directions[direction.index].framer.carriedRecordType,
+            let recordLength = directions[direction.index].framer.carriedRecordLength,
             let rest = directions[direction.index].framer.dropCarriedRecord(gap: length)
         {
             directions[direction.index].recordCount += 1
             directions[direction.index].discard = rest
-            report(.gapInRecord, direction, offset: offset, record: directions[direction.index].recordCount, time: time, emit)
+            report(
+                .gapInRecord, direction, offset: offset, record: directions[direction.index].recordCount, time: time,
+                emit)
             lostRecord(type: type, length: recordLength, direction)
         } else {
             if !directions[direction.index].framingLost {
@@ -128,7 +135,9 @@ public struct TLSAnalyzer {
     /// One direction ended (FIN, RST, idle timeout or end of capture).
     public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (TLSEvent) -> Void) {
         if !directions[direction.index].framingLost, directions[direction.index].framer.carriedBytes > 0 {
-            report(.truncatedRecord, direction, offset: directions[direction.index].framer.offset, record: directions[direction.index].recordCount + 1, time: time, emit)
+            report(
+                .truncatedRecord, direction, offset: directions[direction.index].framer.offset,
+                record: directions[direction.index].recordCount + 1, time: time, emit)
         }
         flushGap(direction, time, emit)
         close(direction, time, emit)

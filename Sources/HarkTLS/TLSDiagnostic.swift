@@ -79,11 +79,13 @@ public struct TLSDiagnostic: Hashable, Sendable, CustomStringConvertible {
         case .notARecord: what = "bytes are not a TLS record; rest of this direction not decrypted"
         case .recordTooLarge(let length):
             what = "record length \(length) exceeds the limit; rest of this direction not decrypted"
-        case .gapLostFraming: what = "bytes lost in capture across record boundaries; rest of this direction not decrypted"
+        case .gapLostFraming:
+            what = "bytes lost in capture across record boundaries; rest of this direction not decrypted"
         case .gapInRecord: what = "bytes lost in capture inside this record; its content is lost"
         case .truncatedRecord: what = "stream ended inside a record"
         case .malformedHandshake: what = "malformed handshake message"
-        case .handshakeMessageTooLarge(let length): what = "handshake message of \(length) bytes exceeds the limit, skipped"
+        case .handshakeMessageTooLarge(let length):
+            what = "handshake message of \(length) bytes exceeds the limit, skipped"
         case .authenticationFailed: what = "failed authentication: wrong key?"
         case .noKeys(let random): what = "no key log secret for client random \(random); not decrypted"
         case .unsupportedCipher(let suite): what = "cipher suite \(suite) cannot be decrypted"

@@ -58,7 +58,7 @@ public final class TLSKeyLog {
 
     /// Stores one line's secret; returns what was wrong with a malformed line.
     private func add(line: ArraySlice<UInt8>) -> String? {
-        let fields = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") })
+        let fields = line.split(whereSeparator: isBlank)
         guard let first = fields.first, first.first != UInt8(ascii: "#") else { return nil }
         let label = String(decoding: first, as: UTF8.self)
         guard let kind = KeyLogLabel(rawValue: label) else {
@@ -100,6 +100,11 @@ public final class TLSKeyLog {
 
 @available(*, unavailable)
 extension TLSKeyLog: Sendable {}
+
+/// Spaces and tabs separate fields; CR (CRLF files) and NUL (block padding) count as blanks too.
+private func isBlank(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == 0
+}
 
 /// The labels of NSS key log lines.
 private enum KeyLogLabel: Hashable {

@@ -21,6 +21,7 @@ public struct TLSLimits: Hashable, Sendable {
     /// These limits with every value raised to the smallest the analyzer can work with (a record must
     /// hold a 16-byte tag and some content, a ServerHello is at least 38 bytes).
     public var clamped: TLSLimits {
-        TLSLimits(maxRecordLength: max(64, maxRecordLength), maxHandshakeMessageLength: max(64, maxHandshakeMessageLength))
+        TLSLimits(
+            maxRecordLength: max(64, maxRecordLength), maxHandshakeMessageLength: max(64, maxHandshakeMessageLength))
     }
 }

@@ -44,7 +44,6 @@ public struct TLSSessionInfo: Sendable, Equatable {
     }
 }
 
-
 /// Whether a connection's records are being decrypted.
 public enum TLSDecryptionStatus: Hashable, Sendable, CustomStringConvertible {
     /// Not decided yet: the handshake has not reached the point where keys are needed.

@@ -68,7 +68,9 @@ func analyzeTLS(_ name: String, keyLog: TLSKeyLog, secretsFromFile: Bool = false
                 #expect(keyLog.add(secrets.data.readableBytesView, source: "\(name) DSB").isEmpty)
             }
         case .frame(let frame):
-            guard case .tcp(let segment) = decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp)
+            guard
+                case .tcp(let segment) = decoder.decode(
+                    frame.data, linkType: frame.linkType, timestamp: frame.timestamp)
             else { continue }
             reassembler.process(segment, at: frame.timestamp, packetNumber: frame.number, handler: &feeder)
         }
@@ -135,7 +137,8 @@ private let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
     let client = transcript.plaintext(.clientToServer)
     let server = transcript.plaintext(.serverToClient)
     #expect(requestLines(Array(client.prefix(200))).count == 1, "the client stream starts with a request line")
-    #expect(requestLines(client).count == (try oracleRequestCount("tls12-http1-heise-keylog.oracle.tsv", methodColumn: 2)))
+    #expect(
+        requestLines(client).count == (try oracleRequestCount("tls12-http1-heise-keylog.oracle.tsv", methodColumn: 2)))
     #expect(requestLines(client).count == 16)
     #expect(server.starts(with: Array("HTTP/1.1 200".utf8)))
     #expect(transcript.gapBytes(.clientToServer) == 0 && transcript.gapBytes(.serverToClient) == 0)
@@ -161,7 +164,8 @@ private let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
     // Every frame boundary lines up, and the client sent one HEADERS frame per request tshark lists.
     let requests = try oracleRequestCount("h2-tls13-youtube-dsb.oracle.tsv", methodColumn: 4)
     #expect(http2FrameTypes(client, skipping: http2Preface.count).filter { $0 == 1 }.count == requests)
-    #expect(http2FrameTypes(fromFile.plaintext(.serverToClient), skipping: 0).first == 4, "the server starts with SETTINGS")
+    #expect(
+        http2FrameTypes(fromFile.plaintext(.serverToClient), skipping: 0).first == 4, "the server starts with SETTINGS")
 }
 
 @Test func aWrongMasterSecretFailsAuthenticationWithoutCrashing() throws {
@@ -177,7 +181,8 @@ private let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
     #expect(transcript.plaintext(.clientToServer).isEmpty && transcript.plaintext(.serverToClient).isEmpty)
     #expect(transcript.gapBytes(.clientToServer) > 0 && transcript.gapBytes(.serverToClient) > 0)
     #expect(transcript.session.serverName == "www.heise.de")
-    if case .failed(.authenticationFailed) = transcript.session.decryption {} else {
+    if case .failed(.authenticationFailed) = transcript.session.decryption {
+    } else {
         Issue.record("decryption status \(transcript.session.decryption)")
     }
 }
@@ -185,7 +190,9 @@ private let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 @Test(arguments: [heise, youtube])
 func withoutTheKeyTheSessionIsStillDescribed(capture: String) throws {
     let keyLog = TLSKeyLog()
-    keyLog.add(Array("CLIENT_RANDOM \(String(repeating: "00", count: 32)) \(String(repeating: "11", count: 48))\n".utf8), source: "other")
+    keyLog.add(
+        Array("CLIENT_RANDOM \(String(repeating: "00", count: 32)) \(String(repeating: "11", count: 48))\n".utf8),
+        source: "other")
     let transcript = try analyzeTLS(capture, keyLog: keyLog).first
     let info = try #require(transcript.completions.first)
     #expect(info.decryption == .noKeys)

@@ -98,7 +98,9 @@ func run(
             case .random: length = Int.random(in: 1...max(1, min(bytes.count - start, 700)), using: &random)
             }
             tick += 1
-            analyzer.receive(ByteBuffer(bytes: bytes[start..<(start + length)]), from: direction, at: Timestamp(nanoseconds: tick)) {
+            analyzer.receive(
+                ByteBuffer(bytes: bytes[start..<(start + length)]), from: direction, at: Timestamp(nanoseconds: tick)
+            ) {
                 transcript.events.append($0)
             }
             start += length

@@ -2,7 +2,6 @@ import Testing
 
 @testable import HarkTLS
 
-
 @Test func tls13TrafficKeysMatchRFC8448() throws {
     let parameters = try #require(TLSCipherSuite.tlsAES128GCMSHA256.parameters)
     let cases: [(secret: [UInt8], key: [UInt8], iv: [UInt8])] = [
@@ -21,7 +20,8 @@ import Testing
 @Test func hkdfExpandLabelBuildsTheRFC8446Label() {
     // RFC 8448 §3 shows the HkdfLabel it expands for "key": length 16, "tls13 key", empty context.
     // Expanding with SHA-256 over the server handshake secret gives the published key.
-    let key = TLS13KeySchedule.expandLabel(.sha256, secret: RFC8448.serverHandshakeTrafficSecret, label: "key", length: 16)
+    let key = TLS13KeySchedule.expandLabel(
+        .sha256, secret: RFC8448.serverHandshakeTrafficSecret, label: "key", length: 16)
     #expect(key == RFC8448.serverHandshakeKey)
 }
 
@@ -73,7 +73,8 @@ import Testing
     let master = [UInt8](repeating: 0x42, count: 48)
     let clientRandom = try #require(TLSRandom(bytes: [UInt8](repeating: 1, count: 32)))
     let serverRandom = try #require(TLSRandom(bytes: [UInt8](repeating: 2, count: 32)))
-    let keys = TLSPRF.keyBlock(cbc, version: .tls12, masterSecret: master, clientRandom: clientRandom, serverRandom: serverRandom)
+    let keys = TLSPRF.keyBlock(
+        cbc, version: .tls12, masterSecret: master, clientRandom: clientRandom, serverRandom: serverRandom)
     let block = TLSPRF.derive(
         version: .tls12, hash: .sha384, secret: master, label: "key expansion",
         seed: serverRandom.bytes + clientRandom.bytes, count: 2 * (48 + 32))

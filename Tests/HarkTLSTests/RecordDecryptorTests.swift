@@ -21,7 +21,8 @@ private let aes128 = TLSCipherSuite.tlsAES128GCMSHA256.parameters
     let parameters = try #require(aes128)
     var decryptor = RecordDecryptor(tls13: parameters, secret: RFC8448.serverHandshakeTrafficSecret)
     var scratch = ByteBuffer()
-    let (type, content) = try #require(decryptor.open(try record(RFC8448.serverHandshakeProtectedRecord), into: &scratch))
+    let (type, content) = try #require(
+        decryptor.open(try record(RFC8448.serverHandshakeProtectedRecord), into: &scratch))
     #expect(type == .handshake)
     #expect(Array(content.readableBytesView) == RFC8448.serverHandshakePayload)
 }

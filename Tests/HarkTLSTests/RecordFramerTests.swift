@@ -4,7 +4,9 @@ import Testing
 @testable import HarkTLS
 
 /// Frames `deliveries` in order and returns each record's (type, fragment bytes, offset).
-private func frame(_ deliveries: [[UInt8]], maxRecordLength: Int = 18_432) -> (records: [(UInt8, [UInt8], Int64)], last: RecordFramer.Step?) {
+private func frame(_ deliveries: [[UInt8]], maxRecordLength: Int = 18_432) -> (
+    records: [(UInt8, [UInt8], Int64)], last: RecordFramer.Step?
+) {
     var framer = RecordFramer(maxRecordLength: maxRecordLength)
     var records: [(UInt8, [UInt8], Int64)] = []
     var last: RecordFramer.Step?
@@ -13,7 +15,8 @@ private func frame(_ deliveries: [[UInt8]], maxRecordLength: Int = 18_432) -> (r
         loop: while true {
             let step = framer.next()
             switch step {
-            case .record(let record): records.append((record.type.rawValue, Array(record.fragment.readableBytesView), record.offset))
+            case .record(let record):
+                records.append((record.type.rawValue, Array(record.fragment.readableBytesView), record.offset))
             case .needMore: break loop
             case .malformed, .sslv2ClientHello:
                 last = step
@@ -46,7 +49,9 @@ private let second = plainRecords(23, [UInt8](repeating: 9, count: 300))
     } else {
         Issue.record("expected notARecord")
     }
-    if case .malformed(.recordTooLarge(let length), _) = frame([[0x17, 0x03, 0x03, 0x01, 0x01]], maxRecordLength: 256).last {
+    if case .malformed(.recordTooLarge(let length), _) = frame([[0x17, 0x03, 0x03, 0x01, 0x01]], maxRecordLength: 256)
+        .last
+    {
         #expect(length == 257)
     } else {
         Issue.record("expected recordTooLarge")

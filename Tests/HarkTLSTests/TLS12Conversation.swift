@@ -38,19 +38,23 @@ struct TLS12RecordWriter {
         case .aesGCM:
             let explicit = sequenceBytes
             let aad = sequenceBytes + [type] + versionBytes + bigEndian(UInt64(content.count), 2)
-            let box = try AES.GCM.seal(content, using: key, nonce: AES.GCM.Nonce(data: keys.iv + explicit), authenticating: aad)
+            let box = try AES.GCM.seal(
+                content, using: key, nonce: AES.GCM.Nonce(data: keys.iv + explicit), authenticating: aad)
             fragment = explicit + Array(box.ciphertext) + Array(box.tag)
         case .chaCha20Poly1305:
             let nonce = zip(keys.iv, [0, 0, 0, 0] + sequenceBytes).map { $0 ^ $1 }
             let aad = sequenceBytes + [type] + versionBytes + bigEndian(UInt64(content.count), 2)
-            let box = try ChaChaPoly.seal(content, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: aad)
+            let box = try ChaChaPoly.seal(
+                content, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: aad)
             fragment = Array(box.ciphertext) + Array(box.tag)
         case .aesCBC:
-            let iv = version <= .tls10 ? chainedIV : (0..<16).map { UInt8(truncatingIfNeeded: Int(sequence) &* 31 &+ $0) }
+            let iv =
+                version <= .tls10 ? chainedIV : (0..<16).map { UInt8(truncatingIfNeeded: Int(sequence) &* 31 &+ $0) }
             let mac = parameters.mac ?? .sha1
             var plaintext = content
             if !encryptThenMAC {
-                plaintext += hmac(mac, sequenceBytes + [type] + versionBytes + bigEndian(UInt64(content.count), 2) + content)
+                plaintext += hmac(
+                    mac, sequenceBytes + [type] + versionBytes + bigEndian(UInt64(content.count), 2) + content)
             }
             // RFC 5246 §6.2.3.2: padding_length + 1 bytes of value padding_length fill the last block;
             // senders may add whole blocks.
@@ -112,7 +116,8 @@ struct TLS12Conversation {
     var serverRandom = TLSRandom(bytes: (0..<32).map { UInt8(200 &- $0) })!
     var masterSecret: [UInt8] = (0..<48).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
     var request: [UInt8] = Array("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8)
-    var response: [UInt8] = Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".utf8) + (0..<40_000).map { UInt8($0 % 251) }
+    var response: [UInt8] =
+        Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".utf8) + (0..<40_000).map { UInt8($0 % 251) }
 
     /// The key log line that decrypts it.
     var keyLogLine: String { "CLIENT_RANDOM \(clientRandom) \(hexString(masterSecret))\n" }
@@ -120,9 +125,13 @@ struct TLS12Conversation {
     /// The connection, as chunks of each direction in send order.
     func script() throws -> [(Direction, [UInt8])] {
         let parameters = try #require(suite.parameters)
-        let keys = TLSPRF.keyBlock(parameters, version: version, masterSecret: masterSecret, clientRandom: clientRandom, serverRandom: serverRandom)
-        var client = TLS12RecordWriter(parameters: parameters, version: version, encryptThenMAC: encryptThenMAC, keys: keys.client)
-        var server = TLS12RecordWriter(parameters: parameters, version: version, encryptThenMAC: encryptThenMAC, keys: keys.server)
+        let keys = TLSPRF.keyBlock(
+            parameters, version: version, masterSecret: masterSecret, clientRandom: clientRandom,
+            serverRandom: serverRandom)
+        var client = TLS12RecordWriter(
+            parameters: parameters, version: version, encryptThenMAC: encryptThenMAC, keys: keys.client)
+        var server = TLS12RecordWriter(
+            parameters: parameters, version: version, encryptThenMAC: encryptThenMAC, keys: keys.server)
         let sessionID: [UInt8] = (0..<32).map { UInt8(100 + $0) }
         var clientExtensions = helloExtension(0, bigEndian(14, 2) + [0] + bigEndian(11, 2) + Array("example.com".utf8))
         clientExtensions += helloExtension(16, bigEndian(12, 2) + [2] + Array("h2".utf8) + [8] + Array("http/1.1".utf8))
@@ -131,15 +140,20 @@ struct TLS12Conversation {
         let clientHello = handshakeMessage(
             1,
             bigEndian(UInt64(version.rawValue), 2) + clientRandom.bytes + [32] + sessionID + bigEndian(4, 2)
-                + bigEndian(UInt64(suite.rawValue), 2) + [0x00, 0xFF] + [1, 0] + bigEndian(UInt64(clientExtensions.count), 2)
+                + bigEndian(UInt64(suite.rawValue), 2) + [0x00, 0xFF] + [1, 0]
+                + bigEndian(UInt64(clientExtensions.count), 2)
                 + clientExtensions)
-        var serverExtensions = helloExtension(16, bigEndian(9, 2) + [8] + Array("http/1.1".utf8)) + helloExtension(23, [])
+        var serverExtensions =
+            helloExtension(16, bigEndian(9, 2) + [8] + Array("http/1.1".utf8)) + helloExtension(23, [])
         if encryptThenMAC { serverExtensions += helloExtension(22, []) }
         let serverHello = handshakeMessage(
             2,
-            bigEndian(UInt64(version.rawValue), 2) + serverRandom.bytes + [32] + (resumed ? sessionID : sessionID.reversed())
-                + bigEndian(UInt64(suite.rawValue), 2) + [0] + bigEndian(UInt64(serverExtensions.count), 2) + serverExtensions)
-        let certificate = handshakeMessage(11, bigEndian(3003, 3) + bigEndian(3000, 3) + [UInt8](repeating: 0x30, count: 3000))
+            bigEndian(UInt64(version.rawValue), 2) + serverRandom.bytes + [32]
+                + (resumed ? sessionID : sessionID.reversed())
+                + bigEndian(UInt64(suite.rawValue), 2) + [0] + bigEndian(UInt64(serverExtensions.count), 2)
+                + serverExtensions)
+        let certificate = handshakeMessage(
+            11, bigEndian(3003, 3) + bigEndian(3000, 3) + [UInt8](repeating: 0x30, count: 3000))
         let serverDone = handshakeMessage(14, [])
         let keyExchange = handshakeMessage(16, [32] + [UInt8](repeating: 9, count: 32))
         let ccs = plainRecords(20, [1])
@@ -149,7 +163,8 @@ struct TLS12Conversation {
 
         var script: [(Direction, [UInt8])] = [(.clientToServer, plainRecords(22, clientHello, version: 0x0301))]
         if resumed {
-            script.append((.serverToClient, plainRecords(22, serverHello) + plainRecords(22, ticket) + ccs + serverFinished))
+            script.append(
+                (.serverToClient, plainRecords(22, serverHello) + plainRecords(22, ticket) + ccs + serverFinished))
             script.append((.clientToServer, ccs + clientFinished))
         } else {
             // The server's flight is cut into small records, so messages span records.

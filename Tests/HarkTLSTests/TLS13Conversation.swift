@@ -22,7 +22,8 @@ struct TLS13RecordWriter {
         sequence += 1
         switch parameters.bulk {
         case .chaCha20Poly1305:
-            let box = try ChaChaPoly.seal(inner, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: header)
+            let box = try ChaChaPoly.seal(
+                inner, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: header)
             return header + Array(box.ciphertext) + Array(box.tag)
         case .aesGCM, .aesCBC:
             let box = try AES.GCM.seal(inner, using: key, nonce: AES.GCM.Nonce(data: nonce), authenticating: header)
@@ -52,12 +53,15 @@ struct TLS13Conversation {
     var request: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + (0..<3000).map { UInt8($0 % 7) }
     var response: [UInt8] = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
 
-    func secret(_ label: UInt8, _ length: Int) -> [UInt8] { (0..<length).map { UInt8(truncatingIfNeeded: Int(label) &* 17 &+ $0) } }
+    func secret(_ label: UInt8, _ length: Int) -> [UInt8] {
+        (0..<length).map { UInt8(truncatingIfNeeded: Int(label) &* 17 &+ $0) }
+    }
 
     var secrets: [(String, [UInt8])] {
         let length = suite.parameters?.hash.byteCount ?? 32
         return (earlyData != nil && logsEarlySecret ? [("CLIENT_EARLY_TRAFFIC_SECRET", secret(5, length))] : []) + [
-            ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", secret(1, length)), ("SERVER_HANDSHAKE_TRAFFIC_SECRET", secret(2, length)),
+            ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", secret(1, length)),
+            ("SERVER_HANDSHAKE_TRAFFIC_SECRET", secret(2, length)),
             ("CLIENT_TRAFFIC_SECRET_0", secret(3, length)), ("SERVER_TRAFFIC_SECRET_0", secret(4, length)),
         ]
     }
@@ -82,24 +86,34 @@ struct TLS13Conversation {
         if earlyData != nil { clientExtensions += helloExtension(42, []) }
         clientExtensions += helloExtension(51, bigEndian(36, 2) + [0, 29, 0, 32] + [UInt8](repeating: 3, count: 32))
         let clientHello = handshakeMessage(
-            1, [3, 3] + clientRandom.bytes + [32] + sessionID + bigEndian(2, 2) + bigEndian(UInt64(suite.rawValue), 2) + [1, 0]
+            1,
+            [3, 3] + clientRandom.bytes + [32] + sessionID + bigEndian(2, 2) + bigEndian(UInt64(suite.rawValue), 2) + [
+                1, 0,
+            ]
                 + bigEndian(UInt64(clientExtensions.count), 2) + clientExtensions)
         func serverHello(random: [UInt8], psk: Bool) -> [UInt8] {
-            var extensions = helloExtension(43, [3, 4]) + helloExtension(51, [0, 29, 0, 32] + [UInt8](repeating: 4, count: 32))
+            var extensions =
+                helloExtension(43, [3, 4]) + helloExtension(51, [0, 29, 0, 32] + [UInt8](repeating: 4, count: 32))
             if psk { extensions += helloExtension(41, [0, 0]) }
             return handshakeMessage(
-                2, [3, 3] + random + [32] + sessionID + bigEndian(UInt64(suite.rawValue), 2) + [0]
+                2,
+                [3, 3] + random + [32] + sessionID + bigEndian(UInt64(suite.rawValue), 2) + [0]
                     + bigEndian(UInt64(extensions.count), 2) + extensions)
         }
         let ccs = plainRecords(20, [1])
         var script: [(Direction, [UInt8])] = [(.clientToServer, plainRecords(22, clientHello, version: 0x0301))]
         if helloRetry {
-            script.append((.serverToClient, plainRecords(22, serverHello(random: TLSRandom.helloRetryRequest.bytes, psk: false)) + ccs))
+            script.append(
+                (
+                    .serverToClient,
+                    plainRecords(22, serverHello(random: TLSRandom.helloRetryRequest.bytes, psk: false)) + ccs
+                ))
             script.append((.clientToServer, ccs + plainRecords(22, clientHello)))
         }
         let extensions = helloExtension(16, bigEndian(3, 2) + [2] + Array("h2".utf8))
         let encryptedExtensions = handshakeMessage(8, bigEndian(UInt64(extensions.count), 2) + extensions)
-        let certificate = handshakeMessage(11, [0] + bigEndian(2005, 3) + bigEndian(2000, 3) + [UInt8](repeating: 0x30, count: 2000) + [0, 0])
+        let certificate = handshakeMessage(
+            11, [0] + bigEndian(2005, 3) + bigEndian(2000, 3) + [UInt8](repeating: 0x30, count: 2000) + [0, 0])
         let verify = handshakeMessage(15, [8, 4, 0, 64] + [UInt8](repeating: 0x66, count: 64))
         let finished = handshakeMessage(20, [UInt8](repeating: 0xF1, count: parameters.hash.byteCount))
         let flight = encryptedExtensions + (resumed ? [] : certificate + verify) + finished
@@ -113,8 +127,19 @@ struct TLS13Conversation {
             var early = TLS13RecordWriter(parameters: parameters, secret: secret(5, parameters.hash.byteCount))
             script.append((.clientToServer, try early.seal(23, earlyData) + early.seal(22, handshakeMessage(5, []))))
         }
-        script.append((.clientToServer, ccs + (try clientHandshake.seal(22, handshakeMessage(20, [UInt8](repeating: 0xC1, count: parameters.hash.byteCount))))))
-        script.append((.serverToClient, try server.seal(22, handshakeMessage(4, [0, 0, 0, 9] + [1, 2, 3, 4] + [0] + [0, 3, 7, 7, 7] + [0, 0]))))
+        script.append(
+            (
+                .clientToServer,
+                ccs
+                    + (try clientHandshake.seal(
+                        22, handshakeMessage(20, [UInt8](repeating: 0xC1, count: parameters.hash.byteCount))))
+            ))
+        script.append(
+            (
+                .serverToClient,
+                try server.seal(
+                    22, handshakeMessage(4, [0, 0, 0, 9] + [1, 2, 3, 4] + [0] + [0, 3, 7, 7, 7] + [0, 0]))
+            ))
         // The client sends half its request, asks for a key update, and sends the rest with its next key.
         let half = request.count / 2
         var clientData = try client.seal(23, Array(request[..<half]), padding: 5)

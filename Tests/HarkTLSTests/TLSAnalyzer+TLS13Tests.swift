@@ -52,7 +52,8 @@ func decryptsEveryTLS13SuiteAcrossKeyUpdates(suite: TLSCipherSuite) throws {
 
 @Test func countsZeroRTTDataWithoutItsSecret() throws {
     let early = Array("GET /early HTTP/1.1\r\n\r\n".utf8)
-    let conversation = TLS13Conversation(suite: .tlsAES128GCMSHA256, keyUpdates: false, earlyData: early, logsEarlySecret: false)
+    let conversation = TLS13Conversation(
+        suite: .tlsAES128GCMSHA256, keyUpdates: false, earlyData: early, logsEarlySecret: false)
     let transcript = run(try conversation.script(), keyLog: conversation.keyLog)
     #expect(transcript.diagnostics.isEmpty, "\(transcript.diagnostics)")
     #expect(transcript.plaintext(.clientToServer) == conversation.request)

@@ -22,9 +22,13 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
                 bytes[1] = 3
             }
             let direction: Direction = Bool.random(using: &random) ? .clientToServer : .serverToClient
-            analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: 1)) { _ in events += 1 }
+            analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: 1)) { _ in
+                events += 1
+            }
             if Int.random(in: 0..<10, using: &random) == 0 {
-                analyzer.gap(Int.random(in: 1...5000, using: &random), in: direction, at: Timestamp(nanoseconds: 2)) { _ in events += 1 }
+                analyzer.gap(Int.random(in: 1...5000, using: &random), in: direction, at: Timestamp(nanoseconds: 2)) {
+                    _ in events += 1
+                }
             }
             #expect(analyzer.directions.allSatisfy { $0.framer.carriedBytes <= 5 + limits.maxRecordLength })
         }
@@ -63,14 +67,18 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
     ]
     let transcript = run(script, keyLog: TLSKeyLog(), split: .byteByByte)
     #expect(kinds(transcript) == [.recordTooLarge(length: 65_535), .alert(level: 2, description: 40)])
-    #expect(transcript.diagnostics.first?.description == "record 1 in client→server (offset 0): record length 65535 exceeds the limit; rest of this direction not decrypted")
+    #expect(
+        transcript.diagnostics.first?.description
+            == "record 1 in client→server (offset 0): record length 65535 exceeds the limit; rest of this direction not decrypted"
+    )
     #expect(transcript.gapBytes(.clientToServer) == 155)
     #expect(transcript.session.decryption == .failed(.framingLost(.clientToServer)))
     #expect(transcript.diagnostics.last?.description.contains("fatal alert handshake_failure (40)") == true)
 }
 
 @Test func bytesThatAreNotTLSAreReportedOnce() {
-    let transcript = run([(.clientToServer, Array("GET / HTTP/1.1\r\n\r\n".utf8)), (.clientToServer, [1, 2, 3])], keyLog: TLSKeyLog())
+    let transcript = run(
+        [(.clientToServer, Array("GET / HTTP/1.1\r\n\r\n".utf8)), (.clientToServer, [1, 2, 3])], keyLog: TLSKeyLog())
     #expect(kinds(transcript) == [.notARecord])
     #expect(transcript.gapBytes(.clientToServer) == 21)
 }
@@ -83,7 +91,8 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
 
 @Test func lyingLengthsInsideAClientHelloAreMalformedNotFatal() {
     // A ClientHello whose extensions block claims more bytes than it has.
-    let body: [UInt8] = [3, 3] + [UInt8](repeating: 7, count: 32) + [0] + [0, 2, 0x13, 0x01] + [1, 0] + [0x40, 0x00, 0, 0]
+    let body: [UInt8] =
+        [3, 3] + [UInt8](repeating: 7, count: 32) + [0] + [0, 2, 0x13, 0x01] + [1, 0] + [0x40, 0x00, 0, 0]
     let transcript = run([(.clientToServer, plainRecords(22, handshakeMessage(1, body)))], keyLog: TLSKeyLog())
     #expect(kinds(transcript) == [.malformedHandshake])
     #expect(transcript.session.decryption == .failed(.malformedHandshake))
@@ -108,11 +117,17 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
     for (index, (direction, bytes)) in script.enumerated() {
         if index == response {
             // Lose 1000 bytes in the middle of the first 16 KiB record.
-            analyzer.receive(ByteBuffer(bytes: bytes[0..<2000]), from: direction, at: Timestamp(nanoseconds: 1)) { transcript.events.append($0) }
+            analyzer.receive(ByteBuffer(bytes: bytes[0..<2000]), from: direction, at: Timestamp(nanoseconds: 1)) {
+                transcript.events.append($0)
+            }
             analyzer.gap(1000, in: direction, at: Timestamp(nanoseconds: 2)) { transcript.events.append($0) }
-            analyzer.receive(ByteBuffer(bytes: bytes[3000...]), from: direction, at: Timestamp(nanoseconds: 3)) { transcript.events.append($0) }
+            analyzer.receive(ByteBuffer(bytes: bytes[3000...]), from: direction, at: Timestamp(nanoseconds: 3)) {
+                transcript.events.append($0)
+            }
         } else {
-            analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: 1)) { transcript.events.append($0) }
+            analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: 1)) {
+                transcript.events.append($0)
+            }
         }
     }
     #expect(kinds(transcript) == [.gapInRecord])
@@ -132,11 +147,17 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
     let response = try #require(script.firstIndex { $0.0 == .serverToClient && $0.1.count > 30_000 })
     for (index, (direction, bytes)) in script.enumerated() {
         if index == response {
-            analyzer.receive(ByteBuffer(bytes: bytes[0..<2000]), from: direction, at: Timestamp(nanoseconds: 1)) { transcript.events.append($0) }
+            analyzer.receive(ByteBuffer(bytes: bytes[0..<2000]), from: direction, at: Timestamp(nanoseconds: 1)) {
+                transcript.events.append($0)
+            }
             analyzer.gap(20_000, in: direction, at: Timestamp(nanoseconds: 2)) { transcript.events.append($0) }
-            analyzer.receive(ByteBuffer(bytes: bytes[22_000...]), from: direction, at: Timestamp(nanoseconds: 3)) { transcript.events.append($0) }
+            analyzer.receive(ByteBuffer(bytes: bytes[22_000...]), from: direction, at: Timestamp(nanoseconds: 3)) {
+                transcript.events.append($0)
+            }
         } else {
-            analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: 1)) { transcript.events.append($0) }
+            analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: 1)) {
+                transcript.events.append($0)
+            }
         }
     }
     #expect(kinds(transcript) == [.gapLostFraming])
@@ -147,7 +168,8 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
 }
 
 @Test func encryptedRecordsWithoutAHandshakeAreCounted() {
-    let records = plainRecords(23, [UInt8](repeating: 0x55, count: 100)) + plainRecords(23, [UInt8](repeating: 0x56, count: 60))
+    let records =
+        plainRecords(23, [UInt8](repeating: 0x55, count: 100)) + plainRecords(23, [UInt8](repeating: 0x56, count: 60))
     let transcript = run([(.clientToServer, records), (.serverToClient, records)], keyLog: TLSKeyLog())
     #expect(kinds(transcript) == [.handshakeNotSeen])
     #expect(transcript.completions.first?.decryption == .failed(.handshakeNotSeen))
@@ -156,9 +178,11 @@ private func kinds(_ transcript: Transcript) -> [TLSDiagnostic.Kind] { transcrip
 
 @Test func anSSLv2HelloIsSkipped() {
     // An SSL 2.0-compatible ClientHello (RFC 5246 §E.2) with a 16-byte challenge, then a TLS alert.
-    let hello: [UInt8] = [0x80, 0x1C, 0x01, 0x03, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x2F]
+    let hello: [UInt8] =
+        [0x80, 0x1C, 0x01, 0x03, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x2F]
         + [UInt8](repeating: 9, count: 16)
-    let transcript = run([(.clientToServer, hello + plainRecords(21, [1, 0]))], keyLog: TLSKeyLog(), split: .byteByByte)
+    let transcript = run(
+        [(.clientToServer, hello + plainRecords(21, [1, 0]))], keyLog: TLSKeyLog(), split: .byteByByte)
     #expect(kinds(transcript) == [.sslv2ClientHello])
     #expect(transcript.closed == [.clientToServer, .serverToClient])
 }

@@ -63,9 +63,14 @@ func decryptsTheRFC8448Connection(split: Split) throws {
 
 @Test func aKeyLogWithOtherSessionsReportsTheMissingKeyOnce() {
     let keyLog = TLSKeyLog()
-    keyLog.add(Array("CLIENT_RANDOM \(String(repeating: "ab", count: 32)) \(String(repeating: "cd", count: 48))\n".utf8), source: "k")
+    keyLog.add(
+        Array("CLIENT_RANDOM \(String(repeating: "ab", count: 32)) \(String(repeating: "cd", count: 48))\n".utf8),
+        source: "k")
     let transcript = run(rfc8448Conversation, keyLog: keyLog)
-    #expect(transcript.diagnostics.map(\.kind) == [.noKeys(clientRandom: TLSRandom(bytes: RFC8448.clientHelloRecord[11..<43])!)])
+    #expect(
+        transcript.diagnostics.map(\.kind) == [
+            .noKeys(clientRandom: TLSRandom(bytes: RFC8448.clientHelloRecord[11..<43])!)
+        ])
     #expect(transcript.session.decryption == .noKeys)
 }
 
@@ -94,7 +99,8 @@ func decryptsTheRFC8448Connection(split: Split) throws {
     let keyLog = TLSKeyLog()
     var analyzer = TLSAnalyzer(keyLog: keyLog)
     var transcript = Transcript()
-    analyzer.receive(ByteBuffer(bytes: RFC8448.clientHelloRecord), from: .clientToServer, at: Timestamp(nanoseconds: 1)) {
+    analyzer.receive(ByteBuffer(bytes: RFC8448.clientHelloRecord), from: .clientToServer, at: Timestamp(nanoseconds: 1))
+    {
         transcript.events.append($0)
     }
     let full = rfc8448KeyLog()
@@ -108,7 +114,9 @@ func decryptsTheRFC8448Connection(split: Split) throws {
     ].map { "\($0.0) \(random) \(hexString($0.1))" }.joined(separator: "\n")
     keyLog.add(Array(text.utf8), source: "dsb")
     for (direction, bytes) in rfc8448Conversation.dropFirst() {
-        analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: 2)) { transcript.events.append($0) }
+        analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: 2)) {
+            transcript.events.append($0)
+        }
     }
     #expect(transcript.plaintext(.serverToClient) == RFC8448.applicationDataPayload)
     #expect(analyzer.session.decryption == .decrypted)

@@ -35,7 +35,9 @@ struct TLSAnalyzerThroughputTests {
             }
             seconds = min(seconds, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        print("\(label): \(plaintext / 1_000_000) MB plaintext in \(String(format: "%.3f", seconds)) s = \(String(format: "%.0f", Double(plaintext) / 1e6 / seconds)) MB/s")
+        print(
+            "\(label): \(plaintext / 1_000_000) MB plaintext in \(String(format: "%.3f", seconds)) s = \(String(format: "%.0f", Double(plaintext) / 1e6 / seconds)) MB/s"
+        )
         #expect(plaintext > 0)
     }
 

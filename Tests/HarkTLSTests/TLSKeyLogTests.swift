@@ -24,6 +24,7 @@ private let secret48 = String(repeating: "ef", count: 48)
           CLIENT_TRAFFIC_SECRET_0 \(random2) \(secret32)
         SERVER_TRAFFIC_SECRET_0 \(random2) \(secret32)
         EXPORTER_SECRET \(random2) \(secret32)
+        \u{0}\u{0}\u{0}
         """
     let keyLog = TLSKeyLog()
     #expect(keyLog.isEmpty)
