@@ -12,6 +12,11 @@ public struct SessionConfiguration: Sendable {
     /// Turn it off when nothing reads bodies or decoded sizes (`hark connections`): exchanges are
     /// still reported, with empty, truncated bodies whose lengths are counted. Default true.
     public var keepsBodies = true
+    /// Whether protocol analyzers parse messages once a connection's protocol is known. Turn it off when
+    /// only connections are shown (`hark connections`): each connection's protocol is still detected
+    /// from its first bytes, and TCP analysis (events, gaps, counters) is unchanged, but no HTTP message
+    /// is parsed, so no exchange and no HTTP diagnostic is reported. Default true.
+    public var parsesMessages = true
 
     public init() {}
 }
@@ -44,7 +49,12 @@ public struct CaptureSession {
         var statistics = SessionStatistics()
         var decoder = PacketDecoder()
         var reassembler = TCPReassembler(limits: configuration.reassembly)
-        var dispatcher = StreamDispatcher(observer: observer, captureName: reader.name, keepsBodies: configuration.keepsBodies)
+        var dispatcher = StreamDispatcher(
+            observer: observer,
+            captureName: reader.name,
+            keepsBodies: configuration.keepsBodies,
+            parsesMessages: configuration.parsesMessages
+        )
         defer { observer = dispatcher.observer }
 
         while let record = reader.next() {

@@ -13,21 +13,24 @@ struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
     let captureName: String
     /// Whether connections' analyzers keep bodies (`SessionConfiguration.keepsBodies`).
     let keepsBodies: Bool
+    /// Whether connections' analyzers parse messages (`SessionConfiguration.parsesMessages`).
+    let parsesMessages: Bool
     private(set) var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var diagnosticCount = 0
     /// Per open connection.
     private var slots: [Int: ConnectionSlot] = [:]
 
-    init(observer: Observer, captureName: String, keepsBodies: Bool = true) {
+    init(observer: Observer, captureName: String, keepsBodies: Bool = true, parsesMessages: Bool = true) {
         self.observer = observer
         self.captureName = captureName
         self.keepsBodies = keepsBodies
+        self.parsesMessages = parsesMessages
     }
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         connectionCount += 1
-        slots[connection.id] = ConnectionSlot(info: connection, keepsBodies: keepsBodies)
+        slots[connection.id] = ConnectionSlot(info: connection, keepsBodies: keepsBodies, parsesMessages: parsesMessages)
         observer.connectionOpened(connection)
     }
 
@@ -111,9 +114,13 @@ final class ConnectionSlot {
     /// Exchanges reported on the connection so far, at every layer (a CONNECT tunnel's included).
     private var exchangeCount = 0
 
-    init(info: TCPConnectionInfo, keepsBodies: Bool) {
+    init(info: TCPConnectionInfo, keepsBodies: Bool, parsesMessages: Bool) {
         self.info = info
-        self.analyzer = .start(midStream: info.roleSource != .handshake, keepsBodies: keepsBodies)
+        self.analyzer = .start(
+            midStream: info.roleSource != .handshake,
+            keepsBodies: keepsBodies,
+            parsesMessages: parsesMessages
+        )
     }
 
     func note(_ event: TCPEvent) {
