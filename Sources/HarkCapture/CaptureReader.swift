@@ -98,6 +98,10 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     /// Bytes read from the input so far.
     public var bytesRead: Int64 { state.input.bytesRead }
 
+    /// Whether reading may wait for bytes not written yet: true for a pipe, terminal or socket (a live
+    /// capture), false for a regular file or memory.
+    public var waitsForInput: Bool { state.input.waitsForInput }
+
     /// The diagnostics found so far and not yet taken.
     public var diagnostics: [Diagnostic] { state.log.entries }
 
@@ -116,6 +120,24 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     /// The next record, or nil at the end of the input. Blocks while the input has no complete record.
     public func next() -> CaptureRecord? {
         state.next()
+    }
+
+    /// Reads a batch of records: hands each diagnostic to `diagnostic` as soon as it is found (a
+    /// record's diagnostics before the record) and each record to `record`, until `maximumFrames`
+    /// frames or `maximumBytes` captured bytes were handed out, or the input ends. The diagnostics of
+    /// the end of the input are left for `takeDiagnostics()`.
+    ///
+    /// One access to the reader's state serves the whole batch, where `next()` pays one per record, so
+    /// the closures must not use the reader. Blocks while the input has no complete record.
+    ///
+    /// - Returns: false once the input has ended.
+    package func read(
+        maximumFrames: Int,
+        maximumBytes: Int,
+        record: (CaptureRecord) -> Void,
+        diagnostic: (Diagnostic) -> Void
+    ) -> Bool {
+        state.read(maximumFrames: maximumFrames, maximumBytes: maximumBytes, record: record, diagnostic: diagnostic)
     }
 
     /// Reads the magic number and picks the decoder, or throws when the input is no capture.
@@ -172,6 +194,30 @@ private struct ReadState {
         self.input = input
         self.decoder = decoder
         self.log = log
+    }
+
+    /// Records and their diagnostics until a batch is full; false at the end of the input (see
+    /// `CaptureReader.read`).
+    mutating func read(
+        maximumFrames: Int,
+        maximumBytes: Int,
+        record handle: (CaptureRecord) -> Void,
+        diagnostic report: (Diagnostic) -> Void
+    ) -> Bool {
+        var frames = 0
+        var bytes = 0
+        while frames < maximumFrames, bytes < maximumBytes {
+            guard let record = next() else { return false }
+            if !log.entries.isEmpty {
+                for diagnostic in log.take() { report(diagnostic) }
+            }
+            if case .frame(let frame) = record {
+                frames &+= 1
+                bytes &+= frame.data.readableBytes
+            }
+            handle(record)
+        }
+        return true
     }
 
     /// The next record, or nil at the end of the input.

@@ -7,8 +7,10 @@ import HarkCore
 /// `remove` are reused. The slot of the last key looked up is remembered, so a run of packets on one
 /// connection hashes its key once.
 struct ConnectionTable {
-    /// Connection states by slot; a free slot holds a retired, empty state.
-    private var states: [TCPConnectionState] = []
+    /// Connection states by slot: mutate a tracked connection in place through `states[slot]` (a
+    /// method taking the whole state, or a closure capturing it, would copy it). Only `insert` and
+    /// `remove` change which slots are in use; a free slot holds a retired, empty state.
+    var states: [TCPConnectionState] = []
     private var slots: [ConnectionKey: Int] = [:]
     private var freeSlots: [Int] = []
     private var lastKey: ConnectionKey?
@@ -24,12 +26,6 @@ struct ConnectionTable {
         lastKey = key
         lastSlot = slot
         return slot
-    }
-
-    /// Runs `body` on the state in `slot` in place: neither it nor its buffers are copied (reading an
-    /// array element would copy the whole state).
-    mutating func update<Result>(_ slot: Int, _ body: (inout TCPConnectionState) -> Result) -> Result {
-        body(&states[slot])
     }
 
     /// Tracks `state` on `key` (which must not be tracked) and returns its slot.

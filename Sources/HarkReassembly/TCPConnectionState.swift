@@ -90,13 +90,15 @@ struct TCPConnectionState {
                 )
             }
         }
-        let packetCount = packetCount
-        for side in Direction.allCases {
-            let sideContext = SegmentContext(connectionID: info.id, direction: side, time: time, packetNumber: packetNumber)
-            withHalf(side) { half in
-                half.resolveAcknowledgedHole(
-                    connectionPacketCount: packetCount, context: sideContext, limits: limits, budget: &budget, handler: &handler
-                )
+        if client.awaitsAcknowledgedBytes || server.awaitsAcknowledgedBytes {
+            let packetCount = packetCount
+            for side in Direction.allCases {
+                let sideContext = SegmentContext(connectionID: info.id, direction: side, time: time, packetNumber: packetNumber)
+                withHalf(side) { half in
+                    half.resolveAcknowledgedHole(
+                        connectionPacketCount: packetCount, context: sideContext, limits: limits, budget: &budget, handler: &handler
+                    )
+                }
             }
         }
         if flags.contains(.rst) {
@@ -225,7 +227,9 @@ struct TCPConnectionState {
         if direction == .clientToServer { lastClientAck = latest } else { lastServerAck = latest }
     }
 
-    /// The window in bytes, when the scale is known (both SYNs seen); nil otherwise.
+    /// The window in bytes, when the scale is known (both SYNs seen); nil otherwise. Inlined: called
+    /// from mutating code, a method on the whole state would first copy it.
+    @inline(__always)
     private func scaledWindow(of segment: TCPSegment, from direction: Direction) -> Int? {
         if segment.flags.contains(.syn) { return Int(segment.window) }  // never scaled on SYNs
         guard sawBothSyns else { return nil }

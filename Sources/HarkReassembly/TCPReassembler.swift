@@ -60,8 +60,11 @@ public struct TCPReassembler {
 
         let key = ConnectionKey(source: segment.source, destination: segment.destination)
         var slot = table.slot(of: key)
-        let limits = limits
-        if let existing = slot, table.update(existing, { $0.startsNewLifetime(segment, at: time, limits: limits) }),
+        // Only a SYN or a long silence can start a new lifetime: test that on the state's fields in
+        // place before calling `startsNewLifetime`, which takes (so copies) the whole state.
+        if let existing = slot,
+            segment.flags.contains(.syn) || time.since(table.states[existing].lastTimestamp) > limits.idleTimeout,
+            table.states[existing].startsNewLifetime(segment, at: time, limits: limits),
             var previous = table.remove(key)
         {
             let reason = previous.closedAt == nil ? reuseReason(previous, at: time) : .fin
@@ -74,9 +77,9 @@ public struct TCPReassembler {
         } else {
             current = table.insert(open(for: segment, at: time, packetNumber: packetNumber, handler: &handler), for: key)
         }
-        table.update(current) { connection in
-            connection.receive(segment, at: time, packetNumber: packetNumber, limits: limits, budget: &budget, handler: &handler)
-        }
+        table.states[current].receive(
+            segment, at: time, packetNumber: packetNumber, limits: limits, budget: &budget, handler: &handler
+        )
     }
 
     /// Ends every tracked connection at the end of the capture and publishes their summaries in

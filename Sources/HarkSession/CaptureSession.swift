@@ -17,6 +17,10 @@ public struct SessionConfiguration: Sendable {
     /// from its first bytes, and TCP analysis (events, gaps, counters) is unchanged, but no HTTP message
     /// is parsed, so no exchange and no HTTP diagnostic is reported. Default true.
     public var parsesMessages = true
+    /// Whether a second thread reads and decodes packets ahead of the analysis, so that both cores
+    /// work. Input that waits for data (a pipe from `tcpdump -U`) is never read ahead: its packets are
+    /// analysed one by one as they arrive. Default true.
+    public var readsAhead = true
 
     public init() {}
 }
@@ -44,62 +48,106 @@ public struct CaptureSession {
 
     /// Reads the whole capture (until end of input for a pipe) and reports to `observer`.
     ///
+    /// With `SessionConfiguration.readsAhead`, records are read and decoded on a second thread while
+    /// this one reassembles and analyses; the observer is called on this thread only, in the same
+    /// order either way.
+    ///
     /// - Returns: counts of what was read.
     public func run<Observer: SessionObserver>(observer: inout Observer) -> SessionStatistics {
-        var statistics = SessionStatistics()
-        var decoder = PacketDecoder()
-        var reassembler = TCPReassembler(limits: configuration.reassembly)
-        var dispatcher = StreamDispatcher(
-            observer: observer,
-            captureName: reader.name,
-            keepsBodies: configuration.keepsBodies,
-            parsesMessages: configuration.parsesMessages
+        var analysis = SessionAnalysis(
+            reassembler: TCPReassembler(limits: configuration.reassembly),
+            dispatcher: StreamDispatcher(
+                observer: observer,
+                captureName: reader.name,
+                keepsBodies: configuration.keepsBodies,
+                parsesMessages: configuration.parsesMessages
+            )
         )
-        defer { observer = dispatcher.observer }
+        defer {
+            // The dispatcher holds the observer as an existential (see `StreamDispatcher`); it is
+            // always the `Observer` put in.
+            if let updated = analysis.dispatcher.observer as? Observer { observer = updated }
+        }
+        let source = PacketSource(reader: reader)
+        if configuration.readsAhead, !reader.waitsForInput, let readAhead = ReadAhead(source: source) {
+            while var batch = readAhead.next() {
+                analysis.consume(&batch)
+                readAhead.recycle(batch)
+            }
+            readAhead.stop()
+        } else {
+            // One frame at a time: a live capture's packets are analysed as soon as they arrive.
+            var source = source
+            var batch = PacketBatch()
+            while !source.isFinished {
+                source.fill(&batch, maximumFrames: 1, maximumBytes: .max)
+                analysis.consume(&batch)
+                batch.clear()
+            }
+        }
+        return analysis.finish()
+    }
+}
 
-        while let record = reader.next() {
-            if reader.hasDiagnostics {
-                for diagnostic in reader.takeDiagnostics() {
-                    dispatcher.report(diagnostic)
-                }
-            }
-            guard case .frame(let frame) = record else { continue }
-            statistics.frames += 1
-            if statistics.frames & 0xfff == 0 {
-                dispatcher.observer.progress(bytesRead: reader.bytesRead)
-            }
-            statistics.capturedBytes += Int64(frame.data.readableBytes)
-            if frame.isTruncated { statistics.truncatedFrames += 1 }
+/// The analysing half of a session: statistics, reassembly and the protocol stacks behind it.
+private struct SessionAnalysis {
+    var statistics = SessionStatistics()
+    var reassembler: TCPReassembler
+    var dispatcher: StreamDispatcher
 
-            switch decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp) {
-            case .tcp(let segment):
-                statistics.tcpSegments += 1
-                reassembler.process(segment, at: frame.timestamp, packetNumber: frame.number, handler: &dispatcher)
-            case .other(let traffic):
-                statistics.otherTraffic[traffic.description, default: 0] += 1
-            case .fragmentHeld:
-                statistics.heldFragments += 1
-            case .malformed(let error) where error.isInReassembledDatagram:
-                statistics.malformedFrames += 1
-                dispatcher.report(Diagnostic(.error, error.description, file: reader.name, packetNumber: frame.number))
-            case .malformed(let error):
-                statistics.malformedFrames += 1
-                dispatcher.report(
-                    Diagnostic(.error, error.description, file: reader.name, packetNumber: frame.number, byteOffset: frame.fileOffset)
-                )
+    init(reassembler: TCPReassembler, dispatcher: StreamDispatcher) {
+        self.reassembler = reassembler
+        self.dispatcher = dispatcher
+    }
+
+    /// Takes one batch's frames and diagnostics, in order, moving the frames out of it.
+    mutating func consume(_ batch: inout PacketBatch) {
+        var nextDiagnostic = 0
+        for index in batch.frames.indices {
+            while nextDiagnostic < batch.diagnostics.count, batch.diagnostics[nextDiagnostic].position <= index {
+                dispatcher.report(batch.diagnostics[nextDiagnostic].diagnostic)
+                nextDiagnostic += 1
             }
-            if decoder.hasDroppedDatagrams {
-                for dropped in decoder.takeDroppedDatagrams() {
-                    dispatcher.report(Diagnostic(.warning, dropped.description, file: reader.name, packetNumber: frame.number))
-                }
-            }
+            take(batch.takeFrame(at: index), bytesRead: batch.bytesRead)
         }
-        for dropped in decoder.finish() {
-            dispatcher.report(Diagnostic(.warning, dropped.description, file: reader.name))
+        while nextDiagnostic < batch.diagnostics.count {
+            dispatcher.report(batch.diagnostics[nextDiagnostic].diagnostic)
+            nextDiagnostic += 1
         }
-        for diagnostic in reader.takeDiagnostics() {
-            dispatcher.report(diagnostic)
+    }
+
+    private mutating func take(_ frame: consuming DecodedFrame, bytesRead: Int64) {
+        statistics.frames += 1
+        if statistics.frames & 0xfff == 0 {
+            dispatcher.observer.progress(bytesRead: bytesRead)
         }
+        statistics.capturedBytes += Int64(frame.capturedBytes)
+        if frame.isTruncated { statistics.truncatedFrames += 1 }
+        let timestamp = frame.timestamp
+        let fileOffset = frame.fileOffset
+
+        let number = frame.number
+        let packet = frame.packet
+        _ = consume frame
+        switch consume packet {
+        case .tcp(let segment):
+            statistics.tcpSegments += 1
+            reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
+        case .other(let traffic):
+            statistics.otherTraffic[traffic.description, default: 0] += 1
+        case .fragmentHeld:
+            statistics.heldFragments += 1
+        case .malformed(let error) where error.isInReassembledDatagram:
+            statistics.malformedFrames += 1
+            dispatcher.report(Diagnostic(.error, error.description, packetNumber: number))
+        case .malformed(let error):
+            statistics.malformedFrames += 1
+            dispatcher.report(Diagnostic(.error, error.description, packetNumber: number, byteOffset: fileOffset))
+        }
+    }
+
+    /// Ends every connection still open and returns the counts.
+    mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
