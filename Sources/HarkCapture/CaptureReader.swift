@@ -77,7 +77,7 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         var input = input
         self.ownedDescriptor = owned
         self.name = name
-        let decoder: any RecordDecoder
+        let decoder: FormatDecoder
         do {
             (self.format, decoder) = try Self.detect(&input, name: name, limits: limits)
         } catch {
@@ -142,7 +142,7 @@ public final class CaptureReader: Sequence, IteratorProtocol {
 
     /// Reads the magic number and picks the decoder, or throws when the input is no capture.
     private static func detect(_ input: inout ChunkedInput, name: String, limits: CaptureLimits)
-        throws(CaptureError) -> (CaptureFormat, any RecordDecoder)
+        throws(CaptureError) -> (CaptureFormat, FormatDecoder)
     {
         let need = PcapDecoder.fileHeaderLength
         do {
@@ -169,81 +169,17 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         }
         switch format {
         case let .pcap(nanosecond, bigEndian):
-            return (format, PcapDecoder(bigEndian: bigEndian, nanosecond: nanosecond, modified: false, limits: limits))
+            return (format, .pcap(PcapDecoder(bigEndian: bigEndian, nanosecond: nanosecond, modified: false, limits: limits)))
         case let .modifiedPcap(bigEndian):
-            return (format, PcapDecoder(bigEndian: bigEndian, nanosecond: false, modified: true, limits: limits))
+            return (format, .pcap(PcapDecoder(bigEndian: bigEndian, nanosecond: false, modified: true, limits: limits)))
         case .pcapng:
             let byteOrder = buffer.getInteger(at: buffer.readerIndex &+ 8, as: UInt32.self) ?? 0
             guard byteOrder == 0x1A2B_3C4D || byteOrder == 0x4D3C_2B1A else {
                 let reason = "pcapng section header has an unknown byte-order magic 0x\(String(byteOrder, radix: 16))"
                 throw CaptureError(file: name, code: .badSectionHeader, reason: reason)
             }
-            return (format, PcapNGDecoder(limits: limits))
+            return (format, .pcapng(PcapNGDecoder(limits: limits)))
         }
-    }
-}
-
-/// The reader's mutable state: input chunks, the format's decoder and the diagnostics found.
-private struct ReadState {
-    var input: ChunkedInput
-    var decoder: any RecordDecoder
-    var log: DiagnosticLog
-    var finished = false
-
-    init(input: ChunkedInput, decoder: any RecordDecoder, log: DiagnosticLog) {
-        self.input = input
-        self.decoder = decoder
-        self.log = log
-    }
-
-    /// Records and their diagnostics until a batch is full; false at the end of the input (see
-    /// `CaptureReader.read`).
-    mutating func read(
-        maximumFrames: Int,
-        maximumBytes: Int,
-        record handle: (CaptureRecord) -> Void,
-        diagnostic report: (Diagnostic) -> Void
-    ) -> Bool {
-        var frames = 0
-        var bytes = 0
-        while frames < maximumFrames, bytes < maximumBytes {
-            guard let record = next() else { return false }
-            if !log.entries.isEmpty {
-                for diagnostic in log.take() { report(diagnostic) }
-            }
-            if case .frame(let frame) = record {
-                frames &+= 1
-                bytes &+= frame.data.readableBytes
-            }
-            handle(record)
-        }
-        return true
-    }
-
-    /// The next record, or nil at the end of the input.
-    mutating func next() -> CaptureRecord? {
-        while !finished {
-            let base = input.base
-            let atEnd = input.atEnd
-            switch decoder.decode(&input.buffer, base: base, atEnd: atEnd, log: &log) {
-            case .record(let record):
-                return record
-            case .needBytes(let count):
-                if atEnd {
-                    decoder.finish(input.buffer, base: base, log: &log)
-                    finished = true
-                    return nil
-                }
-                do {
-                    try input.fill(toReadable: count)
-                } catch {
-                    let offset = input.offset(of: input.buffer.writerIndex)
-                    log.report(.error, "read failed: \(error.message); stopped reading", packet: nil, offset: offset)
-                    finished = true
-                }
-            }
-        }
-        return nil
     }
 }
 
