@@ -74,7 +74,7 @@ public struct CaptureSession {
         if configuration.readsAhead, !reader.waitsForInput, let readAhead = ReadAhead(source: source) {
             while var batch = readAhead.next() {
                 analysis.consume(&batch)
-                readAhead.recycle(batch)
+                readAhead.recycle(consume batch)
             }
             readAhead.stop()
         } else {
