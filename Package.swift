@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "HarkCapture", targets: ["HarkCapture"]),
         .library(name: "HarkPacket", targets: ["HarkPacket"]),
         .library(name: "HarkReassembly", targets: ["HarkReassembly"]),
+        .library(name: "HarkHTTP1", targets: ["HarkHTTP1"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),

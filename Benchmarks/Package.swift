@@ -8,6 +8,7 @@ let package = Package(
     dependencies: [
         .package(name: "hark", path: ".."),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(
             url: "https://github.com/ordo-one/benchmark.git",
             exact: "1.38.1",
@@ -22,7 +23,9 @@ let package = Package(
                 .product(name: "HarkCapture", package: "hark"),
                 .product(name: "HarkPacket", package: "hark"),
                 .product(name: "HarkReassembly", package: "hark"),
+                .product(name: "HarkHTTP1", package: "hark"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             path: "Benchmarks/HarkBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -77,7 +77,7 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         var input = input
         self.ownedDescriptor = owned
         self.name = name
-        let decoder: any RecordDecoder
+        let decoder: FormatDecoder
         do {
             (self.format, decoder) = try Self.detect(&input, name: name, limits: limits)
         } catch {
@@ -97,6 +97,10 @@ public final class CaptureReader: Sequence, IteratorProtocol {
 
     /// Bytes read from the input so far.
     public var bytesRead: Int64 { state.input.bytesRead }
+
+    /// Whether reading may wait for bytes not written yet: true for a pipe, terminal or socket (a live
+    /// capture), false for a regular file or memory.
+    public var waitsForInput: Bool { state.input.waitsForInput }
 
     /// The diagnostics found so far and not yet taken.
     public var diagnostics: [Diagnostic] { state.log.entries }
@@ -118,9 +122,27 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         state.next()
     }
 
+    /// Reads a batch of records: hands each diagnostic to `diagnostic` as soon as it is found (a
+    /// record's diagnostics before the record) and each record to `record`, until `maximumFrames`
+    /// frames or `maximumBytes` captured bytes were handed out, or the input ends. The diagnostics of
+    /// the end of the input are left for `takeDiagnostics()`.
+    ///
+    /// One access to the reader's state serves the whole batch, where `next()` pays one per record, so
+    /// the closures must not use the reader. Blocks while the input has no complete record.
+    ///
+    /// - Returns: false once the input has ended.
+    package func read(
+        maximumFrames: Int,
+        maximumBytes: Int,
+        record: (CaptureRecord) -> Void,
+        diagnostic: (Diagnostic) -> Void
+    ) -> Bool {
+        state.read(maximumFrames: maximumFrames, maximumBytes: maximumBytes, record: record, diagnostic: diagnostic)
+    }
+
     /// Reads the magic number and picks the decoder, or throws when the input is no capture.
     private static func detect(_ input: inout ChunkedInput, name: String, limits: CaptureLimits)
-        throws(CaptureError) -> (CaptureFormat, any RecordDecoder)
+        throws(CaptureError) -> (CaptureFormat, FormatDecoder)
     {
         let need = PcapDecoder.fileHeaderLength
         do {
@@ -147,57 +169,17 @@ public final class CaptureReader: Sequence, IteratorProtocol {
         }
         switch format {
         case let .pcap(nanosecond, bigEndian):
-            return (format, PcapDecoder(bigEndian: bigEndian, nanosecond: nanosecond, modified: false, limits: limits))
+            return (format, .pcap(PcapDecoder(bigEndian: bigEndian, nanosecond: nanosecond, modified: false, limits: limits)))
         case let .modifiedPcap(bigEndian):
-            return (format, PcapDecoder(bigEndian: bigEndian, nanosecond: false, modified: true, limits: limits))
+            return (format, .pcap(PcapDecoder(bigEndian: bigEndian, nanosecond: false, modified: true, limits: limits)))
         case .pcapng:
             let byteOrder = buffer.getInteger(at: buffer.readerIndex &+ 8, as: UInt32.self) ?? 0
             guard byteOrder == 0x1A2B_3C4D || byteOrder == 0x4D3C_2B1A else {
                 let reason = "pcapng section header has an unknown byte-order magic 0x\(String(byteOrder, radix: 16))"
                 throw CaptureError(file: name, code: .badSectionHeader, reason: reason)
             }
-            return (format, PcapNGDecoder(limits: limits))
+            return (format, .pcapng(PcapNGDecoder(limits: limits)))
         }
-    }
-}
-
-/// The reader's mutable state: input chunks, the format's decoder and the diagnostics found.
-private struct ReadState {
-    var input: ChunkedInput
-    var decoder: any RecordDecoder
-    var log: DiagnosticLog
-    var finished = false
-
-    init(input: ChunkedInput, decoder: any RecordDecoder, log: DiagnosticLog) {
-        self.input = input
-        self.decoder = decoder
-        self.log = log
-    }
-
-    /// The next record, or nil at the end of the input.
-    mutating func next() -> CaptureRecord? {
-        while !finished {
-            let base = input.base
-            let atEnd = input.atEnd
-            switch decoder.decode(&input.buffer, base: base, atEnd: atEnd, log: &log) {
-            case .record(let record):
-                return record
-            case .needBytes(let count):
-                if atEnd {
-                    decoder.finish(input.buffer, base: base, log: &log)
-                    finished = true
-                    return nil
-                }
-                do {
-                    try input.fill(toReadable: count)
-                } catch {
-                    let offset = input.offset(of: input.buffer.writerIndex)
-                    log.report(.error, "read failed: \(error.message); stopped reading", packet: nil, offset: offset)
-                    finished = true
-                }
-            }
-        }
-        return nil
     }
 }
 

@@ -39,6 +39,9 @@ struct ChunkedInput {
     private(set) var bytesRead: Int64
     /// Whether the source has reported end of input.
     private(set) var atEnd: Bool
+    /// Whether reading may wait for bytes not written yet: a pipe, terminal or socket, not a regular
+    /// file or memory.
+    let waitsForInput: Bool
 
     /// Input read from `descriptor` in chunks of `chunkSize` bytes.
     init(descriptor: Int32, chunkSize: Int) {
@@ -48,6 +51,8 @@ struct ChunkedInput {
         self.base = 0
         self.bytesRead = 0
         self.atEnd = false
+        var status = stat()
+        self.waitsForInput = fstat(descriptor, &status) != 0 || status.st_mode & S_IFMT != S_IFREG
     }
 
     /// Input that is all in `bytes` already; file offsets count from its reader index.
@@ -58,6 +63,7 @@ struct ChunkedInput {
         self.base = -Int64(bytes.readerIndex)
         self.bytesRead = Int64(bytes.readableBytes)
         self.atEnd = true
+        self.waitsForInput = false
     }
 
     /// Opens `path` for reading.

@@ -55,7 +55,7 @@ struct PcapDecoder: RecordDecoder {
             fileHeaderRead = true
         }
         while true {
-            if let step = resynchronise(&buffer, base: base, atEnd: atEnd, log: &log) { return step }
+            if corruption != nil, let step = resynchronise(&buffer, base: base, atEnd: atEnd, log: &log) { return step }
             let start = buffer.readerIndex
             guard let header = header(in: buffer, at: start) else { return .needBytes(recordHeaderLength) }
             let capturedLength = Int(header.capturedLength)

@@ -21,6 +21,13 @@ protocol RecordDecoder {
     mutating func finish(_ buffer: ByteBuffer, base: Int64, log: inout DiagnosticLog)
 }
 
+/// The decoder of the format a reader detected. A closed set rather than `any RecordDecoder`, so that
+/// the record loop is specialised for each format and runs without an existential per record.
+enum FormatDecoder {
+    case pcap(PcapDecoder)
+    case pcapng(PcapNGDecoder)
+}
+
 /// Damage found in record framing, reported once resynchronisation has found where good data resumes
 /// (or that none does), so that one diagnostic tells both what was wrong and how much was skipped.
 struct Corruption {

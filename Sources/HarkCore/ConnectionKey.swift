@@ -20,5 +20,19 @@ public struct ConnectionKey: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Feeds the whole 4-tuple to the hasher in one call, where the synthesized version makes one
+    /// call per field (eight); reassembly hashes a key for most packets.
+    public func hash(into hasher: inout Hasher) {
+        let families = (lower.address.isIPv6 ? 1 << 32 : 0) | (higher.address.isIPv6 ? 1 << 33 : 0) as UInt64
+        let words = (
+            lower.address.high,
+            lower.address.low,
+            higher.address.high,
+            higher.address.low,
+            UInt64(lower.port) << 16 | UInt64(higher.port) | families
+        )
+        withUnsafeBytes(of: words) { hasher.combine(bytes: $0) }
+    }
+
     public var description: String { "\(lower) ⇄ \(higher)" }
 }

@@ -99,6 +99,13 @@ extension TCPOptions {
     /// ends parsing, keeping what was parsed so far: a broken option never rejects the segment.
     init(parsing bytes: WireBytes, from start: Int, to end: Int) {
         self.init()
+        // RFC 7323 Appendix A: most segments carry only NOP, NOP, timestamps, in that order.
+        if end &- start == 12, bytes.uint32(start) == 0x0101_080A,
+            let tsValue = bytes.uint32(start &+ 4), let echo = bytes.uint32(start &+ 8)
+        {
+            timestamp = TCPTimestampOption(value: tsValue, echoReply: echo)
+            return
+        }
         var index = start
         while index < end, let kind = bytes.byte(index) {
             if kind == OptionKind.endOfList { return }

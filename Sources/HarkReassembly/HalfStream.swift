@@ -127,6 +127,9 @@ struct HalfStream {
         }
     }
 
+    /// Whether the peer acknowledged bytes not captured yet (`resolveAcknowledgedHole` has work).
+    var awaitsAcknowledgedBytes: Bool { holeAcknowledgedAt != nil }
+
     /// Declares acknowledged-but-unseen bytes lost once enough later packets or time have passed.
     mutating func resolveAcknowledgedHole<Handler: TCPStreamHandler>(
         connectionPacketCount: Int,

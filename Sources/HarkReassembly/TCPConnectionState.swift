@@ -4,8 +4,8 @@ import NIOCore
 
 /// One connection's lifetime on a 4-tuple: handshake, both half-streams and their counters.
 ///
-/// A class so that the connection table can mutate it in place; owned by one `TCPReassembler` only.
-final class TCPConnectionState {
+/// A value, mutated in place in its `ConnectionTable` slot; owned by one `TCPReassembler` only.
+struct TCPConnectionState {
     let info: TCPConnectionInfo
     private(set) var client = HalfStream()
     private(set) var server = HalfStream()
@@ -39,29 +39,13 @@ final class TCPConnectionState {
         client.statistics.payloadBytes > 0 || server.statistics.payloadBytes > 0
     }
 
-    /// Whether `segment` plausibly belongs to this connection by its numbers: its sequence number lies
-    /// near the next expected one of its direction, or it acknowledges bytes near the other's.
-    func fitsSequenceSpace(_ segment: TCPSegment) -> Bool {
-        let direction = direction(from: segment.source)
-        let own = direction == .clientToServer ? client : server
-        let peer = direction == .clientToServer ? server : client
-        let window: Int64 = 1 << 24
-        if own.isAnchored {
-            return abs(own.offset(of: segment.sequenceNumber) - own.nextOffset) < window
-        }
-        if peer.isAnchored, segment.flags.contains(.ack) {
-            return abs(peer.offset(of: segment.acknowledgmentNumber) - peer.nextOffset) < window
-        }
-        return false
-    }
-
     /// The direction of a segment sent by `source`.
     func direction(from source: Endpoint) -> Direction {
         source == info.client ? .clientToServer : .serverToClient
     }
 
     /// Takes one segment of this connection.
-    func receive<Handler: TCPStreamHandler>(
+    mutating func receive<Handler: TCPStreamHandler>(
         _ segment: TCPSegment,
         at time: Timestamp,
         packetNumber: Int,
@@ -106,12 +90,15 @@ final class TCPConnectionState {
                 )
             }
         }
-        for side in Direction.allCases {
-            let sideContext = SegmentContext(connectionID: info.id, direction: side, time: time, packetNumber: packetNumber)
-            withHalf(side) { half in
-                half.resolveAcknowledgedHole(
-                    connectionPacketCount: packetCount, context: sideContext, limits: limits, budget: &budget, handler: &handler
-                )
+        if client.awaitsAcknowledgedBytes || server.awaitsAcknowledgedBytes {
+            let packetCount = packetCount
+            for side in Direction.allCases {
+                let sideContext = SegmentContext(connectionID: info.id, direction: side, time: time, packetNumber: packetNumber)
+                withHalf(side) { half in
+                    half.resolveAcknowledgedHole(
+                        connectionPacketCount: packetCount, context: sideContext, limits: limits, budget: &budget, handler: &handler
+                    )
+                }
             }
         }
         if flags.contains(.rst) {
@@ -125,7 +112,7 @@ final class TCPConnectionState {
     }
 
     /// Ends both directions that are still open.
-    func finish<Handler: TCPStreamHandler>(
+    mutating func finish<Handler: TCPStreamHandler>(
         reason: StreamEndReason,
         at time: Timestamp,
         packetNumber: Int,
@@ -156,7 +143,7 @@ final class TCPConnectionState {
 
     // MARK: - Handshake
 
-    private func handleSyn<Handler: TCPStreamHandler>(
+    private mutating func handleSyn<Handler: TCPStreamHandler>(
         _ segment: TCPSegment,
         direction: Direction,
         context: SegmentContext,
@@ -196,7 +183,7 @@ final class TCPConnectionState {
         }
     }
 
-    private func completeHandshakeIfDue<Handler: TCPStreamHandler>(
+    private mutating func completeHandshakeIfDue<Handler: TCPStreamHandler>(
         _ segment: TCPSegment,
         direction: Direction,
         context: SegmentContext,
@@ -212,7 +199,7 @@ final class TCPConnectionState {
 
     // MARK: - Acknowledgments and windows
 
-    private func analyzeAcknowledgment<Handler: TCPStreamHandler>(
+    private mutating func analyzeAcknowledgment<Handler: TCPStreamHandler>(
         _ segment: TCPSegment,
         direction: Direction,
         context: SegmentContext,
@@ -221,6 +208,7 @@ final class TCPConnectionState {
         let ack = segment.acknowledgmentNumber
         let scaledWindow = scaledWindow(of: segment, from: direction)
         let peer = direction.reversed
+        let packetCount = packetCount
         withHalf(peer) { half in
             half.noteAcknowledgment(ack, connectionPacketCount: packetCount, time: context.time)
             half.peerAcknowledgment = ack
@@ -239,7 +227,9 @@ final class TCPConnectionState {
         if direction == .clientToServer { lastClientAck = latest } else { lastServerAck = latest }
     }
 
-    /// The window in bytes, when the scale is known (both SYNs seen); nil otherwise.
+    /// The window in bytes, when the scale is known (both SYNs seen); nil otherwise. Inlined: called
+    /// from mutating code, a method on the whole state would first copy it.
+    @inline(__always)
     private func scaledWindow(of segment: TCPSegment, from direction: Direction) -> Int? {
         if segment.flags.contains(.syn) { return Int(segment.window) }  // never scaled on SYNs
         guard sawBothSyns else { return nil }
@@ -250,7 +240,7 @@ final class TCPConnectionState {
         return Int(segment.window) << shift
     }
 
-    private func detectWindowFull<Handler: TCPStreamHandler>(
+    private mutating func detectWindowFull<Handler: TCPStreamHandler>(
         _ segment: TCPSegment,
         direction: Direction,
         context: SegmentContext,
@@ -266,7 +256,7 @@ final class TCPConnectionState {
     }
 
     /// Runs `body` on the half-stream of `direction`, in place.
-    private func withHalf<Result>(_ direction: Direction, _ body: (inout HalfStream) -> Result) -> Result {
+    private mutating func withHalf<Result>(_ direction: Direction, _ body: (inout HalfStream) -> Result) -> Result {
         switch direction {
         case .clientToServer: body(&client)
         case .serverToClient: body(&server)

@@ -23,7 +23,7 @@ public import HarkPacket
 public struct TCPReassembler {
     /// The limits in force.
     public let limits: ReassemblyLimits
-    private var table: [ConnectionKey: TCPConnectionState] = [:]
+    private var table = ConnectionTable()
     private var nextConnectionID = 0
     /// Out-of-order bytes all connections may still buffer.
     private var budget: Int
@@ -59,53 +59,41 @@ public struct TCPReassembler {
         sweepIfDue(at: time, packetNumber: packetNumber, handler: &handler)
 
         let key = ConnectionKey(source: segment.source, destination: segment.destination)
-        let connection: TCPConnectionState
-        if let existing = table[key], !startsNewLifetime(segment, on: existing, at: time) {
-            connection = existing
-        } else {
-            if let previous = table.removeValue(forKey: key) {
-                retire(previous, reason: previous.closedAt == nil ? reuseReason(previous, at: time) : .fin, at: time, packetNumber: packetNumber, handler: &handler)
-            }
-            connection = open(for: segment, at: time, packetNumber: packetNumber, handler: &handler)
-            table[key] = connection
+        var slot = table.slot(of: key)
+        // Only a SYN or a long silence can start a new lifetime: test that on the state's fields in
+        // place before calling `startsNewLifetime`, which takes (so copies) the whole state.
+        if let existing = slot,
+            segment.flags.contains(.syn) || time.since(table.states[existing].lastTimestamp) > limits.idleTimeout,
+            table.states[existing].startsNewLifetime(segment, at: time, limits: limits),
+            var previous = table.remove(key)
+        {
+            let reason = previous.closedAt == nil ? reuseReason(previous, at: time) : .fin
+            retire(&previous, reason: reason, at: time, packetNumber: packetNumber, handler: &handler)
+            slot = nil
         }
-        connection.receive(segment, at: time, packetNumber: packetNumber, limits: limits, budget: &budget, handler: &handler)
+        let current: Int
+        if let slot {
+            current = slot
+        } else {
+            current = table.insert(open(for: segment, at: time, packetNumber: packetNumber, handler: &handler), for: key)
+        }
+        table.states[current].receive(
+            segment, at: time, packetNumber: packetNumber, limits: limits, budget: &budget, handler: &handler
+        )
     }
 
     /// Ends every tracked connection at the end of the capture and publishes their summaries in
     /// connection order.
     public mutating func finish<Handler: TCPStreamHandler>(handler: inout Handler) {
         let time = lastTimestamp ?? Timestamp(nanoseconds: 0)
-        for connection in table.values.sorted(by: { $0.info.id < $1.info.id }) {
-            retire(connection, reason: .endOfCapture, at: time, packetNumber: lastPacketNumber, handler: &handler)
+        var remaining = table.keys { _ in true }.compactMap { table.remove($0) }
+        remaining.sort { $0.info.id < $1.info.id }
+        for index in remaining.indices {
+            retire(&remaining[index], reason: .endOfCapture, at: time, packetNumber: lastPacketNumber, handler: &handler)
         }
-        table.removeAll()
     }
 
     // MARK: - Lifetimes
-
-    /// Whether `segment` begins a new connection on the 4-tuple of `existing`.
-    ///
-    /// After a long idle period a segment that still fits the connection's sequence space continues it
-    /// (a quiet keep-alive connection, or one bogus timestamp); one that does not starts a new one.
-    private func startsNewLifetime(_ segment: TCPSegment, on existing: TCPConnectionState, at time: Timestamp) -> Bool {
-        if time.since(existing.lastTimestamp) > limits.idleTimeout, !existing.fitsSequenceSpace(segment) {
-            return true
-        }
-        let isSyn = segment.flags.contains(.syn) && !segment.flags.contains(.ack)
-        guard isSyn else { return false }
-        if existing.closedAt != nil {
-            return true
-        }
-        // A SYN from the server side, or with a new sequence number after data flowed: a new conversation.
-        if existing.direction(from: segment.source) == .serverToClient {
-            return existing.hasPayload
-        }
-        if let known = existing.clientInitialSequence {
-            return known != segment.sequenceNumber && existing.hasPayload
-        }
-        return existing.hasPayload
-    }
 
     private func reuseReason(_ connection: TCPConnectionState, at time: Timestamp) -> StreamEndReason {
         time.since(connection.lastTimestamp) > limits.idleTimeout ? .idle : .reused
@@ -140,9 +128,9 @@ public struct TCPReassembler {
         return TCPConnectionState(info: info)
     }
 
-    /// Ends what is still open in `connection` and publishes its summary.
+    /// Ends what is still open in `connection` (no longer in the table) and publishes its summary.
     private mutating func retire<Handler: TCPStreamHandler>(
-        _ connection: TCPConnectionState,
+        _ connection: inout TCPConnectionState,
         reason: StreamEndReason,
         at time: Timestamp,
         packetNumber: Int,
@@ -162,17 +150,18 @@ public struct TCPReassembler {
         }
         guard time.since(last) >= .seconds(1) else { return }
         lastSweep = time
-        var expired: [TCPConnectionState] = []
-        for connection in table.values {
+        let limits = limits
+        let expiredKeys = table.keys { connection in
             if let closedAt = connection.closedAt {
-                if time.since(closedAt) > limits.closedLinger { expired.append(connection) }
-            } else if time.since(connection.lastTimestamp) > limits.idleTimeout {
-                expired.append(connection)
+                time.since(closedAt) > limits.closedLinger
+            } else {
+                time.since(connection.lastTimestamp) > limits.idleTimeout
             }
         }
-        for connection in expired.sorted(by: { $0.info.id < $1.info.id }) {
-            table.removeValue(forKey: ConnectionKey(source: connection.info.client, destination: connection.info.server))
-            retire(connection, reason: .idle, at: time, packetNumber: packetNumber, handler: &handler)
+        var expired = expiredKeys.compactMap { table.remove($0) }
+        expired.sort { $0.info.id < $1.info.id }
+        for index in expired.indices {
+            retire(&expired[index], reason: .idle, at: time, packetNumber: packetNumber, handler: &handler)
         }
     }
 }

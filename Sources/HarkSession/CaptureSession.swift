@@ -12,6 +12,15 @@ public struct SessionConfiguration: Sendable {
     /// Turn it off when nothing reads bodies or decoded sizes (`hark connections`): exchanges are
     /// still reported, with empty, truncated bodies whose lengths are counted. Default true.
     public var keepsBodies = true
+    /// Whether protocol analyzers parse messages once a connection's protocol is known. Turn it off when
+    /// only connections are shown (`hark connections`): each connection's protocol is still detected
+    /// from its first bytes, and TCP analysis (events, gaps, counters) is unchanged, but no HTTP message
+    /// is parsed, so no exchange and no HTTP diagnostic is reported. Default true.
+    public var parsesMessages = true
+    /// Whether a second thread reads and decodes packets ahead of the analysis, so that both cores
+    /// work. Input that waits for data (a pipe from `tcpdump -U`) is never read ahead: its packets are
+    /// analysed one by one as they arrive. Default true.
+    public var readsAhead = true
 
     public init() {}
 }
@@ -19,8 +28,10 @@ public struct SessionConfiguration: Sendable {
 /// Runs one capture through the whole pipeline: capture records → packets → TCP reassembly →
 /// protocol analyzers, reporting to a `SessionObserver` as it goes, in capture order.
 ///
-/// The hot path is synchronous with a single owner (STYLE.md rule 11). Bad input never stops the run:
-/// each problem becomes a `Diagnostic` and processing goes on with the rest.
+/// Reassembly and protocol analysis run on the caller's thread, synchronously and with a single owner;
+/// only reading and packet decoding may run ahead on a second thread (`ReadAhead`: concurrency at the
+/// edge, STYLE.md rule 11). Bad input never stops the run: each problem becomes a `Diagnostic` and
+/// processing goes on with the rest.
 ///
 /// ### Example
 /// ```swift
@@ -39,61 +50,43 @@ public struct CaptureSession {
 
     /// Reads the whole capture (until end of input for a pipe) and reports to `observer`.
     ///
+    /// With `SessionConfiguration.readsAhead`, records are read and decoded on a second thread while
+    /// this one reassembles and analyses; the observer is called on this thread only, in the same
+    /// order either way.
+    ///
     /// - Returns: counts of what was read.
     public func run<Observer: SessionObserver>(observer: inout Observer) -> SessionStatistics {
-        var statistics = SessionStatistics()
-        var decoder = PacketDecoder()
-        var reassembler = TCPReassembler(limits: configuration.reassembly)
-        var dispatcher = StreamDispatcher(observer: observer, captureName: reader.name, keepsBodies: configuration.keepsBodies)
-        defer { observer = dispatcher.observer }
-
-        while let record = reader.next() {
-            if reader.hasDiagnostics {
-                for diagnostic in reader.takeDiagnostics() {
-                    dispatcher.report(diagnostic)
-                }
+        var analysis = SessionAnalysis(
+            reassembler: TCPReassembler(limits: configuration.reassembly),
+            dispatcher: StreamDispatcher(
+                observer: observer,
+                captureName: reader.name,
+                keepsBodies: configuration.keepsBodies,
+                parsesMessages: configuration.parsesMessages
+            )
+        )
+        defer {
+            // The dispatcher holds the observer as an existential (see `StreamDispatcher`); it is
+            // always the `Observer` put in.
+            if let updated = analysis.dispatcher.observer as? Observer { observer = updated }
+        }
+        let source = PacketSource(reader: reader)
+        if configuration.readsAhead, !reader.waitsForInput, let readAhead = ReadAhead(source: source) {
+            while var batch = readAhead.next() {
+                analysis.consume(&batch)
+                readAhead.recycle(consume batch)
             }
-            guard case .frame(let frame) = record else { continue }
-            statistics.frames += 1
-            if statistics.frames & 0xfff == 0 {
-                dispatcher.observer.progress(bytesRead: reader.bytesRead)
-            }
-            statistics.capturedBytes += Int64(frame.data.readableBytes)
-            if frame.isTruncated { statistics.truncatedFrames += 1 }
-
-            switch decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp) {
-            case .tcp(let segment):
-                statistics.tcpSegments += 1
-                reassembler.process(segment, at: frame.timestamp, packetNumber: frame.number, handler: &dispatcher)
-            case .other(let traffic):
-                statistics.otherTraffic[traffic.description, default: 0] += 1
-            case .fragmentHeld:
-                statistics.heldFragments += 1
-            case .malformed(let error) where error.isInReassembledDatagram:
-                statistics.malformedFrames += 1
-                dispatcher.report(Diagnostic(.error, error.description, file: reader.name, packetNumber: frame.number))
-            case .malformed(let error):
-                statistics.malformedFrames += 1
-                dispatcher.report(
-                    Diagnostic(.error, error.description, file: reader.name, packetNumber: frame.number, byteOffset: frame.fileOffset)
-                )
-            }
-            if decoder.hasDroppedDatagrams {
-                for dropped in decoder.takeDroppedDatagrams() {
-                    dispatcher.report(Diagnostic(.warning, dropped.description, file: reader.name, packetNumber: frame.number))
-                }
+            readAhead.stop()
+        } else {
+            // One frame at a time: a live capture's packets are analysed as soon as they arrive.
+            var source = source
+            var batch = PacketBatch()
+            while !source.isFinished {
+                source.fill(&batch, maximumFrames: 1, maximumBytes: .max)
+                analysis.consume(&batch)
+                batch.clear()
             }
         }
-        for dropped in decoder.finish() {
-            dispatcher.report(Diagnostic(.warning, dropped.description, file: reader.name))
-        }
-        for diagnostic in reader.takeDiagnostics() {
-            dispatcher.report(diagnostic)
-        }
-        reassembler.finish(handler: &dispatcher)
-        statistics.connections = dispatcher.connectionCount
-        statistics.exchanges = dispatcher.exchangeCount
-        statistics.diagnostics = dispatcher.diagnosticCount
-        return statistics
+        return analysis.finish()
     }
 }

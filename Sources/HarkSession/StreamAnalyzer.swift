@@ -27,9 +27,10 @@ enum StreamAnalyzerEvent {
 /// the analyzer was copied while the enum still held it, and so was the body kept so far, on every
 /// segment (quadratic in the body size). A stack belongs to one connection and is never copied.
 enum StreamAnalyzer {
-    /// Waiting for enough first bytes; holds what arrived so far, in order, and whether the analyzer
-    /// chosen keeps bodies.
-    case detecting(DetectionLog, keepsBodies: Bool)
+    /// Waiting for enough first bytes; holds what arrived so far, in order, whether the analyzer
+    /// chosen keeps bodies, and whether one is chosen at all (else the stack turns opaque once the
+    /// protocol is known).
+    case detecting(DetectionLog, keepsBodies: Bool, parsesMessages: Bool)
     /// HTTP/1.x, with the directions swapped when the port heuristic picked the wrong client.
     case http1(HTTP1Layer)
     /// HTTP/2: prior knowledge (the client preface) or after an h2c upgrade.
@@ -44,17 +45,18 @@ enum StreamAnalyzer {
 
     /// A new stack; `midStream` when the capture missed the connection's start. With `keepsBodies`
     /// false, HTTP bodies are counted but neither kept nor content-decoded (see
-    /// `SessionConfiguration.keepsBodies`).
-    static func start(midStream: Bool, keepsBodies: Bool = true) -> StreamAnalyzer {
-        .detecting(DetectionLog(midStream: midStream), keepsBodies: keepsBodies)
+    /// `SessionConfiguration.keepsBodies`); with `parsesMessages` false, the protocol is detected and
+    /// nothing more (see `SessionConfiguration.parsesMessages`).
+    static func start(midStream: Bool, keepsBodies: Bool = true, parsesMessages: Bool = true) -> StreamAnalyzer {
+        .detecting(DetectionLog(midStream: midStream), keepsBodies: keepsBodies, parsesMessages: parsesMessages)
     }
 
     mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies):
+        case .detecting(var log, let keepsBodies, let parsesMessages):
             self = .opaque
             log.append(.data(direction, copyOf(bytes), time))
-            self = decide(log, keepsBodies: keepsBodies, emit: emit)
+            self = decide(log, keepsBodies: keepsBodies, parsesMessages: parsesMessages, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) { event in
@@ -72,10 +74,10 @@ enum StreamAnalyzer {
 
     mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies):
+        case .detecting(var log, let keepsBodies, let parsesMessages):
             self = .opaque
             log.append(.gap(direction, length, time))
-            self = .detecting(log, keepsBodies: keepsBodies)
+            self = .detecting(log, keepsBodies: keepsBodies, parsesMessages: parsesMessages)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) { event in
@@ -93,12 +95,12 @@ enum StreamAnalyzer {
 
     mutating func finish(_ direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies):
+        case .detecting(var log, let keepsBodies, let parsesMessages):
             // Too little was seen to decide: try the bytes as they are.
             self = .opaque
             log.isFinal = true
             log.append(.end(direction, time))
-            self = decide(log, keepsBodies: keepsBodies, emit: emit)
+            self = decide(log, keepsBodies: keepsBodies, parsesMessages: parsesMessages, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) { event in
@@ -116,11 +118,23 @@ enum StreamAnalyzer {
 
     // MARK: - Detection
 
-    /// Decides what the logged bytes are, or keeps waiting.
-    private func decide(_ log: DetectionLog, keepsBodies: Bool, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
+    /// Decides what the logged bytes are, or keeps waiting. Without `parsesMessages`, a verdict ends
+    /// the analysis: the stack turns opaque.
+    private func decide(
+        _ log: DetectionLog,
+        keepsBodies: Bool,
+        parsesMessages: Bool,
+        emit: (StreamAnalyzerEvent) -> Void
+    ) -> StreamAnalyzer {
         switch log.verdict() {
         case .waiting:
-            return .detecting(log, keepsBodies: keepsBodies)
+            return .detecting(log, keepsBodies: keepsBodies, parsesMessages: parsesMessages)
+        case .protocol(let found) where !parsesMessages:
+            emit(.detected(found))
+            return .opaque
+        case .http1 where !parsesMessages:
+            emit(.detected(.http1))
+            return .opaque
         case .protocol(.http2):
             emit(.detected(.http2))
             return replay(log, into: .http2(HTTP2Layer(HTTP2Analyzer(start: .connectionStart))), emit: emit)

@@ -7,47 +7,56 @@ import NIOCore
 
 /// Sits behind reassembly: gives each connection's bytes to its protocol stack and turns what the
 /// protocols find into model values for the observer.
-struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
-    var observer: Observer
+///
+/// Not generic over the observer, which is called per connection, event and exchange, not per packet:
+/// this keeps reassembly's per-packet calls into the dispatcher specialised and direct (a generic
+/// dispatcher made each one look up type metadata and go through a witness table).
+struct StreamDispatcher: TCPStreamHandler {
+    var observer: any SessionObserver
     /// The capture's name, for diagnostics.
     let captureName: String
     /// Whether connections' analyzers keep bodies (`SessionConfiguration.keepsBodies`).
     let keepsBodies: Bool
+    /// Whether connections' analyzers parse messages (`SessionConfiguration.parsesMessages`).
+    let parsesMessages: Bool
     private(set) var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var diagnosticCount = 0
     /// Per open connection.
     private var slots: [Int: ConnectionSlot] = [:]
+    /// The slot last looked up: segments of one connection tend to come in runs.
+    private var lastSlot: ConnectionSlot?
 
-    init(observer: Observer, captureName: String, keepsBodies: Bool = true) {
+    init(observer: any SessionObserver, captureName: String, keepsBodies: Bool = true, parsesMessages: Bool = true) {
         self.observer = observer
         self.captureName = captureName
         self.keepsBodies = keepsBodies
+        self.parsesMessages = parsesMessages
     }
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         connectionCount += 1
-        slots[connection.id] = ConnectionSlot(info: connection, keepsBodies: keepsBodies)
+        slots[connection.id] = ConnectionSlot(info: connection, keepsBodies: keepsBodies, parsesMessages: parsesMessages)
         observer.connectionOpened(connection)
     }
 
     mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
-        guard let slot = slots[connection] else { return }
+        guard let slot = slot(connection) else { return }
         slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot) }
     }
 
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {
-        guard let slot = slots[connection] else { return }
+        guard let slot = slot(connection) else { return }
         slot.analyzer.gap(length, in: direction, at: time) { handle($0, slot: slot) }
     }
 
     mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {
-        guard let slot = slots[connection] else { return }
+        guard let slot = slot(connection) else { return }
         slot.analyzer.finish(direction, at: time) { handle($0, slot: slot) }
     }
 
     mutating func tcpEvent(_ event: TCPEvent) {
-        if let slot = slots[event.connectionID] {
+        if let slot = slot(event.connectionID) {
             slot.note(event)
         }
         observer.tcpEvent(event)
@@ -55,7 +64,16 @@ struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
 
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
         let slot = slots.removeValue(forKey: summary.info.id)
+        if lastSlot?.info.id == summary.info.id { lastSlot = nil }
         observer.connectionClosed(ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none))
+    }
+
+    /// The slot of an open connection.
+    private mutating func slot(_ connection: Int) -> ConnectionSlot? {
+        if let lastSlot, lastSlot.info.id == connection { return lastSlot }
+        let found = slots[connection]
+        if found != nil { lastSlot = found }
+        return found
     }
 
     /// Reports one diagnostic, counting it.
@@ -102,7 +120,9 @@ struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
 /// What the session tracks for one open connection.
 final class ConnectionSlot {
     let info: TCPConnectionInfo
-    var analyzer: StreamAnalyzer
+    /// Unchecked: only the dispatcher's calls touch it, one at a time, and a dynamic exclusivity
+    /// check on every delivery cost more than the delivery to an opaque stack itself.
+    @exclusivity(unchecked) var analyzer: StreamAnalyzer
     /// The outermost protocol recognised (HTTP/1 stays the answer even after a CONNECT tunnel).
     private(set) var applicationProtocol: ApplicationProtocol = .none
     private var synTime: Timestamp?
@@ -111,9 +131,13 @@ final class ConnectionSlot {
     /// Exchanges reported on the connection so far, at every layer (a CONNECT tunnel's included).
     private var exchangeCount = 0
 
-    init(info: TCPConnectionInfo, keepsBodies: Bool) {
+    init(info: TCPConnectionInfo, keepsBodies: Bool, parsesMessages: Bool) {
         self.info = info
-        self.analyzer = .start(midStream: info.roleSource != .handshake, keepsBodies: keepsBodies)
+        self.analyzer = .start(
+            midStream: info.roleSource != .handshake,
+            keepsBodies: keepsBodies,
+            parsesMessages: parsesMessages
+        )
     }
 
     func note(_ event: TCPEvent) {

@@ -85,4 +85,20 @@ struct ConnectionCorpusTests {
         let (http, _) = try runSession(Fixtures.corpus("websocket-jupyter.pcap").path)
         #expect(http.connections.map(\.applicationProtocol) == [.http1], "HTTP on port 40492")
     }
+
+    /// `hark connections` parses no messages: it must still report the same connections, protocols and
+    /// TCP events as a full analysis, on every corpus capture.
+    @Test(arguments: Fixtures.corpusCaptures)
+    func detectionOnlyReportsTheSameConnections(capture: String) throws {
+        let path = Fixtures.corpus(capture).path
+        var configuration = SessionConfiguration()
+        configuration.keepsBodies = false
+        configuration.parsesMessages = false
+        let (full, _) = try runSession(path)
+        let (detected, statistics) = try runSession(path, configuration: configuration)
+        #expect(detected.connectionsByID == full.connectionsByID)
+        #expect(detected.events == full.events)
+        #expect(detected.exchanges.isEmpty)
+        #expect(statistics.exchanges == 0)
+    }
 }

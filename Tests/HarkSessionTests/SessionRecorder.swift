@@ -36,10 +36,13 @@ struct SessionRecorder: SessionObserver {
 }
 
 /// Runs a capture file through a session.
-func runSession(_ path: String) throws -> (SessionRecorder, SessionStatistics) {
+func runSession(
+    _ path: String,
+    configuration: SessionConfiguration = SessionConfiguration()
+) throws -> (SessionRecorder, SessionStatistics) {
     let reader = try CaptureReader(path: path)
     var recorder = SessionRecorder()
-    let statistics = CaptureSession(reader: reader).run(observer: &recorder)
+    let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &recorder)
     return (recorder, statistics)
 }
 

@@ -15,10 +15,8 @@ struct ByteCounter: TCPStreamHandler {
 }
 
 /// The hot paths of `hark`, one benchmark each, measured in instructions and allocations so that a
-/// regression shows up as a number. Every input is built in memory before measuring starts.
-///
-/// HTTP/1 header parsing and HPACK decoding join this list, in files of their own beside this one,
-/// when their modules land in the main package.
+/// regression shows up as a number. Every input is built in memory (or read from the corpus) before
+/// measuring starts. Head parsing and HPACK decoding are in `protocolBenchmarks()`.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.instructions, .mallocCountTotal, .wallClock],
@@ -76,4 +74,6 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(counter.bytes)
         }
     }
+
+    protocolBenchmarks()
 }
