@@ -77,7 +77,7 @@ let package = Package(
             name: "HarkSession",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkContentCoding",
-                "HarkModel",
+                "HarkModel", "HarkTLS",
                 nioCore,
             ],
             swiftSettings: strictSettings

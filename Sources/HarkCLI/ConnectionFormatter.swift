@@ -31,6 +31,9 @@ enum ConnectionFormatter {
             line += " roles-by \(info.roleSource.rawValue)"
         }
         line += " end \(summary.endDescription)"
+        if let tls = record.tls {
+            line += " | \(TLSText.summary(tls))"
+        }
         return line
     }
 
@@ -60,5 +63,7 @@ enum ConnectionFormatter {
         json.key("server_to_client")
         ConnectionJSON.counters(summary.serverToClient, to: &json)
         json.member("end", summary.endDescription)
+        json.key("tls")
+        if let tls = record.tls { TLSText.json(tls, to: &json) } else { json.null() }
     }
 }

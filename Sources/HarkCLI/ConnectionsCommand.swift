@@ -34,7 +34,7 @@ extension Hark {
             let output = standardOutputLines(following: input.isLive)
             let diagnostics = DiagnosticReporter()
             var observer = ConnectionPrinter(output: output, diagnostics: diagnostics, format: json ? .json : .text, filter: filter)
-            var configuration = SessionConfiguration()
+            var configuration = input.sessionConfiguration
             configuration.keepsBodies = false  // connections show no bodies
             configuration.parsesMessages = false  // nor messages: the protocol detected is all they need
             let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)

@@ -15,7 +15,8 @@ extension Hark {
             abstract: "Write the capture's HTTP exchanges as HAR 1.2 (opens in Chrome DevTools and HAR viewers).",
             discussion: """
                 Entries are sorted by start time. Timings come from the packets: connect is the TCP handshake \
-                (first exchange of a connection only), send/wait/receive from the first and last bytes of the \
+                (first exchange of a connection only; inside TLS it runs to the end of the TLS handshake, which \
+                is also given as ssl), send/wait/receive from the first and last bytes of the \
                 request and response. Memory stays bounded: entries are spooled to a temporary file and \
                 written in order at the end.
                 """
@@ -43,6 +44,9 @@ extension Hark {
         @Flag(help: "Indent the JSON for reading.")
         var pretty = false
 
+        @Flag(help: "Also write an entry (status 0, _error saying why, _tls) for each TLS connection that could not be decrypted.")
+        var includeUndecrypted = false
+
         func validate() throws {
             if let maxBodySize, maxBodySize < 0 {
                 throw ValidationError("--max-body-size must be 0 or more")
@@ -68,11 +72,12 @@ extension Hark {
             let collector = HAREntryCollector(
                 spool: spool,
                 options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),
+                includesUndecrypted: includeUndecrypted,
                 diagnostics: diagnostics,
                 progressBar: progress
             )
             var observer = FilteredObserver(base: collector, filter: filter)
-            let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            let statistics = CaptureSession(reader: reader, configuration: input.sessionConfiguration).run(observer: &observer)
             progress.finish()
             if let failure = observer.base.failure { throw failure }
             try spool.finish(to: destination)
@@ -85,20 +90,29 @@ extension Hark {
 struct HAREntryCollector: SessionObserver {
     let spool: HARSortingSpool
     let options: HARExportOptions
+    /// Whether TLS connections that could not be decrypted get entries (`--include-undecrypted`).
+    let includesUndecrypted: Bool
     let diagnostics: DiagnosticReporter
     let progressBar: ProgressBar
     /// The first spooling failure (a full disk); the run reports it at the end.
     private(set) var failure: (any Error)?
 
-    init(spool: HARSortingSpool, options: HARExportOptions, diagnostics: DiagnosticReporter, progressBar: ProgressBar) {
+    init(
+        spool: HARSortingSpool,
+        options: HARExportOptions,
+        includesUndecrypted: Bool = false,
+        diagnostics: DiagnosticReporter,
+        progressBar: ProgressBar
+    ) {
         self.spool = spool
         self.options = options
+        self.includesUndecrypted = includesUndecrypted
         self.progressBar = progressBar
         self.diagnostics = diagnostics
     }
 
     mutating func exchange(_ exchange: Exchange) {
-        guard failure == nil else { return }
+        guard failure == nil, includesUndecrypted || exchange.applicationProtocol != .tls else { return }
         do {
             try spool.add(HAREntry(exchange: exchange, options: options))
         } catch {

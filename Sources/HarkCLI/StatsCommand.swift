@@ -39,7 +39,7 @@ extension Hark {
             let reader = try openCapture(input.capture)
             let diagnostics = DiagnosticReporter()
             var observer = FilteredObserver(base: StatsObserver(diagnostics: diagnostics), filter: filter)
-            let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            let statistics = CaptureSession(reader: reader, configuration: input.sessionConfiguration).run(observer: &observer)
             let report = observer.base.collector.report
             let output = standardOutputLines(following: false)
             if json {
@@ -71,7 +71,7 @@ struct StatsObserver: SessionObserver {
     }
 
     mutating func connectionClosed(_ connection: ConnectionRecord) {
-        collector.add(connection: connection.summary, applicationProtocol: connection.applicationProtocol)
+        collector.add(connection: connection.summary, applicationProtocol: connection.applicationProtocol, tls: connection.tls)
     }
 
     mutating func diagnostic(_ diagnostic: Diagnostic) {

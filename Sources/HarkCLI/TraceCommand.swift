@@ -62,7 +62,7 @@ extension Hark {
             let diagnostics = DiagnosticReporter()
             let printer = TracePrinter(output: output, options: options) { diagnostics.report($0) }
             var observer = FilteredObserver(base: printer, filter: filter)
-            let statistics = CaptureSession(reader: reader).run(observer: &observer)
+            let statistics = CaptureSession(reader: reader, configuration: input.sessionConfiguration).run(observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)
         }

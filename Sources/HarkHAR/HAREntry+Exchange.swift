@@ -22,13 +22,22 @@ extension HAREntry {
     /// The HAR 1.2 entry for one exchange, with timings from the packets.
     ///
     /// `startedDateTime` is the SYN for a connection's first exchange (its `connect` phase is the
-    /// handshake, SYN to the ACK of the SYN-ACK) and the first request byte otherwise. `send` is the
-    /// first to the last request byte, `wait` the last request byte to the first response byte,
-    /// `receive` the first to the last response byte; `blocked`, `dns` and `ssl` are -1.
+    /// handshake, SYN to the ACK of the SYN-ACK) and the first request byte otherwise. Inside TLS,
+    /// `ssl` is the ClientHello to the end of the TLS handshake and, as HAR 1.2 says, is also inside
+    /// `connect`, which then runs from the SYN to the end of the TLS handshake. `send` is the first to
+    /// the last request byte, `wait` the last request byte to the first response byte, `receive` the
+    /// first to the last response byte; `blocked` and `dns` are -1.
     public init(exchange: Exchange, options: HARExportOptions = .init()) {
         let request = exchange.request
         let handshake = exchange.connection.handshake
-        let connect = handshake.map { $0.completedTime.since($0.synTime).milliseconds } ?? -1
+        var connect = handshake.map { $0.completedTime.since($0.synTime).milliseconds } ?? -1
+        var ssl = -1.0
+        if let handshake, let tls = exchange.connection.tls, let tlsDuration = tls.handshakeDuration,
+            let tlsEnd = tls.handshakeCompletedTime, tlsEnd >= handshake.completedTime
+        {
+            ssl = max(0, tlsDuration.milliseconds)
+            connect = tlsEnd.since(handshake.synTime).milliseconds
+        }
         let send = max(0, request.lastByte.since(request.firstByte).milliseconds)
         var wait = 0.0
         var receive = 0.0
@@ -40,11 +49,19 @@ extension HAREntry {
             startedDateTime: handshake?.synTime ?? request.firstByte,
             request: HARRequest(exchange: exchange, options: options),
             response: HARResponse(exchange: exchange, options: options),
-            timings: HARTimings(connect: connect, send: send, wait: wait, receive: receive),
+            timings: HARTimings(connect: connect, send: send, wait: wait, receive: receive, ssl: ssl),
             serverIPAddress: exchange.connection.server.address,
             connection: String(exchange.connection.id)
         )
         streamID = exchange.streamID
+        if let tls = exchange.connection.tls {
+            self.tls = HARTLS(
+                version: tls.version.isEmpty ? nil : tls.version,
+                cipherSuite: tls.cipherSuite.isEmpty ? nil : tls.cipherSuite,
+                serverName: tls.serverName,
+                alpn: tls.alpn
+            )
+        }
         if let call = exchange.grpc {
             grpc = HARGRPC(call, options: options)
         }

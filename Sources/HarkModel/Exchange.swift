@@ -73,13 +73,20 @@ public struct ConnectionContext: Hashable, Sendable {
     /// The TCP handshake, when captured: given on the connection's first exchange only, since only that
     /// one waited for it.
     public var handshake: HandshakeTiming?
+    /// The TLS session the exchange travelled in (on every exchange of a TLS connection); nil for
+    /// clear text. Its handshake timing counts only where `handshake` is given.
+    public var tls: TLSSummary?
 
-    public init(id: Int, client: Endpoint, server: Endpoint, handshake: HandshakeTiming? = nil) {
+    public init(id: Int, client: Endpoint, server: Endpoint, handshake: HandshakeTiming? = nil, tls: TLSSummary? = nil) {
         self.id = id
         self.client = client
         self.server = server
         self.handshake = handshake
+        self.tls = tls
     }
+
+    /// `https` inside TLS, else `http`.
+    public var scheme: String { tls == nil ? "http" : "https" }
 }
 
 /// When the TCP handshake started and finished.

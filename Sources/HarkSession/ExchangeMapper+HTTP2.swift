@@ -14,7 +14,7 @@ extension ExchangeMapper {
             request = HTTPRequestRecord(
                 method: captured.method ?? HTTPMethod(rawValue: "-"),
                 target: captured.path ?? "/",
-                scheme: captured.scheme ?? "http",
+                scheme: captured.scheme ?? connection.scheme,
                 authority: captured.authority ?? captured.headers.first("Host"),
                 version: "HTTP/2.0",
                 headers: captured.headers,
@@ -26,7 +26,7 @@ extension ExchangeMapper {
         } else {
             let time = finalResponse?.firstByte ?? connection.handshake?.completedTime ?? Timestamp(nanoseconds: 0)
             request = HTTPRequestRecord(
-                method: HTTPMethod(rawValue: "-"), target: "/", scheme: "http", authority: nil, version: "HTTP/2.0",
+                method: HTTPMethod(rawValue: "-"), target: "/", scheme: connection.scheme, authority: nil, version: "HTTP/2.0",
                 headers: HTTPFields(), headSize: nil, body: HTTPMessageBody(), firstByte: time, lastByte: time
             )
         }

@@ -19,7 +19,7 @@ enum ExchangeMapper {
             request: HTTPRequestRecord(
                 method: request.method,
                 target: request.target,
-                scheme: "http",
+                scheme: connection.scheme,
                 authority: authority,
                 version: request.version,
                 headers: request.headers,
@@ -41,7 +41,7 @@ enum ExchangeMapper {
         let placeholder = HTTPRequestRecord(
             method: HTTPMethod(rawValue: "-"),
             target: "/",
-            scheme: "http",
+            scheme: connection.scheme,
             authority: nil,
             version: response.version,
             headers: HTTPFields(),

@@ -1,3 +1,4 @@
+import HarkCapture
 import HarkCore
 import HarkPacket
 
@@ -27,17 +28,25 @@ struct DecodedFrame {
     )
 }
 
-/// Frames read from a capture in one go, with the diagnostics found meanwhile, handed from the reading
-/// side of a session to the analysing side.
+/// Something a batch carries besides frames, to be taken in order with them.
+enum BatchNote {
+    /// A problem found while reading records or reassembling IP fragments.
+    case diagnostic(Diagnostic)
+    /// Secrets the capture carries (a pcapng Decryption Secrets Block), for the frames after them.
+    case secrets(DecryptionSecrets)
+}
+
+/// Frames read from a capture in one go, with the diagnostics and secrets found meanwhile, handed from
+/// the reading side of a session to the analysing side.
 ///
 /// Payloads are slices of the reader's chunks: a batch keeps at most `PacketSource.batchBytes` (plus one
 /// frame) of them alive.
 struct PacketBatch {
     /// The frames, in capture order.
     private(set) var frames: [DecodedFrame] = []
-    /// Problems found while reading records or reassembling IP fragments, each to be reported just
-    /// before the frame at `position` (after the last frame when `position` is `frames.count`).
-    private(set) var diagnostics: [(position: Int, diagnostic: Diagnostic)] = []
+    /// Diagnostics and secrets, each to be taken just before the frame at `position` (after the last
+    /// frame when `position` is `frames.count`).
+    private(set) var notes: [(position: Int, note: BatchNote)] = []
     /// Bytes the reader had read when the batch was sealed, for progress reports.
     var bytesRead: Int64 = 0
 
@@ -48,7 +57,12 @@ struct PacketBatch {
 
     /// Appends a diagnostic, to be reported after the frames appended so far.
     mutating func append(_ diagnostic: Diagnostic) {
-        diagnostics.append((position: frames.count, diagnostic: diagnostic))
+        notes.append((position: frames.count, note: .diagnostic(diagnostic)))
+    }
+
+    /// Appends secrets, to be used for the frames appended after them.
+    mutating func append(_ secrets: DecryptionSecrets) {
+        notes.append((position: frames.count, note: .secrets(secrets)))
     }
 
     /// Moves frame `index` out, leaving a placeholder: consuming a batch neither copies its frames nor
@@ -62,7 +76,7 @@ struct PacketBatch {
     /// Empties the batch for reuse, keeping its storage.
     mutating func clear() {
         frames.removeAll(keepingCapacity: true)
-        diagnostics.removeAll(keepingCapacity: true)
+        notes.removeAll(keepingCapacity: true)
         bytesRead = 0
     }
 }

@@ -7,7 +7,7 @@ import NIOCore
 /// which can run on a thread of its own (see `ReadAhead`).
 ///
 /// Items come in the order a single loop would report them: the reader's diagnostics before the frame
-/// they were found with, datagrams dropped by IP reassembly after the frame that dropped them, and at
+/// they were found with, decryption secrets where the capture holds them, datagrams dropped by IP reassembly after the frame that dropped them, and at
 /// the end of the input the datagrams still incomplete, then the reader's last diagnostics.
 struct PacketSource {
     /// Frames per batch when reading ahead: enough to make handing a batch over rare.
@@ -33,7 +33,10 @@ struct PacketSource {
         let reader = self.reader
         let name = reader.name
         let more = reader.read(maximumFrames: maximumFrames, maximumBytes: maximumBytes) { record in
-            guard case .frame(let frame) = record else { return }
+            guard case .frame(let frame) = record else {
+                if case .decryptionSecrets(let secrets) = record { batch.append(secrets) }
+                return
+            }
             batch.append(
                 DecodedFrame(
                     number: frame.number,

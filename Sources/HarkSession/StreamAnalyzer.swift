@@ -2,6 +2,7 @@ import HarkCore
 import HarkHTTP1
 import HarkHTTP2
 import HarkModel
+import HarkTLS
 import NIOCore
 
 /// What a stream analyzer reports upward to the session.
@@ -12,29 +13,46 @@ enum StreamAnalyzerEvent {
     case http1(HTTP1Event)
     /// HTTP/2 found something: a stream's exchange or a diagnostic.
     case http2(HTTP2Event)
+    /// A TLS handshake completed: what it negotiated and whether the records are decrypted.
+    case tlsSession(TLSSessionInfo)
+    /// TLS found a problem: a record that failed authentication, bytes that are not TLS.
+    case tls(TLSDiagnostic)
+}
+
+/// What every stack of a session is built with.
+struct StackSettings {
+    /// Whether HTTP bodies are kept and content-decoded (`SessionConfiguration.keepsBodies`).
+    var keepsBodies = true
+    /// Whether messages are parsed once the protocol is known (`SessionConfiguration.parsesMessages`);
+    /// TLS handshakes are read either way, so that every TLS connection is described.
+    var parsesMessages = true
+    /// The TLS secrets, shared by every connection, growing as the capture's own secrets arrive.
+    var keyLog = TLSKeyLog()
 }
 
 /// The protocol stack of one connection, in the spirit of Zeek's protocol identification analyzer:
 /// bytes are held briefly until their first bytes say what they are, then go to that protocol's
-/// analyzer; a CONNECT tunnel starts detection again inside it.
+/// analyzer; a CONNECT tunnel starts detection again inside it, and so does TLS once its records
+/// are decrypted.
 ///
 /// Detection is by content, never by port (STYLE.md §3a.5). A connection whose capture began
 /// mid-stream may start inside a body, so for those the first 64 KiB are searched for an HTTP/1
 /// message start before giving up.
 ///
-/// The HTTP/1 analyzer and a tunnel's inner stack live in small classes (`HTTP1Layer`,
+/// The analyzers and inner stacks live in small classes (`HTTP1Layer`, `HTTP2Layer`, `TLSLayer`,
 /// `TunnelLayer`) so that each delivery mutates them in place: taken out of the enum and put back,
 /// the analyzer was copied while the enum still held it, and so was the body kept so far, on every
 /// segment (quadratic in the body size). A stack belongs to one connection and is never copied.
 enum StreamAnalyzer {
-    /// Waiting for enough first bytes; holds what arrived so far, in order, whether the analyzer
-    /// chosen keeps bodies, and whether one is chosen at all (else the stack turns opaque once the
-    /// protocol is known).
-    case detecting(DetectionLog, keepsBodies: Bool, parsesMessages: Bool)
+    /// Waiting for enough first bytes; holds what arrived so far, in order, and what to build the
+    /// chosen analyzer with.
+    case detecting(DetectionLog, StackSettings)
     /// HTTP/1.x, with the directions swapped when the port heuristic picked the wrong client.
     case http1(HTTP1Layer)
     /// HTTP/2: prior knowledge (the client preface) or after an h2c upgrade.
     case http2(HTTP2Layer)
+    /// TLS records, decrypted when the key log has the session's secrets, with a stack for the plaintext.
+    case tls(TLSLayer)
     /// Inside an HTTP/1 tunnel (after CONNECT or an upgrade): a fresh stack for the tunnelled bytes.
     case tunnel(TunnelLayer)
     /// A protocol hark does not decode here; bytes are only counted.
@@ -43,28 +61,36 @@ enum StreamAnalyzer {
     /// Bytes kept while searching a mid-stream connection for an HTTP/1 message start.
     static let searchLimit = 64 << 10
 
-    /// A new stack; `midStream` when the capture missed the connection's start. With `keepsBodies`
-    /// false, HTTP bodies are counted but neither kept nor content-decoded (see
-    /// `SessionConfiguration.keepsBodies`); with `parsesMessages` false, the protocol is detected and
-    /// nothing more (see `SessionConfiguration.parsesMessages`).
-    static func start(midStream: Bool, keepsBodies: Bool = true, parsesMessages: Bool = true) -> StreamAnalyzer {
-        .detecting(DetectionLog(midStream: midStream), keepsBodies: keepsBodies, parsesMessages: parsesMessages)
+    /// A new stack; `midStream` when the capture missed the connection's start.
+    static func start(midStream: Bool, settings: StackSettings = StackSettings()) -> StreamAnalyzer {
+        .detecting(DetectionLog(midStream: midStream), settings)
+    }
+
+    /// The TLS session of the outermost TLS layer (inside a CONNECT tunnel too); nil without TLS.
+    var tlsSession: TLSSessionInfo? {
+        switch self {
+        case .tls(let layer): layer.analyzer.session
+        case .tunnel(let layer): layer.inner.tlsSession
+        case .detecting, .http1, .http2, .opaque: nil
+        }
     }
 
     mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies, let parsesMessages):
+        case .detecting(var log, let settings):
             self = .opaque
             log.append(.data(direction, copyOf(bytes), time))
-            self = decide(log, keepsBodies: keepsBodies, parsesMessages: parsesMessages, emit: emit)
+            self = decide(log, settings: settings, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
+            forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
             layer.analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
+        case .tls(let layer):
+            layer.analyzer.receive(bytes, from: direction, at: time) { layer.handle($0, emit: emit) }
         case .tunnel(let layer):
             layer.inner.receive(bytes, from: direction, at: time, emit: emit)
         case .opaque:
@@ -74,18 +100,20 @@ enum StreamAnalyzer {
 
     mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies, let parsesMessages):
+        case .detecting(var log, let settings):
             self = .opaque
             log.append(.gap(direction, length, time))
-            self = .detecting(log, keepsBodies: keepsBodies, parsesMessages: parsesMessages)
+            self = .detecting(log, settings)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
+            forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
             layer.analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
+        case .tls(let layer):
+            layer.analyzer.gap(length, in: direction, at: time) { layer.handle($0, emit: emit) }
         case .tunnel(let layer):
             layer.inner.gap(length, in: direction, at: time, emit: emit)
         case .opaque:
@@ -95,20 +123,22 @@ enum StreamAnalyzer {
 
     mutating func finish(_ direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies, let parsesMessages):
+        case .detecting(var log, let settings):
             // Too little was seen to decide: try the bytes as they are.
             self = .opaque
             log.isFinal = true
             log.append(.end(direction, time))
-            self = decide(log, keepsBodies: keepsBodies, parsesMessages: parsesMessages, emit: emit)
+            self = decide(log, settings: settings, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
+            forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
             layer.analyzer.finish(direction, at: time) { emit(.http2($0)) }
+        case .tls(let layer):
+            layer.analyzer.finish(direction, at: time) { layer.handle($0, emit: emit) }
         case .tunnel(let layer):
             layer.inner.finish(direction, at: time, emit: emit)
         case .opaque:
@@ -118,21 +148,19 @@ enum StreamAnalyzer {
 
     // MARK: - Detection
 
-    /// Decides what the logged bytes are, or keeps waiting. Without `parsesMessages`, a verdict ends
-    /// the analysis: the stack turns opaque.
-    private func decide(
-        _ log: DetectionLog,
-        keepsBodies: Bool,
-        parsesMessages: Bool,
-        emit: (StreamAnalyzerEvent) -> Void
-    ) -> StreamAnalyzer {
+    /// Decides what the logged bytes are, or keeps waiting. Without `parsesMessages`, a verdict other
+    /// than TLS ends the analysis: the stack turns opaque.
+    private func decide(_ log: DetectionLog, settings: StackSettings, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
         switch log.verdict() {
         case .waiting:
-            return .detecting(log, keepsBodies: keepsBodies, parsesMessages: parsesMessages)
-        case .protocol(let found) where !parsesMessages:
+            return .detecting(log, settings)
+        case .protocol(.tls):
+            emit(.detected(.tls))
+            return replay(log, into: .tls(TLSLayer(settings: settings)), emit: emit)
+        case .protocol(let found) where !settings.parsesMessages:
             emit(.detected(found))
             return .opaque
-        case .http1 where !parsesMessages:
+        case .http1 where !settings.parsesMessages:
             emit(.detected(.http1))
             return .opaque
         case .protocol(.http2):
@@ -143,7 +171,7 @@ enum StreamAnalyzer {
             return .opaque
         case .http1(let swapped):
             emit(.detected(.http1))
-            return replay(log, into: .http1(HTTP1Layer(swapped: swapped, keepsBodies: keepsBodies)), emit: emit)
+            return replay(log, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
         }
     }
 
@@ -189,9 +217,9 @@ enum StreamAnalyzer {
         }
     }
 
-    /// Feeds tunnel events into the inner stack, creating it when the tunnel opens (keeping bodies
-    /// or not as the HTTP/1 layer did).
-    private mutating func forward(_ items: [HTTP1TunnelItem], keepsBodies: Bool, emit: (StreamAnalyzerEvent) -> Void) {
+    /// Feeds tunnel events into the inner stack, creating it when the tunnel opens (with the HTTP/1
+    /// layer's settings).
+    private mutating func forward(_ items: [HTTP1TunnelItem], settings: StackSettings, emit: (StreamAnalyzerEvent) -> Void) {
         var switchingRequest: HTTP1Request?
         for item in items {
             switch item {
@@ -200,7 +228,7 @@ enum StreamAnalyzer {
             case .opened(let tunnel):
                 switch tunnel.kind {
                 case .connect:
-                    self = .tunnel(TunnelLayer(.start(midStream: false, keepsBodies: keepsBodies)))
+                    self = .tunnel(TunnelLayer(.start(midStream: false, settings: settings)))
                 case .upgrade(let name?) where name.lowercased() == "h2c":
                     // RFC 9113 §3.1 (RFC 7540 §3.2): the upgrade request becomes stream 1.
                     emit(.detected(.http2))
@@ -240,42 +268,6 @@ enum StreamAnalyzer {
         var copy = ByteBufferAllocator().buffer(capacity: bytes.readableBytes)
         copy.writeImmutableBuffer(bytes)
         return copy
-    }
-}
-
-/// The HTTP/1 layer of a stack, mutated in place (see `StreamAnalyzer`).
-final class HTTP1Layer {
-    var analyzer: HTTP1Analyzer
-    /// Whether the directions are swapped because the port heuristic picked the wrong client.
-    let swapped: Bool
-    /// Whether bodies are kept and content-decoded (a tunnel's inner stack inherits it).
-    let keepsBodies: Bool
-
-    init(swapped: Bool, keepsBodies: Bool) {
-        var limits = HTTP1Limits()
-        if !keepsBodies { limits.maxBodyBytes = 0 }
-        self.analyzer = HTTP1Analyzer(limits: limits, decodesContent: keepsBodies)
-        self.swapped = swapped
-        self.keepsBodies = keepsBodies
-    }
-}
-
-/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`). It keeps bodies
-/// whatever `keepsBodies` says, within `HTTP2Limits`.
-final class HTTP2Layer {
-    var analyzer: HTTP2Analyzer
-
-    init(_ analyzer: HTTP2Analyzer) {
-        self.analyzer = analyzer
-    }
-}
-
-/// The stack inside a tunnel, mutated in place (see `StreamAnalyzer`).
-final class TunnelLayer {
-    var inner: StreamAnalyzer
-
-    init(_ inner: StreamAnalyzer) {
-        self.inner = inner
     }
 }
 

@@ -1,8 +1,10 @@
+import HarkCapture
 import HarkCore
 import HarkHTTP1
 import HarkHTTP2
 import HarkModel
 import HarkReassembly
+import HarkTLS
 import NIOCore
 
 /// Sits behind reassembly: gives each connection's bytes to its protocol stack and turns what the
@@ -15,10 +17,8 @@ struct StreamDispatcher: TCPStreamHandler {
     var observer: any SessionObserver
     /// The capture's name, for diagnostics.
     let captureName: String
-    /// Whether connections' analyzers keep bodies (`SessionConfiguration.keepsBodies`).
-    let keepsBodies: Bool
-    /// Whether connections' analyzers parse messages (`SessionConfiguration.parsesMessages`).
-    let parsesMessages: Bool
+    /// What every connection's stack is built with, the TLS key log included.
+    let settings: StackSettings
     private(set) var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var diagnosticCount = 0
@@ -27,16 +27,37 @@ struct StreamDispatcher: TCPStreamHandler {
     /// The slot last looked up: segments of one connection tend to come in runs.
     private var lastSlot: ConnectionSlot?
 
-    init(observer: any SessionObserver, captureName: String, keepsBodies: Bool = true, parsesMessages: Bool = true) {
+    init(observer: any SessionObserver, captureName: String, settings: StackSettings) {
         self.observer = observer
         self.captureName = captureName
-        self.keepsBodies = keepsBodies
-        self.parsesMessages = parsesMessages
+        self.settings = settings
+    }
+
+    /// Reads NSS key log files into the key log, reporting unreadable files and malformed lines.
+    mutating func loadKeyLogs(_ paths: [String]) {
+        for path in paths {
+            do {
+                let text = try KeyLogFile.read(path)
+                for diagnostic in settings.keyLog.add(text, source: path) { report(diagnostic) }
+            } catch {
+                report(Diagnostic(.error, "cannot read key log: \(error)", file: path))
+            }
+        }
+    }
+
+    /// Takes secrets the capture carries: a TLS key log adds to the key log; other kinds are not used.
+    mutating func add(_ secrets: DecryptionSecrets) {
+        let source = "\(captureName) (Decryption Secrets Block at byte \(secrets.fileOffset))"
+        guard secrets.type == .tlsKeyLog else {
+            report(Diagnostic(.warning, "\(secrets.type) secrets are not used", file: source))
+            return
+        }
+        for diagnostic in settings.keyLog.add(secrets.data.readableBytesView, source: source) { report(diagnostic) }
     }
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         connectionCount += 1
-        slots[connection.id] = ConnectionSlot(info: connection, keepsBodies: keepsBodies, parsesMessages: parsesMessages)
+        slots[connection.id] = ConnectionSlot(info: connection, settings: settings)
         observer.connectionOpened(connection)
     }
 
@@ -65,7 +86,15 @@ struct StreamDispatcher: TCPStreamHandler {
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
         let slot = slots.removeValue(forKey: summary.info.id)
         if lastSlot?.info.id == summary.info.id { lastSlot = nil }
-        observer.connectionClosed(ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none))
+        let tls = slot?.finalTLSSummary()
+        if settings.parsesMessages, let slot, let tls, !tls.isDecrypted, slot.exchangesReported == 0 {
+            // Nothing could be read inside: the connection itself is the one thing to show.
+            let context = slot.context(consumingHandshake: true)
+            emit(ExchangeMapper.exchange(undecrypted: summary, tls: tls, id: exchangeCount, connection: context))
+        }
+        observer.connectionClosed(
+            ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none, tls: tls)
+        )
     }
 
     /// The slot of an open connection.
@@ -88,6 +117,10 @@ struct StreamDispatcher: TCPStreamHandler {
         switch event {
         case .detected(let found):
             slot.noteProtocol(found)
+        case .tlsSession(let session):
+            slot.noteTLS(session)
+        case .tls(let diagnostic):
+            report(diagnostic.diagnostic(connectionID: slot.info.id))
         case .http1(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
@@ -114,62 +147,5 @@ struct StreamDispatcher: TCPStreamHandler {
     private mutating func emit(_ exchange: Exchange) {
         exchangeCount += 1
         observer.exchange(exchange)
-    }
-}
-
-/// What the session tracks for one open connection.
-final class ConnectionSlot {
-    let info: TCPConnectionInfo
-    /// Unchecked: only the dispatcher's calls touch it, one at a time, and a dynamic exclusivity
-    /// check on every delivery cost more than the delivery to an opaque stack itself.
-    @exclusivity(unchecked) var analyzer: StreamAnalyzer
-    /// The outermost protocol recognised (HTTP/1 stays the answer even after a CONNECT tunnel).
-    private(set) var applicationProtocol: ApplicationProtocol = .none
-    private var synTime: Timestamp?
-    private var handshake: HandshakeTiming?
-    private var handshakeGiven = false
-    /// Exchanges reported on the connection so far, at every layer (a CONNECT tunnel's included).
-    private var exchangeCount = 0
-
-    init(info: TCPConnectionInfo, keepsBodies: Bool, parsesMessages: Bool) {
-        self.info = info
-        self.analyzer = .start(
-            midStream: info.roleSource != .handshake,
-            keepsBodies: keepsBodies,
-            parsesMessages: parsesMessages
-        )
-    }
-
-    func note(_ event: TCPEvent) {
-        switch event.kind {
-        case .syn: synTime = event.timestamp
-        case .handshakeComplete:
-            if let synTime { handshake = HandshakeTiming(synTime: synTime, completedTime: event.timestamp) }
-        default: break
-        }
-    }
-
-    func noteProtocol(_ found: ApplicationProtocol) {
-        if applicationProtocol == .none || applicationProtocol == .unknown {
-            applicationProtocol = found
-        }
-    }
-
-    /// The next exchange's position on the connection, in the order exchanges are reported: requests
-    /// in the order sent, a response without a request where it came, tunnelled exchanges after the
-    /// CONNECT that opened the tunnel.
-    func takeExchangePosition() -> Int {
-        defer { exchangeCount += 1 }
-        return exchangeCount
-    }
-
-    /// The connection context for an exchange; the handshake goes to the first exchange only.
-    func context(consumingHandshake: Bool) -> ConnectionContext {
-        var context = ConnectionContext(id: info.id, client: info.client, server: info.server)
-        if consumingHandshake, !handshakeGiven {
-            context.handshake = handshake
-            handshakeGiven = true
-        }
-        return context
     }
 }

@@ -14,7 +14,7 @@ public import HarkReassembly
 /// ```swift
 /// var collector = StatsCollector()
 /// collector.add(exchange)
-/// collector.add(connection: record.summary, applicationProtocol: record.applicationProtocol)
+/// collector.add(connection: record.summary, applicationProtocol: record.applicationProtocol, tls: record.tls)
 /// let report = collector.report
 /// ```
 public struct StatsCollector: Sendable {
@@ -30,6 +30,7 @@ public struct StatsCollector: Sendable {
     private var total = TrafficStats()
     private var worst: [ConnectionProblems] = []
     private var tcp = TCPProblemTotals()
+    private var tlsServers: [String: TLSServerStats] = [:]
     private var firstTime: Timestamp?
     private var lastTime: Timestamp?
 
@@ -39,8 +40,10 @@ public struct StatsCollector: Sendable {
     }
 
     /// Counts one exchange under its host (the authority without port, lowercased, or the server
-    /// address) and its endpoint.
+    /// address) and its endpoint. A TLS connection that could not be decrypted (an exchange of
+    /// protocol `tls`) is no HTTP exchange: it counts in the TLS table, from its connection.
     public mutating func add(_ exchange: Exchange) {
+        guard exchange.applicationProtocol != .tls else { return }
         total.add(exchange)
         let host = exchange.request.host(server: exchange.connection.server).lowercased()
         let hostKey = hosts[host] != nil || hosts.count < limits.maximumHosts ? host : Self.otherHosts
@@ -59,8 +62,20 @@ public struct StatsCollector: Sendable {
         if lastTime.map({ end > $0 }) ?? true { lastTime = end }
     }
 
-    /// Counts one finished connection's TCP problems.
-    public mutating func add(connection summary: TCPConnectionSummary, applicationProtocol: ApplicationProtocol) {
+    /// The server name under which TLS sessions are counted once ``StatsLimits/maximumHosts`` are tracked.
+    public static let otherTLSServers = "(other servers)"
+
+    /// Counts one finished connection's TCP problems and, for TLS, its session.
+    public mutating func add(connection summary: TCPConnectionSummary, applicationProtocol: ApplicationProtocol, tls: TLSSummary? = nil) {
+        if let tls {
+            let name = tls.serverName?.lowercased() ?? summary.info.server.address.description
+            let key = tlsServers[name] != nil || tlsServers.count < limits.maximumHosts ? name : Self.otherTLSServers
+            tlsServers[key, default: TLSServerStats(server: key)].add(
+                tls,
+                bytesSent: summary.clientToServer.payloadBytes,
+                bytesReceived: summary.serverToClient.payloadBytes
+            )
+        }
         let problems = ConnectionProblems(summary: summary, applicationProtocol: applicationProtocol)
         tcp.add(summary, problems: problems)
         guard let problems, limits.worstConnections > 0 else { return }
@@ -79,6 +94,7 @@ public struct StatsCollector: Sendable {
         let endpointRows = endpoints.map { EndpointStats(endpoint: $0.key, traffic: $0.value) }
             .sorted { ($1.traffic.exchanges, $0.endpoint) < ($0.traffic.exchanges, $1.endpoint) }
         let worstRows = Array(worst.sorted(by: ConnectionProblems.worseFirst).prefix(limits.worstConnections))
+        let tlsRows = tlsServers.values.sorted { ($1.connections, $0.server) < ($0.connections, $1.server) }
         return StatsReport(
             total: total,
             firstTime: firstTime,
@@ -86,7 +102,8 @@ public struct StatsCollector: Sendable {
             hosts: hostRows,
             endpoints: endpointRows,
             tcp: tcp,
-            worstConnections: worstRows
+            worstConnections: worstRows,
+            tlsServers: tlsRows
         )
     }
 }

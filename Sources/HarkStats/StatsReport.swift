@@ -16,6 +16,8 @@ public struct StatsReport: Sendable {
     public var tcp: TCPProblemTotals
     /// The connections with the most problems, worst first (at most `StatsLimits.worstConnections`).
     public var worstConnections: [ConnectionProblems]
+    /// TLS sessions per server name, most connections first.
+    public var tlsServers: [TLSServerStats]
 
     /// - Parameters: as the properties of the same names.
     public init(
@@ -25,7 +27,8 @@ public struct StatsReport: Sendable {
         hosts: [HostStats],
         endpoints: [EndpointStats],
         tcp: TCPProblemTotals,
-        worstConnections: [ConnectionProblems]
+        worstConnections: [ConnectionProblems],
+        tlsServers: [TLSServerStats] = []
     ) {
         self.total = total
         self.firstTime = firstTime
@@ -34,6 +37,7 @@ public struct StatsReport: Sendable {
         self.endpoints = endpoints
         self.tcp = tcp
         self.worstConnections = worstConnections
+        self.tlsServers = tlsServers
     }
 }
 

@@ -34,6 +34,9 @@ enum ConnectionText {
         }
         line += " after \(TimestampFormat.duration(summary.lastTimestamp.since(summary.info.firstTimestamp)))"
         line += ": \(record.applicationProtocol)"
+        if let tls = record.tls {
+            line += " (\(TLSText.summary(tls)))"
+        }
         line += ", ↑ \(up.packets) pkt \(ByteCountFormat.short(up.payloadBytes))"
         line += " ↓ \(down.packets) pkt \(ByteCountFormat.short(down.payloadBytes))"
         if summary.info.roleSource == .handshake, summary.handshakeRoundTrip == nil {

@@ -42,6 +42,49 @@ public enum StatsJSON {
         json.endArray()
         json.key("tcp")
         tcp(report, to: &json)
+        json.key("tls")
+        json.beginArray()
+        for row in report.tlsServers { tlsServer(row, to: &json) }
+        json.endArray()
+        json.endObject()
+    }
+
+    /// `{"server":…,"connections":3,"decrypted":2,"versions":{"TLS 1.3":3},"alpn":{"h2":3},
+    /// "bytes_sent":…,"bytes_received":…,"handshake_ms":{"p50":…,"p99":…,"max":…}}`.
+    private static func tlsServer(_ row: TLSServerStats, to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("server", row.server)
+        json.member("connections", row.connections)
+        json.member("decrypted", row.decrypted)
+        json.key("versions")
+        counts(row.versions, to: &json)
+        json.key("alpn")
+        counts(row.alpn, to: &json)
+        json.member("bytes_sent", row.bytesSent)
+        json.member("bytes_received", row.bytesReceived)
+        json.key("handshake_ms")
+        if let latency = row.handshake.summary {
+            json.beginObject()
+            json.key("p50")
+            json.milliseconds(latency.p50)
+            json.key("p99")
+            json.milliseconds(latency.p99)
+            json.key("max")
+            json.milliseconds(latency.maximum)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.endObject()
+    }
+
+    /// A name → count object, names sorted.
+    private static func counts(_ counts: [String: Int], to json: inout JSONWriter) {
+        json.beginObject()
+        for (name, count) in counts.sorted(by: { $0.key < $1.key }) {
+            json.key(text: name)
+            json.integer(count)
+        }
         json.endObject()
     }
 

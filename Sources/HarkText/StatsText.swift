@@ -36,9 +36,43 @@ public enum StatsText {
                 lines.append("… \(report.endpoints.count - shown.count) more endpoints (--top 0 lists all)")
             }
         }
+        if !report.tlsServers.isEmpty {
+            lines.append("")
+            lines += tlsLines(report, top: top)
+        }
         lines.append("")
         lines += tcpLines(report, top: top)
         return lines
+    }
+
+    /// One row per TLS server name: connections, how many decrypted, versions, ALPN, bytes, handshakes.
+    private static func tlsLines(_ report: StatsReport, top: Int) -> [String] {
+        let shown = top > 0 ? Array(report.tlsServers.prefix(top)) : report.tlsServers
+        var table = TextTable(header: ["TLS SERVER", "CONNS", "DECRYPTED", "VERSION", "ALPN", "↑", "↓", "HS P50", "HS MAX"])
+        table.rows = shown.map { row in
+            let latency = row.handshake.summary
+            return [
+                shortened(TerminalText.clean(row.server)),
+                String(row.connections),
+                String(row.decrypted),
+                names(row.versions),
+                names(row.alpn),
+                ByteCountFormat.short(row.bytesSent),
+                ByteCountFormat.short(row.bytesReceived),
+                latency.map { TimestampFormat.duration($0.p50) } ?? "-",
+                latency.map { TimestampFormat.duration($0.maximum) } ?? "-",
+            ]
+        }
+        var lines = table.lines
+        if shown.count < report.tlsServers.count {
+            lines.append("… \(report.tlsServers.count - shown.count) more TLS servers (--top 0 lists all)")
+        }
+        return lines
+    }
+
+    /// `TLS 1.2,TLS 1.3`: the names counted, most frequent first.
+    private static func names(_ counts: [String: Int]) -> String {
+        counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { TerminalText.clean($0.key) }.joined(separator: ",")
     }
 
     /// `48 exchanges on 13 connections, 2014-01-14 17:04:01.897 → 17:04:19.311 UTC (17.41 s)`.

@@ -23,7 +23,7 @@ struct GRPCLoopbackCaptureTests {
         let server = try launch(peer, ["serve", port], in: directory, waitFor: "listening on")
         defer { kill(server.processIdentifier, SIGKILL) }
         let tcpdump = try launch(
-            "/usr/bin/tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-s", "0", "-w", capture.path, "tcp port \(port)"],
+            "/usr/bin/tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w", capture.path, "tcp port \(port)"],
             in: directory, waitFor: "listening on"
         )
         defer { kill(tcpdump.processIdentifier, SIGKILL) }

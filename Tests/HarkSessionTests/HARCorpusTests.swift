@@ -11,7 +11,8 @@ import Testing
 struct HARCorpusTests {
     /// Writes the HAR for a capture the way `hark har` does.
     static func har(_ capture: String, options: HARExportOptions = .init()) throws -> (bytes: [UInt8], exchanges: Int) {
-        let (recorder, _) = try runSession(Fixtures.corpus(capture).path)
+        let url = Fixtures.corpus(capture)
+        let (recorder, _) = try runSession(url.path, configuration: corpusConfiguration(url))
         let spool = try HARSortingSpool(log: HARLog(creator: HARCreator(name: "hark", version: "test")))
         for exchange in recorder.exchanges {
             try spool.add(HAREntry(exchange: exchange, options: options))

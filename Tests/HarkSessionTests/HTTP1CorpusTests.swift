@@ -7,12 +7,9 @@ import Testing
 /// HTTP/1 exchanges against tshark's view (`*.oracle.tsv`) of every HTTP/1 corpus capture, per TCP
 /// stream and in order.
 struct HTTP1CorpusTests {
-    /// Captures whose oracle is the HTTP/1 one (request method and response code columns). Captures with
-    /// a key log (`.keys`) are left out: their HTTP/1 runs inside TLS, which tshark decrypted with the
-    /// keys and hark does not decrypt yet.
+    /// Captures whose oracle is the HTTP/1 one (request method and response code columns), TLS ones
+    /// included: tshark decrypted those with the capture's key log (`.keys`), and so does hark.
     static let captures: [String] = Fixtures.corpusCaptures.filter { name in
-        let keys = Fixtures.corpus(name).deletingPathExtension().appendingPathExtension("keys")
-        guard !FileManager.default.fileExists(atPath: keys.path) else { return false }
         guard let oracle = try? OracleTable(contentsOf: OracleTable.beside(Fixtures.corpus(name), kind: "oracle")) else { return false }
         return oracle.fields.contains("http.request.method")
     }
@@ -20,7 +17,7 @@ struct HTTP1CorpusTests {
     @Test(arguments: captures)
     func exchangesAgreeWithTshark(capture: String) throws {
         let url = Fixtures.corpus(capture)
-        let (recorder, _) = try runSession(url.path)
+        let (recorder, _) = try runSession(url.path, configuration: corpusConfiguration(url))
         let tshark = try HTTP1OracleComparison.tshark(url)
         let hark = HTTP1OracleComparison.hark(recorder.exchanges)
         for stream in Set(tshark.keys).union(hark.keys).sorted() {

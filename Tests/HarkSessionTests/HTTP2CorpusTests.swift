@@ -9,12 +9,9 @@ import Testing
 /// order, hark exchanges in completion order).
 struct HTTP2CorpusTests {
     /// Captures with an HTTP/2 oracle: `*.oracle.tsv` for h2c-only captures, `*.oracle-h2.tsv` beside an
-    /// HTTP/1 oracle for h2c upgrades. TLS captures wait for decryption (issue "TLS").
+    /// HTTP/1 oracle for h2c upgrades; h2 over TLS decrypted with the capture's key log, as tshark did.
     static let oracles: [(capture: String, kind: String)] = Fixtures.corpusCaptures.compactMap { name in
         let capture = Fixtures.corpus(name)
-        guard !FileManager.default.fileExists(atPath: capture.deletingPathExtension().appendingPathExtension("keys").path) else {
-            return nil
-        }
         for kind in ["oracle-h2", "oracle"] {
             if let table = try? OracleTable(contentsOf: OracleTable.beside(capture, kind: kind)), table.fields.contains("http2.streamid") {
                 return (name, kind)
@@ -48,7 +45,7 @@ struct HTTP2CorpusTests {
             tshark[stream, default: Messages()].statuses += split(row["http2.headers.status"])
         }
 
-        let (recorder, _) = try runSession(url.path)
+        let (recorder, _) = try runSession(url.path, configuration: corpusConfiguration(url))
         var hark: [Int: Messages] = [:]
         for exchange in recorder.exchanges where exchange.applicationProtocol == .http2 {
             let request = exchange.request

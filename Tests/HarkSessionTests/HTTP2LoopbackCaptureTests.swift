@@ -52,7 +52,7 @@ struct HTTP2LoopbackCaptureTests {
         defer { kill(proxy.processIdentifier, SIGKILL) }
         // Only the client-side ports: the proxy's own connection to its backend is not recorded.
         let tcpdump = try launch(
-            "tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-s", "0", "-w", capture, "tcp port \(direct) or tcp port \(front)"],
+            "tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w", capture, "tcp port \(direct) or tcp port \(front)"],
             log: directory, waitFor: "listening on"
         )
         defer { kill(tcpdump.processIdentifier, SIGKILL) }

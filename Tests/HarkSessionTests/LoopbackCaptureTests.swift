@@ -26,7 +26,7 @@ struct LoopbackCaptureTests {
 
         let server = try launch("python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)], waitFor: "ready", on: \.standardOutput)
         defer { kill(server.processIdentifier, SIGKILL) }
-        let tcpdump = try launch("tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-s", "0", "-w", capture.path, "tcp", "port", String(port)], waitFor: "listening on", on: \.standardError)
+        let tcpdump = try launch("tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w", capture.path, "tcp", "port", String(port)], waitFor: "listening on", on: \.standardError)
         defer { kill(tcpdump.processIdentifier, SIGKILL) }
 
         let upload = String(repeating: "x", count: 5000)

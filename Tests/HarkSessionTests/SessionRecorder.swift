@@ -1,3 +1,4 @@
+import Foundation
 import HarkCapture
 import HarkCore
 import HarkModel
@@ -44,6 +45,15 @@ func runSession(
     var recorder = SessionRecorder()
     let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &recorder)
     return (recorder, statistics)
+}
+
+/// The session settings for a corpus capture: its key log (`NAME.keys`) when it has one, as tshark's
+/// oracle was made with it.
+func corpusConfiguration(_ capture: URL) -> SessionConfiguration {
+    var configuration = SessionConfiguration()
+    let keys = capture.deletingPathExtension().appendingPathExtension("keys")
+    if FileManager.default.fileExists(atPath: keys.path) { configuration.keyLogPaths = [keys.path] }
+    return configuration
 }
 
 /// Runs capture bytes held in memory through a session.

@@ -20,7 +20,7 @@ struct StreamAnalyzerTests {
             switch event {
             case .detected(let found): recorded.detected.append(found)
             case .http1(.exchange(let exchange)): recorded.exchanges.append(exchange)
-            case .http1, .http2: break
+            case .http1, .http2, .tlsSession, .tls: break
             }
         }
         for (index, (direction, text)) in steps.enumerated() {

@@ -97,7 +97,7 @@ public enum TLSLoopbackRecorder {
         // -Z root: tcpdump otherwise drops to its own user before creating the file in a root-owned directory.
         let tcpdump = try ToolProcess.start(
             "tcpdump",
-            ["-i", "lo", "-U", "--immediate-mode", "-s", "0", "-n", "-Z", "root", "-w", capture.path, filter],
+            ["-i", "lo", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-n", "-Z", "root", "-w", capture.path, filter],
             log: tcpdumpLog
         )
         defer { ToolProcess.kill(tcpdump) }
@@ -108,8 +108,9 @@ public enum TLSLoopbackRecorder {
         for (number, testCase) in cases.enumerated() {
             runs.append(try runner.run(testCase, number: number))
         }
-        // Let the last FIN and ACK segments reach the capture; with -U every packet is already written.
-        Thread.sleep(forTimeInterval: 0.3)
+        // Let the last segments reach the capture: with -U every packet is written as it comes, so wait
+        // until the file stops growing (on a loaded machine tcpdump can lag behind the traffic).
+        Self.waitUntilStable(capture)
         ToolProcess.kill(tcpdump)
 
         return Recording(
@@ -120,5 +121,21 @@ public enum TLSLoopbackRecorder {
             cases: runs,
             ports: ports
         )
+    }
+
+    /// Waits until `file` has not grown for 0.3 s, at most 5 s.
+    static func waitUntilStable(_ file: URL) {
+        func size() -> Int { (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0 }
+        var last = size()
+        var stableSince = Date()
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, Date().timeIntervalSince(stableSince) < 0.3 {
+            Thread.sleep(forTimeInterval: 0.05)
+            let now = size()
+            if now != last {
+                last = now
+                stableSince = Date()
+            }
+        }
     }
 }

@@ -1,0 +1,73 @@
+import HarkCore
+import HarkModel
+import HarkReassembly
+import HarkTLS
+
+/// What the session tracks for one open connection.
+final class ConnectionSlot {
+    let info: TCPConnectionInfo
+    /// Unchecked: only the dispatcher's calls touch it, one at a time, and a dynamic exclusivity
+    /// check on every delivery cost more than the delivery to an opaque stack itself.
+    @exclusivity(unchecked) var analyzer: StreamAnalyzer
+    /// The outermost protocol recognised (HTTP/1 stays the answer even after a CONNECT tunnel).
+    private(set) var applicationProtocol: ApplicationProtocol = .none
+    /// Exchanges reported on the connection so far, at every layer (a CONNECT tunnel's included).
+    private(set) var exchangesReported = 0
+    private let settings: StackSettings
+    private var synTime: Timestamp?
+    private var handshake: HandshakeTiming?
+    private var handshakeGiven = false
+    /// The TLS session, once its handshake completed; every exchange inside it carries it.
+    private var tls: TLSSummary?
+
+    init(info: TCPConnectionInfo, settings: StackSettings) {
+        self.info = info
+        self.settings = settings
+        self.analyzer = .start(midStream: info.roleSource != .handshake, settings: settings)
+    }
+
+    func note(_ event: TCPEvent) {
+        switch event.kind {
+        case .syn: synTime = event.timestamp
+        case .handshakeComplete:
+            if let synTime { handshake = HandshakeTiming(synTime: synTime, completedTime: event.timestamp) }
+        default: break
+        }
+    }
+
+    func noteProtocol(_ found: ApplicationProtocol) {
+        if applicationProtocol == .none || applicationProtocol == .unknown {
+            applicationProtocol = found
+        }
+    }
+
+    /// Records the TLS session whose handshake just completed.
+    func noteTLS(_ session: TLSSessionInfo) {
+        tls = TLSSummary(session, keyLogIsEmpty: settings.keyLog.isEmpty)
+    }
+
+    /// The TLS session as the connection ends: what the handshake said, or what was learnt when it
+    /// never completed in the capture; nil for a connection without TLS.
+    func finalTLSSummary() -> TLSSummary? {
+        guard let session = analyzer.tlsSession else { return tls }
+        return TLSSummary(session, keyLogIsEmpty: settings.keyLog.isEmpty)
+    }
+
+    /// The next exchange's position on the connection, in the order exchanges are reported: requests
+    /// in the order sent, a response without a request where it came, tunnelled exchanges after the
+    /// CONNECT that opened the tunnel.
+    func takeExchangePosition() -> Int {
+        defer { exchangesReported += 1 }
+        return exchangesReported
+    }
+
+    /// The connection context for an exchange; the handshake goes to the first exchange only.
+    func context(consumingHandshake: Bool) -> ConnectionContext {
+        var context = ConnectionContext(id: info.id, client: info.client, server: info.server, tls: tls)
+        if consumingHandshake, !handshakeGiven {
+            context.handshake = handshake
+            handshakeGiven = true
+        }
+        return context
+    }
+}

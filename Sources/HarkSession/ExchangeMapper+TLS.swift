@@ -1,0 +1,41 @@
+import HarkCore
+import HarkModel
+import HarkReassembly
+
+extension ExchangeMapper {
+    /// A TLS connection nothing could be read inside: one exchange of protocol `tls` standing for the
+    /// whole connection, so that traces (and HAR with `--include-undecrypted`) still show it. Its
+    /// request is a placeholder (method `-`) addressed to the server name, from the ClientHello to the
+    /// client's last byte; there is no response; `problems` says why and how many bytes went each way.
+    static func exchange(undecrypted summary: TCPConnectionSummary, tls: TLSSummary, id: Int, connection: ConnectionContext)
+        -> Exchange
+    {
+        var context = connection
+        context.tls = tls
+        let start = tls.clientHelloTime ?? summary.info.firstTimestamp
+        let sent = summary.clientToServer.payloadBytes
+        let received = summary.serverToClient.payloadBytes
+        let request = HTTPRequestRecord(
+            method: HTTPMethod(rawValue: "-"),
+            target: "/",
+            scheme: "https",
+            authority: tls.serverName,
+            version: tls.version,
+            headers: HTTPFields(),
+            headSize: nil,
+            body: HTTPMessageBody(wireBytes: Int(clamping: sent)),
+            firstByte: start,
+            lastByte: max(start, summary.lastTimestamp)
+        )
+        let reason = tls.notDecryptedReason ?? "not decrypted"
+        return Exchange(
+            id: id,
+            connection: context,
+            applicationProtocol: .tls,
+            indexOnConnection: 0,
+            request: request,
+            response: nil,
+            problems: ["TLS not decrypted: \(reason); \(sent) bytes sent, \(received) received"]
+        )
+    }
+}
