@@ -33,8 +33,10 @@ public struct SessionConfiguration: Sendable {
 /// Runs one capture through the whole pipeline: capture records → packets → TCP reassembly →
 /// protocol analyzers, reporting to a `SessionObserver` as it goes, in capture order.
 ///
-/// The hot path is synchronous with a single owner (STYLE.md rule 11). Bad input never stops the run:
-/// each problem becomes a `Diagnostic` and processing goes on with the rest.
+/// Reassembly and protocol analysis run on the caller's thread, synchronously and with a single owner;
+/// only reading and packet decoding may run ahead on a second thread (`ReadAhead`: concurrency at the
+/// edge, STYLE.md rule 11). Bad input never stops the run: each problem becomes a `Diagnostic` and
+/// processing goes on with the rest.
 ///
 /// ### Example
 /// ```swift
@@ -81,7 +83,7 @@ public struct CaptureSession {
         if configuration.readsAhead, !reader.waitsForInput, let readAhead = ReadAhead(source: source) {
             while var batch = readAhead.next() {
                 analysis.consume(&batch)
-                readAhead.recycle(batch)
+                readAhead.recycle(consume batch)
             }
             readAhead.stop()
         } else {
@@ -95,79 +97,5 @@ public struct CaptureSession {
             }
         }
         return analysis.finish()
-    }
-}
-
-/// The analysing half of a session: statistics, reassembly and the protocol stacks behind it.
-private struct SessionAnalysis {
-    var statistics = SessionStatistics()
-    var reassembler: TCPReassembler
-    var dispatcher: StreamDispatcher
-
-    init(reassembler: TCPReassembler, dispatcher: StreamDispatcher) {
-        self.reassembler = reassembler
-        self.dispatcher = dispatcher
-    }
-
-    /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it.
-    mutating func consume(_ batch: inout PacketBatch) {
-        var nextNote = 0
-        for index in batch.frames.indices {
-            while nextNote < batch.notes.count, batch.notes[nextNote].position <= index {
-                take(batch.notes[nextNote].note)
-                nextNote += 1
-            }
-            take(batch.takeFrame(at: index), bytesRead: batch.bytesRead)
-        }
-        while nextNote < batch.notes.count {
-            take(batch.notes[nextNote].note)
-            nextNote += 1
-        }
-    }
-
-    private mutating func take(_ note: BatchNote) {
-        switch note {
-        case .diagnostic(let diagnostic): dispatcher.report(diagnostic)
-        case .secrets(let secrets): dispatcher.add(secrets)
-        }
-    }
-
-    private mutating func take(_ frame: consuming DecodedFrame, bytesRead: Int64) {
-        statistics.frames += 1
-        if statistics.frames & 0xfff == 0 {
-            dispatcher.observer.progress(bytesRead: bytesRead)
-        }
-        statistics.capturedBytes += Int64(frame.capturedBytes)
-        if frame.isTruncated { statistics.truncatedFrames += 1 }
-        let timestamp = frame.timestamp
-        let fileOffset = frame.fileOffset
-
-        let number = frame.number
-        let packet = frame.packet
-        _ = consume frame
-        switch consume packet {
-        case .tcp(let segment):
-            statistics.tcpSegments += 1
-            reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
-        case .other(let traffic):
-            statistics.otherTraffic[traffic.description, default: 0] += 1
-        case .fragmentHeld:
-            statistics.heldFragments += 1
-        case .malformed(let error) where error.isInReassembledDatagram:
-            statistics.malformedFrames += 1
-            dispatcher.report(Diagnostic(.error, error.description, packetNumber: number))
-        case .malformed(let error):
-            statistics.malformedFrames += 1
-            dispatcher.report(Diagnostic(.error, error.description, packetNumber: number, byteOffset: fileOffset))
-        }
-    }
-
-    /// Ends every connection still open and returns the counts.
-    mutating func finish() -> SessionStatistics {
-        reassembler.finish(handler: &dispatcher)
-        statistics.connections = dispatcher.connectionCount
-        statistics.exchanges = dispatcher.exchangeCount
-        statistics.diagnostics = dispatcher.diagnosticCount
-        return statistics
     }
 }

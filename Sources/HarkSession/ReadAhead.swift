@@ -60,9 +60,9 @@ final class ReadAhead: @unchecked Sendable {
     }
 
     /// Gives an analysed batch back to be filled again; it is emptied first, so its frames' chunks
-    /// are released on this thread, now.
-    func recycle(_ batch: PacketBatch) {
-        var batch = batch
+    /// are released on this thread, now. Pass the last reference (`consume batch`): a copy still held
+    /// would make emptying it copy its storage.
+    func recycle(_ batch: consuming PacketBatch) {
         batch.clear()
         pthread_mutex_lock(lock)
         spare.append(batch)
@@ -90,8 +90,9 @@ final class ReadAhead: @unchecked Sendable {
     }
 
     /// Hands a filled batch to the session, waiting while `depth` batches wait already; false when the
-    /// session wants no more.
-    fileprivate func deliver(_ batch: PacketBatch) -> Bool {
+    /// session wants no more. Pass the last reference (`consume batch`): a copy still held would make
+    /// the session's first change to the batch copy all its frames.
+    fileprivate func deliver(_ batch: consuming PacketBatch) -> Bool {
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         while filled.count >= Self.depth, !isCancelled {
@@ -126,7 +127,7 @@ private final class ReadingThread: @unchecked Sendable {
         while !source.isFinished {
             var batch = readAhead.emptyBatch()
             source.fill(&batch, maximumFrames: PacketSource.batchFrames, maximumBytes: PacketSource.batchBytes)
-            guard readAhead.deliver(batch) else { break }
+            guard readAhead.deliver(consume batch) else { break }
         }
         readAhead.finishReading()
     }

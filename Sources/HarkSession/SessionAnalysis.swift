@@ -13,19 +13,26 @@ struct SessionAnalysis {
         self.dispatcher = dispatcher
     }
 
-    /// Takes one batch's frames and diagnostics, in order, moving the frames out of it.
+    /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it.
     mutating func consume(_ batch: inout PacketBatch) {
-        var nextDiagnostic = 0
+        var nextNote = 0
         for index in batch.frames.indices {
-            while nextDiagnostic < batch.diagnostics.count, batch.diagnostics[nextDiagnostic].position <= index {
-                dispatcher.report(batch.diagnostics[nextDiagnostic].diagnostic)
-                nextDiagnostic += 1
+            while nextNote < batch.notes.count, batch.notes[nextNote].position <= index {
+                take(batch.notes[nextNote].note)
+                nextNote += 1
             }
             take(batch.takeFrame(at: index), bytesRead: batch.bytesRead)
         }
-        while nextDiagnostic < batch.diagnostics.count {
-            dispatcher.report(batch.diagnostics[nextDiagnostic].diagnostic)
-            nextDiagnostic += 1
+        while nextNote < batch.notes.count {
+            take(batch.notes[nextNote].note)
+            nextNote += 1
+        }
+    }
+
+    private mutating func take(_ note: BatchNote) {
+        switch note {
+        case .diagnostic(let diagnostic): dispatcher.report(diagnostic)
+        case .secrets(let secrets): dispatcher.add(secrets)
         }
     }
 
