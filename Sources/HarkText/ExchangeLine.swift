@@ -7,7 +7,8 @@ import HarkModel
 ///
 /// Fixed-width facts come first so they line up; the URL, of any length, comes last, followed by
 /// a gRPC call's status (`grpc=14 "unavailable"`), the HTTP/2 stream, interim statuses (`[100]`),
-/// what the connection switched to (`⇒ websocket`) and problems (`! …`).
+/// what the connection switched to (`⇒ websocket`) and problems (`! …`). A TLS connection that could
+/// not be decrypted shows `TLS` for its status, its duration and the bytes the client sent.
 enum ExchangeLine {
     static func text(_ exchange: Exchange, layout: inout TraceLayout, painter: Painter) -> String {
         let request = exchange.request
@@ -18,14 +19,24 @@ enum ExchangeLine {
             client: connection.client,
             server: connection.server
         )
-        line += painter.paint(statusText(exchange.response), statusStyle(exchange.response)) + "  "
-        let latency = exchange.response == nil ? "-" : TimestampFormat.duration(exchange.duration)
-        let responseSize = exchange.response.map { ByteCountFormat.short(Int64($0.body.length)) } ?? "-"
-        line += layout.measures(
-            latency: latency,
-            requestSize: ByteCountFormat.short(Int64(request.body.length)),
-            responseSize: responseSize
-        )
+        if exchange.applicationProtocol == .tls {
+            // A TLS connection nothing could be read inside: its length and the bytes it sent.
+            line += painter.paint("TLS", .yellow) + "  "
+            line += layout.measures(
+                latency: TimestampFormat.duration(exchange.duration),
+                requestSize: ByteCountFormat.short(Int64(request.body.wireBytes)),
+                responseSize: "-"
+            )
+        } else {
+            line += painter.paint(statusText(exchange.response), statusStyle(exchange.response)) + "  "
+            let latency = exchange.response == nil ? "-" : TimestampFormat.duration(exchange.duration)
+            let responseSize = exchange.response.map { ByteCountFormat.short(Int64($0.body.length)) } ?? "-"
+            line += layout.measures(
+                latency: latency,
+                requestSize: ByteCountFormat.short(Int64(request.body.length)),
+                responseSize: responseSize
+            )
+        }
         line += "  " + painter.paint(TerminalText.clean(request.method.rawValue), .bold)
         line += " " + TerminalText.clean(request.url(server: connection.server))
         if let status = exchange.grpc?.status {

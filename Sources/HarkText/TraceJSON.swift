@@ -56,6 +56,8 @@ enum TraceJSON {
         optional(exchange.grpc?.status, to: &json)
         json.key("grpc_method")
         optional(grpcMethod(exchange.grpc), to: &json)
+        json.key("tls")
+        if let tls = exchange.connection.tls { TLSText.json(tls, to: &json) } else { json.null() }
         if options.showHeaders {
             json.key("request_headers")
             fields(request.headers, to: &json)
