@@ -13,6 +13,10 @@ public struct TrafficStats: Sendable {
     public private(set) var requestBodyBytes: Int64 = 0
     /// Response body bytes (after transfer decoding, as captured).
     public private(set) var responseBodyBytes: Int64 = 0
+    /// gRPC calls whose final `grpc-status` was known.
+    public private(set) var grpcCalls = 0
+    /// gRPC calls that ended with a status other than OK (0), whatever their HTTP status.
+    public private(set) var grpcErrors = 0
 
     /// Nothing counted yet.
     public init() {}
@@ -22,6 +26,10 @@ public struct TrafficStats: Sendable {
         exchanges &+= 1
         statuses[StatusClass(exchange.response)] &+= 1
         requestBodyBytes &+= Int64(exchange.request.body.length)
+        if let status = exchange.grpc?.status {
+            grpcCalls &+= 1
+            if status != 0 { grpcErrors &+= 1 }
+        }
         if let response = exchange.response {
             responseBodyBytes &+= Int64(response.body.length)
             // A placeholder request (the capture began after it was sent) has no start to measure from.

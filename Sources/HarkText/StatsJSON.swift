@@ -115,6 +115,8 @@ public enum StatsJSON {
         }
         json.member("request_body_bytes", traffic.requestBodyBytes)
         json.member("response_body_bytes", traffic.responseBodyBytes)
+        json.member("grpc_calls", traffic.grpcCalls)
+        json.member("grpc_errors", traffic.grpcErrors)
     }
 
     private static func tcp(_ report: StatsReport, to json: inout JSONWriter) {

@@ -16,20 +16,21 @@ public enum StatsText {
         var lines = [summary(report)]
         guard report.total.exchanges > 0 || report.tcp.connections > 0 else { return lines }
         let classes = shownClasses(report.total.statuses)
+        let showsGRPC = report.total.grpcCalls > 0
         if !report.hosts.isEmpty {
             lines.append("")
-            var table = TextTable(header: ["HOST"] + trafficHeader(classes))
-            table.rows = report.hosts.map { [TerminalText.clean($0.host)] + trafficCells($0.traffic, classes: classes) }
+            var table = TextTable(header: ["HOST"] + trafficHeader(classes, grpc: showsGRPC))
+            table.rows = report.hosts.map { [TerminalText.clean($0.host)] + trafficCells($0.traffic, classes: classes, grpc: showsGRPC) }
             lines += table.lines
         }
         if !report.endpoints.isEmpty {
             lines.append("")
             let shown = top > 0 ? Array(report.endpoints.prefix(top)) : report.endpoints
-            var table = TextTable(header: ["ENDPOINT"] + trafficHeader(classes))
+            var table = TextTable(header: ["ENDPOINT"] + trafficHeader(classes, grpc: showsGRPC))
             table.rows = shown.map { row in
                 let endpoint = row.endpoint
                 let name = "\(endpoint.method) \(endpoint.host)\(endpoint.pattern.hasPrefix("/") ? "" : " ")\(endpoint.pattern)"
-                return [shortened(TerminalText.clean(name))] + trafficCells(row.traffic, classes: classes)
+                return [shortened(TerminalText.clean(name))] + trafficCells(row.traffic, classes: classes, grpc: showsGRPC)
             }
             lines += table.lines
             if shown.count < report.endpoints.count {
@@ -97,12 +98,15 @@ public enum StatsText {
         }
     }
 
-    private static func trafficHeader(_ classes: [StatusClass]) -> [String] {
-        ["REQS"] + classes.map(\.description) + ["P50", "P90", "P99", "MAX", "↑ BODY", "↓ BODY"]
+    /// With `grpc`, a `GRPC ERR` column after the status classes: calls that ended with a non-OK
+    /// `grpc-status` (their HTTP status is usually 200).
+    private static func trafficHeader(_ classes: [StatusClass], grpc: Bool) -> [String] {
+        ["REQS"] + classes.map(\.description) + (grpc ? ["GRPC ERR"] : []) + ["P50", "P90", "P99", "MAX", "↑ BODY", "↓ BODY"]
     }
 
-    private static func trafficCells(_ traffic: TrafficStats, classes: [StatusClass]) -> [String] {
+    private static func trafficCells(_ traffic: TrafficStats, classes: [StatusClass], grpc: Bool) -> [String] {
         var cells = [String(traffic.exchanges)] + classes.map { String(traffic.statuses[$0]) }
+        if grpc { cells.append(String(traffic.grpcErrors)) }
         if let latency = traffic.latency.summary {
             cells += [latency.p50, latency.p90, latency.p99, latency.maximum].map(TimestampFormat.duration)
         } else {

@@ -78,6 +78,44 @@ struct StatsCorpusTests {
         #expect(report.tcp.connections == statistics.connections)
     }
 
+    /// Runs a capture as `hark stats` does, with optional key logs.
+    private static func report(_ url: URL, keyLogs: [URL] = []) throws -> StatsReport {
+        var configuration = SessionConfiguration()
+        configuration.keyLogPaths = keyLogs.map(\.path)
+        var observer = Observer()
+        _ = CaptureSession(reader: try CaptureReader(path: url.path), configuration: configuration).run(observer: &observer)
+        return observer.collector.report
+    }
+
+    @Test func grpcCallsThatFailCountAsGRPCErrors() throws {
+        // The recorded grpc-swift-2 calls: NOT_FOUND from GetItem and RESOURCE_EXHAUSTED from
+        // ListItems, both with HTTP status 200 (see Tests/Fixtures/recorded/grpc-swift2-calls.expected.json).
+        let report = try Self.report(Fixtures.recorded("grpc-swift2-calls.pcap"))
+        #expect(report.total.grpcCalls == 7)
+        #expect(report.total.grpcErrors == 2)
+        #expect(report.total.statuses[.success] == 7, "gRPC failures travel in HTTP 200 responses")
+        let failing = report.endpoints.filter { $0.traffic.grpcErrors > 0 }.map(\.endpoint.pattern).sorted()
+        #expect(failing == ["/hark.inventory.Inventory/GetItem", "/hark.inventory.Inventory/ListItems"])
+    }
+
+    @Test func tlsServersAreCountedWithOrWithoutKeys() throws {
+        let capture = Fixtures.corpus("tls12-http1-heise-keylog.pcap")
+        let without = try Self.report(capture)
+        #expect(without.total.exchanges == 0, "nothing decrypted, no HTTP counted")
+        let row = try #require(without.tlsServers.first)
+        #expect(without.tlsServers.count == 1)
+        #expect(row.server == "www.heise.de")
+        #expect((row.connections, row.decrypted) == (1, 0))
+        #expect(row.versions == ["TLS 1.2": 1])
+        #expect(row.alpn == ["http/1.1": 1])
+        #expect(row.bytesReceived > row.bytesSent)
+        #expect(row.handshake.count == 1)
+
+        let with = try Self.report(capture, keyLogs: [Fixtures.corpus("tls12-http1-heise-keylog.keys")])
+        #expect(with.total.exchanges == 16)
+        #expect(with.tlsServers.first?.decrypted == 1)
+    }
+
     private static func response(_ status: Int) -> HTTPResponseRecord {
         HTTPResponseRecord(
             status: HTTPStatusCode(rawValue: status),
