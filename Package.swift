@@ -107,7 +107,7 @@ let package = Package(
             path: "Tests/HarkTestSupport",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HarkCoreTests", dependencies: ["HarkCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HarkCoreTests", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         .testTarget(name: "HarkFormatTests", dependencies: ["HarkFormat", "HarkCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "HarkCaptureTests",

@@ -1,0 +1,193 @@
+public import NIOCore
+
+/// The bytes of one HTTP body: in memory while small, in an unlinked temporary file once large, so
+/// that memory is bounded by the bodies in progress, not by their sizes.
+///
+/// Appends go to a `ByteBuffer` until it would grow past `BodyStorageLimits.memoryThreshold`; then its
+/// bytes are written to a new file of the limits' `BodySpillArea`, and later appends gather in that
+/// same buffer (at most the threshold) before each write, so a spilled body costs one `pwrite` per
+/// threshold's worth of bytes and nothing written is ever copied again. A small body is a plain
+/// in-memory `ByteBuffer`: no file, no syscall, no extra allocation.
+///
+/// Nothing throws on the way in: when the disk budget is used up or a write fails, `error` says why and
+/// later bytes are dropped, so the body is truncated there (`count` is what was kept). Read it back in
+/// chunks with `chunks(maxChunk:)`, or at once with `readAll(limit:)`; only reading a spilled body can
+/// throw.
+///
+/// A value type: copies share the file, which is closed when the last copy goes, and appending to a
+/// copy never changes what another copy reads.
+///
+/// ### Example
+/// ```swift
+/// var body = BodyStorage()
+/// for segment in segments { body.append(segment, limits: limits) }
+/// var chunks = body.chunks()
+/// while let chunk = try chunks.next() { write(chunk) }
+/// ```
+public struct BodyStorage: Sendable {
+    /// All the bytes while `file` is nil; otherwise those after the first `fileCount`, not yet written.
+    var memory: ByteBuffer
+    /// The file holding the first `fileCount` bytes, once the body has spilled.
+    var file: SpillFile?
+    /// How many of this value's bytes are in `file`.
+    var fileCount: Int
+    /// Why bytes stopped being kept, if they did.
+    public private(set) var error: BodyStorageError?
+
+    /// An empty body (no allocation).
+    public init() {
+        memory = ByteBuffer()
+        file = nil
+        fileCount = 0
+    }
+
+    /// A body holding `bytes`, in memory, sharing their storage.
+    public init(_ bytes: ByteBuffer) {
+        memory = bytes
+        file = nil
+        fileCount = 0
+    }
+
+    /// Bytes stored.
+    public var count: Int { fileCount &+ memory.readableBytes }
+
+    /// Whether no bytes are stored.
+    public var isEmpty: Bool { count == 0 }
+
+    /// Whether the body has moved to a temporary file.
+    public var isSpilled: Bool { file != nil }
+
+    /// Prepares memory for a body expected to be `byteCount` long (at most the memory threshold is
+    /// reserved); does nothing once bytes are stored.
+    public mutating func reserveCapacity(_ byteCount: Int, limits: BodyStorageLimits) {
+        guard file == nil, memory.readableBytes == 0 else { return }
+        let capacity = min(byteCount, limits.memoryThreshold)
+        if capacity > memory.capacity { memory.reserveCapacity(capacity) }
+    }
+
+    /// Appends `bytes` (copied: a slice of capture storage is not retained).
+    public mutating func append(_ bytes: ByteBuffer, limits: BodyStorageLimits) {
+        let byteCount = bytes.readableBytes
+        guard byteCount > 0, error == nil else { return }
+        if file == nil, memory.readableBytes &+ byteCount <= limits.memoryThreshold {
+            memory.writeImmutableBuffer(bytes)
+            return
+        }
+        bytes.withUnsafeReadableBytes { spill($0, limits: limits) }
+    }
+
+    /// Appends raw bytes (a decoder's output).
+    public mutating func append(_ bytes: UnsafeRawBufferPointer, limits: BodyStorageLimits) {
+        guard bytes.count > 0, error == nil else { return }
+        if file == nil, memory.readableBytes &+ bytes.count <= limits.memoryThreshold {
+            memory.writeBytes(bytes)
+            return
+        }
+        spill(bytes, limits: limits)
+    }
+
+    /// The first `maxCount` bytes (all of them when there are fewer), sharing this value's storage.
+    public func prefix(_ maxCount: Int) -> BodyStorage {
+        guard maxCount < count else { return self }
+        var result = self
+        let kept = max(0, maxCount)
+        if kept <= fileCount {
+            result.fileCount = kept
+            result.memory = ByteBuffer()
+            if kept == 0 { result.file = nil }
+        } else {
+            result.memory = memory.getSlice(at: memory.readerIndex, length: kept &- fileCount) ?? ByteBuffer()
+        }
+        return result
+    }
+
+    /// Records why bytes stop being kept (a reader of the body that met an error); the first one wins.
+    package mutating func recordFailure(_ failure: BodyStorageError) {
+        if error == nil { error = failure }
+    }
+
+    // MARK: - Spilling
+
+    /// Appends past the memory threshold: the file is made on first use, memory holds at most the
+    /// threshold of unwritten bytes, and a write larger than that goes straight to the file.
+    private mutating func spill(_ bytes: UnsafeRawBufferPointer, limits: BodyStorageLimits) {
+        if file == nil {
+            do {
+                file = try SpillFile.make(in: limits.spillArea, storedBytes: count)
+            } catch {
+                self.error = error
+                return
+            }
+        }
+        if memory.readableBytes &+ bytes.count <= limits.memoryThreshold {
+            memory.writeBytes(bytes)
+            return
+        }
+        let flushed = write(byteCount: memory.readableBytes, limits: limits) { [memory] file, offset in
+            memory.withUnsafeReadableBytes { file.append($0, at: offset) }
+        }
+        guard flushed else { return }
+        memory.clear()
+        if bytes.count <= limits.memoryThreshold {
+            memory.writeBytes(bytes)
+        } else {
+            _ = write(byteCount: bytes.count, limits: limits) { file, offset in file.append(bytes, at: offset) }
+        }
+    }
+
+    /// Writes `byteCount` bytes with `append` after this value's `fileCount` file bytes, first moving to
+    /// a file of its own when another copy has appended to the shared one; false (with `error` set) when
+    /// the budget or the disk refused them.
+    private mutating func write(
+        byteCount: Int,
+        limits: BodyStorageLimits,
+        _ append: (SpillFile, Int) -> SpillFile.AppendResult
+    ) -> Bool {
+        var moved = false
+        while let current = file {
+            switch append(current, fileCount) {
+            case .written:
+                fileCount &+= byteCount
+                return true
+            case .diverged:
+                guard !moved, moveToOwnFile(limits: limits) else { return false }
+                moved = true
+            case .failed(let kind):
+                error = BodyStorageError(kind, storedBytes: count)
+                return false
+            }
+        }
+        return false
+    }
+
+    /// Copies this value's file bytes into a new file of its own, for a copy whose shared file another
+    /// copy has appended to.
+    private mutating func moveToOwnFile(limits: BodyStorageLimits) -> Bool {
+        guard let shared = file else { return false }
+        let fresh: SpillFile
+        do {
+            fresh = try SpillFile.make(in: limits.spillArea, storedBytes: count)
+        } catch {
+            self.error = error
+            return false
+        }
+        let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: BodyStorage.defaultChunkSize, alignment: 1)
+        defer { piece.deallocate() }
+        var offset = 0
+        while offset < fileCount {
+            let length = min(piece.count, fileCount &- offset)
+            let target = UnsafeMutableRawBufferPointer(rebasing: piece[0..<length])
+            if let code = shared.read(into: target, at: offset) {
+                error = BodyStorageError(.readFailed(errno: code), storedBytes: count)
+                return false
+            }
+            if case .failed(let kind) = fresh.append(UnsafeRawBufferPointer(target), at: offset) {
+                error = BodyStorageError(kind, storedBytes: count)
+                return false
+            }
+            offset &+= length
+        }
+        file = fresh
+        return true
+    }
+}

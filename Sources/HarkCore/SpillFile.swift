@@ -1,0 +1,91 @@
+import Glibc
+import Synchronization
+
+/// An unlinked temporary file holding the spilled part of one or more `BodyStorage` values (a value
+/// and its copies share it). Closed, and its bytes given back to the area's budget, on deinit.
+///
+/// The file only grows. A value may append only when its bytes end exactly where the file ends, which
+/// an atomic compare-and-swap of `end` decides; a copy that kept fewer bytes, or a prefix, sees
+/// `.diverged` and moves to a file of its own (`BodyStorage` does that), so no value ever overwrites
+/// bytes another one reads.
+final class SpillFile: Sendable {
+    /// The result of `append(_:at:)`.
+    enum AppendResult {
+        /// The bytes are in the file.
+        case written
+        /// Another value appended first: the file no longer ends at the given offset.
+        case diverged
+        /// The budget or the disk refused the bytes.
+        case failed(BodyStorageError.Kind)
+    }
+
+    let descriptor: Int32
+    let area: BodySpillArea
+    /// Bytes claimed so far (written, or reserved by a write that failed).
+    private let end = Atomic<Int>(0)
+
+    private init(descriptor: Int32, area: BodySpillArea) {
+        self.descriptor = descriptor
+        self.area = area
+    }
+
+    deinit {
+        close(descriptor)
+        area.release(end.load(ordering: .relaxed))
+    }
+
+    /// A new empty file in `area.directory`, already unlinked.
+    ///
+    /// - Throws: `.fileNotCreated`, reported with `storedBytes`, the size of the body that needed it.
+    static func make(in area: BodySpillArea, storedBytes: Int) throws(BodyStorageError) -> SpillFile {
+        var template = Array("\(area.directory)/hark-body-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard descriptor >= 0 else {
+            throw BodyStorageError(.fileNotCreated(directory: area.directory, errno: errno), storedBytes: storedBytes)
+        }
+        template.withUnsafeBufferPointer { buffer in
+            if let path = buffer.baseAddress { _ = unlink(path) }
+        }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        return SpillFile(descriptor: descriptor, area: area)
+    }
+
+    /// Writes `bytes` at `offset`, which must be where the file ends now.
+    func append(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> AppendResult {
+        let count = bytes.count
+        guard count > 0 else { return .written }
+        let (newEnd, overflow) = offset.addingReportingOverflow(count)
+        guard !overflow else { return .failed(.diskBudgetExhausted(limit: area.maxDiskBytes)) }
+        guard end.compareExchange(expected: offset, desired: newEnd, ordering: .relaxed).exchanged else {
+            return .diverged
+        }
+        guard area.reserve(count) else {
+            end.store(offset, ordering: .relaxed)
+            return .failed(.diskBudgetExhausted(limit: area.maxDiskBytes))
+        }
+        guard let base = bytes.baseAddress else { return .written }
+        var done = 0
+        while done < count {
+            let result = pwrite(descriptor, base + done, count - done, off_t(offset + done))
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { return .failed(.writeFailed(errno: result < 0 ? errno : EIO)) }
+            done += result
+        }
+        return .written
+    }
+
+    /// Fills `buffer` from the file at `offset`; the `errno` on failure, EIO for a short file.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int32? {
+        guard let base = buffer.baseAddress else { return nil }
+        var done = 0
+        while done < buffer.count {
+            let result = pread(descriptor, base + done, buffer.count - done, off_t(offset + done))
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { return result < 0 ? errno : EIO }
+            done += result
+        }
+        return nil
+    }
+}
