@@ -41,10 +41,11 @@ let package = Package(
         // System libraries for content decoding (module maps only).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
-        // Streaming Content-Encoding decoders (gzip, deflate, br, stacks) with a decoded-size cap.
+        // Streaming Content-Encoding decoders (gzip, deflate, br, stacks) with a decoded-size cap, and the
+        // decoder that keeps a body's decoded bytes in a HarkCore.BodyStorage as they arrive.
         .target(
             name: "HarkContentCoding",
-            dependencies: ["CZlib", "CBrotli", nioCore],
+            dependencies: ["HarkCore", "CZlib", "CBrotli", nioCore],
             swiftSettings: strictSettings
         ),
         // Lenient incremental HTTP/1.x analyzer: one TCP connection in, exchanges and tunnels out.

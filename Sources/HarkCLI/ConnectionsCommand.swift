@@ -36,6 +36,7 @@ extension Hark {
             var observer = ConnectionPrinter(output: output, diagnostics: diagnostics, format: json ? .json : .text, filter: filter)
             var configuration = SessionConfiguration()
             configuration.keepsBodies = false  // connections show no bodies
+            configuration.decodesContent = false
             let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)

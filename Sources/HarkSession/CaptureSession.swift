@@ -1,5 +1,5 @@
 public import HarkCapture
-import HarkCore
+public import HarkCore
 import HarkPacket
 public import HarkReassembly
 import NIOCore
@@ -8,10 +8,18 @@ import NIOCore
 public struct SessionConfiguration: Sendable {
     /// TCP reassembly limits.
     public var reassembly = ReassemblyLimits()
-    /// Whether HTTP bodies are kept (up to the HTTP/1 body limit) and their content codings undone.
-    /// Turn it off when nothing reads bodies or decoded sizes (`hark connections`): exchanges are
-    /// still reported, with empty, truncated bodies whose lengths are counted. Default true.
+    /// Whether HTTP body bytes are kept (up to the analyzers' body limits: in memory while small, then
+    /// in unlinked temporary files, see `bodyStorage`). Turn it off when nothing reads bodies (`hark
+    /// har --no-bodies`, `hark connections`): exchanges are still reported, with empty bodies whose
+    /// lengths are counted. Default true.
     public var keepsBodies = true
+    /// Whether content codings (gzip, deflate, br) are undone: decoded bodies when they are kept, and
+    /// decoded lengths (`HTTPMessageBody.decodedLength`) either way. Turn it off when nothing reads
+    /// either (`hark connections`) to save the decompression. Default true.
+    public var decodesContent = true
+    /// How kept bodies are stored: the memory threshold per body, the spill directory and its disk
+    /// budget. Default: 256 KiB in memory, then `$TMPDIR` within 4 GiB shared by all bodies.
+    public var bodyStorage = BodyStorageLimits()
 
     public init() {}
 }
@@ -44,7 +52,15 @@ public struct CaptureSession {
         var statistics = SessionStatistics()
         var decoder = PacketDecoder()
         var reassembler = TCPReassembler(limits: configuration.reassembly)
-        var dispatcher = StreamDispatcher(observer: observer, captureName: reader.name, keepsBodies: configuration.keepsBodies)
+        var dispatcher = StreamDispatcher(
+            observer: observer,
+            captureName: reader.name,
+            bodies: BodyHandling(
+                keepsBodies: configuration.keepsBodies,
+                decodesContent: configuration.decodesContent,
+                storage: configuration.bodyStorage
+            )
+        )
         defer { observer = dispatcher.observer }
 
         while let record = reader.next() {

@@ -27,9 +27,9 @@ enum StreamAnalyzerEvent {
 /// the analyzer was copied while the enum still held it, and so was the body kept so far, on every
 /// segment (quadratic in the body size). A stack belongs to one connection and is never copied.
 enum StreamAnalyzer {
-    /// Waiting for enough first bytes; holds what arrived so far, in order, and whether the analyzer
-    /// chosen keeps bodies.
-    case detecting(DetectionLog, keepsBodies: Bool)
+    /// Waiting for enough first bytes; holds what arrived so far, in order, and how the analyzer chosen
+    /// treats bodies.
+    case detecting(DetectionLog, bodies: BodyHandling)
     /// HTTP/1.x, with the directions swapped when the port heuristic picked the wrong client.
     case http1(HTTP1Layer)
     /// HTTP/2: prior knowledge (the client preface) or after an h2c upgrade.
@@ -42,25 +42,24 @@ enum StreamAnalyzer {
     /// Bytes kept while searching a mid-stream connection for an HTTP/1 message start.
     static let searchLimit = 64 << 10
 
-    /// A new stack; `midStream` when the capture missed the connection's start. With `keepsBodies`
-    /// false, HTTP bodies are counted but neither kept nor content-decoded (see
-    /// `SessionConfiguration.keepsBodies`).
-    static func start(midStream: Bool, keepsBodies: Bool = true) -> StreamAnalyzer {
-        .detecting(DetectionLog(midStream: midStream), keepsBodies: keepsBodies)
+    /// A new stack; `midStream` when the capture missed the connection's start. `bodies` says whether
+    /// HTTP bodies are kept and content-decoded (see `SessionConfiguration.keepsBodies`).
+    static func start(midStream: Bool, bodies: BodyHandling = BodyHandling()) -> StreamAnalyzer {
+        .detecting(DetectionLog(midStream: midStream), bodies: bodies)
     }
 
     mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies):
+        case .detecting(var log, let bodies):
             self = .opaque
             log.append(.data(direction, copyOf(bytes), time))
-            self = decide(log, keepsBodies: keepsBodies, emit: emit)
+            self = decide(log, bodies: bodies, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
+            forward(tunnelled, bodies: layer.bodies, emit: emit)
         case .http2(let layer):
             layer.analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
         case .tunnel(let layer):
@@ -72,16 +71,16 @@ enum StreamAnalyzer {
 
     mutating func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies):
+        case .detecting(var log, let bodies):
             self = .opaque
             log.append(.gap(direction, length, time))
-            self = .detecting(log, keepsBodies: keepsBodies)
+            self = .detecting(log, bodies: bodies)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
+            forward(tunnelled, bodies: layer.bodies, emit: emit)
         case .http2(let layer):
             layer.analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
         case .tunnel(let layer):
@@ -93,18 +92,18 @@ enum StreamAnalyzer {
 
     mutating func finish(_ direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
-        case .detecting(var log, let keepsBodies):
+        case .detecting(var log, let bodies):
             // Too little was seen to decide: try the bytes as they are.
             self = .opaque
             log.isFinal = true
             log.append(.end(direction, time))
-            self = decide(log, keepsBodies: keepsBodies, emit: emit)
+            self = decide(log, bodies: bodies, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) { event in
                 route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
             }
-            forward(tunnelled, keepsBodies: layer.keepsBodies, emit: emit)
+            forward(tunnelled, bodies: layer.bodies, emit: emit)
         case .http2(let layer):
             layer.analyzer.finish(direction, at: time) { emit(.http2($0)) }
         case .tunnel(let layer):
@@ -117,19 +116,19 @@ enum StreamAnalyzer {
     // MARK: - Detection
 
     /// Decides what the logged bytes are, or keeps waiting.
-    private func decide(_ log: DetectionLog, keepsBodies: Bool, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
+    private func decide(_ log: DetectionLog, bodies: BodyHandling, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
         switch log.verdict() {
         case .waiting:
-            return .detecting(log, keepsBodies: keepsBodies)
+            return .detecting(log, bodies: bodies)
         case .protocol(.http2):
             emit(.detected(.http2))
-            return replay(log, into: .http2(HTTP2Layer(HTTP2Analyzer(start: .connectionStart))), emit: emit)
+            return replay(log, into: .http2(HTTP2Layer(bodies.http2Analyzer(start: .connectionStart))), emit: emit)
         case .protocol(let found):
             emit(.detected(found))
             return .opaque
         case .http1(let swapped):
             emit(.detected(.http1))
-            return replay(log, into: .http1(HTTP1Layer(swapped: swapped, keepsBodies: keepsBodies)), emit: emit)
+            return replay(log, into: .http1(HTTP1Layer(swapped: swapped, bodies: bodies)), emit: emit)
         }
     }
 
@@ -177,7 +176,7 @@ enum StreamAnalyzer {
 
     /// Feeds tunnel events into the inner stack, creating it when the tunnel opens (keeping bodies
     /// or not as the HTTP/1 layer did).
-    private mutating func forward(_ items: [HTTP1TunnelItem], keepsBodies: Bool, emit: (StreamAnalyzerEvent) -> Void) {
+    private mutating func forward(_ items: [HTTP1TunnelItem], bodies: BodyHandling, emit: (StreamAnalyzerEvent) -> Void) {
         var switchingRequest: HTTP1Request?
         for item in items {
             switch item {
@@ -186,19 +185,19 @@ enum StreamAnalyzer {
             case .opened(let tunnel):
                 switch tunnel.kind {
                 case .connect:
-                    self = .tunnel(TunnelLayer(.start(midStream: false, keepsBodies: keepsBodies)))
+                    self = .tunnel(TunnelLayer(.start(midStream: false, bodies: bodies)))
                 case .upgrade(let name?) where name.lowercased() == "h2c":
                     // RFC 9113 §3.1 (RFC 7540 §3.2): the upgrade request becomes stream 1.
                     emit(.detected(.http2))
                     let analyzer = switchingRequest.map { request in
-                        HTTP2Analyzer(upgradedFrom: HTTP2Request.upgrade(
+                        bodies.http2Analyzer(upgradedFrom: HTTP2Request.upgrade(
                             method: request.method,
                             target: request.target,
                             headers: request.headers,
                             firstByteTime: request.span.firstByteTime,
                             lastByteTime: request.span.lastByteTime
                         ))
-                    } ?? HTTP2Analyzer(start: .connectionStart)
+                    } ?? bodies.http2Analyzer(start: .connectionStart)
                     self = .tunnel(TunnelLayer(.http2(HTTP2Layer(analyzer))))
                 case .upgrade(let name?) where name.lowercased() == "websocket":
                     emit(.detected(.webSocket))
@@ -234,20 +233,17 @@ final class HTTP1Layer {
     var analyzer: HTTP1Analyzer
     /// Whether the directions are swapped because the port heuristic picked the wrong client.
     let swapped: Bool
-    /// Whether bodies are kept and content-decoded (a tunnel's inner stack inherits it).
-    let keepsBodies: Bool
+    /// How bodies are treated (a tunnel's inner stack inherits it).
+    let bodies: BodyHandling
 
-    init(swapped: Bool, keepsBodies: Bool) {
-        var limits = HTTP1Limits()
-        if !keepsBodies { limits.maxBodyBytes = 0 }
-        self.analyzer = HTTP1Analyzer(limits: limits, decodesContent: keepsBodies)
+    init(swapped: Bool, bodies: BodyHandling) {
+        self.analyzer = bodies.http1Analyzer()
         self.swapped = swapped
-        self.keepsBodies = keepsBodies
+        self.bodies = bodies
     }
 }
 
-/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`). It keeps bodies
-/// whatever `keepsBodies` says, within `HTTP2Limits`.
+/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`).
 final class HTTP2Layer {
     var analyzer: HTTP2Analyzer
 

@@ -11,23 +11,23 @@ struct StreamDispatcher<Observer: SessionObserver>: TCPStreamHandler {
     var observer: Observer
     /// The capture's name, for diagnostics.
     let captureName: String
-    /// Whether connections' analyzers keep bodies (`SessionConfiguration.keepsBodies`).
-    let keepsBodies: Bool
+    /// How connections' analyzers treat bodies (from `SessionConfiguration`).
+    let bodies: BodyHandling
     private(set) var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var diagnosticCount = 0
     /// Per open connection.
     private var slots: [Int: ConnectionSlot] = [:]
 
-    init(observer: Observer, captureName: String, keepsBodies: Bool = true) {
+    init(observer: Observer, captureName: String, bodies: BodyHandling = BodyHandling()) {
         self.observer = observer
         self.captureName = captureName
-        self.keepsBodies = keepsBodies
+        self.bodies = bodies
     }
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         connectionCount += 1
-        slots[connection.id] = ConnectionSlot(info: connection, keepsBodies: keepsBodies)
+        slots[connection.id] = ConnectionSlot(info: connection, bodies: bodies)
         observer.connectionOpened(connection)
     }
 
@@ -111,9 +111,9 @@ final class ConnectionSlot {
     /// Exchanges reported on the connection so far, at every layer (a CONNECT tunnel's included).
     private var exchangeCount = 0
 
-    init(info: TCPConnectionInfo, keepsBodies: Bool) {
+    init(info: TCPConnectionInfo, bodies: BodyHandling) {
         self.info = info
-        self.analyzer = .start(midStream: info.roleSource != .handshake, keepsBodies: keepsBodies)
+        self.analyzer = .start(midStream: info.roleSource != .handshake, bodies: bodies)
     }
 
     func note(_ event: TCPEvent) {
