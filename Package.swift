@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkHTTP1Tests",
-            dependencies: ["HarkHTTP1", "HarkContentCoding", "CZlib", nioCore],
+            dependencies: ["HarkHTTP1", "HarkContentCoding", "HarkCore", "HarkTestSupport", "CZlib", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
