@@ -38,14 +38,20 @@ public final class BodySpillArea: Sendable {
     /// Bytes the area's files hold now.
     public var usedDiskBytes: Int { used.load(ordering: .relaxed) }
 
-    /// Claims `count` bytes of the budget; false when that would exceed it.
-    func reserve(_ count: Int) -> Bool {
+    /// Claims up to `count` bytes of the budget: all of them, or what is left when that is less.
+    ///
+    /// - Returns: the bytes claimed.
+    func reserve(upTo count: Int) -> Int {
         var current = used.load(ordering: .relaxed)
         while true {
-            let (next, overflow) = current.addingReportingOverflow(count)
-            guard !overflow, next <= maxDiskBytes else { return false }
-            let (exchanged, original) = used.compareExchange(expected: current, desired: next, ordering: .relaxed)
-            if exchanged { return true }
+            let granted = min(count, max(0, maxDiskBytes &- current))
+            guard granted > 0 else { return 0 }
+            let (exchanged, original) = used.compareExchange(
+                expected: current,
+                desired: current &+ granted,
+                ordering: .relaxed
+            )
+            if exchanged { return granted }
             current = original
         }
     }

@@ -115,7 +115,10 @@ public struct BodyStorage: Sendable {
             do {
                 file = try SpillFile.make(in: limits.spillArea, storedBytes: count)
             } catch {
-                self.error = error
+                // Keep exactly the threshold, whatever the cut of the bytes appended so far.
+                let room = max(0, limits.memoryThreshold &- memory.readableBytes)
+                memory.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<min(room, bytes.count)]))
+                self.error = BodyStorageError(error.kind, storedBytes: count)
                 return
             }
         }
@@ -126,8 +129,8 @@ public struct BodyStorage: Sendable {
         let flushed = write(byteCount: memory.readableBytes, limits: limits) { [memory] file, offset in
             memory.withUnsafeReadableBytes { file.append($0, at: offset) }
         }
-        guard flushed else { return }
         memory.clear()
+        guard flushed else { return }
         if bytes.count <= limits.memoryThreshold {
             memory.writeBytes(bytes)
         } else {
@@ -137,7 +140,8 @@ public struct BodyStorage: Sendable {
 
     /// Writes `byteCount` bytes with `append` after this value's `fileCount` file bytes, first moving to
     /// a file of its own when another copy has appended to the shared one; false (with `error` set) when
-    /// the budget or the disk refused them.
+    /// the budget or the disk refused them. The body then ends at the last byte in the file, so that
+    /// where a budget cuts it does not depend on how its bytes were appended.
     private mutating func write(
         byteCount: Int,
         limits: BodyStorageLimits,
@@ -152,8 +156,12 @@ public struct BodyStorage: Sendable {
             case .diverged:
                 guard !moved, moveToOwnFile(limits: limits) else { return false }
                 moved = true
+            case .budgetExhausted(let written):
+                fileCount &+= written
+                error = BodyStorageError(.diskBudgetExhausted(limit: limits.spillArea.maxDiskBytes), storedBytes: fileCount)
+                return false
             case .failed(let kind):
-                error = BodyStorageError(kind, storedBytes: count)
+                error = BodyStorageError(kind, storedBytes: fileCount)
                 return false
             }
         }
@@ -166,7 +174,7 @@ public struct BodyStorage: Sendable {
         guard let shared = file else { return false }
         let fresh: SpillFile
         do {
-            fresh = try SpillFile.make(in: limits.spillArea, storedBytes: count)
+            fresh = try SpillFile.make(in: limits.spillArea, storedBytes: fileCount)
         } catch {
             self.error = error
             return false
@@ -178,11 +186,17 @@ public struct BodyStorage: Sendable {
             let length = min(piece.count, fileCount &- offset)
             let target = UnsafeMutableRawBufferPointer(rebasing: piece[0..<length])
             if let code = shared.read(into: target, at: offset) {
-                error = BodyStorageError(.readFailed(errno: code), storedBytes: count)
+                error = BodyStorageError(.readFailed(errno: code), storedBytes: fileCount)
                 return false
             }
-            if case .failed(let kind) = fresh.append(UnsafeRawBufferPointer(target), at: offset) {
-                error = BodyStorageError(kind, storedBytes: count)
+            switch fresh.append(UnsafeRawBufferPointer(target), at: offset) {
+            case .written, .diverged:
+                break
+            case .budgetExhausted:
+                error = BodyStorageError(.diskBudgetExhausted(limit: limits.spillArea.maxDiskBytes), storedBytes: fileCount)
+                return false
+            case .failed(let kind):
+                error = BodyStorageError(kind, storedBytes: fileCount)
                 return false
             }
             offset &+= length

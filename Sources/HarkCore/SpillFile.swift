@@ -15,7 +15,9 @@ final class SpillFile: Sendable {
         case written
         /// Another value appended first: the file no longer ends at the given offset.
         case diverged
-        /// The budget or the disk refused the bytes.
+        /// The disk budget took only the first `count` bytes, which are in the file.
+        case budgetExhausted(written: Int)
+        /// The disk refused the bytes.
         case failed(BodyStorageError.Kind)
     }
 
@@ -52,20 +54,18 @@ final class SpillFile: Sendable {
         return SpillFile(descriptor: descriptor, area: area)
     }
 
-    /// Writes `bytes` at `offset`, which must be where the file ends now.
+    /// Writes `bytes` at `offset`, which must be where the file ends now; when the area's budget has
+    /// room for only part of them, writes that part.
     func append(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> AppendResult {
-        let count = bytes.count
-        guard count > 0 else { return .written }
-        let (newEnd, overflow) = offset.addingReportingOverflow(count)
-        guard !overflow else { return .failed(.diskBudgetExhausted(limit: area.maxDiskBytes)) }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return .written }
+        let (newEnd, overflow) = offset.addingReportingOverflow(bytes.count)
+        guard !overflow else { return .budgetExhausted(written: 0) }
         guard end.compareExchange(expected: offset, desired: newEnd, ordering: .relaxed).exchanged else {
             return .diverged
         }
-        guard area.reserve(count) else {
-            end.store(offset, ordering: .relaxed)
-            return .failed(.diskBudgetExhausted(limit: area.maxDiskBytes))
-        }
-        guard let base = bytes.baseAddress else { return .written }
+        // Only the holder ending at `offset` could move `end`, so shrinking it back is safe.
+        let count = area.reserve(upTo: bytes.count)
+        if count < bytes.count { end.store(offset &+ count, ordering: .relaxed) }
         var done = 0
         while done < count {
             let result = pwrite(descriptor, base + done, count - done, off_t(offset + done))
@@ -73,7 +73,7 @@ final class SpillFile: Sendable {
             guard result > 0 else { return .failed(.writeFailed(errno: result < 0 ? errno : EIO)) }
             done += result
         }
-        return .written
+        return count == bytes.count ? .written : .budgetExhausted(written: count)
     }
 
     /// Fills `buffer` from the file at `offset`; the `errno` on failure, EIO for a short file.
