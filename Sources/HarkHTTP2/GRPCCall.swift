@@ -91,9 +91,12 @@ public struct GRPCCall: Hashable, Sendable {
         var messages: [Message] = []
         var count = 0
         var keptBytes = 0
+        var keeping = true
         let coding = encoding.map(ContentCoding.init(rawValue:))
+        // The first messages are kept, up to the first that does not fit; later ones are only counted.
         let keep: (Int) -> Bool = { length in
-            messages.count < limits.maxGRPCMessages && length <= limits.maxGRPCMessageBytes &- keptBytes
+            keeping = keeping && messages.count < limits.maxGRPCMessages && length <= limits.maxGRPCMessageBytes &- keptBytes
+            return keeping
         }
         let take: (GRPCMessageSplitter.Frame) -> Void = { frame in
             count += 1
@@ -102,6 +105,10 @@ public struct GRPCCall: Hashable, Sendable {
             if message.isCompressed, let coding, coding != .identity {
                 let room = max(1, limits.maxGRPCMessageBytes &- keptBytes)
                 let result = ContentDecoder.decode(payload, codings: [coding], maxOutputBytes: room)
+                if case .outputLimitExceeded = result.error?.kind {
+                    keeping = false  // decompressed, it does not fit: counted only, like those after it
+                    return
+                }
                 if result.error == nil { message.payload = result.decoded } else { message.decodingError = result.error }
             }
             keptBytes &+= message.payload.readableBytes

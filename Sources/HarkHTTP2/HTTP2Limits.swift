@@ -22,8 +22,8 @@ public struct HTTP2Limits: Hashable, Sendable {
     public var maxDecodedBodyBytes: Int
     /// Most gRPC messages kept per direction of a call; later ones are counted. Default 1024.
     public var maxGRPCMessages: Int
-    /// Most gRPC message bytes (decompressed) kept in memory per direction of a call; later messages are
-    /// counted, not kept. Default 16 MiB.
+    /// Most gRPC message bytes (decompressed) kept in memory per direction of a call: messages are kept
+    /// up to the first that does not fit, later ones are counted, not kept. Default 16 MiB.
     public var maxGRPCMessageBytes: Int
     /// How bodies are stored: in memory up to a threshold (default 256 KiB), then on disk within a
     /// shared budget (default 4 GiB in `$TMPDIR`).
