@@ -28,11 +28,10 @@ public struct UTF8StreamValidator: Sendable {
         var start = 0
         if pendingCount > 0 {
             while pendingCount < pendingLength, start < bytes.count {
-                pending |= UInt32(bytes[start]) << (8 * UInt32(pendingCount))
-                pendingCount += 1
+                hold(bytes[start])
                 start += 1
             }
-            guard pendingCount == pendingLength else { return }
+            guard isValid, pendingCount == pendingLength else { return }
             var character = pending.littleEndian
             let length = pendingLength
             isValid = withUnsafeBytes(of: &character) { raw in
@@ -46,10 +45,28 @@ public struct UTF8StreamValidator: Sendable {
         isValid = UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[start..<end]))
         guard isValid, end < bytes.count else { return }
         pendingLength = Self.sequenceLength(bytes[end])
-        for index in end..<bytes.count {
-            pending |= UInt32(bytes[index]) << (8 * UInt32(pendingCount))
-            pendingCount += 1
+        for index in end..<bytes.count { hold(bytes[index]) }
+    }
+
+    /// Keeps one byte of an unfinished character, checking it as far as it goes: the second byte's range
+    /// depends on the first (RFC 3629 §4), later ones are 80…BF.
+    private mutating func hold(_ byte: UInt8) {
+        if pendingCount == 1 {
+            let lead = UInt8(truncatingIfNeeded: pending)
+            let range: ClosedRange<UInt8> =
+                switch lead {
+                case 0xE0: 0xA0...0xBF
+                case 0xED: 0x80...0x9F
+                case 0xF0: 0x90...0xBF
+                case 0xF4: 0x80...0x8F
+                default: 0x80...0xBF
+                }
+            if !range.contains(byte) { isValid = false }
+        } else if pendingCount > 1, byte & 0xC0 != 0x80 {
+            isValid = false
         }
+        pending |= UInt32(byte) << (8 * UInt32(pendingCount))
+        pendingCount += 1
     }
 
     /// Where a character that the piece's last bytes leave unfinished begins (`bytes.count` when none):
