@@ -71,16 +71,18 @@ public final class HARSortingSpool {
         index.sort { ($0.startedDateTime, $0.sequence) < ($1.startedDateTime, $1.sequence) }
         var output = HARWriter(sink: sink, configuration: configuration)
         try output.begin(log)
-        var chunk: [UInt8] = []
         for entry in index {
-            let length = Int(entry.end - entry.start)
-            if chunk.count < length { chunk = [UInt8](repeating: 0, count: length) }
-            try chunk.withUnsafeMutableBytes { raw in
-                try readSpool(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<length]), at: entry.start)
-                // The range may begin with the separator the spool wrote before the entry: start at `{`.
-                let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<length])
-                let open = bytes.firstIndex(of: UInt8(ascii: "{")) ?? 0
-                try output.writeSerializedEntry(UnsafeRawBufferPointer(rebasing: bytes[open...]))
+            // The range may begin with the separator the spool wrote before the entry: start at `{`.
+            var start = entry.start
+            var head = [UInt8](repeating: 0, count: Int(min(entry.end - entry.start, 64)))
+            try head.withUnsafeMutableBytes { try readSpool(into: $0, at: start) }
+            start += Int64(head.firstIndex(of: UInt8(ascii: "{")) ?? 0)
+            try output.writeSerializedEntry { buffer in
+                let count = Int(min(Int64(buffer.count), entry.end - start))
+                guard count > 0 else { return 0 }
+                try readSpool(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), at: start)
+                start += Int64(count)
+                return count
             }
         }
         try output.finish()

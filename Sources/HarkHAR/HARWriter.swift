@@ -119,19 +119,39 @@ public struct HARWriter: ~Copyable {
     }
 
     /// Writes one entry that was already serialized by another `HARWriter` with the same configuration
-    /// (its bytes from `{` to `}`), as `HARSortingSpool` does to put entries in order.
+    /// (its bytes from `{` to `}`), as `HARSortingSpool` does to put entries in order. The bytes come in
+    /// pieces, so that an entry with a huge body is never in memory whole: `read` fills the buffer it is
+    /// given with the next bytes and returns how many it wrote, 0 at the end.
     ///
-    /// - Throws: as `write(_:)`.
-    public mutating func writeSerializedEntry(_ bytes: UnsafeRawBufferPointer) throws {
+    /// - Throws: as `write(_:)`, or what `read` throws.
+    public mutating func writeSerializedEntry(_ read: (UnsafeMutableRawBufferPointer) throws -> Int) throws {
         switch state {
         case .idle: throw HARWriterError.notStarted
         case .finished: throw HARWriterError.finished
         case .writingEntries: break
         }
-        output.rawValue(bytes)
+        output.rawValue(UnsafeRawBufferPointer(start: nil, count: 0))  // the separator and indentation
+        while true {
+            var failure: (any Error)?
+            var count = 0
+            output.buffer.write(maximum: Self.serializedPiece) { pointer in
+                do {
+                    count = min(Self.serializedPiece, try read(UnsafeMutableRawBufferPointer(start: pointer, count: Self.serializedPiece)))
+                } catch {
+                    failure = error
+                }
+                return count
+            }
+            if let failure { throw failure }
+            guard count > 0 else { break }
+            try flushIfFull()
+        }
         entriesWritten += 1
         try flushIfFull()
     }
+
+    /// Bytes of an already-serialized entry copied per piece.
+    static let serializedPiece = 1 << 16
 
     /// Closes the entries array and the document, and hands every remaining byte to the sink.
     ///
