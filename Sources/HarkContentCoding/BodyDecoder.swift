@@ -27,10 +27,16 @@ public final class BodyDecoder {
         public var error: ContentDecodingError?
     }
 
+    /// Encoded bytes gathered before each decoding call: one call per TCP segment would cost the
+    /// decompressor's per-call overhead thousands of times per megabyte.
+    static let batchSize = 32 << 10
+
     private let decoder: ContentDecoder
     private let keepLimit: Int
     private let storage: BodyStorageLimits
     private var decoded = BodyStorage()
+    /// Encoded bytes not yet decoded (fewer than `batchSize`).
+    private var pending = ByteBuffer()
 
     /// - Parameters:
     ///   - codings: the content codings in the order applied (header order).
@@ -43,19 +49,35 @@ public final class BodyDecoder {
         self.storage = storage
     }
 
-    /// Decodes the next encoded bytes.
+    /// Decodes the next encoded bytes (gathered into batches of `batchSize`).
     public func decode(_ chunk: ByteBuffer) {
+        if pending.readableBytes == 0, chunk.readableBytes >= Self.batchSize {
+            run(chunk)
+            return
+        }
+        if pending.capacity == 0 { pending.reserveCapacity(Self.batchSize) }
+        pending.writeImmutableBuffer(chunk)
+        guard pending.readableBytes >= Self.batchSize else { return }
+        run(pending)
+        pending.clear()
+    }
+
+    /// Ends the body: the decoded bytes, how many were produced, and the first problem.
+    public func finish() -> Result {
+        if pending.readableBytes > 0 {
+            run(pending)
+            pending.clear()
+        }
+        decoder.finish()
+        return Result(bytes: decoded, length: decoder.outputByteCount, error: decoder.error)
+    }
+
+    private func run(_ chunk: ByteBuffer) {
         decoder.decode(chunk) { bytes in
             let room = keepLimit &- decoded.count
             guard room > 0 else { return }
             decoded.append(bytes.count <= room ? bytes : UnsafeRawBufferPointer(rebasing: bytes[..<room]), limits: storage)
         }
-    }
-
-    /// Ends the body: the decoded bytes, how many were produced, and the first problem.
-    public func finish() -> Result {
-        decoder.finish()
-        return Result(bytes: decoded, length: decoder.outputByteCount, error: decoder.error)
     }
 }
 

@@ -7,13 +7,19 @@ extension BodyStorage {
     /// Reads a body front to back in chunks: each chunk holds exactly `maxChunk` bytes except the last,
     /// so a consumer that needs whole units (base64's 3-byte groups) can rely on the boundaries.
     ///
-    /// In-memory bytes come as zero-copy slices; file bytes are read into one reused buffer (a chunk
-    /// kept past the next call is copied on write, not overwritten).
+    /// In-memory bytes come as zero-copy slices. File bytes are read ahead, `readAhead` bytes per
+    /// `pread`, into one buffer that the chunks are slices of (a chunk kept past the next read is
+    /// copied on write, never overwritten).
     public struct Chunks {
+        /// Bytes read from the file at once: 256 KiB.
+        public static let readAhead = 256 << 10
+
         private let storage: BodyStorage
         private let chunkSize: Int
         private var position = 0
-        private var scratch = ByteBuffer()
+        /// Bytes read ahead, from `bufferStart` on.
+        private var buffer = ByteBuffer()
+        private var bufferStart = 0
 
         init(_ storage: BodyStorage, chunkSize: Int) {
             self.storage = storage
@@ -34,22 +40,33 @@ extension BodyStorage {
                 defer { position = end }
                 return memory.getSlice(at: memory.readerIndex &+ (position &- fileCount), length: length)
             }
-            scratch.clear(minimumCapacity: length)
-            let fromFile = min(end, fileCount) &- position
-            if let file = storage.file {
+            if position < bufferStart || end > bufferStart &+ buffer.readableBytes {
+                try readAhead(from: position, atLeast: length)
+            }
+            defer { position = end }
+            return buffer.getSlice(at: buffer.readerIndex &+ (position &- bufferStart), length: length)
+        }
+
+        /// Fills the buffer with the bytes from `start`: at least `minimum`, `readAhead` when there are
+        /// as many, from the file and then from memory.
+        private mutating func readAhead(from start: Int, atLeast minimum: Int) throws(BodyStorageError) {
+            let wanted = min(max(Self.readAhead, minimum), storage.count &- start)
+            let fileCount = storage.fileCount
+            let fromFile = min(start &+ wanted, fileCount) &- start
+            buffer.clear(minimumCapacity: wanted)
+            bufferStart = start
+            if let file = storage.file, fromFile > 0 {
                 var failure: Int32?
-                let start = position
-                scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: fromFile) { target in
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: fromFile) { target in
                     failure = file.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<fromFile]), at: start)
                     return failure == nil ? fromFile : 0
                 }
-                if let failure { throw BodyStorageError(.readFailed(errno: failure), storedBytes: position) }
+                if let failure { throw BodyStorageError(.readFailed(errno: failure), storedBytes: start) }
             }
-            if end > fileCount, let rest = memory.getSlice(at: memory.readerIndex, length: end &- fileCount) {
-                scratch.writeImmutableBuffer(rest)
+            let memory = storage.memory
+            if wanted > fromFile, let rest = memory.getSlice(at: memory.readerIndex, length: wanted &- fromFile) {
+                buffer.writeImmutableBuffer(rest)
             }
-            position = end
-            return scratch
         }
     }
 

@@ -36,22 +36,26 @@ final class SpillFile: Sendable {
         area.release(end.load(ordering: .relaxed))
     }
 
-    /// A new empty file in `area.directory`, already unlinked.
+    /// A new empty file in `area.directory` with no name: `O_TMPFILE` where the file system has it (no
+    /// directory entry is ever made), else `mkstemp` and an immediate `unlink`.
     ///
     /// - Throws: `.fileNotCreated`, reported with `storedBytes`, the size of the body that needed it.
     static func make(in area: BodySpillArea, storedBytes: Int) throws(BodyStorageError) -> SpillFile {
+        // Linux's O_TMPFILE is __O_TMPFILE (octal 20000000 on every architecture) with O_DIRECTORY.
+        let descriptor = open(area.directory, 0o2000_0000 | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { return SpillFile(descriptor: descriptor, area: area) }
         var template = Array("\(area.directory)/hark-body-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+        let named = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1
         }
-        guard descriptor >= 0 else {
+        guard named >= 0 else {
             throw BodyStorageError(.fileNotCreated(directory: area.directory, errno: errno), storedBytes: storedBytes)
         }
         template.withUnsafeBufferPointer { buffer in
             if let path = buffer.baseAddress { _ = unlink(path) }
         }
-        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-        return SpillFile(descriptor: descriptor, area: area)
+        _ = fcntl(named, F_SETFD, FD_CLOEXEC)
+        return SpillFile(descriptor: named, area: area)
     }
 
     /// Writes `bytes` at `offset`, which must be where the file ends now; when the area's budget has

@@ -60,8 +60,9 @@ public final class HARSortingSpool {
 
     /// Serializes one entry into the spool.
     public func add(_ entry: HAREntry) throws {
-        let start = spool.byteCount
         try spool.write(entry)
+        // From the entry's `{`: the separator the spool wrote before it is not part of it.
+        let start = spool.lastEntryStart
         index.append(IndexEntry(startedDateTime: entry.startedDateTime, sequence: index.count, start: start, end: spool.byteCount))
     }
 
@@ -72,11 +73,7 @@ public final class HARSortingSpool {
         var output = HARWriter(sink: sink, configuration: configuration)
         try output.begin(log)
         for entry in index {
-            // The range may begin with the separator the spool wrote before the entry: start at `{`.
             var start = entry.start
-            var head = [UInt8](repeating: 0, count: Int(min(entry.end - entry.start, 64)))
-            try head.withUnsafeMutableBytes { try readSpool(into: $0, at: start) }
-            start += Int64(head.firstIndex(of: UInt8(ascii: "{")) ?? 0)
             try output.writeSerializedEntry { buffer in
                 let count = Int(min(Int64(buffer.count), entry.end - start))
                 guard count > 0 else { return 0 }

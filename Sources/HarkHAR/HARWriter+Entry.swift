@@ -5,6 +5,7 @@ extension HARWriter {
     /// Writes one `entries[]` element: the spec's members in the spec's order, then hark's, then custom.
     mutating func writeEntry(_ entry: HAREntry) throws {
         output.beginObject()
+        lastEntryStart = byteCount - 1
         if let pageref = entry.pageref {
             output.key("pageref")
             output.string(pageref)

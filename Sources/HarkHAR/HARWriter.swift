@@ -56,6 +56,8 @@ public struct HARWriter: ~Copyable {
     private var state = State.idle
     /// Bytes already handed to the sink.
     private var flushedByteCount: Int64 = 0
+    /// Where the last entry written began: the offset of its `{`, after any separator.
+    var lastEntryStart: Int64 = 0
 
     /// Bytes of the document produced so far, handed to the sink or still buffered: the offset at which
     /// the next byte will land in the output.
@@ -150,8 +152,8 @@ public struct HARWriter: ~Copyable {
         try flushIfFull()
     }
 
-    /// Bytes of an already-serialized entry copied per piece.
-    static let serializedPiece = 1 << 16
+    /// Bytes of an already-serialized entry copied per piece: most entries in one piece.
+    static let serializedPiece = 1 << 18
 
     /// Closes the entries array and the document, and hands every remaining byte to the sink.
     ///
