@@ -3,11 +3,12 @@ public import NIOCore
 /// The bytes of one HTTP body: in memory while small, in an unlinked temporary file once large, so
 /// that memory is bounded by the bodies in progress, not by their sizes.
 ///
-/// Appends go to a `ByteBuffer` until it would grow past `BodyStorageLimits.memoryThreshold`; then its
-/// bytes are written to a new file of the limits' `BodySpillArea`, and later appends gather in that
-/// same buffer (at most the threshold) before each write, so a spilled body costs one `pwrite` per
-/// threshold's worth of bytes and nothing written is ever copied again. A small body is a plain
-/// in-memory `ByteBuffer`: no file, no syscall, no extra allocation.
+/// Appends go to a `ByteBuffer`. Up to `BodyStorageLimits.memoryThreshold` that is all; a small body is
+/// a plain in-memory `ByteBuffer`, with no file, no syscall, no extra allocation. Past the threshold a
+/// body draws on its `BodyStoragePool`'s shared memory allowance, so a few large bodies at a time still
+/// stay in memory; once the allowance is used up, its bytes are written to a new file of the pool, and
+/// later appends gather in memory (at most the threshold) before each write, so a spilled body costs
+/// one `pwrite` per threshold's worth of bytes and nothing written is ever copied again.
 ///
 /// Nothing throws on the way in: when the disk budget is used up or a write fails, `error` says why and
 /// later bytes are dropped, so the body is truncated there (`count` is what was kept). Read it back in
@@ -31,6 +32,8 @@ public struct BodyStorage: Sendable {
     var file: SpillFile?
     /// How many of this value's bytes are in `file`.
     var fileCount: Int
+    /// The pool's memory allowance held for the bytes past the threshold, while in memory.
+    private var lease: MemoryLease?
     /// Why bytes stopped being kept, if they did.
     public private(set) var error: BodyStorageError?
 
@@ -73,7 +76,7 @@ public struct BodyStorage: Sendable {
             memory.writeImmutableBuffer(bytes)
             return
         }
-        bytes.withUnsafeReadableBytes { spill($0, limits: limits) }
+        bytes.withUnsafeReadableBytes { appendPastThreshold($0, limits: limits) }
     }
 
     /// Appends raw bytes (a decoder's output).
@@ -83,7 +86,7 @@ public struct BodyStorage: Sendable {
             memory.writeBytes(bytes)
             return
         }
-        spill(bytes, limits: limits)
+        appendPastThreshold(bytes, limits: limits)
     }
 
     /// The first `maxCount` bytes (all of them when there are fewer), sharing this value's storage.
@@ -101,21 +104,22 @@ public struct BodyStorage: Sendable {
         return result
     }
 
-    /// Records why bytes stop being kept (a reader of the body that met an error); the first one wins.
-    package mutating func recordFailure(_ failure: BodyStorageError) {
-        if error == nil { error = failure }
-    }
-
     // MARK: - Spilling
 
-    /// Appends past the memory threshold: the file is made on first use, memory holds at most the
-    /// threshold of unwritten bytes, and a write larger than that goes straight to the file.
-    private mutating func spill(_ bytes: UnsafeRawBufferPointer, limits: BodyStorageLimits) {
+    /// Appends past the memory threshold: in memory while the pool's allowance covers the bytes past
+    /// it; otherwise the body moves to a file (made on first use), where memory then holds at most the
+    /// threshold of unwritten bytes and a write larger than that goes straight to the file.
+    private mutating func appendPastThreshold(_ bytes: UnsafeRawBufferPointer, limits: BodyStorageLimits) {
         if file == nil {
+            if lease == nil, limits.pool.maxMemoryBytes > 0 { lease = MemoryLease(pool: limits.pool) }
+            if let lease, lease.cover(memory.readableBytes &+ bytes.count &- limits.memoryThreshold) {
+                memory.writeBytes(bytes)
+                return
+            }
             do {
-                file = try SpillFile.make(in: limits.spillArea, storedBytes: count)
+                file = try SpillFile.make(in: limits.pool, storedBytes: count)
             } catch {
-                // Keep exactly the threshold, whatever the cut of the bytes appended so far.
+                // Keep up to the threshold, whatever the cut of the bytes appended so far.
                 let room = max(0, limits.memoryThreshold &- memory.readableBytes)
                 memory.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<min(room, bytes.count)]))
                 self.error = BodyStorageError(error.kind, storedBytes: count)
@@ -129,7 +133,10 @@ public struct BodyStorage: Sendable {
         let flushed = write(byteCount: memory.readableBytes, limits: limits) { [memory] file, offset in
             memory.withUnsafeReadableBytes { file.append($0, at: offset) }
         }
-        memory.clear()
+        // What memory held is in the file now: give back the allowance, and a buffer grown past the
+        // threshold, which staging never needs.
+        lease = nil
+        if memory.capacity > limits.memoryThreshold { memory = ByteBuffer() } else { memory.clear() }
         guard flushed else { return }
         if bytes.count <= limits.memoryThreshold {
             memory.writeBytes(bytes)
@@ -158,7 +165,7 @@ public struct BodyStorage: Sendable {
                 moved = true
             case .budgetExhausted(let written):
                 fileCount &+= written
-                error = BodyStorageError(.diskBudgetExhausted(limit: limits.spillArea.maxDiskBytes), storedBytes: fileCount)
+                error = BodyStorageError(.diskBudgetExhausted(limit: limits.pool.maxDiskBytes), storedBytes: fileCount)
                 return false
             case .failed(let kind):
                 error = BodyStorageError(kind, storedBytes: fileCount)
@@ -174,7 +181,7 @@ public struct BodyStorage: Sendable {
         guard let shared = file else { return false }
         let fresh: SpillFile
         do {
-            fresh = try SpillFile.make(in: limits.spillArea, storedBytes: fileCount)
+            fresh = try SpillFile.make(in: limits.pool, storedBytes: fileCount)
         } catch {
             self.error = error
             return false
@@ -193,7 +200,7 @@ public struct BodyStorage: Sendable {
             case .written, .diverged:
                 break
             case .budgetExhausted:
-                error = BodyStorageError(.diskBudgetExhausted(limit: limits.spillArea.maxDiskBytes), storedBytes: fileCount)
+                error = BodyStorageError(.diskBudgetExhausted(limit: limits.pool.maxDiskBytes), storedBytes: fileCount)
                 return false
             case .failed(let kind):
                 error = BodyStorageError(kind, storedBytes: fileCount)

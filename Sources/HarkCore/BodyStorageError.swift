@@ -5,7 +5,7 @@ import Glibc
 public struct BodyStorageError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong.
     public enum Kind: Hashable, Sendable {
-        /// Spilled bodies together already use the `BodySpillArea`'s disk budget of `limit` bytes.
+        /// Spilled bodies together already use the `BodyStoragePool`'s disk budget of `limit` bytes.
         case diskBudgetExhausted(limit: Int)
         /// No temporary file could be made in `directory` (`errno` from `mkstemp`).
         case fileNotCreated(directory: String, errno: Int32)

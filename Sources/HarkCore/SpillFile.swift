@@ -2,7 +2,7 @@ import Glibc
 import Synchronization
 
 /// An unlinked temporary file holding the spilled part of one or more `BodyStorage` values (a value
-/// and its copies share it). Closed, and its bytes given back to the area's budget, on deinit.
+/// and its copies share it). Closed, and its bytes given back to the pool's disk budget, on deinit.
 ///
 /// The file only grows. A value may append only when its bytes end exactly where the file ends, which
 /// an atomic compare-and-swap of `end` decides; a copy that kept fewer bytes, or a prefix, sees
@@ -22,43 +22,43 @@ final class SpillFile: Sendable {
     }
 
     let descriptor: Int32
-    let area: BodySpillArea
+    let pool: BodyStoragePool
     /// Bytes claimed so far (written, or reserved by a write that failed).
     private let end = Atomic<Int>(0)
 
-    private init(descriptor: Int32, area: BodySpillArea) {
+    private init(descriptor: Int32, pool: BodyStoragePool) {
         self.descriptor = descriptor
-        self.area = area
+        self.pool = pool
     }
 
     deinit {
         close(descriptor)
-        area.release(end.load(ordering: .relaxed))
+        pool.releaseDisk(end.load(ordering: .relaxed))
     }
 
-    /// A new empty file in `area.directory` with no name: `O_TMPFILE` where the file system has it (no
+    /// A new empty file in `pool.directory` with no name: `O_TMPFILE` where the file system has it (no
     /// directory entry is ever made), else `mkstemp` and an immediate `unlink`.
     ///
     /// - Throws: `.fileNotCreated`, reported with `storedBytes`, the size of the body that needed it.
-    static func make(in area: BodySpillArea, storedBytes: Int) throws(BodyStorageError) -> SpillFile {
+    static func make(in pool: BodyStoragePool, storedBytes: Int) throws(BodyStorageError) -> SpillFile {
         // Linux's O_TMPFILE is __O_TMPFILE (octal 20000000 on every architecture) with O_DIRECTORY.
-        let descriptor = open(area.directory, 0o2000_0000 | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o600)
-        if descriptor >= 0 { return SpillFile(descriptor: descriptor, area: area) }
-        var template = Array("\(area.directory)/hark-body-XXXXXX".utf8CString)
+        let descriptor = open(pool.directory, 0o2000_0000 | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { return SpillFile(descriptor: descriptor, pool: pool) }
+        var template = Array("\(pool.directory)/hark-body-XXXXXX".utf8CString)
         let named = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1
         }
         guard named >= 0 else {
-            throw BodyStorageError(.fileNotCreated(directory: area.directory, errno: errno), storedBytes: storedBytes)
+            throw BodyStorageError(.fileNotCreated(directory: pool.directory, errno: errno), storedBytes: storedBytes)
         }
         template.withUnsafeBufferPointer { buffer in
             if let path = buffer.baseAddress { _ = unlink(path) }
         }
         _ = fcntl(named, F_SETFD, FD_CLOEXEC)
-        return SpillFile(descriptor: named, area: area)
+        return SpillFile(descriptor: named, pool: pool)
     }
 
-    /// Writes `bytes` at `offset`, which must be where the file ends now; when the area's budget has
+    /// Writes `bytes` at `offset`, which must be where the file ends now; when the pool's budget has
     /// room for only part of them, writes that part.
     func append(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> AppendResult {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .written }
@@ -68,7 +68,7 @@ final class SpillFile: Sendable {
             return .diverged
         }
         // Only the holder ending at `offset` could move `end`, so shrinking it back is safe.
-        let count = area.reserve(upTo: bytes.count)
+        let count = pool.reserveDisk(upTo: bytes.count)
         if count < bytes.count { end.store(offset &+ count, ordering: .relaxed) }
         var done = 0
         while done < count {

@@ -16,8 +16,9 @@ public enum HTTP1Framing: Hashable, Sendable {
 
 /// A message body: the bytes kept, what the wire carried, and the content-decoded form.
 ///
-/// Both forms are `BodyStorage`: in memory while small, in an unlinked temporary file beyond
-/// `HTTP1Limits.bodyStorage`'s threshold, so a large body costs disk, not memory.
+/// Both forms are `BodyStorage`: in memory while small (and while the shared allowance lasts), in an
+/// unlinked temporary file otherwise (see `HTTP1Limits.bodyStorage`), so a large body costs disk, not
+/// memory.
 public struct HTTP1Body: Hashable, Sendable {
     /// How the body length was determined.
     public var framing: HTTP1Framing

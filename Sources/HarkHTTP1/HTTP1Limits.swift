@@ -2,8 +2,9 @@ public import HarkCore
 
 /// Bounds on what one `HTTP1Analyzer` keeps. Exceeding one is reported, never fatal.
 ///
-/// Bodies are kept in memory up to `bodyStorage.memoryThreshold` each and in unlinked temporary files
-/// beyond it, so memory is bounded by the messages in progress, not by body sizes.
+/// Bodies are kept in memory up to `bodyStorage.memoryThreshold` each, past it on a memory allowance
+/// shared by all bodies, and in unlinked temporary files once that is used up, so memory is bounded by
+/// the messages in progress, not by body sizes.
 ///
 /// The analyzer raises nonsensical values to the smallest workable ones (`clamped`): a head limit below
 /// 16 bytes becomes 16, negative counts become 0, a decoded-body cap below 1 becomes 1.
@@ -15,7 +16,7 @@ public struct HTTP1Limits: Hashable, Sendable {
     public var maxHeaderCount: Int
     /// Most body bytes kept per message, for the transfer-decoded and the content-decoded form each;
     /// later ones are counted, not kept, and the body is flagged truncated. 0 keeps no body (lengths and
-    /// decoded lengths are still counted). Default 1 GiB (on disk beyond `bodyStorage.memoryThreshold`).
+    /// decoded lengths are still counted). Default 1 GiB (on disk when memory cannot hold it).
     public var maxBodyBytes: Int
     /// Most content-decoded bytes produced per body (a decompression-bomb cap): decoding stops there.
     /// Default 1 GiB.
@@ -26,8 +27,9 @@ public struct HTTP1Limits: Hashable, Sendable {
     /// Most client bytes held back while an `Upgrade` or `CONNECT` request waits for its answer (they
     /// become tunnel data or are parsed as HTTP once the response is seen). Default 64 KiB.
     public var maxHeldBytes: Int
-    /// How bodies are stored: in memory up to a threshold (default 256 KiB), then on disk within a
-    /// shared budget (default 4 GiB in `$TMPDIR`).
+    /// How bodies are stored: in memory up to a threshold each (default 256 KiB), past it on a memory
+    /// allowance shared by all bodies (default 64 MiB), then on disk within a shared budget (default
+    /// 4 GiB in `$TMPDIR`).
     public var bodyStorage: BodyStorageLimits
 
     /// Limits with the documented defaults, or the values given.

@@ -4,8 +4,9 @@ import NIOCore
 
 /// A message body carried in DATA frames: the bytes kept, what was counted, the content-decoded form.
 ///
-/// Both forms are `BodyStorage`: in memory while small, in an unlinked temporary file beyond
-/// `HTTP2Limits.bodyStorage`'s threshold, so a large body costs disk, not memory.
+/// Both forms are `BodyStorage`: in memory while small (and while the shared allowance lasts), in an
+/// unlinked temporary file otherwise (see `HTTP2Limits.bodyStorage`), so a large body costs disk, not
+/// memory.
 public struct HTTP2Body: Hashable, Sendable {
     /// The DATA content (padding removed), up to `HTTP2Limits.maxBodyBytes`, in hark's own storage.
     public var bytes: BodyStorage

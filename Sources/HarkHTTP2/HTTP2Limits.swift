@@ -2,8 +2,9 @@ public import HarkCore
 
 /// Bounds on what one `HTTP2Analyzer` keeps. Exceeding one is reported, never fatal.
 ///
-/// Bodies are kept in memory up to `bodyStorage.memoryThreshold` each and in unlinked temporary files
-/// beyond it, so memory is bounded by the streams in progress, not by body sizes.
+/// Bodies are kept in memory up to `bodyStorage.memoryThreshold` each, past it on a memory allowance
+/// shared by all bodies, and in unlinked temporary files once that is used up, so memory is bounded by
+/// the streams in progress, not by body sizes.
 public struct HTTP2Limits: Hashable, Sendable {
     /// Most streams open at once; a new stream beyond it makes the oldest open one be emitted as
     /// incomplete. Default 1024 (peers usually allow 100 to 250 concurrent streams).
@@ -15,7 +16,7 @@ public struct HTTP2Limits: Hashable, Sendable {
     public var maxHeaderTableSize: Int
     /// Most body bytes kept per message, for the DATA content and the content-decoded form each; later
     /// ones are counted, not kept. 0 keeps no body (lengths and decoded lengths are still counted).
-    /// Default 1 GiB (on disk beyond `bodyStorage.memoryThreshold`).
+    /// Default 1 GiB (on disk when memory cannot hold it).
     public var maxBodyBytes: Int
     /// Most content-decoded bytes produced per body (a decompression-bomb cap): decoding stops there.
     /// Default 1 GiB.
@@ -25,8 +26,9 @@ public struct HTTP2Limits: Hashable, Sendable {
     /// Most gRPC message bytes (decompressed) kept in memory per direction of a call: messages are kept
     /// up to the first that does not fit, later ones are counted, not kept. Default 16 MiB.
     public var maxGRPCMessageBytes: Int
-    /// How bodies are stored: in memory up to a threshold (default 256 KiB), then on disk within a
-    /// shared budget (default 4 GiB in `$TMPDIR`).
+    /// How bodies are stored: in memory up to a threshold each (default 256 KiB), past it on a memory
+    /// allowance shared by all bodies (default 64 MiB), then on disk within a shared budget (default
+    /// 4 GiB in `$TMPDIR`).
     public var bodyStorage: BodyStorageLimits
 
     /// Limits with the documented defaults, or the values given.

@@ -17,8 +17,9 @@ public struct SessionConfiguration: Sendable {
     /// decoded lengths (`HTTPMessageBody.decodedLength`) either way. Turn it off when nothing reads
     /// either (`hark connections`) to save the decompression. Default true.
     public var decodesContent = true
-    /// How kept bodies are stored: the memory threshold per body, the spill directory and its disk
-    /// budget. Default: 256 KiB in memory, then `$TMPDIR` within 4 GiB shared by all bodies.
+    /// How kept bodies are stored: the memory threshold per body, and the pool's shared memory
+    /// allowance, spill directory and disk budget. Default: 256 KiB per body in memory, 64 MiB more
+    /// shared, then files in `$TMPDIR` within 4 GiB shared by all bodies.
     public var bodyStorage = BodyStorageLimits()
 
     public init() {}

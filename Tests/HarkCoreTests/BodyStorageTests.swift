@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func smallBodyStaysInMemory() throws {
-        let limits = BodyStorageLimits(memoryThreshold: 100)
+        let limits = BodyStorageLimits(memoryThreshold: 100, pool: BodyStoragePool(maxMemoryBytes: 0))
         var storage = BodyStorage()
         storage.append(ByteBuffer(bytes: Self.pattern(60)), limits: limits)
         storage.append(ByteBuffer(bytes: Self.pattern(40, seed: 60)), limits: limits)
@@ -55,7 +55,7 @@ import Testing
     @Test func crossingTheThresholdReadsBackIdentically() throws {
         let directory = try Self.makeDirectory()
         defer { rmdir(directory) }
-        let limits = BodyStorageLimits(memoryThreshold: 1000, spillArea: BodySpillArea(directory: directory))
+        let limits = BodyStorageLimits(memoryThreshold: 1000, pool: BodyStoragePool(directory: directory, maxMemoryBytes: 0))
         let input = Self.pattern(10_007)
         var storage = BodyStorage()
         var offset = 0
@@ -78,7 +78,7 @@ import Testing
     @Test func manySmallAppendsAndRawAppends() throws {
         let directory = try Self.makeDirectory()
         defer { rmdir(directory) }
-        let limits = BodyStorageLimits(memoryThreshold: 4096, spillArea: BodySpillArea(directory: directory))
+        let limits = BodyStorageLimits(memoryThreshold: 4096, pool: BodyStoragePool(directory: directory, maxMemoryBytes: 0))
         var expected: [UInt8] = []
         var storage = BodyStorage()
         for index in 0..<20_000 {
@@ -97,7 +97,7 @@ import Testing
     @Test func zeroThresholdWritesEverythingToDisk() throws {
         let directory = try Self.makeDirectory()
         defer { rmdir(directory) }
-        let limits = BodyStorageLimits(memoryThreshold: 0, spillArea: BodySpillArea(directory: directory))
+        let limits = BodyStorageLimits(memoryThreshold: 0, pool: BodyStoragePool(directory: directory, maxMemoryBytes: 0))
         var storage = BodyStorage()
         for seed in 0..<5 { storage.append(ByteBuffer(bytes: Self.pattern(10, seed: seed * 10)), limits: limits) }
         #expect(storage.isSpilled && storage.memory.readableBytes == 0)
@@ -106,8 +106,8 @@ import Testing
 
     @Test func fileIsUnlinkedAndClosedWithTheLastCopy() throws {
         let directory = try Self.makeDirectory()
-        let area = BodySpillArea(directory: directory)
-        let limits = BodyStorageLimits(memoryThreshold: 16, spillArea: area)
+        let pool = BodyStoragePool(directory: directory, maxMemoryBytes: 0)
+        let limits = BodyStorageLimits(memoryThreshold: 16, pool: pool)
         var descriptor: Int32 = -1
         do {
             var storage = BodyStorage()
@@ -115,16 +115,23 @@ import Testing
             let copy = storage
             descriptor = try #require(storage.file?.descriptor)
             #expect(Self.entries(of: directory).isEmpty, "the file has no name in the directory")
-            #expect(Self.link(of: descriptor)?.hasPrefix(directory + "/hark-body-") == true)
-            #expect(area.usedDiskBytes == 5000)
+            #expect(Self.isSpillFile(descriptor, in: directory))
+            #expect(pool.usedDiskBytes == 5000)
             storage = BodyStorage()
-            #expect(Self.link(of: descriptor)?.hasPrefix(directory + "/hark-body-") == true, "a copy still holds it")
+            #expect(Self.isSpillFile(descriptor, in: directory), "a copy still holds it")
             #expect(copy.count == 5000)
         }
-        #expect(Self.link(of: descriptor)?.hasPrefix(directory + "/hark-body-") != true, "closed with the last copy")
-        #expect(area.usedDiskBytes == 0, "its bytes went back to the budget")
+        #expect(!Self.isSpillFile(descriptor, in: directory), "closed with the last copy")
+        #expect(pool.usedDiskBytes == 0, "its bytes went back to the budget")
         #expect(Self.entries(of: directory).isEmpty)
         #expect(rmdir(directory) == 0)
+    }
+
+    /// Whether `descriptor` is open on a nameless file of `directory` (`/proc/self/fd/N` reads
+    /// `DIR/#inode (deleted)` for an `O_TMPFILE` file, `DIR/hark-body-XXXXXX (deleted)` otherwise).
+    private static func isSpillFile(_ descriptor: Int32, in directory: String) -> Bool {
+        guard let target = link(of: descriptor) else { return false }
+        return target.hasPrefix(directory + "/") && target.hasSuffix(" (deleted)")
     }
 
     /// Where `/proc/self/fd/N` points: the open file's path (with ` (deleted)` once unlinked), or nil.
@@ -138,8 +145,8 @@ import Testing
     @Test func diskBudgetTruncatesWithAnError() throws {
         let directory = try Self.makeDirectory()
         defer { rmdir(directory) }
-        let area = BodySpillArea(directory: directory, maxDiskBytes: 10_000)
-        let limits = BodyStorageLimits(memoryThreshold: 1000, spillArea: area)
+        let pool = BodyStoragePool(directory: directory, maxMemoryBytes: 0, maxDiskBytes: 10_000)
+        let limits = BodyStorageLimits(memoryThreshold: 1000, pool: pool)
         let input = Self.pattern(50_000)
         var storage = BodyStorage()
         for start in stride(from: 0, to: input.count, by: 100) {
@@ -149,7 +156,7 @@ import Testing
         #expect(error.kind == .diskBudgetExhausted(limit: 10_000))
         #expect(storage.count == 10_000, "the body ends where the budget did, however it was appended")
         #expect(error.storedBytes == storage.count)
-        #expect(area.usedDiskBytes <= 10_000)
+        #expect(pool.usedDiskBytes <= 10_000)
         #expect(Array(try storage.readAll().readableBytesView) == Array(input[..<storage.count]), "kept bytes are intact")
         #expect(error.description.contains("disk budget"))
         let before = storage.count
@@ -160,7 +167,7 @@ import Testing
     @Test func unusableDirectoryKeepsWhatMemoryHeld() throws {
         let limits = BodyStorageLimits(
             memoryThreshold: 64,
-            spillArea: BodySpillArea(directory: "/nonexistent/hark-\(getpid())")
+            pool: BodyStoragePool(directory: "/nonexistent/hark-\(getpid())", maxMemoryBytes: 0)
         )
         var storage = BodyStorage()
         storage.append(ByteBuffer(bytes: Self.pattern(50)), limits: limits)
@@ -177,7 +184,7 @@ import Testing
     @Test func copiesAndPrefixesDivergeWithoutSharingWrites() throws {
         let directory = try Self.makeDirectory()
         defer { rmdir(directory) }
-        let limits = BodyStorageLimits(memoryThreshold: 100, spillArea: BodySpillArea(directory: directory))
+        let limits = BodyStorageLimits(memoryThreshold: 100, pool: BodyStoragePool(directory: directory, maxMemoryBytes: 0))
         var original = BodyStorage()
         original.append(ByteBuffer(bytes: Self.pattern(1000)), limits: limits)
         var copy = original
@@ -196,7 +203,7 @@ import Testing
     @Test func equalityComparesBytesWhereverTheyLive() throws {
         let directory = try Self.makeDirectory()
         defer { rmdir(directory) }
-        let limits = BodyStorageLimits(memoryThreshold: 10, spillArea: BodySpillArea(directory: directory))
+        let limits = BodyStorageLimits(memoryThreshold: 10, pool: BodyStoragePool(directory: directory, maxMemoryBytes: 0))
         var spilled = BodyStorage()
         spilled.append(ByteBuffer(bytes: Self.pattern(100)), limits: limits)
         let inMemory = BodyStorage(ByteBuffer(bytes: Self.pattern(100)))
@@ -204,4 +211,34 @@ import Testing
         #expect(spilled != BodyStorage(ByteBuffer(bytes: Self.pattern(100, seed: 1))))
         #expect(spilled.prefix(99) != inMemory)
     }
+
+    @Test func largeBodiesStayInMemoryWhileTheSharedAllowanceLasts() throws {
+        let directory = try Self.makeDirectory()
+        defer { rmdir(directory) }
+        let pool = BodyStoragePool(directory: directory, maxMemoryBytes: 5000)
+        let limits = BodyStorageLimits(memoryThreshold: 1000, pool: pool)
+        var first = BodyStorage()
+        first.append(ByteBuffer(bytes: Self.pattern(4000)), limits: limits)
+        #expect(!first.isSpilled && pool.usedMemoryBytes == 3000, "3000 bytes past the threshold, on the allowance")
+        var second = BodyStorage()
+        second.append(ByteBuffer(bytes: Self.pattern(3000, seed: 1)), limits: limits)
+        #expect(!second.isSpilled && pool.usedMemoryBytes == 5000)
+        second.append(ByteBuffer(bytes: Self.pattern(10, seed: 2)), limits: limits)
+        #expect(second.isSpilled, "the allowance is used up: to disk")
+        #expect(pool.usedMemoryBytes == 3000, "the spilled body gave its share back")
+        #expect(pool.usedDiskBytes == 3000, "what it held in memory went to the file")
+        #expect(second.byteArray == Self.pattern(3000, seed: 1) + Self.pattern(10, seed: 2))
+        first = BodyStorage()
+        #expect(pool.usedMemoryBytes == 0, "a dropped body gives its share back")
+        var third = BodyStorage()
+        third.append(ByteBuffer(bytes: Self.pattern(6000)), limits: limits)
+        #expect(!third.isSpilled && pool.usedMemoryBytes == 5000)
+        second = BodyStorage()
+        #expect(pool.usedDiskBytes == 0)
+    }
+}
+
+extension BodyStorage {
+    /// All the bytes, empty when the file cannot be read.
+    fileprivate var byteArray: [UInt8] { (try? readAll()).map { Array($0.readableBytesView) } ?? [] }
 }

@@ -10,7 +10,7 @@ import Testing
     /// `bytes` stored past a tiny memory threshold, so that almost all of it is in a temporary file.
     private static func spilled(_ bytes: [UInt8]) -> BodyStorage {
         var storage = BodyStorage()
-        let limits = BodyStorageLimits(memoryThreshold: 1000)
+        let limits = BodyStorageLimits(memoryThreshold: 1000, pool: BodyStoragePool(maxMemoryBytes: 0))
         var start = 0
         while start < bytes.count {
             let end = min(bytes.count, start + 7919)

@@ -20,12 +20,12 @@ import Testing
     }
 
     /// A fresh directory for spill files, and limits spilling there beyond 64 KiB.
-    private static func limits(maxDiskBytes: Int = BodySpillArea.defaultMaxDiskBytes) throws -> (HTTP1Limits, String) {
+    private static func limits(maxDiskBytes: Int = BodyStoragePool.defaultMaxDiskBytes) throws -> (HTTP1Limits, String) {
         var template = Array("/tmp/hark-http1-spill-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         let directory = try #require(made.map { String(cString: $0) })
-        let area = BodySpillArea(directory: directory, maxDiskBytes: maxDiskBytes)
-        return (HTTP1Limits(bodyStorage: BodyStorageLimits(memoryThreshold: 64 << 10, spillArea: area)), directory)
+        let pool = BodyStoragePool(directory: directory, maxMemoryBytes: 0, maxDiskBytes: maxDiskBytes)
+        return (HTTP1Limits(bodyStorage: BodyStorageLimits(memoryThreshold: 64 << 10, pool: pool)), directory)
     }
 
     private static func response(_ head: String, _ body: [UInt8]) -> [Step] {
@@ -113,6 +113,6 @@ import Testing
         #expect(kept.byteArray == Array(body[..<kept.count]), "what was kept is intact")
         #expect(exchange.response?.body.length == body.count, "the rest was counted")
         #expect(exchange.issues == [.responseBodyNotStored(error)])
-        #expect(limits.bodyStorage.spillArea.usedDiskBytes <= 200_000)
+        #expect(limits.bodyStorage.pool.usedDiskBytes <= 200_000)
     }
 }

@@ -23,7 +23,7 @@ import Testing
         var template = Array("/tmp/hark-http2-spill-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         let directory = try #require(made.map { String(cString: $0) })
-        let storage = BodyStorageLimits(memoryThreshold: threshold, spillArea: BodySpillArea(directory: directory))
+        let storage = BodyStorageLimits(memoryThreshold: threshold, pool: BodyStoragePool(directory: directory, maxMemoryBytes: 0))
         return (HTTP2Limits(bodyStorage: storage), directory)
     }
 

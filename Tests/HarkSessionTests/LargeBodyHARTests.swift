@@ -6,6 +6,7 @@ import HarkHAR
 import HarkModel
 import HarkSession
 import HarkTestSupport
+import NIOCore
 import Testing
 
 /// A capture with 40 MB responses, plain and gzip'd: the bodies go to disk on the way, and the HAR holds
@@ -63,7 +64,12 @@ import Testing
                 + Self.chunked(gzipped, size: 100_000))
         conversation.close()
 
-        let (recorder, _) = try runSession(bytes: conversation.pcap.bytes, name: "large-bodies.pcap")
+        // A pool whose shared memory allowance (8 MiB) cannot hold these bodies: they go to disk.
+        var configuration = SessionConfiguration()
+        configuration.bodyStorage = BodyStorageLimits(pool: BodyStoragePool(maxMemoryBytes: 8 << 20))
+        let reader = try CaptureReader(bytes: ByteBuffer(bytes: conversation.pcap.bytes), name: "large-bodies.pcap")
+        var recorder = SessionRecorder()
+        _ = CaptureSession(reader: reader, configuration: configuration).run(observer: &recorder)
         try #require(recorder.exchanges.count == 2)
         let plain = try #require(recorder.exchanges[0].response?.body)
         let decoded = try #require(recorder.exchanges[1].response?.body)
