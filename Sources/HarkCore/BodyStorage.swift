@@ -60,13 +60,22 @@ public struct BodyStorage: Sendable {
     /// Whether the body has moved to a temporary file.
     public var isSpilled: Bool { file != nil }
 
-    /// Prepares memory for a body expected to be `byteCount` long (at most the memory threshold is
-    /// reserved); does nothing once bytes are stored.
+    /// Prepares memory for a body expected to be `byteCount` long, so that it does not grow by steps:
+    /// up to the threshold, and up to `maxReservation` past it when the pool's allowance covers that.
+    /// Does nothing once bytes are stored.
     public mutating func reserveCapacity(_ byteCount: Int, limits: BodyStorageLimits) {
         guard file == nil, memory.readableBytes == 0 else { return }
-        let capacity = min(byteCount, limits.memoryThreshold)
+        var capacity = min(byteCount, limits.memoryThreshold)
+        let wanted = min(byteCount, max(limits.memoryThreshold, Self.maxReservation))
+        if wanted > capacity {
+            if lease == nil, limits.pool.maxMemoryBytes > 0 { lease = MemoryLease(pool: limits.pool) }
+            if let lease, lease.cover(wanted &- limits.memoryThreshold) { capacity = wanted }
+        }
         if capacity > memory.capacity { memory.reserveCapacity(capacity) }
     }
+
+    /// The most memory reserved ahead for a body on the word of the wire (a declared length): 1 MiB.
+    public static let maxReservation = 1 << 20
 
     /// Appends `bytes` (copied: a slice of capture storage is not retained).
     public mutating func append(_ bytes: ByteBuffer, limits: BodyStorageLimits) {

@@ -20,16 +20,25 @@ struct MessageBuilder {
     /// Undoes the content codings as body bytes arrive; made on the first body byte when the analyzer
     /// decodes content and the head names a coding.
     private var decoder: BodyDecoder?
+    /// The analyzer's bounds, and whether it decodes content: kept here so that appending a segment
+    /// passes no struct holding references.
+    private let limits: HTTP1Limits
+    private let decodesContent: Bool
 
-    /// A message whose head began at `firstByteTime` and was complete at `headEndTime`.
+    /// A message whose head began at `firstByteTime` and was complete at `headEndTime`, its body kept
+    /// within `limits` and content-decoded when `decodesContent`.
     init(
         head: ParsedHead?,
         headSize: Int,
         framing: BodyFraming,
         startOffset: Int64,
         firstByteTime: Timestamp,
-        headEndTime: Timestamp
+        headEndTime: Timestamp,
+        limits: HTTP1Limits,
+        decodesContent: Bool
     ) {
+        self.limits = limits
+        self.decodesContent = decodesContent
         self.head = head
         self.headSize = headSize
         self.framing = framing
@@ -40,10 +49,10 @@ struct MessageBuilder {
 
     /// Appends body bytes, keeping at most `limits.maxBodyBytes` of the whole body (copied out of
     /// capture storage) and feeding the content decoder, if any.
-    mutating func append(_ bytes: ByteBuffer, at time: Timestamp, limits: HTTP1Limits, decodesContent: Bool) {
+    mutating func append(_ bytes: ByteBuffer, at time: Timestamp) {
         lastByteTime = time
         guard bytes.readableBytes > 0 else { return }
-        if length == 0 { startBody(firstBytes: bytes.readableBytes, limits: limits, decodesContent: decodesContent) }
+        if length == 0 { startBody(firstBytes: bytes.readableBytes) }
         length &+= bytes.readableBytes
         decoder?.decode(bytes)
         let room = limits.maxBodyBytes &- kept.count
@@ -56,7 +65,7 @@ struct MessageBuilder {
     }
 
     /// Reserves memory for the body and makes the content decoder, on the first body bytes.
-    private mutating func startBody(firstBytes: Int, limits: HTTP1Limits, decodesContent: Bool) {
+    private mutating func startBody(firstBytes: Int) {
         let expected = if case .contentLength(let declared) = framing { declared } else { firstBytes }
         // Reserve for the declared length, within the memory threshold (the word of the wire is no more).
         kept.reserveCapacity(min(max(expected, firstBytes), limits.maxBodyBytes), limits: limits.bodyStorage)
@@ -73,7 +82,7 @@ struct MessageBuilder {
 
     /// The body as it ended, with content codings undone when the whole body was captured and the
     /// analyzer decodes content.
-    func body(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Body {
+    func body(_ end: MessageReader.BodyEnd) -> HTTP1Body {
         var body = HTTP1Body(framing: framing.publicFraming)
         if case .contentLength(let declared) = framing { body.declaredLength = declared }
         body.bytes = kept
@@ -95,7 +104,7 @@ struct MessageBuilder {
     }
 
     /// The finished request.
-    consuming func request(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Request? {
+    consuming func request(_ end: MessageReader.BodyEnd) -> HTTP1Request? {
         guard let head, case .request(let method, let target) = head.start else { return nil }
         return HTTP1Request(
             method: method,
@@ -105,13 +114,13 @@ struct MessageBuilder {
             headers: head.headers,
             headSize: headSize,
             isHeadComplete: isHeadComplete,
-            body: body(end, limits: limits),
+            body: body(end),
             span: span(end)
         )
     }
 
     /// The finished response; an HTTP/0.9 response when there is no head.
-    consuming func response(_ end: MessageReader.BodyEnd, limits: HTTP1Limits) -> HTTP1Response {
+    consuming func response(_ end: MessageReader.BodyEnd) -> HTTP1Response {
         guard let head, case .response(let status, let reason) = head.start else {
             return HTTP1Response(
                 status: .absent,
@@ -120,7 +129,7 @@ struct MessageBuilder {
                 versionNumber: .http0_9,
                 headers: HTTPFields(),
                 headSize: 0,
-                body: body(end, limits: limits),
+                body: body(end),
                 span: span(end)
             )
         }
@@ -132,7 +141,7 @@ struct MessageBuilder {
             headers: head.headers,
             headSize: headSize,
             isHeadComplete: isHeadComplete,
-            body: body(end, limits: limits),
+            body: body(end),
             span: span(end)
         )
     }
