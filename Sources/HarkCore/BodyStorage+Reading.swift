@@ -7,9 +7,9 @@ extension BodyStorage {
     /// Reads a body front to back in chunks: each chunk holds exactly `maxChunk` bytes except the last,
     /// so a consumer that needs whole units (base64's 3-byte groups) can rely on the boundaries.
     ///
-    /// In-memory bytes come as zero-copy slices. File bytes are read ahead, `readAhead` bytes per
-    /// `pread`, into one buffer that the chunks are slices of (a chunk kept past the next read is
-    /// copied on write, never overwritten).
+    /// A chunk within one in-memory buffer is a zero-copy slice of it; one spanning two is copied. File
+    /// bytes are read ahead, `readAhead` bytes per `pread`, into one buffer that the chunks are slices of
+    /// (a chunk kept past the next read is copied on write, never overwritten).
     public struct Chunks {
         /// Bytes read from the file at once: 256 KiB.
         public static let readAhead = 256 << 10
@@ -17,9 +17,13 @@ extension BodyStorage {
         private let storage: BodyStorage
         private let chunkSize: Int
         private var position = 0
-        /// Bytes read ahead, from `bufferStart` on.
+        /// Bytes read ahead from the file, from `bufferStart` on.
         private var buffer = ByteBuffer()
         private var bufferStart = 0
+        /// The in-memory region where the last chunk ended (see `BodyStorage.region(_:)`), and how many
+        /// in-memory bytes come before it.
+        private var region = 0
+        private var regionStart = 0
 
         init(_ storage: BodyStorage, chunkSize: Int) {
             self.storage = storage
@@ -34,25 +38,31 @@ extension BodyStorage {
             guard position < total else { return nil }
             let length = min(chunkSize, total &- position)
             let end = position &+ length
-            let memory = storage.memory
-            let fileCount = storage.fileCount
-            if position >= fileCount {
-                defer { position = end }
-                return memory.getSlice(at: memory.readerIndex &+ (position &- fileCount), length: length)
-            }
-            if position < bufferStart || end > bufferStart &+ buffer.readableBytes {
-                try readAhead(from: position, atLeast: length)
-            }
             defer { position = end }
-            return buffer.getSlice(at: buffer.readerIndex &+ (position &- bufferStart), length: length)
+            guard position >= storage.fileCount else {
+                if position < bufferStart || end > bufferStart &+ buffer.readableBytes {
+                    try readAhead(from: position, atLeast: length)
+                }
+                return buffer.getSlice(at: buffer.readerIndex &+ (position &- bufferStart), length: length)
+            }
+            let offset = position &- storage.fileCount
+            while let current = storage.region(region), offset >= regionStart &+ current.readableBytes {
+                regionStart &+= current.readableBytes
+                region &+= 1
+            }
+            if let current = storage.region(region), offset &- regionStart &+ length <= current.readableBytes {
+                return current.getSlice(at: current.readerIndex &+ (offset &- regionStart), length: length)
+            }
+            var spanning = ByteBufferAllocator().buffer(capacity: length)
+            storage.copyMemory(from: offset, count: length, into: &spanning)
+            return spanning
         }
 
-        /// Fills the buffer with the bytes from `start`: at least `minimum`, `readAhead` when there are
-        /// as many, from the file and then from memory.
+        /// Fills the read-ahead buffer with the bytes from `start`: at least `minimum`, `readAhead` when
+        /// there are as many, from the file and then from memory.
         private mutating func readAhead(from start: Int, atLeast minimum: Int) throws(BodyStorageError) {
             let wanted = min(max(Self.readAhead, minimum), storage.count &- start)
-            let fileCount = storage.fileCount
-            let fromFile = min(start &+ wanted, fileCount) &- start
+            let fromFile = min(start &+ wanted, storage.fileCount) &- start
             buffer.clear(minimumCapacity: wanted)
             bufferStart = start
             if let file = storage.file, fromFile > 0 {
@@ -63,10 +73,7 @@ extension BodyStorage {
                 }
                 if let failure { throw BodyStorageError(.readFailed(errno: failure), storedBytes: start) }
             }
-            let memory = storage.memory
-            if wanted > fromFile, let rest = memory.getSlice(at: memory.readerIndex, length: wanted &- fromFile) {
-                buffer.writeImmutableBuffer(rest)
-            }
+            storage.copyMemory(from: 0, count: wanted &- fromFile, into: &buffer)
         }
     }
 
@@ -75,14 +82,14 @@ extension BodyStorage {
         Chunks(self, chunkSize: maxChunk)
     }
 
-    /// The first `limit` bytes (all of them by default) in one buffer: a zero-copy slice while the body
-    /// is in memory, read from the file otherwise. For tests and small consumers; large bodies are
-    /// better read with `chunks(maxChunk:)`.
+    /// The first `limit` bytes (all of them by default) in one buffer: a zero-copy slice while they are
+    /// in one in-memory buffer, copied otherwise. For tests and small consumers; large bodies are better
+    /// read with `chunks(maxChunk:)`.
     ///
     /// - Throws: `BodyStorageError` with `.readFailed` when the temporary file cannot be read back.
     public func readAll(limit: Int = .max) throws(BodyStorageError) -> ByteBuffer {
         let wanted = prefix(limit)
-        if wanted.file == nil { return wanted.memory }
+        if wanted.file == nil, wanted.blocks.isEmpty { return wanted.memory }
         var result = ByteBufferAllocator().buffer(capacity: wanted.count)
         var chunks = wanted.chunks()
         while var chunk = try chunks.next() {
@@ -90,14 +97,42 @@ extension BodyStorage {
         }
         return result
     }
+
+    /// In-memory region `index`: 0 is `memory`, then the blocks; nil past the last.
+    func region(_ index: Int) -> ByteBuffer? {
+        if index == 0 { return memory }
+        return index > 0 && index <= blocks.count ? blocks[index &- 1] : nil
+    }
+
+    /// Appends `count` in-memory bytes, from `offset` past the file's bytes, to `target`.
+    func copyMemory(from offset: Int, count: Int, into target: inout ByteBuffer) {
+        var skip = offset
+        var remaining = count
+        var index = 0
+        while remaining > 0, let current = region(index) {
+            index &+= 1
+            guard skip < current.readableBytes else {
+                skip &-= current.readableBytes
+                continue
+            }
+            let length = min(remaining, current.readableBytes &- skip)
+            if let part = current.getSlice(at: current.readerIndex &+ skip, length: length) {
+                target.writeImmutableBuffer(part)
+            }
+            remaining &-= length
+            skip = 0
+        }
+    }
 }
 
 extension BodyStorage: Hashable {
     /// Bodies are equal when they hold the same bytes and the same error; a body that cannot be read
-    /// back equals only a body sharing its file and bytes.
+    /// back equals only a body sharing its storage.
     public static func == (lhs: BodyStorage, rhs: BodyStorage) -> Bool {
         guard lhs.count == rhs.count, lhs.error == rhs.error else { return false }
-        if lhs.file === rhs.file, lhs.fileCount == rhs.fileCount { return lhs.memory == rhs.memory }
+        if lhs.file === rhs.file, lhs.fileCount == rhs.fileCount, lhs.blocks.isEmpty, rhs.blocks.isEmpty {
+            return lhs.memory == rhs.memory
+        }
         var left = lhs.chunks()
         var right = rhs.chunks()
         do {
