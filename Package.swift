@@ -41,6 +41,8 @@ let package = Package(
         // System libraries for content decoding (module maps only).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
+        // glibc's mallopt, with which the executable keeps freed buffers in the heap for reuse.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Streaming Content-Encoding decoders (gzip, deflate, br, stacks) with a decoded-size cap, and the
         // decoder that keeps a body's decoded bytes in a HarkCore.BodyStorage as they arrive.
         .target(
@@ -96,7 +98,7 @@ let package = Package(
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
                 "HarkStats", "HarkText",
-                "HarkFilter",
+                "HarkFilter", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

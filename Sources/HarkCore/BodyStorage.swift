@@ -137,7 +137,8 @@ public struct BodyStorage: Sendable {
         appendToFile(rest, limits: limits)
     }
 
-    /// The smallest block past the threshold: 64 KiB.
+    /// The smallest block past the threshold: 1 MiB (pages a block does not fill are never touched,
+    /// so they cost address space, not memory).
     static let minimumBlockSize = 64 << 10
 
     private mutating func appendToBlocks(_ bytes: UnsafeRawBufferPointer, blockSize: Int) {

@@ -20,8 +20,8 @@ import Synchronization
 /// body.append(bytes, limits: BodyStorageLimits(pool: pool))
 /// ```
 public final class BodyStoragePool: Sendable {
-    /// The default memory allowance: 64 MiB.
-    public static let defaultMaxMemoryBytes = 64 << 20
+    /// The default memory allowance: 16 MiB.
+    public static let defaultMaxMemoryBytes = 16 << 20
     /// The default disk budget: 4 GiB.
     public static let defaultMaxDiskBytes = 4 << 30
     /// `$TMPDIR` (or `/tmp`) with the default budgets: what every limits struct uses unless told otherwise.

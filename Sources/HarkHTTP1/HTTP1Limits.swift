@@ -28,7 +28,7 @@ public struct HTTP1Limits: Hashable, Sendable {
     /// become tunnel data or are parsed as HTTP once the response is seen). Default 64 KiB.
     public var maxHeldBytes: Int
     /// How bodies are stored: in memory up to a threshold each (default 256 KiB), past it on a memory
-    /// allowance shared by all bodies (default 64 MiB), then on disk within a shared budget (default
+    /// allowance shared by all bodies (default 16 MiB), then on disk within a shared budget (default
     /// 4 GiB in `$TMPDIR`).
     public var bodyStorage: BodyStorageLimits
 

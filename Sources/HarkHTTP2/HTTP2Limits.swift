@@ -27,7 +27,7 @@ public struct HTTP2Limits: Hashable, Sendable {
     /// up to the first that does not fit, later ones are counted, not kept. Default 16 MiB.
     public var maxGRPCMessageBytes: Int
     /// How bodies are stored: in memory up to a threshold each (default 256 KiB), past it on a memory
-    /// allowance shared by all bodies (default 64 MiB), then on disk within a shared budget (default
+    /// allowance shared by all bodies (default 16 MiB), then on disk within a shared budget (default
     /// 4 GiB in `$TMPDIR`).
     public var bodyStorage: BodyStorageLimits
 

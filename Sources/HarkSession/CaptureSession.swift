@@ -18,7 +18,7 @@ public struct SessionConfiguration: Sendable {
     /// either (`hark connections`) to save the decompression. Default true.
     public var decodesContent = true
     /// How kept bodies are stored: the memory threshold per body, and the pool's shared memory
-    /// allowance, spill directory and disk budget. Default: 256 KiB per body in memory, 64 MiB more
+    /// allowance, spill directory and disk budget. Default: 256 KiB per body in memory, 16 MiB more
     /// shared, then files in `$TMPDIR` within 4 GiB shared by all bodies.
     public var bodyStorage = BodyStorageLimits()
 
