@@ -1,5 +1,5 @@
 import Glibc
-public import HarkCore
+import HarkCore
 public import HarkFormat
 
 /// Writes a HAR document whose entries are sorted by `startedDateTime`, although they arrive in the

@@ -28,7 +28,8 @@ public struct HARWriter: ~Copyable {
         /// Headers to redact, or nil to write everything (the default).
         public var redaction: HARRedaction?
         /// Buffered bytes that trigger a write to the sink (default 256 KiB, at least 4 KiB). The buffer
-        /// holds about this much plus one piece of a long body (64 KiB as base64, at most 288 KiB escaped).
+        /// holds about this much plus one piece of a long body (64 KiB as base64, at most 288 KiB escaped)
+        /// or of a serialized entry being copied (256 KiB).
         public var flushThreshold: Int
 
         public init(pretty: Bool = false, redaction: HARRedaction? = nil, flushThreshold: Int = 1 << 18) {
