@@ -43,10 +43,13 @@ let package = Package(
         // System libraries for content decoding (module maps only).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
-        // Streaming Content-Encoding decoders (gzip, deflate, br, stacks) with a decoded-size cap.
+        // glibc's mallopt, with which the executable keeps freed buffers in the heap for reuse.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // Streaming Content-Encoding decoders (gzip, deflate, br, stacks) with a decoded-size cap, and the
+        // decoder that keeps a body's decoded bytes in a HarkCore.BodyStorage as they arrive.
         .target(
             name: "HarkContentCoding",
-            dependencies: ["CZlib", "CBrotli", nioCore],
+            dependencies: ["HarkCore", "CZlib", "CBrotli", nioCore],
             swiftSettings: strictSettings
         ),
         // Lenient incremental HTTP/1.x analyzer: one TCP connection in, exchanges and tunnels out.
@@ -106,7 +109,7 @@ let package = Package(
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
                 "HarkStats", "HarkText",
-                "HarkFilter",
+                "HarkFilter", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -147,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkHTTP1Tests",
-            dependencies: ["HarkHTTP1", "HarkContentCoding", "CZlib", nioCore],
+            dependencies: ["HarkHTTP1", "HarkContentCoding", "HarkCore", "HarkTestSupport", "CZlib", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

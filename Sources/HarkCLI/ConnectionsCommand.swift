@@ -37,6 +37,7 @@ extension Hark {
             var configuration = input.sessionConfiguration
             configuration.keepsBodies = false  // connections show no bodies
             configuration.parsesMessages = false  // nor messages: the protocol detected is all they need
+            configuration.decodesContent = false
             let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)

@@ -77,7 +77,9 @@ extension Hark {
                 progressBar: progress
             )
             var observer = FilteredObserver(base: collector, filter: filter)
-            let statistics = CaptureSession(reader: reader, configuration: input.sessionConfiguration).run(observer: &observer)
+            var session = input.sessionConfiguration
+            session.keepsBodies = !noBodies  // decoded sizes are still counted for content.size
+            let statistics = CaptureSession(reader: reader, configuration: session).run(observer: &observer)
             progress.finish()
             if let failure = observer.base.failure { throw failure }
             try spool.finish(to: destination)

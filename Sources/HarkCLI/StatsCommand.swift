@@ -39,7 +39,10 @@ extension Hark {
             let reader = try openCapture(input.capture)
             let diagnostics = DiagnosticReporter()
             var observer = FilteredObserver(base: StatsObserver(diagnostics: diagnostics), filter: filter)
-            let statistics = CaptureSession(reader: reader, configuration: input.sessionConfiguration).run(observer: &observer)
+            var configuration = input.sessionConfiguration
+            configuration.keepsBodies = false  // statistics count body bytes, never read them
+            configuration.decodesContent = false
+            let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
             let report = observer.base.collector.report
             let output = standardOutputLines(following: false)
             if json {

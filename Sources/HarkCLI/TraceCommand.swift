@@ -62,7 +62,10 @@ extension Hark {
             let diagnostics = DiagnosticReporter()
             let printer = TracePrinter(output: output, options: options) { diagnostics.report($0) }
             var observer = FilteredObserver(base: printer, filter: filter)
-            let statistics = CaptureSession(reader: reader, configuration: input.sessionConfiguration).run(observer: &observer)
+            var configuration = input.sessionConfiguration
+            configuration.keepsBodies = bodies  // only --bodies prints them (or their decoded sizes)
+            configuration.decodesContent = bodies
+            let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)
         }

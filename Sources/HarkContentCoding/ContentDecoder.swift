@@ -2,23 +2,24 @@ public import NIOCore
 
 /// Streaming decoder for a body's `Content-Encoding`, with a hard cap on the decoded size.
 ///
-/// Feed the encoded body in chunks as it arrives, then call `finish(into:)`. Stacked codings are
+/// Feed the encoded body in chunks as it arrives, then call `finish()`. Stacked codings are
 /// undone in reverse order of application (`Content-Encoding: gzip, br` is br-decoded, then
 /// gzip-decoded). Nothing throws: problems are recorded in `error` (the first one wins) and decoding
 /// stops there, keeping the output produced so far:
 /// - an unsupported coding passes the body through unchanged;
 /// - reaching `maxOutputBytes` (a decompression bomb, or just a big body) truncates the output there;
-/// - corrupt data stops decoding; a stream cut short is reported by `finish(into:)`.
+/// - corrupt data stops decoding; a stream cut short is reported by `finish()`.
 ///
-/// Memory is bounded: each stage decodes through a fixed 32 KiB buffer and every stage's output,
-/// including intermediate ones, is capped at `maxOutputBytes`.
+/// Memory is bounded: each stage decodes through a fixed 32 KiB buffer, decoded bytes are handed to the
+/// caller at most 32 KiB at a time, and every stage's output, including intermediate ones, is capped at
+/// `maxOutputBytes`. `BodyDecoder` keeps the output in a `BodyStorage`.
 ///
 /// ### Example
 /// ```swift
 /// let decoder = ContentDecoder(codings: [.gzip], maxOutputBytes: 1 << 20)
 /// var decoded = ByteBuffer()
-/// for chunk in chunks { decoder.decode(chunk, into: &decoded) }
-/// decoder.finish(into: &decoded)
+/// for chunk in chunks { decoder.decode(chunk) { decoded.writeBytes($0) } }
+/// decoder.finish()
 /// if let error = decoder.error { print(error) }
 /// ```
 ///
@@ -87,25 +88,26 @@ public final class ContentDecoder {
         buffers.deallocate()
     }
 
-    /// Decodes one chunk of the encoded body, appending decoded bytes to `output`.
+    /// Decodes one chunk of the encoded body, handing the decoded bytes to `emit` in order, at most
+    /// 32 KiB at a time (the bytes are valid only during the call).
     ///
     /// After an error (other than an unsupported coding, which passes bytes through) further input is
     /// counted but ignored.
-    public func decode(_ chunk: ByteBuffer, into output: inout ByteBuffer) {
+    public func decode(_ chunk: ByteBuffer, emit: (UnsafeRawBufferPointer) -> Void) {
         inputByteCount &+= chunk.readableBytes
         guard !isStopped else { return }
         chunk.withUnsafeReadableBytes { bytes in
             if stages.isEmpty {
-                emit(bytes, into: &output)
+                deliver(bytes, to: emit)
             } else {
-                run(bytes, stage: 0, into: &output)
+                run(bytes, stage: 0, emit: emit)
             }
         }
     }
 
-    /// Ends the body, appending any last decoded bytes and recording a truncated stream or trailing
-    /// bytes in `error`. An empty body is never an error.
-    public func finish(into output: inout ByteBuffer) {
+    /// Ends the body, recording a truncated stream or trailing bytes in `error` (every decoded byte was
+    /// already handed over). An empty body is never an error.
+    public func finish() {
         guard !isStopped, inputByteCount > 0 else { return }
         for (index, stage) in stages.enumerated() {
             guard stage.isAtEnd else {
@@ -129,15 +131,15 @@ public final class ContentDecoder {
     ) -> (decoded: ByteBuffer, error: ContentDecodingError?) {
         let decoder = ContentDecoder(codings: codings, maxOutputBytes: maxOutputBytes)
         var output = ByteBuffer()
-        decoder.decode(body, into: &output)
-        decoder.finish(into: &output)
+        decoder.decode(body) { output.writeBytes($0) }
+        decoder.finish()
         return (output, decoder.error)
     }
 
     /// Pushes `input` through stage `index` and everything after it.
-    private func run(_ input: UnsafeRawBufferPointer, stage index: Int, into output: inout ByteBuffer) {
+    private func run(_ input: UnsafeRawBufferPointer, stage index: Int, emit: (UnsafeRawBufferPointer) -> Void) {
         guard index < stages.count else {
-            emit(input, into: &output)
+            deliver(input, to: emit)
             return
         }
         let stage = stages[index]
@@ -154,7 +156,7 @@ public final class ContentDecoder {
                     fail(.outputLimitExceeded(limit: maxOutputBytes), stage: index, detail: nil)
                     return
                 }
-                run(UnsafeRawBufferPointer(rebasing: buffer[..<step.produced]), stage: index + 1, into: &output)
+                run(UnsafeRawBufferPointer(rebasing: buffer[..<step.produced]), stage: index + 1, emit: emit)
             }
             switch step.status {
             case .needsInput:
@@ -168,15 +170,15 @@ public final class ContentDecoder {
         }
     }
 
-    /// Appends final decoded bytes, enforcing the output cap.
-    private func emit(_ bytes: UnsafeRawBufferPointer, into output: inout ByteBuffer) {
+    /// Hands over final decoded bytes, enforcing the output cap.
+    private func deliver(_ bytes: UnsafeRawBufferPointer, to emit: (UnsafeRawBufferPointer) -> Void) {
         let room = maxOutputBytes - outputByteCount
         guard bytes.count > room else {
-            output.writeBytes(bytes)
+            emit(bytes)
             outputByteCount += bytes.count
             return
         }
-        output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<room]))
+        emit(UnsafeRawBufferPointer(rebasing: bytes[..<room]))
         outputByteCount = maxOutputBytes
         let coding = stageCodings.last ?? codings.first ?? .identity
         recordFirst(

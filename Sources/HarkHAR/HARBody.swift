@@ -1,11 +1,12 @@
+public import HarkCore
 import HarkFormat
-public import NIOCore
+import NIOCore
 
 /// Body bytes to put in a HAR `text` field: as a JSON string when they are valid UTF-8, as base64
 /// otherwise (or always, on request).
 ///
-/// The writer decides at write time, reading the bytes in place: building a `HARBody` from a captured
-/// `ByteBuffer` copies nothing.
+/// The writer decides at write time, reading the bytes in place and in chunks: building a `HARBody`
+/// from a captured body copies nothing, and a body spilled to disk is streamed, never read whole.
 public struct HARBody: Hashable, Sendable {
     /// How the bytes become text.
     public struct Encoding: Hashable, Sendable {
@@ -23,24 +24,36 @@ public struct HARBody: Hashable, Sendable {
     }
 
     /// The decoded body: HAR wants it after transfer and content decoding ("decompressed & unchunked").
-    public var bytes: ByteBuffer
+    public var bytes: BodyStorage
     /// How the bytes become text.
     public var encoding: Encoding
 
     /// A body from captured bytes.
-    public init(_ bytes: ByteBuffer, encoding: Encoding = .automatic) {
+    public init(_ bytes: BodyStorage, encoding: Encoding = .automatic) {
         self.bytes = bytes
         self.encoding = encoding
     }
 
     /// A body from text (written as text, since a `String` is always valid UTF-8).
     public init(_ text: String) {
-        self.bytes = ByteBuffer(string: text)
+        self.bytes = BodyStorage(ByteBuffer(string: text))
         self.encoding = .automatic
     }
 
-    /// Whether the writer will base64-encode these bytes.
+    /// Whether the writer will base64-encode these bytes: on request, or when they are not valid UTF-8
+    /// (checked chunk by chunk; a body whose file cannot be read back counts as not UTF-8).
     public var isWrittenAsBase64: Bool {
-        encoding == .base64 || !bytes.withUnsafeReadableBytes { UTF8Validation.isValid($0.assumingMemoryBound(to: UInt8.self)) }
+        guard encoding == .automatic else { return true }
+        var validator = UTF8StreamValidator()
+        var chunks = bytes.chunks()
+        do {
+            while let chunk = try chunks.next() {
+                chunk.withUnsafeReadableBytes { validator.feed($0.assumingMemoryBound(to: UInt8.self)) }
+                guard validator.isValid else { return true }
+            }
+        } catch {
+            return true
+        }
+        return !validator.isComplete
     }
 }

@@ -1,4 +1,4 @@
-public import HarkCore
+import HarkCore
 public import HarkModel
 import NIOCore
 
@@ -109,8 +109,8 @@ extension HARResponse {
         }
         let body = response.body
         let mimeType = response.headers.first("Content-Type") ?? ""
-        let size = body.decoded?.readableBytes ?? body.length
-        let compression = body.decoded == nil ? nil : size - body.length
+        let size = body.decodedLength ?? body.length
+        let compression = body.decodedLength.map { $0 - body.length }
         var content = HARContent(size: size, compression: compression, mimeType: mimeType)
         if options.includeBodies, size > 0 {
             content.text = HARBody(limited(body.content, options))
@@ -133,8 +133,8 @@ extension HARResponse {
     }
 }
 
-/// The body cut to `maxBodySize`, when set.
-private func limited(_ bytes: ByteBuffer, _ options: HARExportOptions) -> ByteBuffer {
-    guard let maximum = options.maxBodySize, bytes.readableBytes > maximum else { return bytes }
-    return bytes.getSlice(at: bytes.readerIndex, length: max(0, maximum)) ?? bytes
+/// The body cut to `maxBodySize`, when set (sharing its storage).
+private func limited(_ bytes: BodyStorage, _ options: HARExportOptions) -> BodyStorage {
+    guard let maximum = options.maxBodySize else { return bytes }
+    return bytes.prefix(maximum)
 }

@@ -1,4 +1,5 @@
-public import NIOCore
+public import HarkCore
+import NIOCore
 
 /// A request (HAR 1.2 `request`).
 public struct HARRequest: Hashable, Sendable {
@@ -96,12 +97,19 @@ public struct HARPostData: Hashable, Sendable {
         self.params = params
     }
 
+    /// Largest form body whose `params` are parsed (bigger ones keep only `text`): 1 MiB.
+    public static let maxFormBytes = 1 << 20
+
     /// A body whose `params` are parsed from it when `mimeType` is
-    /// `application/x-www-form-urlencoded`.
-    public init(mimeType: String, body: ByteBuffer) {
+    /// `application/x-www-form-urlencoded` and it is at most `maxFormBytes` long.
+    public init(mimeType: String, body: BodyStorage) {
         self.mimeType = mimeType
         self.text = HARBody(body)
-        self.params = HARParam.isFormURLEncoded(mimeType: mimeType) ? HARParam.parseForm(body) : []
+        var params: [HARParam] = []
+        if HARParam.isFormURLEncoded(mimeType: mimeType), body.count <= Self.maxFormBytes, let form = try? body.readAll() {
+            params = HARParam.parseForm(form)
+        }
+        self.params = params
     }
 }
 

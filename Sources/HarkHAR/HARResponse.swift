@@ -1,5 +1,4 @@
 public import HarkCore
-public import NIOCore
 
 /// A response (HAR 1.2 `response`).
 public struct HARResponse: Hashable, Sendable {
@@ -87,7 +86,7 @@ public struct HARContent: Hashable, Sendable {
     }
 
     /// Content holding `body`, with `size` its length.
-    public init(mimeType: String, body: ByteBuffer, compression: Int? = nil) {
-        self.init(size: body.readableBytes, compression: compression, mimeType: mimeType, text: HARBody(body))
+    public init(mimeType: String, body: BodyStorage, compression: Int? = nil) {
+        self.init(size: body.count, compression: compression, mimeType: mimeType, text: HARBody(body))
     }
 }

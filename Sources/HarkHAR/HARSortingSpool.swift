@@ -1,5 +1,5 @@
 import Glibc
-public import HarkCore
+import HarkCore
 public import HarkFormat
 
 /// Writes a HAR document whose entries are sorted by `startedDateTime`, although they arrive in the
@@ -60,8 +60,9 @@ public final class HARSortingSpool {
 
     /// Serializes one entry into the spool.
     public func add(_ entry: HAREntry) throws {
-        let start = spool.byteCount
         try spool.write(entry)
+        // From the entry's `{`: the separator the spool wrote before it is not part of it.
+        let start = spool.lastEntryStart
         index.append(IndexEntry(startedDateTime: entry.startedDateTime, sequence: index.count, start: start, end: spool.byteCount))
     }
 
@@ -71,16 +72,14 @@ public final class HARSortingSpool {
         index.sort { ($0.startedDateTime, $0.sequence) < ($1.startedDateTime, $1.sequence) }
         var output = HARWriter(sink: sink, configuration: configuration)
         try output.begin(log)
-        var chunk: [UInt8] = []
         for entry in index {
-            let length = Int(entry.end - entry.start)
-            if chunk.count < length { chunk = [UInt8](repeating: 0, count: length) }
-            try chunk.withUnsafeMutableBytes { raw in
-                try readSpool(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<length]), at: entry.start)
-                // The range may begin with the separator the spool wrote before the entry: start at `{`.
-                let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<length])
-                let open = bytes.firstIndex(of: UInt8(ascii: "{")) ?? 0
-                try output.writeSerializedEntry(UnsafeRawBufferPointer(rebasing: bytes[open...]))
+            var start = entry.start
+            try output.writeSerializedEntry { buffer in
+                let count = Int(min(Int64(buffer.count), entry.end - start))
+                guard count > 0 else { return 0 }
+                try readSpool(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), at: start)
+                start += Int64(count)
+                return count
             }
         }
         try output.finish()

@@ -1,9 +1,11 @@
+import HarkCore
 import HarkFormat
 
 extension HARWriter {
     /// Writes one `entries[]` element: the spec's members in the spec's order, then hark's, then custom.
     mutating func writeEntry(_ entry: HAREntry) throws {
         output.beginObject()
+        lastEntryStart = byteCount - 1
         if let pageref = entry.pageref {
             output.key("pageref")
             output.string(pageref)
@@ -79,8 +81,9 @@ extension HARWriter {
         output.string(postData.mimeType)
         output.key("text")
         let base64 = postData.text?.isWrittenAsBase64 ?? false
+        var failure: BodyStorageError?
         if let text = postData.text {
-            try writeBody(text.bytes, base64: base64)
+            failure = try writeBody(text.bytes, base64: base64)
         } else {
             output.string("")
         }
@@ -88,6 +91,7 @@ extension HARWriter {
             output.key("_encoding")
             output.string("base64")
         }
+        writeCutShort(failure)
         if !postData.params.isEmpty {
             output.key("params")
             output.beginArray()
@@ -147,12 +151,20 @@ extension HARWriter {
         if let text = content.text {
             let base64 = text.isWrittenAsBase64
             output.key("text")
-            try writeBody(text.bytes, base64: base64)
+            let failure = try writeBody(text.bytes, base64: base64)
             if base64 {
                 output.key("encoding")
                 output.string("base64")
             }
+            writeCutShort(failure)
         }
         output.endObject()
+    }
+
+    /// Writes a `comment` saying the text is cut short, when the body's file could not be read back.
+    private mutating func writeCutShort(_ failure: BodyStorageError?) {
+        guard let failure else { return }
+        output.key("comment")
+        output.string("text cut short: \(failure)")
     }
 }

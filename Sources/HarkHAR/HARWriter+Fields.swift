@@ -7,25 +7,33 @@ extension HARWriter {
     /// concatenate without padding.
     static let bodyChunk = 3 << 14
 
-    /// Writes body bytes as one JSON string, escaped or base64, flushing between pieces so that a huge
-    /// body does not grow the buffer.
-    mutating func writeBody(_ bytes: ByteBuffer, base64: Bool) throws {
-        try bytes.withUnsafeReadableBytes { raw in
-            let input = raw.assumingMemoryBound(to: UInt8.self)
-            output.beginString()
-            var offset = 0
-            while offset < input.count {
-                let end = min(offset + HARWriter.bodyChunk, input.count)
-                let piece = UnsafeBufferPointer(rebasing: input[offset..<end])
-                if base64 {
-                    Base64.write(piece, to: &output.buffer)
-                } else {
-                    output.appendEscaped(piece)
-                }
-                offset = end
-                try flushIfFull()
+    /// Writes body bytes as one JSON string, escaped or base64, reading them in pieces and flushing
+    /// between pieces, so that a huge body (on disk) is never in memory whole and does not grow the buffer.
+    ///
+    /// - Returns: nil, or why the body's file could not be read back: the string then ends where
+    ///   reading stopped, still valid JSON.
+    /// - Throws: the sink's error.
+    mutating func writeBody(_ body: BodyStorage, base64: Bool) throws -> BodyStorageError? {
+        output.beginString()
+        defer { output.endString() }
+        var chunks = body.chunks(maxChunk: HARWriter.bodyChunk)
+        while true {
+            let piece: ByteBuffer
+            do {
+                guard let next = try chunks.next() else { return nil }
+                piece = next
+            } catch {
+                return error
             }
-            output.endString()
+            piece.withUnsafeReadableBytes { raw in
+                let input = raw.assumingMemoryBound(to: UInt8.self)
+                if base64 {
+                    Base64.write(input, to: &output.buffer)
+                } else {
+                    output.appendEscaped(input)
+                }
+            }
+            try flushIfFull()
         }
     }
 
@@ -103,8 +111,9 @@ extension HARWriter {
                 output.key("opcode")
                 output.integer(Int(message.opcode))
                 output.key("data")
-                let isText = message.opcode == 1 && !HARBody(message.data).isWrittenAsBase64
-                try writeBody(message.data, base64: !isText)
+                let data = BodyStorage(message.data)
+                let isText = message.opcode == 1 && !HARBody(data).isWrittenAsBase64
+                _ = try writeBody(data, base64: !isText)  // in memory: cannot fail to read
                 output.endObject()
             }
             output.endArray()

@@ -28,7 +28,8 @@ public struct HARWriter: ~Copyable {
         /// Headers to redact, or nil to write everything (the default).
         public var redaction: HARRedaction?
         /// Buffered bytes that trigger a write to the sink (default 256 KiB, at least 4 KiB). The buffer
-        /// holds about this much plus one piece of a long body (64 KiB as base64, at most 288 KiB escaped).
+        /// holds about this much plus one piece of a long body (64 KiB as base64, at most 288 KiB escaped)
+        /// or of a serialized entry being copied (256 KiB).
         public var flushThreshold: Int
 
         public init(pretty: Bool = false, redaction: HARRedaction? = nil, flushThreshold: Int = 1 << 18) {
@@ -56,6 +57,8 @@ public struct HARWriter: ~Copyable {
     private var state = State.idle
     /// Bytes already handed to the sink.
     private var flushedByteCount: Int64 = 0
+    /// Where the last entry written began: the offset of its `{`, after any separator.
+    var lastEntryStart: Int64 = 0
 
     /// Bytes of the document produced so far, handed to the sink or still buffered: the offset at which
     /// the next byte will land in the output.
@@ -119,19 +122,39 @@ public struct HARWriter: ~Copyable {
     }
 
     /// Writes one entry that was already serialized by another `HARWriter` with the same configuration
-    /// (its bytes from `{` to `}`), as `HARSortingSpool` does to put entries in order.
+    /// (its bytes from `{` to `}`), as `HARSortingSpool` does to put entries in order. The bytes come in
+    /// pieces, so that an entry with a huge body is never in memory whole: `read` fills the buffer it is
+    /// given with the next bytes and returns how many it wrote, 0 at the end.
     ///
-    /// - Throws: as `write(_:)`.
-    public mutating func writeSerializedEntry(_ bytes: UnsafeRawBufferPointer) throws {
+    /// - Throws: as `write(_:)`, or what `read` throws.
+    public mutating func writeSerializedEntry(_ read: (UnsafeMutableRawBufferPointer) throws -> Int) throws {
         switch state {
         case .idle: throw HARWriterError.notStarted
         case .finished: throw HARWriterError.finished
         case .writingEntries: break
         }
-        output.rawValue(bytes)
+        output.rawValue(UnsafeRawBufferPointer(start: nil, count: 0))  // the separator and indentation
+        while true {
+            var failure: (any Error)?
+            var count = 0
+            output.buffer.write(maximum: Self.serializedPiece) { pointer in
+                do {
+                    count = min(Self.serializedPiece, try read(UnsafeMutableRawBufferPointer(start: pointer, count: Self.serializedPiece)))
+                } catch {
+                    failure = error
+                }
+                return count
+            }
+            if let failure { throw failure }
+            guard count > 0 else { break }
+            try flushIfFull()
+        }
         entriesWritten += 1
         try flushIfFull()
     }
+
+    /// Bytes of an already-serialized entry copied per piece: most entries in one piece.
+    static let serializedPiece = 1 << 18
 
     /// Closes the entries array and the document, and hands every remaining byte to the sink.
     ///

@@ -12,7 +12,7 @@ extension HTTP1Analyzer {
             case .head(let head, let size):
                 beginRequest(head, size: size, at: time, emit: emit)
             case .bodyBytes(let slice):
-                request?.append(slice, at: time, limit: limits.maxBodyBytes)
+                request?.append(slice, at: time)
             case .messageEnd(let end):
                 finishRequest(end, at: time, emit: emit)
                 if held.isActive {
@@ -85,7 +85,9 @@ extension HTTP1Analyzer {
             framing: decision.framing,
             startOffset: start,
             firstByteTime: client.messageStartTime,
-            headEndTime: time
+            headEndTime: time,
+            limits: limits,
+            decodesContent: decodesContent
         )
         request?.isHeadComplete = isComplete
         if isComplete { client.startBody(decision.framing) }
@@ -97,7 +99,7 @@ extension HTTP1Analyzer {
         guard var builder = request.take() else { return }
         // A message cut short (gap, end of capture) keeps the time of its last byte seen.
         if end.isComplete { builder.lastByteTime = time }
-        guard let finished = builder.request(end, limits: limits, decodesContent: decodesContent),
+        guard let finished = builder.request(end),
             let pending = exchanges.last(where: { !$0.hasRequest })
         else { return }
         pending.request = finished

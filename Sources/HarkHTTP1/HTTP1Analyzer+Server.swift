@@ -12,7 +12,7 @@ extension HTTP1Analyzer {
             case .head(let head, let size):
                 beginResponse(head, size: size, at: time, emit: emit)
             case .bodyBytes(let slice):
-                response?.builder.append(slice, at: time, limit: limits.maxBodyBytes)
+                response?.builder.append(slice, at: time)
             case .messageEnd(let end):
                 finishResponse(end, at: time, emit: emit)
             case .diagnostic(let kind, let offset, let length, let detail):
@@ -65,7 +65,9 @@ extension HTTP1Analyzer {
             framing: decision.framing,
             startOffset: start,
             firstByteTime: server.messageStartTime,
-            headEndTime: time
+            headEndTime: time,
+            limits: limits,
+            decodesContent: decodesContent
         )
         builder.isHeadComplete = isComplete
         response = ResponseInProgress(
@@ -114,7 +116,9 @@ extension HTTP1Analyzer {
                 framing: .untilClose,
                 startOffset: server.offset,
                 firstByteTime: time,
-                headEndTime: time
+                headEndTime: time,
+                limits: limits,
+                decodesContent: decodesContent
             ),
             exchangeIndex: pending.index,
             isInterim: false,
@@ -129,7 +133,7 @@ extension HTTP1Analyzer {
         guard var progress = response.take() else { return }
         // A message cut short (gap, end of capture) keeps the time of its last byte seen.
         if end.isComplete { progress.builder.lastByteTime = time }
-        let finished = progress.builder.response(end, limits: limits, decodesContent: decodesContent)
+        let finished = progress.builder.response(end)
         guard let pending = exchanges.first(where: { $0.index == progress.exchangeIndex }) else {
             emit(.unpairedResponse(finished))
             if progress.switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }

@@ -60,8 +60,9 @@ public struct HTTP1Analyzer {
     ///
     /// - Parameters:
     ///   - limits: bounds on heads, bodies and pipelining (`clamped` to workable values).
-    ///   - decodesContent: whether to undo content codings; a caller that never reads bodies saves the
-    ///     decompression by passing false (`HTTP1Body.decoded` and `decodingError` then stay nil).
+    ///   - decodesContent: whether to undo content codings (as body bytes arrive); a caller that reads
+    ///     neither bodies nor decoded sizes saves the decompression by passing false
+    ///     (`HTTP1Body.decoded`, `decodedLength` and `decodingError` then stay nil).
     public init(limits: HTTP1Limits = .init(), decodesContent: Bool = true) {
         self.limits = limits.clamped
         self.decodesContent = decodesContent

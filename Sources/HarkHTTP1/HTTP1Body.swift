@@ -1,6 +1,5 @@
 public import HarkContentCoding
 public import HarkCore
-public import NIOCore
 
 /// How a message's body length was determined (RFC 9112 §6.3).
 public enum HTTP1Framing: Hashable, Sendable {
@@ -16,14 +15,18 @@ public enum HTTP1Framing: Hashable, Sendable {
 }
 
 /// A message body: the bytes kept, what the wire carried, and the content-decoded form.
+///
+/// Both forms are `BodyStorage`: in memory while small (and while the shared allowance lasts), in an
+/// unlinked temporary file otherwise (see `HTTP1Limits.bodyStorage`), so a large body costs disk, not
+/// memory.
 public struct HTTP1Body: Hashable, Sendable {
     /// How the body length was determined.
     public var framing: HTTP1Framing
     /// The `Content-Length` value used for framing, when that was the framing.
     public var declaredLength: Int?
-    /// The body after transfer decoding (chunk framing removed), up to `HTTP1Limits.maxBodyBytes`.
-    /// A slice of hark's own storage, not of the capture.
-    public var bytes: ByteBuffer
+    /// The body after transfer decoding (chunk framing removed), up to `HTTP1Limits.maxBodyBytes`, in
+    /// hark's own storage (never a slice of the capture).
+    public var bytes: BodyStorage
     /// Transfer-decoded bytes that were captured, including those beyond the kept limit.
     public var length: Int
     /// Bytes that belong to the body but were never captured (gaps, or a close before the declared
@@ -40,16 +43,19 @@ public struct HTTP1Body: Hashable, Sendable {
     public var trailers: HTTPFields
     /// The content codings from `Content-Encoding`, in the order they were applied.
     public var contentCodings: [ContentCoding]
-    /// The body with content codings undone, when there were any and the body was captured without
-    /// holes; nil otherwise. Capped at `HTTP1Limits.maxDecodedBodyBytes`.
-    public var decoded: ByteBuffer?
+    /// The body with content codings undone, when there were any, the analyzer decodes content and the
+    /// body was captured without holes; nil otherwise. Holds at most `HTTP1Limits.maxBodyBytes`.
+    public var decoded: BodyStorage?
+    /// Bytes the content decoding produced, kept or not (at most `HTTP1Limits.maxDecodedBodyBytes`);
+    /// set exactly when `decoded` is.
+    public var decodedLength: Int?
     /// Why content decoding failed or stopped early.
     public var decodingError: ContentDecodingError?
 
     /// An empty body with the given framing.
     public init(framing: HTTP1Framing = .none) {
         self.framing = framing
-        self.bytes = ByteBuffer()
+        self.bytes = BodyStorage()
         self.length = 0
         self.missingBytes = 0
         self.isComplete = true
@@ -59,11 +65,15 @@ public struct HTTP1Body: Hashable, Sendable {
         self.contentCodings = []
     }
 
-    /// Whether some captured body bytes were counted but not kept (over `HTTP1Limits.maxBodyBytes`).
-    public var isTruncated: Bool { bytes.readableBytes < length }
+    /// Whether some captured body bytes were counted but not kept (over `HTTP1Limits.maxBodyBytes`, or
+    /// refused by the storage: see `storageError`).
+    public var isTruncated: Bool { bytes.count < length }
+
+    /// Why the body or its decoded form stopped being stored (disk budget used up, disk full), if so.
+    public var storageError: BodyStorageError? { bytes.error ?? decoded?.error }
 
     /// The bytes a user would want to see: the content-decoded body when available, else the kept bytes.
-    public var content: ByteBuffer { decoded ?? bytes }
+    public var content: BodyStorage { decoded ?? bytes }
 }
 
 /// Where a message sits in its direction's byte stream and in capture time.

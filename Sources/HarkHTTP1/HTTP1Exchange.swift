@@ -1,5 +1,6 @@
-import HarkCore
+public import HarkCore
 import NIOCore
+
 /// One request with its interim and final responses, as paired on a connection.
 public struct HTTP1Exchange: Hashable, Sendable {
     /// Something worth flagging about the exchange.
@@ -16,10 +17,16 @@ public struct HTTP1Exchange: Hashable, Sendable {
         case requestBodyIncomplete(missingBytes: Int)
         /// The response body did not arrive in full.
         case responseBodyIncomplete(missingBytes: Int)
-        /// The request body was longer than `HTTP1Limits.maxBodyBytes`; only the start was kept.
+        /// The request body was longer than `HTTP1Limits.maxBodyBytes`; only the start was kept. (A
+        /// limit of 0, which keeps no body at all, is not flagged.)
         case requestBodyTruncated(keptBytes: Int)
         /// The response body was longer than `HTTP1Limits.maxBodyBytes`; only the start was kept.
         case responseBodyTruncated(keptBytes: Int)
+        /// The request body, or its decoded form, could not all be stored (disk budget used up, disk
+        /// full); the error says how much was kept.
+        case requestBodyNotStored(BodyStorageError)
+        /// The response body, or its decoded form, could not all be stored.
+        case responseBodyNotStored(BodyStorageError)
         /// The server answered without a status line (HTTP/0.9 style).
         case http09Response
     }
@@ -79,7 +86,11 @@ extension HTTP1Request {
         } else if !body.isComplete {
             issues.append(.requestBodyIncomplete(missingBytes: body.missingBytes))
         }
-        if body.isTruncated { issues.append(.requestBodyTruncated(keptBytes: body.bytes.readableBytes)) }
+        if let failure = body.storageError {
+            issues.append(.requestBodyNotStored(failure))
+        } else if body.isTruncated, !body.bytes.isEmpty {
+            issues.append(.requestBodyTruncated(keptBytes: body.bytes.count))
+        }
         return issues
     }
 }
@@ -95,7 +106,11 @@ extension HTTP1Response {
         } else if !body.isComplete {
             issues.append(.responseBodyIncomplete(missingBytes: body.missingBytes))
         }
-        if body.isTruncated { issues.append(.responseBodyTruncated(keptBytes: body.bytes.readableBytes)) }
+        if let failure = body.storageError {
+            issues.append(.responseBodyNotStored(failure))
+        } else if body.isTruncated, !body.bytes.isEmpty {
+            issues.append(.responseBodyTruncated(keptBytes: body.bytes.count))
+        }
         return issues
     }
 }

@@ -13,20 +13,32 @@ struct MessageBuilder {
     var lastByteTime: Timestamp
     /// False for a head cut short by a gap or the end of the stream.
     var isHeadComplete = true
-    /// Transfer-decoded body bytes kept, allocated on the first body byte.
-    private var kept: ByteBuffer?
+    /// Transfer-decoded body bytes kept: in memory while small, then on disk.
+    private var kept = BodyStorage()
     /// Transfer-decoded body bytes seen, kept or not.
     private var length = 0
+    /// Undoes the content codings as body bytes arrive; made on the first body byte when the analyzer
+    /// decodes content and the head names a coding.
+    private var decoder: BodyDecoder?
+    /// The analyzer's bounds, and whether it decodes content: kept here so that appending a segment
+    /// passes no struct holding references.
+    private let limits: HTTP1Limits
+    private let decodesContent: Bool
 
-    /// A message whose head began at `firstByteTime` and was complete at `headEndTime`.
+    /// A message whose head began at `firstByteTime` and was complete at `headEndTime`, its body kept
+    /// within `limits` and content-decoded when `decodesContent`.
     init(
         head: ParsedHead?,
         headSize: Int,
         framing: BodyFraming,
         startOffset: Int64,
         firstByteTime: Timestamp,
-        headEndTime: Timestamp
+        headEndTime: Timestamp,
+        limits: HTTP1Limits,
+        decodesContent: Bool
     ) {
+        self.limits = limits
+        self.decodesContent = decodesContent
         self.head = head
         self.headSize = headSize
         self.framing = framing
@@ -35,31 +47,45 @@ struct MessageBuilder {
         self.lastByteTime = headEndTime
     }
 
-    /// Appends body bytes, keeping at most `limit` of the whole body (copied out of capture storage).
-    mutating func append(_ bytes: ByteBuffer, at time: Timestamp, limit: Int) {
+    /// Appends body bytes, keeping at most `limits.maxBodyBytes` of the whole body (copied out of
+    /// capture storage) and feeding the content decoder, if any.
+    mutating func append(_ bytes: ByteBuffer, at time: Timestamp) {
         lastByteTime = time
-        let keptCount = kept?.readableBytes ?? 0
+        guard bytes.readableBytes > 0 else { return }
+        if length == 0 { startBody(firstBytes: bytes.readableBytes) }
         length &+= bytes.readableBytes
-        let room = limit - keptCount
+        decoder?.decode(bytes)
+        let room = limits.maxBodyBytes &- kept.count
         guard room > 0 else { return }
-        if kept == nil {
-            let expected = if case .contentLength(let declared) = framing { declared } else { bytes.readableBytes }
-            // Reserve for the declared length, but not more than 1 MiB on the word of the wire.
-            kept = ByteBufferAllocator().buffer(capacity: min(max(expected, bytes.readableBytes), limit, 1 << 20))
-        }
         if bytes.readableBytes <= room {
-            kept?.writeImmutableBuffer(bytes)
+            kept.append(bytes, limits: limits.bodyStorage)
         } else if let prefix = bytes.getSlice(at: bytes.readerIndex, length: room) {
-            kept?.writeImmutableBuffer(prefix)
+            kept.append(prefix, limits: limits.bodyStorage)
         }
     }
 
-    /// The body as it ended, with content codings undone when the whole body was captured and
-    /// `decodesContent` is set.
-    func body(_ end: MessageReader.BodyEnd, limits: HTTP1Limits, decodesContent: Bool) -> HTTP1Body {
+    /// Reserves memory for the body and makes the content decoder, on the first body bytes.
+    private mutating func startBody(firstBytes: Int) {
+        let expected = if case .contentLength(let declared) = framing { declared } else { firstBytes }
+        // Reserve for the declared length, within the memory threshold (the word of the wire is no more).
+        kept.reserveCapacity(min(max(expected, firstBytes), limits.maxBodyBytes), limits: limits.bodyStorage)
+        guard decodesContent, let head, head.hasContentEncoding else { return }
+        let codings = ContentCoding.list(fromFieldValues: head.headers.values(for: "Content-Encoding"))
+        guard codings.contains(where: { $0 != .identity }) else { return }
+        decoder = BodyDecoder(
+            codings: codings,
+            maxOutputBytes: limits.maxDecodedBodyBytes,
+            keepLimit: limits.maxBodyBytes,
+            storage: limits.bodyStorage
+        )
+    }
+
+    /// The body as it ended, with content codings undone when the whole body was captured and the
+    /// analyzer decodes content.
+    func body(_ end: MessageReader.BodyEnd) -> HTTP1Body {
         var body = HTTP1Body(framing: framing.publicFraming)
         if case .contentLength(let declared) = framing { body.declaredLength = declared }
-        body.bytes = kept ?? ByteBuffer()
+        body.bytes = kept
         body.length = length
         body.missingBytes = end.missingBytes
         body.isComplete = end.isComplete
@@ -68,21 +94,17 @@ struct MessageBuilder {
         body.trailers = end.trailers
         guard let head, head.hasContentEncoding else { return body }
         body.contentCodings = ContentCoding.list(fromFieldValues: head.headers.values(for: "Content-Encoding"))
-        let applied = body.contentCodings.contains { $0 != .identity }
-        if decodesContent, applied, length > 0, end.missingBytes == 0 {
-            let result = ContentDecoder.decode(
-                body.bytes,
-                codings: body.contentCodings,
-                maxOutputBytes: limits.maxDecodedBodyBytes
-            )
-            body.decoded = result.decoded
+        if let decoder, end.missingBytes == 0 {
+            let result = decoder.finish()
+            body.decoded = result.bytes
+            body.decodedLength = result.length
             body.decodingError = result.error
         }
         return body
     }
 
     /// The finished request.
-    consuming func request(_ end: MessageReader.BodyEnd, limits: HTTP1Limits, decodesContent: Bool) -> HTTP1Request? {
+    consuming func request(_ end: MessageReader.BodyEnd) -> HTTP1Request? {
         guard let head, case .request(let method, let target) = head.start else { return nil }
         return HTTP1Request(
             method: method,
@@ -92,13 +114,13 @@ struct MessageBuilder {
             headers: head.headers,
             headSize: headSize,
             isHeadComplete: isHeadComplete,
-            body: body(end, limits: limits, decodesContent: decodesContent),
+            body: body(end),
             span: span(end)
         )
     }
 
     /// The finished response; an HTTP/0.9 response when there is no head.
-    consuming func response(_ end: MessageReader.BodyEnd, limits: HTTP1Limits, decodesContent: Bool) -> HTTP1Response {
+    consuming func response(_ end: MessageReader.BodyEnd) -> HTTP1Response {
         guard let head, case .response(let status, let reason) = head.start else {
             return HTTP1Response(
                 status: .absent,
@@ -107,7 +129,7 @@ struct MessageBuilder {
                 versionNumber: .http0_9,
                 headers: HTTPFields(),
                 headSize: 0,
-                body: body(end, limits: limits, decodesContent: decodesContent),
+                body: body(end),
                 span: span(end)
             )
         }
@@ -119,7 +141,7 @@ struct MessageBuilder {
             headers: head.headers,
             headSize: headSize,
             isHeadComplete: isHeadComplete,
-            body: body(end, limits: limits, decodesContent: decodesContent),
+            body: body(end),
             span: span(end)
         )
     }

@@ -77,7 +77,8 @@ public struct GRPCCall: Hashable, Sendable {
         statusMessage = statusFields?.first("grpc-message").map(Self.percentDecoded)
     }
 
-    /// Splits a body into length-prefixed messages.
+    /// Splits a body into length-prefixed messages, reading it chunk by chunk; message bytes are kept
+    /// within `limits.maxGRPCMessages` and `limits.maxGRPCMessageBytes`.
     private static func split(
         _ body: HTTP2Body?,
         encoding: String?,
@@ -86,27 +87,42 @@ public struct GRPCCall: Hashable, Sendable {
     ) -> ([Message], Int) {
         guard let body else { return ([], 0) }
         if body.isTruncated || body.missingBytes > 0 { incomplete = true }
-        var bytes = body.bytes
+        var splitter = GRPCMessageSplitter()
         var messages: [Message] = []
         var count = 0
+        var keptBytes = 0
+        var keeping = true
         let coding = encoding.map(ContentCoding.init(rawValue:))
-        while bytes.readableBytes >= 5 {
-            guard let flag = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self),
-                let length = bytes.getInteger(at: bytes.readerIndex + 1, as: UInt32.self),
-                Int(length) <= bytes.readableBytes - 5,
-                let payload = bytes.getSlice(at: bytes.readerIndex + 5, length: Int(length))
-            else { break }
-            bytes.moveReaderIndex(forwardBy: 5 + Int(length))
+        // The first messages are kept, up to the first that does not fit; later ones are only counted.
+        let keep: (Int) -> Bool = { length in
+            keeping = keeping && messages.count < limits.maxGRPCMessages && length <= limits.maxGRPCMessageBytes &- keptBytes
+            return keeping
+        }
+        let take: (GRPCMessageSplitter.Frame) -> Void = { frame in
             count += 1
-            guard messages.count < limits.maxGRPCMessages else { continue }
-            var message = Message(isCompressed: flag & 1 == 1, wireLength: Int(length), payload: payload)
+            guard let payload = frame.payload else { return }
+            var message = Message(isCompressed: frame.flags & 1 == 1, wireLength: frame.length, payload: payload)
             if message.isCompressed, let coding, coding != .identity {
-                let result = ContentDecoder.decode(payload, codings: [coding], maxOutputBytes: limits.maxDecodedBodyBytes)
+                let room = max(1, limits.maxGRPCMessageBytes &- keptBytes)
+                let result = ContentDecoder.decode(payload, codings: [coding], maxOutputBytes: room)
+                if case .outputLimitExceeded = result.error?.kind {
+                    keeping = false  // decompressed, it does not fit: counted only, like those after it
+                    return
+                }
                 if result.error == nil { message.payload = result.decoded } else { message.decodingError = result.error }
             }
+            keptBytes &+= message.payload.readableBytes
             messages.append(message)
         }
-        if bytes.readableBytes > 0 { incomplete = true }
+        var chunks = body.bytes.chunks()
+        do {
+            while let chunk = try chunks.next() {
+                splitter.feed(chunk, keep: keep, emit: take)
+            }
+        } catch {
+            incomplete = true
+        }
+        if splitter.isMidMessage { incomplete = true }
         return (messages, count)
     }
 

@@ -48,9 +48,10 @@ extension HTTP2Analyzer {
         switch frame.payload {
         case .data(let content):
             guard openStream(header.streamID, at: last, emit: emit) else { return }
-            let limit = limits.maxBodyBytes
+            let limits = limits
+            let decodesContent = decodesContent
             streams[header.streamID]?.withSide(direction) { side in
-                side.body.append(content, limit: limit)
+                side.receiveData(content, limits: limits, decodesContent: decodesContent)
                 side.touch(first: first, last: last)
                 side.ended = side.ended || header.flags.contains(.endStream)
             }

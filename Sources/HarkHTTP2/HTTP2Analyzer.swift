@@ -38,6 +38,8 @@ public struct HTTP2Analyzer {
 
     /// The bounds in force, after clamping.
     public let limits: HTTP2Limits
+    /// Whether bodies' content codings (gzip, deflate, br) are undone into `HTTP2Body.decoded`.
+    public let decodesContent: Bool
     /// Client side first, then server side.
     var sides: [DirectionState]
     var streams: [UInt32: StreamState] = [:]
@@ -52,9 +54,12 @@ public struct HTTP2Analyzer {
     /// - Parameters:
     ///   - start: where the bytes begin.
     ///   - limits: bounds on streams, header lists and bodies (`clamped` to workable values).
-    public init(start: Start = .connectionStart, limits: HTTP2Limits = .init()) {
+    ///   - decodesContent: whether to undo content codings; a caller that never reads bodies or decoded
+    ///     sizes saves the decompression by passing false.
+    public init(start: Start = .connectionStart, limits: HTTP2Limits = .init(), decodesContent: Bool = true) {
         let limits = limits.clamped
         self.limits = limits
+        self.decodesContent = decodesContent
         let midConnection = start == .midConnection
         sides = [
             DirectionState(expectingPreface: true, midConnection: midConnection, limits: limits),
@@ -69,8 +74,9 @@ public struct HTTP2Analyzer {
     /// - Parameters:
     ///   - request: the upgrade request, as made by `HTTP2Request.upgrade(method:target:headers:…)`.
     ///   - limits: bounds on streams, header lists and bodies.
-    public init(upgradedFrom request: HTTP2Request, limits: HTTP2Limits = .init()) {
-        self.init(start: .connectionStart, limits: limits)
+    ///   - decodesContent: whether to undo content codings.
+    public init(upgradedFrom request: HTTP2Request, limits: HTTP2Limits = .init(), decodesContent: Bool = true) {
+        self.init(start: .connectionStart, limits: limits, decodesContent: decodesContent)
         var stream = StreamState(id: 1)
         stream.request.head = request.head
         stream.request.body = request.body

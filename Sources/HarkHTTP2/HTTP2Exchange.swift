@@ -18,8 +18,12 @@ public struct HTTP2Exchange: Hashable, Sendable {
         case headersPartial(Direction)
         /// Bytes of the stream were lost in capture gaps.
         case bytesMissing(Direction, count: Int)
-        /// A body was longer than `HTTP2Limits.maxBodyBytes`; only the start was kept.
+        /// A body was longer than `HTTP2Limits.maxBodyBytes`; only the start was kept. (A limit of 0,
+        /// which keeps no body at all, is not flagged.)
         case bodyTruncated(Direction, keptBytes: Int)
+        /// A body, or its decoded form, could not all be stored (disk budget used up, disk full); the
+        /// error says how much was kept.
+        case bodyNotStored(Direction, BodyStorageError)
     }
 
     /// Why a side of an exchange did not end.

@@ -1,3 +1,4 @@
+import HarkContentCoding
 import HarkCore
 import NIOCore
 
@@ -6,6 +7,9 @@ struct StreamSide {
     var head: HTTP2HeaderBlock?
     var trailers: HTTP2HeaderBlock?
     var body = HTTP2Body()
+    /// Undoes the content codings as DATA arrives; made on the first DATA when the analyzer decodes
+    /// content and the head names a coding.
+    var decoder: BodyDecoder?
     var firstByteTime: Timestamp?
     var lastByteTime: Timestamp?
     /// END_STREAM was seen.
@@ -15,6 +19,23 @@ struct StreamSide {
     mutating func touch(first: Timestamp, last: Timestamp) {
         if firstByteTime == nil { firstByteTime = first }
         lastByteTime = last
+    }
+
+    /// Takes one DATA frame's content: kept within `limits`, and fed to the content decoder.
+    mutating func receiveData(_ data: ByteBuffer, limits: HTTP2Limits, decodesContent: Bool) {
+        if body.frameCount == 0, decodesContent, let head {
+            let codings = ContentCoding.list(fromFieldValues: head.fields.values(for: "content-encoding"))
+            if codings.contains(where: { $0 != .identity }) {
+                decoder = BodyDecoder(
+                    codings: codings,
+                    maxOutputBytes: limits.maxDecodedBodyBytes,
+                    keepLimit: limits.maxBodyBytes,
+                    storage: limits.bodyStorage
+                )
+            }
+        }
+        body.append(data, limits: limits)
+        if data.readableBytes > 0 { decoder?.decode(data) }
     }
 }
 
@@ -73,11 +94,11 @@ struct StreamState {
     /// The exchange as it stands, with `reason` for sides that did not end.
     func exchange(incompleteReason reason: HTTP2Exchange.IncompleteReason, limits: HTTP2Limits) -> HTTP2Exchange {
         var issues = issues
-        let request = Self.message(request, direction: .clientToServer, limits: limits, issues: &issues)
+        let request = Self.message(request, direction: .clientToServer, issues: &issues)
             .map { side, head, first, last in
                 HTTP2Request(head: head, body: side.body, trailers: side.trailers, firstByteTime: first, lastByteTime: last)
             }
-        let response = Self.message(response, direction: .serverToClient, limits: limits, issues: &issues)
+        let response = Self.message(response, direction: .serverToClient, issues: &issues)
             .map { side, head, first, last in
                 HTTP2Response(head: head, body: side.body, trailers: side.trailers, firstByteTime: first, lastByteTime: last)
             }
@@ -100,19 +121,31 @@ struct StreamState {
     private static func message(
         _ side: StreamSide,
         direction: Direction,
-        limits: HTTP2Limits,
         issues: inout [HTTP2Exchange.Issue]
     ) -> (StreamSide, HTTP2HeaderBlock, Timestamp, Timestamp)? {
         var side = side
         if side.body.missingBytes > 0 { issues.append(.bytesMissing(direction, count: side.body.missingBytes)) }
-        if side.body.isTruncated {
-            issues.append(.bodyTruncated(direction, keptBytes: side.body.bytes.readableBytes))
+        guard let head = side.head, let first = side.firstByteTime, let last = side.lastByteTime else {
+            Self.noteStorage(side.body, direction: direction, issues: &issues)
+            return nil
         }
-        guard let head = side.head, let first = side.firstByteTime, let last = side.lastByteTime else { return nil }
-        side.body.decodeContent(
-            codingsFrom: head.fields.values(for: "content-encoding"),
-            maxOutputBytes: limits.maxDecodedBodyBytes
-        )
+        side.body.contentCodings = ContentCoding.list(fromFieldValues: head.fields.values(for: "content-encoding"))
+        if let decoder = side.decoder, side.body.missingBytes == 0 {
+            let result = decoder.finish()
+            side.body.decoded = result.bytes
+            side.body.decodedLength = result.length
+            side.body.decodingError = result.error
+        }
+        Self.noteStorage(side.body, direction: direction, issues: &issues)
         return (side, head, first, last)
+    }
+
+    /// Flags a body that could not all be stored, or that was longer than the limit.
+    private static func noteStorage(_ body: HTTP2Body, direction: Direction, issues: inout [HTTP2Exchange.Issue]) {
+        if let failure = body.storageError {
+            issues.append(.bodyNotStored(direction, failure))
+        } else if body.isTruncated, !body.bytes.isEmpty {
+            issues.append(.bodyTruncated(direction, keptBytes: body.bytes.count))
+        }
     }
 }

@@ -1,5 +1,5 @@
 public import HarkCore
-public import NIOCore
+import NIOCore
 
 /// A request as captured, independent of HTTP version.
 public struct HTTPRequestRecord: Sendable {
@@ -113,11 +113,16 @@ public struct HTTPResponseRecord: Sendable {
 }
 
 /// A message body: what was kept, what the wire carried, and the content-decoded form.
+///
+/// The bytes are `BodyStorage`: in memory while small, in an unlinked temporary file once large. Read
+/// them in chunks (`bytes.chunks()`), or whole with `readAll(limit:)` when a bound is acceptable.
 public struct HTTPMessageBody: Sendable {
     /// The body after transfer decoding, up to the body limit; hark's own storage.
-    public var bytes: ByteBuffer
+    public var bytes: BodyStorage
     /// The body with content codings undone, when there were any and it could be decoded.
-    public var decoded: ByteBuffer?
+    public var decoded: BodyStorage?
+    /// Bytes the content decoding produced, kept or not; set exactly when `decoded` is.
+    public var decodedLength: Int?
     /// Transfer-decoded bytes captured, including any beyond the kept limit.
     public var length: Int
     /// Bytes on the wire for the body, framing included (chunk sizes, HTTP/2 padding).
@@ -134,8 +139,9 @@ public struct HTTPMessageBody: Sendable {
     public var trailers: HTTPFields
 
     public init(
-        bytes: ByteBuffer = ByteBuffer(),
-        decoded: ByteBuffer? = nil,
+        bytes: BodyStorage = BodyStorage(),
+        decoded: BodyStorage? = nil,
+        decodedLength: Int? = nil,
         length: Int = 0,
         wireBytes: Int = 0,
         missingBytes: Int = 0,
@@ -146,6 +152,7 @@ public struct HTTPMessageBody: Sendable {
     ) {
         self.bytes = bytes
         self.decoded = decoded
+        self.decodedLength = decodedLength ?? decoded?.count
         self.length = length
         self.wireBytes = wireBytes
         self.missingBytes = missingBytes
@@ -156,8 +163,8 @@ public struct HTTPMessageBody: Sendable {
     }
 
     /// What a user wants to see: the decoded body when there is one, else the kept bytes.
-    public var content: ByteBuffer { decoded ?? bytes }
+    public var content: BodyStorage { decoded ?? bytes }
 
-    /// Whether captured bytes were counted but not kept (over the body limit).
-    public var isTruncated: Bool { bytes.readableBytes < length }
+    /// Whether captured bytes were counted but not kept (over the body limit, or refused by storage).
+    public var isTruncated: Bool { bytes.count < length }
 }

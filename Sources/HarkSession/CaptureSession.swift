@@ -1,5 +1,5 @@
 public import HarkCapture
-import HarkCore
+public import HarkCore
 import HarkPacket
 import HarkTLS
 public import HarkReassembly
@@ -9,10 +9,19 @@ import NIOCore
 public struct SessionConfiguration: Sendable {
     /// TCP reassembly limits.
     public var reassembly = ReassemblyLimits()
-    /// Whether HTTP bodies are kept (up to the HTTP/1 body limit) and their content codings undone.
-    /// Turn it off when nothing reads bodies or decoded sizes (`hark connections`): exchanges are
-    /// still reported, with empty, truncated bodies whose lengths are counted. Default true.
+    /// Whether HTTP body bytes are kept (up to the analyzers' body limits: in memory while small, then
+    /// in unlinked temporary files, see `bodyStorage`). Turn it off when nothing reads bodies (`hark
+    /// har --no-bodies`, `hark connections`): exchanges are still reported, with empty bodies whose
+    /// lengths are counted. Default true.
     public var keepsBodies = true
+    /// Whether content codings (gzip, deflate, br) are undone: decoded bodies when they are kept, and
+    /// decoded lengths (`HTTPMessageBody.decodedLength`) either way. Turn it off when nothing reads
+    /// either (`hark connections`) to save the decompression. Default true.
+    public var decodesContent = true
+    /// How kept bodies are stored: the memory threshold per body, and the pool's shared memory
+    /// allowance, spill directory and disk budget. Default: 256 KiB per body in memory, 16 MiB more
+    /// shared, then files in `$TMPDIR` within 4 GiB shared by all bodies.
+    public var bodyStorage = BodyStorageLimits()
     /// Whether protocol analyzers parse messages once a connection's protocol is known. Turn it off when
     /// only connections are shown (`hark connections`): each connection's protocol is still detected
     /// from its first bytes, and TCP analysis (events, gaps, counters) is unchanged, but no HTTP message
@@ -67,7 +76,11 @@ public struct CaptureSession {
                 observer: observer,
                 captureName: reader.name,
                 settings: StackSettings(
-                    keepsBodies: configuration.keepsBodies,
+                    bodies: BodyHandling(
+                        keepsBodies: configuration.keepsBodies,
+                        decodesContent: configuration.decodesContent,
+                        storage: configuration.bodyStorage
+                    ),
                     parsesMessages: configuration.parsesMessages,
                     keyLog: TLSKeyLog()
                 )

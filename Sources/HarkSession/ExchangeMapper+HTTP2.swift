@@ -86,6 +86,7 @@ extension ExchangeMapper {
         HTTPMessageBody(
             bytes: body.bytes,
             decoded: body.decoded,
+            decodedLength: body.decodedLength,
             length: body.length,
             wireBytes: body.length,
             missingBytes: body.missingBytes,
@@ -106,6 +107,7 @@ extension ExchangeMapper {
         case .headersPartial(let direction): "\(direction == .clientToServer ? "request" : "response") headers partly decoded (HPACK state unknown)"
         case .bytesMissing(let direction, let count): "\(count) bytes of the \(direction == .clientToServer ? "request" : "response") lost in capture"
         case .bodyTruncated(let direction, let kept): "\(direction == .clientToServer ? "request" : "response") body longer than the limit; first \(kept) bytes kept"
+        case .bodyNotStored(let direction, let error): "\(direction == .clientToServer ? "request" : "response") body not stored in full: \(error)"
         }
     }
 

@@ -78,6 +78,7 @@ enum ExchangeMapper {
         HTTPMessageBody(
             bytes: body.bytes,
             decoded: body.decoded,
+            decodedLength: body.decodedLength,
             length: body.length,
             wireBytes: body.wireBytes,
             missingBytes: body.missingBytes,
@@ -110,6 +111,8 @@ enum ExchangeMapper {
         case .responseBodyIncomplete(let missing): "response body incomplete: \(missing) bytes missing"
         case .requestBodyTruncated(let kept): "request body longer than the limit; first \(kept) bytes kept"
         case .responseBodyTruncated(let kept): "response body longer than the limit; first \(kept) bytes kept"
+        case .requestBodyNotStored(let error): "request body not stored in full: \(error)"
+        case .responseBodyNotStored(let error): "response body not stored in full: \(error)"
         case .http09Response: "response without a status line (HTTP/0.9)"
         }
     }

@@ -10,16 +10,13 @@ final class HTTP1Layer {
     let settings: StackSettings
 
     init(swapped: Bool, settings: StackSettings) {
-        var limits = HTTP1Limits()
-        if !settings.keepsBodies { limits.maxBodyBytes = 0 }
-        self.analyzer = HTTP1Analyzer(limits: limits, decodesContent: settings.keepsBodies)
+        self.analyzer = settings.bodies.http1Analyzer()
         self.swapped = swapped
         self.settings = settings
     }
 }
 
-/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`). It keeps bodies
-/// whatever `keepsBodies` says, within `HTTP2Limits`.
+/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`).
 final class HTTP2Layer {
     var analyzer: HTTP2Analyzer
 

@@ -21,8 +21,8 @@ enum StreamAnalyzerEvent {
 
 /// What every stack of a session is built with.
 struct StackSettings {
-    /// Whether HTTP bodies are kept and content-decoded (`SessionConfiguration.keepsBodies`).
-    var keepsBodies = true
+    /// How HTTP bodies are kept, stored and content-decoded.
+    var bodies = BodyHandling()
     /// Whether messages are parsed once the protocol is known (`SessionConfiguration.parsesMessages`);
     /// TLS handshakes are read either way, so that every TLS connection is described.
     var parsesMessages = true
@@ -165,7 +165,7 @@ enum StreamAnalyzer {
             return .opaque
         case .protocol(.http2):
             emit(.detected(.http2))
-            return replay(log, into: .http2(HTTP2Layer(HTTP2Analyzer(start: .connectionStart))), emit: emit)
+            return replay(log, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart))), emit: emit)
         case .protocol(let found):
             emit(.detected(found))
             return .opaque
@@ -233,14 +233,14 @@ enum StreamAnalyzer {
                     // RFC 9113 §3.1 (RFC 7540 §3.2): the upgrade request becomes stream 1.
                     emit(.detected(.http2))
                     let analyzer = switchingRequest.map { request in
-                        HTTP2Analyzer(upgradedFrom: HTTP2Request.upgrade(
+                        settings.bodies.http2Analyzer(upgradedFrom: HTTP2Request.upgrade(
                             method: request.method,
                             target: request.target,
                             headers: request.headers,
                             firstByteTime: request.span.firstByteTime,
                             lastByteTime: request.span.lastByteTime
                         ))
-                    } ?? HTTP2Analyzer(start: .connectionStart)
+                    } ?? settings.bodies.http2Analyzer(start: .connectionStart)
                     self = .tunnel(TunnelLayer(.http2(HTTP2Layer(analyzer))))
                 case .upgrade(let name?) where name.lowercased() == "websocket":
                     emit(.detected(.webSocket))

@@ -31,23 +31,34 @@ struct BodyText {
         }
         if body.isTruncated {
             notes.append(
-                "[only the first \(ByteCountFormat.short(Int64(body.bytes.readableBytes))) of "
+                "[only the first \(ByteCountFormat.short(Int64(body.bytes.count))) of "
                     + "\(ByteCountFormat.short(Int64(body.length))) were kept]"
             )
         }
         let codings = body.contentCodings.joined(separator: ", ")
-        if body.decoded == nil, !body.contentCodings.isEmpty, body.bytes.readableBytes > 0 {
+        if body.decoded == nil, !body.contentCodings.isEmpty, !body.bytes.isEmpty {
             let reason = body.decodingError.map { ": \(TerminalText.clean($0))" } ?? ""
             notes.insert("[\(ByteCountFormat.short(Int64(body.length))) \(codings) not decoded\(reason)]", at: 0)
             return
         }
         let content = body.content
-        guard content.readableBytes > 0 else { return }
+        guard !content.isEmpty else { return }
         let mediaType = Self.mediaType(contentType)
         let limit = max(0, limit)
-        guard let text = Self.text(content, mediaType: mediaType, limit: limit) else {
+        // Only what printing can use is read: all of a body small enough to re-indent, else a little
+        // more than the limit (a large body may be on disk).
+        let examined = content.count <= Self.maximumIndentedBytes ? content.count : limit &+ 4
+        let start: ByteBuffer
+        do {
+            start = try content.readAll(limit: examined)
+        } catch {
+            notes.insert("[body not shown: \(error)]", at: 0)
+            return
+        }
+        let isWhole = start.readableBytes == content.count
+        guard let text = Self.text(start, isWhole: isWhole, mediaType: mediaType, limit: limit) else {
             let type = mediaType.map { " " + TerminalText.clean($0) } ?? ""
-            notes.insert("[binary \(ByteCountFormat.short(Int64(content.readableBytes)))\(type)]", at: 0)
+            notes.insert("[binary \(ByteCountFormat.short(Int64(content.count)))\(type)]", at: 0)
             return
         }
         let shown = Self.prefix(text.bytes, maximumBytes: limit)
@@ -58,7 +69,7 @@ struct BodyText {
         if lines.last == "" { lines.removeLast() }
         if shown.count < text.bytes.count || !text.isWhole {
             let cut = "[… cut after \(ByteCountFormat.short(Int64(shown.count)));"
-            notes.insert("\(cut) the body has \(ByteCountFormat.short(Int64(content.readableBytes)))]", at: 0)
+            notes.insert("\(cut) the body has \(ByteCountFormat.short(Int64(content.count)))]", at: 0)
         }
     }
 
@@ -71,29 +82,32 @@ struct BodyText {
 
     /// The text to print (JSON re-indented), or nil when the content is binary: holding
     /// control characters other than whitespace and escape, or not UTF-8 without a textual media type
-    /// (text declared as such but not UTF-8 is read as ISO-8859-1, as old pages often are).
-    private static func text(_ content: ByteBuffer, mediaType: String?, limit: Int) -> Prepared? {
+    /// (text declared as such but not UTF-8 is read as ISO-8859-1, as old pages often are). `content`
+    /// is the start of the body, all of it when `isWhole`; the verdict is then on that start only.
+    private static func text(_ content: ByteBuffer, isWhole: Bool, mediaType: String?, limit: Int) -> Prepared? {
         let bytes = content.readableBytesView
         let hasControls = bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C && $0 != 0x1B }
         guard !hasControls else { return nil }
         // A little more than the limit, so that the cut can find a character boundary.
         let wanted = limit &+ 4
-        guard UTF8Validation.isValid(bytes) else {
+        var validator = UTF8StreamValidator()
+        content.withUnsafeReadableBytes { validator.feed($0.assumingMemoryBound(to: UInt8.self)) }
+        guard isWhole ? validator.isComplete : validator.isValid else {
             guard let mediaType, isTextual(mediaType) else { return nil }
             var latin1 = String.UnicodeScalarView()
             latin1.append(contentsOf: bytes.prefix(wanted).map { Unicode.Scalar($0) })
-            return Prepared(bytes: Array(String(latin1).utf8), isWhole: bytes.count <= wanted)
+            return Prepared(bytes: Array(String(latin1).utf8), isWhole: isWhole && bytes.count <= wanted)
         }
         let looksLikeJSON = mediaType.map { $0.hasSuffix("json") } ?? false
             || bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }).map {
                 $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[")
             } ?? false
-        if looksLikeJSON, bytes.count <= maximumIndentedBytes,
+        if looksLikeJSON, isWhole, bytes.count <= maximumIndentedBytes,
             let indented = JSONPrettyPrinter.indent(bytes, outputLimit: wanted)
         {
             return Prepared(bytes: indented.text, isWhole: indented.isWhole)
         }
-        return Prepared(bytes: Array(bytes.prefix(wanted)), isWhole: bytes.count <= wanted)
+        return Prepared(bytes: Array(bytes.prefix(wanted)), isWhole: isWhole && bytes.count <= wanted)
     }
 
     /// Whether a media type names text: `text/*`, JSON, XML, JavaScript, form data.

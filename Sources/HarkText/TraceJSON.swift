@@ -87,19 +87,22 @@ enum TraceJSON {
     /// A body: sizes, codings, and its first `limit` bytes as `text` (UTF-8) or `base64`.
     private static func body(_ body: HTTPMessageBody, limit: Int, to json: inout JSONWriter) {
         let content = body.content
-        let view = content.readableBytesView
+        // The start of the body, one byte past the limit to see whether the cut splits a character (only
+        // that much is read: a large body may be on disk). A body that cannot be read back shows empty.
+        let start = (try? content.readAll(limit: max(limit, 0) &+ 1)) ?? ByteBuffer()
+        let view = start.readableBytesView
         var length = min(max(limit, 0), view.count)
         // Cut at a character boundary: back off over UTF-8 continuation bytes (10xxxxxx).
         while length > 0, length < view.count, view[view.startIndex &+ length] & 0xC0 == 0x80 {
             length -= 1
         }
-        let shown = content.getSlice(at: content.readerIndex, length: length) ?? ByteBuffer()
+        let shown = start.getSlice(at: start.readerIndex, length: length) ?? ByteBuffer()
         let isText = shown.readableBytesView.withContiguousStorageIfAvailable { UTF8Validation.isValid($0) }
             ?? UTF8Validation.isValid(shown.readableBytesView)
         json.beginObject()
         json.member("size", body.length)
         json.key("decoded_size")
-        optional(body.decoded?.readableBytes, to: &json)
+        optional(body.decodedLength, to: &json)
         json.key("content_encoding")
         json.beginArray()
         for coding in body.contentCodings { json.string(coding) }
@@ -114,7 +117,7 @@ enum TraceJSON {
             shown.readableBytesView.withContiguousStorageIfAvailable { Base64.write($0, to: &json.buffer) }
             json.endString()
         }
-        json.member("omitted_bytes", content.readableBytes &- shown.readableBytes)
+        json.member("omitted_bytes", content.count &- shown.readableBytes)
         json.member("missing_bytes", body.missingBytes)
         json.key("decoding_error")
         optional(body.decodingError, to: &json)

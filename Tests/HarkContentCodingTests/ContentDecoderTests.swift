@@ -43,10 +43,10 @@ private func decode(
     var start = 0
     repeat {
         let end = min(encoded.count, start + (pieceSize ?? encoded.count))
-        decoder.decode(ByteBuffer(bytes: encoded[start..<end]), into: &output)
+        decoder.decode(ByteBuffer(bytes: encoded[start..<end])) { output.writeBytes($0) }
         start = end
     } while start < encoded.count
-    decoder.finish(into: &output)
+    decoder.finish()
     return (Array(output.readableBytesView), decoder.error)
 }
 

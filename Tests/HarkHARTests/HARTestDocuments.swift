@@ -35,7 +35,7 @@ enum HARTestDocuments {
                 HARHeader(name: "Content-Type", value: "application/json"),
                 HARHeader(name: "Set-Cookie", value: "id=a3fWa; Path=/; Secure; HttpOnly; SameSite=Lax"),
             ],
-            content: HARContent(mimeType: "application/json", body: body),
+            content: HARContent(mimeType: "application/json", body: BodyStorage(body)),
             headersSize: 95,
             bodySize: body.readableBytes
         )
@@ -59,7 +59,7 @@ enum HARTestDocuments {
             url: "https://example.com/login",
             httpVersion: "http/2.0",
             headers: [HARHeader(name: "content-type", value: "application/x-www-form-urlencoded")],
-            postData: HARPostData(mimeType: "application/x-www-form-urlencoded", body: form),
+            postData: HARPostData(mimeType: "application/x-www-form-urlencoded", body: BodyStorage(form)),
             headersSize: -1,
             bodySize: form.readableBytes
         )
@@ -68,7 +68,7 @@ enum HARTestDocuments {
             statusText: "",
             httpVersion: "http/2.0",
             headers: [HARHeader(name: "location", value: " /home ")],
-            content: HARContent(mimeType: "image/png", body: ByteBuffer(bytes: [0x89, 0x50, 0x4E, 0x47, 0xFF, 0x00])),
+            content: HARContent(mimeType: "image/png", body: BodyStorage(ByteBuffer(bytes: [0x89, 0x50, 0x4E, 0x47, 0xFF, 0x00]))),
             headersSize: -1,
             bodySize: 6
         )

@@ -104,8 +104,8 @@ struct HARWriterTests {
     @Test func invalidUTF8InEveryBodyBecomesBase64() throws {
         var entry = HARTestDocuments.getEntry
         let invalid = ByteBuffer(bytes: [0x61, 0xC3, 0x28, 0x22, 0x0A])
-        entry.request.postData = HARPostData(mimeType: "text/plain", text: HARBody(invalid))
-        entry.response.content = HARContent(mimeType: "text/plain", body: invalid)
+        entry.request.postData = HARPostData(mimeType: "text/plain", text: HARBody(BodyStorage(invalid)))
+        entry.response.content = HARContent(mimeType: "text/plain", body: BodyStorage(invalid))
         entry.webSocketMessages = [
             HARWebSocketMessage(type: .send, time: HARTestDocuments.time(1_500), opcode: 1, data: ByteBuffer(string: "hi \"you\"")),
             HARWebSocketMessage(type: .receive, time: HARTestDocuments.time(), opcode: 1, data: invalid),
@@ -125,7 +125,7 @@ struct HARWriterTests {
 
     @Test func forcedBase64AppliesToValidText() throws {
         var entry = HARTestDocuments.getEntry
-        entry.response.content.text = HARBody(ByteBuffer(string: "abc"), encoding: .base64)
+        entry.response.content.text = HARBody(BodyStorage(ByteBuffer(string: "abc")), encoding: .base64)
         let content = try #require(try HARTestDocuments.entries(HARTestDocuments.write([entry])).first)[object: "response"][object: "content"]
         #expect(content["text"] as? String == "YWJj")
         #expect(content["encoding"] as? String == "base64")
@@ -152,7 +152,7 @@ struct HARWriterTests {
     @Test func streamingInSmallChunksGivesTheSameBytesWithBoundedBuffers() throws {
         var entry = HARTestDocuments.getEntry
         let big = ByteBuffer(bytes: (0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
-        entry.response.content = HARContent(mimeType: "application/octet-stream", body: big)
+        entry.response.content = HARContent(mimeType: "application/octet-stream", body: BodyStorage(big))
         let log = HARLog(creator: HARTestDocuments.creator, entries: [entry])
         let whole = try HARWriter.document(log, configuration: .init(flushThreshold: 1 << 30))
 

@@ -1,4 +1,5 @@
 import Foundation
+import HarkCore
 import HarkHAR
 import HarkTestSupport
 import NIOCore
@@ -18,7 +19,7 @@ struct ValidateHARScriptTests {
         var tricky = HARTestDocuments.postEntry
         tricky.timings = HARTimings(blocked: .nan, send: -1, wait: .infinity, receive: 0.0001)
         tricky.response.headers.append(HARHeader(name: "X-\u{01}", value: "\u{00}\"\\\u{1F}"))
-        tricky.request.postData = HARPostData(mimeType: "application/octet-stream", text: HARBody(ByteBuffer(bytes: [0xFF])))
+        tricky.request.postData = HARPostData(mimeType: "application/octet-stream", text: HARBody(BodyStorage(ByteBuffer(bytes: [0xFF]))))
         let entries = [HARTestDocuments.getEntry, HARTestDocuments.postEntry, tricky]
         for configuration in [HARWriter.Configuration(), .init(pretty: true, redaction: .chromeSanitized)] {
             let result = try Self.validate(try HARTestDocuments.write(entries, configuration: configuration))

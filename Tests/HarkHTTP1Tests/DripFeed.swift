@@ -18,7 +18,7 @@ enum Step {
 }
 
 /// How the bytes of each step are cut into segments.
-enum Feeding: CustomStringConvertible {
+enum Feeding: CustomStringConvertible, Sendable {
     case whole
     case byteByByte
     case randomSplits(seed: UInt64)

@@ -1,5 +1,6 @@
 import HarkCore
 import HarkHTTP1
+import HarkTestSupport
 import NIOCore
 import Testing
 

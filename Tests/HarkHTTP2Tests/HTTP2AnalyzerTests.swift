@@ -1,6 +1,7 @@
 import CZlib
 import HarkCore
 import HarkHTTP2
+import HarkTestSupport
 import NIOCore
 import Testing
 
@@ -28,7 +29,7 @@ private let get: [(String, String)] = [(":method", "GET"), (":scheme", "http"), 
     #expect(request.firstByteTime == ms(1) && request.lastByteTime == ms(1))
     let response = try #require(exchange.response)
     #expect(response.status == .ok && response.headers == ["content-type": "text/plain"])
-    #expect(String(buffer: response.body.bytes) == "hello" && response.body.frameCount == 2)
+    #expect(response.body.bytes.text == "hello" && response.body.frameCount == 2)
     #expect(response.firstByteTime == ms(5) && response.lastByteTime == ms(8))
 }
 
@@ -49,7 +50,7 @@ private let get: [(String, String)] = [(":method", "GET"), (":scheme", "http"), 
     ]
     let exchange = try #require(runAllWays(script).exchanges.first)
     #expect(exchange.request?.headers.first("x-long")?.count == 40)
-    #expect(exchange.request.map { String(buffer: $0.body.bytes) } == "body")
+    #expect(exchange.request.map { $0.body.bytes.text } == "body")
     #expect(exchange.response?.trailers?.fields == ["grpc-status": "0", "x-checksum": "abc"])
     #expect(exchange.issues.isEmpty)
 }
@@ -138,12 +139,15 @@ private let get: [(String, String)] = [(":method", "GET"), (":scheme", "http"), 
             + frame(.data, .endStream, stream: 1, gzipped)),
     ]
     let unbounded = try #require(runAllWays(script).exchanges.first)
-    #expect(unbounded.response.map { String(buffer: $0.body.content) } == text)
+    #expect(unbounded.response.map { $0.body.content.text } == text)
     let bounded = try #require(
         runAllWays(script, analyzer: HTTP2Analyzer(limits: HTTP2Limits(maxBodyBytes: 10))).exchanges.first)
-    #expect(bounded.request?.body.bytes.readableBytes == 10 && bounded.request?.body.length == 100)
+    #expect(bounded.request?.body.bytes.count == 10 && bounded.request?.body.length == 100)
     #expect(bounded.issues.contains(.bodyTruncated(.clientToServer, keptBytes: 10)))
-    #expect(bounded.response?.body.decoded == nil)
+    // Decoded as DATA arrived, so in full, though only the first 10 decoded bytes are kept.
+    #expect(bounded.response?.body.decoded?.text == String(text.prefix(10)))
+    #expect(bounded.response?.body.decodedLength == text.utf8.count)
+    #expect(bounded.response?.body.decodingError == nil)
 }
 
 /// `bytes` gzip-compressed with zlib.
@@ -190,7 +194,7 @@ func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     #expect(exchanges[1].response?.status == .ok)
     #expect(exchanges[1].response?.head.unresolved.count == 1)
     #expect(exchanges[1].issues.contains(.headersPartial(.serverToClient)))
-    #expect(exchanges[1].response.map { String(buffer: $0.body.bytes) } == "seven")
+    #expect(exchanges[1].response.map { $0.body.bytes.text } == "seven")
     // Static-table and literal fields decode; references to the unseen table entries do not.
     // `:method GET` is in the static table; `:path /a` was added to the client's table before the capture.
     #expect(exchanges[2].request?.method == .get && exchanges[2].request?.path == nil)

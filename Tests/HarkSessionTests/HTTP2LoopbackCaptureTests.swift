@@ -2,6 +2,7 @@ import Foundation
 import HarkCore
 import HarkModel
 import HarkSession
+import HarkTestSupport
 import NIOCore
 import Testing
 
@@ -84,7 +85,7 @@ struct HTTP2LoopbackCaptureTests {
                 #expect(Self.files[name] != nil, "unexpected :path \(path)")
                 #expect(exchange.request.authority == "127.0.0.1:\(port)")
                 #expect(exchange.response?.status.rawValue == 200, "\(path) on stream \(exchange.streamID ?? -1)")
-                #expect(exchange.response.map { String(buffer: $0.body.content) } == Self.files[name], "\(path) body")
+                #expect(exchange.response.map { $0.body.content.text } == Self.files[name], "\(path) body")
                 #expect(exchange.isComplete)
             }
         }

@@ -55,21 +55,21 @@ struct LoopbackCaptureTests {
 
         let plain = try #require(byPath["GET /page"]?.first?.response)
         #expect(plain.status.rawValue == 200)
-        #expect(String(buffer: plain.body.content) == Self.page)
+        #expect(plain.body.content.text == Self.page)
 
         let gzipped = try #require(byPath["GET /gzip"]?.first?.response)
         #expect(gzipped.body.contentCodings == ["gzip"])
-        #expect(String(buffer: gzipped.body.content) == Self.page, "gzip body decoded")
+        #expect(gzipped.body.content.text == Self.page, "gzip body decoded")
         #expect(gzipped.body.length < Self.page.utf8.count, "the wire carried the compressed form")
 
         let chunked = try #require(byPath["GET /chunked"]?.first?.response)
-        #expect(String(buffer: chunked.body.content) == "first chunk\nsecond chunk\nthird chunk\n")
+        #expect(chunked.body.content.text == "first chunk\nsecond chunk\nthird chunk\n")
         #expect(chunked.body.wireBytes > chunked.body.length, "chunk framing counted on the wire")
 
         let post = try #require(byPath["POST /upload"]?.first)
         #expect(post.request.body.length == 5000)
         #expect(post.response?.status.rawValue == 201)
-        let postReply = post.response.map { String(buffer: $0.body.content) }
+        let postReply = post.response.map { $0.body.content.text }
         #expect(postReply == "received 5000 bytes\n")
 
         let head = try #require(byPath["HEAD /page"]?.first?.response)

@@ -58,12 +58,12 @@ struct TLSLoopbackDecryptionTests {
 
             // Bodies decrypted (and gunzipped) byte for byte.
             for exchange in requests {
-                let body = exchange.response.map { String(buffer: $0.body.content) }
+                let body = exchange.response.map { $0.body.content.text }
                 switch exchange.request.target {
                 case "/small.txt": #expect(body == TLSLoopbackRecorder.smallBody, "\(run.case)")
                 case "/big.txt": #expect(body == TLSLoopbackRecorder.bigBody, "\(run.case)")
                 case "/upload":
-                    #expect(Array(buffer: exchange.request.body.content) == TLSLoopbackRecorder.uploadBody, "\(run.case)")
+                    #expect(exchange.request.body.content.byteArray == TLSLoopbackRecorder.uploadBody, "\(run.case)")
                     #expect(body == TLSLoopbackRecorder.uploadReply, "\(run.case)")
                 default: Issue.record("\(run.case): unexpected \(exchange.request.target)")
                 }

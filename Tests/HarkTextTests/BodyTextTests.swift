@@ -1,3 +1,4 @@
+import HarkCore
 import HarkModel
 @testable import HarkText
 import NIOCore
@@ -6,8 +7,8 @@ import Testing
 struct BodyTextTests {
     private func body(_ bytes: [UInt8], decoded: [UInt8]? = nil, codings: [String] = []) -> HTTPMessageBody {
         HTTPMessageBody(
-            bytes: ByteBuffer(bytes: bytes),
-            decoded: decoded.map { ByteBuffer(bytes: $0) },
+            bytes: BodyStorage(ByteBuffer(bytes: bytes)),
+            decoded: decoded.map { BodyStorage(ByteBuffer(bytes: $0)) },
             length: bytes.count,
             wireBytes: bytes.count,
             contentCodings: codings

@@ -1,0 +1,85 @@
+public import HarkCore
+public import NIOCore
+
+/// Undoes a body's content codings as its bytes arrive, keeping the decoded bytes in a `BodyStorage`
+/// (in memory while small, on disk beyond the storage's threshold) and counting all of them.
+///
+/// HTTP analyzers make one when a body with a `Content-Encoding` starts, feed it every body byte, and
+/// finish it at the end of the message; with `keepLimit` 0 only the decoded length is counted (what
+/// `hark har --no-bodies` needs for `content.size`).
+///
+/// ### Example
+/// ```swift
+/// let decoder = BodyDecoder(codings: [.gzip], maxOutputBytes: 1 << 30, keepLimit: 1 << 30, storage: .init())
+/// for chunk in chunks { decoder.decode(chunk) }
+/// let result = decoder.finish()
+/// ```
+///
+/// Owns C library state: one body, one owner, not thread-safe.
+public final class BodyDecoder {
+    /// What decoding produced.
+    public struct Result: Hashable, Sendable {
+        /// The decoded bytes kept (at most `keepLimit`, fewer when the storage failed).
+        public var bytes: BodyStorage
+        /// Decoded bytes produced, kept or not (at most `maxOutputBytes`).
+        public var length: Int
+        /// The first decoding problem, if any.
+        public var error: ContentDecodingError?
+    }
+
+    /// Encoded bytes gathered before each decoding call: one call per TCP segment would cost the
+    /// decompressor's per-call overhead thousands of times per megabyte.
+    static let batchSize = 32 << 10
+
+    private let decoder: ContentDecoder
+    private let keepLimit: Int
+    private let storage: BodyStorageLimits
+    private var decoded = BodyStorage()
+    /// Encoded bytes not yet decoded (fewer than `batchSize`).
+    private var pending = ByteBuffer()
+
+    /// - Parameters:
+    ///   - codings: the content codings in the order applied (header order).
+    ///   - maxOutputBytes: the decompression cap: decoding stops there with `.outputLimitExceeded`.
+    ///   - keepLimit: most decoded bytes kept; later ones are counted only.
+    ///   - storage: where kept bytes go.
+    public init(codings: [ContentCoding], maxOutputBytes: Int, keepLimit: Int, storage: BodyStorageLimits) {
+        self.decoder = ContentDecoder(codings: codings, maxOutputBytes: maxOutputBytes)
+        self.keepLimit = max(0, keepLimit)
+        self.storage = storage
+    }
+
+    /// Decodes the next encoded bytes (gathered into batches of `batchSize`).
+    public func decode(_ chunk: ByteBuffer) {
+        if pending.readableBytes == 0, chunk.readableBytes >= Self.batchSize {
+            run(chunk)
+            return
+        }
+        if pending.capacity == 0 { pending.reserveCapacity(Self.batchSize) }
+        pending.writeImmutableBuffer(chunk)
+        guard pending.readableBytes >= Self.batchSize else { return }
+        run(pending)
+        pending.clear()
+    }
+
+    /// Ends the body: the decoded bytes, how many were produced, and the first problem.
+    public func finish() -> Result {
+        if pending.readableBytes > 0 {
+            run(pending)
+            pending.clear()
+        }
+        decoder.finish()
+        return Result(bytes: decoded, length: decoder.outputByteCount, error: decoder.error)
+    }
+
+    private func run(_ chunk: ByteBuffer) {
+        decoder.decode(chunk) { bytes in
+            let room = keepLimit &- decoded.count
+            guard room > 0 else { return }
+            decoded.append(bytes.count <= room ? bytes : UnsafeRawBufferPointer(rebasing: bytes[..<room]), limits: storage)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension BodyDecoder: Sendable {}

@@ -1,0 +1,37 @@
+import HarkCore
+import HarkHTTP1
+import HarkHTTP2
+
+/// How a connection's HTTP analyzers treat bodies, taken from `SessionConfiguration` and handed down
+/// the protocol stack (a tunnel's inner stack inherits it).
+struct BodyHandling: Hashable, Sendable {
+    /// Whether body bytes are kept (`SessionConfiguration.keepsBodies`).
+    var keepsBodies = true
+    /// Whether content codings are undone (`SessionConfiguration.decodesContent`).
+    var decodesContent = true
+    /// How kept bodies are stored (`SessionConfiguration.bodyStorage`).
+    var storage = BodyStorageLimits()
+
+    /// A new HTTP/1 analyzer treating bodies this way.
+    func http1Analyzer() -> HTTP1Analyzer {
+        var limits = HTTP1Limits(bodyStorage: storage)
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        return HTTP1Analyzer(limits: limits, decodesContent: decodesContent)
+    }
+
+    /// A new HTTP/2 analyzer treating bodies this way.
+    func http2Analyzer(start: HTTP2Analyzer.Start) -> HTTP2Analyzer {
+        HTTP2Analyzer(start: start, limits: http2Limits, decodesContent: decodesContent)
+    }
+
+    /// A new HTTP/2 analyzer for a connection upgraded by `request` (h2c), treating bodies this way.
+    func http2Analyzer(upgradedFrom request: HTTP2Request) -> HTTP2Analyzer {
+        HTTP2Analyzer(upgradedFrom: request, limits: http2Limits, decodesContent: decodesContent)
+    }
+
+    private var http2Limits: HTTP2Limits {
+        var limits = HTTP2Limits(bodyStorage: storage)
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        return limits
+    }
+}
