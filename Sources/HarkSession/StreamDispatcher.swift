@@ -26,6 +26,9 @@ struct StreamDispatcher: TCPStreamHandler {
     private var slots: [Int: ConnectionSlot] = [:]
     /// The slot last looked up: segments of one connection tend to come in runs.
     private var lastSlot: ConnectionSlot?
+    /// The last connection found to have an opaque stack, which ignores bytes, gaps and ends for good:
+    /// its segments skip the lookup and the call into the stack.
+    private var lastOpaqueConnection: Int?
 
     init(observer: any SessionObserver, captureName: String, keepsBodies: Bool = true, parsesMessages: Bool = true) {
         self.observer = observer
@@ -41,12 +44,13 @@ struct StreamDispatcher: TCPStreamHandler {
     }
 
     mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
-        guard let slot = slot(connection) else { return }
+        guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
         slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot) }
+        if case .opaque = slot.analyzer { lastOpaqueConnection = connection }
     }
 
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {
-        guard let slot = slot(connection) else { return }
+        guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
         slot.analyzer.gap(length, in: direction, at: time) { handle($0, slot: slot) }
     }
 
@@ -65,6 +69,7 @@ struct StreamDispatcher: TCPStreamHandler {
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
         let slot = slots.removeValue(forKey: summary.info.id)
         if lastSlot?.info.id == summary.info.id { lastSlot = nil }
+        if lastOpaqueConnection == summary.info.id { lastOpaqueConnection = nil }
         observer.connectionClosed(ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none))
     }
 
