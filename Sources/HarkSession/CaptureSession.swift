@@ -1,8 +1,5 @@
 public import HarkCapture
-import HarkCore
-import HarkPacket
 public import HarkReassembly
-import NIOCore
 
 /// Settings for a session, each with the default `hark` uses.
 public struct SessionConfiguration: Sendable {
