@@ -42,7 +42,7 @@ struct SessionAnalysis {
         }
     }
 
-    private mutating func take(_ frame: consuming CapturedFrame, bytesRead: Int64) {
+    private mutating func take(_ frame: CapturedFrame, bytesRead: Int64) {
         statistics.frames += 1
         if statistics.frames & 0xfff == 0 {
             dispatcher.observer.progress(bytesRead: bytesRead)
