@@ -7,10 +7,15 @@ import NIOCore
 
 /// The bytes of a capture, read from a file descriptor in large chunks.
 ///
-/// Every refill reads into a fresh buffer and carries over only the unconsumed tail (at most one
+/// Every refill reads into another buffer and carries over only the unconsumed tail (at most one
 /// partial record), so slices already handed out keep their chunk alive and are never copied on
 /// write. A short read(2), normal on pipes, is accepted: `fill` returns as soon as the requested
 /// count is readable, so a record is delivered as soon as its last byte arrives.
+///
+/// The last `reusedChunks` chunks are kept and read into again, oldest first: by then the frames
+/// sliced from it have normally been analysed and released, so the chunk is reused in place, with no
+/// allocation and no page faults. A chunk still shared is not overwritten: writing to it makes
+/// `ByteBuffer` copy it first, as a new chunk would have been allocated.
 struct ChunkedInput {
     /// Where the bytes come from.
     enum Source {
@@ -29,8 +34,14 @@ struct ChunkedInput {
         var message: String { String(cString: strerror(code)) }
     }
 
+    /// How many chunks read before are kept for reuse (8 MiB at the default chunk size): more than the
+    /// read-ahead batches a session keeps in flight.
+    static let reusedChunks = 8
+
     private let source: Source
     private let chunkSize: Int
+    /// Chunks read before, oldest first, waiting to be read into again.
+    private var usedChunks: [ByteBuffer] = []
     /// The bytes read and not yet consumed: decoders move its reader index past what they used.
     var buffer: ByteBuffer
     /// The file offset of `buffer` index 0.
@@ -85,7 +96,11 @@ struct ChunkedInput {
             return
         }
         base = offset(of: buffer.readerIndex)
+        let previous = buffer
         buffer = freshChunk(holding: count)
+        if previous.capacity >= chunkSize, previous.capacity < 2 &* chunkSize {
+            usedChunks.append(previous)
+        }
         while buffer.readableBytes < count {
             if try readOnce(descriptor) == 0 {
                 atEnd = true
@@ -94,9 +109,16 @@ struct ChunkedInput {
         }
     }
 
-    /// A new buffer with room for `count` bytes and a chunk, holding the unconsumed bytes of `buffer`.
-    private func freshChunk(holding count: Int) -> ByteBuffer {
-        var fresh = ByteBufferAllocator().buffer(capacity: max(chunkSize, count))
+    /// A buffer with room for `count` bytes and a chunk, holding the unconsumed bytes of `buffer`: the
+    /// oldest used chunk once `reusedChunks` are kept, else a new one.
+    private mutating func freshChunk(holding count: Int) -> ByteBuffer {
+        var fresh: ByteBuffer
+        if count <= chunkSize, usedChunks.count >= Self.reusedChunks {
+            fresh = usedChunks.removeFirst()
+            fresh.clear()
+        } else {
+            fresh = ByteBufferAllocator().buffer(capacity: max(chunkSize, count))
+        }
         fresh.writeImmutableBuffer(buffer)
         return fresh
     }

@@ -63,14 +63,16 @@ public struct TCPFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
         self.rawValue = rawValue
     }
 
-    public static let fin = TCPFlags(rawValue: 0x001)
-    public static let syn = TCPFlags(rawValue: 0x002)
-    public static let rst = TCPFlags(rawValue: 0x004)
-    public static let psh = TCPFlags(rawValue: 0x008)
-    public static let ack = TCPFlags(rawValue: 0x010)
-    public static let urg = TCPFlags(rawValue: 0x020)
-    public static let ece = TCPFlags(rawValue: 0x040)
-    public static let cwr = TCPFlags(rawValue: 0x080)
+    // Computed and inlinable rather than stored: reassembly tests flags several times per packet, and
+    // a stored `static let` of another module is read through an accessor call each time.
+    @inlinable public static var fin: TCPFlags { TCPFlags(rawValue: 0x001) }
+    @inlinable public static var syn: TCPFlags { TCPFlags(rawValue: 0x002) }
+    @inlinable public static var rst: TCPFlags { TCPFlags(rawValue: 0x004) }
+    @inlinable public static var psh: TCPFlags { TCPFlags(rawValue: 0x008) }
+    @inlinable public static var ack: TCPFlags { TCPFlags(rawValue: 0x010) }
+    @inlinable public static var urg: TCPFlags { TCPFlags(rawValue: 0x020) }
+    @inlinable public static var ece: TCPFlags { TCPFlags(rawValue: 0x040) }
+    @inlinable public static var cwr: TCPFlags { TCPFlags(rawValue: 0x080) }
 
     /// Flags as tcpdump prints them: `S`, `S.`, `F.`, `R`, `P.`.
     public var description: String {

@@ -1,9 +1,7 @@
 public import HarkCapture
 public import HarkCore
-import HarkPacket
 import HarkTLS
 public import HarkReassembly
-import NIOCore
 
 /// Settings for a session, each with the default `hark` uses.
 public struct SessionConfiguration: Sendable {

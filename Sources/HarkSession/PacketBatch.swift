@@ -1,57 +1,45 @@
 import HarkCapture
 import HarkCore
-import HarkPacket
-
-/// A frame as the session needs it once decoded.
-struct DecodedFrame {
-    /// The 1-based packet number.
-    var number: Int
-    /// The capture time.
-    var timestamp: Timestamp
-    /// Bytes captured.
-    var capturedBytes: Int
-    /// Whether the snapshot length cut the frame.
-    var isTruncated: Bool
-    /// Where the frame's record starts in the file.
-    var fileOffset: Int64
-    /// What the frame decoded to.
-    var packet: DecodedPacket
-
-    /// What a frame moved out of a batch leaves behind: it holds no bytes.
-    static let placeholder = DecodedFrame(
-        number: 0,
-        timestamp: Timestamp(nanoseconds: 0),
-        capturedBytes: 0,
-        isTruncated: false,
-        fileOffset: 0,
-        packet: .fragmentHeld
-    )
-}
+import NIOCore
 
 /// Something a batch carries besides frames, to be taken in order with them.
 enum BatchNote {
-    /// A problem found while reading records or reassembling IP fragments.
+    /// A problem found while reading records.
     case diagnostic(Diagnostic)
     /// Secrets the capture carries (a pcapng Decryption Secrets Block), for the frames after them.
     case secrets(DecryptionSecrets)
 }
 
-/// Frames read from a capture in one go, with the diagnostics and secrets found meanwhile, handed from
-/// the reading side of a session to the analysing side.
+/// Frames read from a capture in one go, with the diagnostics found meanwhile, handed from the reading
+/// side of a session to the analysing side.
 ///
-/// Payloads are slices of the reader's chunks: a batch keeps at most `PacketSource.batchBytes` (plus one
+/// Frames are slices of the reader's chunks: a batch keeps at most `PacketSource.batchBytes` (plus one
 /// frame) of them alive.
 struct PacketBatch {
+    /// What a frame moved out of a batch leaves behind: it holds no bytes.
+    private static let placeholder = CapturedFrame(
+        number: 0,
+        timestamp: Timestamp(nanoseconds: 0),
+        linkType: .ethernet,
+        interfaceIndex: 0,
+        originalLength: 0,
+        data: ByteBuffer(),
+        fileOffset: 0
+    )
+
     /// The frames, in capture order.
-    private(set) var frames: [DecodedFrame] = []
+    private(set) var frames: [CapturedFrame] = []
     /// Diagnostics and secrets, each to be taken just before the frame at `position` (after the last
     /// frame when `position` is `frames.count`).
     private(set) var notes: [(position: Int, note: BatchNote)] = []
+    /// Set on the batch the input ended with: the reader's last diagnostics (a record cut short, say),
+    /// to be reported after everything else.
+    var closingDiagnostics: [Diagnostic]?
     /// Bytes the reader had read when the batch was sealed, for progress reports.
     var bytesRead: Int64 = 0
 
     /// Appends a frame.
-    mutating func append(_ frame: DecodedFrame) {
+    mutating func append(_ frame: CapturedFrame) {
         frames.append(frame)
     }
 
@@ -67,8 +55,8 @@ struct PacketBatch {
 
     /// Moves frame `index` out, leaving a placeholder: consuming a batch neither copies its frames nor
     /// retains their bytes again.
-    mutating func takeFrame(at index: Int) -> DecodedFrame {
-        var frame = DecodedFrame.placeholder
+    mutating func takeFrame(at index: Int) -> CapturedFrame {
+        var frame = Self.placeholder
         swap(&frame, &frames[index])
         return frame
     }
@@ -77,6 +65,7 @@ struct PacketBatch {
     mutating func clear() {
         frames.removeAll(keepingCapacity: true)
         notes.removeAll(keepingCapacity: true)
+        closingDiagnostics = nil
         bytesRead = 0
     }
 }

@@ -1,10 +1,14 @@
+import HarkCapture
 import HarkCore
 import HarkPacket
 import HarkReassembly
+import NIOCore
 
-/// The analysing half of a session: statistics, reassembly and the protocol stacks behind it.
+/// The analysing half of a session: statistics, packet decoding, reassembly and the protocol stacks
+/// behind it.
 struct SessionAnalysis {
     var statistics = SessionStatistics()
+    var decoder = PacketDecoder()
     var reassembler: TCPReassembler
     var dispatcher: StreamDispatcher
 
@@ -13,7 +17,9 @@ struct SessionAnalysis {
         self.dispatcher = dispatcher
     }
 
-    /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it.
+    /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it. After
+    /// the last batch, datagrams still missing fragments are reported, then the reader's closing
+    /// diagnostics.
     mutating func consume(_ batch: inout PacketBatch) {
         var nextNote = 0
         for index in batch.frames.indices {
@@ -27,6 +33,14 @@ struct SessionAnalysis {
             take(batch.notes[nextNote].note)
             nextNote += 1
         }
+        if let closing = batch.closingDiagnostics {
+            for dropped in decoder.finish() {
+                dispatcher.report(Diagnostic(.warning, dropped.description))
+            }
+            for diagnostic in closing {
+                dispatcher.report(diagnostic)
+            }
+        }
     }
 
     private mutating func take(_ note: BatchNote) {
@@ -36,19 +50,17 @@ struct SessionAnalysis {
         }
     }
 
-    private mutating func take(_ frame: consuming DecodedFrame, bytesRead: Int64) {
+    private mutating func take(_ frame: CapturedFrame, bytesRead: Int64) {
         statistics.frames += 1
         if statistics.frames & 0xfff == 0 {
             dispatcher.observer.progress(bytesRead: bytesRead)
         }
-        statistics.capturedBytes += Int64(frame.capturedBytes)
+        statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
         let timestamp = frame.timestamp
-        let fileOffset = frame.fileOffset
-
         let number = frame.number
-        let packet = frame.packet
-        _ = consume frame
+
+        let packet = decoder.decode(frame.data, linkType: frame.linkType, timestamp: timestamp)
         switch consume packet {
         case .tcp(let segment):
             statistics.tcpSegments += 1
@@ -62,7 +74,12 @@ struct SessionAnalysis {
             dispatcher.report(Diagnostic(.error, error.description, packetNumber: number))
         case .malformed(let error):
             statistics.malformedFrames += 1
-            dispatcher.report(Diagnostic(.error, error.description, packetNumber: number, byteOffset: fileOffset))
+            dispatcher.report(Diagnostic(.error, error.description, packetNumber: number, byteOffset: frame.fileOffset))
+        }
+        if decoder.hasDroppedDatagrams {
+            for dropped in decoder.takeDroppedDatagrams() {
+                dispatcher.report(Diagnostic(.warning, dropped.description, packetNumber: number))
+            }
         }
     }
 

@@ -26,6 +26,9 @@ struct StreamDispatcher: TCPStreamHandler {
     private var slots: [Int: ConnectionSlot] = [:]
     /// The slot last looked up: segments of one connection tend to come in runs.
     private var lastSlot: ConnectionSlot?
+    /// The last connection found to have an opaque stack, which ignores bytes, gaps and ends for good:
+    /// its segments skip the lookup and the call into the stack.
+    private var lastOpaqueConnection: Int?
 
     init(observer: any SessionObserver, captureName: String, settings: StackSettings) {
         self.observer = observer
@@ -62,12 +65,13 @@ struct StreamDispatcher: TCPStreamHandler {
     }
 
     mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
-        guard let slot = slot(connection) else { return }
+        guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
         slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot) }
+        if case .opaque = slot.analyzer { lastOpaqueConnection = connection }
     }
 
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {
-        guard let slot = slot(connection) else { return }
+        guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
         slot.analyzer.gap(length, in: direction, at: time) { handle($0, slot: slot) }
     }
 
@@ -86,6 +90,7 @@ struct StreamDispatcher: TCPStreamHandler {
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
         let slot = slots.removeValue(forKey: summary.info.id)
         if lastSlot?.info.id == summary.info.id { lastSlot = nil }
+        if lastOpaqueConnection == summary.info.id { lastOpaqueConnection = nil }
         let tls = slot?.finalTLSSummary()
         if settings.parsesMessages, let slot, let tls, !tls.isDecrypted, slot.exchangesReported == 0 {
             // Nothing could be read inside: the connection itself is the one thing to show.

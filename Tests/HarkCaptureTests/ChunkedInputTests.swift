@@ -57,6 +57,34 @@ struct ChunkedInputTests {
         #expect(rest.diagnostics.isEmpty)
     }
 
+    /// Chunks are read into again once `ChunkedInput.reusedChunks` newer ones exist: frames still held
+    /// from an old chunk must keep their bytes, and frames read into a reused chunk must be the file's.
+    @Test func reusedChunksNeverOverwriteFramesStillHeld() throws {
+        var pcap = PcapBuilder()
+        let records = 400
+        for index in 0..<records {
+            pcap.append((0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }, seconds: UInt32(index))
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hark-\(UUID().uuidString).pcap")
+        try Data(pcap.bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let expected = (0..<records).map { index in (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) } }
+        let limits = CaptureLimits(chunkSize: 4_096)  // about four records a chunk: chunks are reused often
+
+        // Frames dropped as soon as they are checked: their chunks are free to be reused in place.
+        let dropping = try CaptureReader(path: url.path, limits: limits)
+        var count = 0
+        while case .frame(let frame)? = dropping.next() {
+            #expect(Array(frame.data.readableBytesView) == expected[frame.number - 1], "frame \(frame.number)")
+            count += 1
+        }
+        #expect(count == records)
+
+        // Every frame held to the end: no chunk may be overwritten under them.
+        let held = ReadResult(try CaptureReader(path: url.path, limits: limits))
+        #expect(held.payloads == expected)
+    }
+
     private static func write(_ bytes: ArraySlice<UInt8>, to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
