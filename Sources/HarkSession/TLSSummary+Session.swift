@@ -9,7 +9,7 @@ extension TLSSummary {
         switch session.decryption {
         case .decrypted: reason = nil
         case .pending: reason = "the handshake did not complete in the capture"
-        case .noKeys where keyLogIsEmpty: reason = "no key log given (--keylog)"
+        case .noKeys where keyLogIsEmpty: reason = "no key log given (use --keylog)"
         case .noKeys: reason = "no key for this session in the key log"
         case .unsupportedCipher(let suite): reason = "cipher suite \(suite) is not decrypted"
         case .unsupportedVersion(let version): reason = "\(version) is not decrypted"

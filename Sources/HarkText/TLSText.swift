@@ -4,7 +4,7 @@ public import HarkModel
 /// A TLS session in words and in JSON, the same in every view (connections, trace, stats).
 public enum TLSText {
     /// `TLS 1.3 TLS_AES_128_GCM_SHA256 sni=www.example.com alpn=h2 handshake 12.1 ms`, then
-    /// `not decrypted (reason)` when the application data could not be read.
+    /// `not decrypted: reason` when the application data could not be read.
     public static func summary(_ tls: TLSSummary) -> String {
         var words: [String] = []
         words.append(tls.version.isEmpty ? "TLS (no ServerHello)" : tls.version)
@@ -17,7 +17,7 @@ public enum TLSText {
         }
         if tls.resumed { words.append("resumed") }
         if let duration = tls.handshakeDuration { words.append("handshake \(TimestampFormat.duration(duration))") }
-        if let reason = tls.notDecryptedReason { words.append("not decrypted (\(reason))") }
+        if let reason = tls.notDecryptedReason { words.append("not decrypted: \(reason)") }
         return words.joined(separator: " ")
     }
 

@@ -60,7 +60,7 @@ struct TLSCorpusTests {
         #expect(tls.serverName == "www.heise.de")
         #expect(tls.version == "TLS 1.2")
         #expect(tls.alpn == "http/1.1", "TLS 1.2 sends ALPN in the clear")
-        #expect(tls.notDecryptedReason == "no key log given (--keylog)")
+        #expect(tls.notDecryptedReason == "no key log given (use --keylog)")
         #expect(tls.handshakeDuration != nil)
         // One stand-in exchange for the connection, so that traces show it.
         #expect(recorder.exchanges.count == 1)
