@@ -5,7 +5,8 @@ import HarkTestSupport
 import Testing
 
 /// Hostile input through the whole pipeline: truncated files and flipped bits in packet headers and
-/// payloads must never crash hark, and what is readable is still read.
+/// payloads must never crash hark, and what is readable is still read. TLS captures run with their key
+/// logs, so damaged records go through decryption (and fail authentication) too.
 struct DamagedCaptureTests {
     /// Captures small enough to run many variants of in a debug build.
     static let captures = Fixtures.corpusCaptures.filter { name in
@@ -16,8 +17,9 @@ struct DamagedCaptureTests {
     @Test(arguments: captures)
     func bitFlipsAndTruncationNeverCrash(capture: String) throws {
         let original = try Fixtures.bytes(Fixtures.corpus(capture))
+        let configuration = corpusConfiguration(Fixtures.corpus(capture))
         var random = SplitMix64(seed: 0x6861_726b)
-        let (clean, cleanStatistics) = try runSession(bytes: original, name: capture)
+        let (clean, cleanStatistics) = try runSession(bytes: original, name: capture, configuration: configuration)
         // The undamaged capture reads cleanly: nothing from the capture reader or packet decoding
         // (diagnostics tied to no connection). Protocol layers may report on the traffic itself
         // (lenient request lines, HTTP/0.9, capture gaps).
@@ -37,7 +39,7 @@ struct DamagedCaptureTests {
                     damaged[index] ^= UInt8(1) << UInt8(random.next(upperBound: UInt64(8)))
                 }
             }
-            let (_, statistics) = try runSession(bytes: damaged, name: "\(capture)#\(variant)")
+            let (_, statistics) = try runSession(bytes: damaged, name: "\(capture)#\(variant)", configuration: configuration)
             #expect(statistics.frames <= cleanStatistics.frames + 64, "damage does not invent many packets")
         }
     }

@@ -57,9 +57,13 @@ func corpusConfiguration(_ capture: URL) -> SessionConfiguration {
 }
 
 /// Runs capture bytes held in memory through a session.
-func runSession(bytes: [UInt8], name: String) throws -> (SessionRecorder, SessionStatistics) {
+func runSession(
+    bytes: [UInt8],
+    name: String,
+    configuration: SessionConfiguration = SessionConfiguration()
+) throws -> (SessionRecorder, SessionStatistics) {
     let reader = try CaptureReader(bytes: ByteBuffer(bytes: bytes), name: name)
     var recorder = SessionRecorder()
-    let statistics = CaptureSession(reader: reader).run(observer: &recorder)
+    let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &recorder)
     return (recorder, statistics)
 }
