@@ -98,7 +98,7 @@ let package = Package(
         // rendering, terminal colours, the stats tables.
         .target(
             name: "HarkText",
-            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkReassembly", "HarkSession", "HarkStats", nioCore],
+            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkReassembly", "HarkSession", "HarkStats", nioCore],
             swiftSettings: strictSettings
         ),
         // The filter language shared by every view: parse once, with column-exact errors; match exchanges

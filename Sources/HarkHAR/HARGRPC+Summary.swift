@@ -1,11 +1,11 @@
 import HarkCore
-import HarkModel
+public import HarkModel
 import NIOCore
 
 extension HARGRPC {
     /// The `_grpc` object for a call: status, method, and its first messages each way with their fields
     /// (only when `options.includeBodies`), within `options.grpc`.
-    init(_ call: GRPCSummary, options: HARExportOptions) {
+    public init(_ call: GRPCSummary, options: HARExportOptions) {
         self.init(service: call.service, method: call.method, status: call.status, statusMessage: call.statusMessage)
         let limits = options.grpc
         let requests = call.requestMessages.prefix(limits.maxMessages)

@@ -1,10 +1,11 @@
-import HarkFormat
+public import HarkFormat
 import NIOCore
 
 extension JSONWriter {
     /// Writes a `_grpc` object: service, method, status, status message, the messages each way with
-    /// their fields, and how many messages were left out.
-    mutating func grpc(_ grpc: HARGRPC) {
+    /// their fields, and how many messages were left out. `hark trace --json --bodies` writes the same
+    /// object as its `grpc` member.
+    public mutating func grpc(_ grpc: HARGRPC) {
         beginObject()
         optionalMember("service", grpc.service)
         optionalMember("method", grpc.method)

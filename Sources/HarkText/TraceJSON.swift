@@ -1,5 +1,6 @@
 import HarkCore
 import HarkFormat
+import HarkHAR
 import HarkModel
 import NIOCore
 
@@ -69,6 +70,9 @@ enum TraceJSON {
             body(request.body, limit: options.maximumBodyBytes, to: &json)
             json.key("response_body")
             if let response { body(response.body, limit: options.maximumBodyBytes, to: &json) } else { json.null() }
+            // A gRPC call's messages with their protobuf fields, in the form of HAR's `_grpc`.
+            json.key("grpc")
+            if let call = exchange.grpc { json.grpc(HARGRPC(call, options: HARExportOptions())) } else { json.null() }
         }
     }
 

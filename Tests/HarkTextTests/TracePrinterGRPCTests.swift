@@ -33,4 +33,37 @@ struct TracePrinterGRPCTests {
         }
         #expect(!output.contains("[binary"), "gRPC bodies are shown as messages, not summarised")
     }
+
+    @Test func jsonBodiesCarryTheMessagesAsHARDoes() throws {
+        let log = try RecordedGRPCLog.load(Fixtures.recorded("grpc-swift2-calls.expected.json"))
+        let (output, _) = try TraceRendering.render(Self.capture, options: TraceOptions(format: .jsonLines, showBodies: true))
+        struct Call: CustomStringConvertible {
+            var path: String
+            var status: Int
+            var requests: Int
+            var responses: Int
+            var firstFieldNumbers: [Int]
+            var description: String { "\(path) \(status) \(requests)/\(responses) \(firstFieldNumbers)" }
+        }
+        var calls: [Call] = []
+        for line in output.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            guard object["type"] as? String == "exchange", let grpc = object["grpc"] as? [String: Any] else { continue }
+            let requests = try #require(grpc["requestMessages"] as? [[String: Any]])
+            let responses = try #require(grpc["responseMessages"] as? [[String: Any]])
+            let fields = (responses.first?["fields"] as? [[String: Any]] ?? []).compactMap { $0["n"] as? Int }
+            let path = "/\(grpc["service"] as? String ?? "")/\(grpc["method"] as? String ?? "")"
+            let status = grpc["status"] as? Int ?? -1
+            calls.append(Call(path: path, status: status, requests: requests.count, responses: responses.count, firstFieldNumbers: fields))
+        }
+        #expect(calls.count == log.calls.count)
+        for call in log.calls {
+            let numbers: [Int] = (call.responses.first ?? []).map { Int($0.number) }
+            let found = calls.contains { found in
+                found.path.hasSuffix(call.method) && found.status == call.status && found.requests == call.requests.count
+                    && found.responses == call.responses.count && found.firstFieldNumbers == numbers
+            }
+            #expect(found, "\(call.method) status \(call.status): \(calls)")
+        }
+    }
 }
