@@ -47,6 +47,36 @@ public struct HTTPRequestRecord: Sendable {
         self.lastByte = lastByte
     }
 
+    /// The method of a placeholder request: `-`, which no real request line carries.
+    public static let placeholderMethod = HTTPMethod(rawValue: "-")
+
+    /// A stand-in for a request that was not captured (the capture began after it was sent, or only
+    /// TLS records were seen): method `-`, target `/`, no headers, at `time`.
+    public static func placeholder(
+        scheme: String,
+        authority: String? = nil,
+        version: String,
+        at time: Timestamp,
+        body: HTTPMessageBody = HTTPMessageBody(),
+        lastByte: Timestamp? = nil
+    ) -> HTTPRequestRecord {
+        HTTPRequestRecord(
+            method: placeholderMethod,
+            target: "/",
+            scheme: scheme,
+            authority: authority,
+            version: version,
+            headers: HTTPFields(),
+            headSize: nil,
+            body: body,
+            firstByte: time,
+            lastByte: lastByte ?? time
+        )
+    }
+
+    /// Whether this is a stand-in for a request that was not captured (see `placeholder`).
+    public var isPlaceholder: Bool { method == Self.placeholderMethod }
+
     /// The absolute URL a browser would show: the target itself when absolute, else scheme, authority
     /// (or the server address when no authority was sent) and target.
     public func url(server: Endpoint) -> String {

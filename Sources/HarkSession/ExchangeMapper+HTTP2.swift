@@ -12,7 +12,7 @@ extension ExchangeMapper {
         let request: HTTPRequestRecord
         if let captured = exchange.request {
             request = HTTPRequestRecord(
-                method: captured.method ?? HTTPMethod(rawValue: "-"),
+                method: captured.method ?? HTTPRequestRecord.placeholderMethod,
                 target: captured.path ?? "/",
                 scheme: captured.scheme ?? connection.scheme,
                 authority: captured.authority ?? captured.headers.first("Host"),
@@ -25,10 +25,7 @@ extension ExchangeMapper {
             )
         } else {
             let time = finalResponse?.firstByte ?? connection.handshake?.completedTime ?? Timestamp(nanoseconds: 0)
-            request = HTTPRequestRecord(
-                method: HTTPMethod(rawValue: "-"), target: "/", scheme: connection.scheme, authority: nil, version: "HTTP/2.0",
-                headers: HTTPFields(), headSize: nil, body: HTTPMessageBody(), firstByte: time, lastByte: time
-            )
+            request = .placeholder(scheme: connection.scheme, version: "HTTP/2.0", at: time)
         }
         var problems = exchange.issues.map(describe)
         if exchange.isPushed, let origin = exchange.promisedOn {

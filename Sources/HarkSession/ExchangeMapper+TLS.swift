@@ -15,16 +15,12 @@ extension ExchangeMapper {
         let start = tls.clientHelloTime ?? summary.info.firstTimestamp
         let sent = summary.clientToServer.payloadBytes
         let received = summary.serverToClient.payloadBytes
-        let request = HTTPRequestRecord(
-            method: HTTPMethod(rawValue: "-"),
-            target: "/",
+        let request = HTTPRequestRecord.placeholder(
             scheme: "https",
             authority: tls.serverName,
             version: tls.version,
-            headers: HTTPFields(),
-            headSize: nil,
+            at: start,
             body: HTTPMessageBody(wireBytes: Int(clamping: sent)),
-            firstByte: start,
             lastByte: max(start, summary.lastTimestamp)
         )
         let reason = tls.notDecryptedReason ?? "not decrypted"

@@ -38,17 +38,10 @@ enum ExchangeMapper {
     static func exchange(unpaired response: HTTP1Response, id: Int, position: Int, connection: ConnectionContext)
         -> Exchange
     {
-        let placeholder = HTTPRequestRecord(
-            method: HTTPMethod(rawValue: "-"),
-            target: "/",
+        let placeholder = HTTPRequestRecord.placeholder(
             scheme: connection.scheme,
-            authority: nil,
             version: response.version,
-            headers: HTTPFields(),
-            headSize: nil,
-            body: HTTPMessageBody(),
-            firstByte: response.span.firstByteTime,
-            lastByte: response.span.firstByteTime
+            at: response.span.firstByteTime
         )
         return Exchange(
             id: id,

@@ -33,16 +33,9 @@ public struct TrafficStats: Sendable {
         if let response = exchange.response {
             responseBodyBytes &+= Int64(response.body.length)
             // A placeholder request (the capture began after it was sent) has no start to measure from.
-            if !exchange.hasPlaceholderRequest {
+            if !exchange.request.isPlaceholder {
                 latency.record(exchange.duration)
             }
         }
-    }
-}
-
-extension Exchange {
-    /// Whether the request is the stand-in for one that was not captured (method `-`).
-    var hasPlaceholderRequest: Bool {
-        request.method.rawValue == "-"
     }
 }

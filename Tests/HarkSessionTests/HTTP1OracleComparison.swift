@@ -41,7 +41,7 @@ enum HTTP1OracleComparison {
         // tshark's HTTP/1 oracle does not list HTTP/2 streams (after an h2c upgrade); HTTP2CorpusTests does.
         for exchange in ordered where exchange.applicationProtocol == .http1 {
             let stream = exchange.connection.id
-            let isPlaceholder = exchange.request.method.rawValue == "-"
+            let isPlaceholder = exchange.request.isPlaceholder
             if !isPlaceholder {
                 let request = exchange.request
                 let url = request.headers.first("Host") == nil ? "" : request.url(server: exchange.connection.server)

@@ -11,7 +11,7 @@ struct StreamDispatcherTests {
         let (recorder, _) = try runSession(Fixtures.corpus("tcp-drops-zero-length-bodies.pcap").path)
         let exchanges = recorder.exchanges.sorted { $0.id < $1.id }
         #expect(exchanges.map(\.indexOnConnection) == Array(0..<exchanges.count))
-        let unpaired = exchanges.filter { $0.request.method.rawValue == "-" }.map(\.indexOnConnection)
+        let unpaired = exchanges.filter { $0.request.isPlaceholder }.map(\.indexOnConnection)
         #expect(unpaired == [6])
     }
 

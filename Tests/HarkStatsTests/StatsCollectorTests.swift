@@ -35,7 +35,7 @@ struct StatsCollectorTests {
         var collector = StatsCollector()
         collector.add(ExchangeFixtures.exchange(status: 200, latencyMilliseconds: 40))
         collector.add(ExchangeFixtures.exchange(status: nil, latencyMilliseconds: 5_000))
-        collector.add(ExchangeFixtures.exchange(method: HTTPMethod(rawValue: "-"), status: 200, latencyMilliseconds: 9_000))
+        collector.add(ExchangeFixtures.exchange(method: HTTPRequestRecord.placeholderMethod, status: 200, latencyMilliseconds: 9_000))
         let latency = try #require(collector.report.total.latency.summary)
         #expect(latency.count == 1)
         #expect(latency.maximum == .milliseconds(40))
