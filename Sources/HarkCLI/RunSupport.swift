@@ -3,6 +3,7 @@ import HarkCapture
 import HarkCore
 import HarkFormat
 import HarkSession
+import HarkText
 
 /// A failure while running (not a usage mistake): ArgumentParser prints it as `Error: …` and exits 1,
 /// without the usage line it adds to `ValidationError`s.
@@ -57,7 +58,8 @@ final class DiagnosticReporter {
             return
         }
         printed += 1
-        standardError.writeLine("hark: \(diagnostic)")
+        // Messages may quote capture or key log bytes: never let them drive the terminal.
+        standardError.writeLine("hark: " + TerminalText.clean(diagnostic.description))
     }
 
     /// Prints how many diagnostics were not shown, and fails the run only when nothing at all could be

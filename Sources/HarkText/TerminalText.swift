@@ -1,8 +1,8 @@
 /// Makes captured text safe to print: a body or header from the wire may hold escape sequences that
 /// would move the cursor, retitle the window or hide output, or newlines that would break a line.
-enum TerminalText {
+public enum TerminalText {
     /// `text` with every control character except tab shown as an escape (`\x1B`, `\r`, `\u{85}`).
-    static func clean(_ text: String) -> String {
+    public static func clean(_ text: String) -> String {
         guard text.utf8.contains(where: needsCheck) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count &+ 16)
