@@ -41,31 +41,28 @@ struct HTTP2LoopbackCaptureTests {
         }
         let capture = directory.appendingPathComponent("h2.pcap").path
 
-        let server = try launch("nghttpd", ["-v", "--no-tls", "-a", "127.0.0.1", "-d", htdocs.path, String(direct)], log: directory, waitFor: "listen")
-        defer { kill(server.processIdentifier, SIGKILL) }
-        let origin = try launch("nghttpd", ["-v", "--no-tls", "-a", "127.0.0.1", "-d", htdocs.path, String(backend)], log: directory, waitFor: "listen")
-        defer { kill(origin.processIdentifier, SIGKILL) }
-        let proxy = try launch(
+        let server = try ToolProcess.launch("nghttpd", ["-v", "--no-tls", "-a", "127.0.0.1", "-d", htdocs.path, String(direct)], log: directory.appendingPathComponent("\(UUID().uuidString).log"), waitFor: "listen")
+        defer { ToolProcess.kill(server) }
+        let origin = try ToolProcess.launch("nghttpd", ["-v", "--no-tls", "-a", "127.0.0.1", "-d", htdocs.path, String(backend)], log: directory.appendingPathComponent("\(UUID().uuidString).log"), waitFor: "listen")
+        defer { ToolProcess.kill(origin) }
+        let proxy = try ToolProcess.launch(
             "nghttpx",
             ["--conf=/dev/null", "--single-process", "-f127.0.0.1,\(front);no-tls", "-b127.0.0.1,\(backend);;proto=h2"],
-            log: directory, waitFor: "Listening on"
+            log: directory.appendingPathComponent("\(UUID().uuidString).log"), waitFor: "Listening on"
         )
-        defer { kill(proxy.processIdentifier, SIGKILL) }
+        defer { ToolProcess.kill(proxy) }
         // Only the client-side ports: the proxy's own connection to its backend is not recorded.
-        let tcpdump = try launch(
+        let tcpdump = try ToolProcess.launch(
             "tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w", capture, "tcp port \(direct) or tcp port \(front)"],
-            log: directory, waitFor: "listening on"
+            log: directory.appendingPathComponent("\(UUID().uuidString).log"), waitFor: "listening on"
         )
-        defer { kill(tcpdump.processIdentifier, SIGKILL) }
+        defer { ToolProcess.kill(tcpdump) }
 
         let base = "http://127.0.0.1:\(direct)"
         #expect(try run("h2load", ["-n", "40", "-c", "1", "-m", "10", "\(base)/file.txt", "\(base)/data.json"]) == 0)
         let upgraded = "http://127.0.0.1:\(front)"
         #expect(try run("nghttp", ["-u", "-n", "\(upgraded)/file.txt", "\(upgraded)/data.json"]) == 0)
-        Thread.sleep(forTimeInterval: 0.5)
-        // SIGKILL: the test runner may leave SIGINT and SIGTERM ignored; with -U every packet is written.
-        kill(tcpdump.processIdentifier, SIGKILL)
-        tcpdump.waitUntilExit()
+        ToolProcess.stopCapture(tcpdump, writing: URL(fileURLWithPath: capture))
 
         let (recorder, _) = try runSession(capture)
         let streams = recorder.exchanges.filter { $0.applicationProtocol == .http2 }
@@ -116,27 +113,5 @@ struct HTTP2LoopbackCaptureTests {
         try process.run()
         process.waitUntilExit()
         return process.terminationStatus
-    }
-
-    /// Starts a tool with its output in a file under `log` (a pipe could fill up and stall it) and
-    /// waits (at most 10 s) until that output shows `marker`.
-    private func launch(_ tool: String, _ arguments: [String], log: URL, waitFor marker: String) throws -> Process {
-        let file = log.appendingPathComponent("\(tool)-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        var seen = ""
-        while !seen.contains(marker), Date() < deadline, process.isRunning {
-            Thread.sleep(forTimeInterval: 0.05)
-            seen = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-        }
-        #expect(seen.contains(marker), "\(tool) did not start: \(seen)")
-        return process
     }
 }

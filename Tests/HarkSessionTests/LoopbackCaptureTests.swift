@@ -24,10 +24,19 @@ struct LoopbackCaptureTests {
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("hark-loopback-\(port).pcap")
         defer { try? FileManager.default.removeItem(at: capture) }
 
-        let server = try launch("python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)], waitFor: "ready", on: \.standardOutput)
-        defer { kill(server.processIdentifier, SIGKILL) }
-        let tcpdump = try launch("tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w", capture.path, "tcp", "port", String(port)], waitFor: "listening on", on: \.standardError)
-        defer { kill(tcpdump.processIdentifier, SIGKILL) }
+        let serverLog = capture.appendingPathExtension("server.log")
+        let tcpdumpLog = capture.appendingPathExtension("tcpdump.log")
+        defer { for log in [serverLog, tcpdumpLog] { try? FileManager.default.removeItem(at: log) } }
+        let server = try ToolProcess.launch(
+            "python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)],
+            log: serverLog, waitFor: "ready"
+        )
+        defer { ToolProcess.kill(server) }
+        let tcpdump = try ToolProcess.launch(
+            "tcpdump", ["-i", "lo", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-w", capture.path, "tcp", "port", String(port)],
+            log: tcpdumpLog, waitFor: "listening on"
+        )
+        defer { ToolProcess.kill(tcpdump) }
 
         let upload = String(repeating: "x", count: 5000)
         let requests: [[String]] = [
@@ -41,11 +50,7 @@ struct LoopbackCaptureTests {
             let status = try HARValidator.run(["curl"] + arguments).status
             #expect(status == 0)
         }
-        Thread.sleep(forTimeInterval: 0.5)
-        // SIGKILL: the test runner may leave SIGINT and SIGTERM ignored, and tcpdump inherits that. With
-        // -U every packet is already written, so nothing is lost.
-        kill(tcpdump.processIdentifier, SIGKILL)
-        tcpdump.waitUntilExit()
+        ToolProcess.stopCapture(tcpdump, writing: capture)
 
         let (recorder, statistics) = try runSession(capture.path)
         #expect(statistics.frames > 20)
@@ -91,29 +96,5 @@ struct LoopbackCaptureTests {
             let result = try HARValidator.validate(sink.bytes)
             #expect(result.status == 0, "\(result.errors)")
         }
-    }
-
-    /// Starts a tool and waits (at most 10 s) until it prints `marker` on the chosen stream.
-    private func launch(
-        _ tool: String,
-        _ arguments: [String],
-        waitFor marker: String,
-        on stream: ReferenceWritableKeyPath<Process, Any?>
-    ) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process[keyPath: stream] = pipe
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        var seen = ""
-        while !seen.contains(marker), Date() < deadline {
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            seen += String(decoding: data, as: UTF8.self)
-        }
-        #expect(seen.contains(marker), "\(tool) did not start: \(seen)")
-        return process
     }
 }

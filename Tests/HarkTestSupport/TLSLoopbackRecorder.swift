@@ -95,23 +95,20 @@ public enum TLSLoopbackRecorder {
         let tcpdumpLog = directory.appendingPathComponent("tcpdump.log")
         let filter = ports.values.sorted().map { "tcp port \($0)" }.joined(separator: " or ")
         // -Z root: tcpdump otherwise drops to its own user before creating the file in a root-owned directory.
-        let tcpdump = try ToolProcess.start(
+        let tcpdump = try ToolProcess.launch(
             "tcpdump",
             ["-i", "lo", "-U", "--immediate-mode", "-B", "65536", "-s", "0", "-n", "-Z", "root", "-w", capture.path, filter],
-            log: tcpdumpLog
+            log: tcpdumpLog,
+            waitFor: "listening on"
         )
         defer { ToolProcess.kill(tcpdump) }
-        try ToolProcess.waitFor("listening on", in: tcpdumpLog, of: tcpdump)
 
         var runs: [CaseRecording] = []
         var runner = TLSLoopbackCaseRunner(server: server, keyLog: keyLog)
         for (number, testCase) in cases.enumerated() {
             runs.append(try runner.run(testCase, number: number))
         }
-        // Let the last segments reach the capture: with -U every packet is written as it comes, so wait
-        // until the file stops growing (on a loaded machine tcpdump can lag behind the traffic).
-        Self.waitUntilStable(capture)
-        ToolProcess.kill(tcpdump)
+        ToolProcess.stopCapture(tcpdump, writing: capture)
 
         return Recording(
             directory: directory,
@@ -121,21 +118,5 @@ public enum TLSLoopbackRecorder {
             cases: runs,
             ports: ports
         )
-    }
-
-    /// Waits until `file` has not grown for 0.3 s, at most 5 s.
-    static func waitUntilStable(_ file: URL) {
-        func size() -> Int { (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0 }
-        var last = size()
-        var stableSince = Date()
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline, Date().timeIntervalSince(stableSince) < 0.3 {
-            Thread.sleep(forTimeInterval: 0.05)
-            let now = size()
-            if now != last {
-                last = now
-                stableSince = Date()
-            }
-        }
     }
 }

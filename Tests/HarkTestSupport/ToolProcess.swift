@@ -1,14 +1,18 @@
-import Foundation
+public import Foundation
 import Glibc
 
 /// Finds, starts and stops the external tools that loopback recordings drive (nginx, tcpdump, curl,
 /// openssl). Output always goes to a file: a pipe nobody reads could fill up and stall the tool.
-enum ToolProcess {
+public enum ToolProcess {
     /// Directories searched after `PATH`: nginx lives in `/usr/sbin`, which a test runner's `PATH` may lack.
-    static let fallbackDirectories = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+    public static let fallbackDirectories = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
-    /// The executable called `name`, from `PATH` or the usual system directories; nil when absent.
-    static func locate(_ name: String) -> URL? {
+    /// The executable called `name`, from `PATH` or the usual system directories (or `name` itself
+    /// when it is a path); nil when absent.
+    public static func locate(_ name: String) -> URL? {
+        if name.contains("/") {
+            return FileManager.default.isExecutableFile(atPath: name) ? URL(fileURLWithPath: name) : nil
+        }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let directories = path.split(separator: ":").map(String.init) + fallbackDirectories
         for directory in directories where !directory.isEmpty {
@@ -19,13 +23,13 @@ enum ToolProcess {
     }
 
     /// A tool that could not be found, did not start, or failed.
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Runs a tool to completion (standard input reading `/dev/null`, standard output and error in
     /// `log`, `environment` added to this process's); returns its exit status and that output.
-    static func run(
+    public static func run(
         _ tool: String,
         _ arguments: [String],
         log: URL,
@@ -39,7 +43,7 @@ enum ToolProcess {
 
     /// Starts a tool in the background with its standard output and error in `log`, and standard input
     /// reading `/dev/null`.
-    static func start(
+    public static func start(
         _ tool: String,
         _ arguments: [String],
         log: URL,
@@ -62,9 +66,22 @@ enum ToolProcess {
         return process
     }
 
+    /// Starts a tool in the background (as `start`) and waits until its output shows `marker` (as
+    /// `waitFor`): a server ready to accept, tcpdump listening.
+    public static func launch(_ tool: String, _ arguments: [String], log: URL, waitFor marker: String) throws -> Process {
+        let process = try start(tool, arguments, log: log)
+        do {
+            try waitFor(marker, in: log, of: process)
+        } catch {
+            kill(process)
+            throw error
+        }
+        return process
+    }
+
     /// Waits (at most `timeout` seconds) until `log` contains `marker`; throws with the log's text if the
     /// tool exits or the time runs out first.
-    static func waitFor(_ marker: String, in log: URL, of process: Process, timeout: Double = 10) throws {
+    public static func waitFor(_ marker: String, in log: URL, of process: Process, timeout: Double = 10) throws {
         let deadline = Date().addingTimeInterval(timeout)
         var seen = ""
         while Date() < deadline {
@@ -78,7 +95,7 @@ enum ToolProcess {
 
     /// Waits (at most `timeout` seconds) until something accepts TCP connections on 127.0.0.1:`port`;
     /// throws with the log's text if `process` exits or the time runs out first.
-    static func waitForListener(on port: Int, log: URL, of process: Process, timeout: Double = 10) throws {
+    public static func waitForListener(on port: Int, log: URL, of process: Process, timeout: Double = 10) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline, process.isRunning {
             if acceptsConnections(port: port) { return }
@@ -88,16 +105,35 @@ enum ToolProcess {
         throw Failure(description: "nothing listens on 127.0.0.1:\(port); \(log.lastPathComponent): \(seen)")
     }
 
+    /// Stops a tcpdump that writes `capture` once the capture is complete: with `-U` every packet is
+    /// written as it comes, so this waits until the file has not grown for 0.3 s (at most 5 s; on a
+    /// loaded machine tcpdump lags behind the traffic), then kills it.
+    public static func stopCapture(_ tcpdump: Process, writing capture: URL) {
+        func size() -> Int { (try? FileManager.default.attributesOfItem(atPath: capture.path)[.size] as? Int) ?? 0 }
+        var last = size()
+        var stableSince = Date()
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, Date().timeIntervalSince(stableSince) < 0.3 {
+            Thread.sleep(forTimeInterval: 0.05)
+            let now = size()
+            if now != last {
+                last = now
+                stableSince = Date()
+            }
+        }
+        kill(tcpdump)
+    }
+
     /// Stops a tool with SIGKILL and reaps it. SIGKILL because the test runner may leave SIGINT and
     /// SIGTERM ignored, and children inherit that.
-    static func kill(_ process: Process) {
+    public static func kill(_ process: Process) {
         guard process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
     /// Whether a TCP connection to 127.0.0.1:`port` succeeds (it is closed at once).
-    static func acceptsConnections(port: Int) -> Bool {
+    public static func acceptsConnections(port: Int) -> Bool {
         guard let portNumber = UInt16(exactly: port) else { return false }
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketDescriptor >= 0 else { return false }
