@@ -64,6 +64,13 @@ let package = Package(
             dependencies: ["HarkCore", "HarkContentCoding", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2")],
             swiftSettings: strictSettings
         ),
+        // WebSocket frames → messages: unmasking, fragments, control frames, permessage-deflate, frame
+        // sync by shape when the upgrade was not captured.
+        .target(
+            name: "HarkWebSocket",
+            dependencies: ["HarkCore", "CZlib", nioCore, .product(name: "NIOWebSocket", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         // TLS record and handshake parsing, NSS key logs, TLS 1.2/1.3 key schedules and record decryption.
         .target(
             name: "HarkTLS",
@@ -80,7 +87,7 @@ let package = Package(
             name: "HarkSession",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkContentCoding",
-                "HarkModel", "HarkTLS",
+                "HarkModel", "HarkTLS", "HarkWebSocket",
                 nioCore,
             ],
             swiftSettings: strictSettings
@@ -103,7 +110,7 @@ let package = Package(
         ),
         // The filter language shared by every view: parse once, with column-exact errors; match exchanges
         // and connections without allocating.
-        .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore"], swiftSettings: strictSettings),
+        .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore", nioCore], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
@@ -162,6 +169,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "HarkWebSocketTests",
+            dependencies: ["HarkWebSocket", "HarkCore", "HarkTestSupport", "CZlib", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "HarkTLSTests",
             dependencies: [
                 "HarkTLS", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport", nioCore,
@@ -176,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkSessionTests",
-            dependencies: ["HarkSession", "HarkCapture", "HarkModel", "HarkHAR", "HarkFormat", "HarkTestSupport", nioCore],
+            dependencies: ["HarkSession", "HarkWebSocket", "HarkCapture", "HarkModel", "HarkHAR", "HarkFormat", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -5,6 +5,7 @@ import HarkFilter
 import HarkFormat
 import HarkHAR
 import HarkModel
+import HarkReassembly
 import HarkSession
 
 extension Hark {
@@ -81,6 +82,7 @@ extension Hark {
             session.keepsBodies = !noBodies  // decoded sizes are still counted for content.size
             let statistics = CaptureSession(reader: reader, configuration: session).run(observer: &observer)
             progress.finish()
+            observer.base.finish()
             if let failure = observer.base.failure { throw failure }
             try spool.finish(to: destination)
             try diagnostics.finish(statistics)
@@ -96,6 +98,8 @@ struct HAREntryCollector: SessionObserver {
     let includesUndecrypted: Bool
     let diagnostics: DiagnosticReporter
     let progressBar: ProgressBar
+    /// Entries of WebSocket upgrades, waiting for their connection's messages.
+    private var webSocketEntries: HARWebSocketEntries
     /// The first spooling failure (a full disk); the run reports it at the end.
     private(set) var failure: (any Error)?
 
@@ -111,12 +115,37 @@ struct HAREntryCollector: SessionObserver {
         self.includesUndecrypted = includesUndecrypted
         self.progressBar = progressBar
         self.diagnostics = diagnostics
+        self.webSocketEntries = HARWebSocketEntries(options: options)
     }
 
     mutating func exchange(_ exchange: Exchange) {
         guard failure == nil, includesUndecrypted || exchange.applicationProtocol != .tls else { return }
+        let entry = HAREntry(exchange: exchange, options: options)
+        if HARWebSocketEntries.waitsForMessages(exchange) {
+            if let previous = webSocketEntries.hold(entry, connection: exchange.connection.id) { add(previous) }
+        } else {
+            add(entry)
+        }
+    }
+
+    mutating func message(_ message: ConnectionMessage) {
+        webSocketEntries.add(message)
+    }
+
+    mutating func connectionClosed(_ connection: ConnectionRecord) {
+        if let entry = webSocketEntries.release(connection: connection.summary.info.id) { add(entry) }
+    }
+
+    /// Writes the entries still waiting for messages (the session closes every connection at its end,
+    /// so there are none unless a connection was never closed).
+    mutating func finish() {
+        for entry in webSocketEntries.releaseAll() { add(entry) }
+    }
+
+    private mutating func add(_ entry: HAREntry) {
+        guard failure == nil else { return }
         do {
-            try spool.add(HAREntry(exchange: exchange, options: options))
+            try spool.add(entry)
         } catch {
             failure = error
         }

@@ -73,6 +73,10 @@ struct StatsObserver: SessionObserver {
         collector.add(exchange)
     }
 
+    mutating func message(_ message: ConnectionMessage) {
+        collector.add(message)
+    }
+
     mutating func connectionClosed(_ connection: ConnectionRecord) {
         collector.add(connection: connection.summary, applicationProtocol: connection.applicationProtocol, tls: connection.tls)
     }

@@ -72,6 +72,13 @@ public struct Filter: CustomStringConvertible {
         root.holds(for: exchange)
     }
 
+    /// Whether a message on an upgraded connection (a WebSocket message) satisfies the filter: `msg`
+    /// is its text (text messages only), `proto` its protocol, connection fields its connection's; the
+    /// HTTP fields count as missing.
+    public func matches(_ message: ConnectionMessage) -> Bool {
+        root.holds(for: message)
+    }
+
     /// Whether a connection satisfies the filter. HTTP fields (which a filter checked for
     /// ``Subject/connections`` never has) count as missing.
     /// - Parameters:

@@ -32,6 +32,8 @@ enum FilterField: Hashable, Sendable {
     case grpcStatus
     /// A gRPC call's `/package.Service/Method`.
     case grpcMethod
+    /// The text of a message on an upgraded connection (a WebSocket text message); exchanges lack it.
+    case messageText
 
     /// What kind of value a field holds, which decides its operators and how its values are read.
     enum Kind: Hashable, Sendable {
@@ -49,7 +51,7 @@ enum FilterField: Hashable, Sendable {
     static let knownNames = [
         "host", "method", "path", "url", "status", "latency", "req.size", "resp.size", "content-type",
         "header.NAME", "req.header.NAME", "resp.header.NAME", "proto", "ip", "port", "client", "server",
-        "conn", "stream", "grpc.status", "grpc.method",
+        "conn", "stream", "grpc.status", "grpc.method", "msg",
     ]
 
     /// The fields connections have (the rest belong to HTTP exchanges).
@@ -86,6 +88,7 @@ enum FilterField: Hashable, Sendable {
         case "stream": return .stream
         case "grpc.status": return .grpcStatus
         case "grpc.method": return .grpcMethod
+        case "msg", "message", "ws.text": return .messageText
         default: return nil
         }
     }
@@ -114,12 +117,13 @@ enum FilterField: Hashable, Sendable {
         case .stream: "stream"
         case .grpcStatus: "grpc.status"
         case .grpcMethod: "grpc.method"
+        case .messageText: "msg"
         }
     }
 
     var kind: Kind {
         switch self {
-        case .host, .method, .path, .url, .contentType, .header, .grpcMethod: .text
+        case .host, .method, .path, .url, .contentType, .header, .grpcMethod, .messageText: .text
         case .status: .status
         case .latency: .duration
         case .requestSize, .responseSize: .size
@@ -142,7 +146,7 @@ enum FilterField: Hashable, Sendable {
     /// Whether an exchange can lack the field, so that `exists` and `missing` mean something.
     var canBeMissing: Bool {
         switch self {
-        case .status, .responseSize, .contentType, .header, .stream, .grpcStatus, .grpcMethod: true
+        case .status, .responseSize, .contentType, .header, .stream, .grpcStatus, .grpcMethod, .messageText: true
         default: false
         }
     }
@@ -179,6 +183,7 @@ enum FilterField: Hashable, Sendable {
         case .client, .server: "an address with or without a port: 10.0.0.1:80, [::1]:443, 10.0.0.0/8"
         case .host, .method, .path, .url, .contentType, .header:
             "text, a glob such as *.example.com, or a regular expression after ~"
+        case .messageText: "text, a glob such as *error*, or a regular expression after ~"
         }
     }
 

@@ -1,5 +1,5 @@
 public import HarkCore
-public import NIOCore
+import NIOCore
 
 /// The TLS session an exchange travelled in, written as the entry's `_tls` object. Each member is
 /// written only when known.
@@ -85,10 +85,10 @@ public struct HARWebSocketMessage: Hashable, Sendable {
     public var time: Timestamp
     /// The frame opcode (RFC 6455 §5.2): 1 text, 2 binary, 8 close, 9 ping, 10 pong.
     public var opcode: UInt8
-    /// The unmasked payload, fragments joined.
-    public var data: ByteBuffer
+    /// The unmasked payload, fragments joined, inflated.
+    public var data: BodyStorage
 
-    public init(type: Kind, time: Timestamp, opcode: UInt8, data: ByteBuffer) {
+    public init(type: Kind, time: Timestamp, opcode: UInt8, data: BodyStorage) {
         self.type = type
         self.time = time
         self.opcode = opcode

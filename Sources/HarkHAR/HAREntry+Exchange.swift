@@ -54,6 +54,7 @@ extension HAREntry {
             connection: String(exchange.connection.id)
         )
         streamID = exchange.streamID
+        if exchange.switchedTo == "websocket" { resourceType = "websocket" }
         if let tls = exchange.connection.tls {
             self.tls = HARTLS(
                 version: tls.version.isEmpty ? nil : tls.version,
@@ -134,7 +135,7 @@ extension HARResponse {
 }
 
 /// The body cut to `maxBodySize`, when set (sharing its storage).
-private func limited(_ bytes: BodyStorage, _ options: HARExportOptions) -> BodyStorage {
+func limited(_ bytes: BodyStorage, _ options: HARExportOptions) -> BodyStorage {
     guard let maximum = options.maxBodySize else { return bytes }
     return bytes.prefix(maximum)
 }

@@ -111,9 +111,9 @@ extension HARWriter {
                 output.key("opcode")
                 output.integer(Int(message.opcode))
                 output.key("data")
-                let data = BodyStorage(message.data)
-                let isText = message.opcode == 1 && !HARBody(data).isWrittenAsBase64
-                _ = try writeBody(data, base64: !isText)  // in memory: cannot fail to read
+                let isText = message.opcode == 1 && !HARBody(message.data).isWrittenAsBase64
+                // A payload that cannot be read back from disk is written as far as it could be read.
+                _ = try writeBody(message.data, base64: !isText)
                 output.endObject()
             }
             output.endArray()

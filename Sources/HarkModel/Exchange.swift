@@ -21,7 +21,8 @@ public struct Exchange: Sendable {
     public var response: HTTPResponseRecord?
     /// What went wrong or is incomplete, in words for `_error` and traces; empty for a clean exchange.
     public var problems: [String]
-    /// What the connection switched to after this exchange (`websocket`, `h2c`, `CONNECT host:443`).
+    /// What the connection switched to after this exchange: the `Upgrade` protocol of a `101` response,
+    /// lower-cased (`websocket`, `h2c`); nil otherwise (a CONNECT tunnel says so by its method).
     public var switchedTo: String?
     /// The gRPC call, for `application/grpc` exchanges over HTTP/2.
     public var grpc: GRPCSummary?

@@ -1,6 +1,7 @@
 import HarkCore
 import HarkHTTP1
 import HarkHTTP2
+import HarkWebSocket
 
 /// How a connection's HTTP analyzers treat bodies, taken from `SessionConfiguration` and handed down
 /// the protocol stack (a tunnel's inner stack inherits it).
@@ -28,6 +29,20 @@ struct BodyHandling: Hashable, Sendable {
     func http2Analyzer(upgradedFrom request: HTTP2Request) -> HTTP2Analyzer {
         HTTP2Analyzer(upgradedFrom: request, limits: http2Limits, decodesContent: decodesContent)
     }
+
+    /// What a WebSocket analyzer keeps of message payloads.
+    var webSocketLimits: WebSocketLimits {
+        var limits = WebSocketLimits(storage: storage)
+        if !keepsBodies {
+            // Only the start, for the trace line's preview, and no word about the cut.
+            limits.maxMessageBytes = Self.messagePreviewBytes
+            limits.reportsCutMessages = false
+        }
+        return limits
+    }
+
+    /// Bytes of each message kept when bodies are not: enough for a trace line's preview and a filter.
+    static let messagePreviewBytes = 256
 
     private var http2Limits: HTTP2Limits {
         var limits = HTTP2Limits(bodyStorage: storage)

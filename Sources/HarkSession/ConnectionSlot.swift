@@ -9,10 +9,15 @@ final class ConnectionSlot {
     /// Unchecked: only the dispatcher's calls touch it, one at a time, and a dynamic exclusivity
     /// check on every delivery cost more than the delivery to an opaque stack itself.
     @exclusivity(unchecked) var analyzer: StreamAnalyzer
-    /// The outermost protocol recognised (HTTP/1 stays the answer even after a CONNECT tunnel).
+    /// The outermost protocol recognised (HTTP/1 stays the answer even after a CONNECT tunnel; an
+    /// upgrade replaces it).
     private(set) var applicationProtocol: ApplicationProtocol = .none
     /// Exchanges reported on the connection so far, at every layer (a CONNECT tunnel's included).
     private(set) var exchangesReported = 0
+    /// Messages reported on the connection so far (after an upgrade to a message protocol).
+    private(set) var messagesReported = 0
+    /// `Exchange.id` of the exchange that switched the connection to another protocol.
+    private(set) var switchingExchangeID: Int?
     private let settings: StackSettings
     private var synTime: Timestamp?
     private var handshake: HandshakeTiming?
@@ -39,6 +44,22 @@ final class ConnectionSlot {
         if applicationProtocol == .none || applicationProtocol == .unknown {
             applicationProtocol = found
         }
+    }
+
+    /// An upgrade switched the connection to `found`, which is now what it carries.
+    func noteUpgrade(to found: ApplicationProtocol) {
+        applicationProtocol = found
+    }
+
+    /// The exchange that switched the connection to another protocol; its messages refer to it.
+    func noteSwitchingExchange(_ id: Int) {
+        switchingExchangeID = id
+    }
+
+    /// The next message's position on the connection.
+    func takeMessagePosition() -> Int {
+        defer { messagesReported += 1 }
+        return messagesReported
     }
 
     /// Records the TLS session whose handshake just completed.

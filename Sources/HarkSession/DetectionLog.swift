@@ -1,5 +1,6 @@
 import HarkCore
 import HarkModel
+import HarkWebSocket
 import NIOCore
 
 /// What a connection delivered while its protocol was still unknown, kept in order so the chosen
@@ -17,6 +18,9 @@ struct DetectionLog {
         case waiting
         /// HTTP/1; `swapped` when the side reassembly took for the client sends responses.
         case http1(swapped: Bool)
+        /// WebSocket frames mid-stream; `swapped` when the side reassembly took for the client sends
+        /// unmasked (server) frames.
+        case webSocket(swapped: Bool)
         /// Something else, not analysed further here.
         case `protocol`(ApplicationProtocol)
     }
@@ -68,12 +72,47 @@ struct DetectionLog {
         // Unknown first bytes from one side may still meet a status line from the other (an extension
         // method, a lower-case request): decide only when both sides spoke, or nothing more will come.
         let bothUnknown = clientVerdict == .detected(.unknown) && serverVerdict == .detected(.unknown)
-        guard bothUnknown || isFinal || byteCount >= StreamAnalyzer.searchLimit else { return .waiting }
+        let mustDecide = bothUnknown || isFinal || byteCount >= StreamAnalyzer.searchLimit
+        if midStream, let swapped = webSocketFrames(client: client, server: server, oneSideSuffices: mustDecide) {
+            return .webSocket(swapped: swapped)
+        }
+        guard mustDecide else { return .waiting }
         if midStream {
             if let swapped = searchForHTTP1(client: client, server: server) { return .http1(swapped: swapped) }
             if byteCount < StreamAnalyzer.searchLimit, !isFinal { return .waiting }
         }
         return .protocol(.unknown)
+    }
+
+    /// Whether the client's first bytes hold an `Upgrade` header field (a WebSocket or h2c upgrade).
+    var clientRequestsUpgrade: Bool {
+        let marker = Array("\nupgrade:".utf8)
+        let view = bytes(.clientToServer).readableBytesView
+        guard view.count >= marker.count else { return false }
+        var index = view.startIndex
+        while let found = view[index...].firstIndex(of: UInt8(ascii: "\n")) {
+            let candidate = view[found...].prefix(marker.count).map { $0 | 0x20 }
+            if candidate.elementsEqual(marker.map { $0 | 0x20 }) { return true }
+            index = view.index(after: found)
+        }
+        return false
+    }
+
+    /// Whether a mid-stream connection's directions start with WebSocket frames: masked ones from the
+    /// client, unmasked ones from the server (LIVE-AND-VIEWS §7). Masked frames from one side, with
+    /// nothing contrary from the other, decide at once; unmasked frames alone only when a verdict is due.
+    /// Returns whether the roles are swapped, or nil when these are not WebSocket frames.
+    private func webSocketFrames(client: ByteBuffer, server: ByteBuffer, oneSideSuffices: Bool) -> Bool? {
+        for swapped in [false, true] {
+            let masked = WebSocketFrameShape.classify(swapped ? server : client, fromClient: true)
+            let unmasked = WebSocketFrameShape.classify(swapped ? client : server, fromClient: false)
+            switch (masked, unmasked) {
+            case (.frames, .frames), (.frames, .needMore): return swapped
+            case (.needMore, .frames) where oneSideSuffices: return swapped
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// Looks for an HTTP/1 status line at a line start in either direction of a mid-stream connection.

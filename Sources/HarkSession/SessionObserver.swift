@@ -28,6 +28,8 @@ public protocol SessionObserver {
     mutating func tcpEvent(_ event: TCPEvent)
     /// An HTTP exchange is complete (its final response ended, or none can come any more).
     mutating func exchange(_ exchange: Exchange)
+    /// A message of a protocol the connection switched to (a WebSocket message) is complete.
+    mutating func message(_ message: ConnectionMessage)
     /// A problem in the input; processing goes on.
     mutating func diagnostic(_ diagnostic: Diagnostic)
     /// How far the reader has got, reported every few thousand packets (for progress bars).
@@ -39,6 +41,7 @@ extension SessionObserver {
     public mutating func connectionClosed(_ connection: ConnectionRecord) {}
     public mutating func tcpEvent(_ event: TCPEvent) {}
     public mutating func exchange(_ exchange: Exchange) {}
+    public mutating func message(_ message: ConnectionMessage) {}
     public mutating func diagnostic(_ diagnostic: Diagnostic) {}
     public mutating func progress(bytesRead: Int64) {}
 }

@@ -1,5 +1,7 @@
+import HarkCore
 import HarkHTTP1
 import HarkHTTP2
+import HarkWebSocket
 
 /// The HTTP/1 layer of a stack, mutated in place (see `StreamAnalyzer`).
 final class HTTP1Layer {
@@ -31,5 +33,31 @@ final class TunnelLayer {
 
     init(_ inner: StreamAnalyzer) {
         self.inner = inner
+    }
+}
+
+/// The WebSocket analyzer of a connection, mutated in place (see `StreamAnalyzer`).
+final class WebSocketLayer {
+    var analyzer: WebSocketAnalyzer
+    /// Whether the directions are swapped: mid-stream, the side reassembly took for the client sent
+    /// unmasked (server) frames.
+    let swapped: Bool
+
+    init(_ analyzer: WebSocketAnalyzer, swapped: Bool) {
+        self.analyzer = analyzer
+        self.swapped = swapped
+    }
+
+    /// `event` with its direction as reassembly numbers it.
+    func restoringDirection(_ event: WebSocketEvent) -> WebSocketEvent {
+        guard swapped else { return event }
+        switch event {
+        case .message(var message):
+            message.direction = message.direction.reversed
+            return .message(message)
+        case .diagnostic(var diagnostic):
+            diagnostic.direction = diagnostic.direction.reversed
+            return .diagnostic(diagnostic)
+        }
     }
 }

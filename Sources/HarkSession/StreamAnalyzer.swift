@@ -3,12 +3,20 @@ import HarkHTTP1
 import HarkHTTP2
 import HarkModel
 import HarkTLS
+import HarkWebSocket
 import NIOCore
 
 /// What a stream analyzer reports upward to the session.
 enum StreamAnalyzerEvent {
     /// The protocol carried was recognised (reported once per analyzer layer).
     case detected(ApplicationProtocol)
+    /// An HTTP/1 upgrade switched the connection to another protocol, which replaces HTTP/1 as the
+    /// connection's protocol (a CONNECT tunnel does not: its inner protocol is `detected`).
+    case upgraded(ApplicationProtocol)
+    /// The exchange answered by `101 Switching Protocols`, with the protocol it switched to (lower-cased).
+    case switched(HTTP1Exchange, to: String)
+    /// WebSocket found something: a message or a diagnostic.
+    case webSocket(WebSocketEvent)
     /// HTTP/1 found something: an exchange, an unpaired response, a diagnostic.
     case http1(HTTP1Event)
     /// HTTP/2 found something: a stream's exchange or a diagnostic.
@@ -55,6 +63,8 @@ enum StreamAnalyzer {
     case tls(TLSLayer)
     /// Inside an HTTP/1 tunnel (after CONNECT or an upgrade): a fresh stack for the tunnelled bytes.
     case tunnel(TunnelLayer)
+    /// WebSocket frames, after an upgrade or found by their shape mid-stream.
+    case webSocket(WebSocketLayer)
     /// A protocol hark does not decode here; bytes are only counted.
     case opaque
 
@@ -71,7 +81,7 @@ enum StreamAnalyzer {
         switch self {
         case .tls(let layer): layer.analyzer.session
         case .tunnel(let layer): layer.inner.tlsSession
-        case .detecting, .http1, .http2, .opaque: nil
+        case .detecting, .http1, .http2, .webSocket, .opaque: nil
         }
     }
 
@@ -93,6 +103,10 @@ enum StreamAnalyzer {
             layer.analyzer.receive(bytes, from: direction, at: time) { layer.handle($0, emit: emit) }
         case .tunnel(let layer):
             layer.inner.receive(bytes, from: direction, at: time, emit: emit)
+        case .webSocket(let layer):
+            layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) {
+                emit(.webSocket(layer.restoringDirection($0)))
+            }
         case .opaque:
             break
         }
@@ -116,6 +130,10 @@ enum StreamAnalyzer {
             layer.analyzer.gap(length, in: direction, at: time) { layer.handle($0, emit: emit) }
         case .tunnel(let layer):
             layer.inner.gap(length, in: direction, at: time, emit: emit)
+        case .webSocket(let layer):
+            layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) {
+                emit(.webSocket(layer.restoringDirection($0)))
+            }
         case .opaque:
             break
         }
@@ -141,6 +159,10 @@ enum StreamAnalyzer {
             layer.analyzer.finish(direction, at: time) { layer.handle($0, emit: emit) }
         case .tunnel(let layer):
             layer.inner.finish(direction, at: time, emit: emit)
+        case .webSocket(let layer):
+            layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) {
+                emit(.webSocket(layer.restoringDirection($0)))
+            }
         case .opaque:
             break
         }
@@ -160,9 +182,12 @@ enum StreamAnalyzer {
         case .protocol(let found) where !settings.parsesMessages:
             emit(.detected(found))
             return .opaque
-        case .http1 where !settings.parsesMessages:
+        case .http1(let swapped) where !settings.parsesMessages:
             emit(.detected(.http1))
-            return .opaque
+            // An upgrade request is still followed to its answer, so the connection can say what it
+            // switched to (`ws`, `h2`); nothing else is parsed.
+            guard log.clientRequestsUpgrade else { return .opaque }
+            return replay(log, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
         case .protocol(.http2):
             emit(.detected(.http2))
             return replay(log, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart))), emit: emit)
@@ -172,6 +197,13 @@ enum StreamAnalyzer {
         case .http1(let swapped):
             emit(.detected(.http1))
             return replay(log, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
+        case .webSocket where !settings.parsesMessages:
+            emit(.detected(.webSocket))
+            return .opaque
+        case .webSocket(let swapped):
+            emit(.detected(.webSocket))
+            let layer = WebSocketLayer(WebSocketAnalyzer(start: .midStream, limits: settings.bodies.webSocketLimits), swapped: swapped)
+            return replay(log, into: .webSocket(layer), emit: emit)
         }
     }
 
@@ -207,10 +239,10 @@ enum StreamAnalyzer {
             tunnelled.append(.gap(swapped ? direction.reversed : direction, length, time))
         case .tunnelClosed(let direction, let time):
             tunnelled.append(.closed(swapped ? direction.reversed : direction, time))
-        case .exchange(let exchange):
-            if exchange.response?.status == .switchingProtocols {
-                tunnelled.append(.switchingRequest(exchange.request))
-            }
+        case .exchange(let exchange) where exchange.response?.status == .switchingProtocols:
+            // Held until the tunnel opens, so the exchange can say what the connection switched to.
+            tunnelled.append(.switching(exchange))
+        case .exchange:
             emit(.http1(event))
         case .unpairedResponse, .diagnostic:
             emit(.http1(event))
@@ -220,19 +252,32 @@ enum StreamAnalyzer {
     /// Feeds tunnel events into the inner stack, creating it when the tunnel opens (with the HTTP/1
     /// layer's settings).
     private mutating func forward(_ items: [HTTP1TunnelItem], settings: StackSettings, emit: (StreamAnalyzerEvent) -> Void) {
-        var switchingRequest: HTTP1Request?
+        var switching: HTTP1Exchange?
+        defer {
+            // A 101 that opened no tunnel is still an exchange.
+            if let switching { emit(.http1(.exchange(switching))) }
+        }
         for item in items {
             switch item {
-            case .switchingRequest(let request):
-                switchingRequest = request
+            case .switching(let exchange):
+                if let held = switching { emit(.http1(.exchange(held))) }
+                switching = exchange
             case .opened(let tunnel):
+                let lastSwitched = switching
+                if case .upgrade(let name) = tunnel.kind, let exchange = switching {
+                    emit(.switched(exchange, to: name?.lowercased() ?? "an unnamed protocol"))
+                }
+                switching = nil
                 switch tunnel.kind {
                 case .connect:
                     self = .tunnel(TunnelLayer(.start(midStream: false, settings: settings)))
+                case .upgrade(let name?) where name.lowercased() == "h2c" && !settings.parsesMessages:
+                    emit(.upgraded(.http2))
+                    self = .tunnel(TunnelLayer(.opaque))
                 case .upgrade(let name?) where name.lowercased() == "h2c":
                     // RFC 9113 §3.1 (RFC 7540 §3.2): the upgrade request becomes stream 1.
-                    emit(.detected(.http2))
-                    let analyzer = switchingRequest.map { request in
+                    emit(.upgraded(.http2))
+                    let analyzer = lastSwitched.map(\.request).map { request in
                         settings.bodies.http2Analyzer(upgradedFrom: HTTP2Request.upgrade(
                             method: request.method,
                             target: request.target,
@@ -243,8 +288,17 @@ enum StreamAnalyzer {
                     } ?? settings.bodies.http2Analyzer(start: .connectionStart)
                     self = .tunnel(TunnelLayer(.http2(HTTP2Layer(analyzer))))
                 case .upgrade(let name?) where name.lowercased() == "websocket":
-                    emit(.detected(.webSocket))
-                    self = .tunnel(TunnelLayer(.opaque))
+                    emit(.upgraded(.webSocket))
+                    guard settings.parsesMessages else {
+                        self = .tunnel(TunnelLayer(.opaque))
+                        break
+                    }
+                    let extensions = lastSwitched?.response?.headers.values(for: "Sec-WebSocket-Extensions") ?? []
+                    let analyzer = WebSocketAnalyzer(
+                        start: .upgrade(deflate: PerMessageDeflate.negotiated(by: extensions)),
+                        limits: settings.bodies.webSocketLimits
+                    )
+                    self = .tunnel(TunnelLayer(.webSocket(WebSocketLayer(analyzer, swapped: false))))
                 case .upgrade:
                     self = .tunnel(TunnelLayer(.opaque))
                 }
@@ -273,8 +327,9 @@ enum StreamAnalyzer {
 
 /// Tunnel events from HTTP/1, replayed into the tunnel's own stack after the HTTP/1 call returns.
 private enum HTTP1TunnelItem {
-    /// The request answered by `101 Switching Protocols`: an h2c upgrade makes it HTTP/2 stream 1.
-    case switchingRequest(HTTP1Request)
+    /// The exchange answered by `101 Switching Protocols`: an h2c upgrade makes its request HTTP/2
+    /// stream 1, a WebSocket upgrade's response says what was negotiated.
+    case switching(HTTP1Exchange)
     case opened(HTTP1Tunnel)
     case data(Direction, ByteBuffer, Timestamp)
     case gap(Direction, Int, Timestamp)

@@ -5,6 +5,7 @@ import HarkHTTP2
 import HarkModel
 import HarkReassembly
 import HarkTLS
+import HarkWebSocket
 import NIOCore
 
 /// Sits behind reassembly: gives each connection's bytes to its protocol stack and turns what the
@@ -21,6 +22,7 @@ struct StreamDispatcher: TCPStreamHandler {
     let settings: StackSettings
     private(set) var connectionCount = 0
     private(set) var exchangeCount = 0
+    private(set) var messageCount = 0
     private(set) var diagnosticCount = 0
     /// Per open connection.
     private var slots: [Int: ConnectionSlot] = [:]
@@ -122,6 +124,28 @@ struct StreamDispatcher: TCPStreamHandler {
         switch event {
         case .detected(let found):
             slot.noteProtocol(found)
+        case .upgraded(let found):
+            slot.noteUpgrade(to: found)
+        case .switched(let exchange, let switchedTo):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            var mapped = ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context)
+            mapped.switchedTo = switchedTo
+            slot.noteSwitchingExchange(mapped.id)
+            emit(mapped)
+        case .webSocket(.message(let message)):
+            let context = slot.context(consumingHandshake: false)
+            let mapped = MessageMapper.message(
+                from: message,
+                id: messageCount,
+                exchangeID: slot.switchingExchangeID,
+                position: slot.takeMessagePosition(),
+                connection: context
+            )
+            messageCount += 1
+            observer.message(mapped)
+        case .webSocket(.diagnostic(let diagnostic)):
+            report(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
         case .tlsSession(let session):
             slot.noteTLS(session)
         case .tls(let diagnostic):
@@ -150,6 +174,8 @@ struct StreamDispatcher: TCPStreamHandler {
     }
 
     private mutating func emit(_ exchange: Exchange) {
+        // Without message parsing only an upgrade is followed (to name the connection's protocol).
+        guard settings.parsesMessages else { return }
         exchangeCount += 1
         observer.exchange(exchange)
     }

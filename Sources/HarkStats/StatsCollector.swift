@@ -31,6 +31,8 @@ public struct StatsCollector: Sendable {
     private var worst: [ConnectionProblems] = []
     private var tcp = TCPProblemTotals()
     private var tlsServers: [String: TLSServerStats] = [:]
+    /// For open connections an exchange switched to a message protocol: where its messages count.
+    private var upgradedConnections: [Int: (host: String, endpoint: EndpointKey)] = [:]
     private var firstTime: Timestamp?
     private var lastTime: Timestamp?
 
@@ -56,10 +58,27 @@ public struct StatsCollector: Sendable {
         )
         let endpointKey = endpoints[endpoint] != nil || endpoints.count < limits.maximumEndpoints ? endpoint : Self.otherEndpoints
         endpoints[endpointKey, default: TrafficStats()].add(exchange)
+        if exchange.switchedTo != nil {
+            upgradedConnections[exchange.connection.id] = (hostKey, endpointKey)
+        }
 
         let end = exchange.response?.lastByte ?? exchange.request.lastByte
         if firstTime.map({ exchange.request.firstByte < $0 }) ?? true { firstTime = exchange.request.firstByte }
         if lastTime.map({ end > $0 }) ?? true { lastTime = end }
+    }
+
+    /// Counts one message (a WebSocket message) under the host and endpoint of the exchange that
+    /// switched its connection; a message whose upgrade was not captured counts under the server address.
+    public mutating func add(_ message: ConnectionMessage) {
+        total.add(message)
+        if let owner = upgradedConnections[message.connection.id] {
+            hosts[owner.host, default: TrafficStats()].add(message)
+            endpoints[owner.endpoint, default: TrafficStats()].add(message)
+            return
+        }
+        let host = message.connection.server.address.description
+        let hostKey = hosts[host] != nil || hosts.count < limits.maximumHosts ? host : Self.otherHosts
+        hosts[hostKey, default: TrafficStats()].add(message)
     }
 
     /// The server name under which TLS sessions are counted once ``StatsLimits/maximumHosts`` are tracked.
@@ -67,6 +86,7 @@ public struct StatsCollector: Sendable {
 
     /// Counts one finished connection's TCP problems and, for TLS, its session.
     public mutating func add(connection summary: TCPConnectionSummary, applicationProtocol: ApplicationProtocol, tls: TLSSummary? = nil) {
+        upgradedConnections[summary.info.id] = nil
         if let tls {
             let name = tls.serverName?.lowercased() ?? summary.info.server.address.description
             let key = tlsServers[name] != nil || tlsServers.count < limits.maximumHosts ? name : Self.otherTLSServers

@@ -18,6 +18,11 @@ public struct TrafficStats: Sendable {
     /// gRPC calls that ended with a status other than OK (0), whatever their HTTP status.
     public private(set) var grpcErrors = 0
 
+    /// Messages on connections an exchange of the group switched to a message protocol (WebSocket).
+    public private(set) var messages = 0
+    /// Payload bytes of those messages (after decompression, as captured).
+    public private(set) var messageBytes: Int64 = 0
+
     /// Nothing counted yet.
     public init() {}
 
@@ -37,5 +42,11 @@ public struct TrafficStats: Sendable {
                 latency.record(exchange.duration)
             }
         }
+    }
+
+    /// Counts one message on a connection an exchange of the group upgraded.
+    public mutating func add(_ message: ConnectionMessage) {
+        messages &+= 1
+        messageBytes &+= Int64(message.payload.length)
     }
 }

@@ -34,6 +34,17 @@ struct MessageLines {
         return lines
     }
 
+    /// The payload of a message on an upgraded connection (with `--bodies`), marked `>` from the client
+    /// and `<` from the server.
+    func lines(for message: ConnectionMessage) -> [String] {
+        // A close with a code shows code and reason on its line already.
+        guard showBodies, message.closeCode == nil else { return [] }
+        let marker = message.direction == .clientToServer ? ">" : "<"
+        let text = BodyText(message.payload, contentType: nil, limit: maximumBodyBytes)
+        return text.lines.map { "    " + painter.paint(marker, .dim) + ($0.isEmpty ? "" : " " + $0) }
+            + text.notes.map { "    " + painter.paint(marker, .dim) + " " + painter.paint($0, .dim) }
+    }
+
     private func statusLine(_ response: HTTPResponseRecord) -> String {
         guard response.status != .absent else { return "(HTTP/0.9: no status line)" }
         return "\(response.version) \(response.status.rawValue) \(response.reason)"

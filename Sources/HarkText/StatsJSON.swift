@@ -117,6 +117,8 @@ public enum StatsJSON {
         json.member("response_body_bytes", traffic.responseBodyBytes)
         json.member("grpc_calls", traffic.grpcCalls)
         json.member("grpc_errors", traffic.grpcErrors)
+        json.member("messages", traffic.messages)
+        json.member("message_bytes", traffic.messageBytes)
     }
 
     private static func tcp(_ report: StatsReport, to json: inout JSONWriter) {

@@ -17,20 +17,21 @@ public enum StatsText {
         guard report.total.exchanges > 0 || report.tcp.connections > 0 else { return lines }
         let classes = shownClasses(report.total.statuses)
         let showsGRPC = report.total.grpcCalls > 0
+        let showsMessages = report.total.messages > 0
         if !report.hosts.isEmpty {
             lines.append("")
-            var table = TextTable(header: ["HOST"] + trafficHeader(classes, grpc: showsGRPC))
-            table.rows = report.hosts.map { [TerminalText.clean($0.host)] + trafficCells($0.traffic, classes: classes, grpc: showsGRPC) }
+            var table = TextTable(header: ["HOST"] + trafficHeader(classes, grpc: showsGRPC, messages: showsMessages))
+            table.rows = report.hosts.map { [TerminalText.clean($0.host)] + trafficCells($0.traffic, classes: classes, grpc: showsGRPC, messages: showsMessages) }
             lines += table.lines
         }
         if !report.endpoints.isEmpty {
             lines.append("")
             let shown = top > 0 ? Array(report.endpoints.prefix(top)) : report.endpoints
-            var table = TextTable(header: ["ENDPOINT"] + trafficHeader(classes, grpc: showsGRPC))
+            var table = TextTable(header: ["ENDPOINT"] + trafficHeader(classes, grpc: showsGRPC, messages: showsMessages))
             table.rows = shown.map { row in
                 let endpoint = row.endpoint
                 let name = "\(endpoint.method) \(endpoint.host)\(endpoint.pattern.hasPrefix("/") ? "" : " ")\(endpoint.pattern)"
-                return [shortened(TerminalText.clean(name))] + trafficCells(row.traffic, classes: classes, grpc: showsGRPC)
+                return [shortened(TerminalText.clean(name))] + trafficCells(row.traffic, classes: classes, grpc: showsGRPC, messages: showsMessages)
             }
             lines += table.lines
             if shown.count < report.endpoints.count {
@@ -99,12 +100,14 @@ public enum StatsText {
     }
 
     /// With `grpc`, a `GRPC ERR` column after the status classes: calls that ended with a non-OK
-    /// `grpc-status` (their HTTP status is usually 200).
-    private static func trafficHeader(_ classes: [StatusClass], grpc: Bool) -> [String] {
+    /// `grpc-status` (their HTTP status is usually 200). With `messages`, `MSGS` and `MSG BYTES` last:
+    /// WebSocket messages on the connections the group's exchanges upgraded, and their payload bytes.
+    private static func trafficHeader(_ classes: [StatusClass], grpc: Bool, messages: Bool) -> [String] {
         ["REQS"] + classes.map(\.description) + (grpc ? ["GRPC ERR"] : []) + ["P50", "P90", "P99", "MAX", "↑ BODY", "↓ BODY"]
+            + (messages ? ["MSGS", "MSG BYTES"] : [])
     }
 
-    private static func trafficCells(_ traffic: TrafficStats, classes: [StatusClass], grpc: Bool) -> [String] {
+    private static func trafficCells(_ traffic: TrafficStats, classes: [StatusClass], grpc: Bool, messages: Bool) -> [String] {
         var cells = [String(traffic.exchanges)] + classes.map { String(traffic.statuses[$0]) }
         if grpc { cells.append(String(traffic.grpcErrors)) }
         if let latency = traffic.latency.summary {
@@ -113,6 +116,7 @@ public enum StatsText {
             cells += ["-", "-", "-", "-"]
         }
         cells += [ByteCountFormat.short(traffic.requestBodyBytes), ByteCountFormat.short(traffic.responseBodyBytes)]
+        if messages { cells += [String(traffic.messages), ByteCountFormat.short(traffic.messageBytes)] }
         return cells
     }
 

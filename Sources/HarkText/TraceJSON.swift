@@ -76,6 +76,41 @@ enum TraceJSON {
         }
     }
 
+    /// `{"type":"ws_message", …}`: one message of a protocol the connection switched to; the type is
+    /// the protocol's name followed by `_message`.
+    static func message(_ message: ConnectionMessage, options: TraceOptions, to json: inout JSONWriter) {
+        json.member("type", message.applicationProtocol.rawValue + "_message")
+        json.member("id", message.id)
+        json.member("connection", message.connection.id)
+        json.key("exchange")
+        optional(message.exchangeID, to: &json)
+        time("time", message.firstByte, to: &json)
+        time("end_time", message.lastByte, to: &json)
+        json.member("client", message.connection.client.description)
+        json.member("server", message.connection.server.description)
+        json.member("protocol", message.applicationProtocol.rawValue)
+        json.member("from", message.direction == .clientToServer ? "client" : "server")
+        json.member("opcode", message.opcode)
+        json.member("kind", message.kind)
+        json.member("frames", message.frameCount)
+        json.member("size", message.payload.length)
+        json.member("wire_size", message.payload.wireBytes)
+        json.key("compressed")
+        json.bool(!message.payload.contentCodings.isEmpty)
+        json.key("complete")
+        json.bool(message.payload.isComplete)
+        json.key("problem")
+        optional(message.payload.decodingError, to: &json)
+        json.key("close_code")
+        optional(message.closeCode, to: &json)
+        json.key("close_reason")
+        optional(message.closeReason, to: &json)
+        if options.showBodies {
+            json.key("payload")
+            body(message.payload, limit: options.maximumBodyBytes, to: &json)
+        }
+    }
+
     /// `[["Host","example.com"], …]`: pairs in wire order, so repeated fields and their order survive.
     private static func fields(_ fields: HTTPFields, to json: inout JSONWriter) {
         json.beginArray()

@@ -65,6 +65,21 @@ public struct TracePrinter: SessionObserver {
         }
     }
 
+    public mutating func message(_ message: ConnectionMessage) {
+        switch options.format {
+        case .jsonLines:
+            output.writeJSONObject { TraceJSON.message(message, options: options, to: &$0) }
+        case .text:
+            writeBursts(coalescer.flushExpired(now: message.lastByte))
+            writeBursts(coalescer.flush(connection: message.connection.id))
+            writeDayLine(message.firstByte)
+            output.writeLine(MessageLine.text(message, layout: &layout, painter: painter))
+            for line in messageLines.lines(for: message) {
+                output.writeLine(line)
+            }
+        }
+    }
+
     public mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         guard options.showTCP else { return }
         switch options.format {

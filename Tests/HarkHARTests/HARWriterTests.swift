@@ -107,9 +107,9 @@ struct HARWriterTests {
         entry.request.postData = HARPostData(mimeType: "text/plain", text: HARBody(BodyStorage(invalid)))
         entry.response.content = HARContent(mimeType: "text/plain", body: BodyStorage(invalid))
         entry.webSocketMessages = [
-            HARWebSocketMessage(type: .send, time: HARTestDocuments.time(1_500), opcode: 1, data: ByteBuffer(string: "hi \"you\"")),
-            HARWebSocketMessage(type: .receive, time: HARTestDocuments.time(), opcode: 1, data: invalid),
-            HARWebSocketMessage(type: .receive, time: HARTestDocuments.time(), opcode: 2, data: ByteBuffer(string: "bin")),
+            HARWebSocketMessage(type: .send, time: HARTestDocuments.time(1_500), opcode: 1, data: BodyStorage(ByteBuffer(string: "hi \"you\""))),
+            HARWebSocketMessage(type: .receive, time: HARTestDocuments.time(), opcode: 1, data: BodyStorage(invalid)),
+            HARWebSocketMessage(type: .receive, time: HARTestDocuments.time(), opcode: 2, data: BodyStorage(ByteBuffer(string: "bin"))),
         ]
         let written = try #require(try HARTestDocuments.entries(HARTestDocuments.write([entry])).first)
         let postData = written[object: "request"][object: "postData"]

@@ -13,9 +13,14 @@ struct SessionRecorder: SessionObserver {
     var events: [TCPEvent] = []
     var diagnostics: [Diagnostic] = []
     var exchanges: [Exchange] = []
+    var messages: [ConnectionMessage] = []
 
     mutating func exchange(_ exchange: Exchange) {
         exchanges.append(exchange)
+    }
+
+    mutating func message(_ message: ConnectionMessage) {
+        messages.append(message)
     }
 
     mutating func connectionClosed(_ connection: ConnectionRecord) {

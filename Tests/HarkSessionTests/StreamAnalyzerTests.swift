@@ -1,6 +1,7 @@
 import HarkCore
 import HarkHTTP1
 import HarkModel
+import HarkWebSocket
 import NIOCore
 import Testing
 
@@ -10,7 +11,10 @@ import Testing
 struct StreamAnalyzerTests {
     private struct Recorded {
         var detected: [ApplicationProtocol] = []
+        var upgraded: [ApplicationProtocol] = []
         var exchanges: [HTTP1Exchange] = []
+        var switchedTo: [String] = []
+        var webSocketMessages: [String] = []
     }
 
     private func run(_ steps: [(Direction, String)]) -> Recorded {
@@ -19,8 +23,15 @@ struct StreamAnalyzerTests {
         let emit = { (event: StreamAnalyzerEvent) in
             switch event {
             case .detected(let found): recorded.detected.append(found)
+            case .upgraded(let found): recorded.upgraded.append(found)
             case .http1(.exchange(let exchange)): recorded.exchanges.append(exchange)
-            case .http1, .http2, .tlsSession, .tls: break
+            case .switched(let exchange, let name):
+                recorded.exchanges.append(exchange)
+                recorded.switchedTo.append(name)
+            case .webSocket(.message(let message)):
+                let payload = (try? message.payload.readAll()) ?? ByteBuffer()
+                recorded.webSocketMessages.append(String(decoding: payload.readableBytesView, as: UTF8.self))
+            case .http1, .http2, .tlsSession, .tls, .webSocket: break
             }
         }
         for (index, (direction, text)) in steps.enumerated() {
@@ -55,5 +66,28 @@ struct StreamAnalyzerTests {
         ])
         #expect(recorded.detected == [.http1, .tls])
         #expect(recorded.exchanges.map(\.request.method) == [.connect])
+    }
+
+    // The frame is a non-final text frame (0x01) so that its first byte is one UTF-8 byte; the
+    // connection's end reports it incomplete, with its payload.
+    @Test func aWebSocketUpgradeSaysWhatItSwitchedToAndReadsTheFrames() {
+        let recorded = run([
+            (.clientToServer, "GET /chat HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u{1}\u{02}hi"),
+        ])
+        #expect(recorded.detected == [.http1])
+        #expect(recorded.upgraded == [.webSocket])
+        #expect(recorded.switchedTo == ["websocket"])
+        #expect(recorded.exchanges.map { $0.response?.status } == [.switchingProtocols])
+        #expect(recorded.webSocketMessages == ["hi"])
+    }
+
+    @Test func anH2CUpgradeSaysWhatItSwitchedTo() {
+        let recorded = run([
+            (.clientToServer, "GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"),
+        ])
+        #expect(recorded.upgraded == [.http2])
+        #expect(recorded.switchedTo == ["h2c"])
     }
 }

@@ -1,0 +1,240 @@
+import HarkCore
+import NIOCore
+
+/// Joins one direction's frames into messages (RFC 6455 §5.4): a data message runs from a text or
+/// binary frame to the frame with FIN, control frames may come between its fragments and are messages
+/// of their own, and compressed messages (RSV1 on the first frame) are inflated as their bytes arrive.
+struct MessageAssembler {
+    /// A message whose final frame has not arrived yet.
+    private struct Partial {
+        var message: WebSocketMessage
+        /// Problems found so far, joined into `message.problem` at the end.
+        var problems: [String] = []
+        /// Whether payload bytes are still kept (false after a limit or a failed inflate).
+        var keeping = true
+        /// Whether a compressed message is still being inflated (false after the inflate limit or a
+        /// failure); independent of keeping, so the shared window stays in step.
+        var inflating = true
+    }
+
+    let direction: Direction
+    let limits: WebSocketLimits
+    /// Whether the sender resets its window after each message (`*_no_context_takeover`).
+    private let resetsWindow: Bool
+    /// The direction's inflater; nil without permessage-deflate, created when first needed.
+    private var inflater: MessageInflater?
+    /// Whether permessage-deflate was negotiated (true) or, mid-stream, may have been (nil).
+    private let deflateNegotiated: Bool?
+    /// Why compressed messages can no longer be inflated (an earlier one failed or was cut).
+    private var inflaterBroken: String?
+    private var data: Partial?
+    private var control: Partial?
+    /// Which of the two the current frame belongs to.
+    private var currentIsControl = false
+
+    /// - Parameters:
+    ///   - deflate: what the upgrade negotiated, nil for no compression; ignored when `midStream`.
+    ///   - midStream: the capture began after the upgrade (compression unknown, history unknown).
+    init(direction: Direction, limits: WebSocketLimits, deflate: PerMessageDeflate?, midStream: Bool) {
+        self.direction = direction
+        self.limits = limits
+        if midStream {
+            deflateNegotiated = nil
+            resetsWindow = false
+        } else {
+            deflateNegotiated = deflate != nil
+            resetsWindow =
+                direction == .clientToServer
+                ? deflate?.clientNoContextTakeover ?? false : deflate?.serverNoContextTakeover ?? false
+        }
+    }
+
+    /// A frame starts.
+    mutating func begin(_ header: WebSocketFrameHeader, at time: Timestamp, report: (String, Bool) -> Void)
+        -> [WebSocketMessage]
+    {
+        var finished: [WebSocketMessage] = []
+        if header.rsv2 || header.rsv3 {
+            report("frame with RSV2/RSV3 set, which no negotiated extension defines", false)
+        }
+        if header.opcode.isControl {
+            // RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less and MUST
+            // NOT be fragmented."
+            if header.payloadLength > 125 || !header.fin {
+                report("\(header.opcode) frame of \(header.payloadLength) bytes\(header.fin ? "" : " without FIN") (RFC 6455 §5.5 allows 125, unfragmented)", false)
+            }
+            currentIsControl = true
+            control = Partial(message: WebSocketMessage(direction: direction, opcode: header.opcode, firstFrameTime: time, lastFrameTime: time, frameCount: 1))
+            return finished
+        }
+        currentIsControl = false
+        if header.opcode == .continuation {
+            if var partial = data {
+                partial.message.frameCount += 1
+                partial.message.lastFrameTime = time
+                if partial.message.frameCount > limits.maxFramesPerMessage, partial.keeping {
+                    partial.keeping = false
+                    partial.problems.append("fragmented into more than \(limits.maxFramesPerMessage) frames; later fragments counted, not kept")
+                    report("message fragmented into more than \(limits.maxFramesPerMessage) frames; later fragments counted, not kept", true)
+                }
+                data = partial
+            } else {
+                var partial = Partial(message: WebSocketMessage(direction: direction, opcode: .continuation, firstFrameTime: time, lastFrameTime: time, isComplete: false))
+                partial.problems.append("the capture began inside this message: its first frames are missing")
+                partial.keeping = true
+                data = partial
+            }
+            return finished
+        }
+        if var unfinished = data {
+            report("a new \(header.opcode) message began before the previous one's final frame", true)
+            unfinished.message.isComplete = false
+            unfinished.problems.append("its final frame never came")
+            finished.append(close(unfinished))
+            data = nil
+        }
+        var partial = Partial(message: WebSocketMessage(direction: direction, opcode: header.opcode, firstFrameTime: time, lastFrameTime: time, isCompressed: header.rsv1))
+        if header.rsv1 {
+            if deflateNegotiated == false {
+                partial.problems.append("RSV1 set but permessage-deflate was not negotiated; payload kept as sent")
+                partial.message.isCompressed = false
+            } else if let broken = inflaterBroken {
+                partial.keeping = false
+                partial.inflating = false
+                partial.problems.append("not inflated: \(broken)")
+            } else if inflater == nil {
+                inflater = MessageInflater(historyUnknown: deflateNegotiated == nil)
+            }
+        }
+        data = partial
+        return finished
+    }
+
+    /// Payload bytes of the current frame.
+    mutating func payload(_ bytes: ByteBuffer, report: (String, Bool) -> Void) {
+        if currentIsControl {
+            guard var partial = control else { return }
+            partial.message.wireLength += bytes.readableBytes
+            partial.message.length += bytes.readableBytes
+            if partial.message.payload.count < 125 {
+                partial.message.payload.append(bytes.getSlice(at: bytes.readerIndex, length: min(bytes.readableBytes, 125)) ?? bytes, limits: limits.storage)
+            }
+            control = partial
+            return
+        }
+        guard var partial = data else { return }
+        partial.message.wireLength += bytes.readableBytes
+        if partial.message.isCompressed {
+            inflate(bytes, into: &partial, report: report)
+        } else {
+            partial.message.length += bytes.readableBytes
+            keep(bytes, in: &partial)
+        }
+        data = partial
+    }
+
+    /// The current frame ended: a message may be complete.
+    mutating func end(fin: Bool, at time: Timestamp, report: (String, Bool) -> Void) -> WebSocketMessage? {
+        if currentIsControl {
+            guard var partial = control else { return nil }
+            control = nil
+            partial.message.lastFrameTime = time
+            return close(partial)
+        }
+        guard var partial = data, fin else { return nil }
+        data = nil
+        partial.message.lastFrameTime = time
+        if partial.message.isCompressed, partial.inflating, inflaterBroken == nil, let inflater {
+            let step = inflater.finishMessage(limit: remainingInflate(partial))
+            absorb(step, into: &partial, report: report)
+            if resetsWindow { inflater.reset() }
+        }
+        return close(partial)
+    }
+
+    /// The direction ended or lost its framing: what is unfinished is reported as incomplete.
+    mutating func flush(reason: String) -> [WebSocketMessage] {
+        var out: [WebSocketMessage] = []
+        for case var partial? in [data, currentIsControl ? control : nil] {
+            partial.message.isComplete = false
+            partial.problems.append(reason)
+            out.append(close(partial))
+        }
+        data = nil
+        control = nil
+        return out
+    }
+
+    private mutating func inflate(_ bytes: ByteBuffer, into partial: inout Partial, report: (String, Bool) -> Void) {
+        guard partial.inflating, inflaterBroken == nil, let inflater else { return }
+        absorb(inflater.inflate(bytes, limit: remainingInflate(partial)), into: &partial, report: report)
+    }
+
+    private func remainingInflate(_ partial: Partial) -> Int {
+        max(0, limits.maxInflatedBytes - partial.message.length) + 1
+    }
+
+    private mutating func absorb(_ step: MessageInflater.Step, into partial: inout Partial, report: (String, Bool) -> Void) {
+        var output = step.output
+        partial.message.length += step.decodedCount
+        if step.unknownBytes > 0 {
+            partial.problems.append("partly decoded: it refers to bytes sent before the capture began (shown as U+FFFD)")
+        }
+        if partial.message.length > limits.maxInflatedBytes {
+            let excess = partial.message.length - limits.maxInflatedBytes
+            output.moveWriterIndex(to: max(output.readerIndex, output.writerIndex - excess))
+            partial.message.length = limits.maxInflatedBytes
+            partial.inflating = false
+            let note = "inflates to more than \(limits.maxInflatedBytes) bytes (a decompression bomb?); cut there"
+            partial.problems.append(note)
+            report("message \(note)", true)
+            inflaterBroken = "an earlier message was cut at the inflate limit, so the shared window is lost"
+        }
+        keep(output, in: &partial)
+        if let failure = step.failure {
+            partial.keeping = false
+            partial.inflating = false
+            partial.problems.append("not inflated: \(failure)")
+            report("compressed message does not inflate: \(failure)", true)
+            inflaterBroken = "an earlier message failed to inflate (\(failure)), so the shared window is lost"
+        }
+    }
+
+    private func keep(_ bytes: ByteBuffer, in partial: inout Partial) {
+        guard partial.keeping else { return }
+        let room = limits.maxMessageBytes - partial.message.payload.count
+        guard room > 0 else {
+            if bytes.readableBytes > 0, limits.reportsCutMessages {
+                partial.keeping = false
+                partial.problems.append("longer than the \(limits.maxMessageBytes)-byte limit; first \(limits.maxMessageBytes) bytes kept")
+            }
+            return
+        }
+        if bytes.readableBytes <= room {
+            partial.message.payload.append(bytes, limits: limits.storage)
+        } else if let head = bytes.getSlice(at: bytes.readerIndex, length: room) {
+            partial.message.payload.append(head, limits: limits.storage)
+            partial.keeping = false
+            guard limits.reportsCutMessages else { return }
+            partial.problems.append("longer than the \(limits.maxMessageBytes)-byte limit; first \(limits.maxMessageBytes) bytes kept")
+        }
+    }
+
+    /// The finished message, with close code and reason read and problems joined.
+    private func close(_ partial: Partial) -> WebSocketMessage {
+        var message = partial.message
+        if message.opcode == .close, let payload = try? message.payload.readAll(limit: 125) {
+            var bytes = payload
+            message.closeCode = bytes.readInteger(as: UInt16.self)
+            if bytes.readableBytes > 0 {
+                message.closeReason = String(decoding: bytes.readableBytesView, as: UTF8.self)
+            }
+        }
+        if let error = message.payload.error {
+            message.problem = ([error.description] + partial.problems).joined(separator: "; ")
+        } else if !partial.problems.isEmpty {
+            message.problem = partial.problems.joined(separator: "; ")
+        }
+        return message
+    }
+}
