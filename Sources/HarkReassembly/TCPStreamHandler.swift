@@ -1,4 +1,5 @@
 public import HarkCore
+public import HarkModel
 public import NIOCore
 
 /// Receives what reassembly produces: each connection's in-order bytes per direction, gaps, ends, TCP
