@@ -105,6 +105,13 @@ let package = Package(
         // The filter language shared by every view: parse once, with column-exact errors; match exchanges
         // and connections without allocating.
         .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore"], swiftSettings: strictSettings),
+        // The bounded live store the interactive views (terminal UI, browser timeline) read: exchange rows,
+        // details in a journal, connections with their events and packets, diagnostics; thread-safe.
+        .target(
+            name: "HarkStore",
+            dependencies: ["HarkModel", "HarkCore", "HarkFilter", nioCore],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
@@ -185,6 +192,13 @@ let package = Package(
         .testTarget(
             name: "HarkStatsTests",
             dependencies: ["HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkStoreTests",
+            dependencies: [
+                "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

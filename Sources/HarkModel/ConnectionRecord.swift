@@ -1,5 +1,3 @@
-public import HarkCore
-
 /// A connection once it is over: reassembly's summary plus what hark found inside it.
 public struct ConnectionRecord: Hashable, Sendable {
     /// Endpoints, timings and TCP counters.

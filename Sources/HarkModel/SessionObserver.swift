@@ -14,6 +14,11 @@ public protocol SessionObserver {
     mutating func diagnostic(_ diagnostic: Diagnostic)
     /// How far the reader has got, reported every few thousand packets (for progress bars).
     mutating func progress(bytesRead: Int64)
+    /// Whether `packet(_:)` should be called for every TCP packet. Read once, when the session starts;
+    /// default false, so that observers that do not draw packets pay nothing for them.
+    var wantsPacketFacts: Bool { get }
+    /// One TCP packet, after the TCP events it showed (when `wantsPacketFacts`).
+    mutating func packet(_ fact: PacketFact)
 }
 
 extension SessionObserver {
@@ -23,4 +28,6 @@ extension SessionObserver {
     public mutating func exchange(_ exchange: Exchange) {}
     public mutating func diagnostic(_ diagnostic: Diagnostic) {}
     public mutating func progress(bytesRead: Int64) {}
+    public var wantsPacketFacts: Bool { false }
+    public mutating func packet(_ fact: PacketFact) {}
 }
