@@ -112,6 +112,11 @@ let package = Package(
             dependencies: ["HarkModel", "HarkCore", "HarkFilter", nioCore],
             swiftSettings: strictSettings
         ),
+        // The loader of `hark -- CMD`: fork, join the cgroup, wait, exec (C: the child may only make system calls).
+        .target(name: "CHarkLoader"),
+        // One process and its descendants, or a command hark starts: cgroup v2 + nftables + NFLOG.
+        // Nothing else in hark knows about cgroups or nft.
+        .target(name: "HarkProcess", dependencies: ["CHarkLoader"], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
@@ -127,6 +132,11 @@ let package = Package(
             name: "HarkTestSupport",
             dependencies: ["HarkCore", "HarkPacket", "CZlib", nioCore],
             path: "Tests/HarkTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkProcessTests",
+            dependencies: ["HarkProcess", "HarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HarkCoreTests", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
