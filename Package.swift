@@ -36,7 +36,7 @@ let package = Package(
         // Link layer → IPv4/IPv6 (with defragmentation) → TCP, as zero-copy views.
         .target(name: "HarkPacket", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // TCP connection tracking and per-direction stream reassembly.
-        .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", "HarkModel", nioCore], swiftSettings: strictSettings),
         // Rendering shared by every output: the JSON writer, JSON/text lines, output sinks, ISO 8601
         // timestamps, durations, byte counts, base64, UTF-8 validation.
         .target(name: "HarkFormat", dependencies: ["HarkCore"], swiftSettings: strictSettings),
@@ -80,7 +80,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Output-neutral values: exchanges, HTTP messages and bodies, connection context.
+        // Output-neutral values every view reads: exchanges, HTTP messages and bodies, connection context,
+        // TCP connections and events, and the session observer protocol.
         .target(name: "HarkModel", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // Orchestrates capture → packets → reassembly → protocol analyzers.
         .target(
@@ -98,19 +99,31 @@ let package = Package(
         // TCP problems per connection.
         .target(
             name: "HarkStats",
-            dependencies: ["HarkModel", "HarkCore", "HarkReassembly", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["HarkModel", "HarkCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strictSettings
         ),
         // Text and JSON-lines renderings for people and jq: the trace observer, body and header
         // rendering, terminal colours, the stats tables.
         .target(
             name: "HarkText",
-            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkReassembly", "HarkSession", "HarkStats", nioCore],
+            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkStats", nioCore],
             swiftSettings: strictSettings
         ),
         // The filter language shared by every view: parse once, with column-exact errors; match exchanges
         // and connections without allocating.
         .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore", nioCore], swiftSettings: strictSettings),
+        // The bounded live store the interactive views (terminal UI, browser timeline) read: exchange rows,
+        // details in a journal, connections with their events and packets, diagnostics; thread-safe.
+        .target(
+            name: "HarkStore",
+            dependencies: ["HarkModel", "HarkCore", "HarkFilter", nioCore],
+            swiftSettings: strictSettings
+        ),
+        // The loader of `hark -- CMD`: fork, join the cgroup, wait, exec (C: the child may only make system calls).
+        .target(name: "CHarkLoader"),
+        // One process and its descendants, or a command hark starts: cgroup v2 + nftables + NFLOG.
+        // Nothing else in hark knows about cgroups or nft.
+        .target(name: "HarkProcess", dependencies: ["CHarkLoader"], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
@@ -128,6 +141,11 @@ let package = Package(
             path: "Tests/HarkTestSupport",
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "HarkProcessTests",
+            dependencies: ["HarkProcess", "HarkTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "HarkCoreTests", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         .testTarget(name: "HarkFormatTests", dependencies: ["HarkFormat", "HarkCore"], swiftSettings: strictSettings),
         .testTarget(
@@ -142,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkReassemblyTests",
-            dependencies: ["HarkReassembly", "HarkPacket", "HarkTestSupport", nioCore],
+            dependencies: ["HarkModel", "HarkReassembly", "HarkPacket", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -163,6 +181,7 @@ let package = Package(
         .testTarget(
             name: "HarkHTTP2Tests",
             dependencies: [
+                "HarkModel",
                 "HarkHTTP2", "HarkHTTP1", "HarkContentCoding", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport",
                 "CZlib", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
@@ -176,6 +195,7 @@ let package = Package(
         .testTarget(
             name: "HarkTLSTests",
             dependencies: [
+                "HarkModel",
                 "HarkTLS", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport", nioCore,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -194,6 +214,13 @@ let package = Package(
         .testTarget(
             name: "HarkStatsTests",
             dependencies: ["HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkStoreTests",
+            dependencies: [
+                "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

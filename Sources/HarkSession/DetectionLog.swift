@@ -1,6 +1,7 @@
 import HarkCore
 import HarkModel
 import HarkWebSocket
+import HarkTLS
 import NIOCore
 
 /// What a connection delivered while its protocol was still unknown, kept in order so the chosen
@@ -21,6 +22,11 @@ struct DetectionLog {
         /// WebSocket frames mid-stream; `swapped` when the side reassembly took for the client sends
         /// unmasked (server) frames.
         case webSocket(swapped: Bool)
+        /// HTTP/2 recognised from its frame layout on a connection joined mid-way (no preface).
+        case http2MidConnection
+        /// TLS on a connection joined mid-way, after skipping the given bytes of each direction (the
+        /// rest of a record cut by the capture's start).
+        case tlsMidRecord(clientSkip: Int, serverSkip: Int)
         /// Something else, not analysed further here.
         case `protocol`(ApplicationProtocol)
     }
@@ -39,6 +45,14 @@ struct DetectionLog {
     mutating func append(_ item: Item) {
         if case .data(_, let bytes, _) = item { byteCount += bytes.readableBytes }
         items.append(item)
+    }
+
+    /// Capture time of the first item (zero when none).
+    var firstTime: Timestamp {
+        switch items.first {
+        case .data(_, _, let time), .gap(_, _, let time), .end(_, let time): time
+        case nil: Timestamp(nanoseconds: 0)
+        }
     }
 
     /// The bytes of one direction so far (gaps left out).
@@ -67,15 +81,31 @@ struct DetectionLog {
                 let looksLikeResponse = startsWithStatusLine(buffer)
                 return .http1(swapped: isClient == looksLikeResponse && midStream)
             }
+            if found == .tls, midStream {
+                // One direction starts at a record; the other may start inside one.
+                let skips = (client: tlsSkip(client), server: tlsSkip(server))
+                if skips.client > 0 || skips.server > 0 {
+                    return .tlsMidRecord(clientSkip: skips.client, serverSkip: skips.server)
+                }
+            }
             return .protocol(found)
         }
-        // Unknown first bytes from one side may still meet a status line from the other (an extension
-        // method, a lower-case request): decide only when both sides spoke, or nothing more will come.
         let bothUnknown = clientVerdict == .detected(.unknown) && serverVerdict == .detected(.unknown)
         let mustDecide = bothUnknown || isFinal || byteCount >= StreamAnalyzer.searchLimit
         if midStream, let swapped = webSocketFrames(client: client, server: server, oneSideSuffices: mustDecide) {
             return .webSocket(swapped: swapped)
         }
+        if midStream {
+            let settled = isFinal || byteCount >= StreamAnalyzer.searchLimit
+            switch MidStreamLayout.recognise(client: client, server: server, settled: settled) {
+            case .http2: return .http2MidConnection
+            case .tls(let clientSkip, let serverSkip): return .tlsMidRecord(clientSkip: clientSkip, serverSkip: serverSkip)
+            case .waiting: return .waiting
+            case .neither: break
+            }
+        }
+        // Unknown first bytes from one side may still meet a status line from the other (an extension
+        // method, a lower-case request): decide only when both sides spoke, or nothing more will come.
         guard mustDecide else { return .waiting }
         if midStream {
             if let swapped = searchForHTTP1(client: client, server: server) { return .http1(swapped: swapped) }
@@ -113,6 +143,15 @@ struct DetectionLog {
             }
         }
         return nil
+    }
+
+    /// Bytes of a direction before its first TLS record: 0 when it starts with a record header, or when
+    /// no chain of at least two records is found after a cut one.
+    private func tlsSkip(_ bytes: ByteBuffer) -> Int {
+        guard ProtocolDetector.classify(bytes) != .detected(.tls),
+            let chain = TLSAnalyzer.recordChain(in: bytes, minimumRecords: 2)
+        else { return 0 }
+        return chain.offset
     }
 
     /// Looks for an HTTP/1 status line at a line start in either direction of a mid-stream connection.

@@ -36,6 +36,9 @@ struct StackSettings {
     var parsesMessages = true
     /// The TLS secrets, shared by every connection, growing as the capture's own secrets arrive.
     var keyLog = TLSKeyLog()
+    /// Set when the key log may still grow (a followed key log): TLS input then waits for its secrets
+    /// within these bounds.
+    var keyWait: KeyWaitLimits?
 }
 
 /// The protocol stack of one connection, in the spirit of Zeek's protocol identification analyzer:
@@ -85,6 +88,25 @@ enum StreamAnalyzer {
         }
     }
 
+    /// Whether a TLS layer holds input waiting for its secrets (see `TLSLayer`).
+    var isHoldingForKeys: Bool {
+        switch self {
+        case .tls(let layer): layer.isHolding
+        case .tunnel(let layer): layer.inner.isHoldingForKeys
+        case .detecting, .http1, .http2, .webSocket, .opaque: false
+        }
+    }
+
+    /// Lets a TLS layer holding input replay it when its secrets came or its wait is over (`force`:
+    /// now, as the session ends).
+    func releaseHeldTLS(now: Timestamp?, force: Bool, emit: (StreamAnalyzerEvent) -> Void) {
+        switch self {
+        case .tls(let layer): layer.release(now: now, force: force, emit: emit)
+        case .tunnel(let layer): layer.inner.releaseHeldTLS(now: now, force: force, emit: emit)
+        case .detecting, .http1, .http2, .webSocket, .opaque: break
+        }
+    }
+
     mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
         case .detecting(var log, let settings):
@@ -100,7 +122,7 @@ enum StreamAnalyzer {
         case .http2(let layer):
             layer.analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
         case .tls(let layer):
-            layer.analyzer.receive(bytes, from: direction, at: time) { layer.handle($0, emit: emit) }
+            layer.receive(bytes, from: direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.inner.receive(bytes, from: direction, at: time, emit: emit)
         case .webSocket(let layer):
@@ -127,7 +149,7 @@ enum StreamAnalyzer {
         case .http2(let layer):
             layer.analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
         case .tls(let layer):
-            layer.analyzer.gap(length, in: direction, at: time) { layer.handle($0, emit: emit) }
+            layer.gap(length, in: direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.inner.gap(length, in: direction, at: time, emit: emit)
         case .webSocket(let layer):
@@ -156,7 +178,7 @@ enum StreamAnalyzer {
         case .http2(let layer):
             layer.analyzer.finish(direction, at: time) { emit(.http2($0)) }
         case .tls(let layer):
-            layer.analyzer.finish(direction, at: time) { layer.handle($0, emit: emit) }
+            layer.finish(direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.inner.finish(direction, at: time, emit: emit)
         case .webSocket(let layer):
@@ -179,6 +201,20 @@ enum StreamAnalyzer {
         case .protocol(.tls):
             emit(.detected(.tls))
             return replay(log, into: .tls(TLSLayer(settings: settings)), emit: emit)
+        case .tlsMidRecord(let clientSkip, let serverSkip):
+            emit(.detected(.tls))
+            let layer = TLSLayer(settings: settings)
+            let time = log.firstTime
+            for (direction, skip) in [(Direction.clientToServer, clientSkip), (.serverToClient, serverSkip)] {
+                layer.analyzer.joinMidRecord(skipping: skip, in: direction, at: time) { layer.handle($0, emit: emit) }
+            }
+            return replay(log, into: .tls(layer), emit: emit)
+        case .http2MidConnection where !settings.parsesMessages:
+            emit(.detected(.http2))
+            return .opaque
+        case .http2MidConnection:
+            emit(.detected(.http2))
+            return replay(log, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .midConnection))), emit: emit)
         case .protocol(let found) where !settings.parsesMessages:
             emit(.detected(found))
             return .opaque
