@@ -83,7 +83,7 @@ struct ConnectionCorpusTests {
         let (tls, _) = try runSession(Fixtures.corpus("tls12-http1-heise-keylog.pcap").path)
         #expect(tls.connections.map(\.applicationProtocol) == [.tls])
         let (http, _) = try runSession(Fixtures.corpus("websocket-jupyter.pcap").path)
-        #expect(http.connections.map(\.applicationProtocol) == [.http1], "HTTP on port 40492")
+        #expect(http.connections.map(\.applicationProtocol) == [.webSocket], "HTTP on port 40492, upgraded to WebSocket")
     }
 
     /// `hark connections` parses no messages: it must still report the same connections, protocols and
