@@ -121,6 +121,11 @@ let package = Package(
         // The filter language shared by every view: parse once, with column-exact errors; match exchanges
         // and connections without allocating.
         .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore"], swiftSettings: strictSettings),
+        // The loader of `hark -- CMD`: fork, join the cgroup, wait, exec (C: the child may only make system calls).
+        .target(name: "CHarkLoader"),
+        // One process and its descendants, or a command hark starts: cgroup v2 + nftables + NFLOG.
+        // Nothing else in hark knows about cgroups or nft.
+        .target(name: "HarkProcess", dependencies: ["CHarkLoader"], swiftSettings: strictSettings),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
@@ -141,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "HarkLiveCaptureTests",
             dependencies: ["HarkLiveCapture", "HarkCapture", "HarkCore", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkProcessTests",
+            dependencies: ["HarkProcess", "HarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HarkCoreTests", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),

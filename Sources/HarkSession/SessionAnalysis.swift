@@ -11,6 +11,8 @@ struct SessionAnalysis {
     var decoder = PacketDecoder()
     var reassembler: TCPReassembler
     var dispatcher: StreamDispatcher
+    /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
+    private var latestTime: Timestamp?
 
     init(reassembler: TCPReassembler, dispatcher: StreamDispatcher) {
         self.reassembler = reassembler
@@ -36,6 +38,7 @@ struct SessionAnalysis {
         if let clock = batch.clock {
             reassembler.advance(to: clock, handler: &dispatcher)
         }
+        dispatcher.followKeyLogs(now: latestTime)
         if let closing = batch.closingDiagnostics {
             for dropped in decoder.finish() {
                 dispatcher.report(Diagnostic(.warning, dropped.description))
@@ -62,6 +65,7 @@ struct SessionAnalysis {
         if frame.isTruncated { statistics.truncatedFrames += 1 }
         // NFLOG carries the kernel's time of the packet when it has one; libpcap stamps the read.
         let timestamp = frame.linkType == .nflog ? NFLOGFrame.timestamp(in: frame.data) ?? frame.timestamp : frame.timestamp
+        latestTime = timestamp
         let number = frame.number
 
         let packet = decoder.decode(frame.data, linkType: frame.linkType, timestamp: timestamp)
@@ -91,6 +95,7 @@ struct SessionAnalysis {
     /// Ends every connection still open and returns the counts.
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
+        dispatcher.releaseHeldInput()
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount
