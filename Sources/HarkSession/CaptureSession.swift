@@ -1,7 +1,8 @@
 public import HarkCapture
 public import HarkCore
-import HarkTLS
+public import HarkModel
 public import HarkReassembly
+import HarkTLS
 
 /// Settings for a session, each with the default `hark` uses.
 public struct SessionConfiguration: Sendable {

@@ -1,5 +1,6 @@
 import HarkCapture
 import HarkCore
+import HarkModel
 import HarkPacket
 import HarkReassembly
 import NIOCore
