@@ -1,5 +1,6 @@
 import ArgumentParser
 import HarkCapture
+import HarkModel
 import HarkSession
 
 /// A source opened for one run: the input every command reads the same way, and what ends it.
