@@ -43,6 +43,16 @@ let package = Package(
         // System libraries for content decoding (module maps only).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
+        // libpcap, for live capture and capture filters (module map only). Not behind a package trait
+        // (STYLE.md suggested one): every command reads live sources through it, libpcap-dev is one small
+        // Debian package that .ci/run and the README install, and a trait would put `#if` into the source
+        // seam every view builds on.
+        .systemLibrary(
+            name: "CPcap",
+            path: "Sources/CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
         // glibc's mallopt, with which the executable keeps freed buffers in the heap for reuse.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Streaming Content-Encoding decoders (gzip, deflate, br, stacks) with a decoded-size cap, and the
@@ -78,6 +88,13 @@ let package = Package(
                 "HarkCore", nioCore, .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Live capture through libpcap (interfaces, any, nflog:GROUP) as a CaptureInput, capture filters
+        // for files, and the stop signal that ends a live run like the end of a file.
+        .target(
+            name: "HarkLiveCapture",
+            dependencies: ["HarkCapture", "HarkCore", "CPcap", nioCore],
             swiftSettings: strictSettings
         ),
         // Output-neutral values every view reads: exchanges, HTTP messages and bodies, connection context,
@@ -127,8 +144,8 @@ let package = Package(
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
-                "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
-                "HarkStats", "HarkText",
+                "HarkCore", "HarkCapture", "HarkLiveCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel",
+                "HarkHAR", "HarkStats", "HarkText", "HarkPacket",
                 "HarkFilter", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -139,6 +156,11 @@ let package = Package(
             name: "HarkTestSupport",
             dependencies: ["HarkCore", "HarkPacket", "CZlib", nioCore],
             path: "Tests/HarkTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkLiveCaptureTests",
+            dependencies: ["HarkLiveCapture", "HarkCapture", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

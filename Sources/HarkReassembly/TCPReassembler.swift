@@ -83,6 +83,13 @@ public struct TCPReassembler {
         )
     }
 
+    /// Moves capture time on without a packet, as a live capture's clock does while the network is
+    /// quiet: connections idle past `ReassemblyLimits.idleTimeout` are closed as idle and closed ones
+    /// past their linger are published, as a packet at `time` would have done.
+    public mutating func advance<Handler: TCPStreamHandler>(to time: Timestamp, handler: inout Handler) {
+        sweepIfDue(at: time, packetNumber: lastPacketNumber, handler: &handler)
+    }
+
     /// Ends every tracked connection at the end of the capture and publishes their summaries in
     /// connection order.
     public mutating func finish<Handler: TCPStreamHandler>(handler: inout Handler) {
