@@ -36,13 +36,23 @@ let package = Package(
         // Link layer → IPv4/IPv6 (with defragmentation) → TCP, as zero-copy views.
         .target(name: "HarkPacket", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // TCP connection tracking and per-direction stream reassembly.
-        .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", "HarkModel", nioCore], swiftSettings: strictSettings),
         // Rendering shared by every output: the JSON writer, JSON/text lines, output sinks, ISO 8601
         // timestamps, durations, byte counts, base64, UTF-8 validation.
         .target(name: "HarkFormat", dependencies: ["HarkCore"], swiftSettings: strictSettings),
         // System libraries for content decoding (module maps only).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
+        // libpcap, for live capture and capture filters (module map only). Not behind a package trait
+        // (STYLE.md suggested one): every command reads live sources through it, libpcap-dev is one small
+        // Debian package that .ci/run and the README install, and a trait would put `#if` into the source
+        // seam every view builds on.
+        .systemLibrary(
+            name: "CPcap",
+            path: "Sources/CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
         // glibc's mallopt, with which the executable keeps freed buffers in the heap for reuse.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Streaming Content-Encoding decoders (gzip, deflate, br, stacks) with a decoded-size cap, and the
@@ -73,7 +83,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Output-neutral values: exchanges, HTTP messages and bodies, connection context.
+        // Live capture through libpcap (interfaces, any, nflog:GROUP) as a CaptureInput, capture filters
+        // for files, and the stop signal that ends a live run like the end of a file.
+        .target(
+            name: "HarkLiveCapture",
+            dependencies: ["HarkCapture", "HarkCore", "CPcap", nioCore],
+            swiftSettings: strictSettings
+        ),
+        // Output-neutral values every view reads: exchanges, HTTP messages and bodies, connection context,
+        // TCP connections and events, and the session observer protocol.
         .target(name: "HarkModel", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // Orchestrates capture → packets → reassembly → protocol analyzers.
         .target(
@@ -91,19 +109,26 @@ let package = Package(
         // TCP problems per connection.
         .target(
             name: "HarkStats",
-            dependencies: ["HarkModel", "HarkCore", "HarkReassembly", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["HarkModel", "HarkCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strictSettings
         ),
         // Text and JSON-lines renderings for people and jq: the trace observer, body and header
         // rendering, terminal colours, the stats tables.
         .target(
             name: "HarkText",
-            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkReassembly", "HarkSession", "HarkStats", nioCore],
+            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkStats", nioCore],
             swiftSettings: strictSettings
         ),
         // The filter language shared by every view: parse once, with column-exact errors; match exchanges
         // and connections without allocating.
         .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore"], swiftSettings: strictSettings),
+        // The bounded live store the interactive views (terminal UI, browser timeline) read: exchange rows,
+        // details in a journal, connections with their events and packets, diagnostics; thread-safe.
+        .target(
+            name: "HarkStore",
+            dependencies: ["HarkModel", "HarkCore", "HarkFilter", nioCore],
+            swiftSettings: strictSettings
+        ),
         // The loader of `hark -- CMD`: fork, join the cgroup, wait, exec (C: the child may only make system calls).
         .target(name: "CHarkLoader"),
         // One process and its descendants, or a command hark starts: cgroup v2 + nftables + NFLOG.
@@ -112,8 +137,8 @@ let package = Package(
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
-                "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
-                "HarkStats", "HarkText",
+                "HarkCore", "HarkCapture", "HarkLiveCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel",
+                "HarkHAR", "HarkStats", "HarkText", "HarkPacket",
                 "HarkFilter", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -124,6 +149,11 @@ let package = Package(
             name: "HarkTestSupport",
             dependencies: ["HarkCore", "HarkPacket", "CZlib", nioCore],
             path: "Tests/HarkTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkLiveCaptureTests",
+            dependencies: ["HarkLiveCapture", "HarkCapture", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -145,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkReassemblyTests",
-            dependencies: ["HarkReassembly", "HarkPacket", "HarkTestSupport", nioCore],
+            dependencies: ["HarkModel", "HarkReassembly", "HarkPacket", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -166,6 +196,7 @@ let package = Package(
         .testTarget(
             name: "HarkHTTP2Tests",
             dependencies: [
+                "HarkModel",
                 "HarkHTTP2", "HarkHTTP1", "HarkContentCoding", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport",
                 "CZlib", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
@@ -174,6 +205,7 @@ let package = Package(
         .testTarget(
             name: "HarkTLSTests",
             dependencies: [
+                "HarkModel",
                 "HarkTLS", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport", nioCore,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -192,6 +224,13 @@ let package = Package(
         .testTarget(
             name: "HarkStatsTests",
             dependencies: ["HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkStoreTests",
+            dependencies: [
+                "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import HarkCapture
 import HarkCore
 import HarkFilter
 import HarkFormat
+import HarkModel
 import HarkReassembly
 import HarkSession
 
@@ -30,23 +31,27 @@ extension Hark {
 
         func run() throws {
             let filter = try self.filter.connectionFilter()
-            let reader = try openCapture(input.capture)
-            let output = standardOutputLines(following: input.isLive)
+            let source = try input.open()
+            let output = standardOutputLines(following: source.isLive)
             let diagnostics = DiagnosticReporter()
-            var observer = ConnectionPrinter(output: output, diagnostics: diagnostics, format: json ? .json : .text, filter: filter)
+            var observer = ConnectionPrinter(
+                output: output, diagnostics: diagnostics, format: json ? .json : .text, filter: filter, inIDOrder: !source.isLive
+            )
             var configuration = input.sessionConfiguration
             configuration.keepsBodies = false  // connections show no bodies
             configuration.parsesMessages = false  // nor messages: the protocol detected is all they need
             configuration.decodesContent = false
-            let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
+            let statistics = source.run(configuration, observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)
+            try source.exitWithSourceStatus()
         }
     }
 }
 
-/// Prints the connection records the filter keeps in id order as they close, holding back those that
-/// closed before an earlier-numbered connection.
+/// Prints the connection records the filter keeps as they close: in id order for a file, holding back
+/// those that closed before an earlier-numbered connection; at once for a live source, where a
+/// long-lived connection would hold back every later one (those still open come at the end).
 struct ConnectionPrinter: SessionObserver {
     enum Format { case text, json }
 
@@ -54,25 +59,32 @@ struct ConnectionPrinter: SessionObserver {
     let diagnostics: DiagnosticReporter
     let format: Format
     let filter: Filter
+    let inIDOrder: Bool
     private var nextID = 0
     private var pending: [Int: ConnectionRecord] = [:]
 
-    init(output: LineWriter, diagnostics: DiagnosticReporter, format: Format, filter: Filter) {
+    init(output: LineWriter, diagnostics: DiagnosticReporter, format: Format, filter: Filter, inIDOrder: Bool = true) {
         self.output = output
         self.diagnostics = diagnostics
         self.format = format
         self.filter = filter
+        self.inIDOrder = inIDOrder
     }
 
     mutating func connectionClosed(_ connection: ConnectionRecord) {
+        guard inIDOrder else { return print(connection) }
         pending[connection.summary.info.id] = connection
         while let record = pending.removeValue(forKey: nextID) {
             nextID += 1
-            guard filter.matches(record) else { continue }
-            switch format {
-            case .text: output.writeLine(ConnectionFormatter.text(record))
-            case .json: output.writeJSONObject { ConnectionFormatter.json(record, to: &$0) }
-            }
+            print(record)
+        }
+    }
+
+    private func print(_ record: ConnectionRecord) {
+        guard filter.matches(record) else { return }
+        switch format {
+        case .text: output.writeLine(ConnectionFormatter.text(record))
+        case .json: output.writeJSONObject { ConnectionFormatter.json(record, to: &$0) }
         }
     }
 

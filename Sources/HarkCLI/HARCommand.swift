@@ -55,7 +55,7 @@ extension Hark {
 
         func run() throws {
             let filter = try self.filter.exchangeFilter()
-            let reader = try openCapture(input.capture)
+            let source = try input.open()
             let destination = try openOutput(output)  // before the run: fail fast on an unwritable path
             var redaction: HARRedaction?
             if redact || !redactHeader.isEmpty {
@@ -68,7 +68,7 @@ extension Hark {
             let log = HARLog(creator: HARCreator(name: "hark", version: Hark.configuration.version))
             let spool = try HARSortingSpool(log: log, configuration: configuration)
             let diagnostics = DiagnosticReporter()
-            let progress = ProgressBar(path: input.capture)
+            let progress = ProgressBar(path: input.capture ?? "-")
             let collector = HAREntryCollector(
                 spool: spool,
                 options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),
@@ -79,11 +79,12 @@ extension Hark {
             var observer = FilteredObserver(base: collector, filter: filter)
             var session = input.sessionConfiguration
             session.keepsBodies = !noBodies  // decoded sizes are still counted for content.size
-            let statistics = CaptureSession(reader: reader, configuration: session).run(observer: &observer)
+            let statistics = source.run(session, observer: &observer)
             progress.finish()
             if let failure = observer.base.failure { throw failure }
             try spool.finish(to: destination)
             try diagnostics.finish(statistics)
+            try source.exitWithSourceStatus()
         }
     }
 }

@@ -1,12 +1,40 @@
 import ArgumentParser
 import Glibc
+import HarkLiveCapture
 import HarkSession
 
-/// Where the capture comes from, and the TLS secrets to read it with: shared by every subcommand that
-/// reads one.
+/// Where the packets come from, and the TLS secrets to read them with: the one source option set every
+/// command takes (`FILE`, `-`, `-i IFACE`, `--pid PID`, `-- CMD ARGS…`, plus `-f BPF`).
+///
+/// `validate()` checks the combination and the capture filter before anything is opened; `open()`
+/// (`InputOptions+Open.swift`) turns the choice into a `CaptureInput`.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "A pcap or pcapng file, or - for standard input (e.g. tcpdump -U -w - | hark …).", completion: .file())
-    var capture: String = "-"
+    @Argument(
+        help: "A pcap or pcapng file, or - for standard input (e.g. tcpdump -U -w - | hark …). The default when no other source is given.",
+        completion: .file()
+    )
+    var capture: String?
+
+    @Option(
+        name: [.customShort("i"), .customLong("interface")],
+        help: ArgumentHelp("Capture live on this interface (lo, eth0, or any for all); needs root or CAP_NET_RAW.", valueName: "iface")
+    )
+    var interface: String?
+
+    @Option(
+        name: .customLong("pid"),
+        help: ArgumentHelp("Capture the traffic of this process and its descendants, live (repeatable); needs root.", valueName: "pid")
+    )
+    var pids: [Int32] = []
+
+    @Option(
+        name: [.customShort("f"), .customLong("capture-filter")],
+        help: ArgumentHelp(
+            "A capture filter in pcap-filter syntax ('tcp port 8080'): run in the kernel for a live source, applied to a file's packets too. --filter works on exchanges.",
+            valueName: "bpf"
+        )
+    )
+    var captureFilter: String?
 
     @Option(
         name: .customLong("keylog"),
@@ -18,10 +46,41 @@ struct InputOptions: ParsableArguments {
     )
     var keyLogs: [String] = []
 
+    @Argument(
+        parsing: .postTerminator,
+        help: ArgumentHelp("After --: a command to run and capture the traffic of, live (hark trace -- curl -s https://example.com).", valueName: "command")
+    )
+    var command: [String] = []
+
     func validate() throws {
+        let chosen = [
+            capture.map { _ in "a capture file" }, interface.map { _ in "-i" }, pids.isEmpty ? nil : "--pid",
+            command.isEmpty ? nil : "-- command",
+        ].compactMap { $0 }
+        if chosen.count > 1 {
+            throw ValidationError("choose one source: \(chosen.joined(separator: ", ")) were given")
+        }
+        for pid in pids where pid <= 0 || access("/proc/\(pid)", F_OK) != 0 {
+            throw ValidationError("--pid \(pid): no such process")
+        }
+        if let captureFilter {
+            do {
+                _ = try CaptureFilter(captureFilter)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         for path in keyLogs where access(path, R_OK) != 0 {
             throw ValidationError("cannot read the key log \(path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// The source chosen: a file or standard input unless another was given.
+    var source: CaptureSourceChoice {
+        if let interface { return .interface(interface) }
+        if !pids.isEmpty { return .processes(pids) }
+        if !command.isEmpty { return .command(command) }
+        return .file(capture ?? "-")
     }
 
     /// The session settings these options ask for.
@@ -30,12 +89,16 @@ struct InputOptions: ParsableArguments {
         configuration.keyLogPaths = keyLogs
         return configuration
     }
+}
 
-    /// Whether the capture is followed as it is written: standard input from a pipe or a device
-    /// (`tcpdump -U -w - | hark …`), not a file redirected in.
-    var isLive: Bool {
-        guard capture == "-" else { return false }
-        var status = stat()
-        return fstat(STDIN_FILENO, &status) == 0 && status.st_mode & S_IFMT != S_IFREG
-    }
+/// The one source a run reads.
+enum CaptureSourceChoice: Equatable {
+    /// A pcap or pcapng file, or `-` for standard input.
+    case file(String)
+    /// A live capture on an interface (`any` included).
+    case interface(String)
+    /// The traffic of these processes and their descendants (`--pid`, repeatable).
+    case processes([Int32])
+    /// A command hark starts, and its traffic (`-- CMD ARGS…`).
+    case command([String])
 }

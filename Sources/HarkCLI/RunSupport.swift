@@ -4,6 +4,7 @@ import HarkCore
 import HarkFormat
 import HarkSession
 import HarkText
+import HarkPacket
 
 /// A failure while running (not a usage mistake): ArgumentParser prints it as `Error: …` and exits 1,
 /// without the usage line it adds to `ValidationError`s.
@@ -62,14 +63,27 @@ final class DiagnosticReporter {
         standardError.writeLine("hark: " + TerminalText.clean(diagnostic.description))
     }
 
-    /// Prints how many diagnostics were not shown, and fails the run only when nothing at all could be
-    /// read.
+    /// Prints how many diagnostics were not shown, one line per kind of packet hark left out (so that
+    /// nothing is dropped in silence), a live capture's kernel counts, and fails the run only when
+    /// nothing at all could be read.
     func finish(_ statistics: SessionStatistics) throws {
         if suppressed > 0 {
             standardError.writeLine("hark: … and \(suppressed) more diagnostics not shown")
         }
+        for (kind, count) in statistics.otherTraffic.sorted(by: { ($0.value, $1.key.description) > ($1.value, $0.key.description) }) {
+            standardError.writeLine("hark: " + TerminalText.clean(kind.unanalysedReport(count: count)))
+        }
+        if let counts = statistics.liveCounts {
+            standardError.writeLine("hark: " + liveSummary(counts, frames: statistics.frames))
+        }
         if statistics.frames == 0, statistics.diagnostics > 0 {
             throw ExitCode(1)
         }
+    }
+
+    /// `1234 packets captured, none dropped by the kernel`.
+    private func liveSummary(_ counts: LiveCaptureCounts, frames: Int) -> String {
+        let drops = counts.dropped == 0 ? "none dropped" : "\(counts.dropped) dropped (connections they belonged to show gaps)"
+        return "\(frames) packets captured, \(drops)"
     }
 }

@@ -36,13 +36,13 @@ extension Hark {
 
         func run() throws {
             let filter = try self.filter.exchangeFilter()
-            let reader = try openCapture(input.capture)
+            let source = try input.open()
             let diagnostics = DiagnosticReporter()
             var observer = FilteredObserver(base: StatsObserver(diagnostics: diagnostics), filter: filter)
             var configuration = input.sessionConfiguration
             configuration.keepsBodies = false  // statistics count body bytes, never read them
             configuration.decodesContent = false
-            let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
+            let statistics = source.run(configuration, observer: &observer)
             let report = observer.base.collector.report
             let output = standardOutputLines(following: false)
             if json {
@@ -56,6 +56,7 @@ extension Hark {
             }
             try finishOutput(output)
             try diagnostics.finish(statistics)
+            try source.exitWithSourceStatus()
         }
     }
 }

@@ -14,7 +14,7 @@ extension Hark {
                 Times are UTC. With --tcp, TCP events are interleaved with the exchanges (connection setup \
                 with its round-trip time, SYN retries, retransmissions, zero windows, gaps, resets, teardown); \
                 repeated events are counted into one line. Follows a live capture line by line: \
-                tcpdump -U -w - | hark trace -
+                hark trace -i eth0 -f 'tcp port 80', or tcpdump -U -w - | hark trace -
                 """
         )
 
@@ -48,8 +48,8 @@ extension Hark {
 
         func run() throws {
             let filter = try self.filter.exchangeFilter()
-            let reader = try openCapture(input.capture)
-            let output = standardOutputLines(following: input.isLive)
+            let source = try input.open()
+            let output = standardOutputLines(following: source.isLive)
             let isTerminal = (output.sink as? FileDescriptorSink)?.isTerminal ?? false
             let options = TraceOptions(
                 format: json ? .jsonLines : .text,
@@ -65,9 +65,10 @@ extension Hark {
             var configuration = input.sessionConfiguration
             configuration.keepsBodies = bodies  // only --bodies prints them (or their decoded sizes)
             configuration.decodesContent = bodies
-            let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
+            let statistics = source.run(configuration, observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)
+            try source.exitWithSourceStatus()
         }
     }
 }

@@ -15,7 +15,7 @@ public import NIOCore
 /// from the next plausible record.
 ///
 /// A reader has a single owner: it is not `Sendable`.
-public final class CaptureReader: Sequence, IteratorProtocol {
+public final class CaptureReader: CaptureInput, Sequence, IteratorProtocol {
     /// The capture's name in diagnostics: its path, or `-` for standard input.
     public let name: String
     /// The detected format.
@@ -102,6 +102,10 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     /// capture), false for a regular file or memory.
     public var waitsForInput: Bool { state.input.waitsForInput }
 
+    /// A file or memory never waits, so a batch holds what there is; a pipe's read waits for its whole
+    /// batch.
+    public var returnsPartialBatches: Bool { !waitsForInput }
+
     /// The diagnostics found so far and not yet taken.
     public var diagnostics: [Diagnostic] { state.log.entries }
 
@@ -131,7 +135,7 @@ public final class CaptureReader: Sequence, IteratorProtocol {
     /// the closures must not use the reader. Blocks while the input has no complete record.
     ///
     /// - Returns: false once the input has ended.
-    package func read(
+    public func read(
         maximumFrames: Int,
         maximumBytes: Int,
         record: (CaptureRecord) -> Void,

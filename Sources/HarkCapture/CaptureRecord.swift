@@ -26,7 +26,8 @@ public struct CapturedFrame: Sendable {
     /// The captured bytes, starting with the link-layer header: a zero-copy slice of the read chunk.
     /// Copy what you keep beyond the current packet, or the whole chunk stays in memory.
     public var data: ByteBuffer
-    /// The byte offset of the packet's record (pcap record header, pcapng block) in the file.
+    /// The byte offset of the packet's record (pcap record header, pcapng block) in the file; -1 for a
+    /// packet of a live capture, which has no file.
     public var fileOffset: Int64
 
     public init(

@@ -25,6 +25,9 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let ipv6 = LinkType(rawValue: 229)
     /// LINKTYPE_LINUX_SLL2: Linux "cooked" capture, version 2.
     public static let linuxSLL2 = LinkType(rawValue: 276)
+    /// LINKTYPE_NFLOG: Linux netfilter log messages (libpcap's `nflog:GROUP` device): a 4-byte header,
+    /// then type-length-value attributes, the packet in one of them.
+    public static let nflog = LinkType(rawValue: 239)
 
     public var description: String {
         switch self {
@@ -36,6 +39,7 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
         case .ipv4: "IPV4"
         case .ipv6: "IPV6"
         case .linuxSLL2: "LINUX_SLL2"
+        case .nflog: "NFLOG"
         default: "LINKTYPE_\(rawValue)"
         }
     }

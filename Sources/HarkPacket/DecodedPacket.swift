@@ -52,3 +52,19 @@ public enum Traffic: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension Traffic {
+    /// The end-of-run line that says how many frames of this kind were left out, so that nothing is
+    /// dropped in silence: `13 packets of link type 9999 not decoded`, `785 UDP packets not analysed`.
+    public func unanalysedReport(count: Int) -> String {
+        let packets = count == 1 ? "packet" : "packets"
+        switch self {
+        case .unsupportedLinkType(let linkType):
+            return "\(count) \(packets) of link type \(linkType.rawValue) not decoded"
+        case .udp:
+            return "\(count) UDP \(packets) not analysed (hark analyses TCP only; QUIC and DNS are UDP)"
+        default:
+            return "\(count) \(description) \(packets) not analysed"
+        }
+    }
+}

@@ -19,6 +19,7 @@ extension LinkType {
 }
 
 extension PacketDecoder {
+    /// Where the network layer starts in a frame of `linkType`.
     static func networkLayer(in frame: WireBytes, linkType: LinkType) -> NetworkLayer {
         switch linkType {
         case .ethernet: ethernet(frame)
@@ -29,6 +30,7 @@ extension PacketDecoder {
         case .ipv6: .ipv6(at: 0)
         case .null: loopback(frame, networkByteOrder: false)
         case .loop: loopback(frame, networkByteOrder: true)
+        case .nflog: NFLOGFrame.networkLayer(in: frame)
         default: .other(.unsupportedLinkType(linkType))
         }
     }

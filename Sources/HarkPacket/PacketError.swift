@@ -27,6 +27,8 @@ public struct PacketError: Error, Hashable, Sendable, CustomStringConvertible {
         case ipv6ExtensionHeader = "IPv6 extension header"
         /// The TCP header.
         case tcp = "TCP"
+        /// An NFLOG header or one of its attributes.
+        case nflog = "NFLOG"
     }
 
     /// What was wrong.
@@ -62,6 +64,10 @@ public struct PacketError: Error, Hashable, Sendable, CustomStringConvertible {
         case fragmentBufferLimit(limit: Int)
         /// A Fragment header inside an already reassembled IPv6 datagram.
         case nestedFragmentHeader
+        /// An NFLOG attribute whose length is below its own 4-byte header or runs past the frame.
+        case badAttributeLength(Int)
+        /// An NFLOG message without the packet attribute (`NFULA_PAYLOAD`).
+        case missingPayload
     }
 
     /// The layer whose header was wrong.
@@ -118,6 +124,10 @@ public struct PacketError: Error, Hashable, Sendable, CustomStringConvertible {
             "datagram needs more than the \(limit)-byte fragment buffer"
         case .nestedFragmentHeader:
             "a reassembled datagram holds another fragment header"
+        case .badAttributeLength(let length):
+            "attribute length \(length) is below 4 or runs past the frame"
+        case .missingPayload:
+            "no packet attribute (NFULA_PAYLOAD)"
         }
     }
 }

@@ -1,4 +1,5 @@
 public import HarkCore
+import HarkModel
 public import HarkPacket
 
 /// Rebuilds TCP connections from segments in capture order and hands their byte streams to a
@@ -80,6 +81,13 @@ public struct TCPReassembler {
         table.states[current].receive(
             segment, at: time, packetNumber: packetNumber, limits: limits, budget: &budget, handler: &handler
         )
+    }
+
+    /// Moves capture time on without a packet, as a live capture's clock does while the network is
+    /// quiet: connections idle past `ReassemblyLimits.idleTimeout` are closed as idle and closed ones
+    /// past their linger are published, as a packet at `time` would have done.
+    public mutating func advance<Handler: TCPStreamHandler>(to time: Timestamp, handler: inout Handler) {
+        sweepIfDue(at: time, packetNumber: lastPacketNumber, handler: &handler)
     }
 
     /// Ends every tracked connection at the end of the capture and publishes their summaries in

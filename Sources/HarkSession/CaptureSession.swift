@@ -1,7 +1,8 @@
 public import HarkCapture
 public import HarkCore
-import HarkTLS
+public import HarkModel
 public import HarkReassembly
+import HarkTLS
 
 /// Settings for a session, each with the default `hark` uses.
 public struct SessionConfiguration: Sendable {
@@ -55,18 +56,25 @@ public struct SessionConfiguration: Sendable {
 /// ```swift
 /// let reader = try CaptureReader(path: "trace.pcap")
 /// var observer = MyObserver()
-/// let statistics = CaptureSession(reader: reader).run(observer: &observer)
+/// let statistics = CaptureSession(input: reader).run(observer: &observer)
 /// ```
 public struct CaptureSession {
-    private let reader: CaptureReader
+    private let input: any CaptureInput
     private let configuration: SessionConfiguration
 
-    public init(reader: CaptureReader, configuration: SessionConfiguration = SessionConfiguration()) {
-        self.reader = reader
+    /// A session over any source: a file or pipe, a live capture, or a wrapper around one.
+    public init(input: any CaptureInput, configuration: SessionConfiguration = SessionConfiguration()) {
+        self.input = input
         self.configuration = configuration
     }
 
-    /// Reads the whole capture (until end of input for a pipe) and reports to `observer`.
+    /// A session over a capture file or pipe.
+    public init(reader: CaptureReader, configuration: SessionConfiguration = SessionConfiguration()) {
+        self.init(input: reader, configuration: configuration)
+    }
+
+    /// Reads the whole capture (until end of input for a pipe, until told to stop for a live capture)
+    /// and reports to `observer`.
     ///
     /// With `SessionConfiguration.readsAhead`, records are read and decoded on a second thread while
     /// this one reassembles and analyses; the observer is called on this thread only, in the same
@@ -78,7 +86,7 @@ public struct CaptureSession {
             reassembler: TCPReassembler(limits: configuration.reassembly),
             dispatcher: StreamDispatcher(
                 observer: observer,
-                captureName: reader.name,
+                captureName: input.name,
                 settings: StackSettings(
                     bodies: BodyHandling(
                         keepsBodies: configuration.keepsBodies,
@@ -98,15 +106,15 @@ public struct CaptureSession {
             // always the `Observer` put in.
             if let updated = analysis.dispatcher.observer as? Observer { observer = updated }
         }
-        let source = PacketSource(reader: reader)
-        if configuration.readsAhead, !reader.waitsForInput, let readAhead = ReadAhead(source: source) {
+        let source = PacketSource(input: input)
+        if configuration.readsAhead, input.returnsPartialBatches, let readAhead = ReadAhead(source: source) {
             while var batch = readAhead.next() {
                 analysis.consume(&batch)
                 readAhead.recycle(consume batch)
             }
             readAhead.stop()
         } else {
-            // One frame at a time: a live capture's packets are analysed as soon as they arrive.
+            // One frame at a time: a pipe's packets are analysed as soon as they arrive.
             var source = source
             var batch = PacketBatch()
             while !source.isFinished {
@@ -115,6 +123,8 @@ public struct CaptureSession {
                 batch.clear()
             }
         }
-        return analysis.finish()
+        var statistics = analysis.finish()
+        statistics.liveCounts = input.liveCounts
+        return statistics
     }
 }

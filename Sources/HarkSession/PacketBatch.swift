@@ -37,6 +37,9 @@ struct PacketBatch {
     var closingDiagnostics: [Diagnostic]?
     /// Bytes the reader had read when the batch was sealed, for progress reports.
     var bytesRead: Int64 = 0
+    /// A live input's wall-clock time when the batch was sealed, to age idle connections by even
+    /// when no packet comes; nil for a file.
+    var clock: Timestamp?
 
     /// Appends a frame.
     mutating func append(_ frame: CapturedFrame) {
@@ -67,5 +70,6 @@ struct PacketBatch {
         notes.removeAll(keepingCapacity: true)
         closingDiagnostics = nil
         bytesRead = 0
+        clock = nil
     }
 }

@@ -1,7 +1,7 @@
 import HarkCapture
 import HarkCore
 
-/// Reads capture records into `PacketBatch`es: the first half of a session, which can run on a thread
+/// Reads capture records from a `CaptureInput` into `PacketBatch`es: the first half of a session, which can run on a thread
 /// of its own (see `ReadAhead`). Frames are decoded by the analysing half, which owns the packet decoder
 /// and its IP fragments; reading alone is about as much work, counting the copy out of the page cache.
 ///
@@ -14,20 +14,21 @@ struct PacketSource {
     /// chunks the batches in flight keep alive.
     static let batchBytes = 1 << 20
 
-    private let reader: CaptureReader
+    private let input: any CaptureInput
     /// Whether the input has ended and its last batch was filled.
     private(set) var isFinished = false
 
-    init(reader: CaptureReader) {
-        self.reader = reader
+    init(input: any CaptureInput) {
+        self.input = input
     }
 
     /// Appends frames and diagnostics to `batch` until it holds `maximumFrames` frames or
     /// `maximumBytes` captured bytes, or the input ends (then `isFinished` is set and the batch gets
-    /// its closing diagnostics). Blocks while the input has no complete record.
+    /// its closing diagnostics). Blocks while the input has no complete record; a live input may return
+    /// an empty batch that only carries its clock.
     mutating func fill(_ batch: inout PacketBatch, maximumFrames: Int, maximumBytes: Int) {
         guard !isFinished else { return }
-        let more = reader.read(maximumFrames: maximumFrames, maximumBytes: maximumBytes) { record in
+        let more = input.read(maximumFrames: maximumFrames, maximumBytes: maximumBytes) { record in
             switch record {
             case .frame(let frame): batch.append(frame)
             case .decryptionSecrets(let secrets): batch.append(secrets)
@@ -36,9 +37,10 @@ struct PacketSource {
             batch.append(diagnostic)
         }
         if !more {
-            batch.closingDiagnostics = reader.takeDiagnostics()
+            batch.closingDiagnostics = input.takeDiagnostics()
             isFinished = true
         }
-        batch.bytesRead = reader.bytesRead
+        batch.bytesRead = input.bytesRead
+        batch.clock = input.liveClock
     }
 }

@@ -1,5 +1,6 @@
 import HarkCapture
 import HarkCore
+import HarkModel
 import HarkPacket
 import HarkReassembly
 import NIOCore
@@ -35,6 +36,9 @@ struct SessionAnalysis {
             take(batch.notes[nextNote].note)
             nextNote += 1
         }
+        if let clock = batch.clock {
+            reassembler.advance(to: clock, handler: &dispatcher)
+        }
         dispatcher.followKeyLogs(now: latestTime)
         if let closing = batch.closingDiagnostics {
             for dropped in decoder.finish() {
@@ -60,7 +64,8 @@ struct SessionAnalysis {
         }
         statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
-        let timestamp = frame.timestamp
+        // NFLOG carries the kernel's time of the packet when it has one; libpcap stamps the read.
+        let timestamp = frame.linkType == .nflog ? NFLOGFrame.timestamp(in: frame.data) ?? frame.timestamp : frame.timestamp
         latestTime = timestamp
         let number = frame.number
 
@@ -70,7 +75,7 @@ struct SessionAnalysis {
             statistics.tcpSegments += 1
             reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
         case .other(let traffic):
-            statistics.otherTraffic[traffic.description, default: 0] += 1
+            statistics.otherTraffic[traffic, default: 0] += 1
         case .fragmentHeld:
             statistics.heldFragments += 1
         case .malformed(let error) where error.isInReassembledDatagram:
@@ -78,7 +83,8 @@ struct SessionAnalysis {
             dispatcher.report(Diagnostic(.error, error.description, packetNumber: number))
         case .malformed(let error):
             statistics.malformedFrames += 1
-            dispatcher.report(Diagnostic(.error, error.description, packetNumber: number, byteOffset: frame.fileOffset))
+            let offset = frame.fileOffset >= 0 ? frame.fileOffset : nil
+            dispatcher.report(Diagnostic(.error, error.description, packetNumber: number, byteOffset: offset))
         }
         if decoder.hasDroppedDatagrams {
             for dropped in decoder.takeDroppedDatagrams() {

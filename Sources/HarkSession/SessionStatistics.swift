@@ -1,3 +1,6 @@
+public import HarkCapture
+public import HarkPacket
+
 /// Counts of what a session read, for summaries and for the exit status.
 public struct SessionStatistics: Hashable, Sendable {
     /// Capture records (packets) read.
@@ -8,8 +11,9 @@ public struct SessionStatistics: Hashable, Sendable {
     public var truncatedFrames = 0
     /// TCP segments decoded.
     public var tcpSegments = 0
-    /// Non-TCP traffic by kind (`udp`, `arp`, `icmp`, `ip-proto-47`…): counted, not an error.
-    public var otherTraffic: [String: Int] = [:]
+    /// Frames hark does not analyse, by kind (UDP, ARP, ICMP, an unsupported link type…): counted, not
+    /// an error, and reported once per kind at the end (`Traffic.unanalysedReport(count:)`).
+    public var otherTraffic: [Traffic: Int] = [:]
     /// Frames that could not be decoded.
     public var malformedFrames = 0
     /// IP fragments held for reassembly.
@@ -20,6 +24,8 @@ public struct SessionStatistics: Hashable, Sendable {
     public var exchanges = 0
     /// Diagnostics reported.
     public var diagnostics = 0
+    /// A live capture's kernel counts at the end (packets received and dropped); nil for a file.
+    public var liveCounts: LiveCaptureCounts?
 
     public init() {}
 }

@@ -19,6 +19,10 @@ struct StreamDispatcher: TCPStreamHandler {
     let captureName: String
     /// What every connection's stack is built with, the TLS key log included.
     let settings: StackSettings
+    /// Whether the observer asked for packet facts (read once: reassembly checks it per packet).
+    let wantsPacketFacts: Bool
+    /// The kinds of the TCP events of the packet being processed, for its fact.
+    private var packetKinds = PendingPacketKinds()
     private(set) var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var diagnosticCount = 0
@@ -40,6 +44,7 @@ struct StreamDispatcher: TCPStreamHandler {
         self.observer = observer
         self.captureName = captureName
         self.settings = settings
+        self.wantsPacketFacts = observer.wantsPacketFacts
     }
 
     /// Reads NSS key log files into the key log, reporting unreadable files and malformed lines.
@@ -134,7 +139,14 @@ struct StreamDispatcher: TCPStreamHandler {
         if let slot = slot(event.connectionID) {
             slot.note(event)
         }
+        if wantsPacketFacts { packetKinds.note(event) }
         observer.tcpEvent(event)
+    }
+
+    mutating func packet(_ fact: PacketFact) {
+        var fact = fact
+        fact.kinds = packetKinds.take(for: fact)
+        observer.packet(fact)
     }
 
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {

@@ -1,0 +1,63 @@
+import ArgumentParser
+import HarkCapture
+import HarkSession
+
+/// A source opened for one run: the input every command reads the same way, and what ends it.
+///
+/// Live sources set things up when opened (a capture handle; for `--pid` and `-- CMD`, cgroups and
+/// nftables rules) and undo them in `close()`, which `run` calls on every path out of the session.
+final class OpenedSource {
+    /// The records to analyse.
+    let input: any CaptureInput
+    /// Whether a person or a pipeline follows the output as packets arrive (a live capture or a
+    /// pipe): output lines are then flushed one by one.
+    let isLive: Bool
+    /// Whether hark must stay root after opening, because closing the source needs it (removing
+    /// nftables rules and cgroups); other sources let hark become the invoking user at once.
+    let keepsPrivileges: Bool
+    private var teardown: (() -> Void)?
+    private let exitStatusOfSource: () -> Int32?
+
+    /// - Parameters:
+    ///   - teardown: undoes what opening set up; called once, after the session.
+    ///   - exitStatus: the status hark should exit with when the source decides it (a watched command's).
+    init(
+        input: any CaptureInput,
+        isLive: Bool,
+        keepsPrivileges: Bool = false,
+        teardown: (() -> Void)? = nil,
+        exitStatus: @escaping () -> Int32? = { nil }
+    ) {
+        self.input = input
+        self.isLive = isLive
+        self.keepsPrivileges = keepsPrivileges
+        self.teardown = teardown
+        self.exitStatusOfSource = exitStatus
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Runs a session over the source to its end (end of file, Ctrl-C, the watched command's exit),
+    /// then closes the source.
+    func run<Observer: SessionObserver>(_ configuration: SessionConfiguration, observer: inout Observer) -> SessionStatistics {
+        defer { close() }
+        return CaptureSession(input: input, configuration: configuration).run(observer: &observer)
+    }
+
+    /// Undoes what opening set up (once).
+    func close() {
+        let pending = teardown
+        teardown = nil
+        pending?()
+    }
+
+    /// Ends the run with the source's exit status when it has one that is not 0 (a watched command
+    /// that failed).
+    func exitWithSourceStatus() throws {
+        if let status = exitStatusOfSource(), status != 0 {
+            throw ExitCode(status)
+        }
+    }
+}

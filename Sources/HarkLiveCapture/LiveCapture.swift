@@ -1,0 +1,271 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CPcap
+public import HarkCapture
+public import HarkCore
+import NIOCore
+
+/// A live capture through libpcap, read as a `CaptureInput`: an interface, `any`, or a device such as
+/// `nflog:GROUP`.
+///
+/// Opened with immediate delivery (each packet as soon as it arrives, not when a kernel block fills),
+/// a large kernel buffer, nanosecond timestamps and a snapshot length that keeps whole packets
+/// (`LiveCaptureSettings`). Reading waits on libpcap's selectable descriptor and `StopSignal` together:
+/// Ctrl-C, SIGTERM or `StopSignal.request()` ends the input like the end of a file, after the packets
+/// the kernel still holds. Packets the kernel dropped (its buffer was full) are reported as diagnostics
+/// as their count grows, and in `liveCounts` at the end; the connections they belonged to show gaps.
+///
+/// ### Example
+/// ```swift
+/// StopSignal.install()
+/// let capture = try LiveCapture(settings: LiveCaptureSettings(device: "lo", filter: "tcp port 8080"))
+/// let statistics = CaptureSession(input: capture).run(observer: &observer)
+/// ```
+public final class LiveCapture: CaptureInput {
+    /// How often, at most, the kernel's drop counters are read.
+    private static let statisticsInterval = TimeSpan.seconds(1)
+    /// How long a read waits for a packet before returning empty, so that the session's clock moves.
+    private static let idleWaitMilliseconds: Int32 = 500
+
+    public let name: String
+    /// The link type of every packet (`EN10MB` for an Ethernet interface, `LINUX_SLL` for `any`,
+    /// `NFLOG` for `nflog:`).
+    public let linkType: LinkType
+
+    private let handle: OpaquePointer
+    private let selectableDescriptor: Int32
+    private var frameCount = 0
+    private var capturedBytes: Int64 = 0
+    private var isFinished = false
+    private var lastClock: Timestamp?
+    private var lastStatisticsCheck: Timestamp?
+    private var reportedDrops = LiveCaptureCounts()
+    private var diagnostics: [Diagnostic] = []
+    /// The packets of the `pcap_dispatch` call in progress: their bytes, back to back, and where each
+    /// starts. Frames are sliced out once the call returns, so the buffer is never written while a
+    /// slice of it exists (which would copy it).
+    private var staging = ByteBuffer()
+    private var pending: [PendingPacket] = []
+
+    private struct PendingPacket {
+        var offset: Int
+        var length: Int
+        var originalLength: Int
+        var timestamp: Timestamp
+    }
+
+    /// Opens and activates the capture.
+    ///
+    /// - Throws: `LiveCaptureError` with a message that says what to do (`needs root or CAP_NET_RAW:
+    ///   try sudo`, `no such interface 'eth9' (available: lo, eth0, any)`, a capture filter's syntax
+    ///   error).
+    public init(settings: LiveCaptureSettings) throws(LiveCaptureError) {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let handle = pcap_create(settings.device, &errorBuffer) else {
+            throw LiveCaptureError(.other, "cannot capture on '\(settings.device)': \(Self.text(errorBuffer))")
+        }
+        pcap_set_snaplen(handle, settings.snapshotLength)
+        pcap_set_immediate_mode(handle, 1)
+        pcap_set_buffer_size(handle, settings.bufferSize)
+        pcap_set_promisc(handle, settings.promiscuous ? 1 : 0)
+        pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_NANO)
+        let status = pcap_activate(handle)
+        if status < 0 {
+            let error = Self.activationError(status, handle: handle, device: settings.device)
+            pcap_close(handle)
+            throw error
+        }
+        if let filter = settings.filter {
+            var program = bpf_program()
+            guard pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+                let message = String(cString: pcap_geterr(handle))
+                pcap_close(handle)
+                throw LiveCaptureError(.badFilter, "capture filter '\(filter)': \(message)")
+            }
+            defer { pcap_freecode(&program) }
+            guard pcap_setfilter(handle, &program) == 0 else {
+                let message = String(cString: pcap_geterr(handle))
+                pcap_close(handle)
+                throw LiveCaptureError(.badFilter, "capture filter '\(filter)': \(message)")
+            }
+        }
+        let descriptor = pcap_get_selectable_fd(handle)
+        guard descriptor >= 0, pcap_setnonblock(handle, 1, &errorBuffer) == 0 else {
+            pcap_close(handle)
+            throw LiveCaptureError(.other, "cannot capture on '\(settings.device)': it cannot be polled")
+        }
+        self.handle = handle
+        self.selectableDescriptor = descriptor
+        self.name = settings.device
+        self.linkType = LinkType(rawValue: UInt32(clamping: pcap_datalink(handle)))
+    }
+
+    deinit {
+        pcap_close(handle)
+    }
+
+    public var bytesRead: Int64 { capturedBytes }
+
+    public var returnsPartialBatches: Bool { true }
+
+    public var liveClock: Timestamp? { lastClock }
+
+    public var liveCounts: LiveCaptureCounts? { kernelCounts() }
+
+    public func takeDiagnostics() -> [Diagnostic] {
+        defer { diagnostics = [] }
+        return diagnostics
+    }
+
+    public func read(
+        maximumFrames: Int,
+        maximumBytes: Int,
+        record: (CaptureRecord) -> Void,
+        diagnostic: (Diagnostic) -> Void
+    ) -> Bool {
+        guard !isFinished else { return false }
+        var delivered = 0
+        while true {
+            let stopping = StopSignal.isRequested
+            delivered += dispatch(maximumFrames: maximumFrames, maximumBytes: maximumBytes, record: record)
+            if isFinished || delivered > 0 { break }
+            if stopping {
+                // Everything the kernel held when the stop came has been read: the input ends here.
+                isFinished = true
+                break
+            }
+            if !waitForPackets() { break }
+        }
+        lastClock = Self.now()
+        reportDropsIfDue(diagnostic: diagnostic)
+        return !isFinished
+    }
+
+    // MARK: - Reading
+
+    /// Reads what the kernel holds, up to the limits, without waiting; returns the frames handed out.
+    private func dispatch(maximumFrames: Int, maximumBytes: Int, record: (CaptureRecord) -> Void) -> Int {
+        staging = ByteBufferAllocator().buffer(capacity: 64 << 10)
+        pending.removeAll(keepingCapacity: true)
+        let context = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
+        while pending.count < maximumFrames, staging.readableBytes < maximumBytes {
+            let count = pcap_dispatch(handle, Int32(clamping: min(maximumFrames &- pending.count, 256)), collectPacket, context)
+            if count < 0 {
+                if count != PCAP_ERROR_BREAK {
+                    diagnostics.append(Diagnostic(.error, "capture on '\(name)' failed: \(String(cString: pcap_geterr(handle)))"))
+                }
+                isFinished = true
+                break
+            }
+            if count == 0 { break }
+        }
+        for packet in pending {
+            guard let data = staging.getSlice(at: packet.offset, length: packet.length) else { continue }
+            frameCount += 1
+            capturedBytes += Int64(packet.length)
+            let frame = CapturedFrame(
+                number: frameCount, timestamp: packet.timestamp, linkType: linkType, interfaceIndex: 0,
+                originalLength: packet.originalLength, data: data, fileOffset: -1
+            )
+            record(.frame(frame))
+        }
+        return pending.count
+    }
+
+    /// Called by `pcap_dispatch` for each packet: copies it into the staging buffer.
+    fileprivate func collect(_ header: pcap_pkthdr, _ bytes: UnsafePointer<UInt8>) {
+        let length = Int(header.caplen)
+        let offset = staging.writerIndex
+        staging.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
+        // Nanosecond precision was asked for: tv_usec holds nanoseconds.
+        let timestamp = Timestamp(seconds: Int64(header.ts.tv_sec), fraction: Int64(header.ts.tv_usec), unitsPerSecond: 1_000_000_000)
+        pending.append(PendingPacket(offset: offset, length: length, originalLength: Int(header.len), timestamp: timestamp))
+    }
+
+    /// Waits for a packet or a stop request, at most `idleWaitMilliseconds`; false when the input
+    /// ended (the capture's descriptor failed).
+    private func waitForPackets() -> Bool {
+        var entries = [
+            pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: StopSignal.descriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        let ready = poll(&entries, StopSignal.descriptor >= 0 ? 2 : 1, Self.idleWaitMilliseconds)
+        if ready == 0 || (ready < 0 && errno == EINTR) { return false }
+        if ready < 0 || entries[0].revents & Int16(POLLERR | POLLNVAL) != 0 {
+            diagnostics.append(Diagnostic(.error, "capture on '\(name)' ended: the device reported an error"))
+            isFinished = true
+            return false
+        }
+        return true
+    }
+
+    // MARK: - Drops
+
+    private func kernelCounts() -> LiveCaptureCounts? {
+        var counts = pcap_stat()
+        guard pcap_stats(handle, &counts) == 0 else { return nil }
+        return LiveCaptureCounts(
+            received: UInt64(counts.ps_recv),
+            droppedByKernel: UInt64(counts.ps_drop),
+            droppedByInterface: UInt64(counts.ps_ifdrop)
+        )
+    }
+
+    /// Reports packets dropped since the last report, at most once per `statisticsInterval`.
+    private func reportDropsIfDue(diagnostic: (Diagnostic) -> Void) {
+        guard let now = lastClock else { return }
+        if let last = lastStatisticsCheck, now.since(last) < Self.statisticsInterval, !isFinished { return }
+        lastStatisticsCheck = now
+        guard let counts = kernelCounts(), counts.dropped > reportedDrops.dropped else { return }
+        let new = counts.dropped &- reportedDrops.dropped
+        reportedDrops = counts
+        diagnostic(Diagnostic(.warning, Self.dropMessage(new: new, counts: counts, device: name)))
+    }
+
+    /// `the kernel dropped 120 packets on 'lo' (120 in all): the connections they belonged to show gaps`.
+    static func dropMessage(new: UInt64, counts: LiveCaptureCounts, device: String) -> String {
+        var place = "on '\(device)'"
+        if counts.droppedByInterface > 0 { place += ", \(counts.droppedByInterface) by the interface" }
+        return "the kernel dropped \(new) packets \(place) (\(counts.dropped) in all): the connections they belonged to show gaps"
+    }
+
+    // MARK: - Helpers
+
+    /// The text of libpcap's NUL-terminated error buffer.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func now() -> Timestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(seconds: Int64(time.tv_sec), fraction: Int64(time.tv_nsec), unitsPerSecond: 1_000_000_000)
+    }
+
+    private static func activationError(_ status: Int32, handle: OpaquePointer, device: String) -> LiveCaptureError {
+        let detail = String(cString: pcap_geterr(handle))
+        switch status {
+        case PCAP_ERROR_NO_SUCH_DEVICE:
+            return LiveCaptureError(.noSuchDevice, NetworkInterfaces.missingMessage(device))
+        case PCAP_ERROR_PERM_DENIED, PCAP_ERROR_PROMISC_PERM_DENIED:
+            return LiveCaptureError(.permissionDenied, "capturing on '\(device)' needs root or CAP_NET_RAW: try sudo")
+        case PCAP_ERROR_IFACE_NOT_UP:
+            return LiveCaptureError(.interfaceDown, "interface '\(device)' is down: bring it up (ip link set \(device) up)")
+        default:
+            let reason = detail.isEmpty ? String(cString: pcap_statustostr(status)) : detail
+            return LiveCaptureError(.other, "cannot capture on '\(device)': \(reason)")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension LiveCapture: Sendable {}
+
+/// `pcap_dispatch`'s callback: `user` is the unretained `LiveCapture` reading.
+private func collectPacket(_ user: UnsafeMutablePointer<UInt8>?, _ header: UnsafePointer<pcap_pkthdr>?, _ bytes: UnsafePointer<UInt8>?) {
+    guard let user, let header, let bytes else { return }
+    Unmanaged<LiveCapture>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue().collect(header.pointee, bytes)
+}
