@@ -146,7 +146,7 @@ let package = Package(
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkLiveCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel",
                 "HarkHAR", "HarkStats", "HarkText", "HarkPacket",
-                "HarkFilter", "CMalloc",
+                "HarkFilter", "HarkProcess", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

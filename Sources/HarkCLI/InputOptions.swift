@@ -60,9 +60,6 @@ struct InputOptions: ParsableArguments {
         if chosen.count > 1 {
             throw ValidationError("choose one source: \(chosen.joined(separator: ", ")) were given")
         }
-        for pid in pids where pid <= 0 || access("/proc/\(pid)", F_OK) != 0 {
-            throw ValidationError("--pid \(pid): no such process")
-        }
         if let captureFilter {
             do {
                 _ = try CaptureFilter(captureFilter)

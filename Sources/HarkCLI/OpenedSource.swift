@@ -16,6 +16,9 @@ final class OpenedSource {
     /// Whether hark must stay root after opening, because closing the source needs it (removing
     /// nftables rules and cgroups); other sources let hark become the invoking user at once.
     let keepsPrivileges: Bool
+    /// Key logs that grow during the run (a launched command's SSLKEYLOGFILE): the session follows
+    /// them, and TLS connections wait for their secrets.
+    let followedKeyLogs: [String]
     private var teardown: (() -> Void)?
     private let exitStatusOfSource: () -> Int32?
 
@@ -26,12 +29,14 @@ final class OpenedSource {
         input: any CaptureInput,
         isLive: Bool,
         keepsPrivileges: Bool = false,
+        followedKeyLogs: [String] = [],
         teardown: (() -> Void)? = nil,
         exitStatus: @escaping () -> Int32? = { nil }
     ) {
         self.input = input
         self.isLive = isLive
         self.keepsPrivileges = keepsPrivileges
+        self.followedKeyLogs = followedKeyLogs
         self.teardown = teardown
         self.exitStatusOfSource = exitStatus
     }
@@ -44,6 +49,8 @@ final class OpenedSource {
     /// then closes the source.
     func run<Observer: SessionObserver>(_ configuration: SessionConfiguration, observer: inout Observer) -> SessionStatistics {
         defer { close() }
+        var configuration = configuration
+        configuration.followedKeyLogPaths += followedKeyLogs
         return CaptureSession(input: input, configuration: configuration).run(observer: &observer)
     }
 

@@ -97,11 +97,23 @@ public final class LiveCapture: CaptureInput {
             pcap_close(handle)
             throw LiveCaptureError(.other, "cannot capture on '\(settings.device)': it cannot be polled")
         }
+        if LinkType(rawValue: UInt32(clamping: pcap_datalink(handle))) == .nflog {
+            // libpcap sizes the NFLOG socket with SO_RCVBUF, which the kernel caps at
+            // net.core.rmem_max (about 200 KiB): a few hundred packets, since each is a netlink
+            // message of its own. Root may go past the cap.
+            var size = settings.bufferSize
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         self.handle = handle
+        self.timestampUnits = pcap_get_tstamp_precision(handle) == PCAP_TSTAMP_PRECISION_NANO ? 1_000_000_000 : 1_000_000
         self.selectableDescriptor = descriptor
         self.name = settings.device
         self.linkType = LinkType(rawValue: UInt32(clamping: pcap_datalink(handle)))
     }
+
+    /// Units of the fraction libpcap puts in `tv_usec`: nanoseconds when the device honoured the
+    /// precision asked for (NFLOG does not), microseconds otherwise.
+    private let timestampUnits: Int64
 
     deinit {
         pcap_close(handle)
@@ -152,6 +164,9 @@ public final class LiveCapture: CaptureInput {
         pending.removeAll(keepingCapacity: true)
         let context = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
         while pending.count < maximumFrames, staging.readableBytes < maximumBytes {
+            // libpcap's NFLOG reader takes EAGAIN on its non-blocking socket for an error (1.10): read
+            // only what poll says is there.
+            if linkType == .nflog, !hasPendingInput() { break }
             let count = pcap_dispatch(handle, Int32(clamping: min(maximumFrames &- pending.count, 256)), collectPacket, context)
             if count < 0 {
                 if count != PCAP_ERROR_BREAK {
@@ -175,13 +190,19 @@ public final class LiveCapture: CaptureInput {
         return pending.count
     }
 
+    /// Whether the capture's descriptor has something to read now.
+    private func hasPendingInput() -> Bool {
+        var entry = pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
+    }
+
     /// Called by `pcap_dispatch` for each packet: copies it into the staging buffer.
     fileprivate func collect(_ header: pcap_pkthdr, _ bytes: UnsafePointer<UInt8>) {
         let length = Int(header.caplen)
         let offset = staging.writerIndex
         staging.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
-        // Nanosecond precision was asked for: tv_usec holds nanoseconds.
-        let timestamp = Timestamp(seconds: Int64(header.ts.tv_sec), fraction: Int64(header.ts.tv_usec), unitsPerSecond: 1_000_000_000)
+        // tv_usec holds nanoseconds when the device gave the precision asked for.
+        let timestamp = Timestamp(seconds: Int64(header.ts.tv_sec), fraction: Int64(header.ts.tv_usec), unitsPerSecond: timestampUnits)
         pending.append(PendingPacket(offset: offset, length: length, originalLength: Int(header.len), timestamp: timestamp))
     }
 

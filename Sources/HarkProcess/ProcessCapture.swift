@@ -77,8 +77,12 @@ public final class ProcessCapture: @unchecked Sendable {
     /// - Throws: `no such process PID`, a process in another network namespace, nftables missing, not
     ///   root; nothing is left on the system when it throws.
     public static func attach(to pids: [Int32]) throws(ProcessCaptureError) -> ProcessCapture {
+        let ancestors = ProcessTable.ancestors(of: getpid())
         for pid in pids {
             guard pid > 0, ProcessTable.exists(pid) else { throw .noSuchProcess(pid) }
+            // Every process descends from init, and hark would capture itself: refuse rather than move
+            // the whole system, or hark, into the cgroup.
+            guard pid != 1, !ancestors.contains(pid) else { throw .ownAncestor(pid) }
             guard ProcessTable.sharesNetworkNamespace(pid) else { throw .otherNetworkNamespace(pid) }
         }
         let setup = try CaptureSetup.create(for: "--pid")

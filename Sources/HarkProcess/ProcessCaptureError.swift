@@ -20,6 +20,10 @@ public struct ProcessCaptureError: Error, CustomStringConvertible, Hashable {
         Self("no such process \(pid)")
     }
 
+    static func ownAncestor(_ pid: Int32) -> Self {
+        Self("--pid \(pid): refusing to watch \(pid == 1 ? "init (every process descends from it)" : "hark itself or a process it descends from")")
+    }
+
     static func otherNetworkNamespace(_ pid: Int32) -> Self {
         Self("process \(pid) is in another network namespace: run hark inside it (nsenter -t \(pid) -n hark …)")
     }

@@ -33,6 +33,16 @@ enum ProcessTable {
         kill(pid, 0) == 0 || errno == EPERM
     }
 
+    /// `pid` and its ancestors up to init.
+    static func ancestors(of pid: Int32) -> Set<Int32> {
+        var found: Set<Int32> = [pid]
+        var current = pid
+        while let parent = status(current)?.parent, parent > 0, found.insert(parent).inserted {
+            current = parent
+        }
+        return found
+    }
+
     /// Every process's parent, from one scan of `/proc`.
     static func parents() -> [Int32: Int32] {
         var parents: [Int32: Int32] = [:]

@@ -39,7 +39,7 @@ struct SessionAnalysis {
         if let clock = batch.clock {
             reassembler.advance(to: clock, handler: &dispatcher)
         }
-        dispatcher.followKeyLogs(now: latestTime)
+        dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
         if let closing = batch.closingDiagnostics {
             for dropped in decoder.finish() {
                 dispatcher.report(Diagnostic(.warning, dropped.description))

@@ -22,10 +22,10 @@ struct LoopbackServers {
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
 
-    /// Starts a forking HTTP server; returns it and its port.
-    func startServer(_ name: String) throws -> (process: Process, port: Int) {
+    /// Starts a forking HTTP server on `host` (127.0.0.1 or ::1); returns it and its port.
+    func startServer(_ name: String, host: String = "127.0.0.1") throws -> (process: Process, port: Int) {
         let log = file("\(name).log")
-        let process = try ToolProcess.launch("python3", [file("server.py").path], log: log, waitFor: "port ")
+        let process = try ToolProcess.launch("python3", [file("server.py").path, host], log: log, waitFor: "port ")
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("port ") }),
             let port = Int(line.dropFirst(5))
@@ -49,16 +49,16 @@ struct LoopbackServers {
         try ToolProcess.waitFor("after 200", in: file("client.log"), of: client)
     }
 
-    /// `curl` to `http://127.0.0.1:port/path`; returns the status it printed.
-    func curl(port: Int, path: String) throws -> String {
+    /// `curl` to `http://HOST:port/path`; returns the status it printed.
+    func curl(port: Int, path: String, host: String = "127.0.0.1") throws -> String {
         let result = try ToolProcess.run(
-            "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)\(path)"],
+            "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://\(host):\(port)\(path)"],
             log: file("curl-\(port).log"))
         return result.output
     }
 
     static let forkingServer = """
-        import http.server, socketserver, sys
+        import http.server, socket, socketserver, sys
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             def do_GET(self):
@@ -71,8 +71,8 @@ struct LoopbackServers {
             def log_message(self, *args):
                 pass
         class Server(socketserver.ForkingMixIn, http.server.HTTPServer):
-            pass
-        server = Server(("127.0.0.1", 0), Handler)
+            address_family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+        server = Server((sys.argv[1], 0), Handler)
         print("port", server.server_address[1], flush=True)
         server.serve_forever()
         """

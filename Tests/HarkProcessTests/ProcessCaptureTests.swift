@@ -53,6 +53,36 @@ struct ProcessCaptureTests {
         try expectNothingLeft(table: table, cgroup: capture.cgroupName)
     }
 
+    /// Both ends watched (the server and a client that waits for a file): a loopback packet passes the
+    /// output and the input hook, and must be logged once.
+    @Test func ipv6LoopbackBothEndsWatchedEveryPacketOnce() throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let watched = try servers.startServer("watched6", host: "::1")
+        defer { ToolProcess.kill(watched.process) }
+        let go = servers.file("go6")
+        let script = "while [ ! -e \(go.path) ]; do sleep 0.02; done; curl -s -o /dev/null http://[::1]:\(watched.port)/six"
+        let client = try ToolProcess.start("sh", ["-c", script], log: servers.file("client6.log"))
+        defer { ToolProcess.kill(client) }
+        let capture = try ProcessCapture.attach(to: [watched.process.processIdentifier, client.processIdentifier])
+        let pcap = servers.file("capture6.pcap")
+        let tcpdump = try ToolProcess.launch(
+            "tcpdump", ["-i", capture.device, "-U", "-w", pcap.path], log: servers.file("tcpdump6.log"), waitFor: "listening on")
+        FileManager.default.createFile(atPath: go.path, contents: Data())
+        client.waitUntilExit()
+        ToolProcess.stopCapture(tcpdump, writing: pcap)
+        capture.close()
+        let lines = try ToolProcess.run("tcpdump", ["-nn", "-r", pcap.path], log: servers.file("read6.log")).output
+            .split(separator: "\n").filter { $0.contains("IP6 ::1.") }
+        #expect(lines.filter { $0.contains("> ::1.\(watched.port): Flags [S],") }.count == 1, "the SYN once:\n\(lines.joined(separator: "\n"))")
+        #expect(lines.filter { $0.contains("::1.\(watched.port) > ") && $0.contains("Flags [S.],") }.count == 1, "the SYN-ACK once")
+        #expect(lines.contains { $0.contains("Flags [P.]") && $0.contains("> ::1.\(watched.port):") }, "the request")
+        #expect(lines.contains { $0.contains("Flags [P.]") && $0.contains("::1.\(watched.port) > ") }, "the response")
+        // Without the time, a packet logged twice (output and input hook) would repeat its line.
+        let withoutTimes = lines.map { $0.split(separator: " ", maxSplits: 1).last ?? "" }
+        #expect(Set(withoutTimes).count == withoutTimes.count, "every packet once")
+    }
+
     @Test func launchedCommandStartsInsideAndItsStatusComesBack() throws {
         let servers = try LoopbackServers.make()
         defer { servers.remove() }
@@ -89,6 +119,12 @@ struct ProcessCaptureTests {
     @Test func errorsSayWhatIsWrong() {
         #expect(throws: ProcessCaptureError("no such process 2147483647")) {
             try ProcessCapture.attach(to: [Int32.max])
+        }
+        #expect(throws: ProcessCaptureError("--pid 1: refusing to watch init (every process descends from it)")) {
+            try ProcessCapture.attach(to: [1])
+        }
+        #expect(throws: ProcessCaptureError("--pid \(getpid()): refusing to watch hark itself or a process it descends from")) {
+            try ProcessCapture.attach(to: [getpid()])
         }
         #expect(throws: ProcessCaptureError("command not found: hark-no-such-command")) {
             try ProcessCapture.launch(["hark-no-such-command"])

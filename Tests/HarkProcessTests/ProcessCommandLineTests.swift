@@ -1,0 +1,160 @@
+import Foundation
+import Glibc
+@testable import HarkProcess
+import HarkTestSupport
+import Testing
+
+/// `hark … --pid` and `hark … -- CMD` as a user runs them (root, loopback): the real hark binary,
+/// real servers and clients, and what is left on the system afterwards.
+@Suite(.serialized, .enabled(if: canCaptureProcesses && HarkBinary.url != nil, "needs root, nft, python3, curl, openssl and the hark executable"))
+struct ProcessCommandLineTests {
+    /// Starts `hark ARGUMENTS` and waits for its "capturing" line.
+    private func startHark(_ arguments: [String], in servers: LoopbackServers) throws -> (Process, output: URL, errors: URL) {
+        let output = servers.file("hark.out")
+        let errors = servers.file("hark.err")
+        let process = try HarkBinary.start(arguments, output: output, errors: errors)
+        try ToolProcess.waitFor("hark: capturing", in: errors, of: process)
+        return (process, output, errors)
+    }
+
+    /// Waits until `file` holds `count` lines containing `marker` (at most 10 s).
+    private func waitForLines(_ marker: String, count: Int, in file: URL) {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+            if text.split(separator: "\n").filter({ $0.contains(marker) }).count >= count { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    private func harkLeftovers(of pid: Int32) -> [String] {
+        let tables = (try? ToolProcess.run("nft", ["list", "tables"], log: FileManager.default.temporaryDirectory
+            .appendingPathComponent("hark-nft-\(getpid()).log")).output) ?? ""
+        let cgroups = CgroupHierarchy.find().map { hierarchy in
+            ((try? FileManager.default.contentsOfDirectory(atPath: hierarchy.mountPoint)) ?? [])
+        } ?? []
+        return tables.split(separator: "\n").map(String.init).filter { $0.contains("hark_\(pid)_") }
+            + cgroups.filter { $0.hasPrefix("hark-\(pid)-") }
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func pidShowsEveryExchangeOfTheForkingServerOnly(ending signal: Int32) throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let watched = try servers.startServer("watched")
+        defer { ToolProcess.kill(watched.process) }
+        let other = try servers.startServer("other")
+        defer { ToolProcess.kill(other.process) }
+        let held = try servers.startHeldClient(port: watched.port)
+        defer { ToolProcess.kill(held) }
+
+        let (hark, output, errors) = try startHark(
+            ["trace", "--tcp", "--color", "never", "--pid", "\(watched.process.processIdentifier)"], in: servers)
+        defer { ToolProcess.kill(hark) }
+        for index in 0..<5 {
+            #expect(try servers.curl(port: watched.port, path: "/watched-\(index)") == "200")
+            #expect(try servers.curl(port: other.port, path: "/other-\(index)") == "200")
+        }
+        try servers.releaseHeldClient(held)
+        waitForLines("GET http://127.0.0.1:\(watched.port)/", count: 6, in: output)
+        Glibc.kill(hark.processIdentifier, signal)
+        hark.waitUntilExit()
+
+        let text = try String(contentsOf: output, encoding: .utf8)
+        let exchanges = text.split(separator: "\n").filter { $0.contains(" GET http://") }
+        for index in 0..<5 {
+            #expect(exchanges.contains { $0.contains(" 200 ") && $0.hasSuffix("GET http://127.0.0.1:\(watched.port)/watched-\(index)") },
+                "exchange \(index) in:\n\(text)")
+        }
+        #expect(exchanges.contains { $0.contains(" 200 ") && $0.hasSuffix("/after") }, "the connection opened before attaching")
+        #expect(text.contains("joined mid-connection"), "its start reported as missed")
+        #expect(exchanges.count == 6, "nothing else, nothing of the other server:\n\(text)")
+        #expect(!text.contains(":\(other.port)"))
+        #expect(hark.terminationStatus == 0, "\((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+        #expect(harkLeftovers(of: hark.processIdentifier).isEmpty, "nothing of hark's left in nftables or cgroups")
+    }
+
+    @Test func pidRunEndsWhenTheProcessExits() throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let server = try servers.startServer("server")
+        defer { ToolProcess.kill(server.process) }
+        let go = servers.file("go")
+        let script = "while [ ! -e \(go.path) ]; do sleep 0.05; done; curl -s -o /dev/null http://127.0.0.1:\(server.port)/last; echo done"
+        let client = try ToolProcess.start("sh", ["-c", script], log: servers.file("client.log"))
+        defer { ToolProcess.kill(client) }
+        let (hark, output, _) = try startHark(["trace", "--color", "never", "--pid", "\(client.processIdentifier)"], in: servers)
+        defer { ToolProcess.kill(hark) }
+        FileManager.default.createFile(atPath: go.path, contents: Data())
+        let deadline = Date().addingTimeInterval(15)
+        while hark.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!hark.isRunning, "hark ended by itself once the process exited")
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        #expect(text.contains("200") && text.contains("GET http://127.0.0.1:\(server.port)/last"), "the last exchange, drained:\n\(text)")
+        #expect(harkLeftovers(of: hark.processIdentifier).isEmpty)
+    }
+
+    @Test(arguments: ["1.2", "1.3"])
+    func commandHTTPSIsDecrypted(tlsVersion: String) throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let port = FreePort.next()
+        let certificate = try ToolProcess.run(
+            "openssl",
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+             "-keyout", servers.file("key.pem").path, "-out", servers.file("cert.pem").path],
+            log: servers.file("openssl-req.log"))
+        try #require(certificate.status == 0, "\(certificate.output)")
+        let server = try ToolProcess.launch(
+            "openssl",
+            ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", servers.file("cert.pem").path, "-key", servers.file("key.pem").path,
+             "-tls" + tlsVersion.replacingOccurrences(of: ".", with: "_"), "-www", "-naccept", "2"],
+            log: servers.file("s_server.log"), waitFor: "ACCEPT")
+        defer { ToolProcess.kill(server) }
+        let result = try HarkBinary.run([
+            "trace", "--color", "never", "--", "curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:\(port)/hello",
+        ])
+        #expect(result.status == 0, "curl's status: \(result.errors)")
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.contains { $0.contains(" 200 ") && $0.hasSuffix("GET https://127.0.0.1:\(port)/hello") },
+            "a decrypted exchange with its status:\n\(result.output)\n\(result.errors)")
+    }
+
+    @Test func harksExitStatusIsTheCommands() throws {
+        let failing = try HarkBinary.run(["trace", "--", "sh", "-c", "exit 3"])
+        #expect(failing.status == 3, "\(failing.errors)")
+        let unreachable = try HarkBinary.run(["trace", "--", "curl", "-s", "http://127.0.0.1:\(FreePort.next())/"])
+        #expect(unreachable.status == 7, "curl: couldn't connect (\(unreachable.errors))")
+        let noProcess = try HarkBinary.run(["trace", "--pid", "2147483647"])
+        #expect(noProcess.status != 0)
+        #expect(noProcess.errors == "Error: no such process 2147483647\n", "one line")
+        let missing = try HarkBinary.run(["trace", "--", "hark-no-such-command"])
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("command not found: hark-no-such-command"))
+    }
+
+    @Test func underSudoTheCommandRunsAsTheInvokingUser() throws {
+        guard let env = ToolProcess.locate("env"), let hark = HarkBinary.url else { return }
+        let result = try HarkBinary.run(
+            ["SUDO_UID=65534", "SUDO_GID=65534", hark.path, "trace", "--", "sh", "-c", "echo uid=$(id -u) gid=$(id -g); test -w \"$SSLKEYLOGFILE\" && echo keylog-writable"],
+            executable: env)
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("uid=65534 gid=65534"), "\(result.output)")
+        #expect(result.output.contains("keylog-writable"), "the key log belongs to the user")
+    }
+
+    @Test func withoutRootTheErrorSaysTrySudo() throws {
+        guard let setpriv = ToolProcess.locate("setpriv") else {
+            Issue.record("setpriv (util-linux) is not installed")
+            return
+        }
+        let sleeper = try ToolProcess.start("sleep", ["30"], log: FileManager.default.temporaryDirectory.appendingPathComponent("hark-sleep-\(getpid()).log"))
+        defer { ToolProcess.kill(sleeper) }
+        guard let hark = HarkBinary.url else { return }
+        let result = try HarkBinary.run(
+            ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", hark.path, "trace", "--pid", "\(sleeper.processIdentifier)"],
+            executable: setpriv)
+        #expect(result.status != 0)
+        #expect(result.errors.contains("needs root (CAP_NET_ADMIN) for --pid: try sudo"), "\(result.errors)")
+    }
+}
