@@ -104,6 +104,18 @@ let package = Package(
         // The filter language shared by every view: parse once, with column-exact errors; match exchanges
         // and connections without allocating.
         .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore"], swiftSettings: strictSettings),
+        // The browser timeline: the page (hand-written HTML/CSS/JS, compiled in), its JSON, and the
+        // loopback server of `hark web` (NIOHTTP1, server-sent events for live updates).
+        .target(
+            name: "HarkWeb",
+            dependencies: [
+                "HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkFilter", nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            resources: [.embedInCode("Page/timeline.html"), .embedInCode("Page/timeline.js"), .embedInCode("Page/timeline.css")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [

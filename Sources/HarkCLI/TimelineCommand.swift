@@ -1,0 +1,82 @@
+import ArgumentParser
+import HarkSession
+import HarkStore
+import HarkWeb
+
+extension Hark {
+    /// `hark timeline`: the browser timeline as one self-contained HTML file.
+    struct Timeline: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the browser timeline (connections, packets, exchanges) as one self-contained HTML file.",
+            discussion: """
+                The file holds its data, script and style and opens offline in any browser: attach it to a \
+                bug report. Headers are included; bodies only with --bodies. Past --max-packets, packets are \
+                drawn aggregated (their density and trouble stay visible).
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: .shortAndLong, help: "Write the HTML here instead of standard output.")
+        var output: String?
+
+        @Flag(help: "Include body previews (up to --max-body-size bytes each).")
+        var bodies = false
+
+        @Option(help: "Bytes of each body previewed with --bodies.")
+        var maxBodySize = 16 << 10
+
+        @Option(help: "Packets drawn one by one; the rest are aggregated.")
+        var maxPackets = 50_000
+
+        func validate() throws {
+            if maxBodySize < 0 { throw ValidationError("--max-body-size must be 0 or more") }
+            if maxPackets < 0 { throw ValidationError("--max-packets must be 0 or more") }
+        }
+
+        func run() throws {
+            let destination = try openOutput(output)  // before the run: fail fast on an unwritable path
+            var options = TimelineOptions()
+            options.includesDetails = true
+            options.includesBodies = bodies
+            options.maxBodyPreview = maxBodySize
+            options.maxPackets = maxPackets
+            let run = try TimelineRun(input: input, keepsBodies: bodies)
+            let statistics = run.analyse()
+            let timeline = StoreTimeline(store: run.store, source: input.capture == "-" ? "standard input" : input.capture, live: false, options: options)
+            let page = TimelinePage.html(mode: .report(json: timeline.timeline()), nonce: WebAccess.randomToken())
+            do {
+                try page.withUnsafeBytes { try destination.write($0) }
+            } catch {
+                throw RunError("cannot write \(output ?? "standard output"): \(error)")
+            }
+            try run.diagnostics.finish(statistics)
+        }
+    }
+}
+
+/// A capture analysed into the store the timeline reads, with packets kept for drawing.
+struct TimelineRun {
+    let store: LiveStore
+    let diagnostics = DiagnosticReporter()
+    private let session: CaptureSession
+
+    init(input: InputOptions, keepsBodies: Bool) throws {
+        var storeConfiguration = StoreConfiguration()
+        storeConfiguration.keepsPackets = true
+        store = LiveStore(configuration: storeConfiguration)
+        var configuration = input.sessionConfiguration
+        configuration.keepsBodies = keepsBodies
+        configuration.decodesContent = keepsBodies
+        session = CaptureSession(reader: try openCapture(input.capture), configuration: configuration)
+    }
+
+    /// Runs the whole capture into the store (until standard input ends), reporting diagnostics as they
+    /// come; the store is finished afterwards.
+    func analyse() -> SessionStatistics {
+        var observer = ReportingStoreObserver(base: StoreObserver(store: store), diagnostics: diagnostics)
+        let statistics = session.run(observer: &observer)
+        store.finish()
+        return statistics
+    }
+}
