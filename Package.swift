@@ -113,7 +113,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
-            resources: [.embedInCode("Page/timeline.html"), .embedInCode("Page/timeline.js"), .embedInCode("Page/timeline.css")],
+            resources: [
+                .embedInCode("Page/timeline.html"), .embedInCode("Page/timeline.css"), .embedInCode("Page/filter.js"),
+                .embedInCode("Page/timeline.js"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(

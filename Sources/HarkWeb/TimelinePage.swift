@@ -39,7 +39,10 @@ public enum TimelinePage {
     public static func html(mode: Mode, nonce: String) -> [UInt8] {
         let template = PackageResources.timeline_html
         var output: [UInt8] = []
-        output.reserveCapacity(template.count + PackageResources.timeline_js.count + PackageResources.timeline_css.count + 64)
+        output.reserveCapacity(
+            template.count + PackageResources.filter_js.count + PackageResources.timeline_js.count
+                + PackageResources.timeline_css.count + 64
+        )
         var index = 0
         while index < template.count {
             guard template[index] == UInt8(ascii: "{"), index + 1 < template.count, template[index + 1] == UInt8(ascii: "{"),
@@ -54,7 +57,10 @@ public enum TimelinePage {
             case "CSP": output += Array(contentSecurityPolicy(nonce: nonce, mode: mode).utf8)
             case "NONCE": output += Array(nonce.utf8)
             case "STYLE": output += PackageResources.timeline_css
-            case "SCRIPT": output += PackageResources.timeline_js
+            case "SCRIPT":
+                output += PackageResources.filter_js
+                output.append(UInt8(ascii: "\n"))
+                output += PackageResources.timeline_js
             case "DATA":
                 switch mode {
                 case .served: output += Array("null".utf8)
