@@ -785,10 +785,13 @@
     const charts = el('div', 'charts');
     // time–sequence graph (tcptrace style)
     charts.append(chart(`Time–sequence (${label})`, 520, 260, (ctx, w, h) => {
+      // the data decides the scale; a receive window far above it is drawn clipped at the top
       let top = 1;
       for (const s of main.segments) top = Math.max(top, s[2]);
-      for (const a of main.acks) top = Math.max(top, a[1] + a[2]);
+      for (const a of main.acks) top = Math.max(top, a[1]);
+      top *= 1.25;
       const ax = axes(ctx, w, h, 0, rel(t1), top, (v) => formatBytes(v));
+      ctx.save(); ctx.beginPath(); ctx.rect(41, 5, w - 46, h - 21); ctx.clip();
       ctx.strokeStyle = '#fdd835'; ctx.beginPath();
       main.acks.forEach((a, i) => { const x = ax.x(rel(a[0])), y = ax.y(a[1] + a[2]); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
       ctx.stroke();
@@ -806,6 +809,7 @@
         ctx.beginPath(); ctx.moveTo(x, ax.y(s[1])); ctx.lineTo(x, Math.min(ax.y(s[1]) - 1, ax.y(s[2]))); ctx.stroke();
       }
       for (const m of main.marks) if (m[2] & K_ZW) { ctx.fillStyle = '#000'; ctx.fillRect(ax.x(rel(m[0])) - 2, ax.y(m[1]) - 2, 4, 4); }
+      ctx.restore();
     }));
     // RTT samples
     const samples = down.rtt.concat(up.rtt).sort((a, b) => a[0] - b[0]);
