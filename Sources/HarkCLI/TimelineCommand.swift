@@ -1,4 +1,5 @@
 import ArgumentParser
+import HarkFormat
 import HarkSession
 import HarkStore
 import HarkWeb
@@ -41,8 +42,8 @@ extension Hark {
             options.includesBodies = bodies
             options.maxBodyPreview = maxBodySize
             options.maxPackets = maxPackets
-            let run = try TimelineRun(input: input, keepsBodies: bodies)
-            let statistics = run.analyse()
+            let run = TimelineRun(input: input, keepsBodies: bodies)
+            let statistics = try run.analyse()
             let timeline = StoreTimeline(store: run.store, source: input.capture == "-" ? "standard input" : input.capture, live: false, options: options)
             let page = TimelinePage.html(mode: .report(json: timeline.timeline()), nonce: WebAccess.randomToken())
             do {
@@ -59,24 +60,27 @@ extension Hark {
 struct TimelineRun {
     let store: LiveStore
     let diagnostics = DiagnosticReporter()
-    private let session: CaptureSession
+    private let input: InputOptions
+    private let configuration: SessionConfiguration
 
-    init(input: InputOptions, keepsBodies: Bool) throws {
+    init(input: InputOptions, keepsBodies: Bool) {
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.keepsPackets = true
         store = LiveStore(configuration: storeConfiguration)
+        self.input = input
         var configuration = input.sessionConfiguration
         configuration.keepsBodies = keepsBodies
         configuration.decodesContent = keepsBodies
-        session = CaptureSession(reader: try openCapture(input.capture), configuration: configuration)
+        self.configuration = configuration
     }
 
-    /// Runs the whole capture into the store (until standard input ends), reporting diagnostics as they
-    /// come; the store is finished afterwards.
-    func analyse() -> SessionStatistics {
+    /// Opens the capture and runs all of it into the store (until standard input ends), reporting
+    /// diagnostics as they come; the store is finished afterwards, also when the capture cannot be
+    /// opened. Opening standard input waits for its first bytes, so a server starts before this.
+    func analyse() throws -> SessionStatistics {
+        defer { store.finish() }
+        let reader = try openCapture(input.capture)
         var observer = ReportingStoreObserver(base: StoreObserver(store: store), diagnostics: diagnostics)
-        let statistics = session.run(observer: &observer)
-        store.finish()
-        return statistics
+        return CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
     }
 }

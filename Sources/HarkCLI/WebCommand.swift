@@ -28,10 +28,14 @@ extension Hark {
 
         func validate() throws {
             if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+            // A file is checked before the server starts; standard input is opened after (it may wait).
+            if input.capture != "-", access(input.capture, R_OK) != 0 {
+                throw ValidationError("cannot read \(input.capture): \(String(cString: strerror(errno)))")
+            }
         }
 
         func run() throws {
-            let run = try TimelineRun(input: input, keepsBodies: !noBodies)
+            let run = TimelineRun(input: input, keepsBodies: !noBodies)
             var options = TimelineOptions()
             options.includesBodies = !noBodies
             let timeline = StoreTimeline(
@@ -48,7 +52,7 @@ extension Hark {
             standardOutput.writeLine("hark web: \(server.url)")
             standardOutput.flush()
             if open { openBrowser(server.url) }
-            let statistics = run.analyse()
+            let statistics = try run.analyse()
             try run.diagnostics.finish(statistics)
             try server.wait()
         }

@@ -1,5 +1,5 @@
 import HarkCore
-public import HarkModel
+import HarkModel
 
 /// Packets folded into buckets of consecutive packets, for a report that must stay small: each bucket
 /// says when, how many each way, how many bytes, and which flags and analysis kinds it held, so the

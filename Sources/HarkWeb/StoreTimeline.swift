@@ -1,4 +1,4 @@
-public import HarkCore
+import HarkCore
 import HarkFilter
 import HarkFormat
 import HarkModel

@@ -2,6 +2,7 @@ import HarkCore
 import HarkFormat
 import HarkHAR
 import HarkModel
+import NIOCore
 import HarkStore
 
 extension TimelineJSON {

@@ -128,9 +128,8 @@ final class WebRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         pool.runIfActive(eventLoop: context.eventLoop) { provider.changes(since: since) }.whenComplete { result in
             let (handler, context) = bound.value
             guard context.channel.isActive, case .success(let changes) = result else { return }
-            var next = since
+            let next = changes?.version ?? since
             if let changes {
-                next = changes.version
                 var event = context.channel.allocator.buffer(capacity: changes.json.count + 64)
                 event.writeString("event: changes\nid: \(changes.version)\ndata: ")
                 event.writeBytes(changes.json)  // one line: the JSON writer never breaks lines unless pretty

@@ -1,4 +1,5 @@
 import Foundation
+import HarkCore
 import HarkStore
 import HarkTestSupport
 import HarkWeb
@@ -87,10 +88,11 @@ import Testing
         let document = try WebTestSupport.object(StoreTimeline(store: store, source: "bro", live: false, options: options).timeline())
         let connections = document["connections"] as? [[String: Any]] ?? []
         let oneByOne = connections.map { ($0["packets"] as? [Int] ?? []).count / 7 }.reduce(0, +)
-        let aggregated = connections.map { connection in
+        var aggregated = 0
+        for connection in connections {
             let buckets = connection["buckets"] as? [Int] ?? []
-            return stride(from: 0, to: buckets.count, by: 9).map { buckets[$0 + 2] + buckets[$0 + 3] }.reduce(0, +)
-        }.reduce(0, +)
+            for start in stride(from: 0, to: buckets.count, by: 9) { aggregated += buckets[start + 2] + buckets[start + 3] }
+        }
         let total = connections.map { $0["packetCount"] as? Int ?? 0 }.reduce(0, +)
         #expect(oneByOne == 100)
         #expect(oneByOne + aggregated == total, "every packet is drawn, one by one or in a bucket")

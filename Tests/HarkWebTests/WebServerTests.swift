@@ -51,8 +51,8 @@ import Testing
         // /proc/net/tcp lists listening sockets (state 0A) as hex address:port, 127.0.0.1 being 0100007F.
         let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
         let port = String(server.port, radix: 16, uppercase: true).leftPadded(to: 4)
-        let listening = table.split(separator: "\n").map { $0.split(separator: " ") }
-            .filter { $0.count > 3 && $0[1].hasSuffix(":" + port) && $0[3] == "0A" }
+        let rows: [[Substring]] = table.split(separator: "\n").map { $0.split(separator: " ") }
+        let listening = rows.filter { row in row.count > 3 && row[1].hasSuffix(":" + port) && row[3] == "0A" }
         #expect(listening.count == 1)
         #expect(listening.first?[1] == Substring("0100007F:" + port))
     }

@@ -157,8 +157,9 @@ final class HarkWebProcess {
     }
 
     deinit {
+        // SIGKILL: the test runner's threads block SIGTERM, and a child inherits that mask.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
