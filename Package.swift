@@ -36,7 +36,7 @@ let package = Package(
         // Link layer → IPv4/IPv6 (with defragmentation) → TCP, as zero-copy views.
         .target(name: "HarkPacket", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // TCP connection tracking and per-direction stream reassembly.
-        .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkReassembly", dependencies: ["HarkCore", "HarkPacket", "HarkModel", nioCore], swiftSettings: strictSettings),
         // Rendering shared by every output: the JSON writer, JSON/text lines, output sinks, ISO 8601
         // timestamps, durations, byte counts, base64, UTF-8 validation.
         .target(name: "HarkFormat", dependencies: ["HarkCore"], swiftSettings: strictSettings),
@@ -73,7 +73,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Output-neutral values: exchanges, HTTP messages and bodies, connection context.
+        // Output-neutral values every view reads: exchanges, HTTP messages and bodies, connection context,
+        // TCP connections and events, and the session observer protocol.
         .target(name: "HarkModel", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // Orchestrates capture → packets → reassembly → protocol analyzers.
         .target(
@@ -91,25 +92,37 @@ let package = Package(
         // TCP problems per connection.
         .target(
             name: "HarkStats",
-            dependencies: ["HarkModel", "HarkCore", "HarkReassembly", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["HarkModel", "HarkCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strictSettings
         ),
         // Text and JSON-lines renderings for people and jq: the trace observer, body and header
         // rendering, terminal colours, the stats tables.
         .target(
             name: "HarkText",
-            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkReassembly", "HarkSession", "HarkStats", nioCore],
+            dependencies: ["HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkStats", nioCore],
             swiftSettings: strictSettings
         ),
         // The filter language shared by every view: parse once, with column-exact errors; match exchanges
         // and connections without allocating.
         .target(name: "HarkFilter", dependencies: ["HarkModel", "HarkCore"], swiftSettings: strictSettings),
+        // The bounded live store the interactive views (terminal UI, browser timeline) read: exchange rows,
+        // details in a journal, connections with their events and packets, diagnostics; thread-safe.
+        .target(
+            name: "HarkStore",
+            dependencies: ["HarkModel", "HarkCore", "HarkFilter", nioCore],
+            swiftSettings: strictSettings
+        ),
+        // The loader of `hark -- CMD`: fork, join the cgroup, wait, exec (C: the child may only make system calls).
+        .target(name: "CHarkLoader"),
+        // One process and its descendants, or a command hark starts: cgroup v2 + nftables + NFLOG.
+        // Nothing else in hark knows about cgroups or nft.
+        .target(name: "HarkProcess", dependencies: ["CHarkLoader"], swiftSettings: strictSettings),
         // The browser timeline: the page (hand-written HTML/CSS/JS, compiled in), its JSON, and the
         // loopback server of `hark web` (NIOHTTP1, server-sent events for live updates).
         .target(
             name: "HarkWeb",
             dependencies: [
-                "HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkFilter", nioCore,
+                "HarkStore", "HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkFilter", nioCore,
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -124,7 +137,7 @@ let package = Package(
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
                 "HarkStats", "HarkText",
-                "HarkFilter", "CMalloc",
+                "HarkFilter", "HarkStore", "HarkWeb", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -134,6 +147,11 @@ let package = Package(
             name: "HarkTestSupport",
             dependencies: ["HarkCore", "HarkPacket", "CZlib", nioCore],
             path: "Tests/HarkTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkProcessTests",
+            dependencies: ["HarkProcess", "HarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HarkCoreTests", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
@@ -150,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkReassemblyTests",
-            dependencies: ["HarkReassembly", "HarkPacket", "HarkTestSupport", nioCore],
+            dependencies: ["HarkModel", "HarkReassembly", "HarkPacket", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -171,6 +189,7 @@ let package = Package(
         .testTarget(
             name: "HarkHTTP2Tests",
             dependencies: [
+                "HarkModel",
                 "HarkHTTP2", "HarkHTTP1", "HarkContentCoding", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport",
                 "CZlib", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
@@ -179,6 +198,7 @@ let package = Package(
         .testTarget(
             name: "HarkTLSTests",
             dependencies: [
+                "HarkModel",
                 "HarkTLS", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport", nioCore,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -200,10 +220,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "HarkStoreTests",
+            dependencies: [
+                "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "HarkTextTests",
             dependencies: [
                 "HarkText", "HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkFormat",
                 "HarkTestSupport", nioCore,
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkWebTests",
+            dependencies: [
+                "HarkWeb", "HarkStore", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
             ],
             swiftSettings: strictSettings
         ),

@@ -3,6 +3,7 @@ import HarkCapture
 import HarkCore
 import HarkFilter
 import HarkFormat
+import HarkModel
 import HarkReassembly
 import HarkSession
 

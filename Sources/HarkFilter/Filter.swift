@@ -28,7 +28,7 @@ public struct Filter: CustomStringConvertible {
 
     /// The expression as given.
     public let expression: String
-    private let root: FilterNode
+    let root: FilterNode
     /// The first field connections lack, kept to explain why the filter does not suit them.
     private let firstExchangeField: FilterToken?
 

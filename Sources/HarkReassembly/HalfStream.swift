@@ -1,4 +1,5 @@
 import HarkCore
+import HarkModel
 import NIOCore
 
 /// One direction of a TCP connection: turns segments in capture order into in-order bytes and gaps.

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkModel
 
 /// Where a segment sits: its connection, direction, capture time and packet number. Passed down so
 /// that every delivery and event carries the same facts without recomputing them.

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkModel
 import HarkPacket
 import NIOCore
 
@@ -109,6 +110,24 @@ struct TCPConnectionState {
         if closedAt == nil, client.ended != nil, server.ended != nil {
             closedAt = time
         }
+        if handler.wantsPacketFacts {
+            handler.packet(fact(for: segment, direction: direction, context: context))
+        }
+    }
+
+    /// The packet as a timeline shows it; `kinds` is left for the handler to fill from the events.
+    private func fact(for segment: TCPSegment, direction: Direction, context: SegmentContext) -> PacketFact {
+        let sender = direction == .clientToServer ? client : server
+        let receiver = direction == .clientToServer ? server : client
+        let hasAck = segment.flags.contains(.ack)
+        return PacketFact(
+            connectionID: info.id, direction: direction, timestamp: context.time, packetNumber: context.packetNumber,
+            flags: segment.flags, payloadLength: segment.payloadLength, sequenceNumber: segment.sequenceNumber,
+            acknowledgmentNumber: segment.acknowledgmentNumber,
+            relativeSequence: sender.isAnchored ? sender.offset(of: segment.sequenceNumber) : nil,
+            relativeAcknowledgment: hasAck && receiver.isAnchored ? receiver.offset(of: segment.acknowledgmentNumber) : nil,
+            window: segment.window, scaledWindow: scaledWindow(of: segment, from: direction)
+        )
     }
 
     /// Ends both directions that are still open.

@@ -1,4 +1,5 @@
 public import HarkCore
+import HarkModel
 public import HarkPacket
 
 /// Rebuilds TCP connections from segments in capture order and hands their byte streams to a

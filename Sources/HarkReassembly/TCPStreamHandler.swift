@@ -1,4 +1,5 @@
 public import HarkCore
+public import HarkModel
 public import NIOCore
 
 /// Receives what reassembly produces: each connection's in-order bytes per direction, gaps, ends, TCP
@@ -19,6 +20,10 @@ public protocol TCPStreamHandler {
     mutating func tcpEvent(_ event: TCPEvent)
     /// The connection is over and no packet will be attributed to it any more.
     mutating func connectionClosed(_ summary: TCPConnectionSummary)
+    /// Whether `packet(_:)` is wanted; checked once per packet, so keep it a stored value.
+    var wantsPacketFacts: Bool { get }
+    /// One packet of a connection, after the events it showed (only when `wantsPacketFacts`).
+    mutating func packet(_ fact: PacketFact)
 }
 
 extension TCPStreamHandler {
@@ -28,4 +33,6 @@ extension TCPStreamHandler {
     public mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {}
     public mutating func tcpEvent(_ event: TCPEvent) {}
     public mutating func connectionClosed(_ summary: TCPConnectionSummary) {}
+    public var wantsPacketFacts: Bool { false }
+    public mutating func packet(_ fact: PacketFact) {}
 }

@@ -1,7 +1,8 @@
 public import HarkCapture
 public import HarkCore
-import HarkTLS
+public import HarkModel
 public import HarkReassembly
+import HarkTLS
 
 /// Settings for a session, each with the default `hark` uses.
 public struct SessionConfiguration: Sendable {
@@ -33,6 +34,12 @@ public struct SessionConfiguration: Sendable {
     /// Decryption Secrets Blocks add to them as they come. A malformed line is reported with its
     /// file and line number and skipped. Default none.
     public var keyLogPaths: [String] = []
+    /// Key log files that grow while the capture runs (the `SSLKEYLOGFILE` of a command hark launched):
+    /// read at the start and again as they grow, and TLS connections wait for their secrets within
+    /// `keyWait`. Default none.
+    public var followedKeyLogPaths: [String] = []
+    /// How long and how much TLS input waits for secrets of a followed key log.
+    public var keyWait = KeyWaitLimits()
 
     public init() {}
 }
@@ -80,11 +87,13 @@ public struct CaptureSession {
                         storage: configuration.bodyStorage
                     ),
                     parsesMessages: configuration.parsesMessages,
-                    keyLog: TLSKeyLog()
+                    keyLog: TLSKeyLog(),
+                    keyWait: configuration.followedKeyLogPaths.isEmpty ? nil : configuration.keyWait
                 )
             )
         )
         analysis.dispatcher.loadKeyLogs(configuration.keyLogPaths)
+        analysis.dispatcher.follow(keyLogs: configuration.followedKeyLogPaths)
         defer {
             // The dispatcher holds the observer as an existential (see `StreamDispatcher`); it is
             // always the `Observer` put in.

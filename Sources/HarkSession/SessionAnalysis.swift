@@ -1,5 +1,6 @@
 import HarkCapture
 import HarkCore
+import HarkModel
 import HarkPacket
 import HarkReassembly
 import NIOCore
@@ -11,6 +12,8 @@ struct SessionAnalysis {
     var decoder = PacketDecoder()
     var reassembler: TCPReassembler
     var dispatcher: StreamDispatcher
+    /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
+    private var latestTime: Timestamp?
 
     init(reassembler: TCPReassembler, dispatcher: StreamDispatcher) {
         self.reassembler = reassembler
@@ -33,6 +36,7 @@ struct SessionAnalysis {
             take(batch.notes[nextNote].note)
             nextNote += 1
         }
+        dispatcher.followKeyLogs(now: latestTime)
         if let closing = batch.closingDiagnostics {
             for dropped in decoder.finish() {
                 dispatcher.report(Diagnostic(.warning, dropped.description))
@@ -58,6 +62,7 @@ struct SessionAnalysis {
         statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
         let timestamp = frame.timestamp
+        latestTime = timestamp
         let number = frame.number
 
         let packet = decoder.decode(frame.data, linkType: frame.linkType, timestamp: timestamp)
@@ -86,6 +91,7 @@ struct SessionAnalysis {
     /// Ends every connection still open and returns the counts.
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
+        dispatcher.releaseHeldInput()
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount

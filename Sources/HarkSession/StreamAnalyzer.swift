@@ -28,6 +28,9 @@ struct StackSettings {
     var parsesMessages = true
     /// The TLS secrets, shared by every connection, growing as the capture's own secrets arrive.
     var keyLog = TLSKeyLog()
+    /// Set when the key log may still grow (a followed key log): TLS input then waits for its secrets
+    /// within these bounds.
+    var keyWait: KeyWaitLimits?
 }
 
 /// The protocol stack of one connection, in the spirit of Zeek's protocol identification analyzer:
@@ -75,6 +78,25 @@ enum StreamAnalyzer {
         }
     }
 
+    /// Whether a TLS layer holds input waiting for its secrets (see `TLSLayer`).
+    var isHoldingForKeys: Bool {
+        switch self {
+        case .tls(let layer): layer.isHolding
+        case .tunnel(let layer): layer.inner.isHoldingForKeys
+        case .detecting, .http1, .http2, .opaque: false
+        }
+    }
+
+    /// Lets a TLS layer holding input replay it when its secrets came or its wait is over (`force`:
+    /// now, as the session ends).
+    func releaseHeldTLS(now: Timestamp?, force: Bool, emit: (StreamAnalyzerEvent) -> Void) {
+        switch self {
+        case .tls(let layer): layer.release(now: now, force: force, emit: emit)
+        case .tunnel(let layer): layer.inner.releaseHeldTLS(now: now, force: force, emit: emit)
+        case .detecting, .http1, .http2, .opaque: break
+        }
+    }
+
     mutating func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         switch self {
         case .detecting(var log, let settings):
@@ -90,7 +112,7 @@ enum StreamAnalyzer {
         case .http2(let layer):
             layer.analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
         case .tls(let layer):
-            layer.analyzer.receive(bytes, from: direction, at: time) { layer.handle($0, emit: emit) }
+            layer.receive(bytes, from: direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.inner.receive(bytes, from: direction, at: time, emit: emit)
         case .opaque:
@@ -113,7 +135,7 @@ enum StreamAnalyzer {
         case .http2(let layer):
             layer.analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
         case .tls(let layer):
-            layer.analyzer.gap(length, in: direction, at: time) { layer.handle($0, emit: emit) }
+            layer.gap(length, in: direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.inner.gap(length, in: direction, at: time, emit: emit)
         case .opaque:
@@ -138,7 +160,7 @@ enum StreamAnalyzer {
         case .http2(let layer):
             layer.analyzer.finish(direction, at: time) { emit(.http2($0)) }
         case .tls(let layer):
-            layer.analyzer.finish(direction, at: time) { layer.handle($0, emit: emit) }
+            layer.finish(direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.inner.finish(direction, at: time, emit: emit)
         case .opaque:

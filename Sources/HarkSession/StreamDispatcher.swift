@@ -19,6 +19,10 @@ struct StreamDispatcher: TCPStreamHandler {
     let captureName: String
     /// What every connection's stack is built with, the TLS key log included.
     let settings: StackSettings
+    /// Whether the observer asked for packet facts (read once: reassembly checks it per packet).
+    let wantsPacketFacts: Bool
+    /// The kinds of the TCP events of the packet being processed, for its fact.
+    private var packetKinds = PendingPacketKinds()
     private(set) var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var diagnosticCount = 0
@@ -29,11 +33,18 @@ struct StreamDispatcher: TCPStreamHandler {
     /// The last connection found to have an opaque stack, which ignores bytes, gaps and ends for good:
     /// its segments skip the lookup and the call into the stack.
     private var lastOpaqueConnection: Int?
+    /// Key logs read again as they grow.
+    private var followedKeyLogs: [KeyLogTail] = []
+    /// Connections whose TLS input waits for secrets.
+    private var holding = Set<Int>()
+    /// Connections that ended while their TLS input waited: closed once it is replayed.
+    private var closing: [Int: (slot: ConnectionSlot, summary: TCPConnectionSummary)] = [:]
 
     init(observer: any SessionObserver, captureName: String, settings: StackSettings) {
         self.observer = observer
         self.captureName = captureName
         self.settings = settings
+        self.wantsPacketFacts = observer.wantsPacketFacts
     }
 
     /// Reads NSS key log files into the key log, reporting unreadable files and malformed lines.
@@ -46,6 +57,47 @@ struct StreamDispatcher: TCPStreamHandler {
                 report(Diagnostic(.error, "cannot read key log: \(error)", file: path))
             }
         }
+    }
+
+    /// Follows key logs that grow while the capture runs: reads what they hold now, then more at each
+    /// `followKeyLogs`.
+    mutating func follow(keyLogs paths: [String]) {
+        followedKeyLogs = paths.map(KeyLogTail.init(path:))
+        followKeyLogs(now: nil)
+    }
+
+    /// Reads what the followed key logs gained, then replays the TLS input of connections whose
+    /// secrets came or whose wait is over (`now`: the latest time the session knows).
+    mutating func followKeyLogs(now: Timestamp?) {
+        for tail in followedKeyLogs {
+            for diagnostic in tail.poll(into: settings.keyLog) { report(diagnostic) }
+        }
+        if !holding.isEmpty { releaseHeld(now: now, force: false) }
+    }
+
+    /// Replays all held TLS input: the session ends.
+    mutating func releaseHeldInput() {
+        releaseHeld(now: nil, force: true)
+    }
+
+    private mutating func releaseHeld(now: Timestamp?, force: Bool) {
+        for connection in holding.sorted() {
+            guard let slot = slots[connection] ?? closing[connection]?.slot else {
+                holding.remove(connection)
+                continue
+            }
+            slot.analyzer.releaseHeldTLS(now: now, force: force) { handle($0, slot: slot) }
+            guard !slot.analyzer.isHoldingForKeys else { continue }
+            holding.remove(connection)
+            if let ended = closing.removeValue(forKey: connection) {
+                close(ended.summary, slot: ended.slot)
+            }
+        }
+    }
+
+    /// Notes a connection whose TLS input now waits for secrets.
+    private mutating func noteHolding(_ slot: ConnectionSlot) {
+        if settings.keyWait != nil, slot.analyzer.isHoldingForKeys { holding.insert(slot.info.id) }
     }
 
     /// Takes secrets the capture carries: a TLS key log adds to the key log; other kinds are not used.
@@ -68,29 +120,49 @@ struct StreamDispatcher: TCPStreamHandler {
         guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
         slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot) }
         if case .opaque = slot.analyzer { lastOpaqueConnection = connection }
+        noteHolding(slot)
     }
 
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {
         guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
         slot.analyzer.gap(length, in: direction, at: time) { handle($0, slot: slot) }
+        noteHolding(slot)
     }
 
     mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {
         guard let slot = slot(connection) else { return }
         slot.analyzer.finish(direction, at: time) { handle($0, slot: slot) }
+        noteHolding(slot)
     }
 
     mutating func tcpEvent(_ event: TCPEvent) {
         if let slot = slot(event.connectionID) {
             slot.note(event)
         }
+        if wantsPacketFacts { packetKinds.note(event) }
         observer.tcpEvent(event)
+    }
+
+    mutating func packet(_ fact: PacketFact) {
+        var fact = fact
+        fact.kinds = packetKinds.take(for: fact)
+        observer.packet(fact)
     }
 
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
         let slot = slots.removeValue(forKey: summary.info.id)
         if lastSlot?.info.id == summary.info.id { lastSlot = nil }
         if lastOpaqueConnection == summary.info.id { lastOpaqueConnection = nil }
+        if let slot, holding.contains(summary.info.id) {
+            closing[summary.info.id] = (slot, summary)
+            return
+        }
+        close(summary, slot: slot)
+    }
+
+    /// Reports a connection's end: a stand-in exchange for an undecrypted TLS connection, then the
+    /// connection record.
+    private mutating func close(_ summary: TCPConnectionSummary, slot: ConnectionSlot?) {
         let tls = slot?.finalTLSSummary()
         if settings.parsesMessages, let slot, let tls, !tls.isDecrypted, slot.exchangesReported == 0 {
             // Nothing could be read inside: the connection itself is the one thing to show.

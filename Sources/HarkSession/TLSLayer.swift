@@ -6,6 +6,9 @@ import NIOCore
 /// The TLS layer of a stack, mutated in place (see `StreamAnalyzer`): records are decrypted by the TLS
 /// analyzer and the plaintext goes to an inner stack, chosen by ALPN (`h2`, `http/1.1`) or, when the
 /// server chose none, by the plaintext's first bytes.
+///
+/// When the key log may still grow (`StackSettings.keyWait`), the connection's input is held until its
+/// session's secrets are logged (see `HeldTLSInput`), then replayed into the analyzer.
 final class TLSLayer {
     var analyzer: TLSAnalyzer
     /// The stack for the decrypted bytes.
@@ -14,11 +17,62 @@ final class TLSLayer {
     /// Whether any plaintext came: until then the inner stack has nothing to detect, and gaps and
     /// ends are not its business.
     private var hasPlaintext = false
+    /// Input waiting for the session's secrets; nil once replayed, or when nothing waits for keys.
+    private var held: HeldTLSInput?
 
     init(settings: StackSettings) {
         self.analyzer = TLSAnalyzer(keyLog: settings.keyLog)
         self.inner = .start(midStream: false, settings: settings)
         self.settings = settings
+        self.held = settings.keyWait == nil ? nil : HeldTLSInput()
+    }
+
+    /// Whether input is held waiting for secrets.
+    var isHolding: Bool { held != nil }
+
+    func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
+        if held != nil {
+            held?.append(.data(direction, bytes, time))
+            release(now: time, emit: emit)
+        } else {
+            analyzer.receive(bytes, from: direction, at: time) { handle($0, emit: emit) }
+        }
+    }
+
+    func gap(_ length: Int, in direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
+        if held != nil {
+            held?.append(.gap(direction, length, time))
+            release(now: time, emit: emit)
+        } else {
+            analyzer.gap(length, in: direction, at: time) { handle($0, emit: emit) }
+        }
+    }
+
+    func finish(_ direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
+        if held != nil {
+            held?.append(.end(direction, time))
+            release(now: time, emit: emit)
+        } else {
+            analyzer.finish(direction, at: time) { handle($0, emit: emit) }
+        }
+    }
+
+    /// Replays held input into the analyzer when it is ready (or at once with `force`: the session
+    /// ends); `now` is the latest time the session knows.
+    func release(now: Timestamp?, force: Bool = false, emit: (StreamAnalyzerEvent) -> Void) {
+        guard let waiting = held, let limits = settings.keyWait else { return }
+        guard force || waiting.isReady(keyLog: settings.keyLog, limits: limits, now: now) else { return }
+        held = nil
+        for item in waiting.items {
+            switch item {
+            case .data(let direction, let bytes, let time):
+                analyzer.receive(bytes, from: direction, at: time) { handle($0, emit: emit) }
+            case .gap(let direction, let length, let time):
+                analyzer.gap(length, in: direction, at: time) { handle($0, emit: emit) }
+            case .end(let direction, let time):
+                analyzer.finish(direction, at: time) { handle($0, emit: emit) }
+            }
+        }
     }
 
     /// Passes one TLS event on: the session up, plaintext into the inner stack.

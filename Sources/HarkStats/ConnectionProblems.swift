@@ -1,6 +1,5 @@
 import HarkCore
 public import HarkModel
-public import HarkReassembly
 
 /// A connection on which TCP had trouble: retransmissions, reordering, lost bytes, resets, SYN
 /// retries or a stalled receiver.

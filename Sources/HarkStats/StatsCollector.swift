@@ -1,6 +1,5 @@
 import HarkCore
 public import HarkModel
-public import HarkReassembly
 
 /// Adds up a capture for `hark stats`: exchanges per host and per endpoint (method and path pattern),
 /// and TCP problems per connection. Feed it exchanges and finished connections in any order, then

@@ -36,12 +36,14 @@ public final class TLSKeyLog {
     /// - Parameters:
     ///   - text: the key log bytes (UTF-8/ASCII, LF or CRLF line ends).
     ///   - source: the file name or block description that diagnostics name.
+    ///   - firstLine: the line number of the text's first line (more than 1 when a growing file is
+    ///     read piece by piece).
     /// - Returns: one warning per malformed line, naming `source` and the 1-based line number; the
     ///   well-formed lines are kept.
     @discardableResult
-    public func add(_ text: some Collection<UInt8>, source: String) -> [Diagnostic] {
+    public func add(_ text: some Collection<UInt8>, source: String, firstLine: Int = 1) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        var lineNumber = 0
+        var lineNumber = firstLine - 1
         for line in Array(text).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             if let problem = add(line: line) {
@@ -54,6 +56,16 @@ public final class TLSKeyLog {
     /// The secrets logged for the session with `clientRandom`, or nil when there are none.
     public func secrets(clientRandom: TLSRandom) -> TLSSessionSecrets? {
         sessions[clientRandom]
+    }
+
+    /// Whether the log has every secret decryption of the session with `clientRandom` needs, whichever
+    /// version it negotiates: the master secret (TLS 1.0–1.2), or the handshake and first traffic
+    /// secrets of both sides (TLS 1.3).
+    public func hasSecretsToDecrypt(clientRandom: TLSRandom) -> Bool {
+        guard let secrets = sessions[clientRandom] else { return false }
+        if secrets.masterSecret != nil { return true }
+        return secrets.clientHandshakeTrafficSecret != nil && secrets.serverHandshakeTrafficSecret != nil
+            && secrets.clientTrafficSecret0 != nil && secrets.serverTrafficSecret0 != nil
     }
 
     /// Stores one line's secret; returns what was wrong with a malformed line.

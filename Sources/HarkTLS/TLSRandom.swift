@@ -30,6 +30,18 @@ public struct TLSRandom: Hashable, Sendable, CustomStringConvertible {
         (self.word0, self.word1, self.word2, self.word3) = (word0, word1, word2, word3)
     }
 
+    /// The client random of the ClientHello a client's byte stream starts with: the first record is a
+    /// handshake record (type 22) whose first message is a ClientHello (type 1), and the random follows
+    /// the record header (5 bytes), the message header (4) and `legacy_version` (2) (RFC 8446 §4.1.2).
+    /// Nil when the bytes start otherwise or hold fewer than 43 bytes.
+    public init?(clientHelloStreamStart bytes: ByteBuffer) {
+        guard bytes.readableBytes >= 43, bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) == 22,
+            bytes.getInteger(at: bytes.readerIndex + 5, as: UInt8.self) == 1,
+            var random = bytes.getSlice(at: bytes.readerIndex + 11, length: 32)
+        else { return nil }
+        self.init(reading: &random)
+    }
+
     /// The 32 bytes in wire order.
     public var bytes: [UInt8] {
         var result: [UInt8] = []

@@ -1,5 +1,5 @@
 public import HarkFormat
-public import HarkReassembly
+public import HarkModel
 
 /// JSON for TCP connections, shared by `hark connections --json` and `hark trace --json --tcp`.
 public enum ConnectionJSON {

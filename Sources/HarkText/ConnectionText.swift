@@ -1,8 +1,6 @@
 import HarkCore
 import HarkFormat
 import HarkModel
-import HarkReassembly
-import HarkSession
 
 /// Words for a connection's start (when it was not a plain handshake) and its end.
 enum ConnectionText {

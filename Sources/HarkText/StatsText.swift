@@ -1,6 +1,5 @@
 import HarkCore
 import HarkModel
-import HarkReassembly
 import HarkFormat
 public import HarkStats
 

@@ -1,5 +1,5 @@
 import HarkCore
-import HarkReassembly
+import HarkModel
 
 /// Keeps repetitive TCP events (retransmissions, duplicate ACKs, gaps…) from flooding a trace: the
 /// first event of a kind, per connection and direction, is shown; the ones after it are counted into

@@ -1,6 +1,6 @@
 import HarkCore
 import HarkFormat
-import HarkReassembly
+import HarkModel
 
 /// Words for TCP events, in text and in JSON.
 enum TCPEventText {

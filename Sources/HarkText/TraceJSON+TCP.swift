@@ -1,8 +1,6 @@
 import HarkCore
 import HarkFormat
 import HarkModel
-import HarkReassembly
-import HarkSession
 
 extension TraceJSON {
     /// `{"type":"tcp","connection":0,"time":…,"packet":12,"event":"retransmission","from":"server","bytes":1448}`;

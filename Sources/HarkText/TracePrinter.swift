@@ -1,8 +1,6 @@
 public import HarkCore
 public import HarkFormat
 public import HarkModel
-public import HarkReassembly
-public import HarkSession
 
 /// `hark trace` as a session observer: writes each exchange as it completes, and with
 /// ``TraceOptions/showTCP`` the TCP events and connections around it, as text lines or JSON lines.

@@ -2,6 +2,7 @@ import Foundation
 import HarkCapture
 import HarkCore
 import HarkHTTP2
+import HarkModel
 import HarkPacket
 import HarkReassembly
 import HarkTestSupport

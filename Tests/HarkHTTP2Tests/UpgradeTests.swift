@@ -3,6 +3,7 @@ import HarkCapture
 import HarkCore
 import HarkHTTP1
 import HarkHTTP2
+import HarkModel
 import HarkPacket
 import HarkReassembly
 import HarkTestSupport

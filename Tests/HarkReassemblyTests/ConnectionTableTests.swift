@@ -1,4 +1,5 @@
 import HarkCore
+import HarkModel
 @testable import HarkReassembly
 import Testing
 

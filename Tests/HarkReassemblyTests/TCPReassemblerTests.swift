@@ -1,4 +1,5 @@
 import HarkCore
+import HarkModel
 import HarkPacket
 import HarkReassembly
 import NIOCore

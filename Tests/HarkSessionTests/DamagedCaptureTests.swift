@@ -1,5 +1,6 @@
 import Foundation
 import HarkCore
+import HarkModel
 import HarkSession
 import HarkTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import HarkCore
+import HarkModel
 import HarkReassembly
 import HarkSession
 import HarkTestSupport

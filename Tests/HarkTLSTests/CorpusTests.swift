@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HarkCapture
 import HarkCore
+import HarkModel
 import HarkPacket
 import HarkReassembly
 import HarkTestSupport

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkModel
 import HarkReassembly
 @testable import HarkText
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HarkCapture
 import HarkFormat
+import HarkModel
 import HarkSession
 import HarkTestSupport
 import HarkText

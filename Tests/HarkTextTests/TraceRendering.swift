@@ -2,6 +2,7 @@ import Foundation
 import HarkCapture
 import HarkCore
 import HarkFormat
+import HarkModel
 import HarkSession
 import HarkText
 

@@ -1,22 +1,4 @@
-public import HarkModel
 public import HarkCore
-public import HarkReassembly
-
-/// A connection once it is over: reassembly's summary plus what hark found inside it.
-public struct ConnectionRecord: Hashable, Sendable {
-    /// Endpoints, timings and TCP counters.
-    public var summary: TCPConnectionSummary
-    /// The protocol recognised from the connection's bytes.
-    public var applicationProtocol: ApplicationProtocol
-    /// The TLS session, for a connection that carried TLS (decrypted or not).
-    public var tls: TLSSummary?
-
-    public init(summary: TCPConnectionSummary, applicationProtocol: ApplicationProtocol, tls: TLSSummary? = nil) {
-        self.summary = summary
-        self.applicationProtocol = applicationProtocol
-        self.tls = tls
-    }
-}
 
 /// Receives what a `CaptureSession` finds, in capture order. Every method has an empty default.
 public protocol SessionObserver {
@@ -32,6 +14,11 @@ public protocol SessionObserver {
     mutating func diagnostic(_ diagnostic: Diagnostic)
     /// How far the reader has got, reported every few thousand packets (for progress bars).
     mutating func progress(bytesRead: Int64)
+    /// Whether `packet(_:)` should be called for every TCP packet. Read once, when the session starts;
+    /// default false, so that observers that do not draw packets pay nothing for them.
+    var wantsPacketFacts: Bool { get }
+    /// One TCP packet, after the TCP events it showed (when `wantsPacketFacts`).
+    mutating func packet(_ fact: PacketFact)
 }
 
 extension SessionObserver {
@@ -41,4 +28,6 @@ extension SessionObserver {
     public mutating func exchange(_ exchange: Exchange) {}
     public mutating func diagnostic(_ diagnostic: Diagnostic) {}
     public mutating func progress(bytesRead: Int64) {}
+    public var wantsPacketFacts: Bool { false }
+    public mutating func packet(_ fact: PacketFact) {}
 }

@@ -96,6 +96,22 @@ public struct TCPConnectionSummary: Hashable, Sendable {
     /// Which side sent the first RST, if any.
     public var resetBy: Direction?
 
+    public init(
+        info: TCPConnectionInfo, lastTimestamp: Timestamp, clientToServer: DirectionStatistics,
+        serverToClient: DirectionStatistics, handshakeRoundTrip: TimeSpan?, synRetransmissions: Int,
+        clientEnd: StreamEndReason, serverEnd: StreamEndReason, resetBy: Direction?
+    ) {
+        self.info = info
+        self.lastTimestamp = lastTimestamp
+        self.clientToServer = clientToServer
+        self.serverToClient = serverToClient
+        self.handshakeRoundTrip = handshakeRoundTrip
+        self.synRetransmissions = synRetransmissions
+        self.clientEnd = clientEnd
+        self.serverEnd = serverEnd
+        self.resetBy = resetBy
+    }
+
     /// Statistics for one direction.
     public func statistics(_ direction: Direction) -> DirectionStatistics {
         direction == .clientToServer ? clientToServer : serverToClient

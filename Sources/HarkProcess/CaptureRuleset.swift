@@ -1,0 +1,117 @@
+/// The nftables table that logs a watched cgroup's packets to an NFLOG group, and the set elements
+/// that add sockets opened before the processes were moved into it.
+///
+/// A packet is logged when its local socket belongs to the cgroup (`socket cgroupv2`), or its local
+/// endpoint is in one of the sets:
+/// - `own4`/`own6` (local address . port . remote address . port): connections seeded from `/proc`,
+///   and every connection of the cgroup from its SYN, FIN or RST for two minutes. The latter catches
+///   the packets of request and time-wait sockets, which `socket cgroupv2` does not match (it needs a
+///   full socket): the server's SYN-ACK, the ACK completing the handshake, the last ACKs after close.
+/// - `listen4`/`listen6` (local address . port) and `listenports` (wildcard listeners): listening
+///   sockets seeded from `/proc`. An accepted socket belongs to its listener's cgroup, so a server
+///   whose listener predates the move would otherwise be invisible.
+///
+/// Output packets are logged in `out`, input packets in `in`. A loopback packet passes both hooks;
+/// when `out` logged it, it is marked with `loopbackMark` and `in` clears the mark and skips it, so
+/// every packet is logged exactly once even when both ends are watched. `queue-threshold 1` sends each
+/// packet at once (the kernel would batch 100 or wait a second, and libpcap stamps NFLOG packets when
+/// it reads them).
+struct CaptureRuleset: Hashable {
+    /// The table's name (`hark_…`, family inet).
+    var table: String
+    /// The cgroup as nftables names it (see `CgroupHierarchy.nftablesPath(of:)`).
+    var cgroupPath: String
+    /// The NFLOG group the packets go to.
+    var group: UInt16
+
+    /// The packet mark bit that says "logged on output" between the two hooks of a loopback packet.
+    static let loopbackMark: UInt32 = 0x0080_0000
+    /// How long a connection stays in the dynamic sets after its SYN, FIN or RST.
+    static let connectionTimeout = "2m"
+
+    /// The script that creates the table (`nft -f`).
+    var creationScript: String {
+        let mark = hex(Self.loopbackMark)
+        let keep = hex(~Self.loopbackMark)
+        let log = "log group \(group) queue-threshold 1"
+        let cgroup = "socket cgroupv2 level 1 \"\(cgroupPath)\""
+        let timeout = Self.connectionTimeout
+        return """
+            table inet \(table) {
+              set own4 { type ipv4_addr . inet_service . ipv4_addr . inet_service; size 262144; flags dynamic, timeout; }
+              set own6 { type ipv6_addr . inet_service . ipv6_addr . inet_service; size 262144; flags dynamic, timeout; }
+              set listen4 { type ipv4_addr . inet_service; }
+              set listen6 { type ipv6_addr . inet_service; }
+              set listenports { type inet_service; }
+              chain logged_out {
+                \(log)
+                oif "lo" meta mark set meta mark | \(mark)
+                accept
+              }
+              chain out {
+                type filter hook output priority 0; policy accept;
+                ip saddr . tcp sport . ip daddr . tcp dport @own4 goto logged_out
+                ip6 saddr . tcp sport . ip6 daddr . tcp dport @own6 goto logged_out
+                ip saddr . tcp sport @listen4 goto logged_out
+                ip6 saddr . tcp sport @listen6 goto logged_out
+                tcp sport @listenports goto logged_out
+                \(cgroup) tcp flags & (syn | fin | rst) != 0 add @own4 { ip saddr . tcp sport . ip daddr . tcp dport timeout \(timeout) }
+                \(cgroup) tcp flags & (syn | fin | rst) != 0 add @own6 { ip6 saddr . tcp sport . ip6 daddr . tcp dport timeout \(timeout) }
+                \(cgroup) goto logged_out
+              }
+              chain in {
+                type filter hook input priority 0; policy accept;
+                iif "lo" meta mark & \(mark) != 0 meta mark set meta mark & \(keep) accept
+                ip daddr . tcp dport . ip saddr . tcp sport @own4 \(log) accept
+                ip6 daddr . tcp dport . ip6 saddr . tcp sport @own6 \(log) accept
+                ip daddr . tcp dport @listen4 \(log) accept
+                ip6 daddr . tcp dport @listen6 \(log) accept
+                tcp dport @listenports \(log) accept
+                \(cgroup) tcp flags & (syn | fin | rst) != 0 add @own4 { ip daddr . tcp dport . ip saddr . tcp sport timeout \(timeout) }
+                \(cgroup) tcp flags & (syn | fin | rst) != 0 add @own6 { ip6 daddr . tcp dport . ip6 saddr . tcp sport timeout \(timeout) }
+                \(cgroup) \(log) accept
+              }
+            }
+
+            """
+    }
+
+    /// The script that adds `sockets` to the sets (nothing when there are none).
+    func seedingScript(_ sockets: [SocketEntry]) -> String {
+        var own4: [String] = []
+        var own6: [String] = []
+        var listen4: [String] = []
+        var listen6: [String] = []
+        var ports: [String] = []
+        for socket in Set(sockets) {
+            if socket.isListening {
+                if socket.local.isWildcard {
+                    ports.append("\(socket.localPort)")
+                } else if socket.local.isIPv6 {
+                    listen6.append("\(socket.local.text) . \(socket.localPort)")
+                } else {
+                    listen4.append("\(socket.local.text) . \(socket.localPort)")
+                }
+            } else if socket.local.isIPv6 == socket.remote.isIPv6 {
+                let element = "\(socket.local.text) . \(socket.localPort) . \(socket.remote.text) . \(socket.remotePort)"
+                if socket.local.isIPv6 { own6.append(element) } else { own4.append(element) }
+            }
+        }
+        var script = ""
+        for (set, elements) in [("own4", own4), ("own6", own6), ("listen4", listen4), ("listen6", listen6), ("listenports", ports)]
+        where !elements.isEmpty {
+            script += "add element inet \(table) \(set) { \(Set(elements).sorted().joined(separator: ", ")) }\n"
+        }
+        return script
+    }
+
+    /// The script that removes the table.
+    var deletionScript: String {
+        "delete table inet \(table)\n"
+    }
+
+    private func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+}

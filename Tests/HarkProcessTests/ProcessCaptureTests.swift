@@ -1,0 +1,122 @@
+import Foundation
+import Glibc
+@testable import HarkProcess
+import HarkTestSupport
+import Testing
+
+/// Whether this machine can run the process-capture tests.
+let canCaptureProcesses = getuid() == 0 && NFTables.locate() != nil && ToolProcess.locate("tcpdump") != nil
+    && ToolProcess.locate("python3") != nil && ToolProcess.locate("curl") != nil
+
+/// The cgroup + nftables capture on the real kernel, read with tcpdump (`-i nflog:G`): root only.
+@Suite(.serialized, .enabled(if: canCaptureProcesses, "needs root, nft, tcpdump, python3 and curl (the capture changes nftables and cgroups)"))
+struct ProcessCaptureTests {
+    @Test func attachedServerIsCapturedWithItsWorkersAndItsOpenConnection() throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let watched = try servers.startServer("watched")
+        defer { ToolProcess.kill(watched.process) }
+        let other = try servers.startServer("other")
+        defer { ToolProcess.kill(other.process) }
+        let held = try servers.startHeldClient(port: watched.port)
+        defer { ToolProcess.kill(held) }
+        let originalCgroup = CgroupHierarchy.cgroup(of: watched.process.processIdentifier)
+
+        let capture = try ProcessCapture.attach(to: [watched.process.processIdentifier])
+        let table = capture.tableName
+        #expect(CgroupHierarchy.cgroup(of: watched.process.processIdentifier) == "/" + capture.cgroupName)
+        let pcap = servers.file("capture.pcap")
+        let tcpdump = try ToolProcess.launch(
+            "tcpdump", ["-i", capture.device, "-U", "-w", pcap.path], log: servers.file("tcpdump.log"), waitFor: "listening on")
+        for index in 0..<3 {
+            #expect(try servers.curl(port: watched.port, path: "/watched-\(index)") == "200")
+            #expect(try servers.curl(port: other.port, path: "/other-\(index)") == "200")
+        }
+        try servers.releaseHeldClient(held)
+        ToolProcess.stopCapture(tcpdump, writing: pcap)
+        capture.close()
+
+        let text = try ToolProcess.run("tcpdump", ["-nn", "-A", "-r", pcap.path], log: servers.file("read.log")).output
+        for index in 0..<3 {
+            #expect(text.contains("GET /watched-\(index) HTTP/1.1"), "request \(index) of the watched server")
+        }
+        #expect(text.contains("hello /watched-2"), "a response of a forked worker")
+        #expect(text.contains("GET /after HTTP/1.1"), "the connection opened before attaching")
+        #expect(text.contains("hello /after"))
+        #expect(!text.contains("GET /before"), "nothing from before attaching")
+        #expect(!text.contains("other-"), "nothing of the other server")
+        #expect(!text.contains(".\(other.port):") && !text.contains(".\(other.port) "), "no packet of the other server's port")
+        let handshakes = text.split(separator: "\n").filter { $0.contains("> 127.0.0.1.\(watched.port): Flags [S],") }
+        #expect(handshakes.count == 3, "each curl connection from its SYN")
+
+        #expect(CgroupHierarchy.cgroup(of: watched.process.processIdentifier) == originalCgroup, "moved back")
+        try expectNothingLeft(table: table, cgroup: capture.cgroupName)
+    }
+
+    @Test func launchedCommandStartsInsideAndItsStatusComesBack() throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let server = try servers.startServer("server")
+        defer { ToolProcess.kill(server.process) }
+        let script = """
+            curl -s -o /dev/null http://127.0.0.1:\(server.port)/launched
+            echo "$SSLKEYLOGFILE|$NODE_OPTIONS" > \(servers.file("environment").path)
+            exit 7
+            """
+        let capture = try ProcessCapture.launch(["sh", "-c", script])
+        let table = capture.tableName
+        let pcap = servers.file("capture.pcap")
+        let tcpdump = try ToolProcess.launch(
+            "tcpdump", ["-i", capture.device, "-U", "-w", pcap.path], log: servers.file("tcpdump.log"), waitFor: "listening on")
+        let ended = DispatchSemaphore(value: 0)
+        try capture.start { ended.signal() }
+        #expect(ended.wait(timeout: .now() + 20) == .success)
+        ToolProcess.stopCapture(tcpdump, writing: pcap)
+        let keyLog = capture.keyLogPath
+        capture.close()
+        #expect(capture.commandStatus == 7)
+
+        let text = try ToolProcess.run("tcpdump", ["-nn", "-A", "-r", pcap.path], log: servers.file("read.log")).output
+        #expect(text.split(separator: "\n").contains { $0.contains("> 127.0.0.1.\(server.port): Flags [S],") }, "the first SYN")
+        #expect(text.contains("GET /launched HTTP/1.1"))
+        let environment = try String(contentsOf: servers.file("environment"), encoding: .utf8)
+        #expect(keyLog != nil)
+        #expect(environment == "\(keyLog ?? "")|--tls-keylog=\(keyLog ?? "")\n")
+        #expect(!FileManager.default.fileExists(atPath: keyLog ?? "/"), "the key log is removed")
+        try expectNothingLeft(table: table, cgroup: capture.cgroupName)
+    }
+
+    @Test func errorsSayWhatIsWrong() {
+        #expect(throws: ProcessCaptureError("no such process 2147483647")) {
+            try ProcessCapture.attach(to: [Int32.max])
+        }
+        #expect(throws: ProcessCaptureError("command not found: hark-no-such-command")) {
+            try ProcessCapture.launch(["hark-no-such-command"])
+        }
+    }
+
+    @Test func leftoversOfAKilledRunAreRemoved() throws {
+        guard let nft = NFTables.locate(), let hierarchy = CgroupHierarchy.find() else { return }
+        // A run that died: a pid with another start time.
+        let name = CaptureName(pid: getpid(), startTime: 1, serial: 99)
+        let ruleset = CaptureRuleset(table: name.table, cgroupPath: hierarchy.nftablesPath(of: name.cgroup), group: 18431)
+        try hierarchy.create(name.cgroup)
+        try nft.run(ruleset.creationScript)
+        let sleeper = try ToolProcess.start("sleep", ["30"], log: FileManager.default.temporaryDirectory.appendingPathComponent("hark-sleep-\(getpid()).log"))
+        defer { ToolProcess.kill(sleeper) }
+        let origin = CgroupHierarchy.cgroup(of: sleeper.processIdentifier) ?? "/"
+        OriginRecord(cgroup: name.cgroup).append([(sleeper.processIdentifier, origin)])
+        #expect(hierarchy.move(sleeper.processIdentifier, to: "/" + name.cgroup) == 0)
+
+        Leftovers.clean(nft: nft, hierarchy: hierarchy)
+        try expectNothingLeft(table: name.table, cgroup: name.cgroup)
+        #expect(CgroupHierarchy.cgroup(of: sleeper.processIdentifier) == origin)
+    }
+
+    private func expectNothingLeft(table: String, cgroup: String) throws {
+        let tables = try ToolProcess.run(
+            "nft", ["list", "tables"], log: FileManager.default.temporaryDirectory.appendingPathComponent("hark-nft-\(getpid()).log"))
+        #expect(!tables.output.contains(table), "table \(table) removed")
+        #expect(CgroupHierarchy.find().map { !FileManager.default.fileExists(atPath: $0.path(of: cgroup)) } == true, "cgroup \(cgroup) removed")
+    }
+}
