@@ -154,6 +154,7 @@
     }
     state.layout = layout;
     state.height = y;
+    state.dataVersion = (state.dataVersion || 0) + 1;
     renderLabels();
     state.dirty = true;
   }
@@ -264,10 +265,9 @@
   }
 
   // ---- Overview ------------------------------------------------------------------------------------
-  function drawOverview() {
-    const canvas = $('overview');
-    const w = canvas.clientWidth || document.body.clientWidth;
-    const ctx = sizeCanvas(canvas, w, 44);
+  function renderOverview(w) {
+    const image = document.createElement('canvas');
+    const ctx = sizeCanvas(image, w, 44);
     ctx.fillStyle = '#fafbfc'; ctx.fillRect(0, 0, w, 44);
     const span = state.max - state.min || 1;
     const bins = new Float64Array(w);
@@ -300,6 +300,23 @@
       const b = ((x.respEnd ?? x.reqEnd) - state.min) / span * (w - 1);
       ctx.fillRect(a, 30 + (x.id % 3) * 4, Math.max(1, b - a), 3);
     }
+    return image;
+  }
+
+  // The overview's density is drawn once per data change into an offscreen canvas; each frame only
+  // copies it and draws the view's window.
+  let overviewCache = null;
+  function drawOverview() {
+    const canvas = $('overview');
+    const w = canvas.clientWidth || document.body.clientWidth;
+    const ctx = sizeCanvas(canvas, w, 44);
+    const key = `${w}:${state.dataVersion}:${state.matches ? state.matches.exchanges.size : -1}:${state.min}:${state.max}`;
+    if (!overviewCache || overviewCache.key !== key) overviewCache = { key, image: renderOverview(w) };
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(overviewCache.image, 0, 0);
+    const ratio = window.devicePixelRatio || 1;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const span = state.max - state.min || 1;
     const v0 = (state.t0 - state.min) / span * (w - 1), v1 = (state.t1 - state.min) / span * (w - 1);
     ctx.fillStyle = 'rgba(26,115,232,0.12)'; ctx.fillRect(v0, 0, Math.max(2, v1 - v0), 44);
     ctx.strokeStyle = '#1a73e8'; ctx.strokeRect(v0 + 0.5, 0.5, Math.max(2, v1 - v0), 43);
@@ -1066,6 +1083,7 @@
   }
 
   let lastWaterfallView = '';
+  let waterfallTimer = null;
   function frame() {
     if (state.dirty && state.doc) {
       state.dirty = false;
@@ -1073,7 +1091,13 @@
       drawOverview();
       drawRows();
       const view = state.t0 + ':' + state.t1;
-      if (view !== lastWaterfallView) { lastWaterfallView = view; drawWaterfall(); }
+      // the list's bars follow the view once zooming or panning pauses: rebuilding its rows on every
+      // frame would cost more than drawing the canvas
+      if (view !== lastWaterfallView) {
+        lastWaterfallView = view;
+        clearTimeout(waterfallTimer);
+        waterfallTimer = setTimeout(drawWaterfall, 120);
+      }
       state.frames = (state.frames || 0) + 1;
     }
     requestAnimationFrame(frame);
