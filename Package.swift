@@ -141,12 +141,27 @@ let package = Package(
         // One process and its descendants, or a command hark starts: cgroup v2 + nftables + NFLOG.
         // Nothing else in hark knows about cgroups or nft.
         .target(name: "HarkProcess", dependencies: ["CHarkLoader"], swiftSettings: strictSettings),
+        // The browser timeline: the page (hand-written HTML/CSS/JS, compiled in), its JSON, and the
+        // loopback server of `hark web` (NIOHTTP1, server-sent events for live updates).
+        .target(
+            name: "HarkWeb",
+            dependencies: [
+                "HarkStore", "HarkModel", "HarkCore", "HarkFormat", "HarkHAR", "HarkFilter", nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            resources: [
+                .embedInCode("Page/timeline.html"), .embedInCode("Page/timeline.css"), .embedInCode("Page/filter.js"),
+                .embedInCode("Page/timeline.js"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkLiveCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel",
                 "HarkHAR", "HarkStats", "HarkText", "HarkPacket",
-                "HarkFilter", "HarkProcess", "CMalloc",
+                "HarkFilter", "HarkProcess", "HarkStore", "HarkWeb", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -250,6 +265,13 @@ let package = Package(
             dependencies: [
                 "HarkText", "HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkFormat",
                 "HarkTestSupport", nioCore,
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkWebTests",
+            dependencies: [
+                "HarkWeb", "HarkStore", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,84 @@
+import Foundation
+import HarkTestSupport
+import Testing
+
+/// The page in a real browser: headless Chromium driven by selenium (Scripts/timeline-browser), on
+/// `hark web` and on a `hark timeline` report.
+@Suite(.serialized) struct BrowserTests {
+    private static let canRun = WebTestSupport.browserIsAvailable && WebTestSupport.harkIsBuilt
+
+    private static func temporaryFile(_ suffix: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("hark-web-\(UUID().uuidString)\(suffix)")
+    }
+
+    /// What a user checks on the bro.org page load: 13 connections in three server groups, 31 exchange
+    /// bars, and a clicked exchange's headers.
+    private func checkBroOrg(_ result: [String: Any]) throws {
+        let page = result["page"] as? [String: Any] ?? [:]
+        let tcpOracle = try OracleTable(contentsOf: OracleTable.beside(Fixtures.corpus("http1-browse-bro-org.pcap"), kind: "oracle-tcp"))
+        let connections = page["connections"] as? [Int] ?? []
+        #expect(connections.count == tcpOracle.rows.count, "one row per connection")
+        #expect(Set(connections) == Set(tcpOracle.rows.compactMap { Int($0["tcp.stream"] ?? "") }))
+        #expect(page["drawnConnections"] as? Int == 13)
+        #expect(page["drawnExchanges"] as? Int == 31, "one bar per exchange")
+        #expect((page["groups"] as? [String] ?? []).first == "bro.org (7)")
+        let clicked = result["clicked"] as? [String: Any] ?? [:]
+        let title = clicked["title"] as? String ?? ""
+        #expect(title.hasPrefix("200 GET http://bro.org/"), "\(title)")
+        let rows = clicked["rows"] as? [[String]] ?? []
+        #expect(rows.contains(["Host", "bro.org"]), "request headers shown")
+        #expect(rows.contains { $0.first == "Server" && $0.last?.hasPrefix("Apache") == true }, "response headers shown")
+        #expect((result["console"] as? [Any])?.isEmpty == true, "no script errors: \(result["console"] ?? "")")
+    }
+
+    @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
+    func servedPageShowsConnectionsExchangesAndDetails() throws {
+        let server = try HarkWebProcess(arguments: [Fixtures.corpus("http1-browse-bro-org.pcap").path])
+        try checkBroOrg(WebTestSupport.browse(server.url, click: 0))
+    }
+
+    @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
+    func reportFileShowsTheSameOffline() throws {
+        let report = Self.temporaryFile(".html")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let run = try WebTestSupport.run(
+            WebTestSupport.harkBinary.path, ["timeline", Fixtures.corpus("http1-browse-bro-org.pcap").path, "-o", report.path]
+        )
+        #expect(run.status == 0)
+        try checkBroOrg(WebTestSupport.browse(report.absoluteString, click: 0))
+    }
+
+    /// A capture is hostile input: markup in a URL, a header and a body must show as text and never run.
+    @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
+    func markupInTheCaptureRendersAsText() throws {
+        let capture = Self.temporaryFile(".pcap")
+        let report = Self.temporaryFile(".html")
+        defer {
+            try? FileManager.default.removeItem(at: capture)
+            try? FileManager.default.removeItem(at: report)
+        }
+        let attack = "<script>window.harkInjected=true;document.title='pwned'</script><img src=x onerror=\"window.harkInjected=true\">"
+        var conversation = TCPConversation()
+        conversation.client(Array("GET /</script><script>window.harkInjected=true</script> HTTP/1.1\r\nHost: a.example\r\nX-Attack: \(attack)\r\n\r\n".utf8))
+        let body = "</script>\(attack)"
+        conversation.server(Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+        conversation.close()
+        try Data(conversation.pcap.bytes).write(to: capture)
+        #expect(try WebTestSupport.run(WebTestSupport.harkBinary.path, ["timeline", "--bodies", capture.path, "-o", report.path]).status == 0)
+        let server = try HarkWebProcess(arguments: [capture.path])
+        for url in [report.absoluteString, server.url] {
+            let result = try WebTestSupport.browse(url, click: 0)
+            for state in [result["page"], result["after"]] {
+                let state = state as? [String: Any] ?? [:]
+                #expect(state["injected"] as? Bool == false, "\(url): no capture script ran")
+                #expect(state["title"] as? String == "hark timeline")
+                #expect(state["scripts"] as? Int == 2, "only the page's own data and script elements")
+                #expect(state["foreignElements"] as? Int == 0)
+            }
+            let clicked = result["clicked"] as? [String: Any] ?? [:]
+            let rows = clicked["rows"] as? [[String]] ?? []
+            #expect(rows.contains(["X-Attack", attack]), "\(url): the header shows as text")
+            #expect((clicked["title"] as? String)?.contains("<script>window.harkInjected=true</script>") == true)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import HarkCore
+import HarkStore
+import HarkTestSupport
+import HarkWeb
+import Testing
+
+/// The JSON the page reads: valid against its schema, and saying what tshark says about the capture.
+@Suite struct TimelineJSONTests {
+    private static let canValidate = HARValidator.isAvailable
+
+    @Test(
+        .enabled(if: canValidate, "needs python3 with jsonschema"),
+        arguments: ["http1-browse-bro-org.pcap", "tcp-retx-cab-multi-conn.pcap", "h2c-upgrade-range-206.pcap",
+                    "websocket-basic-text.pcap", "tcp-midstream-no-syn.pcap", "tls12-http1-heise-keylog.pcap"]
+    )
+    func documentMatchesSchemaAndTshark(_ name: String) throws {
+        let capture = Fixtures.corpus(name)
+        let keylog = name.hasPrefix("tls12") ? [Fixtures.corpus("tls12-http1-heise-keylog.keys").path] : []
+        let store = try WebTestSupport.filledStore(capture, keylog: keylog)
+        var options = TimelineOptions()
+        options.includesDetails = true
+        let document = StoreTimeline(store: store, source: name, live: false, options: options).timeline()
+        #expect(try WebTestSupport.violations(document, definition: "document") == "", "\(name)")
+
+        let parsed = try WebTestSupport.object(document)
+        let connections = parsed["connections"] as? [[String: Any]] ?? []
+        let tcpOracle = try OracleTable(contentsOf: OracleTable.beside(capture, kind: "oracle-tcp"))
+        #expect(connections.count == tcpOracle.rows.count, "one connection per tcp.stream")
+        for (connection, row) in zip(connections, tcpOracle.rows) {
+            #expect(connection["id"] as? Int == Int(row["tcp.stream"] ?? ""))
+            #expect(connection["packetCount"] as? Int == Int(row["packets"] ?? ""), "packets of stream \(row["tcp.stream"] ?? "")")
+            let packets = connection["packets"] as? [Int] ?? []
+            #expect(packets.count % 7 == 0)
+            let times = stride(from: 0, to: packets.count, by: 7).map { packets[$0] }
+            #expect(times == times.sorted(), "packets in time order")
+        }
+        let exchanges = parsed["exchanges"] as? [[String: Any]] ?? []
+        #expect(exchanges.count == store.counters.exchanges)
+        let details = parsed["details"] as? [String: Any] ?? [:]
+        #expect(details.count == exchanges.count, "a report carries every exchange's details")
+        if name.hasPrefix("http1-browse") {
+            let oracle = try OracleTable(contentsOf: OracleTable.beside(capture, kind: "oracle"))
+            let requests = oracle.rows.filter { !($0["http.request.method"] ?? "").isEmpty }
+            #expect(exchanges.count == requests.count, "one exchange per request tshark sees")
+            #expect(Set(exchanges.compactMap { $0["url"] as? String }) == Set(requests.compactMap { $0["http.request.full_uri"] }))
+        }
+    }
+
+    @Test(.enabled(if: canValidate, "needs python3 with jsonschema"))
+    func detailsFilterAndChangesMatchTheSchema() throws {
+        let store = try WebTestSupport.filledStore(Fixtures.corpus("http1-browse-bro-org.pcap"))
+        let timeline = StoreTimeline(store: store, source: "bro", live: false)
+        let detail = try #require(timeline.exchange(id: 0))
+        #expect(try WebTestSupport.violations(detail, definition: "detail") == "")
+        let parsed = try WebTestSupport.object(detail)
+        let request = parsed["request"] as? [String: Any]
+        #expect(request?["method"] as? String == "GET")
+        #expect((request?["headers"] as? [[String]])?.contains(["Host", "bro.org"]) == true)
+        // The HAR entry is a valid HAR 1.2 log of one entry.
+        let har = try JSONSerialization.data(withJSONObject: parsed["har"] ?? [:])
+        let validation = try HARValidator.validate([UInt8](har))
+        #expect(validation.status == 0, "\(validation.errors)")
+
+        let matched = timeline.filter("status=200 and path=/js/*")
+        #expect(try WebTestSupport.violations(matched, definition: "filterResult") == "")
+        let ids = try WebTestSupport.object(matched)["exchanges"] as? [Int] ?? []
+        #expect(!ids.isEmpty)
+        let rows = store.exchanges()
+        for id in ids {
+            let row = try #require(rows.position(of: id).flatMap { rows[$0] })
+            #expect(row.target.hasPrefix("/js/") && row.status?.rawValue == 200)
+        }
+        let wrong = timeline.filter("status>=4OO")
+        #expect(try WebTestSupport.violations(wrong, definition: "filterResult") == "")
+        #expect((try WebTestSupport.object(wrong)["error"] as? String)?.contains("column 9") == true)
+
+        let changes = try #require(timeline.changes(since: 0))
+        #expect(changes.isFinal)
+        #expect(try WebTestSupport.violations(changes.json, definition: "changes") == "")
+        #expect(timeline.changes(since: changes.version) == nil, "nothing changed since")
+    }
+
+    @Test func reportAggregatesPacketsPastItsLimit() throws {
+        let store = try WebTestSupport.filledStore(Fixtures.corpus("http1-browse-bro-org.pcap"))
+        var options = TimelineOptions()
+        options.maxPackets = 100
+        let document = try WebTestSupport.object(StoreTimeline(store: store, source: "bro", live: false, options: options).timeline())
+        let connections = document["connections"] as? [[String: Any]] ?? []
+        let oneByOne = connections.map { ($0["packets"] as? [Int] ?? []).count / 7 }.reduce(0, +)
+        var aggregated = 0
+        for connection in connections {
+            let buckets = connection["buckets"] as? [Int] ?? []
+            for start in stride(from: 0, to: buckets.count, by: 9) { aggregated += buckets[start + 2] + buckets[start + 3] }
+        }
+        let total = connections.map { $0["packetCount"] as? Int ?? 0 }.reduce(0, +)
+        #expect(oneByOne == 100)
+        #expect(oneByOne + aggregated == total, "every packet is drawn, one by one or in a bucket")
+        #expect((document["limits"] as? [String: Any])?["omittedPackets"] as? Int == total - 100)
+    }
+}
