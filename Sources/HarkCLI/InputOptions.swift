@@ -99,3 +99,21 @@ enum CaptureSourceChoice: Equatable {
     /// A command hark starts, and its traffic (`-- CMD ARGS…`).
     case command([String])
 }
+
+extension CaptureSourceChoice {
+    /// How the source is named to a person (page titles, reports).
+    var displayName: String {
+        switch self {
+        case .file(let path): path == "-" ? "standard input" : path
+        case .interface(let name): "interface \(name)"
+        case .processes(let pids): "process " + pids.map(String.init).joined(separator: ", ")
+        case .command(let words): words.joined(separator: " ")
+        }
+    }
+
+    /// Whether the source grows while it is read (anything but a named file), so views follow it.
+    var isFollowed: Bool {
+        if case .file(let path) = self { return path == "-" }
+        return true
+    }
+}

@@ -44,7 +44,7 @@ extension Hark {
             options.maxPackets = maxPackets
             let run = TimelineRun(input: input, keepsBodies: bodies)
             let statistics = try run.analyse()
-            let timeline = StoreTimeline(store: run.store, source: input.capture == "-" ? "standard input" : input.capture, live: false, options: options)
+            let timeline = StoreTimeline(store: run.store, source: input.source.displayName, live: false, options: options)
             let page = TimelinePage.html(mode: .report(json: timeline.timeline()), nonce: WebAccess.randomToken())
             do {
                 try page.withUnsafeBytes { try destination.write($0) }
@@ -79,8 +79,8 @@ struct TimelineRun {
     /// opened. Opening standard input waits for its first bytes, so a server starts before this.
     func analyse() throws -> SessionStatistics {
         defer { store.finish() }
-        let reader = try openCapture(input.capture)
+        let source = try input.open()
         var observer = ReportingStoreObserver(base: StoreObserver(store: store), diagnostics: diagnostics)
-        return CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
+        return source.run(configuration, observer: &observer)
     }
 }

@@ -29,8 +29,8 @@ extension Hark {
         func validate() throws {
             if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
             // A file is checked before the server starts; standard input is opened after (it may wait).
-            if input.capture != "-", access(input.capture, R_OK) != 0 {
-                throw ValidationError("cannot read \(input.capture): \(String(cString: strerror(errno)))")
+            if case .file(let path) = input.source, path != "-", access(path, R_OK) != 0 {
+                throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))")
             }
         }
 
@@ -39,7 +39,7 @@ extension Hark {
             var options = TimelineOptions()
             options.includesBodies = !noBodies
             let timeline = StoreTimeline(
-                store: run.store, source: input.capture == "-" ? "standard input" : input.capture, live: input.isLive,
+                store: run.store, source: input.source.displayName, live: input.source.isFollowed,
                 options: options
             )
             let server: WebServer
