@@ -117,12 +117,19 @@ let package = Package(
         // One process and its descendants, or a command hark starts: cgroup v2 + nftables + NFLOG.
         // Nothing else in hark knows about cgroups or nft.
         .target(name: "HarkProcess", dependencies: ["CHarkLoader"], swiftSettings: strictSettings),
+        // The terminal UI (`hark tui`): a hand-written terminal layer (raw mode, alternate screen, cell grid
+        // diffed into ANSI, keys) and the list, detail and help screens over the live store.
+        .target(
+            name: "HarkTUI",
+            dependencies: ["HarkStore", "HarkModel", "HarkCore", "HarkFilter", "HarkFormat", "HarkHAR", "HarkText", nioCore],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel", "HarkHAR",
                 "HarkStats", "HarkText",
-                "HarkFilter", "CMalloc",
+                "HarkFilter", "HarkStore", "HarkTUI", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -208,6 +215,13 @@ let package = Package(
             name: "HarkStoreTests",
             dependencies: [
                 "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkTUITests",
+            dependencies: [
+                "HarkTUI", "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
             ],
             swiftSettings: strictSettings
         ),
