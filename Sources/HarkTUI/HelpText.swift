@@ -6,28 +6,28 @@ enum HelpText {
             ("g G Home End", "first / last exchange"),
             ("PgDn PgUp Space ^F ^B", "a page down / up"),
             ("Enter l →", "open the exchange (detail tabs)"),
-            ("/ f", "edit the filter (hark's filter language; errors show at their column)"),
+            ("/ f", "edit the filter (errors show at their column as you type)"),
             ("c", "clear the filter"),
             ("F", "follow mode: keep the newest exchange selected"),
             ("o O", "sort by the next column / reverse the order"),
             ("m x  M", "mark the exchange (and move on)  /  clear all marks"),
-            ("y", "copy the request as a curl command (clipboard through OSC 52)"),
+            ("y", "copy as curl (to the clipboard through OSC 52)"),
             ("w", "save the response body to a file"),
-            ("e", "export the marked exchanges (all shown ones if none is marked) as HAR"),
+            ("e", "export marked (else all shown) exchanges as HAR"),
             ("E", "export the selected exchange as HAR"),
             ("q Q ^C", "quit"),
         ]),
         ("Detail", [
             ("Tab → l  ⇧Tab ← h", "next / previous tab"),
-            ("1 … 6", "Headers, Request body, Response body, Timing, Connection, TLS"),
+            ("1 … 6", "Headers, Request, Response, Timing, Connection, TLS"),
             ("j k PgDn PgUp g G", "scroll (the pager)"),
             ("/  n N", "search the tab  /  next / previous match"),
             ("J K", "next / previous exchange"),
-            ("y w E", "curl, save this tab's body (request or response), export as HAR"),
+            ("y w E", "curl, save this tab's body, export as HAR"),
             ("q Esc", "back to the list"),
         ]),
         ("Filter editor", [
-            ("Enter", "close the editor (the filter applies as you type once it is valid)"),
+            ("Enter", "close the editor (a valid filter applies as you type)"),
             ("Esc", "cancel the edit"),
             ("^U", "clear"),
         ]),
@@ -46,7 +46,7 @@ enum HelpText {
             lines.append(StyledLine(section.title, .bold))
             for entry in section.keys {
                 var line = StyledLine("  ")
-                line.append(DetailContent.pad(entry.keys, 26), .color(CellStyle.cyan))
+                line.append(DetailContent.pad(entry.keys, 22), .color(CellStyle.cyan))
                 line.append(entry.meaning)
                 lines.append(line)
             }

@@ -34,6 +34,13 @@ enum ListStyle {
         return "\(nanos / 1_000_000_000)s"
     }
 
+    /// `text` in `width` columns: cut with `…` when longer (wide characters count as one here; the
+    /// grid still clips at the column's edge).
+    static func fit(_ text: String, _ width: Int) -> String {
+        guard text.count > width, width > 1 else { return text }
+        return String(text.prefix(width - 1)) + "…"
+    }
+
     /// A size in at most 7 characters: `0 B`, `512 B`, `12.3 kB`, `4.1 MB`.
     static func size(_ bytes: Int) -> String {
         ByteCountFormat.short(Int64(bytes))

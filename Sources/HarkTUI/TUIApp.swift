@@ -64,24 +64,34 @@ public struct TUIApp {
         var decoder = KeyDecoder()
         var shown: ScreenGrid?
         var seenVersion = UInt64.max
+        var dirty = true
         while !model.wantsQuit {
             let version = store.version
             if version != seenVersion {
                 seenVersion = version
                 model.refresh()
+                dirty = true
             }
-            if let result = worker.takeResult() { model.apply(result.query, ids: result.ids) }
+            if let result = worker.takeResult() {
+                model.apply(result.query, ids: result.ids)
+                dirty = true
+            }
             if let query = model.pendingQuery { worker.start(query) }
             let size = terminal.size
-            let frame = model.render(width: size.width, height: size.height)
-            var output = ScreenDiff.output(from: shown, to: frame, color: options.color)
-            output += model.terminalOutput.joined()
-            model.terminalOutput.removeAll()
-            if !output.isEmpty { terminal.write(output) }
-            shown = frame
-            let bytes = terminal.read(timeout: 100, wakeDescriptor: wake)
-            for key in decoder.decode(bytes) where !model.wantsQuit {
+            if dirty || shown?.width != size.width || shown?.height != size.height {
+                // Drawn only when something changed: idle, the UI costs nothing.
+                let frame = model.render(width: size.width, height: size.height)
+                var output = ScreenDiff.output(from: shown, to: frame, color: options.color)
+                output += model.terminalOutput.joined()
+                model.terminalOutput.removeAll()
+                if !output.isEmpty { terminal.write(output) }
+                shown = frame
+                dirty = false
+            }
+            let keys = decoder.decode(terminal.read(timeout: 100, wakeDescriptor: wake))
+            for key in keys where !model.wantsQuit {
                 model.handle(key)
+                dirty = true
             }
         }
     }

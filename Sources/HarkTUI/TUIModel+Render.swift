@@ -64,14 +64,17 @@ extension TUIModel {
         let marked = marks.contains(row.id)
         for (column, x, width) in columns.columns {
             switch column {
-            case .time: grid.put((marked ? "*" : " ") + ListStyle.timeOfDay(row.timing.start), x: x, y: y, style: marked ? .bold : .dim, maxWidth: width)
+            case .time:
+                // The first cell: › for the selected row, * for a marked one (seen without colour too).
+                grid.put(isSelected ? "›" : marked ? "*" : " ", x: x, y: y, style: .bold)
+                grid.put(ListStyle.timeOfDay(row.timing.start), x: x + 1, y: y, style: marked ? .bold : .dim, maxWidth: width - 1)
             case .status:
                 grid.put(row.status.map { $0 == .absent ? "0.9" : $0.description } ?? "---", x: x, y: y, style: ListStyle.status(row.status), maxWidth: width)
             case .method: grid.put(row.method.rawValue, x: x, y: y, style: .bold, maxWidth: width)
-            case .host: grid.put(row.host, x: x, y: y, maxWidth: width)
-            case .path: grid.put(String(row.path), x: x, y: y, maxWidth: width)
+            case .host: grid.put(ListStyle.fit(row.host, width), x: x, y: y, maxWidth: width)
+            case .path: grid.put(ListStyle.fit(String(row.path), width), x: x, y: y, maxWidth: width)
             case .proto: grid.put(row.protocolLabel + (row.isTLS ? "s" : ""), x: x, y: y, style: .dim, maxWidth: width)
-            case .type: grid.put(row.contentType.map { String($0.prefix { $0 != ";" }) } ?? "", x: x, y: y, style: .dim, maxWidth: width)
+            case .type: grid.put(ListStyle.fit(row.contentType.map { String($0.prefix { $0 != ";" }) } ?? "", width), x: x, y: y, style: .dim, maxWidth: width)
             case .size: grid.put(DetailContent.pad(ListStyle.size(row.responseBodySize), width, right: true), x: x, y: y, maxWidth: width)
             case .duration:
                 let text = row.status == nil && row.timing.responseEnd == nil ? "-" : ListStyle.duration(row.duration)
@@ -189,7 +192,7 @@ extension TUIModel {
         switch screen {
         case .detail:
             let last = min(detailLines.count, detailScroll + pageHeight)
-            return "lines \(detailLines.isEmpty ? 0 : detailScroll + 1)–\(last) of \(detailLines.count) · Tab/←→ tabs · / search · n N · y curl · w save · q back · ? help"
+            return "\(detailLines.isEmpty ? 0 : detailScroll + 1)–\(last)/\(detailLines.count) · ←→ tabs · / n N search · y curl · w save · q back · ? help"
         case .help:
             return "any key: back"
         case .list:

@@ -171,7 +171,7 @@ final class TUIModel {
     /// Parses the draft as it is typed: an error shows at its column; a valid filter is applied at once.
     func draftChanged() {
         do {
-            let parsed = try Filter(draft)
+            let parsed = draft.isEmpty ? Filter.all : try Filter(draft)
             draftError = nil
             if draft != filterText {
                 filter = parsed

@@ -21,7 +21,7 @@ import Testing
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let d = directory.path
             let inner = "echo \\$\\$ > \(d)/pid; exec \(TUITmuxTests.hark.path) tui \(capture.path)"
-            let command = "stty -a > \(d)/before; sh -c \"\(inner)\"; echo $? > \(d)/status; stty -a > \(d)/after; echo restored; sleep 60"
+            let command = "stty -a > \(d)/before; sh -c \"\(inner)\"; echo $? > \(d)/status; stty -a > \(d)/after; echo restored; sleep 20"
             try run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", command])
         }
 
@@ -30,12 +30,22 @@ import Testing
             try? FileManager.default.removeItem(at: directory)
         }
 
+        /// Runs one tmux command through the shell (`system`, which waits for it: Foundation's `Process`
+        /// did not notice the tmux client's exit when the client had started a server), with its output
+        /// in a file read back.
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
-            let log = directory.appendingPathComponent("tmux.log")
-            let result = try ToolProcess.run("tmux", ["-L", socket, "-f", "/dev/null"] + arguments, log: log)
-            guard result.status == 0 else { throw TmuxFailure("tmux \(arguments): \(result.output)") }
-            return result.output
+            let output = directory.appendingPathComponent("tmux.out")
+            let words = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
+            let command = words.map(Self.quote).joined(separator: " ") + " > " + Self.quote(output.path) + " 2>&1"
+            let status = system(command)
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            guard status == 0 else { throw TmuxFailure("tmux \(arguments): \(text)") }
+            return text
+        }
+
+        static func quote(_ word: String) -> String {
+            "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
         }
 
         func keys(_ keys: String...) throws {
