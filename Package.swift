@@ -223,6 +223,7 @@ let package = Package(
             dependencies: [
                 "HarkTUI", "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
             ],
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -43,6 +43,9 @@ public struct TUIApp {
     /// the UI shows what it has found so far.
     /// - Throws: `TerminalError` when there is no terminal; the terminal is restored in every case.
     public func run(feed: @escaping @Sendable () -> Void) throws {
+        let trace = FrameTrace()
+        let started = FrameTrace.now()
+        var sawRows = false
         let terminal = try Terminal()
         let wake = TerminalRestore.installSignalHandlers()
         try terminal.enter()
@@ -60,11 +63,12 @@ public struct TUIApp {
             model.draft = options.filter
             model.draftChanged()
         }
-        let worker = QueryWorker(store: store)
+        let worker = QueryWorker(store: store, trace: trace)
         var decoder = KeyDecoder()
         var shown: ScreenGrid?
         var seenVersion = UInt64.max
         var dirty = true
+        var keyStart: (wall: Double, cpu: Double)?
         while !model.wantsQuit {
             let version = store.version
             if version != seenVersion {
@@ -87,8 +91,17 @@ public struct TUIApp {
                 if !output.isEmpty { terminal.write(output) }
                 shown = frame
                 dirty = false
+                if !sawRows, !model.visible.isEmpty {
+                    sawRows = true
+                    trace.record("first-rows", since: started, detail: "\(model.visible.count)")
+                }
+                if let began = keyStart {
+                    trace.record("key", since: began)
+                    keyStart = nil
+                }
             }
             let keys = decoder.decode(terminal.read(timeout: 100, wakeDescriptor: wake))
+            if !keys.isEmpty, trace.isEnabled { keyStart = FrameTrace.now() }
             for key in keys where !model.wantsQuit {
                 model.handle(key)
                 dirty = true
@@ -106,9 +119,11 @@ final class QueryWorker: Sendable {
         var result: (query: ListQuery, ids: [Int])?
     }
     private let state = Mutex(State())
+    private let trace: FrameTrace
 
-    init(store: LiveStore) {
+    init(store: LiveStore, trace: FrameTrace) {
         self.store = store
+        self.trace = trace
     }
 
     /// Starts `query` unless it (or a query) is already running.
@@ -121,7 +136,9 @@ final class QueryWorker: Sendable {
         guard starts else { return }
         let store = store
         let thread = Thread { [self] in
+            let start = FrameTrace.now()
             let ids = query.run(store: store)
+            trace.record("query", since: start, detail: "\(query.filterText.isEmpty ? "-" : query.filterText) \(query.sortKey.rawValue) \(ids.count)/\(query.rows.count)")
             state.withLock { state in
                 state.running = nil
                 state.result = (query, ids)
