@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 public import HarkStore
 import Synchronization
@@ -50,12 +49,10 @@ public struct TUIApp {
         let wake = TerminalRestore.installSignalHandlers()
         try terminal.enter()
         defer { terminal.restore() }
-        let session = Thread {
+        BackgroundThread.start {
             feed()
             TerminalRestore.wake()
         }
-        session.stackSize = 8 << 20
-        session.start()
 
         let model = TUIModel(store: store, sourceName: options.sourceName, color: options.color)
         model.commandOutputPath = options.commandOutputPath
@@ -135,7 +132,7 @@ final class QueryWorker: Sendable {
         }
         guard starts else { return }
         let store = store
-        let thread = Thread { [self] in
+        BackgroundThread.start { [self] in
             let start = FrameTrace.now()
             let ids = query.run(store: store)
             trace.record("query", since: start, detail: "\(query.filterText.isEmpty ? "-" : query.filterText) \(query.sortKey.rawValue) \(ids.count)/\(query.rows.count)")
@@ -145,8 +142,6 @@ final class QueryWorker: Sendable {
             }
             TerminalRestore.wake()
         }
-        thread.stackSize = 8 << 20
-        thread.start()
     }
 
     /// The last answer, once.
