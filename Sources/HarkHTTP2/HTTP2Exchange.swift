@@ -16,6 +16,9 @@ public struct HTTP2Exchange: Hashable, Sendable {
         case responseIncomplete(IncompleteReason)
         /// A header block of `direction` was only partly decoded (see `HTTP2HeaderBlock.isPartial`).
         case headersPartial(Direction)
+        /// The request's `:path` is a literal value whose field name was a dynamic table entry sent
+        /// before the capture (see `HTTP2HeaderBlock.inferPathFromUnresolvedField()`).
+        case pathInferred
         /// Bytes of the stream were lost in capture gaps.
         case bytesMissing(Direction, count: Int)
         /// A body was longer than `HTTP2Limits.maxBodyBytes`; only the start was kept. (A limit of 0,

@@ -1,3 +1,4 @@
+public import HarkCore
 public import NIOCore
 
 /// The nine-octet header every HTTP/2 frame starts with (RFC 9113 §4.1).
@@ -116,6 +117,29 @@ extension HTTP2FrameHeader {
         case .goaway: return connectionLevel && length >= 8 && flags.rawValue == 0
         case .windowUpdate: return length == 4 && flags.rawValue == 0
         default: return !connectionLevel && flags.rawValue & ~0x04 == 0
+        }
+    }
+}
+
+extension HTTP2FrameHeader {
+    /// The largest payload a frame header can declare (RFC 9113 §4.1: 24 bits); a peer's
+    /// SETTINGS_MAX_FRAME_SIZE may allow up to this.
+    static let maxDeclarableLength = (1 << 24) - 1
+
+    /// Frames chaining over the first bytes of a direction captured without its start: each header
+    /// believable (`isPlausible`) and followed by the next, within the largest frame a peer may send.
+    /// How a connection joined mid-way is recognised as HTTP/2 (its preface was sent before the capture).
+    ///
+    /// - Parameters:
+    ///   - bytes: the direction's first bytes.
+    ///   - minimumFrames: complete frames needed.
+    /// - Returns: the chain (with the bytes before its first frame), or nil.
+    public static func chain(in bytes: ByteBuffer, minimumFrames: Int) -> FrameChain? {
+        FrameChain.find(in: bytes, headerLength: 9, maxOffset: 9 + 16_384, minimumUnits: minimumFrames) { buffer, index in
+            guard let header = peek(buffer, at: index), header.isPlausible(maxLength: maxDeclarableLength) else {
+                return nil
+            }
+            return 9 + header.length
         }
     }
 }

@@ -52,6 +52,22 @@ public struct HTTP2HeaderBlock: Hashable, Sendable {
     /// The first value of pseudo-header `name` (with its colon: `":path"`).
     public func pseudo(_ name: String) -> String? { pseudoHeaders.first(name) }
 
+    /// Gives a request block whose `:path` is missing the one unresolved field whose value was sent as
+    /// a literal starting with `/` as its `:path`. A request must carry `:path` (RFC 9113 §8.3.1), and
+    /// peers that index it once send later paths as literals naming that entry (gRPC channels do: each
+    /// call's path a literal after the `:path` name added by the first call), so a capture that starts
+    /// after that first call still shows every later call's path.
+    ///
+    /// - Returns: whether `:path` was taken from an unresolved field.
+    mutating func inferPathFromUnresolvedField() -> Bool {
+        guard pseudo(":path") == nil, pseudo(":method").map({ $0 != "CONNECT" }) ?? true else { return false }
+        let candidates = unresolved.indices.filter { unresolved[$0].value?.hasPrefix("/") == true }
+        guard candidates.count == 1, let index = candidates.first, let value = unresolved[index].value else { return false }
+        unresolved.remove(at: index)
+        append(name: ":path", value: value)
+        return true
+    }
+
     /// Adds a decoded field to the pseudo-headers or the regular fields.
     mutating func append(name: String, value: String) {
         if name.utf8.first == UInt8(ascii: ":") {

@@ -80,6 +80,10 @@ struct StreamState {
             response.ended = response.ended || endStream
             return
         }
+        var block = block
+        if direction == .clientToServer, request.head == nil, block.inferPathFromUnresolvedField() {
+            issues.append(.pathInferred)
+        }
         withSide(direction) { side in
             if side.head == nil {
                 side.head = block

@@ -1,5 +1,6 @@
 import HarkCore
 import HarkModel
+import HarkTLS
 import NIOCore
 
 /// What a connection delivered while its protocol was still unknown, kept in order so the chosen
@@ -17,6 +18,11 @@ struct DetectionLog {
         case waiting
         /// HTTP/1; `swapped` when the side reassembly took for the client sends responses.
         case http1(swapped: Bool)
+        /// HTTP/2 recognised from its frame layout on a connection joined mid-way (no preface).
+        case http2MidConnection
+        /// TLS on a connection joined mid-way, after skipping the given bytes of each direction (the
+        /// rest of a record cut by the capture's start).
+        case tlsMidRecord(clientSkip: Int, serverSkip: Int)
         /// Something else, not analysed further here.
         case `protocol`(ApplicationProtocol)
     }
@@ -35,6 +41,14 @@ struct DetectionLog {
     mutating func append(_ item: Item) {
         if case .data(_, let bytes, _) = item { byteCount += bytes.readableBytes }
         items.append(item)
+    }
+
+    /// Capture time of the first item (zero when none).
+    var firstTime: Timestamp {
+        switch items.first {
+        case .data(_, _, let time), .gap(_, _, let time), .end(_, let time): time
+        case nil: Timestamp(nanoseconds: 0)
+        }
     }
 
     /// The bytes of one direction so far (gaps left out).
@@ -63,7 +77,23 @@ struct DetectionLog {
                 let looksLikeResponse = startsWithStatusLine(buffer)
                 return .http1(swapped: isClient == looksLikeResponse && midStream)
             }
+            if found == .tls, midStream {
+                // One direction starts at a record; the other may start inside one.
+                let skips = (client: tlsSkip(client), server: tlsSkip(server))
+                if skips.client > 0 || skips.server > 0 {
+                    return .tlsMidRecord(clientSkip: skips.client, serverSkip: skips.server)
+                }
+            }
             return .protocol(found)
+        }
+        if midStream {
+            let settled = isFinal || byteCount >= StreamAnalyzer.searchLimit
+            switch MidStreamLayout.recognise(client: client, server: server, settled: settled) {
+            case .http2: return .http2MidConnection
+            case .tls(let clientSkip, let serverSkip): return .tlsMidRecord(clientSkip: clientSkip, serverSkip: serverSkip)
+            case .waiting: return .waiting
+            case .neither: break
+            }
         }
         // Unknown first bytes from one side may still meet a status line from the other (an extension
         // method, a lower-case request): decide only when both sides spoke, or nothing more will come.
@@ -74,6 +104,15 @@ struct DetectionLog {
             if byteCount < StreamAnalyzer.searchLimit, !isFinal { return .waiting }
         }
         return .protocol(.unknown)
+    }
+
+    /// Bytes of a direction before its first TLS record: 0 when it starts with a record header, or when
+    /// no chain of at least two records is found after a cut one.
+    private func tlsSkip(_ bytes: ByteBuffer) -> Int {
+        guard ProtocolDetector.classify(bytes) != .detected(.tls),
+            let chain = TLSAnalyzer.recordChain(in: bytes, minimumRecords: 2)
+        else { return 0 }
+        return chain.offset
     }
 
     /// Looks for an HTTP/1 status line at a line start in either direction of a mid-stream connection.

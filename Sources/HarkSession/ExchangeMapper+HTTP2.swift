@@ -102,6 +102,7 @@ extension ExchangeMapper {
         case .requestIncomplete(let reason): "request incomplete: \(describe(reason))"
         case .responseIncomplete(let reason): "response incomplete: \(describe(reason))"
         case .headersPartial(let direction): "\(direction == .clientToServer ? "request" : "response") headers partly decoded (HPACK state unknown)"
+        case .pathInferred: "request :path inferred: sent as a value whose field name is in HPACK state from before the capture"
         case .bytesMissing(let direction, let count): "\(count) bytes of the \(direction == .clientToServer ? "request" : "response") lost in capture"
         case .bodyTruncated(let direction, let kept): "\(direction == .clientToServer ? "request" : "response") body longer than the limit; first \(kept) bytes kept"
         case .bodyNotStored(let direction, let error): "\(direction == .clientToServer ? "request" : "response") body not stored in full: \(error)"

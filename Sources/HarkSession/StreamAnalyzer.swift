@@ -179,6 +179,20 @@ enum StreamAnalyzer {
         case .protocol(.tls):
             emit(.detected(.tls))
             return replay(log, into: .tls(TLSLayer(settings: settings)), emit: emit)
+        case .tlsMidRecord(let clientSkip, let serverSkip):
+            emit(.detected(.tls))
+            let layer = TLSLayer(settings: settings)
+            let time = log.firstTime
+            for (direction, skip) in [(Direction.clientToServer, clientSkip), (.serverToClient, serverSkip)] {
+                layer.analyzer.joinMidRecord(skipping: skip, in: direction, at: time) { layer.handle($0, emit: emit) }
+            }
+            return replay(log, into: .tls(layer), emit: emit)
+        case .http2MidConnection where !settings.parsesMessages:
+            emit(.detected(.http2))
+            return .opaque
+        case .http2MidConnection:
+            emit(.detected(.http2))
+            return replay(log, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .midConnection))), emit: emit)
         case .protocol(let found) where !settings.parsesMessages:
             emit(.detected(found))
             return .opaque

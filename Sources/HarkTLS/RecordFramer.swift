@@ -37,7 +37,7 @@ struct RecordFramer {
     /// The unconsumed part of the current delivery (shares the capture's storage).
     private var input: ByteBuffer
     /// Stream offset of the next record's first byte.
-    private(set) var offset: Int64 = 0
+    var offset: Int64 = 0
 
     init(maxRecordLength: Int) {
         self.maxRecordLength = maxRecordLength

@@ -37,6 +37,9 @@ public struct TLSDiagnostic: Hashable, Sendable, CustomStringConvertible {
         case handshakeNotSeen
         /// An SSL 2.0-compatible ClientHello (RFC 5246 §E.2) was skipped; the session cannot be decrypted.
         case sslv2ClientHello
+        /// The capture began inside a record: its rest, `skipped` bytes, was skipped up to the first
+        /// record header.
+        case joinedMidRecord(skipped: Int)
         /// The peer sent an alert other than close_notify.
         case alert(level: UInt8, description: UInt8)
     }
@@ -67,7 +70,8 @@ public struct TLSDiagnostic: Hashable, Sendable, CustomStringConvertible {
         case .notARecord, .recordTooLarge, .gapLostFraming, .gapInRecord, .authenticationFailed, .unsupportedCipher,
             .unsupportedVersion, .malformedHandshake:
             .error
-        case .truncatedRecord, .handshakeMessageTooLarge, .noKeys, .handshakeNotSeen, .sslv2ClientHello, .alert:
+        case .truncatedRecord, .handshakeMessageTooLarge, .noKeys, .handshakeNotSeen, .sslv2ClientHello, .alert,
+            .joinedMidRecord:
             .warning
         }
     }
@@ -92,6 +96,8 @@ public struct TLSDiagnostic: Hashable, Sendable, CustomStringConvertible {
         case .unsupportedVersion(let version): what = "\(version) cannot be decrypted"
         case .handshakeNotSeen: what = "encrypted records without a handshake in the capture; not decrypted"
         case .sslv2ClientHello: what = "SSL 2.0-compatible ClientHello skipped; not decrypted"
+        case .joinedMidRecord(let skipped):
+            what = "capture starts inside a record; its last \(skipped) bytes skipped up to the next record"
         case .alert(let level, let description): what = Alert(level: level, description: description).text
         }
         let record = recordNumber.map { "record \($0) in " } ?? ""
