@@ -156,12 +156,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The terminal UI (`hark tui`): a hand-written terminal layer (raw mode, alternate screen, cell grid
+        // diffed into ANSI, keys) and the list, detail and help screens over the live store.
+        .target(
+            name: "HarkTUI",
+            dependencies: ["HarkStore", "HarkModel", "HarkCore", "HarkFilter", "HarkFormat", "HarkHAR", "HarkText", nioCore],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "HarkCLI",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkLiveCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel",
                 "HarkHAR", "HarkStats", "HarkText", "HarkPacket",
-                "HarkFilter", "HarkProcess", "HarkStore", "HarkWeb", "CMalloc",
+                "HarkFilter", "HarkProcess", "HarkStore", "HarkWeb", "HarkTUI", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -258,6 +265,14 @@ let package = Package(
             dependencies: [
                 "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkTUITests",
+            dependencies: [
+                "HarkTUI", "HarkStore", "HarkFilter", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore,
+            ],
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -8,7 +8,7 @@ struct Hark: ParsableCommand {
         commandName: "hark",
         abstract: "Show what programs say to each other over HTTP, straight from the packets.",
         version: "0.1.0",
-        subcommands: [Har.self, Trace.self, Stats.self, Connections.self, Web.self, Timeline.self]
+        subcommands: [Har.self, Trace.self, Stats.self, Connections.self, Web.self, Timeline.self, TUI.self]
     )
 
     /// Runs the command line, with glibc's allocator told to keep freed buffers below 32 MiB in the

@@ -113,7 +113,8 @@ public struct ExchangeRow: Sendable, Hashable {
     public var duration: TimeSpan { timing.duration }
 
     /// The exchange reduced to what this row keeps (no headers but `Content-Type` and, for a WebSocket
-    /// upgrade, `Upgrade`; no body bytes): enough for every filter field but `header.NAME`.
+    /// upgrade, `Upgrade`; no body bytes; problems not listed): enough for every filter field but
+    /// `header.NAME`.
     public var skeleton: Exchange {
         var exchange = Exchange(
             id: id,
@@ -131,7 +132,6 @@ public struct ExchangeRow: Sendable, Hashable {
                     firstByte: timing.responseStart ?? timing.requestEnd, lastByte: timing.responseEnd ?? timing.requestEnd
                 )
             },
-            problems: Array(repeating: "", count: problemCount),
             switchedTo: switchedTo
         )
         if grpcService != nil || grpcMethod != nil || grpcStatus != nil {

@@ -22,7 +22,7 @@ import Synchronization
 /// ```swift
 /// let store = LiveStore()
 /// var observer = StoreObserver(store: store)
-/// Thread { _ = CaptureSession(reader: reader).run(observer: &observer); store.finish() }.start()
+/// startThread { _ = CaptureSession(reader: reader).run(observer: &observer); store.finish() }
 /// let list = store.exchanges()                                   // on the view's thread
 /// let shown = try list.matching(Filter("status>=400"), in: store)
 /// ```

@@ -1,16 +1,16 @@
 import HarkCore
 import HarkFormat
-import HarkModel
+package import HarkModel
 import NIOCore
 
 /// How a body is shown in a trace: text lines (content-decoded, JSON re-indented) up to a byte limit,
 /// or a one-line summary for binary content, plus notes on what the capture lacks.
-struct BodyText {
+package struct BodyText {
     /// Lines to print, without indentation or direction marker; empty when there is no body.
-    var lines: [String] = []
+    package var lines: [String] = []
     /// Bracketed notes to print after the lines (`[… cut after 4.1 kB; the body has 85.4 kB]`,
     /// `[binary 12.3 kB image/png]`).
-    var notes: [String] = []
+    package var notes: [String] = []
 
     /// Bodies larger than this are printed as they are, not re-indented as JSON.
     static let maximumIndentedBytes = 1 << 18
@@ -25,7 +25,7 @@ struct BodyText {
     ///   - body: the body.
     ///   - contentType: the message's `Content-Type`, if any.
     ///   - limit: bytes of text to print at most.
-    init(_ body: HTTPMessageBody, contentType: String?, limit: Int) {
+    package init(_ body: HTTPMessageBody, contentType: String?, limit: Int) {
         if body.missingBytes > 0 {
             notes.append("[\(ByteCountFormat.short(Int64(body.missingBytes))) of the body missing from the capture]")
         }

@@ -1,12 +1,12 @@
 import HarkCore
 import HarkFormat
-import HarkModel
+package import HarkModel
 import NIOCore
 
 /// How a gRPC call's messages are shown in a trace with `--bodies`, one direction at a time: a bracketed
 /// line per message, then its protobuf fields in the style of `protoc --decode_raw` (`1: 150`,
 /// `2: "text"`, `3 { … }`, `4: 0x3f800000`, `5: <de ad be ef>`), decoded without a schema.
-struct GRPCMessageText {
+package struct GRPCMessageText {
     /// Messages shown per direction; the rest are counted.
     static let maximumMessages = 16
     /// Field lines shown per message, nested ones included; the rest are counted.
@@ -15,14 +15,14 @@ struct GRPCMessageText {
     static let maximumValueBytes = 96
 
     /// Lines to print, without indentation or direction marker.
-    private(set) var lines: [String] = []
+    package private(set) var lines: [String] = []
     /// Field lines still allowed in the current message.
     private var fieldBudget = 0
 
     /// - Parameters:
     ///   - messages: the messages kept, in order.
     ///   - count: how many messages went this way, including those not kept.
-    init(_ messages: [GRPCMessage], count: Int) {
+    package init(_ messages: [GRPCMessage], count: Int) {
         let shown = messages.prefix(Self.maximumMessages)
         for (index, message) in shown.enumerated() {
             lines.append(Self.heading(message, number: index + 1))

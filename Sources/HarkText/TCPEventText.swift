@@ -1,9 +1,9 @@
 import HarkCore
 import HarkFormat
-import HarkModel
+package import HarkModel
 
 /// Words for TCP events, in text and in JSON.
-enum TCPEventText {
+package enum TCPEventText {
     /// The event names used in JSON (`event`) and for coalescing.
     enum Name: String, Hashable {
         case syn, synRetransmission = "syn_retransmission", synAck = "syn_ack"
@@ -65,7 +65,7 @@ enum TCPEventText {
     }
 
     /// One event in words: `server retransmitted 1.4 kB`.
-    static func text(_ event: TCPEvent) -> String {
+    package static func text(_ event: TCPEvent) -> String {
         let sender = side(event.direction)
         let receiver = side(event.direction.reversed)
         switch event.kind {

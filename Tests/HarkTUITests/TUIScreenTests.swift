@@ -1,0 +1,46 @@
+import Foundation
+import HarkTestSupport
+import Testing
+
+@testable import HarkTUI
+
+/// The screens as text at 80x24 and 160x48, against golden files reviewed by eye.
+@Suite struct TUIScreenTests {
+    static let captures: [(name: String, url: URL, keyLog: URL?)] = [
+        ("http1", Fixtures.corpus("http1-browse-bro-org.pcap"), nil),
+        ("h2", Fixtures.corpus("h2c-upgrade-range-206.pcap"), nil),
+        ("grpc", Fixtures.recorded("grpc-swift2-calls.pcap"), nil),
+        ("tls", Fixtures.corpus("tls12-http1-heise-keylog.pcap"), Fixtures.corpus("tls12-http1-heise-keylog.keys")),
+    ]
+
+    @Test(arguments: captures.indices)
+    func listScreens(index: Int) throws {
+        let capture = Self.captures[index]
+        let model = try makeModel(capture.url, keyLog: capture.keyLog)
+        try expectGolden(model.render(width: 80, height: 24), "list-\(capture.name)-80x24")
+        try expectGolden(model.render(width: 160, height: 48), "list-\(capture.name)-160x48")
+    }
+
+    @Test(arguments: captures.indices)
+    func detailTabs(index: Int) throws {
+        let capture = Self.captures[index]
+        let model = try makeModel(capture.url, keyLog: capture.keyLog)
+        press(model, .character("j"), .enter)
+        #expect(model.screen == .detail)
+        for tab in DetailTab.allCases {
+            press(model, .character(Character(String(tab.rawValue + 1))))
+            try expectGolden(model.render(width: 80, height: 24), "detail-\(capture.name)-\(tab.rawValue + 1)-80x24")
+        }
+        press(model, .character("1"))
+        try expectGolden(model.render(width: 160, height: 48), "detail-\(capture.name)-1-160x48")
+    }
+
+    @Test func helpScreens() throws {
+        let model = try makeModel(Fixtures.corpus("http1-browse-bro-org.pcap"))
+        press(model, .character("?"))
+        try expectGolden(model.render(width: 80, height: 24), "help-80x24")
+        try expectGolden(model.render(width: 160, height: 48), "help-160x48")
+        press(model, .character("x"))
+        #expect(model.screen == .list)
+    }
+}

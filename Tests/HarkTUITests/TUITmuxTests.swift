@@ -1,0 +1,141 @@
+import Foundation
+import HarkTestSupport
+import Testing
+
+/// `hark tui` end to end in a real terminal (tmux): keys in with `send-keys`, the screen out with
+/// `capture-pane`, and the terminal's mode (`stty -a`) the same before and after, whether the UI quits
+/// with `q`, Ctrl-C or SIGTERM.
+@Suite(.serialized) struct TUITmuxTests {
+    static let hark = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/hark")
+    static let isAvailable = ToolProcess.locate("tmux") != nil && FileManager.default.isExecutableFile(atPath: hark.path)
+
+    /// A tmux server of its own (a unique socket name), with one window running `command`.
+    final class Tmux {
+        let socket = "hark-tui-test-\(UUID().uuidString.prefix(8))"
+        let directory: URL
+
+        /// Starts `hark tui capture` in a window: the shell records the mode (`stty -a`) before and after,
+        /// hark's pid (an inner shell writes its own and becomes hark) and exit status, in `directory`.
+        init(width: Int, height: Int, capture: URL) throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let d = directory.path
+            let inner = "echo \\$\\$ > \(d)/pid; exec \(TUITmuxTests.hark.path) tui \(capture.path)"
+            let command = "stty -a > \(d)/before; sh -c \"\(inner)\"; echo $? > \(d)/status; stty -a > \(d)/after; echo restored; sleep 20"
+            try run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", command])
+        }
+
+        deinit {
+            _ = try? run(["kill-server"])
+            try? FileManager.default.removeItem(at: directory)
+        }
+
+        /// Runs one tmux command through the shell (`system`, which waits for it: Foundation's `Process`
+        /// did not notice the tmux client's exit when the client had started a server), with its output
+        /// in a file read back.
+        @discardableResult
+        func run(_ arguments: [String]) throws -> String {
+            let output = directory.appendingPathComponent("tmux.out")
+            let words = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
+            let command = words.map(Self.quote).joined(separator: " ") + " > " + Self.quote(output.path) + " 2>&1"
+            let status = system(command)
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            guard status == 0 else { throw TmuxFailure("tmux \(arguments): \(text)") }
+            return text
+        }
+
+        static func quote(_ word: String) -> String {
+            "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        }
+
+        func keys(_ keys: String...) throws {
+            try run(["send-keys", "-t", "0"] + keys)
+        }
+
+        func screen() throws -> String {
+            try run(["capture-pane", "-p", "-t", "0"])
+        }
+
+        /// Waits until the screen shows `text` (10 s at most), returning the screen.
+        @discardableResult
+        func waitFor(_ text: String) throws -> String {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                let shown = try screen()
+                if shown.contains(text) { return shown }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            throw TmuxFailure("the screen never showed \"\(text)\":\n\(try screen())")
+        }
+
+        func file(_ name: String) -> String {
+            (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+        }
+
+        /// Waits for a file the shell writes when hark has exited.
+        func waitForFile(_ name: String) throws -> String {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                let text = file(name)
+                if !text.isEmpty { return text }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            throw TmuxFailure("\(name) never appeared:\n\(try screen())")
+        }
+    }
+
+    @Test(.enabled(if: isAvailable, "needs tmux and the built hark (swift build)"))
+    func browseFilterOpenAndQuit() throws {
+        let session = try Tmux(width: 100, height: 30, capture: Fixtures.corpus("http1-browse-bro-org.pcap"))
+        let list = try session.waitFor("done")
+        #expect(list.contains("bro.org"))
+        #expect(list.contains("TIME") && list.contains("METHOD"))
+        try session.keys("/")
+        try session.keys("-l", "status>=4OO")
+        let error = try session.waitFor("column 9")
+        #expect(error.contains("^^^ column 9: expected a number"))
+        try session.keys("BSpace", "BSpace")
+        try session.keys("-l", "00")
+        try session.keys("Enter")
+        try session.waitFor("filter: status>=400")
+        try session.keys("c")
+        try session.waitFor("filter cleared")
+        try session.keys("j", "Enter")
+        let detail = try session.waitFor("Headers")
+        #expect(detail.contains("Response body") && detail.contains("Host"))
+        try session.keys("q", "q")
+        #expect(try session.waitForFile("status").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let after = try session.waitFor("restored")
+        #expect(!after.contains("METHOD"), "the alternate screen is left")
+        #expect(session.file("before") == session.file("after"))
+        #expect(!session.file("before").isEmpty)
+    }
+
+    @Test(.enabled(if: isAvailable, "needs tmux and the built hark (swift build)"))
+    func controlCAndSIGTERMRestoreTheTerminal() throws {
+        let capture = Fixtures.corpus("http1-browse-bro-org.pcap")
+        let interrupted = try Tmux(width: 80, height: 24, capture: capture)
+        try interrupted.waitFor("done")
+        try interrupted.keys("C-c")
+        #expect(try interrupted.waitForFile("status").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try interrupted.waitFor("restored")
+        #expect(interrupted.file("before") == interrupted.file("after"))
+
+        let terminated = try Tmux(width: 80, height: 24, capture: capture)
+        try terminated.waitFor("done")
+        let pid = try #require(Int32(try terminated.waitForFile("pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, SIGTERM) == 0)
+        #expect(try terminated.waitForFile("status").trimmingCharacters(in: .whitespacesAndNewlines) == "143")
+        try terminated.waitFor("restored")
+        #expect(terminated.file("before") == terminated.file("after"))
+    }
+}
+
+/// What went wrong driving tmux.
+struct TmuxFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
