@@ -162,7 +162,7 @@ let package = Package(
             ],
             resources: [
                 .embedInCode("Page/timeline.html"), .embedInCode("Page/timeline.css"), .embedInCode("Page/filter.js"),
-                .embedInCode("Page/timeline.js"),
+                .embedInCode("Page/model.js"), .embedInCode("Page/timeline.js"),
             ],
             swiftSettings: strictSettings
         ),
