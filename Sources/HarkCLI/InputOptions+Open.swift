@@ -43,6 +43,7 @@ extension InputOptions {
         if let writePath {
             try source.record(to: writePath, keyLogPaths: keyLogs)
         }
+        source.telemetry = try otlp.telemetry()
         return source
     }
 
