@@ -50,13 +50,15 @@ final class OpenedSource {
 
     /// Runs a session over the source to its end (end of file, Ctrl-C, the watched command's exit),
     /// then closes the source. With `telemetry`, every exchange and connection also goes to it, ahead of
-    /// the command's filter, and the run ends by flushing it (at most its flush timeout).
+    /// the command's filter (messages are parsed even for a command that shows none), and the run ends by
+    /// flushing it (at most its flush timeout).
     func run<Observer: SessionObserver>(_ configuration: SessionConfiguration, observer: inout Observer) -> SessionStatistics {
         defer { close() }
         var configuration = configuration
         configuration.followedKeyLogPaths += followedKeyLogs
+        guard let telemetry else { return CaptureSession(input: input, configuration: configuration).run(observer: &observer) }
+        configuration.parsesMessages = true
         let session = CaptureSession(input: input, configuration: configuration)
-        guard let telemetry else { return session.run(observer: &observer) }
         var exporting = OTLPObserver(base: observer, telemetry: telemetry)
         let statistics = session.run(observer: &exporting)
         exporting.finish()

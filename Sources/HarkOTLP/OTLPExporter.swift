@@ -180,7 +180,7 @@ public final class OTLPExporter: @unchecked Sendable {
                 self.client.close()
                 if !self.unreachable {
                     self.unreachable = true
-                    self.report("otlp: cannot reach the Collector at \(self.settings.endpoint) (\(error)); retrying, dropping the oldest spans when the queue is full")
+                    self.report("otlp: cannot reach the Collector at \(self.settings.endpoint) (\(Self.describe(error))); retrying, dropping the oldest spans when the queue is full")
                 }
                 self.retry(body, path: path, payload: payload, attempt: attempt, after: nil, problem: "\(error)")
             }
@@ -217,6 +217,12 @@ public final class OTLPExporter: @unchecked Sendable {
             case (.metrics, false): counts.metricRequestsFailed += 1
             }
         }
+    }
+
+    /// A connection failure in a few words: NIO's error for a failed connect lists every address tried.
+    private static func describe(_ error: any Error) -> String {
+        guard let failure = error as? NIOConnectionError, let first = failure.connectionErrors.first else { return "\(error)" }
+        return "\(first.error)"
     }
 
     /// The flush timeout passed: what is still queued or in flight is given up.
