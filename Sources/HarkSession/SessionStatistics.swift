@@ -20,6 +20,9 @@ public struct SessionStatistics: Hashable, Sendable {
     public var heldFragments = 0
     /// TCP connections seen.
     public var connections = 0
+    /// TCP connections dropped from tracking because too many were open at once
+    /// (`ReassemblyLimits.maxTrackedConnections`).
+    public var evictedConnections = 0
     /// HTTP exchanges reported.
     public var exchanges = 0
     /// Diagnostics reported.

@@ -222,6 +222,8 @@ struct StreamDispatcher: TCPStreamHandler {
             slot.noteTLS(session)
         case .tls(let diagnostic):
             report(diagnostic.diagnostic(connectionID: slot.info.id))
+        case .cut(let what):
+            report(Diagnostic(.error, what, connectionID: slot.info.id))
         case .http1(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
