@@ -23,6 +23,9 @@ public struct SessionStatistics: Hashable, Sendable {
     /// TCP connections dropped from tracking because too many were open at once
     /// (`ReassemblyLimits.maxTrackedConnections`).
     public var evictedConnections = 0
+    /// TLS sessions (client randoms) the key logs gave secrets for, from files and the capture's own
+    /// Decryption Secrets Blocks; nil when there was no key log.
+    public var keyLogSessions: Int?
     /// HTTP exchanges reported.
     public var exchanges = 0
     /// Diagnostics reported.
