@@ -156,6 +156,26 @@ struct TCPReassemblerTests {
         #expect(transcript.stream(0, .clientToServer) == "GET /next HTTP/1.1\r\n")
     }
 
+    @Test func aLiveCaptureJoiningMidConnectionTakesTheListeningSideAsServer() {
+        let segments = [script.segment(.serverToClient, offset: 100, "tail"), script.segment(.clientToServer, offset: 50, "next")]
+        func opened(listening: Set<UInt16>) -> TCPConnectionInfo? {
+            var reassembler = TCPReassembler(listeningPorts: listening)
+            var transcript = ReassemblyTranscript()
+            for (index, segment) in segments.enumerated() {
+                reassembler.process(segment, at: Timestamp(nanoseconds: Int64(index)), packetNumber: index + 1, handler: &transcript)
+            }
+            reassembler.finish(handler: &transcript)
+            return transcript.opened.first
+        }
+        // Port 40000 listens on this machine: it serves, although port 80 would win by number.
+        let listening = opened(listening: [40000])
+        #expect(listening?.server == SegmentScript.client)
+        #expect(listening?.roleSource == .listeningPort)
+        // Both or neither listening: the port heuristic decides.
+        #expect(opened(listening: [80, 40000])?.roleSource == .portHeuristic)
+        #expect(opened(listening: [8080])?.server == SegmentScript.server)
+    }
+
     @Test func acknowledgedButUnseenBytesBecomeAGapBeforeTheEnd() {
         let transcript = reassemble(script.handshake() + [
             script.segment(.clientToServer, offset: 0, "abc"),
