@@ -6,8 +6,10 @@ extension InputOptions {
     /// Opens the chosen source, then gives up root when it is no longer needed (under sudo hark
     /// becomes the invoking user, so the files it writes are theirs): open outputs after this.
     ///
+    /// - Parameter commandOutput: where a launched command's standard output and error go (its input
+    ///   is then `/dev/null`); nil leaves it hark's terminal.
     /// - Throws: `RunError` with one line saying why the source cannot be opened and what to do.
-    func open() throws -> OpenedSource {
+    func open(commandOutput: String? = nil) throws -> OpenedSource {
         let source: OpenedSource
         switch self.source {
         case .file(let path):
@@ -30,7 +32,7 @@ extension InputOptions {
             source = try openProcessSource(pids: pids, captureFilter: captureFilter)
         case .command(let arguments):
             StopSignal.install()
-            source = try openCommandSource(arguments, captureFilter: captureFilter)
+            source = try openCommandSource(arguments, captureFilter: captureFilter, outputPath: commandOutput)
         }
         if !source.keepsPrivileges {
             try Privileges.becomeInvokingUser()

@@ -14,6 +14,11 @@ public struct ConnectionEntry: Sendable {
     public var events: [TCPEvent] = []
     /// Events seen past the bound, counted only.
     public var omittedEvents = 0
+    /// The first messages of the protocol it switched to (WebSocket), in order, each payload cut to
+    /// `StoreLimits.maxMessageBytes` (its `length` still says the whole size).
+    public var messages: [ConnectionMessage] = []
+    /// Messages seen past the bounds, counted only.
+    public var omittedMessages = 0
     /// Its packets, when the store keeps them (`StoreConfiguration.keepsPackets`).
     public var packets = PacketSeries()
     /// Exchanges reported on it.

@@ -34,6 +34,11 @@ public struct StoreObserver: SessionObserver {
         store.add(exchange)
     }
 
+    public mutating func message(_ message: ConnectionMessage) {
+        let kept = StoreState.cut(message, to: store.configuration.limits.maxMessageBytes)
+        store.write { $0.add(kept) }
+    }
+
     public mutating func diagnostic(_ diagnostic: Diagnostic) {
         store.write { $0.add(diagnostic) }
     }

@@ -17,6 +17,8 @@ struct StoreState {
     var diagnostics: [(version: UInt64, diagnostic: Diagnostic)] = []
     /// Packets kept one by one over all connections.
     var keptPackets = 0
+    /// Messages kept over all connections.
+    var keptMessages = 0
 
     init(configuration: StoreConfiguration) {
         self.configuration = configuration
@@ -100,6 +102,35 @@ struct StoreState {
         }
     }
 
+    /// Adds a message (already cut by `cut(_:to:)`) to its connection, within the bounds.
+    mutating func add(_ message: ConnectionMessage) {
+        let id = message.connection.id
+        guard let kept = connections[id]?.messages.count else {
+            counters.omittedMessages += 1
+            return
+        }
+        let version = bump()
+        connections[id]?.version = version
+        if kept < limits.maxMessagesPerConnection, keptMessages < limits.maxMessages {
+            connections[id]?.messages.append(message)
+            keptMessages += 1
+        } else {
+            connections[id]?.omittedMessages += 1
+            counters.omittedMessages += 1
+        }
+    }
+
+    /// `message` with at most `limit` bytes of its payload (as meant: inflated) in memory; the payload's
+    /// `length` still counts the whole, so it shows as truncated.
+    static func cut(_ message: ConnectionMessage, to limit: Int) -> ConnectionMessage {
+        var kept = message
+        let content = (try? message.payload.content.readAll(limit: limit)) ?? ByteBuffer()
+        kept.payload.bytes = BodyStorage(content)
+        kept.payload.decoded = nil
+        kept.payload.decodedLength = nil
+        return kept
+    }
+
     mutating func add(_ diagnostic: Diagnostic) {
         let version = bump()
         counters.diagnostics += 1
@@ -118,6 +149,7 @@ struct StoreState {
         connectionHead += 1
         if let entry = connections.removeValue(forKey: id) {
             keptPackets -= entry.packets.packets.count
+            keptMessages -= entry.messages.count
             counters.evictedConnections += 1
         }
         if connectionHead > 4096, connectionHead * 2 > connectionOrder.count {
