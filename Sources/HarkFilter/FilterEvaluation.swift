@@ -131,6 +131,7 @@ extension FilterTest {
         case .stream: exchange.filterStreamID != nil
         case .grpcStatus: exchange.filterGRPCStatus != nil
         case .grpcMethod: exchange.filterGRPCMethod != nil
+        case .messageText: false  // exchanges carry no message text
         default: true
         }
     }

@@ -14,13 +14,14 @@ public struct ConnectionEntry: Sendable {
     public var events: [TCPEvent] = []
     /// Events seen past the bound, counted only.
     public var omittedEvents = 0
-    /// The first messages of the protocol it switched to (WebSocket), in order, each payload cut to
-    /// `StoreLimits.maxMessageBytes` (its `length` still says the whole size).
-    public var messages: [ConnectionMessage] = []
-    /// Messages seen past the bounds, counted only.
-    public var omittedMessages = 0
     /// Its packets, when the store keeps them (`StoreConfiguration.keepsPackets`).
     public var packets = PacketSeries()
+    /// The first messages it carried after an upgrade, in order (at most
+    /// `StoreLimits.maxMessagesPerConnection`, and `maxMessages` over all connections), each with the
+    /// start of its payload (`StoreLimits.maxMessageBytes`).
+    public var messages: [MessageMark] = []
+    /// Messages seen past the bounds, counted only.
+    public var omittedMessages = 0
     /// Exchanges reported on it.
     public var exchangeCount = 0
     /// The store version of its last change.

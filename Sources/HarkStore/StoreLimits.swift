@@ -12,12 +12,11 @@ public struct StoreLimits: Hashable, Sendable {
     public var maxPacketBuckets = 256
     /// TCP events kept per connection; later ones are only counted (`omittedEvents`). Default 500.
     public var maxEventsPerConnection = 500
-    /// Messages (WebSocket) kept per connection, each with at most `maxMessageBytes` of its payload;
-    /// later ones are only counted (`omittedMessages`). Default 1,000.
-    public var maxMessagesPerConnection = 1_000
-    /// Messages kept over all connections. Default 100,000.
+    /// Messages (WebSocket) marked per connection; later ones are only counted. Default 2,000.
+    public var maxMessagesPerConnection = 2_000
+    /// Messages marked over all connections; later ones are only counted. Default 100,000.
     public var maxMessages = 100_000
-    /// Payload bytes of each kept message. Default 64 KiB.
+    /// Payload bytes (as meant: decompressed) kept with each marked message. Default 64 KiB.
     public var maxMessageBytes = 64 << 10
     /// Diagnostics kept (the latest); earlier ones are only counted. Default 10,000.
     public var maxDiagnostics = 10_000

@@ -35,8 +35,9 @@ public struct StoreObserver: SessionObserver {
     }
 
     public mutating func message(_ message: ConnectionMessage) {
-        let kept = StoreState.cut(message, to: store.configuration.limits.maxMessageBytes)
-        store.write { $0.add(kept) }
+        // Made outside the lock: the payload's copy never holds up a view.
+        let mark = MessageMark(message, payloadLimit: store.configuration.limits.maxMessageBytes)
+        store.write { $0.add(mark, connectionID: message.connection.id) }
     }
 
     public mutating func diagnostic(_ diagnostic: Diagnostic) {

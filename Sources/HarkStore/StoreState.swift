@@ -102,9 +102,8 @@ struct StoreState {
         }
     }
 
-    /// Adds a message (already cut by `cut(_:to:)`) to its connection, within the bounds.
-    mutating func add(_ message: ConnectionMessage) {
-        let id = message.connection.id
+    /// Adds a message's mark (made outside the lock) to its connection, within the bounds.
+    mutating func add(_ mark: MessageMark, connectionID id: Int) {
         guard let kept = connections[id]?.messages.count else {
             counters.omittedMessages += 1
             return
@@ -112,23 +111,12 @@ struct StoreState {
         let version = bump()
         connections[id]?.version = version
         if kept < limits.maxMessagesPerConnection, keptMessages < limits.maxMessages {
-            connections[id]?.messages.append(message)
+            connections[id]?.messages.append(mark)
             keptMessages += 1
         } else {
             connections[id]?.omittedMessages += 1
             counters.omittedMessages += 1
         }
-    }
-
-    /// `message` with at most `limit` bytes of its payload (as meant: inflated) in memory; the payload's
-    /// `length` still counts the whole, so it shows as truncated.
-    static func cut(_ message: ConnectionMessage, to limit: Int) -> ConnectionMessage {
-        var kept = message
-        let content = (try? message.payload.content.readAll(limit: limit)) ?? ByteBuffer()
-        kept.payload.bytes = BodyStorage(content)
-        kept.payload.decoded = nil
-        kept.payload.decodedLength = nil
-        return kept
     }
 
     mutating func add(_ diagnostic: Diagnostic) {

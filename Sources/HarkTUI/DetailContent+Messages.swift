@@ -3,6 +3,7 @@ import HarkFormat
 import HarkModel
 import HarkStore
 import HarkText
+import NIOCore
 
 extension DetailContent {
     /// The Messages tab: the messages of the protocol the connection switched to (WebSocket), oldest
@@ -24,32 +25,31 @@ extension DetailContent {
         return lines
     }
 
-    private static func summary(_ message: ConnectionMessage) -> StyledLine {
+    private static func summary(_ message: MessageMark) -> StyledLine {
         var line = StyledLine(ListStyle.timeOfDay(message.firstByte) + "  ", .dim)
         let up = message.direction == .clientToServer
         line.append(up ? "↑ " : "↓ ", .color(up ? CellStyle.cyan : CellStyle.green, bold: true))
         line.append(pad(message.kind, 7), .bold)
-        line.append(pad(ByteCountFormat.short(Int64(message.payload.length)), 8, right: true))
+        line.append(pad(ByteCountFormat.short(Int64(message.length)), 8, right: true))
         if message.frameCount > 1 { line.append("  \(message.frameCount) frames", .dim) }
-        if !message.payload.contentCodings.isEmpty {
-            line.append("  " + message.payload.contentCodings.joined(separator: ", "), .dim)
-            line.append(" (\(ByteCountFormat.short(Int64(message.payload.wireBytes))) on the wire)", .dim)
+        if !message.contentCodings.isEmpty {
+            line.append("  " + message.contentCodings.joined(separator: ", "), .dim)
+            line.append(" (\(ByteCountFormat.short(Int64(message.wireBytes))) on the wire)", .dim)
         }
         if let code = message.closeCode {
             line.append("  close \(code)")
             if let reason = message.closeReason, !reason.isEmpty { line.append(" " + reason) }
         }
-        if let problem = message.payload.decodingError ?? (message.payload.isComplete ? nil : "incomplete") {
+        if let problem = message.problem {
             line.append("  ! " + problem, .color(CellStyle.red))
         }
         return line
     }
 
-    private static func payload(_ message: ConnectionMessage) -> [StyledLine] {
-        guard message.closeCode == nil, message.payload.length > 0 else { return [] }
-        // The payload is kept as meant (inflated); its codings are on the summary line.
-        var payload = message.payload
-        payload.contentCodings = []
+    private static func payload(_ message: MessageMark) -> [StyledLine] {
+        guard message.closeCode == nil, message.length > 0 else { return [] }
+        // The payload is kept as meant (inflated), its start only: its codings are on the summary line.
+        let payload = HTTPMessageBody(bytes: BodyStorage(message.payload), length: message.length)
         let text = BodyText(payload, contentType: nil, limit: maximumBodyBytes)
         let notes = text.notes.map { StyledLine($0, .color(CellStyle.yellow)) }
         if !message.isText, text.lines.isEmpty {
