@@ -32,7 +32,7 @@ let package = Package(
         // Shared vocabulary: timestamps, addresses, endpoints, connection keys, diagnostics.
         .target(name: "HarkCore", dependencies: [nioCore], swiftSettings: strictSettings),
         // Streaming pcap / pcapng readers.
-        .target(name: "HarkCapture", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkCapture", dependencies: ["HarkCore", "HarkFormat", nioCore], swiftSettings: strictSettings),
         // Link layer → IPv4/IPv6 (with defragmentation) → TCP, as zero-copy views.
         .target(name: "HarkPacket", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // TCP connection tracking and per-direction stream reassembly.
@@ -119,6 +119,16 @@ let package = Package(
             dependencies: ["HarkModel", "HarkCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strictSettings
         ),
+        // `--otlp`: exchanges as OpenTelemetry spans and RED/TCP metrics, encoded by a small hand-written
+        // protobuf writer and sent over OTLP/HTTP (gzip) by an NIO client with a bounded queue.
+        .target(
+            name: "HarkOTLP",
+            dependencies: [
+                "HarkModel", "HarkCore", "HarkStats", "CZlib", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Text and JSON-lines renderings for people and jq: the trace observer, body and header
         // rendering, terminal colours, the stats tables.
         .target(
@@ -168,7 +178,7 @@ let package = Package(
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkLiveCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel",
                 "HarkHAR", "HarkStats", "HarkText", "HarkPacket",
-                "HarkFilter", "HarkProcess", "HarkStore", "HarkWeb", "HarkTUI", "CMalloc",
+                "HarkFilter", "HarkProcess", "HarkStore", "HarkWeb", "HarkTUI", "HarkOTLP", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -194,7 +204,7 @@ let package = Package(
         .testTarget(name: "HarkFormatTests", dependencies: ["HarkFormat", "HarkCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "HarkCaptureTests",
-            dependencies: ["HarkCapture", "HarkTestSupport", nioCore],
+            dependencies: ["HarkCapture", "HarkCore", "HarkFormat", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -281,6 +291,11 @@ let package = Package(
                 "HarkText", "HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkFormat",
                 "HarkTestSupport", nioCore,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkOTLPTests",
+            dependencies: ["HarkOTLP", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,9 @@
 import ArgumentParser
+import Glibc
 import HarkCapture
+import HarkFormat
 import HarkModel
+import HarkOTLP
 import HarkSession
 
 /// A source opened for one run: the input every command reads the same way, and what ends it.
@@ -9,7 +12,7 @@ import HarkSession
 /// nftables rules) and undo them in `close()`, which `run` calls on every path out of the session.
 final class OpenedSource {
     /// The records to analyse.
-    let input: any CaptureInput
+    private(set) var input: any CaptureInput
     /// Whether a person or a pipeline follows the output as packets arrive (a live capture or a
     /// pipe): output lines are then flushed one by one.
     let isLive: Bool
@@ -19,6 +22,8 @@ final class OpenedSource {
     /// Key logs that grow during the run (a launched command's SSLKEYLOGFILE): the session follows
     /// them, and TLS connections wait for their secrets.
     let followedKeyLogs: [String]
+    /// Where `--otlp` sends spans and metrics of everything the run sees; nil without it.
+    var telemetry: OTLPTelemetry?
     private var teardown: (() -> Void)?
     private let exitStatusOfSource: () -> Int32?
 
@@ -46,12 +51,36 @@ final class OpenedSource {
     }
 
     /// Runs a session over the source to its end (end of file, Ctrl-C, the watched command's exit),
-    /// then closes the source.
+    /// then closes the source. With `telemetry`, every exchange and connection also goes to it, ahead of
+    /// the command's filter (messages are parsed even for a command that shows none), and the run ends by
+    /// flushing it (at most its flush timeout).
     func run<Observer: SessionObserver>(_ configuration: SessionConfiguration, observer: inout Observer) -> SessionStatistics {
         defer { close() }
         var configuration = configuration
         configuration.followedKeyLogPaths += followedKeyLogs
-        return CaptureSession(input: input, configuration: configuration).run(observer: &observer)
+        guard let telemetry else { return CaptureSession(input: input, configuration: configuration).run(observer: &observer) }
+        configuration.parsesMessages = true
+        let session = CaptureSession(input: input, configuration: configuration)
+        var exporting = OTLPObserver(base: observer, telemetry: telemetry)
+        let statistics = session.run(observer: &exporting)
+        exporting.finish()
+        observer = exporting.base
+        return statistics
+    }
+
+    /// Writes the records read, and the run's TLS secrets, to a pcapng file at `path` as the run goes
+    /// (`-w`); the file is closed with the source.
+    ///
+    /// - Throws: `RunError` when the file cannot be created.
+    func record(to path: String, keyLogPaths: [String]) throws {
+        let sink = try openOutput(path)
+        Privileges.giveToInvokingUser(sink.fileDescriptor)
+        input = PcapNGRecorder(input, writingTo: sink, path: path, keyLogPaths: keyLogPaths, followedKeyLogPaths: followedKeyLogs)
+        let previous = teardown
+        teardown = {
+            previous?()
+            if sink.fileDescriptor > STDERR_FILENO { Glibc.close(sink.fileDescriptor) }
+        }
     }
 
     /// Undoes what opening set up (once).
