@@ -5,10 +5,12 @@ import HarkStore
 
 extension TimelineJSON {
     /// The exchanges as the timeline draws them and the waterfall lists them: an object of columns, one
-    /// value per exchange in each. Text columns hold positions in `strings` (null when absent); `id`
-    /// and `start` are deltas from the previous exchange's (the first from 0); the other times are
-    /// microseconds after the exchange's own `start`, null when the phase did not happen; `url` is null
-    /// when it is `scheme://authority` followed by the target.
+    /// value per exchange in each. Text columns hold positions in `strings` (null when absent), but for
+    /// `target` and `url`, nearly always different, which hold the text; `id` and `start` are deltas
+    /// from the previous exchange's (the first from 0); the other times are microseconds after the
+    /// exchange's own `start`, null when the phase did not happen; `url` is null when it is
+    /// `scheme://authority` followed by the target. A column whose values are all null is left out
+    /// (when there are values at all: an update without exchanges has every column, empty).
     mutating func exchanges(_ rows: [ExchangeRow]) {
         json.key("exchanges")
         json.beginObject()
@@ -21,18 +23,18 @@ extension TimelineJSON {
         numbers("conn", rows) { Int64($0.connectionID) }
         texts("label", rows) { $0.protocolLabel }
         texts("app", rows) { $0.applicationProtocol.rawValue }
-        numbers("stream", rows) { $0.streamID.map(Int64.init) }
+        optionalNumbers("stream", rows) { $0.streamID.map(Int64.init) }
         texts("method", rows) { $0.method.rawValue }
         texts("scheme", rows) { $0.scheme }
         texts("authority", rows) { $0.authority }
         texts("host", rows) { $0.host }
-        texts("target", rows) { $0.target }
-        texts("url", rows) { row in
+        inlineTexts("target", rows) { $0.target }
+        inlineTexts("url", rows) { row in
             let url = row.url
             guard let authority = row.authority, url == row.scheme + "://" + authority + row.target else { return url }
             return nil
         }
-        numbers("status", rows) { $0.status.map { Int64($0.rawValue) } }
+        optionalNumbers("status", rows) { $0.status.map { Int64($0.rawValue) } }
         texts("reqType", rows) { $0.requestContentType }
         texts("respType", rows) { $0.responseContentType }
         numbers("reqSize", rows) { Int64($0.requestBodySize) }
@@ -54,13 +56,23 @@ extension TimelineJSON {
         numbers("problems", rows) { Int64($0.problemCount) }
         texts("grpcService", rows) { $0.grpcService }
         texts("grpcMethod", rows) { $0.grpcMethod }
-        numbers("grpcStatus", rows) { $0.grpcStatus.map(Int64.init) }
+        optionalNumbers("grpcStatus", rows) { $0.grpcStatus.map(Int64.init) }
         texts("switchedTo", rows) { $0.switchedTo }
         numbers("placeholder", rows) { $0.requestIsPlaceholder ? 1 : 0 }
         json.endObject()
     }
 
-    private mutating func numbers(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeRow) -> Int64?) {
+    /// A column of numbers; `value` is called once per row, in order.
+    private mutating func numbers(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeRow) -> Int64) {
+        json.key(name)
+        json.beginArray()
+        for row in rows { json.integer(value(row)) }
+        json.endArray()
+    }
+
+    /// A column of numbers or nulls, left out when all are null.
+    private mutating func optionalNumbers(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeRow) -> Int64?) {
+        guard rows.isEmpty || rows.contains(where: { value($0) != nil }) else { return }
         json.key(name)
         json.beginArray()
         for row in rows {
@@ -69,15 +81,29 @@ extension TimelineJSON {
         json.endArray()
     }
 
+    /// A column of string positions or nulls, left out when all are null.
     private mutating func texts(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeRow) -> String?) {
+        guard rows.isEmpty || rows.contains(where: { value($0) != nil }) else { return }
         json.key(name)
         json.beginArray()
         for row in rows { stringIndex(value(row)) }
         json.endArray()
     }
 
-    /// A timing phase bound, in microseconds after the exchange's start.
+    /// A column of texts or nulls, left out when all are null.
+    private mutating func inlineTexts(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeRow) -> String?) {
+        guard rows.isEmpty || rows.contains(where: { value($0) != nil }) else { return }
+        json.key(name)
+        json.beginArray()
+        for row in rows {
+            if let text = value(row) { json.string(text) } else { json.null() }
+        }
+        json.endArray()
+    }
+
+    /// A timing phase bound, in microseconds after the exchange's start; left out when no exchange has it.
     private mutating func phase(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeTiming) -> Timestamp?) {
+        guard rows.isEmpty || rows.contains(where: { value($0.timing) != nil }) else { return }
         json.key(name)
         json.beginArray()
         for row in rows {

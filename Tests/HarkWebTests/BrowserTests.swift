@@ -1,4 +1,5 @@
 import Foundation
+import HarkStore
 import HarkTestSupport
 import Testing
 
@@ -113,5 +114,26 @@ import Testing
         let headers = (entry["request"] as? [String: Any])?["headers"] as? [[String: String]] ?? []
         #expect(headers.contains(["name": "Host", "value": "bro.org"]))
         #expect((entry["response"] as? [String: Any])?["status"] as? Int == 200)
+    }
+
+    /// With --bodies, a text body shows as text and an image as binary with its size, not as "empty".
+    @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
+    func bodyPreviewsSayTextOrBinary() throws {
+        let capture = Fixtures.corpus("http1-browse-bro-org.pcap")
+        let rows = try WebTestSupport.filledStore(capture).exchanges()
+        var image: Int?
+        var html: Int?
+        rows.forEach { row in
+            let type = row.responseContentType ?? ""
+            if image == nil, type.hasPrefix("image/"), row.responseBodySize > 0 { image = row.id }
+            if html == nil, type.hasPrefix("text/html"), row.responseBodySize > 0 { html = row.id }
+        }
+        let report = Self.temporaryFile(".html")
+        defer { try? FileManager.default.removeItem(at: report) }
+        #expect(try WebTestSupport.run(WebTestSupport.harkBinary.path, ["timeline", "--bodies", capture.path, "-o", report.path]).status == 0)
+        let imageBody = try WebTestSupport.browse(report.absoluteString, select: try #require(image), tab: "Body")["tab"] as? String ?? ""
+        #expect(imageBody.contains("[binary "), "\(imageBody)")
+        let htmlBody = try WebTestSupport.browse(report.absoluteString, select: try #require(html), tab: "Body")["tab"] as? String ?? ""
+        #expect(htmlBody.lowercased().contains("<html") || htmlBody.lowercased().contains("<!doctype"), "\(htmlBody.prefix(200))")
     }
 }

@@ -69,8 +69,10 @@ import Testing
             updates.append(Array(data.utf8))
             versions.append(update["storeVersion"] as? Int ?? -1)
             let scheme = WebTestSupport.texts(update, column: "scheme"), authority = WebTestSupport.texts(update, column: "authority")
-            let target = WebTestSupport.texts(update, column: "target"), url = WebTestSupport.texts(update, column: "url")
-            urls += url.indices.map { url[$0] ?? "\(scheme[$0] ?? "")://\(authority[$0] ?? "")\(target[$0] ?? "")" }
+            let columns = update["exchanges"] as? [String: Any] ?? [:]
+            let target = columns["target"] as? [String] ?? []
+            let url = (columns["url"] as? [Any])?.map { $0 as? String } ?? target.map { _ in nil }
+            urls += target.indices.map { url[$0] ?? "\(scheme[$0] ?? "")://\(authority[$0] ?? "")\(target[$0])" }
         }
         return (urls, versions, updates)
     }

@@ -46,8 +46,9 @@ import Testing
             #expect(ids.count == requests.count, "one exchange per request tshark sees")
             // url is left out when it is scheme://authority + target
             let scheme = WebTestSupport.texts(parsed, column: "scheme"), authority = WebTestSupport.texts(parsed, column: "authority")
-            let target = WebTestSupport.texts(parsed, column: "target"), url = WebTestSupport.texts(parsed, column: "url")
-            let urls = ids.indices.map { url[$0] ?? "\(scheme[$0] ?? "")://\(authority[$0] ?? "")\(target[$0] ?? "")" }
+            let columns = parsed["exchanges"] as? [String: Any] ?? [:]
+            let target = columns["target"] as? [String] ?? [], url = (columns["url"] as? [Any])?.map { $0 as? String } ?? ids.map { _ in nil }
+            let urls = ids.indices.map { url[$0] ?? "\(scheme[$0] ?? "")://\(authority[$0] ?? "")\(target[$0])" }
             #expect(Set(urls) == Set(requests.compactMap { $0["http.request.full_uri"] }))
         }
     }

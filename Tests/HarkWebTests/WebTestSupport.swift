@@ -114,10 +114,16 @@ enum WebTestSupport {
         return (try? run("/usr/bin/python3", ["-c", "import selenium"]).status) == 0
     }()
 
-    /// Opens `url` in headless Chromium and returns what the page showed (see Scripts/timeline-browser).
-    static func browse(_ url: String, click: Int? = nil, har: Bool = false, filters: URL? = nil) throws -> [String: Any] {
+    /// Opens `url` in headless Chromium and returns what the page showed (see Scripts/timeline-browser):
+    /// after clicking an exchange's bar (`click`) or its waterfall row (`select`), with a details `tab`
+    /// opened, the `har` it shows, or the answers of its filter to the expressions in `filters`.
+    static func browse(
+        _ url: String, click: Int? = nil, select: Int? = nil, tab: String? = nil, har: Bool = false, filters: URL? = nil
+    ) throws -> [String: Any] {
         var arguments = [browserScript.path, url]
         if let click { arguments += ["--click", String(click)] }
+        if let select { arguments += ["--select", String(select)] }
+        if let tab { arguments += ["--tab", tab] }
         if har { arguments.append("--har") }
         if let filters { arguments += ["--filters", filters.path] }
         let result = try run("/usr/bin/python3", arguments)

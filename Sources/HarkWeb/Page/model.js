@@ -6,22 +6,24 @@
 window.harkModel = (function () {
   const text = (strings, i) => (i === null || i === undefined ? null : strings[i]);
 
-  // Rows from the exchange columns, in the document's order.
+  // Rows from the exchange columns, in the document's order (a column left out is all null).
   function exchanges(columns, strings) {
     const rows = new Array(columns.count);
     let id = 0, start = 0;
-    const s = (name, i) => text(strings, columns[name][i]);
-    const after = (name, i) => (columns[name][i] === null ? null : start + columns[name][i]);
+    const none = [];
+    const value = (name, i) => (columns[name] || none)[i] ?? null;
+    const s = (name, i) => text(strings, value(name, i));
+    const after = (name, i) => (value(name, i) === null ? null : start + value(name, i));
     for (let i = 0; i < columns.count; i++) {
       id += columns.id[i];
       start += columns.start[i];
-      const scheme = s('scheme', i), authority = s('authority', i), target = s('target', i);
+      const scheme = s('scheme', i), authority = s('authority', i), target = value('target', i);
       const reqType = s('reqType', i), respType = s('respType', i);
-      const service = s('grpcService', i), method = s('grpcMethod', i), grpcStatus = columns.grpcStatus[i];
+      const service = s('grpcService', i), method = s('grpcMethod', i), grpcStatus = value('grpcStatus', i);
       rows[i] = {
-        id, conn: columns.conn[i], proto: s('label', i), app: s('app', i), stream: columns.stream[i],
+        id, conn: columns.conn[i], proto: s('label', i), app: s('app', i), stream: value('stream', i),
         method: s('method', i), scheme, authority, host: s('host', i), target,
-        url: s('url', i) ?? `${scheme}://${authority}${target}`, status: columns.status[i], reqType, respType,
+        url: value('url', i) ?? `${scheme}://${authority}${target}`, status: value('status', i), reqType, respType,
         type: respType ?? reqType, reqSize: columns.reqSize[i], respSize: columns.respSize[i], start,
         connectEnd: after('connectEnd', i), tlsStart: after('tlsStart', i), tlsEnd: after('tlsEnd', i),
         reqStart: after('reqStart', i), reqEnd: after('reqEnd', i), respStart: after('respStart', i),

@@ -1167,6 +1167,12 @@
         waterfallTimer = setTimeout(drawWaterfall, 120);
       }
       state.frames = (state.frames || 0) + 1;
+      if (!state.ready) {
+        // interactive once the first frame is drawn: what the benchmark's `hark-ready` measures
+        state.ready = true;
+        document.body.dataset.ready = 'true';
+        performance.mark('hark-ready');
+      }
     }
     requestAnimationFrame(frame);
   }
@@ -1188,8 +1194,6 @@
     if (isServed && !doc.finished) listen();
     else if (isServed) { $('live').hidden = false; $('live').textContent = 'capture ended'; }
     requestAnimationFrame(frame);
-    document.body.dataset.ready = 'true';
-    performance.mark('hark-ready');
   }
   start();
 })();
