@@ -40,6 +40,7 @@ struct SessionAnalysis {
             reassembler.advance(to: clock, handler: &dispatcher)
         }
         dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
+        dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
         if let closing = batch.closingDiagnostics {
             for dropped in decoder.finish() {
                 dispatcher.report(Diagnostic(.warning, dropped.description))
@@ -97,6 +98,7 @@ struct SessionAnalysis {
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
         dispatcher.releaseHeldInput()
+        dispatcher.releaseHeldHops(now: nil)
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount

@@ -31,7 +31,7 @@ struct StreamAnalyzerTests {
             case .webSocket(.message(let message)):
                 let payload = (try? message.payload.readAll()) ?? ByteBuffer()
                 recorded.webSocketMessages.append(String(decoding: payload.readableBytesView, as: UTF8.self))
-            case .http1, .http2, .tlsSession, .tls, .webSocket: break
+            case .http1, .http2, .tlsSession, .tls, .webSocket, .fastCGI: break
             }
         }
         for (index, (direction, text)) in steps.enumerated() {
