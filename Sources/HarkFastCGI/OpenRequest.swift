@@ -88,6 +88,8 @@ final class OpenRequest {
 
     func end(_ content: ByteBuffer, at time: Timestamp) {
         noteResponse(at: time)
+        // END_REQUEST ends the output too: PHP-FPM sends no empty STDOUT record before it.
+        exchange.stdout.isComplete = true
         exchange.appStatus = content.getInteger(at: content.readerIndex, as: UInt32.self)
         exchange.protocolStatus = content.getInteger(at: content.readerIndex + 4, as: UInt8.self).map(FastCGIProtocolStatus.init)
     }

@@ -56,13 +56,15 @@ extension FilterTest {
             switch name {
             case .http1: return exchange.applicationProtocol == .http1
             case .h2: return exchange.applicationProtocol == .http2
+            case .fcgi: return exchange.applicationProtocol == .fastCGI
             case .ws:
                 return exchange.response?.status == .switchingProtocols
                     && exchange.request.headers.containsToken("websocket", in: "upgrade")
             case .grpc:
                 guard let type = exchange.request.headers.first("content-type") else { return false }
                 return ASCIICase.hasPrefix(type, lowercased: "application/grpc")
-            case .tls: return exchange.request.scheme == "https"
+            // A FastCGI request's scheme is the browser's; its own connection is clear text.
+            case .tls: return exchange.request.scheme == "https" && exchange.applicationProtocol != .fastCGI
             case .unknown, .none: return false
             }
         case .address:

@@ -28,11 +28,11 @@ public struct Exchange: Sendable {
     public var grpc: GRPCSummary?
     /// The FastCGI request's own facts (request id, role, statuses, stderr), for `fcgi` exchanges.
     public var fastCGI: FastCGISummary?
-    /// For a client's HTTP exchange with a web server: the `id` of the FastCGI exchange the web server
-    /// made to serve it (the next hop up), when the capture holds both.
-    public var upstreamID: Int?
-    /// For a FastCGI exchange: the `id` of the client's HTTP exchange it served.
-    public var downstreamID: Int?
+    /// For a client's HTTP exchange with a web server: the FastCGI exchange the web server made to
+    /// serve it (the next hop up), when the capture holds both.
+    public var upstream: HopLink?
+    /// For a FastCGI exchange: the client's HTTP exchange it served.
+    public var downstream: HopLink?
 
     public init(
         id: Int,

@@ -10,7 +10,7 @@ import HarkModel
 /// the FastCGI one first. Holding is bounded: at most `maxHeld` exchanges, each for at most `holdTime`
 /// of capture time, and only once the session has seen an HTTP connection (a capture of the FastCGI
 /// hop alone reports at once). An HTTP exchange that completes first is remembered (at most
-/// `maxRecent`), so that its FastCGI exchange still names it as `downstreamID`.
+/// `maxRecent`), so that its FastCGI exchange still names it as `downstream`.
 struct HopLinker {
     /// How long (capture time) a FastCGI exchange waits for its HTTP exchange.
     static let holdTime = TimeSpan.seconds(10)
@@ -19,7 +19,7 @@ struct HopLinker {
 
     /// What is remembered of an HTTP exchange already reported.
     private struct Reported {
-        var id: Int
+        var link: HopLink
         var method: HTTPMethod
         var path: String
         var start: Timestamp
@@ -46,7 +46,7 @@ struct HopLinker {
     mutating func fastCGI(_ exchange: Exchange) -> Exchange? {
         var exchange = exchange
         if let index = recent.firstIndex(where: { Self.matches(exchange, method: $0.method, path: $0.path, start: $0.start, responseStart: $0.responseStart) }) {
-            exchange.downstreamID = recent[index].id
+            exchange.downstream = recent[index].link
             recent.remove(at: index)
             return exchange
         }
@@ -72,7 +72,7 @@ struct HopLinker {
         guard seesFastCGI else { return }
         if recent.count >= Self.maxRecent { recent.removeFirst() }
         recent.append(Reported(
-            id: exchange.id,
+            link: Self.link(to: exchange, peer: exchange.connection.client),
             method: exchange.request.method,
             path: Self.path(exchange.request.target),
             start: exchange.request.firstByte,
@@ -90,6 +90,11 @@ struct HopLinker {
             released.append(held.removeFirst())
         }
         return released
+    }
+
+    /// A link to `exchange`, seen from the other hop.
+    static func link(to exchange: Exchange, peer: Endpoint) -> HopLink {
+        HopLink(exchangeID: exchange.id, connectionID: exchange.connection.id, peer: peer, duration: exchange.duration)
     }
 
     private static func matches(_ fastCGI: Exchange, method: HTTPMethod, path: String, start: Timestamp, responseStart: Timestamp) -> Bool {

@@ -269,14 +269,17 @@ struct StreamDispatcher: TCPStreamHandler {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard settings.parsesMessages else { return }
         var exchange = exchange
-        if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
-            upstream.downstreamID = exchangeCount + 1
-            exchange.upstreamID = exchangeCount
-            emit(upstream)
-        }
         exchange.id = exchangeCount
+        if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
+            upstream.id = exchangeCount
+            exchange.id = exchangeCount + 1
+            upstream.downstream = HopLinker.link(to: exchange, peer: exchange.connection.client)
+            exchange.upstream = HopLinker.link(to: upstream, peer: upstream.connection.server)
+            exchangeCount += 1
+            observer.exchange(upstream)
+        }
         exchangeCount += 1
-        if exchange.applicationProtocol != .fastCGI, exchange.upstreamID == nil { hops.remember(exchange) }
+        if exchange.applicationProtocol != .fastCGI, exchange.upstream == nil { hops.remember(exchange) }
         observer.exchange(exchange)
     }
 }
