@@ -73,7 +73,11 @@ struct HalfStream {
         handler: inout Handler
     ) {
         guard ended == nil else {
-            if length > 0 { statistics.retransmissions += 1 }
+            // The direction is over (FIN reached, or reset): any data now repeats what was sent.
+            if length > 0 {
+                statistics.retransmissions += 1
+                handler.tcpEvent(context.event(.retransmission(length: length)))
+            }
             return
         }
         if !isAnchored {
@@ -224,8 +228,12 @@ struct HalfStream {
             bufferedBytes -= piece.bytes.readableBytes
             budget += piece.bytes.readableBytes
             if piece.end > nextOffset {
-                // Buffered pieces never overlap each other, so there is nothing to compare.
-                deliverInOrder(piece.bytes, start: piece.offset, length: piece.length, checkingConflicts: false, context: context, handler: &handler)
+                // Buffered pieces never overlap each other, so there is nothing to compare. The bytes
+                // carry the time and packet number of the segment that brought them, not of this one.
+                var captured = context
+                captured.time = piece.time
+                captured.packetNumber = piece.packetNumber
+                deliverInOrder(piece.bytes, start: piece.offset, length: piece.length, checkingConflicts: false, context: captured, handler: &handler)
             }
         }
         if drained > 0 {
@@ -297,7 +305,7 @@ struct HalfStream {
             let nextPieceStart = index < buffered.count ? buffered[index].offset : end
             if nextPieceStart > cursor {
                 let pieceEnd = min(end, nextPieceStart)
-                if let piece = copyPiece(of: payload, payloadStart: start, captured: captured, from: cursor, to: pieceEnd) {
+                if let piece = copyPiece(of: payload, payloadStart: start, captured: captured, from: cursor, to: pieceEnd, context: context) {
                     buffered.insert(piece, at: index)
                     bufferedBytes += piece.bytes.readableBytes
                     budget -= piece.bytes.readableBytes
@@ -334,7 +342,14 @@ struct HalfStream {
     }
 
     /// An owned copy of the captured bytes of `[from, to)`, a sub-range of the segment at `payloadStart`.
-    private func copyPiece(of payload: ByteBuffer, payloadStart: Int64, captured: Int, from: Int64, to: Int64) -> BufferedSegment? {
+    private func copyPiece(
+        of payload: ByteBuffer,
+        payloadStart: Int64,
+        captured: Int,
+        from: Int64,
+        to: Int64,
+        context: SegmentContext
+    ) -> BufferedSegment? {
         let skip = Int(from - payloadStart)
         let available = max(0, min(captured, Int(to - payloadStart)) - skip)
         var copy = ByteBufferAllocator().buffer(capacity: available)
@@ -342,7 +357,7 @@ struct HalfStream {
             guard let slice = payload.getSlice(at: payload.readerIndex + skip, length: available) else { return nil }
             copy.writeImmutableBuffer(slice)
         }
-        return BufferedSegment(offset: from, bytes: copy, length: Int(to - from))
+        return BufferedSegment(offset: from, bytes: copy, length: Int(to - from), time: context.time, packetNumber: context.packetNumber)
     }
 
     /// Reports bytes of a new segment that differ from the buffered copy of the same offsets.

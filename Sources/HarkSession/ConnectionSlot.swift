@@ -18,6 +18,8 @@ final class ConnectionSlot {
     private(set) var messagesReported = 0
     /// `Exchange.id` of the exchange that switched the connection to another protocol.
     private(set) var switchingExchangeID: Int?
+    /// Bytes held behind holes and delivered late, so that exchanges made of them say so.
+    var held = HeldDeliveryTracker()
     private let settings: StackSettings
     private var synTime: Timestamp?
     private var handshake: HandshakeTiming?
@@ -36,6 +38,8 @@ final class ConnectionSlot {
         case .syn: synTime = event.timestamp
         case .handshakeComplete:
             if let synTime { handshake = HandshakeTiming(synTime: synTime, completedTime: event.timestamp) }
+        case .gap(let length):
+            held.noteGap(length, direction: event.direction, time: event.timestamp, packet: event.packetNumber)
         default: break
         }
     }

@@ -130,6 +130,7 @@ struct StreamDispatcher: TCPStreamHandler {
 
     mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
         guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
+        slot.held.noteDelivery(direction: direction, capturedAt: time)
         slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot) }
         if case .opaque = slot.analyzer { lastOpaqueConnection = connection }
         noteHolding(slot)
@@ -215,7 +216,7 @@ struct StreamDispatcher: TCPStreamHandler {
             var mapped = ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context)
             mapped.switchedTo = switchedTo
             slot.noteSwitchingExchange(mapped.id)
-            emit(mapped)
+            emit(mapped, slot: slot)
         case .webSocket(.message(let message)):
             let context = slot.context(consumingHandshake: false)
             let mapped = MessageMapper.message(
@@ -236,12 +237,13 @@ struct StreamDispatcher: TCPStreamHandler {
         case .http1(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
-            emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context))
+            emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context), slot: slot)
         case .http1(.unpairedResponse(let response)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
             emit(
-                ExchangeMapper.exchange(unpaired: response, id: exchangeCount, position: position, connection: context)
+                ExchangeMapper.exchange(unpaired: response, id: exchangeCount, position: position, connection: context),
+                slot: slot
             )
         case .http1(.diagnostic(let diagnostic)):
             report(diagnostic.diagnostic(connectionID: slot.info.id))
@@ -250,25 +252,27 @@ struct StreamDispatcher: TCPStreamHandler {
         case .http2(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
-            emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, index: position, connection: context))
+            emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, index: position, connection: context), slot: slot)
         case .http2(.diagnostic(let diagnostic)):
             report(diagnostic.diagnostic(connectionID: slot.info.id))
         case .fastCGI(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
-            let mapped = ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context)
+            var mapped = ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context)
+            slot.held.annotate(&mapped)  // now: a held exchange is reported without its slot
             if settings.parsesMessages, let now = hops.fastCGI(mapped) { emit(now) }
         case .fastCGI(.diagnostic(let diagnostic)):
             report(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
         }
     }
 
-    /// Reports an exchange under the next id; an HTTP exchange a held FastCGI exchange served is
-    /// reported right after it, both linked.
-    private mutating func emit(_ exchange: Exchange) {
+    /// Reports an exchange under the next id; one of `slot`'s connection says whether its bytes came
+    /// out late. An HTTP exchange a held FastCGI exchange served is reported right after it, both linked.
+    private mutating func emit(_ exchange: Exchange, slot: ConnectionSlot? = nil) {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard settings.parsesMessages else { return }
         var exchange = exchange
+        slot?.held.annotate(&exchange)
         exchange.id = exchangeCount
         if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
             upstream.id = exchangeCount
