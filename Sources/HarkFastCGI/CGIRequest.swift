@@ -8,7 +8,8 @@ public struct CGIRequest: Sendable {
     public var target: String
     /// `REQUEST_SCHEME`, else `https` when `HTTPS` is `on`, else `http`.
     public var scheme: String
-    /// `HTTP_HOST`, else `SERVER_NAME` with `SERVER_PORT` when it is not the scheme's default.
+    /// `HTTP_HOST`, else `SERVER_NAME`; with `SERVER_PORT` when the name has no port and it is not the
+    /// scheme's default.
     public var authority: String?
     /// `SERVER_PROTOCOL` (`HTTP/1.1`); empty when absent.
     public var version: String
@@ -40,12 +41,14 @@ public struct CGIRequest: Sendable {
             let https = byName["HTTPS"]?.lowercased()
             scheme = https == "on" || https == "1" ? "https" : "http"
         }
+        let port = nonEmpty("SERVER_PORT")
+        let isDefaultPort = port == nil || port == (scheme == "https" ? "443" : "80")
         if let host = nonEmpty("HTTP_HOST") {
-            authority = host
+            // nginx's stock fastcgi_params send `$host`, which drops the port: SERVER_PORT puts it back.
+            let hasPort = host.hasPrefix("[") ? host.contains("]:") : host.contains(":")
+            authority = hasPort || isDefaultPort ? host : "\(host):\(port ?? "")"
         } else if let name = nonEmpty("SERVER_NAME") {
-            let port = nonEmpty("SERVER_PORT")
-            let isDefault = port == nil || port == (scheme == "https" ? "443" : "80")
-            authority = isDefault ? name : "\(name):\(port ?? "")"
+            authority = isDefaultPort ? name : "\(name):\(port ?? "")"
         } else {
             authority = nil
         }

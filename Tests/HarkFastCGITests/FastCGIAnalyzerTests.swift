@@ -225,3 +225,12 @@ private func records(_ bytes: [UInt8]) -> [[UInt8]] {
     #expect(FastCGIRecordShape.classify(ByteBuffer(bytes: FastCGIRecords.begin(role: 7))) == .other)
     #expect(FastCGIRecordShape.classify(ByteBuffer(bytes: FastCGIRecords.begin() + [2, 4, 0, 1, 0, 0, 0, 0])) == .other)
 }
+
+@Test func hostWithoutPortTakesTheServerPort() {
+    // nginx's stock fastcgi_params send HTTP_HOST as `$host`, without the port.
+    let request = CGIRequest(variables: [("HTTP_HOST", "example.test"), ("SERVER_PORT", "8080"), ("REQUEST_URI", "/x")])
+    #expect(request.authority == "example.test:8080")
+    #expect(CGIRequest(variables: [("HTTP_HOST", "example.test"), ("SERVER_PORT", "80")]).authority == "example.test")
+    #expect(CGIRequest(variables: [("HTTP_HOST", "[::1]:81"), ("SERVER_PORT", "81")]).authority == "[::1]:81")
+    #expect(CGIRequest(variables: [("SCRIPT_NAME", "/a.php"), ("PATH_INFO", "/b"), ("QUERY_STRING", "c=d")]).target == "/a.php/b?c=d")
+}
