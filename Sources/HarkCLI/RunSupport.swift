@@ -16,10 +16,11 @@ struct RunError: Error, CustomStringConvertible {
     }
 }
 
-/// Opens a capture file, or standard input for `-`, turning failure into a clear message.
-func openCapture(_ path: String) throws -> CaptureReader {
+/// Opens a capture file, or standard input for `-`, turning failure into a clear message. With
+/// `followUntil`, the file is followed as it grows until it returns true.
+func openCapture(_ path: String, followUntil: (() -> Bool)? = nil) throws -> CaptureReader {
     do {
-        return try CaptureReader(path: path)
+        return try CaptureReader(path: path, followUntil: followUntil)
     } catch {
         throw RunError("\(error)")
     }
@@ -61,6 +62,11 @@ final class DiagnosticReporter {
         printed += 1
         // Messages may quote capture or key log bytes: never let them drive the terminal.
         standardError.writeLine("hark: " + TerminalText.clean(diagnostic.description))
+    }
+
+    /// Prints one line about the run (not a diagnostic: never suppressed).
+    func note(_ line: String) {
+        standardError.writeLine("hark: " + line)
     }
 
     /// Prints how many diagnostics were not shown, one line per kind of packet hark left out (so that
