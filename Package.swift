@@ -84,6 +84,9 @@ let package = Package(
             dependencies: ["HarkCore", "CZlib", nioCore, .product(name: "NIOWebSocket", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
+        // FastCGI records → exchanges: detection by record shape, requests demultiplexed by id, CGI
+        // variables mapped to HTTP (RFC 3875), STDOUT read as a CGI response.
+        .target(name: "HarkFastCGI", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // TLS record and handshake parsing, NSS key logs, TLS 1.2/1.3 key schedules and record decryption.
         .target(
             name: "HarkTLS",
@@ -108,7 +111,7 @@ let package = Package(
             name: "HarkSession",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkContentCoding",
-                "HarkModel", "HarkTLS", "HarkWebSocket",
+                "HarkModel", "HarkTLS", "HarkWebSocket", "HarkFastCGI",
                 nioCore,
             ],
             swiftSettings: strictSettings
@@ -259,6 +262,11 @@ let package = Package(
         .testTarget(
             name: "HarkWebSocketTests",
             dependencies: ["HarkWebSocket", "HarkCore", "HarkTestSupport", "CZlib", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkFastCGITests",
+            dependencies: ["HarkFastCGI", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -56,6 +56,7 @@ extension FilterTest {
             switch name {
             case .http1: return exchange.filterApplicationProtocol == .http1
             case .h2: return exchange.filterApplicationProtocol == .http2
+            case .fcgi: return exchange.filterApplicationProtocol == .fastCGI
             case .ws: return exchange.filterIsWebSocketUpgrade
             case .grpc: return exchange.filterIsGRPC
             case .tls: return exchange.filterIsTLS

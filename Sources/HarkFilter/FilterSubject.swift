@@ -39,7 +39,7 @@ public protocol FilterSubject {
     var filterIsWebSocketUpgrade: Bool { get }
     /// Whether the request's `Content-Type` is `application/grpc…`.
     var filterIsGRPC: Bool { get }
-    /// Whether the exchange travelled inside TLS (scheme `https`).
+    /// Whether the exchange travelled inside TLS (scheme `https`, FastCGI excepted).
     var filterIsTLS: Bool { get }
     /// Calls `body` with each value of the header fields called `name` (lower-cased) in the request
     /// (`response` false) or the response, until it returns true; returns whether it did.
@@ -71,7 +71,8 @@ extension Exchange: FilterSubject {
         return ASCIICase.hasPrefix(type, lowercased: "application/grpc")
     }
 
-    public var filterIsTLS: Bool { request.scheme == "https" }
+    /// A FastCGI request's scheme is the browser's; its own connection is clear text.
+    public var filterIsTLS: Bool { request.scheme == "https" && applicationProtocol != .fastCGI }
 
     public func filterHeaderValues(named name: String, response: Bool, where body: (Substring) -> Bool) -> Bool {
         guard let headers = response ? self.response?.headers : request.headers else { return false }

@@ -11,6 +11,8 @@ enum ProtocolName: String, CaseIterable, Hashable, Sendable {
     case grpc
     /// For an exchange, one sent over TLS (`https`); for a connection, one that carried TLS.
     case tls
+    /// FastCGI between a web server and an application server: its exchanges and connections.
+    case fcgi
     /// A connection whose bytes hark does not decode; no exchange matches.
     case unknown
     /// A connection with no payload; no exchange matches.
@@ -24,6 +26,7 @@ enum ProtocolName: String, CaseIterable, Hashable, Sendable {
         case "h2", "http2", "http/2", "h2c": self = .h2
         case "ws", "websocket", "wss": self = .ws
         case "grpc": self = .grpc
+        case "fcgi", "fastcgi": self = .fcgi
         case "tls", "ssl", "https": self = .tls
         case "unknown": self = .unknown
         case "none": self = .none
@@ -37,6 +40,7 @@ enum ProtocolName: String, CaseIterable, Hashable, Sendable {
         case .http1: .http1
         case .h2: .http2
         case .ws: .webSocket
+        case .fcgi: .fastCGI
         case .tls: .tls
         case .unknown: .unknown
         case .none: ApplicationProtocol.none

@@ -69,6 +69,7 @@ extension HAREntry {
         if let call = exchange.grpc {
             grpc = HARGRPC(call, options: options)
         }
+        custom += Self.fastCGIMembers(exchange)
         if !exchange.interimResponses.isEmpty {
             let interim: [HARJSONValue] = exchange.interimResponses.map { response in
                 ["status": .integer(Int64(response.status.rawValue)), "statusText": .string(response.reason)]

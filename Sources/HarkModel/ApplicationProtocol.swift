@@ -14,6 +14,8 @@ public struct ApplicationProtocol: RawRepresentable, Hashable, Sendable, CustomS
     public static let tls = ApplicationProtocol(rawValue: "tls")
     /// WebSocket after an HTTP/1.1 upgrade.
     public static let webSocket = ApplicationProtocol(rawValue: "ws")
+    /// FastCGI between a web server and an application server (PHP-FPM).
+    public static let fastCGI = ApplicationProtocol(rawValue: "fcgi")
     /// Bytes hark does not decode.
     public static let unknown = ApplicationProtocol(rawValue: "unknown")
     /// No payload in either direction.

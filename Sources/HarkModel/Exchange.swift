@@ -7,7 +7,7 @@ public struct Exchange: Sendable {
     public var id: Int
     /// The TCP connection that carried it.
     public var connection: ConnectionContext
-    /// `http1` or `h2`.
+    /// `http1`, `h2` or `fcgi`.
     public var applicationProtocol: ApplicationProtocol
     /// The HTTP/2 stream identifier; nil for HTTP/1.
     public var streamID: Int?
@@ -26,6 +26,13 @@ public struct Exchange: Sendable {
     public var switchedTo: String?
     /// The gRPC call, for `application/grpc` exchanges over HTTP/2.
     public var grpc: GRPCSummary?
+    /// The FastCGI request's own facts (request id, role, statuses, stderr), for `fcgi` exchanges.
+    public var fastCGI: FastCGISummary?
+    /// For a client's HTTP exchange with a web server: the FastCGI exchange the web server made to
+    /// serve it (the next hop up), when the capture holds both.
+    public var upstream: HopLink?
+    /// For a FastCGI exchange: the client's HTTP exchange it served.
+    public var downstream: HopLink?
 
     public init(
         id: Int,

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
 import HarkWebSocket
@@ -39,6 +40,11 @@ struct BodyHandling: Hashable, Sendable {
             limits.reportsCutMessages = false
         }
         return limits
+    }
+
+    /// What a FastCGI analyzer keeps of request and response bodies.
+    var fastCGILimits: FastCGILimits {
+        FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage)
     }
 
     /// Bytes of each message kept when bodies are not: enough for a trace line's preview and a filter.

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkFastCGI
 import HarkModel
 import HarkWebSocket
 import HarkTLS
@@ -22,6 +23,9 @@ struct DetectionLog {
         /// WebSocket frames mid-stream; `swapped` when the side reassembly took for the client sends
         /// unmasked (server) frames.
         case webSocket(swapped: Bool)
+        /// FastCGI, from the web server's first record (`BEGIN_REQUEST`); `swapped` when it came from the
+        /// side reassembly took for the server.
+        case fastCGI(swapped: Bool)
         /// HTTP/2 recognised from its frame layout on a connection joined mid-way (no preface).
         case http2MidConnection
         /// TLS on a connection joined mid-way, after skipping the given bytes of each direction (the
@@ -70,6 +74,11 @@ struct DetectionLog {
         let server = bytes(.serverToClient)
         let clientVerdict = ProtocolDetector.classify(client)
         let serverVerdict = ProtocolDetector.classify(server)
+        switch fastCGIRecords(client: client, server: server) {
+        case .records(let swapped): return .fastCGI(swapped: swapped)
+        case .needMore where !isFinal: return .waiting
+        case .needMore, .other: break
+        }
         let startsWithStatusLine = { (buffer: ByteBuffer) in
             ProtocolDetector.skippingEmptyLines(buffer.readableBytesView).starts(with: "HTTP/".utf8)
         }
@@ -143,6 +152,24 @@ struct DetectionLog {
             }
         }
         return nil
+    }
+
+    private enum FastCGIStart { case records(swapped: Bool), needMore, other }
+
+    /// Whether a direction starts with a FastCGI web server's `BEGIN_REQUEST` (by shape, on any port):
+    /// the client's, or on a connection joined mid-way the server's (the roles were guessed wrong).
+    private func fastCGIRecords(client: ByteBuffer, server: ByteBuffer) -> FastCGIStart {
+        switch FastCGIRecordShape.classify(client) {
+        case .records: return .records(swapped: false)
+        case .needMore where client.readableBytes > 0: return .needMore
+        case .needMore, .other: break
+        }
+        guard midStream else { return .other }
+        switch FastCGIRecordShape.classify(server) {
+        case .records: return .records(swapped: true)
+        case .needMore where server.readableBytes > 0: return .needMore
+        case .needMore, .other: return .other
+        }
     }
 
     /// Bytes of a direction before its first TLS record: 0 when it starts with a record header, or when

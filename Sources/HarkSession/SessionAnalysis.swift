@@ -40,6 +40,7 @@ struct SessionAnalysis {
             reassembler.advance(to: clock, handler: &dispatcher)
         }
         dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
+        dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
         if let closing = batch.closingDiagnostics {
             for dropped in decoder.finish() {
                 dispatcher.report(Diagnostic(.warning, dropped.description))
@@ -107,6 +108,7 @@ struct SessionAnalysis {
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
         dispatcher.releaseHeldInput()
+        dispatcher.releaseHeldHops(now: nil)
         statistics.evictedConnections = reassembler.evictedConnectionCount
         if statistics.evictedConnections > 0 {
             dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
 import HarkWebSocket
@@ -67,5 +68,25 @@ final class WebSocketLayer {
             diagnostic.direction = diagnostic.direction.reversed
             return .diagnostic(diagnostic)
         }
+    }
+}
+
+/// The FastCGI analyzer of a connection, mutated in place (see `StreamAnalyzer`).
+final class FastCGILayer {
+    var analyzer: FastCGIAnalyzer
+    /// Whether the directions are swapped: the side reassembly took for the client sent the
+    /// application's records.
+    let swapped: Bool
+
+    init(_ analyzer: FastCGIAnalyzer, swapped: Bool) {
+        self.analyzer = analyzer
+        self.swapped = swapped
+    }
+
+    /// `event` with its direction as reassembly numbers it.
+    func restoringDirection(_ event: FastCGIEvent) -> FastCGIEvent {
+        guard swapped, case .diagnostic(var diagnostic) = event else { return event }
+        diagnostic.direction = diagnostic.direction.reversed
+        return .diagnostic(diagnostic)
     }
 }

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
 import HarkModel
@@ -21,6 +22,8 @@ enum StreamAnalyzerEvent {
     case http1(HTTP1Event)
     /// HTTP/2 found something: a stream's exchange or a diagnostic.
     case http2(HTTP2Event)
+    /// FastCGI found something: a request's exchange or a diagnostic.
+    case fastCGI(FastCGIEvent)
     /// A TLS handshake completed: what it negotiated and whether the records are decrypted.
     case tlsSession(TLSSessionInfo)
     /// TLS found a problem: a record that failed authentication, bytes that are not TLS.
@@ -90,6 +93,8 @@ enum StreamAnalyzer {
     case tunnel(TunnelLayer)
     /// WebSocket frames, after an upgrade or found by their shape mid-stream.
     case webSocket(WebSocketLayer)
+    /// FastCGI records between a web server and an application server.
+    case fastCGI(FastCGILayer)
     /// A protocol hark does not decode here; bytes are only counted.
     case opaque
 
@@ -106,7 +111,7 @@ enum StreamAnalyzer {
         switch self {
         case .tls(let layer): layer.analyzer.session
         case .tunnel(let layer): layer.inner.tlsSession
-        case .detecting, .http1, .http2, .webSocket, .opaque: nil
+        case .detecting, .http1, .http2, .webSocket, .fastCGI, .opaque: nil
         }
     }
 
@@ -115,7 +120,7 @@ enum StreamAnalyzer {
         switch self {
         case .tls(let layer): layer.isHolding
         case .tunnel(let layer): layer.inner.isHoldingForKeys
-        case .detecting, .http1, .http2, .webSocket, .opaque: false
+        case .detecting, .http1, .http2, .webSocket, .fastCGI, .opaque: false
         }
     }
 
@@ -125,7 +130,7 @@ enum StreamAnalyzer {
         switch self {
         case .tls(let layer): layer.release(now: now, force: force, emit: emit)
         case .tunnel(let layer): layer.inner.releaseHeldTLS(now: now, force: force, emit: emit)
-        case .detecting, .http1, .http2, .webSocket, .opaque: break
+        case .detecting, .http1, .http2, .webSocket, .fastCGI, .opaque: break
         }
     }
 
@@ -150,6 +155,10 @@ enum StreamAnalyzer {
         case .webSocket(let layer):
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) {
                 emit(.webSocket(layer.restoringDirection($0)))
+            }
+        case .fastCGI(let layer):
+            layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) {
+                emit(.fastCGI(layer.restoringDirection($0)))
             }
         case .opaque:
             break
@@ -177,6 +186,10 @@ enum StreamAnalyzer {
         case .webSocket(let layer):
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) {
                 emit(.webSocket(layer.restoringDirection($0)))
+            }
+        case .fastCGI(let layer):
+            layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) {
+                emit(.fastCGI(layer.restoringDirection($0)))
             }
         case .opaque:
             break
@@ -206,6 +219,10 @@ enum StreamAnalyzer {
         case .webSocket(let layer):
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) {
                 emit(.webSocket(layer.restoringDirection($0)))
+            }
+        case .fastCGI(let layer):
+            layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) {
+                emit(.fastCGI(layer.restoringDirection($0)))
             }
         case .opaque:
             break
@@ -264,6 +281,13 @@ enum StreamAnalyzer {
             emit(.detected(.webSocket))
             let layer = WebSocketLayer(WebSocketAnalyzer(start: .midStream, limits: settings.bodies.webSocketLimits), swapped: swapped)
             return replay(log, into: .webSocket(layer), emit: emit)
+        case .fastCGI where !settings.parsesMessages:
+            emit(.detected(.fastCGI))
+            return .opaque
+        case .fastCGI(let swapped):
+            emit(.detected(.fastCGI))
+            let layer = FastCGILayer(FastCGIAnalyzer(limits: settings.bodies.fastCGILimits), swapped: swapped)
+            return replay(log, into: .fastCGI(layer), emit: emit)
         }
     }
 

@@ -1,5 +1,6 @@
 import HarkCapture
 import HarkCore
+import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
 import HarkModel
@@ -41,6 +42,8 @@ struct StreamDispatcher: TCPStreamHandler {
     private var holding = Set<Int>()
     /// Connections that ended while their TLS input waited: closed once it is replayed.
     private var closing: [Int: (slot: ConnectionSlot, summary: TCPConnectionSummary)] = [:]
+    /// Links client HTTP exchanges with the FastCGI exchanges that served them.
+    private var hops = HopLinker()
 
     init(observer: any SessionObserver, captureName: String, settings: StackSettings) {
         self.observer = observer
@@ -83,6 +86,13 @@ struct StreamDispatcher: TCPStreamHandler {
     /// Replays all held TLS input: the session ends.
     mutating func releaseHeldInput() {
         releaseHeld(now: nil, force: true)
+    }
+
+    /// Reports the FastCGI exchanges held for a link whose wait is over at `now` (all of them for nil:
+    /// the session ends).
+    mutating func releaseHeldHops(now: Timestamp?) {
+        guard hops.isHolding else { return }
+        for exchange in hops.release(before: now) { emit(exchange) }
     }
 
     private mutating func releaseHeld(now: Timestamp?, force: Bool) {
@@ -200,6 +210,7 @@ struct StreamDispatcher: TCPStreamHandler {
         switch event {
         case .detected(let found):
             slot.noteProtocol(found)
+            hops.noteProtocol(found)
         case .upgraded(let found):
             slot.noteUpgrade(to: found)
         case .switched(let exchange, let switchedTo):
@@ -249,16 +260,35 @@ struct StreamDispatcher: TCPStreamHandler {
             emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, index: position, connection: context), slot: slot)
         case .http2(.diagnostic(let diagnostic)):
             report(diagnostic.diagnostic(connectionID: slot.info.id))
+        case .fastCGI(.exchange(let exchange)):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            var mapped = ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context)
+            slot.held.annotate(&mapped)  // now: a held exchange is reported without its slot
+            if settings.parsesMessages, let now = hops.fastCGI(mapped) { emit(now) }
+        case .fastCGI(.diagnostic(let diagnostic)):
+            report(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
         }
     }
 
-    /// Reports an exchange; one of `slot`'s connection says whether its bytes came out late.
+    /// Reports an exchange under the next id; one of `slot`'s connection says whether its bytes came
+    /// out late. An HTTP exchange a held FastCGI exchange served is reported right after it, both linked.
     private mutating func emit(_ exchange: Exchange, slot: ConnectionSlot? = nil) {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard settings.parsesMessages else { return }
         var exchange = exchange
         slot?.held.annotate(&exchange)
+        exchange.id = exchangeCount
+        if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
+            upstream.id = exchangeCount
+            exchange.id = exchangeCount + 1
+            upstream.downstream = HopLinker.link(to: exchange, peer: exchange.connection.client)
+            exchange.upstream = HopLinker.link(to: upstream, peer: upstream.connection.server)
+            exchangeCount += 1
+            observer.exchange(upstream)
+        }
         exchangeCount += 1
+        if exchange.applicationProtocol != .fastCGI, exchange.upstream == nil { hops.remember(exchange) }
         observer.exchange(exchange)
     }
 }

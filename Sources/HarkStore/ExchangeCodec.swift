@@ -2,7 +2,8 @@ import HarkCore
 import HarkModel
 import NIOCore
 
-/// Serializes a whole exchange (heads, bodies up to a cap, gRPC messages, connection context) into a
+/// Serializes a whole exchange (heads, bodies up to a cap, gRPC messages, FastCGI facts and linked hops,
+/// connection context) into a
 /// detail record, and reads it back as an `Exchange` whose bodies are in memory.
 ///
 /// The format is private to one run of the store (records never outlive the process), so it has no
@@ -22,6 +23,7 @@ enum ExchangeCodec {
         writer.array(exchange.problems) { $0.string($1) }
         writer.optional(exchange.switchedTo) { $0.string($1) }
         writer.optional(exchange.grpc) { writeGRPC($1, to: &$0, maxBodyBytes: maxBodyBytes) }
+        writeHops(exchange, to: &writer)
         return writer.buffer
     }
 
@@ -49,6 +51,7 @@ enum ExchangeCodec {
             problems: problems, switchedTo: switchedTo
         )
         exchange.grpc = grpc
+        try readHops(&reader, into: &exchange)
         return exchange
     }
 

@@ -128,7 +128,7 @@ public struct ExchangeRow: Sendable, Hashable {
     }
 
     /// Whether the exchange travelled inside TLS.
-    public var isTLS: Bool { slice(.scheme) == "https" }
+    public var isTLS: Bool { slice(.scheme) == "https" && applicationProtocol != .fastCGI }
 
     /// Request start to response end (or request end when there is no response).
     public var duration: TimeSpan { times.duration }

@@ -7,7 +7,8 @@ import HarkModel
 ///
 /// Fixed-width facts come first so they line up; the URL, of any length, comes last, followed by
 /// a gRPC call's status (`grpc=14 "unavailable"`), the HTTP/2 stream, interim statuses (`[100]`),
-/// what the connection switched to (`⇒ websocket`) and problems (`! …`). A TLS connection that could
+/// what the connection switched to (`⇒ websocket`), FastCGI and linked hops (`FastCGIText`) and
+/// problems (`! …`). A TLS connection that could
 /// not be decrypted shows `TLS` for its status, its duration and the bytes the client sent.
 enum ExchangeLine {
     static func text(_ exchange: Exchange, layout: inout TraceLayout, painter: Painter) -> String {
@@ -51,6 +52,7 @@ enum ExchangeLine {
         if let switchedTo = exchange.switchedTo {
             line += " ⇒ " + TerminalText.clean(switchedTo)
         }
+        line += FastCGIText.suffix(exchange, painter: painter)
         if !exchange.problems.isEmpty {
             line += " " + painter.paint("! " + TerminalText.clean(exchange.problems.joined(separator: "; ")), .red)
         }

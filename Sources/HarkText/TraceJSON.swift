@@ -57,6 +57,7 @@ enum TraceJSON {
         optional(exchange.grpc?.status, to: &json)
         json.key("grpc_method")
         optional(grpcMethod(exchange.grpc), to: &json)
+        fastCGI(exchange, to: &json)
         json.key("tls")
         if let tls = exchange.connection.tls { TLSText.json(tls, to: &json) } else { json.null() }
         if options.showHeaders {

@@ -341,7 +341,7 @@ window.harkFilter = (function () {
 
   function protocolNamed(text) {
     const names = { http1: ['http1', 'http/1', 'http/1.0', 'http/1.1', 'http1.1', 'http'], h2: ['h2', 'http2', 'http/2', 'h2c'],
-      ws: ['ws', 'websocket', 'wss'], grpc: ['grpc'], tls: ['tls', 'ssl', 'https'], unknown: ['unknown'], none: ['none'] };
+      fcgi: ['fcgi', 'fastcgi'], ws: ['ws', 'websocket', 'wss'], grpc: ['grpc'], tls: ['tls', 'ssl', 'https'], unknown: ['unknown'], none: ['none'] };
     const lower = text.toLowerCase();
     for (const [name, spellings] of Object.entries(names)) if (spellings.includes(lower)) return name;
     return null;
@@ -487,9 +487,11 @@ window.harkFilter = (function () {
       switch (test.proto) {
         case 'http1': return x.app === 'http1';
         case 'h2': return x.app === 'h2';
+        case 'fcgi': return x.app === 'fcgi';
         case 'ws': return x.status === 101 && x.switchedTo === 'websocket';
         case 'grpc': return !!x.reqType && asciiLower(x.reqType).startsWith('application/grpc');
-        case 'tls': return x.scheme === 'https';
+        // A FastCGI request's scheme is the browser's; its own connection is clear text.
+        case 'tls': return x.scheme === 'https' && x.app !== 'fcgi';
         default: return false;
       }
     }

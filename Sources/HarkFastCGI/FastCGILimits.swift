@@ -1,0 +1,36 @@
+public import HarkCore
+
+/// Bounds on what one `FastCGIAnalyzer` keeps. Exceeding one is reported, never fatal.
+public struct FastCGILimits: Hashable, Sendable {
+    /// Most bytes of one request's concatenated `PARAMS`; later ones are dropped. Default 1 MiB.
+    public var maxParamsBytes: Int
+    /// Most bytes of a CGI response head (`STDOUT` up to its blank line); past it the whole output is
+    /// taken as the body. Default 64 KiB.
+    public var maxHeadBytes: Int
+    /// Most body bytes kept per request and per response; later ones are counted. 0 keeps none.
+    /// Default 1 GiB (on disk when memory cannot hold it).
+    public var maxBodyBytes: Int
+    /// Most `STDERR` bytes kept per request as text; later ones are counted. Default 64 KiB.
+    public var maxStderrBytes: Int
+    /// Most requests open at once on one connection; a `BEGIN_REQUEST` beyond it ends the oldest
+    /// unfinished. Default 256.
+    public var maxOpenRequests: Int
+    /// How bodies are stored.
+    public var bodyStorage: BodyStorageLimits
+
+    public init(
+        maxParamsBytes: Int = 1 << 20,
+        maxHeadBytes: Int = 64 << 10,
+        maxBodyBytes: Int = 1 << 30,
+        maxStderrBytes: Int = 64 << 10,
+        maxOpenRequests: Int = 256,
+        bodyStorage: BodyStorageLimits = BodyStorageLimits()
+    ) {
+        self.maxParamsBytes = maxParamsBytes
+        self.maxHeadBytes = maxHeadBytes
+        self.maxBodyBytes = maxBodyBytes
+        self.maxStderrBytes = maxStderrBytes
+        self.maxOpenRequests = maxOpenRequests
+        self.bodyStorage = bodyStorage
+    }
+}

@@ -1,0 +1,141 @@
+import HarkCore
+import NIOCore
+
+/// A request between its `BEGIN_REQUEST` and its end: what its records brought so far.
+final class OpenRequest {
+    var exchange: FastCGIExchange
+    /// Stream offset of its `BEGIN_REQUEST`, for diagnostics.
+    let beginOffset: Int64
+    /// The `PARAMS` stream so far (up to `maxParamsBytes`), and whether its empty record came.
+    private var paramsBytes = ByteBuffer()
+    private var paramsClosed = false
+    private var paramsDropped = 0
+    /// `STDOUT` before the end of the CGI head, while it has not come.
+    private var head = ByteBuffer()
+    private var headDone = false
+    /// Why the `PARAMS` pairs could not all be read.
+    private(set) var paramsError: FastCGINameValuePairs.Error?
+
+    init(id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp) {
+        beginOffset = offset
+        exchange = FastCGIExchange(
+            requestID: id,
+            role: role,
+            keepsConnection: keepsConnection,
+            request: CGIRequest(variables: []),
+            paramsLength: 0,
+            requestStart: time,
+            requestEnd: time
+        )
+    }
+
+    func params(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits) {
+        exchange.requestEnd = time
+        guard content.readableBytes > 0 else {
+            paramsClosed = true
+            return
+        }
+        exchange.paramsLength += content.readableBytes
+        let room = max(0, limits.maxParamsBytes - paramsBytes.readableBytes)
+        if content.readableBytes <= room {
+            paramsBytes.writeImmutableBuffer(content)
+        } else {
+            paramsBytes.writeImmutableBuffer(content.getSlice(at: content.readerIndex, length: room) ?? ByteBuffer())
+            paramsDropped += content.readableBytes - room
+        }
+    }
+
+    func stdin(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits) {
+        exchange.requestEnd = time
+        Self.append(content, wireBytes: wireBytes, to: &exchange.stdin, limits: limits)
+    }
+
+    func abort(at time: Timestamp) {
+        exchange.requestEnd = time
+        exchange.isAborted = true
+    }
+
+    func stdout(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits) {
+        noteResponse(at: time)
+        guard !headDone, content.readableBytes > 0 else {
+            Self.append(content, wireBytes: wireBytes, to: &exchange.stdout, limits: limits)
+            return
+        }
+        exchange.stdout.wireBytes += wireBytes - content.readableBytes
+        head.writeImmutableBuffer(content)
+        if let end = CGIResponseHead.end(in: head), let headBytes = head.readSlice(length: end) {
+            exchange.responseHead = CGIResponseHead(headBytes)
+            headDone = true
+            let rest = head
+            head = ByteBuffer()
+            Self.append(rest, wireBytes: rest.readableBytes, to: &exchange.stdout, limits: limits)
+        } else if head.readableBytes > limits.maxHeadBytes {
+            exchange.problems.append("no end of the CGI response head within \(limits.maxHeadBytes) bytes: the output is taken as the body")
+            headDone = true
+            let all = head
+            head = ByteBuffer()
+            Self.append(all, wireBytes: all.readableBytes, to: &exchange.stdout, limits: limits)
+        }
+    }
+
+    func stderr(_ content: ByteBuffer, at time: Timestamp, limits: FastCGILimits) {
+        noteResponse(at: time)
+        exchange.stderrLength += content.readableBytes
+        let room = max(0, limits.maxStderrBytes - exchange.stderr.utf8.count)
+        guard room > 0, let kept = content.getSlice(at: content.readerIndex, length: min(room, content.readableBytes)) else { return }
+        exchange.stderr += String(decoding: kept.readableBytesView, as: UTF8.self)
+    }
+
+    func end(_ content: ByteBuffer, at time: Timestamp) {
+        noteResponse(at: time)
+        // END_REQUEST ends the output too: PHP-FPM sends no empty STDOUT record before it.
+        exchange.stdout.isComplete = true
+        exchange.appStatus = content.getInteger(at: content.readerIndex, as: UInt32.self)
+        exchange.protocolStatus = content.getInteger(at: content.readerIndex + 4, as: UInt8.self).map(FastCGIProtocolStatus.init)
+    }
+
+    /// The exchange as it stands: parameters parsed, an unfinished head given up as body.
+    func finish(limits: FastCGILimits) -> FastCGIExchange {
+        let parsed = FastCGINameValuePairs.parse(paramsBytes)
+        exchange.request = CGIRequest(variables: parsed.pairs)
+        if parsed.error != nil, paramsDropped == 0 {
+            paramsError = parsed.error
+            exchange.problems.append("PARAMS cannot all be read: \(parsed.pairs.count) variables before a length past their end")
+        }
+        if paramsDropped > 0 {
+            exchange.problems.append("PARAMS longer than \(limits.maxParamsBytes) bytes: \(paramsDropped) bytes dropped")
+        }
+        if !paramsClosed { exchange.problems.append("PARAMS not closed by an empty record") }
+        if !exchange.stdin.isComplete { exchange.problems.append("STDIN not closed by an empty record") }
+        if !headDone, head.readableBytes > 0 {
+            exchange.problems.append("CGI response head without its blank line: the output is taken as the body")
+            let all = head
+            head = ByteBuffer()
+            Self.append(all, wireBytes: all.readableBytes, to: &exchange.stdout, limits: limits)
+        }
+        if exchange.isAborted { exchange.problems.append("the web server aborted the request (ABORT_REQUEST)") }
+        if let status = exchange.protocolStatus, status != .requestComplete {
+            exchange.problems.append("the application refused the request: \(status)")
+        }
+        return exchange
+    }
+
+    private func noteResponse(at time: Timestamp) {
+        if exchange.responseStart == nil { exchange.responseStart = time }
+        exchange.responseEnd = time
+    }
+
+    /// Adds a record's content to a stream: an empty record closes it.
+    private static func append(_ content: ByteBuffer, wireBytes: Int, to body: inout FastCGIExchange.Body, limits: FastCGILimits) {
+        body.wireBytes += wireBytes
+        guard content.readableBytes > 0 else {
+            body.isComplete = true
+            return
+        }
+        body.length += content.readableBytes
+        let room = max(0, limits.maxBodyBytes - body.bytes.count)
+        guard room > 0 else { return }
+        let kept = content.readableBytes <= room ? content : (content.getSlice(at: content.readerIndex, length: room) ?? ByteBuffer())
+        body.bytes.append(kept, limits: limits.bodyStorage)
+    }
+}

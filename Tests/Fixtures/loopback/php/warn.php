@@ -1,0 +1,1 @@
+<?php error_log("hark stderr line"); header("Content-Type: text/plain"); echo "warned";
