@@ -228,6 +228,12 @@ struct TCPConnectionState {
         let scaledWindow = scaledWindow(of: segment, from: direction)
         let peer = direction.reversed
         let packetCount = packetCount
+        if direction == .clientToServer, clientInitialSequence != nil, !server.isAnchored, !segment.flags.contains(.syn) {
+            // The client's SYN was captured but not the SYN-ACK: the client's first ACK acknowledges the
+            // server's SYN, so the server's data starts there, and later ACKs beyond anything captured
+            // prove bytes the capture missed (a one-sided capture).
+            server.anchor(firstDataSequence: ack)
+        }
         withHalf(peer) { half in
             half.noteAcknowledgment(ack, connectionPacketCount: packetCount, time: context.time)
             half.peerAcknowledgment = ack
