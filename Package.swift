@@ -119,6 +119,16 @@ let package = Package(
             dependencies: ["HarkModel", "HarkCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strictSettings
         ),
+        // `--otlp`: exchanges as OpenTelemetry spans and RED/TCP metrics, encoded by a small hand-written
+        // protobuf writer and sent over OTLP/HTTP (gzip) by an NIO client with a bounded queue.
+        .target(
+            name: "HarkOTLP",
+            dependencies: [
+                "HarkModel", "HarkCore", "HarkStats", "CZlib", nioCore, .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Text and JSON-lines renderings for people and jq: the trace observer, body and header
         // rendering, terminal colours, the stats tables.
         .target(
@@ -152,7 +162,7 @@ let package = Package(
             ],
             resources: [
                 .embedInCode("Page/timeline.html"), .embedInCode("Page/timeline.css"), .embedInCode("Page/filter.js"),
-                .embedInCode("Page/timeline.js"),
+                .embedInCode("Page/model.js"), .embedInCode("Page/timeline.js"),
             ],
             swiftSettings: strictSettings
         ),
@@ -168,7 +178,7 @@ let package = Package(
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkLiveCapture", "HarkReassembly", "HarkSession", "HarkFormat", "HarkModel",
                 "HarkHAR", "HarkStats", "HarkText", "HarkPacket",
-                "HarkFilter", "HarkProcess", "HarkStore", "HarkWeb", "HarkTUI", "CMalloc",
+                "HarkFilter", "HarkProcess", "HarkStore", "HarkWeb", "HarkTUI", "HarkOTLP", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -281,6 +291,11 @@ let package = Package(
                 "HarkText", "HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkFormat",
                 "HarkTestSupport", nioCore,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkOTLPTests",
+            dependencies: ["HarkOTLP", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

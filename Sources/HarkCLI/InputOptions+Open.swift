@@ -35,6 +35,7 @@ extension InputOptions {
         if !source.keepsPrivileges {
             try Privileges.becomeInvokingUser()
         }
+        source.telemetry = try otlp.telemetry()
         return source
     }
 

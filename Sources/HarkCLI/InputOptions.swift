@@ -46,6 +46,9 @@ struct InputOptions: ParsableArguments {
     )
     var keyLogs: [String] = []
 
+    @OptionGroup(title: "OpenTelemetry export")
+    var otlp: OTLPOptions
+
     @Argument(
         parsing: .postTerminator,
         help: ArgumentHelp("After --: a command to run and capture the traffic of, live (hark trace -- curl -s https://example.com).", valueName: "command")

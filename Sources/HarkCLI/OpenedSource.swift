@@ -1,6 +1,7 @@
 import ArgumentParser
 import HarkCapture
 import HarkModel
+import HarkOTLP
 import HarkSession
 
 /// A source opened for one run: the input every command reads the same way, and what ends it.
@@ -19,6 +20,8 @@ final class OpenedSource {
     /// Key logs that grow during the run (a launched command's SSLKEYLOGFILE): the session follows
     /// them, and TLS connections wait for their secrets.
     let followedKeyLogs: [String]
+    /// Where `--otlp` sends spans and metrics of everything the run sees; nil without it.
+    var telemetry: OTLPTelemetry?
     private var teardown: (() -> Void)?
     private let exitStatusOfSource: () -> Int32?
 
@@ -46,12 +49,21 @@ final class OpenedSource {
     }
 
     /// Runs a session over the source to its end (end of file, Ctrl-C, the watched command's exit),
-    /// then closes the source.
+    /// then closes the source. With `telemetry`, every exchange and connection also goes to it, ahead of
+    /// the command's filter (messages are parsed even for a command that shows none), and the run ends by
+    /// flushing it (at most its flush timeout).
     func run<Observer: SessionObserver>(_ configuration: SessionConfiguration, observer: inout Observer) -> SessionStatistics {
         defer { close() }
         var configuration = configuration
         configuration.followedKeyLogPaths += followedKeyLogs
-        return CaptureSession(input: input, configuration: configuration).run(observer: &observer)
+        guard let telemetry else { return CaptureSession(input: input, configuration: configuration).run(observer: &observer) }
+        configuration.parsesMessages = true
+        let session = CaptureSession(input: input, configuration: configuration)
+        var exporting = OTLPObserver(base: observer, telemetry: telemetry)
+        let statistics = session.run(observer: &exporting)
+        exporting.finish()
+        observer = exporting.base
+        return statistics
     }
 
     /// Undoes what opening set up (once).

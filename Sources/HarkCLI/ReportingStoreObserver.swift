@@ -30,6 +30,10 @@ struct ReportingStoreObserver: SessionObserver {
         base.exchange(exchange)
     }
 
+    mutating func message(_ message: ConnectionMessage) {
+        base.message(message)
+    }
+
     mutating func diagnostic(_ diagnostic: Diagnostic) {
         diagnostics.report(diagnostic)
         base.diagnostic(diagnostic)

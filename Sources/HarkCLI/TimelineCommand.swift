@@ -42,7 +42,9 @@ extension Hark {
             options.includesBodies = bodies
             options.maxBodyPreview = maxBodySize
             options.maxPackets = maxPackets
-            let run = TimelineRun(input: input, keepsBodies: bodies)
+            // Bodies are kept in the store even when the report leaves them out: gRPC messages are found
+            // in them (and marked on their calls).
+            let run = TimelineRun(input: input, keepsBodies: true, decodesContent: bodies)
             let statistics = try run.analyse()
             let timeline = StoreTimeline(store: run.store, source: input.source.displayName, live: false, options: options)
             let page = TimelinePage.html(mode: .report(json: timeline.timeline()), nonce: WebAccess.randomToken())
@@ -63,14 +65,14 @@ struct TimelineRun {
     private let input: InputOptions
     private let configuration: SessionConfiguration
 
-    init(input: InputOptions, keepsBodies: Bool) {
+    init(input: InputOptions, keepsBodies: Bool, decodesContent: Bool) {
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.keepsPackets = true
         store = LiveStore(configuration: storeConfiguration)
         self.input = input
         var configuration = input.sessionConfiguration
         configuration.keepsBodies = keepsBodies
-        configuration.decodesContent = keepsBodies
+        configuration.decodesContent = decodesContent
         self.configuration = configuration
     }
 

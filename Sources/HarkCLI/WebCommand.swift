@@ -35,7 +35,7 @@ extension Hark {
         }
 
         func run() throws {
-            let run = TimelineRun(input: input, keepsBodies: !noBodies)
+            let run = TimelineRun(input: input, keepsBodies: !noBodies, decodesContent: !noBodies)
             var options = TimelineOptions()
             options.includesBodies = !noBodies
             let timeline = StoreTimeline(

@@ -136,6 +136,7 @@ extension FilterTest {
         case .stream: exchange.streamID != nil
         case .grpcStatus: exchange.grpc?.status != nil
         case .grpcMethod: ExchangeFields.grpcMethod(of: exchange) != nil
+        case .messageText: false  // exchanges carry no message text
         default: true
         }
     }

@@ -16,6 +16,10 @@ public struct ConnectionEntry: Sendable {
     public var omittedEvents = 0
     /// Its packets, when the store keeps them (`StoreConfiguration.keepsPackets`).
     public var packets = PacketSeries()
+    /// The first messages it carried after an upgrade (at most `StoreLimits.maxMessagesPerConnection`).
+    public var messages: [MessageMark] = []
+    /// Messages seen past the bound, counted only.
+    public var omittedMessages = 0
     /// Exchanges reported on it.
     public var exchangeCount = 0
     /// The store version of its last change.

@@ -12,6 +12,8 @@ public struct StoreLimits: Hashable, Sendable {
     public var maxPacketBuckets = 256
     /// TCP events kept per connection; later ones are only counted (`omittedEvents`). Default 500.
     public var maxEventsPerConnection = 500
+    /// Messages (WebSocket) marked per connection; later ones are only counted. Default 2,000.
+    public var maxMessagesPerConnection = 2_000
     /// Diagnostics kept (the latest); earlier ones are only counted. Default 10,000.
     public var maxDiagnostics = 10_000
     /// Bytes of each body (and of its decoded form) the store keeps for the detail view and exports;

@@ -29,6 +29,10 @@ public struct StoreObserver: SessionObserver {
         store.write { $0.add(fact) }
     }
 
+    public mutating func message(_ message: ConnectionMessage) {
+        store.write { $0.add(message) }
+    }
+
     public mutating func exchange(_ exchange: Exchange) {
         // Serialized outside the lock: views never wait for a large body's copy.
         store.add(exchange)

@@ -69,6 +69,18 @@ struct StoreState {
         }
     }
 
+    mutating func add(_ message: ConnectionMessage) {
+        let id = message.connection.id
+        guard let kept = connections[id]?.messages.count else { return }
+        let version = bump()
+        connections[id]?.version = version
+        if kept < limits.maxMessagesPerConnection {
+            connections[id]?.messages.append(MessageMark(message))
+        } else {
+            connections[id]?.omittedMessages += 1
+        }
+    }
+
     mutating func add(_ fact: PacketFact) {
         guard let kept = connections[fact.connectionID]?.packets.packets.count else { return }
         let version = bump()

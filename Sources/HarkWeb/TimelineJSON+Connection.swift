@@ -4,14 +4,17 @@ import HarkModel
 import HarkStore
 
 extension TimelineJSON {
-    /// One connection: identity, phases, counters, and its packets (one by one while `packetBudget`
-    /// lasts, then aggregated).
+    /// One connection: identity, phases, counters, its packets (one by one while `packetBudget` lasts,
+    /// then aggregated into at most `buckets` buckets) and its messages.
     ///
     /// Packets: a flat array, seven numbers per packet: time, TCP flags (| 4096 for server→client),
-    /// analysis kinds (`PacketKinds` bits), payload length, relative sequence and acknowledgment (-1 when
-    /// unknown), window (scaled when the scale is known). Buckets: nine numbers each: from, to, client
-    /// and server packets, client and server bytes, flags, kinds, packets with a kind.
-    mutating func connection(_ entry: ConnectionEntry, packetBudget: inout Int) {
+    /// analysis kinds (`PacketKinds` bits), payload length, relative sequence and acknowledgment (null
+    /// when unknown), window (scaled when the scale is known). Time is a delta from the previous
+    /// packet's (the first from 0); sequence, acknowledgment and window are deltas from the previous
+    /// known value in the same direction. Buckets: nine numbers each: from (a delta from the previous
+    /// bucket's from), to (after from), client and server packets, client and server bytes, flags,
+    /// kinds, packets with a kind. Messages: see `messages(_:)`.
+    mutating func connection(_ entry: ConnectionEntry, packetBudget: inout Int, buckets: Int) {
         let info = entry.info
         json.beginObject()
         json.member("id", info.id)
@@ -40,7 +43,8 @@ extension TimelineJSON {
         direction(entry.record?.summary.serverToClient)
         json.member("exchangeCount", entry.exchangeCount)
         json.member("packetCount", entry.packets.totalPackets)
-        packets(entry.packets, budget: &packetBudget)
+        packets(entry.packets, budget: &packetBudget, buckets: buckets)
+        messages(entry)
         json.endObject()
     }
 
@@ -101,51 +105,67 @@ extension TimelineJSON {
         json.endObject()
     }
 
-    private mutating func packets(_ series: PacketSeries, budget: inout Int) {
+    private mutating func packets(_ series: PacketSeries, budget: inout Int, buckets: Int) {
         let kept = series.packets
         let oneByOne = min(kept.count, max(0, budget))
         budget -= oneByOne
         omittedPackets += kept.count - oneByOne
         json.key("packets")
         json.beginArray()
+        var previousTime: Int64 = 0
+        // Last known sequence, acknowledgment and window, client→server then server→client.
+        var last: [Int64] = [0, 0, 0, 0, 0, 0]
         for fact in kept[..<oneByOne] {
-            json.integer(micros(fact.timestamp))
-            json.integer(Int(fact.flags.rawValue) | (fact.direction == .serverToClient ? 4096 : 0))
+            let time = micros(fact.timestamp)
+            json.integer(time - previousTime)
+            previousTime = time
+            let down = fact.direction == .serverToClient
+            json.integer(Int(fact.flags.rawValue) | (down ? 4096 : 0))
             json.integer(Int(fact.kinds.rawValue))
             json.integer(fact.payloadLength)
-            json.integer(fact.relativeSequence ?? -1)
-            json.integer(fact.relativeAcknowledgment ?? -1)
-            json.integer(fact.scaledWindow ?? Int(fact.window))
+            let base = down ? 3 : 0
+            delta(fact.relativeSequence, slot: base, last: &last)
+            delta(fact.relativeAcknowledgment, slot: base + 1, last: &last)
+            delta(Int64(fact.scaledWindow ?? Int(fact.window)), slot: base + 2, last: &last)
         }
         json.endArray()
         json.key("buckets")
         json.beginArray()
-        for aggregate in PacketAggregate.fold(kept[oneByOne...], buckets: 256, origin: origin) {
-            bucket(from: aggregate.from, to: aggregate.to, clientPackets: aggregate.clientPackets,
-                   serverPackets: aggregate.serverPackets, clientBytes: aggregate.clientBytes,
-                   serverBytes: aggregate.serverBytes, flags: aggregate.flags, kinds: aggregate.kinds,
-                   problems: aggregate.problemPackets)
+        var previousFrom: Int64 = 0
+        for aggregate in PacketAggregate.fold(kept[oneByOne...], buckets: buckets, origin: origin) {
+            bucket(aggregate, after: &previousFrom)
         }
         for stored in series.buckets {
-            bucket(from: micros(stored.from), to: micros(stored.to), clientPackets: stored.clientPackets,
-                   serverPackets: stored.serverPackets, clientBytes: stored.clientBytes, serverBytes: stored.serverBytes,
-                   flags: stored.flags.rawValue, kinds: stored.kinds.rawValue, problems: stored.problemPackets)
+            let aggregate = PacketAggregate(
+                from: micros(stored.from), to: micros(stored.to), clientPackets: stored.clientPackets,
+                serverPackets: stored.serverPackets, clientBytes: stored.clientBytes, serverBytes: stored.serverBytes,
+                flags: stored.flags.rawValue, kinds: stored.kinds.rawValue, problemPackets: stored.problemPackets
+            )
+            bucket(aggregate, after: &previousFrom)
         }
         json.endArray()
     }
 
-    private mutating func bucket(
-        from: Int64, to: Int64, clientPackets: Int, serverPackets: Int, clientBytes: Int64, serverBytes: Int64,
-        flags: UInt16, kinds: UInt16, problems: Int
-    ) {
-        json.integer(from)
-        json.integer(to)
-        json.integer(clientPackets)
-        json.integer(serverPackets)
-        json.integer(clientBytes)
-        json.integer(serverBytes)
-        json.integer(Int(flags))
-        json.integer(Int(kinds))
-        json.integer(problems)
+    /// `value` as a delta from the last known value in `slot`, or null when unknown.
+    private mutating func delta(_ value: Int64?, slot: Int, last: inout [Int64]) {
+        guard let value else {
+            json.null()
+            return
+        }
+        json.integer(value &- last[slot])
+        last[slot] = value
+    }
+
+    private mutating func bucket(_ aggregate: PacketAggregate, after previousFrom: inout Int64) {
+        json.integer(aggregate.from - previousFrom)
+        previousFrom = aggregate.from
+        json.integer(aggregate.to - aggregate.from)
+        json.integer(aggregate.clientPackets)
+        json.integer(aggregate.serverPackets)
+        json.integer(aggregate.clientBytes)
+        json.integer(aggregate.serverBytes)
+        json.integer(Int(aggregate.flags))
+        json.integer(Int(aggregate.kinds))
+        json.integer(aggregate.problemPackets)
     }
 }

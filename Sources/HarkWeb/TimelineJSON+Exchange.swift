@@ -1,152 +1,88 @@
 import HarkCore
 import HarkFormat
-import HarkHAR
 import HarkModel
-import NIOCore
 import HarkStore
 
 extension TimelineJSON {
-    /// One exchange as the timeline draws it and the waterfall lists it.
-    mutating func exchangeRow(_ row: ExchangeRow) {
+    /// The exchanges as the timeline draws them and the waterfall lists them: an object of columns, one
+    /// value per exchange in each. Text columns hold positions in `strings` (null when absent); `id`
+    /// and `start` are deltas from the previous exchange's (the first from 0); the other times are
+    /// microseconds after the exchange's own `start`, null when the phase did not happen; `url` is null
+    /// when it is `scheme://authority` followed by the target.
+    mutating func exchanges(_ rows: [ExchangeRow]) {
+        json.key("exchanges")
         json.beginObject()
-        json.member("id", row.id)
-        json.member("conn", row.connectionID)
-        json.member("proto", row.protocolLabel)
-        json.key("stream")
-        if let stream = row.streamID { json.integer(stream) } else { json.null() }
-        json.member("method", row.method.rawValue)
-        json.member("url", row.url)
-        json.member("host", row.host)
-        json.key("status")
-        if let status = row.status { json.integer(Int(status.rawValue)) } else { json.null() }
-        optionalString("type", row.contentType)
-        json.member("reqSize", row.requestBodySize)
-        json.member("respSize", row.responseBodySize)
-        let timing = row.timing
-        json.member("start", micros(timing.start))
-        optionalTime("connectEnd", timing.connectEnd)
-        optionalTime("tlsStart", timing.tlsStart)
-        optionalTime("tlsEnd", timing.tlsEnd)
-        json.member("reqStart", micros(timing.requestStart))
-        json.member("reqEnd", micros(timing.requestEnd))
-        optionalTime("respStart", timing.responseStart)
-        optionalTime("respEnd", timing.responseEnd)
-        json.member("problems", row.problemCount)
-        json.key("grpc")
-        if row.grpcService != nil || row.grpcMethod != nil || row.grpcStatus != nil {
-            json.beginObject()
-            optionalString("service", row.grpcService)
-            optionalString("method", row.grpcMethod)
-            json.key("status")
-            if let status = row.grpcStatus { json.integer(status) } else { json.null() }
-            json.endObject()
-        } else {
-            json.null()
+        json.member("count", rows.count)
+        var previousID = 0
+        numbers("id", rows) { row in
+            defer { previousID = row.id }
+            return Int64(row.id - previousID)
         }
-        optionalString("switchedTo", row.switchedTo)
-        json.key("placeholder")
-        json.bool(row.requestIsPlaceholder)
+        numbers("conn", rows) { Int64($0.connectionID) }
+        texts("label", rows) { $0.protocolLabel }
+        texts("app", rows) { $0.applicationProtocol.rawValue }
+        numbers("stream", rows) { $0.streamID.map(Int64.init) }
+        texts("method", rows) { $0.method.rawValue }
+        texts("scheme", rows) { $0.scheme }
+        texts("authority", rows) { $0.authority }
+        texts("host", rows) { $0.host }
+        texts("target", rows) { $0.target }
+        texts("url", rows) { row in
+            let url = row.url
+            guard let authority = row.authority, url == row.scheme + "://" + authority + row.target else { return url }
+            return nil
+        }
+        numbers("status", rows) { $0.status.map { Int64($0.rawValue) } }
+        texts("reqType", rows) { $0.requestContentType }
+        texts("respType", rows) { $0.responseContentType }
+        numbers("reqSize", rows) { Int64($0.requestBodySize) }
+        numbers("respSize", rows) { Int64($0.responseBodySize) }
+        var previousStart: Int64 = 0
+        let origin = self.origin
+        numbers("start", rows) { row in
+            let start = TimelineTime.micros(row.timing.start, origin: origin)
+            defer { previousStart = start }
+            return start - previousStart
+        }
+        phase("connectEnd", rows) { $0.connectEnd }
+        phase("tlsStart", rows) { $0.tlsStart }
+        phase("tlsEnd", rows) { $0.tlsEnd }
+        phase("reqStart", rows) { $0.requestStart }
+        phase("reqEnd", rows) { $0.requestEnd }
+        phase("respStart", rows) { $0.responseStart }
+        phase("respEnd", rows) { $0.responseEnd }
+        numbers("problems", rows) { Int64($0.problemCount) }
+        texts("grpcService", rows) { $0.grpcService }
+        texts("grpcMethod", rows) { $0.grpcMethod }
+        numbers("grpcStatus", rows) { $0.grpcStatus.map(Int64.init) }
+        texts("switchedTo", rows) { $0.switchedTo }
+        numbers("placeholder", rows) { $0.requestIsPlaceholder ? 1 : 0 }
         json.endObject()
     }
 
-    /// One exchange whole: heads, body previews (when `options.includesBodies`), problems, and its HAR
-    /// entry (as a one-entry HAR log, which DevTools imports).
-    mutating func exchangeDetail(_ exchange: Exchange) {
-        json.beginObject()
-        json.member("id", exchange.id)
-        json.key("request")
-        let request = exchange.request
-        json.beginObject()
-        json.member("method", request.method.rawValue)
-        json.member("target", request.target)
-        json.member("version", request.version)
-        headers(request.headers)
-        body(request.body, contentType: request.headers.first("content-type"))
-        json.endObject()
-        json.key("response")
-        if let response = exchange.response {
-            json.beginObject()
-            json.member("status", Int(response.status.rawValue))
-            json.member("reason", response.reason)
-            json.member("version", response.version)
-            headers(response.headers)
-            body(response.body, contentType: response.headers.first("content-type"))
-            json.endObject()
-        } else {
-            json.null()
-        }
-        json.key("interim")
+    private mutating func numbers(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeRow) -> Int64?) {
+        json.key(name)
         json.beginArray()
-        for interim in exchange.interimResponses { json.integer(Int(interim.status.rawValue)) }
-        json.endArray()
-        json.key("problems")
-        json.beginArray()
-        for problem in exchange.problems { json.string(problem) }
-        json.endArray()
-        json.key("har")
-        let entry = HAREntry(
-            exchange: exchange,
-            options: HARExportOptions(includeBodies: options.includesBodies, maxBodySize: options.maxBodyPreview)
-        )
-        let log = HARLog(creator: HARCreator(name: "hark", version: "web"), entries: [entry])
-        if let document = try? HARWriter.document(log) {
-            // The writer ends its document with a newline, which a JSON value does not need.
-            let trimmed = document.last == UInt8(ascii: "\n") ? document.dropLast() : document[...]
-            trimmed.withUnsafeBytes { json.rawValue($0) }
-        } else {
-            json.null()
-        }
-        json.endObject()
-    }
-
-    private mutating func headers(_ fields: HTTPFields) {
-        json.key("headers")
-        json.beginArray()
-        for field in fields.fields {
-            json.beginArray()
-            json.string(field.name)
-            json.string(field.value)
-            json.endArray()
+        for row in rows {
+            if let number = value(row) { json.integer(number) } else { json.null() }
         }
         json.endArray()
     }
 
-    /// A body: its sizes, and with `options.includesBodies` a preview of the content-decoded bytes, as
-    /// text when they are UTF-8, else only said to be binary.
-    private mutating func body(_ body: HTTPMessageBody, contentType: String?) {
-        json.key("body")
-        guard options.includesBodies else {
-            json.null()
-            return
-        }
-        json.beginObject()
-        json.member("size", body.length)
-        if let decoded = body.decodedLength { json.member("decodedSize", decoded) }
-        optionalString("type", contentType)
-        let content = body.content
-        let shown = min(content.count, options.maxBodyPreview)
-        if shown > 0, let prefix = try? content.readAll(limit: shown) {
-            let bytes = Array(prefix.readableBytesView)
-            if let text = Self.text(bytes, isWhole: shown == content.count) {
-                json.member("text", text)
-            } else {
-                json.key("binary")
-                json.bool(true)
-            }
-        }
-        json.member("omitted", max(0, (body.decodedLength ?? body.length) - shown))
-        json.endObject()
+    private mutating func texts(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeRow) -> String?) {
+        json.key(name)
+        json.beginArray()
+        for row in rows { stringIndex(value(row)) }
+        json.endArray()
     }
 
-    /// `bytes` as text when they are UTF-8 (a prefix may end inside a character: up to three bytes are
-    /// dropped then), else nil.
-    static func text(_ bytes: [UInt8], isWhole: Bool) -> String? {
-        for drop in 0...(isWhole ? 0 : min(3, bytes.count)) {
-            let candidate = bytes.dropLast(drop)
-            if candidate.withUnsafeBufferPointer({ UTF8Validation.isValid($0) }) {
-                return String(decoding: candidate, as: UTF8.self)
-            }
+    /// A timing phase bound, in microseconds after the exchange's start.
+    private mutating func phase(_ name: StaticString, _ rows: [ExchangeRow], _ value: (ExchangeTiming) -> Timestamp?) {
+        json.key(name)
+        json.beginArray()
+        for row in rows {
+            if let time = value(row.timing) { json.integer(micros(time) - micros(row.timing.start)) } else { json.null() }
         }
-        return nil
+        json.endArray()
     }
 }

@@ -6,10 +6,17 @@ import HarkStore
 /// Writes the JSON the timeline page reads, from a `LiveStore`: the whole document, a live update, one
 /// exchange's details. Its shape is `Tests/Schemas/hark-timeline.schema.json`.
 ///
+/// The document is compact, because a report carries it whole (10,000 exchanges and 250,000 packets in
+/// under 5 MB): exchanges are columns of numbers, text is a position in the document's `strings`,
+/// times are deltas, packets past `TimelineOptions.maxPackets` are aggregated, and a report's
+/// exchange details are header lists of string positions, with no HAR entry (the page builds it) and
+/// no bodies unless asked. The page expands it into objects once when it loads.
+///
 /// Times are whole microseconds since `origin` (the first packet of the capture, as an epoch
 /// microsecond count in the document), so that the page does integer arithmetic only.
 struct TimelineJSON: ~Copyable {
     var json = JSONWriter(capacity: 1 << 16)
+    var strings = TimelineStrings()
     let origin: Timestamp
     let options: TimelineOptions
     /// Packets written aggregated instead of one by one because of `options.maxPackets`.
@@ -30,7 +37,7 @@ struct TimelineJSON: ~Copyable {
         let version = store.version
         json.beginObject()
         json.member("format", "hark-timeline")
-        json.member("version", 1)
+        json.member("version", 2)
         json.member("source", source)
         json.member("origin", origin.nanoseconds / 1000)
         json.member("storeVersion", Int64(clamping: version))
@@ -40,27 +47,26 @@ struct TimelineJSON: ~Copyable {
         json.bool(counters.isFinished)
         json.key("counters")
         self.counters(counters)
+        let summaries = store.connections()
         var budget = options.maxPackets
+        let buckets = Self.bucketsPerConnection(connections: summaries.count)
         json.key("connections")
         json.beginArray()
-        for summary in store.connections() {
-            if let entry = store.connection(id: summary.info.id) { connection(entry, packetBudget: &budget) }
+        for summary in summaries {
+            if let entry = store.connection(id: summary.info.id) { connection(entry, packetBudget: &budget, buckets: buckets) }
         }
         json.endArray()
-        let rows = store.exchanges()
-        json.key("exchanges")
-        json.beginArray()
-        rows.forEach { exchangeRow($0) }
-        json.endArray()
+        var rows: [ExchangeRow] = []
+        store.exchanges().forEach { rows.append($0) }
+        exchanges(rows)
+        grpcMessages(rows, store: store)
         if options.includesDetails {
             json.key("details")
-            json.beginObject()
-            rows.forEach { row in
-                guard let exchange = store.exchange(id: row.id) else { return }
-                json.key(text: String(row.id))
-                exchangeDetail(exchange)
+            json.beginArray()
+            for row in rows {
+                if let exchange = store.exchange(id: row.id) { compactDetail(exchange) } else { json.null() }
             }
-            json.endObject()
+            json.endArray()
         }
         json.key("diagnostics")
         diagnostics(store.diagnostics())
@@ -73,6 +79,7 @@ struct TimelineJSON: ~Copyable {
         json.key("bodies")
         json.bool(options.includesBodies)
         json.endObject()
+        stringTable()
         json.endObject()
         return bytes()
     }
@@ -88,18 +95,18 @@ struct TimelineJSON: ~Copyable {
         json.key("firstExchangeID")
         if let first = changes.firstExchangeID { json.integer(first) } else { json.null() }
         var budget = options.maxPackets
+        let buckets = Self.bucketsPerConnection(connections: changes.connections.count)
         json.key("connections")
         json.beginArray()
         for summary in changes.connections {
-            if let entry = store.connection(id: summary.info.id) { connection(entry, packetBudget: &budget) }
+            if let entry = store.connection(id: summary.info.id) { connection(entry, packetBudget: &budget, buckets: buckets) }
         }
         json.endArray()
-        json.key("exchanges")
-        json.beginArray()
-        for row in changes.exchanges { exchangeRow(row) }
-        json.endArray()
+        exchanges(changes.exchanges)
+        grpcMessages(changes.exchanges, store: store)
         json.key("diagnostics")
         diagnostics(changes.diagnostics)
+        stringTable()
         json.endObject()
         return bytes()
     }
@@ -108,6 +115,12 @@ struct TimelineJSON: ~Copyable {
     mutating func detailDocument(_ exchange: Exchange) -> [UInt8] {
         exchangeDetail(exchange)
         return bytes()
+    }
+
+    /// Buckets per connection for the packets past the budget: 256 for a few connections, fewer for
+    /// many, so that aggregated packets cost at most ~16,000 buckets in all.
+    static func bucketsPerConnection(connections: Int) -> Int {
+        max(8, min(256, 16_384 / max(1, connections)))
     }
 
     private mutating func counters(_ counters: StoreCounters) {
@@ -131,6 +144,19 @@ struct TimelineJSON: ~Copyable {
             json.endObject()
         }
         json.endArray()
+    }
+
+    /// The document's `strings`, written last: they are collected while the rest is written.
+    private mutating func stringTable() {
+        json.key("strings")
+        json.beginArray()
+        for text in strings.list { json.string(text) }
+        json.endArray()
+    }
+
+    /// A string position, or null.
+    mutating func stringIndex(_ value: String?) {
+        if let value { json.integer(strings.index(value)) } else { json.null() }
     }
 
     mutating func optionalString(_ name: StaticString, _ value: String?) {

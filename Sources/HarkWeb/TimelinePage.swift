@@ -40,7 +40,8 @@ public enum TimelinePage {
         let template = PackageResources.timeline_html
         var output: [UInt8] = []
         output.reserveCapacity(
-            template.count + PackageResources.filter_js.count + PackageResources.timeline_js.count
+            template.count + PackageResources.filter_js.count + PackageResources.model_js.count
+                + PackageResources.timeline_js.count
                 + PackageResources.timeline_css.count + 64
         )
         var index = 0
@@ -59,6 +60,8 @@ public enum TimelinePage {
             case "STYLE": output += PackageResources.timeline_css
             case "SCRIPT":
                 output += PackageResources.filter_js
+                output.append(UInt8(ascii: "\n"))
+                output += PackageResources.model_js
                 output.append(UInt8(ascii: "\n"))
                 output += PackageResources.timeline_js
             case "DATA":

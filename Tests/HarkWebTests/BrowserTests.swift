@@ -81,4 +81,37 @@ import Testing
             #expect((clicked["title"] as? String)?.contains("<script>window.harkInjected=true</script>") == true)
         }
     }
+
+    /// WebSocket messages and gRPC messages as marks: as many as tshark finds, drawn on their rows.
+    @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
+    func messagesAreMarkedOnTheirRows() throws {
+        for (capture, ws, grpc) in [(Fixtures.corpus("websocket-jupyter.pcap"), 14, 0), (Fixtures.recorded("grpc-swift2-calls.pcap"), 0, 22)] {
+            let report = Self.temporaryFile(".html")
+            defer { try? FileManager.default.removeItem(at: report) }
+            #expect(try WebTestSupport.run(WebTestSupport.harkBinary.path, ["timeline", capture.path, "-o", report.path]).status == 0)
+            let page = try WebTestSupport.browse(report.absoluteString)["page"] as? [String: Any] ?? [:]
+            #expect(page["messageMarks"] as? Int == ws, "\(capture.lastPathComponent): WebSocket messages (tshark: \(ws))")
+            #expect(page["grpcMarks"] as? Int == grpc, "\(capture.lastPathComponent): gRPC messages (tshark: \(grpc))")
+            #expect(page["drawnMarks"] as? Int ?? 0 > 0, "\(capture.lastPathComponent): marks drawn")
+            if grpc > 0 { #expect(page["drawnMarks"] as? Int == grpc, "every gRPC mark drawn on its bar") }
+        }
+    }
+
+    /// The HAR entry a report's page builds for an exchange (reports carry no HAR of their own) is a
+    /// valid HAR 1.2 log with the exchange's headers.
+    @Test(.enabled(if: canRun && HARValidator.isAvailable, "needs chromium, chromium-driver, python3-selenium, the built hark and jsonschema"))
+    func reportBuildsAValidHAREntry() throws {
+        let report = Self.temporaryFile(".html")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let capture = Fixtures.corpus("http1-browse-bro-org.pcap")
+        #expect(try WebTestSupport.run(WebTestSupport.harkBinary.path, ["timeline", capture.path, "-o", report.path]).status == 0)
+        let result = try WebTestSupport.browse(report.absoluteString, click: 0, har: true)
+        let har = try #require(result["har"] as? [String: Any])
+        let validation = try HARValidator.validate([UInt8](try JSONSerialization.data(withJSONObject: har)))
+        #expect(validation.status == 0, "\(validation.errors)")
+        let entry = ((har["log"] as? [String: Any])?["entries"] as? [[String: Any]])?.first ?? [:]
+        let headers = (entry["request"] as? [String: Any])?["headers"] as? [[String: String]] ?? []
+        #expect(headers.contains(["name": "Host", "value": "bro.org"]))
+        #expect((entry["response"] as? [String: Any])?["status"] as? Int == 200)
+    }
 }

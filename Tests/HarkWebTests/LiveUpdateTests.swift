@@ -42,7 +42,7 @@ import Testing
             #expect(try WebTestSupport.violations(Array(data.utf8), definition: "changes") == "")
             versions.append(id ?? -1)
             #expect(update["storeVersion"] as? Int == id)
-            let ids = (update["exchanges"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+            let ids = WebTestSupport.exchangeIDs(update)
             if !ids.isEmpty { withExchanges += 1 }
             exchangeIDs += ids
             finished = update["finished"] as? Bool ?? false

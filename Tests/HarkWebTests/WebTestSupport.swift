@@ -75,6 +75,33 @@ enum WebTestSupport {
         try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] ?? [:]
     }
 
+    /// The exchange ids of a document or update (its `id` column holds deltas).
+    static func exchangeIDs(_ document: [String: Any]) -> [Int] {
+        let deltas = (document["exchanges"] as? [String: Any])?["id"] as? [Int] ?? []
+        var id = 0
+        return deltas.map { delta in
+            id += delta
+            return id
+        }
+    }
+
+    /// A text column of a document's exchanges, resolved through its `strings`.
+    static func texts(_ document: [String: Any], column: String) -> [String?] {
+        let strings = document["strings"] as? [String] ?? []
+        let positions = (document["exchanges"] as? [String: Any])?[column] as? [Any] ?? []
+        return positions.map { ($0 as? Int).flatMap { strings.indices.contains($0) ? strings[$0] : nil } }
+    }
+
+    /// A connection's packet times, absolute (the document holds deltas).
+    static func packetTimes(_ connection: [String: Any]) -> [Int] {
+        let packets = connection["packets"] as? [Any] ?? []
+        var time = 0
+        return stride(from: 0, to: packets.count, by: 7).map { index in
+            time += packets[index] as? Int ?? 0
+            return time
+        }
+    }
+
     // MARK: - Browser
 
     /// The script that drives headless Chromium through selenium.
@@ -88,9 +115,11 @@ enum WebTestSupport {
     }()
 
     /// Opens `url` in headless Chromium and returns what the page showed (see Scripts/timeline-browser).
-    static func browse(_ url: String, click: Int? = nil) throws -> [String: Any] {
+    static func browse(_ url: String, click: Int? = nil, har: Bool = false, filters: URL? = nil) throws -> [String: Any] {
         var arguments = [browserScript.path, url]
         if let click { arguments += ["--click", String(click)] }
+        if har { arguments.append("--har") }
+        if let filters { arguments += ["--filters", filters.path] }
         let result = try run("/usr/bin/python3", arguments)
         guard result.status == 0 else { throw BrowserFailure(description: "timeline-browser exited with \(result.status)") }
         return try object(Array(result.output.utf8))

@@ -50,6 +50,8 @@
     matches: null,          // null = no filter; else {exchanges:Set, connections:Set}
     selected: null,         // {type:'exchange'|'packet'|'connection', ...}
     hits: [],               // drawn exchange bars for hit testing
+    markHits: [],           // drawn message marks for hit testing
+    details: null,          // a report's exchange details by id (a served page asks the server)
     dirty: true,
   };
   window.hark = state; // for tests and the console
@@ -72,11 +74,22 @@
     state.connections = new Map();
     state.exchanges = [];
     state.exchangeById = new Map();
-    for (const c of doc.connections) state.connections.set(c.id, c);
-    for (const x of doc.exchanges) addExchange(x);
+    state.details = window.harkModel.details(doc.details, addDocument(doc), doc.strings);
     relayout();
     fit();
     showHeader();
+  }
+
+  // The connections and exchanges of a document or an update, expanded (model.js); returns the rows.
+  function addDocument(doc) {
+    for (const c of doc.connections) state.connections.set(c.id, window.harkModel.connection(c, doc.strings));
+    const rows = window.harkModel.exchanges(doc.exchanges, doc.strings);
+    const marks = window.harkModel.grpcMarks(doc.grpcMessages);
+    for (const x of rows) {
+      x.marks = marks.get(x.id) || null;
+      addExchange(x);
+    }
+    return rows;
   }
 
   function addExchange(x) {
@@ -353,7 +366,8 @@
     ctx.clearRect(0, 0, w, h);
     const top = scroll.scrollTop;
     state.hits = [];
-    let drawnBars = 0, drawnRows = 0;
+    state.markHits = [];
+    let drawnBars = 0, drawnRows = 0, drawnMarks = 0;
     const pw = plotWidth();
     const perPixel = (state.t1 - state.t0) / pw;
     // grid
@@ -389,6 +403,7 @@
         if (c.closing !== null && c.closing !== undefined) shade(c.closing, connectionEnd(c), '#90a4ae');
       }
       drawPackets(ctx, c, y, w, perPixel);
+      drawnMarks += drawMessages(ctx, c, row, y, w);
       // exchanges
       const list = state.byConnection.get(c.id) || [];
       for (const x of list) {
@@ -427,12 +442,50 @@
           ctx.fillText(`${x.status ?? '—'} ${x.method} ${pathOf(x.url)}`, x0 + 3, laneY + 8);
           ctx.restore();
         }
+        drawnMarks += drawGRPCMarks(ctx, x, laneY, x0, x1);
         drawnBars++;
         state.hits.push({ id: x.id, x0: x0 - 2, x1: Math.max(x1, x0 + 2) + 2, y0: row.y + (laneY - y), y1: row.y + (laneY - y) + 10 });
       }
     }
     canvas.dataset.drawnExchanges = String(drawnBars);
+    canvas.dataset.drawnMarks = String(drawnMarks);
     canvas.dataset.drawnConnections = String(drawnRows);
+  }
+
+  // Messages after an upgrade (WebSocket) as triangles on the connection's line: pointing up above it
+  // for client→server, down below it for server→client, coloured by type; one per pixel column and way.
+  const MESSAGE_COLOR = { 1: '#00897b', 2: '#5e35b1', 8: '#c62828', 9: '#9e9e9e', 10: '#9e9e9e' };
+  function drawMessages(ctx, c, row, y, w) {
+    const mid = y + 15;
+    const seen = new Set();
+    let drawn = 0;
+    c.messages.forEach((m, index) => {
+      const x = Math.round(xOf(m.start));
+      if (x < LABEL_W || x > w || seen.has(m.down ? -x - 1 : x)) return;
+      seen.add(m.down ? -x - 1 : x);
+      ctx.fillStyle = MESSAGE_COLOR[m.opcode] || '#455a64';
+      ctx.beginPath();
+      if (m.down) { ctx.moveTo(x - 3, mid + 1); ctx.lineTo(x + 3, mid + 1); ctx.lineTo(x, mid + 5); }
+      else { ctx.moveTo(x - 3, mid - 1); ctx.lineTo(x + 3, mid - 1); ctx.lineTo(x, mid - 5); }
+      ctx.fill();
+      state.markHits.push({ conn: c.id, index, x, y: row.y + 15 + (m.down ? 3 : -3) });
+      drawn++;
+    });
+    return drawn;
+  }
+
+  // gRPC messages as white ticks inside their call's bar: requests in the upper half, responses in the
+  // lower half (placed by their offset in the body: the capture does not time each message).
+  function drawGRPCMarks(ctx, x, laneY, x0, x1) {
+    if (!x.marks) return 0;
+    let drawn = 0;
+    ctx.fillStyle = '#ffffff';
+    for (const m of x.marks) {
+      const at = Math.max(x0, Math.min(x1 - 1, xOf(m.time)));
+      ctx.fillRect(at, laneY + (m.down ? 5 : 0), 1.5, 5);
+      drawn++;
+    }
+    return drawn;
   }
 
   function pathOf(url) {
@@ -565,6 +618,7 @@
     details.replaceChildren();
     if (selection.type === 'exchange') showExchange(selection.id);
     else if (selection.type === 'packet') showPacket(selection);
+    else if (selection.type === 'message') showMessage(selection);
     else showConnection(selection.conn);
   }
 
@@ -598,7 +652,7 @@
   }
 
   async function exchangeDetail(id) {
-    if (!isServed) return (state.doc.details || {})[String(id)] || null;
+    if (!isServed) return state.details.get(id) || null;
     const response = await fetch(api('/api/exchanges/' + id));
     if (!response.ok) return null;
     return response.json();
@@ -618,7 +672,8 @@
       box.append(table([['connection', `#${x.conn} ${state.connections.get(x.conn)?.client ?? ''} → ${state.connections.get(x.conn)?.server ?? ''}`],
         ['protocol', x.proto + (x.stream !== null && x.stream !== undefined ? ` stream ${x.stream}` : '')],
         ['content type', x.type], ['request body', formatBytes(x.reqSize)], ['response body', formatBytes(x.respSize)],
-        ['switched to', x.switchedTo], ['gRPC', x.grpc ? `${x.grpc.service ?? ''}/${x.grpc.method ?? ''} status ${x.grpc.status ?? '—'}` : null]]));
+        ['switched to', x.switchedTo], ['gRPC', x.grpc ? `${x.grpc.service ?? ''}/${x.grpc.method ?? ''} status ${x.grpc.status ?? '—'}` : null],
+        ['gRPC messages', x.marks ? x.marks.map((m) => `${m.down ? '←' : '→'} ${formatBytes(m.length)}${m.compressed ? ' compressed' : ''} at +${formatSpan(m.time - x.start)}`).join(', ') : null]]));
       if (!detail) {
         box.append(el('p', 'hint', isServed ? 'Details are no longer kept for this exchange.' : 'Headers are not included in this report (hark timeline --details).'));
         return box;
@@ -641,7 +696,7 @@
         const b = message.body;
         if (!b) { box.append(el('p', 'hint', 'Bodies are left out (hark web --bodies / hark timeline --bodies).')); continue; }
         if (b.text !== undefined && b.text !== null) box.append(el('pre', null, b.text));
-        else if (b.base64) box.append(el('p', 'hint', `[binary ${formatBytes(b.size)}${b.type ? ' ' + b.type : ''}]`));
+        else if (b.binary) box.append(el('p', 'hint', `[binary ${formatBytes(b.size)}${b.type ? ' ' + b.type : ''}]`));
         else box.append(el('p', 'hint', `empty (${formatBytes(b.size)})`));
         if (b.omitted) box.append(el('p', 'hint', `… ${formatBytes(b.omitted)} more not shown`));
       }
@@ -676,8 +731,9 @@
     };
     const harView = () => {
       const box = el('div');
-      if (!detail || !detail.har) { box.append(el('p', 'hint', 'Not available.')); return box; }
-      const text = JSON.stringify(detail.har, null, 2);
+      if (!detail) { box.append(el('p', 'hint', 'Not available.')); return box; }
+      const log = detail.har || window.harkModel.har(x, detail, state.connections.get(x.conn), state.doc.origin);
+      const text = JSON.stringify(log, null, 2);
       const copy = el('button', null, 'copy');
       copy.type = 'button';
       copy.addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(text));
@@ -700,6 +756,18 @@
       ['flags', names.join(' ')], ['payload', formatBytes(p[i + 3])],
       ['sequence (relative)', p[i + 4] >= 0 ? p[i + 4] : 'unknown'], ['acknowledgment (relative)', p[i + 5] >= 0 ? p[i + 5] : '—'],
       ['window', p[i + 6]], ['analysis', found.join(', ') || 'nothing unusual']]));
+  }
+
+  const OPCODE_NAMES = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
+  function showMessage(selection) {
+    const c = state.connections.get(selection.conn);
+    const m = c && c.messages[selection.index];
+    if (!m) return;
+    const details = $('details');
+    details.append(el('h2', null, `${c.protocol === 'ws' ? 'WebSocket' : c.protocol} message ${selection.index + 1} on connection #${c.id}: ${m.down ? 'server → client' : 'client → server'}`));
+    details.append(table([['type', `${OPCODE_NAMES[m.opcode] ?? 'opcode ' + m.opcode}`], ['time', `${formatClock(m.start)} UTC (+${formatSpan(m.start - c.start)} into the connection)`],
+      ['took', formatSpan(m.end - m.start)], ['payload', formatBytes(m.length)], [m.opcode === 8 ? 'close code' : 'text', m.text]]));
+    if (c.omittedMessages) details.append(el('p', 'hint', `${c.omittedMessages} later messages on this connection are counted, not marked.`));
   }
 
   function showConnection(id) {
@@ -893,6 +961,7 @@
     const rect = canvas.getBoundingClientRect();
     const x = clientX - rect.left, y = clientY - rect.top + $('rows-scroll').scrollTop;
     for (const hit of state.hits) if (x >= hit.x0 && x <= hit.x1 && y >= hit.y0 && y <= hit.y1) return { type: 'exchange', id: hit.id, conn: state.exchangeById.get(hit.id).conn };
+    for (const hit of state.markHits) if (Math.abs(x - hit.x) <= 4 && Math.abs(y - hit.y) <= 4) return { type: 'message', conn: hit.conn, index: hit.index };
     const row = state.layout.find((r) => r.type === 'conn' && y >= r.y && y < r.y + r.h);
     if (!row) return null;
     const c = row.conn, p = c.packets || [];
@@ -954,8 +1023,7 @@
     doc.storeVersion = changes.storeVersion;
     doc.counters = changes.counters;
     doc.finished = changes.finished;
-    for (const c of changes.connections) state.connections.set(c.id, c);
-    for (const x of changes.exchanges) addExchange(x);
+    addDocument(changes);
     if (changes.firstExchangeID !== null && changes.firstExchangeID !== undefined) {
       state.exchanges = state.exchanges.filter((x) => x.id >= changes.firstExchangeID);
       for (const id of [...state.exchangeById.keys()]) if (id < changes.firstExchangeID) state.exchangeById.delete(id);
