@@ -63,6 +63,11 @@ final class DiagnosticReporter {
         standardError.writeLine("hark: " + TerminalText.clean(diagnostic.description))
     }
 
+    /// Prints one line about the run (not a diagnostic: never suppressed).
+    func note(_ line: String) {
+        standardError.writeLine("hark: " + line)
+    }
+
     /// Prints how many diagnostics were not shown, one line per kind of packet hark left out (so that
     /// nothing is dropped in silence), a live capture's kernel counts, and fails the run only when
     /// nothing at all could be read.
