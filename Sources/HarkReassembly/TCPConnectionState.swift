@@ -241,7 +241,8 @@ struct TCPConnectionState {
         }
         let isPureAck = segment.payloadLength == 0 && segment.flags.isDisjoint(with: [.syn, .fin, .rst])
         let previous = direction == .clientToServer ? lastClientAck : lastServerAck
-        if isPureAck, let previous, previous.ack == ack, previous.window == segment.window {
+        // As tshark: a zero window repeated is the receiver still being full, not a duplicate ACK.
+        if isPureAck, segment.window != 0, let previous, previous.ack == ack, previous.window == segment.window {
             let peerHalf = direction == .clientToServer ? server : client
             if peerHalf.isAnchored, peerHalf.highestOffset > peerHalf.offset(of: ack) {
                 withHalf(direction) { $0.statistics.duplicateAcks += 1 }

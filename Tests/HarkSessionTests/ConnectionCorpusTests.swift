@@ -105,6 +105,19 @@ struct ConnectionCorpusTests {
         }
     }
 
+    /// h2c upgrades name what they switched to, and the connection carries `h2` after them (issue 15,
+    /// item 3): `h2c-upgrade-range-206.pcap` upgrades connections 0, 2 and 3; connection 1 stays HTTP/1.
+    @Test func h2cUpgradesSayWhatTheySwitchedTo() throws {
+        let (recorder, _) = try runSession(Fixtures.corpus("h2c-upgrade-range-206.pcap").path)
+        let switched = recorder.exchanges.filter { $0.switchedTo == "h2c" }
+        #expect(switched.count == 3)
+        let upgraded = Set(switched.map(\.connection.id))
+        for record in recorder.connections {
+            let expected: ApplicationProtocol = upgraded.contains(record.summary.info.id) ? .http2 : .http1
+            #expect(record.applicationProtocol == expected, "connection \(record.summary.info.id)")
+        }
+    }
+
     /// `hark connections` parses no messages: it must still report the same connections, protocols and
     /// TCP events as a full analysis, on every corpus capture.
     @Test(arguments: Fixtures.corpusCaptures)
