@@ -289,6 +289,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            // Runs the built `hark` on corpus captures: what a user sees (messages, help, exit status).
+            name: "HarkCLITests",
+            dependencies: ["HarkTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "HarkStatsTests",
             dependencies: ["HarkStats", "HarkSession", "HarkCapture", "HarkModel", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings

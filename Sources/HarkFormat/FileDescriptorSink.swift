@@ -94,8 +94,10 @@ public struct OutputSinkError: Error, Hashable, CustomStringConvertible {
         errno == EPIPE
     }
 
-    /// `cannot write to file descriptor 1: No space left on device`.
+    /// `cannot write the output: No space left on device` (standard output, as a HAR writer says it
+    /// too), `cannot write to file descriptor 5: Broken pipe` for another descriptor.
     public var description: String {
-        "cannot write to file descriptor \(fileDescriptor): \(String(cString: strerror(errno)))"
+        let target = fileDescriptor == STDOUT_FILENO ? "the output" : "to file descriptor \(fileDescriptor)"
+        return "cannot write \(target): \(String(cString: strerror(errno)))"
     }
 }

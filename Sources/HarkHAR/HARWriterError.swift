@@ -1,3 +1,5 @@
+import Glibc
+
 /// A `HARWriter` misuse or an output failure.
 public struct HARWriterError: Error, Hashable, CustomStringConvertible {
     private enum Base: Hashable {
@@ -26,7 +28,7 @@ public struct HARWriterError: Error, Hashable, CustomStringConvertible {
         case .notStarted: "HAR writer: begin(_:) must come before entries and finish()"
         case .alreadyStarted: "HAR writer: begin(_:) was already called"
         case .finished: "HAR writer: the document is already finished"
-        case .writeFailed(let errno): "HAR writer: writing the output failed (errno \(errno))"
+        case .writeFailed(let errno): "cannot write the output: \(String(cString: strerror(errno)))"
         }
     }
 }

@@ -135,7 +135,7 @@ extension HTTP1Analyzer {
         if end.isComplete { progress.builder.lastByteTime = time }
         let finished = progress.builder.response(end)
         guard let pending = exchanges.first(where: { $0.index == progress.exchangeIndex }) else {
-            emit(.unpairedResponse(finished))
+            emit(.unpairedResponse(finished, skippedRequestBytes: client.skippedBytesPreview))
             if progress.switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }
             return
         }

@@ -167,7 +167,7 @@ public struct HTTP1Analyzer {
         if let (kind, offset, length) = interruption.diagnostic {
             emit(
                 .diagnostic(
-                    HTTP1Diagnostic(kind, direction: direction, streamOffset: offset, length: length, time: time)
+                    HTTP1Diagnostic(kind, direction: direction, streamOffset: offset, length: length, time: time, detail: interruption.detail)
                 )
             )
         }

@@ -6,8 +6,9 @@ public enum HTTP1Event: Hashable, Sendable {
     /// A request and its responses, emitted once the final response is complete or can no longer come.
     /// Exchanges are emitted in request order.
     case exchange(HTTP1Exchange)
-    /// A complete response for which no request was seen (the capture started after it was sent).
-    case unpairedResponse(HTTP1Response)
+    /// A complete response for which no request was seen (the capture started after it was sent, or
+    /// the client's bytes were not a request: then `skippedRequestBytes` shows the first of them).
+    case unpairedResponse(HTTP1Response, skippedRequestBytes: String?)
     /// Bytes that could not be parsed, or another protocol anomaly; processing went on.
     case diagnostic(HTTP1Diagnostic)
     /// The connection stopped carrying HTTP/1: every later byte arrives as `tunnelData`. Emitted right

@@ -11,12 +11,33 @@ struct ResyncProgress {
     var floor: Int
     /// How the skipped bytes are reported.
     var reason: HTTP1Diagnostic.Kind
+    /// The first skipped bytes (up to `SkippedBytes.shown`), shown in the report; collected step by
+    /// step as they pass, so the same bytes are shown however the stream was cut into segments.
+    var firstBytes: [UInt8] = []
+
+    /// Adds what `input` (whose first byte is at stream offset `offset`) holds of the first bytes.
+    mutating func collect(_ input: ByteBuffer, at offset: Int64) {
+        let collectedEnd = skippedFrom &+ Int64(firstBytes.count)
+        guard firstBytes.count < SkippedBytes.shown, collectedEnd >= offset else { return }
+        let start = Int(collectedEnd &- offset)
+        let count = min(SkippedBytes.shown - firstBytes.count, input.readableBytes - start)
+        guard count > 0, let bytes = input.getBytes(at: input.readerIndex + start, length: count) else { return }
+        firstBytes += bytes
+    }
+
+    /// The first of the `skipped` bytes, quoted for a report.
+    func preview(skipped: Int) -> String? {
+        guard !firstBytes.isEmpty else { return nil }
+        return SkippedBytes.quote(firstBytes.prefix(skipped), more: skipped > SkippedBytes.shown)
+    }
 }
 
 /// What a gap or the end of a direction did to the message being read.
 struct Interruption {
     /// An anomaly to report: kind, stream offset, length.
     var diagnostic: (kind: HTTP1Diagnostic.Kind, offset: Int64, length: Int)?
+    /// What the diagnostic shows of the bytes (the first of those skipped).
+    var detail: String?
     /// A head cut after its start line: what was captured of it and when its last byte came, to be
     /// reported as a message of its own (its `bodyEnd` follows, incomplete).
     var cutHead: (head: ParsedHead, size: Int, lastByteTime: Timestamp)?
@@ -40,6 +61,7 @@ extension MessageReader {
 
     mutating func stepResync(_ input: inout ByteBuffer, _ resync: ResyncProgress, at time: Timestamp) -> Output {
         var resync = resync
+        resync.collect(input, at: offset)
         let found = input.withUnsafeReadableBytes {
             MessageStartFinder.find(in: $0, from: resync.scanned, floor: resync.floor, isRequest: isRequest)
         }
@@ -52,7 +74,8 @@ extension MessageReader {
             state = .head(scanned: 0, startLine: nil, firstFieldLine: 0)
             let skipped = Int(offset &- resync.skippedFrom)
             guard skipped > 0 else { return step(&input, at: time) }
-            return .diagnostic(resync.reason, offset: resync.skippedFrom, length: skipped, detail: nil)
+            let detail = resync.reason == .unparseableBytes ? resync.preview(skipped: skipped) : nil
+            return .diagnostic(resync.reason, offset: resync.skippedFrom, length: skipped, detail: detail)
         case .notFound(let keepFrom, let resumeAt):
             input.moveReaderIndex(forwardBy: keepFrom)
             offset &+= Int64(keepFrom)
@@ -61,6 +84,15 @@ extension MessageReader {
             state = .resync(resync)
             return .needMoreData
         }
+    }
+
+    /// The first bytes being skipped as not HTTP, quoted; nil when no unparseable bytes are pending.
+    var skippedBytesPreview: String? {
+        guard case .resync(let resync) = state, resync.reason == .unparseableBytes else { return nil }
+        var collected = resync
+        if let carried { collected.collect(carried, at: offset) }
+        let skipped = Int(offset &+ Int64(carried?.readableBytes ?? 0) &- resync.skippedFrom)
+        return skipped > 0 ? collected.preview(skipped: skipped) : nil
     }
 
     /// Accounts for `length` bytes of this direction that were never captured.
@@ -147,6 +179,7 @@ extension MessageReader {
         case .head:
             // Without a complete start line the bytes were never recognisably a message.
             result.diagnostic = (.unparseableBytes, messageStart, carriedCount)
+            result.detail = carriedBytes.map { SkippedBytes.quote($0.readableBytesView, more: carriedCount > SkippedBytes.shown) }
         case .fixedLength(let remaining):
             progress.missingBytes &+= remaining
             result.bodyEnd = endBody(isComplete: false)
@@ -165,7 +198,14 @@ extension MessageReader {
             result.bodyEnd = endBody(isComplete: isComplete)
         case .resync(let resync):
             let skipped = Int(offset &+ Int64(carriedCount) &- resync.skippedFrom)
-            if skipped > 0 { result.diagnostic = (resync.reason, resync.skippedFrom, skipped) }
+            if skipped > 0 {
+                result.diagnostic = (resync.reason, resync.skippedFrom, skipped)
+                if resync.reason == .unparseableBytes {
+                    var resync = resync
+                    if let carriedBytes { resync.collect(carriedBytes, at: offset) }
+                    result.detail = resync.preview(skipped: skipped)
+                }
+            }
         case .tunnel:
             result.inTunnel = true
         }

@@ -180,6 +180,7 @@ struct HalfStream {
         } else {
             ended = reason
         }
+        if statistics.packets == 0 { handler.directionNotCaptured(connection: context.connectionID, direction: context.direction) }
         handler.streamEnded(connection: context.connectionID, direction: context.direction, reason: ended ?? reason, at: context.time)
     }
 

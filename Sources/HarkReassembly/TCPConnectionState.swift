@@ -228,6 +228,12 @@ struct TCPConnectionState {
         let scaledWindow = scaledWindow(of: segment, from: direction)
         let peer = direction.reversed
         let packetCount = packetCount
+        if direction == .clientToServer, clientInitialSequence != nil, !server.isAnchored, !segment.flags.contains(.syn) {
+            // The client's SYN was captured but not the SYN-ACK: the client's first ACK acknowledges the
+            // server's SYN, so the server's data starts there, and later ACKs beyond anything captured
+            // prove bytes the capture missed (a one-sided capture).
+            server.anchor(firstDataSequence: ack)
+        }
         withHalf(peer) { half in
             half.noteAcknowledgment(ack, connectionPacketCount: packetCount, time: context.time)
             half.peerAcknowledgment = ack
@@ -235,7 +241,8 @@ struct TCPConnectionState {
         }
         let isPureAck = segment.payloadLength == 0 && segment.flags.isDisjoint(with: [.syn, .fin, .rst])
         let previous = direction == .clientToServer ? lastClientAck : lastServerAck
-        if isPureAck, let previous, previous.ack == ack, previous.window == segment.window {
+        // As tshark: a zero window repeated is the receiver still being full, not a duplicate ACK.
+        if isPureAck, segment.window != 0, let previous, previous.ack == ack, previous.window == segment.window {
             let peerHalf = direction == .clientToServer ? server : client
             if peerHalf.isAnchored, peerHalf.highestOffset > peerHalf.offset(of: ack) {
                 withHalf(direction) { $0.statistics.duplicateAcks += 1 }

@@ -16,6 +16,8 @@ public protocol TCPStreamHandler {
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp)
     /// One direction is over; no more bytes will come for it.
     mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp)
+    /// Not one packet of `direction` was captured (a one-sided capture); called just before its end.
+    mutating func directionNotCaptured(connection: Int, direction: Direction)
     /// A TCP-level event, for traces and statistics.
     mutating func tcpEvent(_ event: TCPEvent)
     /// The connection is over and no packet will be attributed to it any more.
@@ -31,6 +33,7 @@ extension TCPStreamHandler {
     public mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {}
     public mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {}
     public mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {}
+    public mutating func directionNotCaptured(connection: Int, direction: Direction) {}
     public mutating func tcpEvent(_ event: TCPEvent) {}
     public mutating func connectionClosed(_ summary: TCPConnectionSummary) {}
     public var wantsPacketFacts: Bool { false }

@@ -99,6 +99,7 @@ public struct CaptureSession {
                     ),
                     parsesMessages: configuration.parsesMessages,
                     keyLog: TLSKeyLog(),
+                    keyLogPaths: configuration.keyLogPaths + configuration.followedKeyLogPaths,
                     keyWait: configuration.followedKeyLogPaths.isEmpty ? nil : configuration.keyWait
                 )
             )

@@ -20,6 +20,8 @@ final class ConnectionSlot {
     private(set) var switchingExchangeID: Int?
     /// Bytes held behind holes and delivered late, so that exchanges made of them say so.
     var held = HeldDeliveryTracker()
+    /// What became of the client's requests and the server's responses, to say why one is missing.
+    var missing = MissingMessageReasons()
     private let settings: StackSettings
     private var synTime: Timestamp?
     private var handshake: HandshakeTiming?
@@ -40,6 +42,7 @@ final class ConnectionSlot {
             if let synTime { handshake = HandshakeTiming(synTime: synTime, completedTime: event.timestamp) }
         case .gap(let length):
             held.noteGap(length, direction: event.direction, time: event.timestamp, packet: event.packetNumber)
+            missing.gapDirections.insert(event.direction)
         default: break
         }
     }
@@ -68,14 +71,14 @@ final class ConnectionSlot {
 
     /// Records the TLS session whose handshake just completed.
     func noteTLS(_ session: TLSSessionInfo) {
-        tls = TLSSummary(session, keyLogIsEmpty: settings.keyLog.isEmpty)
+        tls = TLSSummary(session, keyLogIsEmpty: settings.keyLog.isEmpty, keyLogPaths: settings.keyLogPaths)
     }
 
     /// The TLS session as the connection ends: what the handshake said, or what was learnt when it
     /// never completed in the capture; nil for a connection without TLS.
     func finalTLSSummary() -> TLSSummary? {
         guard let session = analyzer.tlsSession else { return tls }
-        return TLSSummary(session, keyLogIsEmpty: settings.keyLog.isEmpty)
+        return TLSSummary(session, keyLogIsEmpty: settings.keyLog.isEmpty, keyLogPaths: settings.keyLogPaths)
     }
 
     /// The next exchange's position on the connection, in the order exchanges are reported: requests

@@ -116,6 +116,8 @@ struct DetectionLog {
         // Unknown first bytes from one side may still meet a status line from the other (an extension
         // method, a lower-case request): decide only when both sides spoke, or nothing more will come.
         guard mustDecide else { return .waiting }
+        let sawGap = items.contains { if case .gap = $0 { true } else { false } }
+        if isFinal, byteCount == 0, !sawGap { return .protocol(.none) }  // no payload either way
         if midStream {
             if let swapped = searchForHTTP1(client: client, server: server) { return .http1(swapped: swapped) }
             if byteCount < StreamAnalyzer.searchLimit, !isFinal { return .waiting }

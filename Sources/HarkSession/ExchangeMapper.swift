@@ -34,10 +34,15 @@ enum ExchangeMapper {
         )
     }
 
-    /// A response whose request was not captured: the request is a placeholder, flagged as such.
-    static func exchange(unpaired response: HTTP1Response, id: Int, position: Int, connection: ConnectionContext)
-        -> Exchange
-    {
+    /// A response whose request was not captured: the request is a placeholder, flagged as such, with
+    /// `missingRequest` saying why it is missing.
+    static func exchange(
+        unpaired response: HTTP1Response,
+        id: Int,
+        position: Int,
+        connection: ConnectionContext,
+        missingRequest: String
+    ) -> Exchange {
         let placeholder = HTTPRequestRecord.placeholder(
             scheme: connection.scheme,
             version: response.version,
@@ -50,7 +55,7 @@ enum ExchangeMapper {
             indexOnConnection: position,
             request: placeholder,
             response: self.response(response),
-            problems: ["request not captured (the capture starts after it was sent)"] + response.issues.map(describe)
+            problems: [missingRequest] + response.issues.map(describe)
         )
     }
 

@@ -42,6 +42,8 @@ struct StackSettings {
     var parsesMessages = true
     /// The TLS secrets, shared by every connection, growing as the capture's own secrets arrive.
     var keyLog = TLSKeyLog()
+    /// The key log files given (read once or followed), to word why a session was not decrypted.
+    var keyLogPaths: [String] = []
     /// Set when the key log may still grow (a followed key log): TLS input then waits for its secrets
     /// within these bounds.
     var keyWait: KeyWaitLimits?

@@ -145,6 +145,10 @@ struct StreamDispatcher: TCPStreamHandler {
         noteHolding(slot)
     }
 
+    mutating func directionNotCaptured(connection: Int, direction: Direction) {
+        slot(connection)?.missing.uncaptured.insert(direction)
+    }
+
     mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {
         guard let slot = slot(connection) else { return }
         slot.analyzer.finish(direction, at: time) { handle($0, slot: slot) }
@@ -243,11 +247,16 @@ struct StreamDispatcher: TCPStreamHandler {
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
             emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context), slot: slot)
-        case .http1(.unpairedResponse(let response)):
+        case .http1(.unpairedResponse(let response, let skippedRequestBytes)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
             emit(
-                ExchangeMapper.exchange(unpaired: response, id: exchangeCount, position: position, connection: context),
+                ExchangeMapper.exchange(
+                    unpaired: response, id: exchangeCount, position: position, connection: context,
+                    missingRequest: slot.missing.missingRequest(
+                        sawHandshake: slot.info.roleSource == .handshake, skippedRequestBytes: skippedRequestBytes
+                    )
+                ),
                 slot: slot
             )
         case .http1(.diagnostic(let diagnostic)):
@@ -277,7 +286,10 @@ struct StreamDispatcher: TCPStreamHandler {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard settings.parsesMessages else { return }
         var exchange = exchange
-        slot?.held.annotate(&exchange)
+        if let slot {
+            exchange.problems = slot.missing.reword(exchange.problems)
+            slot.held.annotate(&exchange)
+        }
         exchange.id = exchangeCount
         if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
             upstream.id = exchangeCount

@@ -83,7 +83,7 @@ import Testing
             .client(wire("GET / HTTP/1.1", "Host: a", "", "")),
             .server(wire("HTTP/1.1 304 Not Modified", "", "")),
         ])
-        guard case .unpairedResponse(let orphan) = events.first else {
+        guard case .unpairedResponse(let orphan, _) = events.first else {
             Issue.record("expected an unpaired response first, got \(events)")
             return
         }

@@ -6,7 +6,7 @@ import Testing
 
 /// A micro-measure of parsing speed, run on demand in release mode:
 /// `HARK_BENCH=1 swift test -c release --filter HTTP1AnalyzerThroughputTests`.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["HARK_BENCH"] != nil))
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["HARK_BENCH"] != nil, "a throughput benchmark: set HARK_BENCH=1 to run it"))
 struct HTTP1AnalyzerThroughputTests {
     /// Feeds `pairs` keep-alive request/response pairs as 1460-byte segments and reports MB/s, best
     /// of five runs (the machine is shared).

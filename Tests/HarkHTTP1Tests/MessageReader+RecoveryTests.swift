@@ -138,7 +138,7 @@ import Testing
             .bytes(.serverToClient, [0xc0, 0xd5, 0x2a, 0x1c], at: 2),
             .gap(.serverToClient, 426, at: 2),
         ] + Step.finishBoth(at: 3))
-        let orphans = events.compactMap { if case .unpairedResponse(let response) = $0 { response } else { nil } }
+        let orphans = events.compactMap { if case .unpairedResponse(let response, _) = $0 { response } else { nil } }
         let response = try #require(orphans.first)
         #expect(orphans.count == 1)
         #expect(response.status == .ok)

@@ -140,11 +140,9 @@ func expectAgreement(_ capture: String, oracle: String, in directory: URL = Fixt
     try expectAgreement("h2c-prior-knowledge-on-port-443.pcap", oracle: "h2c-prior-knowledge-on-port-443.oracle.tsv")
 }
 
-@Test func grpcCaptureAgreesWithTshark() throws {
-    guard let shared = Fixtures.sharedCorpusDirectory else {
-        print("skipped: ../shared/corpus is absent (grpc-h2c-unary-calls.pcap is not licensed for the repository)")
-        return
-    }
+@Test(.enabled(if: Fixtures.sharedCorpusDirectory != nil, "../shared/corpus is absent (grpc-h2c-unary-calls.pcap is not licensed for the repository)"))
+func grpcCaptureAgreesWithTshark() throws {
+    let shared = try #require(Fixtures.sharedCorpusDirectory)
     try expectAgreement("grpc-h2c-unary-calls.pcap", oracle: "grpc-h2c-unary-calls.oracle.tsv", in: shared)
     let feeder = try analyze(shared.appendingPathComponent("grpc-h2c-unary-calls.pcap"))
     let exchanges = feeder.exchanges.values.flatMap { $0 }

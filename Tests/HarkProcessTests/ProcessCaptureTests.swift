@@ -132,7 +132,8 @@ struct ProcessCaptureTests {
     }
 
     @Test func leftoversOfAKilledRunAreRemoved() throws {
-        guard let nft = NFTables.locate(), let hierarchy = CgroupHierarchy.find() else { return }
+        let nft = try #require(NFTables.locate())
+        let hierarchy = try #require(CgroupHierarchy.find(), "no cgroup v2 hierarchy")
         // A run that died: a pid with another start time.
         let name = CaptureName(pid: getpid(), startTime: 1, serial: 99)
         let ruleset = CaptureRuleset(table: name.table, cgroupPath: hierarchy.nftablesPath(of: name.cgroup), group: 18431)

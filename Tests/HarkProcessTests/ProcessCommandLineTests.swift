@@ -190,7 +190,8 @@ struct ProcessCommandLineTests {
     }
 
     @Test func underSudoTheCommandRunsAsTheInvokingUser() throws {
-        guard let env = ToolProcess.locate("env"), let hark = HarkBinary.url else { return }
+        let env = try #require(ToolProcess.locate("env"))
+        let hark = try #require(HarkBinary.url)
         let result = try HarkBinary.run(
             ["SUDO_UID=65534", "SUDO_GID=65534", hark.path, "trace", "--", "sh", "-c", "echo uid=$(id -u) gid=$(id -g); test -w \"$SSLKEYLOGFILE\" && echo keylog-writable"],
             executable: env)
@@ -206,7 +207,7 @@ struct ProcessCommandLineTests {
         }
         let sleeper = try ToolProcess.start("sleep", ["30"], log: FileManager.default.temporaryDirectory.appendingPathComponent("hark-sleep-\(getpid()).log"))
         defer { ToolProcess.kill(sleeper) }
-        guard let hark = HarkBinary.url else { return }
+        let hark = try #require(HarkBinary.url)
         let result = try HarkBinary.run(
             ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", hark.path, "trace", "--pid", "\(sleeper.processIdentifier)"],
             executable: setpriv)

@@ -229,8 +229,11 @@ struct TCPReassemblerTests {
             script.segment(.serverToClient, offset: 0, "0123456789"),
             script.segment(.clientToServer, offset: 0, ack: script.serverISN &+ 1, window: 0),
             script.segment(.clientToServer, offset: 0, ack: script.serverISN &+ 1, window: 0),
+            script.segment(.clientToServer, offset: 0, ack: script.serverISN &+ 1, window: 512),
+            script.segment(.clientToServer, offset: 0, ack: script.serverISN &+ 1, window: 512),
         ])
         #expect(transcript.summaries.first?.clientToServer.zeroWindows == 2)
+        // A zero window repeated is the receiver still full (tshark agrees); the repeated 512 is a duplicate.
         #expect(transcript.summaries.first?.clientToServer.duplicateAcks == 1)
     }
 

@@ -30,13 +30,15 @@ struct ConnectionCorpusTests {
 
     @Test func lossIsReportedAsGapsWhereTsharkSeesLostSegments() throws {
         // tshark -Y tcp.analysis.lost_segment counts: bro.org 1, gaps-null-loopback 1, drops 3,
-        // 1000-requests 1, unidirectional 1. hark reports one gap per lost segment.
+        // 1000-requests 1, unidirectional 1. hark reports one gap per lost segment. The unidirectional
+        // capture also has 12,444 server bytes the client acknowledged (tshark: "ACKed unseen segment"),
+        // reported as 2 more gaps as the ACKs advance.
         let expectations = [
             "http1-browse-bro-org.pcap": 1,
             "tcp-gaps-null-loopback.pcap": 1,
             "tcp-drops-zero-length-bodies.pcap": 3,
             "tcp-1000-requests-one-dropped-response.pcap": 1,
-            "tcp-unidirectional-missing-packet.pcap": 1,
+            "tcp-unidirectional-missing-packet.pcap": 1 + 2,
         ]
         for (capture, lost) in expectations {
             let (recorder, _) = try runSession(Fixtures.corpus(capture).path)
@@ -55,6 +57,9 @@ struct ConnectionCorpusTests {
         #expect(download.serverToClient.outOfOrder == 0)
         #expect(download.serverToClient.gaps == 0)
         #expect(download.serverToClient.deliveredBytes + 148_930 == download.serverToClient.payloadBytes)
+        // tshark -Y tcp.analysis.duplicate_ack: 64. The client's 57 repeated zero windows are the
+        // receiver still being full, not duplicate ACKs (tshark requires a non-zero window too).
+        #expect(download.clientToServer.duplicateAcks == 64)
     }
 
     @Test func rolesFromHandshakeOrPorts() throws {
@@ -84,6 +89,36 @@ struct ConnectionCorpusTests {
         #expect(tls.connections.map(\.applicationProtocol) == [.tls])
         let (http, _) = try runSession(Fixtures.corpus("websocket-jupyter.pcap").path)
         #expect(http.connections.map(\.applicationProtocol) == [.webSocket], "HTTP on port 40492, upgraded to WebSocket")
+    }
+
+    /// A connection that carried no payload either way is `none`, as the README's protocol table says
+    /// (issue 15, item 4): bro.org's connections 8–10 open and close without a byte (tshark: 0 bytes of
+    /// `tcp.len`); connection 0 carried HTTP. The wikipedia capture's connection 9 is one SYN-ACK.
+    @Test func connectionsWithoutPayloadAreNone() throws {
+        let (bro, _) = try runSession(Fixtures.corpus("http1-browse-bro-org.pcap").path)
+        let protocols = Dictionary(uniqueKeysWithValues: bro.connections.map { ($0.summary.info.id, $0.applicationProtocol) })
+        #expect([8, 9, 10].map { protocols[$0] } == Array(repeating: ApplicationProtocol.none, count: 3))
+        #expect(protocols[0] == .http1)
+        let (wikipedia, _) = try runSession(Fixtures.corpus("http1-browse-wikipedia-304.pcap").path)
+        #expect(wikipedia.connections.first { $0.summary.info.id == 9 }?.applicationProtocol == ApplicationProtocol.none)
+        // Bytes that were sent but lost are payload all the same: not `none`.
+        for record in bro.connections + wikipedia.connections where record.applicationProtocol == .none {
+            let summary = record.summary
+            #expect(summary.clientToServer.payloadBytes + summary.serverToClient.payloadBytes == 0, "connection \(summary.info.id)")
+        }
+    }
+
+    /// h2c upgrades name what they switched to, and the connection carries `h2` after them (issue 15,
+    /// item 3): `h2c-upgrade-range-206.pcap` upgrades connections 0, 2 and 3; connection 1 stays HTTP/1.
+    @Test func h2cUpgradesSayWhatTheySwitchedTo() throws {
+        let (recorder, _) = try runSession(Fixtures.corpus("h2c-upgrade-range-206.pcap").path)
+        let switched = recorder.exchanges.filter { $0.switchedTo == "h2c" }
+        #expect(switched.count == 3)
+        let upgraded = Set(switched.map(\.connection.id))
+        for record in recorder.connections {
+            let expected: ApplicationProtocol = upgraded.contains(record.summary.info.id) ? .http2 : .http1
+            #expect(record.applicationProtocol == expected, "connection \(record.summary.info.id)")
+        }
     }
 
     /// `hark connections` parses no messages: it must still report the same connections, protocols and

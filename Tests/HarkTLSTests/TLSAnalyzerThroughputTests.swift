@@ -7,7 +7,7 @@ import Testing
 
 /// A micro-measure of decryption speed, run on demand in release mode:
 /// `HARK_BENCH=1 swift test -c release --filter TLSAnalyzerThroughputTests`.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["HARK_BENCH"] != nil))
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["HARK_BENCH"] != nil, "a throughput benchmark: set HARK_BENCH=1 to run it"))
 struct TLSAnalyzerThroughputTests {
     /// Feeds a connection whose response is `megabytes` MB in full-size records, as 1460-byte segments,
     /// and reports MB/s of plaintext, best of three runs (the machine is shared).
