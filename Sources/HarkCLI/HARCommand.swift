@@ -72,7 +72,7 @@ extension Hark {
             let log = HARLog(creator: HARCreator(name: "hark", version: Hark.configuration.version))
             let spool = try HARSortingSpool(log: log, configuration: configuration)
             let diagnostics = DiagnosticReporter()
-            let progress = ProgressBar(path: input.capture ?? "-")
+            let progress = ProgressBar(path: input.progressPath)
             let collector = HAREntryCollector(
                 spool: spool,
                 options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),

@@ -16,10 +16,11 @@ struct RunError: Error, CustomStringConvertible {
     }
 }
 
-/// Opens a capture file, or standard input for `-`, turning failure into a clear message.
-func openCapture(_ path: String) throws -> CaptureReader {
+/// Opens a capture file, or standard input for `-`, turning failure into a clear message. With
+/// `followUntil`, the file is followed as it grows until it returns true.
+func openCapture(_ path: String, followUntil: (() -> Bool)? = nil) throws -> CaptureReader {
     do {
-        return try CaptureReader(path: path)
+        return try CaptureReader(path: path, followUntil: followUntil)
     } catch {
         throw RunError("\(error)")
     }

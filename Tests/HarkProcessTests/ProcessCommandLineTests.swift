@@ -94,8 +94,11 @@ struct ProcessCommandLineTests {
         #expect(harkLeftovers(of: hark.processIdentifier).isEmpty)
     }
 
+    /// `-- curl https://…` against a local TLS server: decrypted live through the command's key log, and
+    /// the file written with `-w` carries the secrets (Decryption Secrets Blocks) so that hark without
+    /// `--keylog`, and tshark, decrypt it too.
     @Test(arguments: ["1.2", "1.3"])
-    func commandHTTPSIsDecrypted(tlsVersion: String) throws {
+    func commandHTTPSIsDecryptedLiveAndInTheWrittenFile(tlsVersion: String) throws {
         let servers = try LoopbackServers.make()
         defer { servers.remove() }
         let port = FreePort.next()
@@ -111,13 +114,32 @@ struct ProcessCommandLineTests {
              "-tls" + tlsVersion.replacingOccurrences(of: ".", with: "_"), "-www", "-naccept", "2"],
             log: servers.file("s_server.log"), waitFor: "ACCEPT")
         defer { ToolProcess.kill(server) }
+        let written = servers.file("run.pcapng")
         let result = try HarkBinary.run([
-            "trace", "--color", "never", "--", "curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:\(port)/hello",
+            "trace", "--color", "never", "-w", written.path, "--", "curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:\(port)/hello",
         ])
         #expect(result.status == 0, "curl's status: \(result.errors)")
         let lines = result.output.split(separator: "\n")
         #expect(lines.contains { $0.contains(" 200 ") && $0.hasSuffix("GET https://127.0.0.1:\(port)/hello") },
             "a decrypted exchange with its status:\n\(result.output)\n\(result.errors)")
+
+        let again = try HarkBinary.run(["trace", "--color", "never", written.path])
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(again.output.split(separator: "\n").filter { $0.contains(" GET https://") } == lines.filter { $0.contains(" GET https://") },
+            "the written file gives the same exchange without --keylog:\n\(again.output)\n\(again.errors)")
+        guard ToolProcess.locate("tshark") != nil else {
+            Issue.record("tshark is not installed (.ci/run installs it): the written file was not checked with tshark")
+            return
+        }
+        // openssl's -www answer has no length: tshark shows it once told not to wait for its end.
+        let tshark = try ToolProcess.run(
+            "tshark",
+            ["-r", written.path, "-d", "tcp.port==\(port),tls", "-o", "http.desegment_body:FALSE", "-Y", "http", "-T", "fields",
+             "-e", "http.request.uri", "-e", "http.response.code"],
+            log: servers.file("tshark.log"))
+        #expect(tshark.status == 0)
+        #expect(TsharkOutput.lines(tshark.output) == ["/hello\t", "\t200"],
+            "tshark decrypts the request and its response with the file's secrets:\n\(tshark.output)")
     }
 
     @Test func harksExitStatusIsTheCommands() throws {
