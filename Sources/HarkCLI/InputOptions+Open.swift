@@ -1,6 +1,7 @@
 import Glibc
 import HarkCapture
 import HarkLiveCapture
+import HarkProcess
 
 extension InputOptions {
     /// Opens the chosen source, then gives up root when it is no longer needed (under sudo hark
@@ -36,6 +37,10 @@ extension InputOptions {
         case .command(let arguments):
             StopSignal.install()
             source = try openCommandSource(arguments, captureFilter: captureFilter)
+        }
+        switch self.source {
+        case .interface, .processes, .command: source.listeningPorts = ListeningPorts.current()
+        case .file, .followedFile: break
         }
         if !source.keepsPrivileges {
             try Privileges.becomeInvokingUser()

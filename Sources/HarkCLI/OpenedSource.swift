@@ -13,6 +13,9 @@ import HarkSession
 final class OpenedSource {
     /// The records to analyse.
     private(set) var input: any CaptureInput
+    /// For a live source, the TCP ports listening on this machine when it was opened: they tell the
+    /// server side of connections joined after their handshake.
+    var listeningPorts: Set<UInt16> = []
     /// Whether a person or a pipeline follows the output as packets arrive (a live capture or a
     /// pipe): output lines are then flushed one by one.
     let isLive: Bool
@@ -58,6 +61,7 @@ final class OpenedSource {
         defer { close() }
         var configuration = configuration
         configuration.followedKeyLogPaths += followedKeyLogs
+        configuration.listeningPorts = listeningPorts
         guard let telemetry else { return CaptureSession(input: input, configuration: configuration).run(observer: &observer) }
         configuration.parsesMessages = true
         let session = CaptureSession(input: input, configuration: configuration)

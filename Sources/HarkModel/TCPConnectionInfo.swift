@@ -8,6 +8,9 @@ public enum RoleSource: String, Hashable, Sendable {
     case synAck = "syn_ack"
     /// The capture started mid-connection; the server is the side with the well-known or lower port.
     case portHeuristic = "port_heuristic"
+    /// A live capture started mid-connection; the server is the side whose port was listening on this
+    /// machine when the capture began.
+    case listeningPort = "listening_port"
 }
 
 /// Why one direction of a stream ended.

@@ -34,9 +34,16 @@ public struct TCPReassembler {
     private var lastTimestamp: Timestamp?
     private var lastPacketNumber = 0
 
-    public init(limits: ReassemblyLimits = ReassemblyLimits()) {
+    /// Ports that were listening on this machine when a live capture began: a connection joined without
+    /// its handshake whose one side uses such a port is served by that side.
+    private let listeningPorts: Set<UInt16>
+
+    /// - Parameter listeningPorts: for a live capture, the ports listening on this machine (see the
+    ///   property); empty for a file, whose connections are judged by their ports alone.
+    public init(limits: ReassemblyLimits = ReassemblyLimits(), listeningPorts: Set<UInt16> = []) {
         self.limits = limits
         self.budget = limits.maxBufferedBytesTotal
+        self.listeningPorts = listeningPorts
     }
 
     /// Connections currently tracked (open, or closed and lingering).
@@ -122,10 +129,17 @@ public struct TCPReassembler {
             server = isSynAck ? segment.source : segment.destination
             roleSource = isSynAck ? .synAck : .handshake
         } else {
-            let serverIsDestination = ServerPortHeuristic.isServer(segment.destination.port, comparedWith: segment.source.port)
+            let destinationListens = listeningPorts.contains(segment.destination.port)
+            let serverIsDestination: Bool
+            if destinationListens != listeningPorts.contains(segment.source.port) {
+                serverIsDestination = destinationListens
+                roleSource = .listeningPort
+            } else {
+                serverIsDestination = ServerPortHeuristic.isServer(segment.destination.port, comparedWith: segment.source.port)
+                roleSource = .portHeuristic
+            }
             client = serverIsDestination ? segment.source : segment.destination
             server = serverIsDestination ? segment.destination : segment.source
-            roleSource = .portHeuristic
         }
         let info = TCPConnectionInfo(
             id: nextConnectionID, client: client, server: server, roleSource: roleSource,
