@@ -82,6 +82,9 @@ final class DiagnosticReporter {
         if let counts = statistics.liveCounts {
             standardError.writeLine("hark: " + liveSummary(counts, frames: statistics.frames))
         }
+        if let sessions = statistics.keyLogSessions {
+            standardError.writeLine("hark: key log: secrets for \(sessions) TLS session\(sessions == 1 ? "" : "s") loaded")
+        }
         if statistics.frames == 0, statistics.diagnostics > 0 {
             throw ExitCode(1)
         }

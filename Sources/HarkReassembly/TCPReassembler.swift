@@ -11,7 +11,8 @@ public import HarkPacket
 /// the handshake, or from port heuristics when the capture starts mid-connection.
 ///
 /// Memory is bounded by open connections: a connection leaves the table, and its summary is published,
-/// once it has been closed for `ReassemblyLimits.closedLinger` or idle for `idleTimeout`.
+/// once it has been closed for `ReassemblyLimits.closedLinger` or idle for `idleTimeout`, and at most
+/// `maxTrackedConnections` are tracked at once (see `evictedConnectionCount`).
 ///
 /// Not thread-safe: one reassembler is owned by one packet loop.
 ///
@@ -48,6 +49,9 @@ public struct TCPReassembler {
 
     /// Connections currently tracked (open, or closed and lingering).
     public var trackedConnectionCount: Int { table.count }
+    /// Connections dropped from tracking so far because `ReassemblyLimits.maxTrackedConnections` were
+    /// tracked when a new one began.
+    public private(set) var evictedConnectionCount = 0
 
     /// Takes one TCP segment.
     ///
@@ -83,6 +87,9 @@ public struct TCPReassembler {
         if let slot {
             current = slot
         } else {
+            if table.count >= limits.maxTrackedConnections {
+                evict(at: time, packetNumber: packetNumber, handler: &handler)
+            }
             current = table.insert(open(for: segment, at: time, packetNumber: packetNumber, handler: &handler), for: key)
         }
         table.states[current].receive(
@@ -109,6 +116,25 @@ public struct TCPReassembler {
     }
 
     // MARK: - Lifetimes
+
+    /// Makes room for new connections: retires a tenth of the budget (at least one), handshake-less and
+    /// payload-less connections first, the least recently active first within each. Evicting in batches keeps a flood of new
+    /// connections linear: the table is scanned once per batch, not once per connection.
+    private mutating func evict<Handler: TCPStreamHandler>(at time: Timestamp, packetNumber: Int, handler: inout Handler) {
+        let batch = max(1, limits.maxTrackedConnections / 10)
+        // Rank 0: no handshake and no payload (an unanswered SYN); 1: no payload; 2: the rest.
+        var candidates = table.keys { state in
+            let rank = state.hasPayload ? 2 : (state.handshakeRoundTrip == nil ? 0 : 1)
+            return (rank: rank, last: state.lastTimestamp, id: state.info.id)
+        }
+        candidates.sort { ($0.value.rank, $0.value.last, $0.value.id) < ($1.value.rank, $1.value.last, $1.value.id) }
+        var evicted = candidates.prefix(batch).compactMap { table.remove($0.key) }
+        evicted.sort { $0.info.id < $1.info.id }
+        for index in evicted.indices {
+            retire(&evicted[index], reason: .evicted, at: time, packetNumber: packetNumber, handler: &handler)
+        }
+        evictedConnectionCount += evicted.count
+    }
 
     private func reuseReason(_ connection: TCPConnectionState, at time: Timestamp) -> StreamEndReason {
         time.since(connection.lastTimestamp) > limits.idleTimeout ? .idle : .reused

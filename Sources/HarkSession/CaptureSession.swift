@@ -129,6 +129,10 @@ public struct CaptureSession {
         }
         var statistics = analysis.finish()
         statistics.liveCounts = input.liveCounts
+        let keyLog = analysis.dispatcher.settings.keyLog
+        if !keyLog.isEmpty || !configuration.keyLogPaths.isEmpty || !configuration.followedKeyLogPaths.isEmpty {
+            statistics.keyLogSessions = keyLog.count
+        }
         return statistics
     }
 }
