@@ -61,7 +61,7 @@ extension Hark {
             )
             let diagnostics = DiagnosticReporter()
             let printer = TracePrinter(output: output, options: options) { diagnostics.report($0) }
-            var observer = FilteredObserver(base: printer, filter: filter)
+            var observer = FilteredObserver(base: printer, filter: filter, holdsTCPEvents: tcp)
             var configuration = input.sessionConfiguration
             configuration.keepsBodies = bodies  // only --bodies prints them (or their decoded sizes)
             configuration.decodesContent = bodies

@@ -55,6 +55,14 @@ extension HAREntry {
         )
         streamID = exchange.streamID
         resourceType = HARResourceType.of(exchange)
+        let redirects = (300..<400).contains(exchange.response?.status.rawValue ?? 0)
+        pageClue = HARPageClue(
+            client: exchange.connection.client.address,
+            url: self.request.url,
+            isTopLevelDocument: HARResourceType.isTopLevelDocument(exchange),
+            referer: exchange.request.headers.first("Referer"),
+            location: redirects ? self.response.redirectURL : nil
+        )
         if exchange.applicationProtocol != .tls, exchange.request.isPlaceholder {
             comment = "request not captured: method UNKNOWN and the URL stand in for it"
         }

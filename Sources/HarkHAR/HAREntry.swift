@@ -40,6 +40,9 @@ public struct HAREntry: Hashable, Sendable {
     /// `_webSocketMessages`: the messages after a WebSocket upgrade, in Chrome's format. Written only
     /// when not empty.
     public var webSocketMessages: [HARWebSocketMessage]
+    /// What grouping into pages needs to know (`HARSortingSpool` groups the entries that have one and
+    /// no `pageref`); not written.
+    public var pageClue: HARPageClue?
     /// Further custom fields, written last in this order (keys get a leading `_` when missing). Do not
     /// repeat a key that a typed property above already writes.
     public var custom: [HARJSONMember]

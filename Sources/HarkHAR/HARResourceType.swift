@@ -28,13 +28,20 @@ public enum HARResourceType {
         return contentType(exchange.response?.headers.first("Content-Type")) ?? "other"
     }
 
-    /// Whether `exchange` is a top-level page load: `Sec-Fetch-Dest: document`, or, from a client that
-    /// does not send `Sec-Fetch-Dest`, a `document` by the rule above.
+    /// Whether `exchange` is a top-level page load, by what the browser sent (a response's type alone
+    /// does not tell: a missing favicon is answered with an HTML page): `Sec-Fetch-Dest: document`, or,
+    /// from a client that does not send `Sec-Fetch-Dest`, a `GET` or `POST` whose `Accept` begins with
+    /// `text/html` and whose response is not an image (older browsers ask for the favicon that way).
     public static func isTopLevelDocument(_ exchange: Exchange) -> Bool {
-        if let destination = exchange.request.headers.first("Sec-Fetch-Dest") {
+        let request = exchange.request
+        if let destination = request.headers.first("Sec-Fetch-Dest") {
             return destination.trimmingHTTPWhitespace().lowercased() == "document"
         }
-        return of(exchange) == "document"
+        let method = request.method.rawValue
+        guard method == "GET" || method == "POST", let accept = request.headers.first("Accept"),
+            accept.lowercased().hasPrefix("text/html")
+        else { return false }
+        return contentType(exchange.response?.headers.first("Content-Type")) != "image"
     }
 
     /// Chrome's resource type for a `Sec-Fetch-Dest` value (Fetch §request destination).

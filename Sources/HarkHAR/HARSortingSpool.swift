@@ -7,7 +7,9 @@ public import HarkFormat
 ///
 /// Each entry is serialized at once into an unlinked temporary file; only its start time and byte range
 /// stay in memory (about 32 bytes an entry). `finish(to:)` sorts the index and copies the entries, in
-/// order, into the real output. Entries with equal start times keep their arrival order.
+/// order, into the real output. Entries with equal start times keep their arrival order. Entries with a
+/// `pageClue` and no `pageref` are grouped into pages (`HARPageGrouping`) once they are in order; the
+/// pages join the log's and each such entry gets its `pageref` as it is copied.
 ///
 /// ### Example
 /// ```swift
@@ -21,6 +23,7 @@ public final class HARSortingSpool {
         var sequence: Int
         var start: Int64
         var end: Int64
+        var clue: HARPageClue?
     }
 
     private let log: HARLog
@@ -63,18 +66,42 @@ public final class HARSortingSpool {
         try spool.write(entry)
         // From the entry's `{`: the separator the spool wrote before it is not part of it.
         let start = spool.lastEntryStart
-        index.append(IndexEntry(startedDateTime: entry.startedDateTime, sequence: index.count, start: start, end: spool.byteCount))
+        index.append(
+            IndexEntry(
+                startedDateTime: entry.startedDateTime,
+                sequence: index.count,
+                start: start,
+                end: spool.byteCount,
+                clue: entry.pageref == nil ? entry.pageClue : nil
+            )
+        )
     }
 
     /// Writes the whole document, entries sorted by start time, to `sink`.
     public func finish(to sink: any OutputSink) throws {
         try spool.finish()
         index.sort { ($0.startedDateTime, $0.sequence) < ($1.startedDateTime, $1.sequence) }
+        var grouping = HARPageGrouping()
+        let pagerefs = index.map { entry in entry.clue.flatMap { grouping.pageref(for: $0, startedDateTime: entry.startedDateTime) } }
+        var log = self.log
+        log.pages += grouping.pages
         var output = HARWriter(sink: sink, configuration: configuration)
         try output.begin(log)
-        for entry in index {
+        for (entry, pageref) in zip(index, pagerefs) {
             var start = entry.start
+            var prefix: [UInt8] = []
+            if let pageref {
+                prefix = try pagerefPrefix(pageref, entry: entry)
+                start += 1  // past the `{` the prefix replaces
+            }
+            var prefixWritten = 0
             try output.writeSerializedEntry { buffer in
+                if prefixWritten < prefix.count {
+                    let count = min(buffer.count, prefix.count - prefixWritten)
+                    prefix[prefixWritten..<prefixWritten + count].withUnsafeBytes { buffer.copyMemory(from: $0) }
+                    prefixWritten += count
+                    return count
+                }
                 let count = Int(min(Int64(buffer.count), entry.end - start))
                 guard count > 0 else { return 0 }
                 try readSpool(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), at: start)
@@ -83,6 +110,16 @@ public final class HARSortingSpool {
             }
         }
         try output.finish()
+    }
+
+    /// What replaces a serialized entry's opening `{` to give it a `pageref`: the `{`, the indentation
+    /// that follows it (none when compact), and the member with its comma.
+    private func pagerefPrefix(_ pageref: String, entry: IndexEntry) throws -> [UInt8] {
+        var head = [UInt8](repeating: 0, count: Int(min(64, entry.end - entry.start)))
+        try head.withUnsafeMutableBytes { try readSpool(into: $0, at: entry.start) }
+        let indentation = head.dropFirst().prefix { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: " ") }
+        let separator = configuration.pretty ? " " : ""
+        return Array("{".utf8) + indentation + Array("\"pageref\":\(separator)\"\(pageref)\",".utf8)
     }
 
     private func readSpool(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws {

@@ -28,6 +28,10 @@ struct HARCorpusTests {
         return (sink.bytes, included)
     }
 
+    static func parse(_ bytes: [UInt8]) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] ?? [:]
+    }
+
     static func entries(_ bytes: [UInt8]) throws -> [[String: Any]] {
         let document = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
         let log = document?["log"] as? [String: Any]
@@ -132,5 +136,19 @@ struct HARCorpusTests {
         let headers = try #require((entries.first?["request"] as? [String: Any])?["headers"] as? [[String: String]])
         #expect(headers.prefix(4).map { $0["name"] } == [":method", ":authority", ":scheme", ":path"])
         #expect(headers.first?["value"] == "POST")
+    }
+
+    @Test func aPageLoadIsGroupedIntoAPage() throws {
+        // Issue 15 item 14: http1-browse-bro-org.pcap is a browser loading bro.org pages.
+        let document = try HARCorpusTests.parse(try Self.har("http1-browse-bro-org.pcap").bytes)
+        let pages = try #require((document["log"] as? [String: Any])?["pages"] as? [[String: Any]])
+        try #require(!pages.isEmpty)
+        let entries = try Self.entries(try Self.har("http1-browse-bro-org.pcap").bytes)
+        let first = try #require(entries.first { $0["pageref"] as? String == "page_1" })
+        #expect(first["_resourceType"] as? String == "document")
+        #expect(pages.first?["title"] as? String == (first["request"] as? [String: Any])?["url"] as? String)
+        #expect(pages.first?["startedDateTime"] as? String == first["startedDateTime"] as? String)
+        let grouped = entries.filter { $0["pageref"] != nil }.count
+        #expect(grouped * 2 > entries.count, "most of a page load's entries belong to a page: \(grouped) of \(entries.count)")
     }
 }
