@@ -32,7 +32,7 @@ let package = Package(
         // Shared vocabulary: timestamps, addresses, endpoints, connection keys, diagnostics.
         .target(name: "HarkCore", dependencies: [nioCore], swiftSettings: strictSettings),
         // Streaming pcap / pcapng readers.
-        .target(name: "HarkCapture", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkCapture", dependencies: ["HarkCore", "HarkFormat", nioCore], swiftSettings: strictSettings),
         // Link layer → IPv4/IPv6 (with defragmentation) → TCP, as zero-copy views.
         .target(name: "HarkPacket", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
         // TCP connection tracking and per-direction stream reassembly.
@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(name: "HarkFormatTests", dependencies: ["HarkFormat", "HarkCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "HarkCaptureTests",
-            dependencies: ["HarkCapture", "HarkTestSupport", nioCore],
+            dependencies: ["HarkCapture", "HarkCore", "HarkFormat", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -14,7 +14,9 @@ extension Hark {
             abstract: "List TCP connections: endpoints, timing, packets and bytes each way, RTT, loss, how each ended.",
             discussion: """
                 Connections are numbered from 0 in order of their first packet, as tshark's tcp.stream, and \
-                listed in that order. A connection whose capture starts mid-stream gets its roles from ports.
+                listed in that order. A connection whose capture starts mid-stream gets its roles from ports. \
+                When more than 10,000 finished connections wait behind an earlier one still open, the rest \
+                are listed as they close (each line starts with its number), so memory stays bounded.
                 """
         )
 
@@ -52,14 +54,20 @@ extension Hark {
 /// Prints the connection records the filter keeps as they close: in id order for a file, holding back
 /// those that closed before an earlier-numbered connection; at once for a live source, where a
 /// long-lived connection would hold back every later one (those still open come at the end).
+///
+/// A file falls back to close order too once `maxHeldRecords` records are held back: one long-lived
+/// connection among hundreds of thousands of short ones must not keep them all in memory.
 struct ConnectionPrinter: SessionObserver {
+    /// Records held back for id order before the printer switches to close order.
+    static let maxHeldRecords = 10_000
+
     enum Format { case text, json }
 
     let output: LineWriter
     let diagnostics: DiagnosticReporter
     let format: Format
     let filter: Filter
-    let inIDOrder: Bool
+    private(set) var inIDOrder: Bool
     private var nextID = 0
     private var pending: [Int: ConnectionRecord] = [:]
 
@@ -77,6 +85,12 @@ struct ConnectionPrinter: SessionObserver {
         while let record = pending.removeValue(forKey: nextID) {
             nextID += 1
             print(record)
+        }
+        if pending.count > Self.maxHeldRecords {
+            inIDOrder = false
+            for id in pending.keys.sorted() {
+                if let record = pending.removeValue(forKey: id) { print(record) }
+            }
         }
     }
 

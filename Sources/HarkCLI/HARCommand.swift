@@ -45,8 +45,11 @@ extension Hark {
         @Flag(help: "Indent the JSON for reading.")
         var pretty = false
 
-        @Flag(help: "Also write an entry (status 0, _error saying why, _tls) for each TLS connection that could not be decrypted.")
+        @Flag(help: "Also write an entry (method UNKNOWN, status 0, _error saying why, _tls) for each TLS connection that could not be decrypted.")
         var includeUndecrypted = false
+
+        @Flag(help: "Also write an entry (method UNKNOWN, URL from the server address) for each response whose request was not captured.")
+        var includeUnpairedResponses = false
 
         func validate() throws {
             if let maxBodySize, maxBodySize < 0 {
@@ -69,11 +72,11 @@ extension Hark {
             let log = HARLog(creator: HARCreator(name: "hark", version: Hark.configuration.version))
             let spool = try HARSortingSpool(log: log, configuration: configuration)
             let diagnostics = DiagnosticReporter()
-            let progress = ProgressBar(path: input.capture ?? "-")
+            let progress = ProgressBar(path: input.progressPath)
             let collector = HAREntryCollector(
                 spool: spool,
                 options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),
-                includesUndecrypted: includeUndecrypted,
+                inclusion: HARInclusion(undecrypted: includeUndecrypted, unpairedResponses: includeUnpairedResponses),
                 diagnostics: diagnostics,
                 progressBar: progress
             )
@@ -85,6 +88,12 @@ extension Hark {
             observer.base.finish()
             if let failure = observer.base.failure { throw failure }
             try spool.finish(to: destination)
+            if observer.base.unpairedLeftOut > 0 {
+                diagnostics.note(
+                    "\(observer.base.unpairedLeftOut) response(s) whose request was not captured left out of the HAR "
+                        + "(--include-unpaired-responses writes them with method UNKNOWN)"
+                )
+            }
             try diagnostics.finish(statistics)
             try source.exitWithSourceStatus()
         }
@@ -95,32 +104,38 @@ extension Hark {
 struct HAREntryCollector: SessionObserver {
     let spool: HARSortingSpool
     let options: HARExportOptions
-    /// Whether TLS connections that could not be decrypted get entries (`--include-undecrypted`).
-    let includesUndecrypted: Bool
+    /// Which exchanges get entries (`--include-undecrypted`, `--include-unpaired-responses`).
+    let inclusion: HARInclusion
     let diagnostics: DiagnosticReporter
     let progressBar: ProgressBar
     /// Entries of WebSocket upgrades, waiting for their connection's messages.
     private var webSocketEntries: HARWebSocketEntries
     /// The first spooling failure (a full disk); the run reports it at the end.
     private(set) var failure: (any Error)?
+    /// Responses whose request was not captured, left out (the run says how many).
+    private(set) var unpairedLeftOut = 0
 
     init(
         spool: HARSortingSpool,
         options: HARExportOptions,
-        includesUndecrypted: Bool = false,
+        inclusion: HARInclusion = HARInclusion(),
         diagnostics: DiagnosticReporter,
         progressBar: ProgressBar
     ) {
         self.spool = spool
         self.options = options
-        self.includesUndecrypted = includesUndecrypted
+        self.inclusion = inclusion
         self.progressBar = progressBar
         self.diagnostics = diagnostics
         self.webSocketEntries = HARWebSocketEntries(options: options)
     }
 
     mutating func exchange(_ exchange: Exchange) {
-        guard failure == nil, includesUndecrypted || exchange.applicationProtocol != .tls else { return }
+        guard failure == nil else { return }
+        if let exclusion = inclusion.exclusion(of: exchange) {
+            if exclusion == .unpairedResponse { unpairedLeftOut += 1 }
+            return
+        }
         let entry = HAREntry(exchange: exchange, options: options)
         if HARWebSocketEntries.waitsForMessages(exchange) {
             if let previous = webSocketEntries.hold(entry, connection: exchange.connection.id) { add(previous) }

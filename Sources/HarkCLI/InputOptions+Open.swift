@@ -1,10 +1,12 @@
 import Glibc
 import HarkCapture
 import HarkLiveCapture
+import HarkProcess
 
 extension InputOptions {
     /// Opens the chosen source, then gives up root when it is no longer needed (under sudo hark
-    /// becomes the invoking user, so the files it writes are theirs): open outputs after this.
+    /// becomes the invoking user, so the files it writes are theirs): open outputs after this. With
+    /// `-w`, the source's records are also written to a pcapng file.
     ///
     /// - Throws: `RunError` with one line saying why the source cannot be opened and what to do.
     func open() throws -> OpenedSource {
@@ -16,6 +18,10 @@ extension InputOptions {
             // reads what it wrote.
             if reader.waitsForInput { StopSignal.install() }
             source = OpenedSource(input: try filtered(reader), isLive: reader.waitsForInput)
+        case .followedFile(let path):
+            StopSignal.install()
+            let reader = try openCapture(path, followUntil: { StopSignal.isRequested })
+            source = OpenedSource(input: try filtered(reader), isLive: true)
         case .interface(let device):
             StopSignal.install()
             do {
@@ -32,8 +38,15 @@ extension InputOptions {
             StopSignal.install()
             source = try openCommandSource(arguments, captureFilter: captureFilter)
         }
+        switch self.source {
+        case .interface, .processes, .command: source.listeningPorts = ListeningPorts.current()
+        case .file, .followedFile: break
+        }
         if !source.keepsPrivileges {
             try Privileges.becomeInvokingUser()
+        }
+        if let writePath {
+            try source.record(to: writePath, keyLogPaths: keyLogs)
         }
         source.telemetry = try otlp.telemetry()
         return source

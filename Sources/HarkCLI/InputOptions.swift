@@ -46,6 +46,21 @@ struct InputOptions: ParsableArguments {
     )
     var keyLogs: [String] = []
 
+    @Flag(
+        help: "Follow a capture file that is still being written (tcpdump -w FILE), like tail -f: at its end, wait for more until Ctrl-C or SIGTERM."
+    )
+    var follow = false
+
+    @Option(
+        name: [.customShort("w"), .customLong("write")],
+        help: ArgumentHelp(
+            "Also write the packets read to this pcapng file as the run goes, with the TLS secrets used as Decryption Secrets Blocks (Wireshark opens it decrypted; hark reads it without --keylog).",
+            valueName: "file"
+        ),
+        completion: .file()
+    )
+    var writePath: String?
+
     @OptionGroup(title: "OpenTelemetry export")
     var otlp: OTLPOptions
 
@@ -62,6 +77,9 @@ struct InputOptions: ParsableArguments {
         ].compactMap { $0 }
         if chosen.count > 1 {
             throw ValidationError("choose one source: \(chosen.joined(separator: ", ")) were given")
+        }
+        if follow, capture == nil || capture == "-" {
+            throw ValidationError("--follow needs a capture file (standard input and live sources are followed anyway)")
         }
         if let captureFilter {
             do {
@@ -80,8 +98,13 @@ struct InputOptions: ParsableArguments {
         if let interface { return .interface(interface) }
         if !pids.isEmpty { return .processes(pids) }
         if !command.isEmpty { return .command(command) }
+        if follow, let capture { return .followedFile(capture) }
         return .file(capture ?? "-")
     }
+
+    /// What a progress bar measures against: the capture file, or `-` (no bar) for anything that
+    /// grows while it is read.
+    var progressPath: String { follow ? "-" : capture ?? "-" }
 
     /// The session settings these options ask for.
     var sessionConfiguration: SessionConfiguration {
@@ -95,6 +118,8 @@ struct InputOptions: ParsableArguments {
 enum CaptureSourceChoice: Equatable {
     /// A pcap or pcapng file, or `-` for standard input.
     case file(String)
+    /// A capture file still being written, read as it grows until Ctrl-C or SIGTERM (`--follow`).
+    case followedFile(String)
     /// A live capture on an interface (`any` included).
     case interface(String)
     /// The traffic of these processes and their descendants (`--pid`, repeatable).
@@ -108,6 +133,7 @@ extension CaptureSourceChoice {
     var displayName: String {
         switch self {
         case .file(let path): path == "-" ? "standard input" : path
+        case .followedFile(let path): path
         case .interface(let name): "interface \(name)"
         case .processes(let pids): "process " + pids.map(String.init).joined(separator: ", ")
         case .command(let words): words.joined(separator: " ")

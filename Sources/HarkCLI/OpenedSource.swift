@@ -1,5 +1,7 @@
 import ArgumentParser
+import Glibc
 import HarkCapture
+import HarkFormat
 import HarkModel
 import HarkOTLP
 import HarkSession
@@ -10,7 +12,10 @@ import HarkSession
 /// nftables rules) and undo them in `close()`, which `run` calls on every path out of the session.
 final class OpenedSource {
     /// The records to analyse.
-    let input: any CaptureInput
+    private(set) var input: any CaptureInput
+    /// For a live source, the TCP ports listening on this machine when it was opened: they tell the
+    /// server side of connections joined after their handshake.
+    var listeningPorts: Set<UInt16> = []
     /// Whether a person or a pipeline follows the output as packets arrive (a live capture or a
     /// pipe): output lines are then flushed one by one.
     let isLive: Bool
@@ -56,6 +61,7 @@ final class OpenedSource {
         defer { close() }
         var configuration = configuration
         configuration.followedKeyLogPaths += followedKeyLogs
+        configuration.listeningPorts = listeningPorts
         guard let telemetry else { return CaptureSession(input: input, configuration: configuration).run(observer: &observer) }
         configuration.parsesMessages = true
         let session = CaptureSession(input: input, configuration: configuration)
@@ -64,6 +70,21 @@ final class OpenedSource {
         exporting.finish()
         observer = exporting.base
         return statistics
+    }
+
+    /// Writes the records read, and the run's TLS secrets, to a pcapng file at `path` as the run goes
+    /// (`-w`); the file is closed with the source.
+    ///
+    /// - Throws: `RunError` when the file cannot be created.
+    func record(to path: String, keyLogPaths: [String]) throws {
+        let sink = try openOutput(path)
+        Privileges.giveToInvokingUser(sink.fileDescriptor)
+        input = PcapNGRecorder(input, writingTo: sink, path: path, keyLogPaths: keyLogPaths, followedKeyLogPaths: followedKeyLogs)
+        let previous = teardown
+        teardown = {
+            previous?()
+            if sink.fileDescriptor > STDERR_FILENO { Glibc.close(sink.fileDescriptor) }
+        }
     }
 
     /// Undoes what opening set up (once).

@@ -16,6 +16,15 @@ enum Privileges {
         }
     }
 
+    /// Under sudo while hark stays root (it must, to clean up a `--pid` capture), gives a file hark
+    /// created to the invoking user, as if that user had written it. Does nothing otherwise.
+    static func giveToInvokingUser(_ descriptor: Int32) {
+        guard geteuid() == 0, let uid = environmentID("SUDO_UID"), let gid = environmentID("SUDO_GID"), uid != 0 else {
+            return
+        }
+        _ = fchown(descriptor, uid, gid)
+    }
+
     private static func environmentID(_ name: String) -> UInt32? {
         guard let value = getenv(name) else { return nil }
         return UInt32(String(cString: value))

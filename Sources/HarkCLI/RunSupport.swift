@@ -16,10 +16,11 @@ struct RunError: Error, CustomStringConvertible {
     }
 }
 
-/// Opens a capture file, or standard input for `-`, turning failure into a clear message.
-func openCapture(_ path: String) throws -> CaptureReader {
+/// Opens a capture file, or standard input for `-`, turning failure into a clear message. With
+/// `followUntil`, the file is followed as it grows until it returns true.
+func openCapture(_ path: String, followUntil: (() -> Bool)? = nil) throws -> CaptureReader {
     do {
-        return try CaptureReader(path: path)
+        return try CaptureReader(path: path, followUntil: followUntil)
     } catch {
         throw RunError("\(error)")
     }
@@ -63,6 +64,11 @@ final class DiagnosticReporter {
         standardError.writeLine("hark: " + TerminalText.clean(diagnostic.description))
     }
 
+    /// Prints one line about the run (not a diagnostic: never suppressed).
+    func note(_ line: String) {
+        standardError.writeLine("hark: " + line)
+    }
+
     /// Prints how many diagnostics were not shown, one line per kind of packet hark left out (so that
     /// nothing is dropped in silence), a live capture's kernel counts, and fails the run only when
     /// nothing at all could be read.
@@ -75,6 +81,9 @@ final class DiagnosticReporter {
         }
         if let counts = statistics.liveCounts {
             standardError.writeLine("hark: " + liveSummary(counts, frames: statistics.frames))
+        }
+        if let sessions = statistics.keyLogSessions {
+            standardError.writeLine("hark: key log: secrets for \(sessions) TLS session\(sessions == 1 ? "" : "s") loaded")
         }
         if statistics.frames == 0, statistics.diagnostics > 0 {
             throw ExitCode(1)

@@ -1,7 +1,9 @@
 import ArgumentParser
+import HarkCapture
 import HarkCore
 import HarkFormat
 import HarkModel
+import HarkPacket
 import HarkSession
 import HarkStats
 import HarkText
@@ -43,7 +45,8 @@ extension Hark {
             configuration.keepsBodies = false  // statistics count body bytes, never read them
             configuration.decodesContent = false
             let statistics = source.run(configuration, observer: &observer)
-            let report = observer.base.collector.report
+            var report = observer.base.collector.report
+            report.packets = PacketCounts(statistics)
             let output = standardOutputLines(following: false)
             if json {
                 var writer = JSONWriter(pretty: true)
@@ -58,6 +61,25 @@ extension Hark {
             try diagnostics.finish(statistics)
             try source.exitWithSourceStatus()
         }
+    }
+}
+
+extension PacketCounts {
+    /// The session's packet counts: what was read, left out by kind, malformed, and dropped.
+    init(_ statistics: SessionStatistics) {
+        let kinds = statistics.otherTraffic.map { traffic, count in
+            if case .unsupportedLinkType(let linkType) = traffic {
+                return Kind(name: "link type \(linkType.rawValue)", count: count)
+            }
+            return Kind(name: traffic.description, count: count)
+        }
+        self.init(
+            packets: statistics.frames,
+            notAnalysed: kinds.sorted { ($0.count, $1.name) > ($1.count, $0.name) },
+            malformed: statistics.malformedFrames,
+            droppedByKernel: statistics.liveCounts?.droppedByKernel,
+            droppedByInterface: statistics.liveCounts?.droppedByInterface
+        )
     }
 }
 

@@ -67,3 +67,18 @@ public struct LiveCaptureCounts: Hashable, Sendable {
     /// All packets lost before hark could read them.
     public var dropped: UInt64 { droppedByKernel &+ droppedByInterface }
 }
+
+/// An input that passes another's records on (a capture filter, a pcapng recorder): it describes
+/// itself as its base does.
+public protocol CaptureInputWrapper: CaptureInput {
+    /// The input whose records are passed on.
+    var base: any CaptureInput { get }
+}
+
+extension CaptureInputWrapper {
+    public var name: String { base.name }
+    public var bytesRead: Int64 { base.bytesRead }
+    public var returnsPartialBatches: Bool { base.returnsPartialBatches }
+    public var liveClock: Timestamp? { base.liveClock }
+    public var liveCounts: LiveCaptureCounts? { base.liveCounts }
+}

@@ -7,7 +7,9 @@ public struct CaptureLimits: Hashable, Sendable {
     /// and Wireshark's maximum snapshot length; a longer record is treated as corrupt.
     public var maximumPacketLength: Int
     /// The largest pcapng block accepted. Default 16 MiB, Wireshark's limit; it bounds how much a
-    /// Decryption Secrets Block or an unknown block can make the reader buffer.
+    /// Decryption Secrets Block or an unknown block can make the reader buffer. A longer block is
+    /// reported and skipped as damage: a Decryption Secrets Block over it loses its secrets (split such
+    /// a key log over several blocks, or pass it with `--keylog`).
     public var maximumBlockLength: Int
     /// The most interfaces one pcapng section may describe. Default 4,096; later Interface
     /// Description Blocks are reported and ignored.

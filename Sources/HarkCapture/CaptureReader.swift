@@ -28,8 +28,15 @@ public final class CaptureReader: CaptureInput, Sequence, IteratorProtocol {
 
     /// Opens the capture at `path`; `-` reads standard input.
     ///
+    /// - Parameter followUntil: follows a file that another program still writes (`tail -f`): at its
+    ///   end, reading waits for more (a record cut by the end waits for its rest) until `followUntil`
+    ///   returns true, which it is asked about ten times a second while waiting. Nil reads to the end.
     /// - Throws: `CaptureError` when the file cannot be read, is empty, or is not a capture.
-    public convenience init(path: String, limits: CaptureLimits = CaptureLimits()) throws(CaptureError) {
+    public convenience init(
+        path: String,
+        limits: CaptureLimits = CaptureLimits(),
+        followUntil: (() -> Bool)? = nil
+    ) throws(CaptureError) {
         if path == "-" {
             let input = ChunkedInput(descriptor: STDIN_FILENO, chunkSize: limits.chunkSize)
             try self.init(input: input, owned: nil, name: path, limits: limits)
@@ -42,7 +49,7 @@ public final class CaptureReader: CaptureInput, Sequence, IteratorProtocol {
             throw CaptureError(file: path, code: .cannotOpen, reason: "cannot open: \(error.message)")
         }
         try self.init(
-            input: ChunkedInput(descriptor: descriptor, chunkSize: limits.chunkSize),
+            input: ChunkedInput(descriptor: descriptor, chunkSize: limits.chunkSize, followUntil: followUntil),
             owned: descriptor,
             name: path,
             limits: limits

@@ -50,20 +50,28 @@ struct ChunkedInput {
     private(set) var bytesRead: Int64
     /// Whether the source has reported end of input.
     private(set) var atEnd: Bool
-    /// Whether reading may wait for bytes not written yet: a pipe, terminal or socket, not a regular
-    /// file or memory.
+    /// Whether reading may wait for bytes not written yet: a pipe, terminal or socket, or a file that
+    /// is followed; not a plain regular file or memory.
     let waitsForInput: Bool
+    /// For a followed file (`tail -f`): says when to stop waiting at its end. Until it returns true,
+    /// the end of the file is only where the writer has got to.
+    private let followUntil: (() -> Bool)?
 
-    /// Input read from `descriptor` in chunks of `chunkSize` bytes.
-    init(descriptor: Int32, chunkSize: Int) {
+    /// How long a followed file's reader sleeps at its end before looking again.
+    private static let followInterval = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+
+    /// Input read from `descriptor` in chunks of `chunkSize` bytes; with `followUntil`, the end of
+    /// the input is waited past until `followUntil` returns true.
+    init(descriptor: Int32, chunkSize: Int, followUntil: (() -> Bool)? = nil) {
         self.source = .descriptor(descriptor)
         self.chunkSize = max(chunkSize, 4_096)
         self.buffer = ByteBuffer()
         self.base = 0
         self.bytesRead = 0
         self.atEnd = false
+        self.followUntil = followUntil
         var status = stat()
-        self.waitsForInput = fstat(descriptor, &status) != 0 || status.st_mode & S_IFMT != S_IFREG
+        self.waitsForInput = followUntil != nil || fstat(descriptor, &status) != 0 || status.st_mode & S_IFMT != S_IFREG
     }
 
     /// Input that is all in `bytes` already; file offsets count from its reader index.
@@ -75,6 +83,7 @@ struct ChunkedInput {
         self.bytesRead = Int64(bytes.readableBytes)
         self.atEnd = true
         self.waitsForInput = false
+        self.followUntil = nil
     }
 
     /// Opens `path` for reading.
@@ -123,13 +132,19 @@ struct ChunkedInput {
         return fresh
     }
 
-    /// One read(2) into the free space of `buffer`; returns the byte count, 0 at end of input.
+    /// One read(2) into the free space of `buffer`; returns the byte count, 0 at end of input (for a
+    /// followed file, once `followUntil` says so: until then its end is waited past).
     private mutating func readOnce(_ descriptor: Int32) throws(SystemError) -> Int {
         while true {
             var result = 0
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1) { space in
                 result = read(descriptor, space.baseAddress, space.count)
                 return max(result, 0)
+            }
+            if result == 0, let followUntil, !followUntil() {
+                var interval = Self.followInterval
+                nanosleep(&interval, nil)
+                continue
             }
             if result >= 0 {
                 bytesRead &+= Int64(result)

@@ -25,9 +25,36 @@ struct PcapNGDecoder: RecordDecoder {
     /// The outcome of checking a block's framing.
     private enum Framing {
         case intact(PcapNGBlockType, length: Int, endianness: Endianness)
-        case broken(String)
+        case broken(BrokenFraming)
         case needBytes(Int)
     }
+
+    /// What is wrong with a block's framing; worded only when reported, so that the search for the next
+    /// block after damage formats nothing per byte.
+    private enum BrokenFraming {
+        case byteOrderMagic(UInt32)
+        case length(PcapNGBlockType, Int)
+        case trailer(PcapNGBlockType, length: Int, trailer: UInt32)
+
+        func message(limits: CaptureLimits) -> String {
+            switch self {
+            case .byteOrderMagic(let magic):
+                return "section header has an unknown byte-order magic 0x\(String(magic, radix: 16))"
+            case .length(let type, let length) where type == .decryptionSecrets && length > limits.maximumBlockLength:
+                return "\(type) of \(length) bytes exceeds the \(limits.maximumBlockLength >> 20) MiB block limit; "
+                    + "its secrets are not read"
+            case .length(let type, let length):
+                return "\(type) has an impossible length \(length) (a multiple of 4 from \(type.minimumLength) to "
+                    + "\(limits.maximumBlockLength) expected)"
+            case .trailer(let type, let length, let trailer):
+                return "\(type) length \(length) does not match its trailer \(trailer)"
+            }
+        }
+    }
+
+    /// Damage skipped for this many bytes without finding a block is reported before skipping ends,
+    /// so a long search is not silent.
+    static let longSkip: Int64 = 1 << 20
 
     init(limits: CaptureLimits) {
         self.limits = limits
@@ -42,7 +69,8 @@ struct PcapNGDecoder: RecordDecoder {
             switch framing(at: start, in: buffer) {
             case .needBytes(let count):
                 return .needBytes(count)
-            case .broken(let message):
+            case .broken(let broken):
+                let message = broken.message(limits: limits)
                 let type = buffer.getInteger(at: start, endianness: endianness, as: UInt32.self) ?? 0
                 var packet: Int?
                 if PcapNGBlockType(rawValue: type).isPacket {
@@ -105,42 +133,53 @@ struct PcapNGDecoder: RecordDecoder {
             case 0x1A2B_3C4D: order = .big
             case 0x4D3C_2B1A: order = .little
             case let magic:
-                let hex = String(magic ?? 0, radix: 16)
-                return .broken("section header has an unknown byte-order magic 0x\(hex)")
+                return .broken(.byteOrderMagic(magic ?? 0))
             }
         }
         let length = Int(buffer.getInteger(at: index &+ 4, endianness: order, as: UInt32.self) ?? 0)
         guard length % 4 == 0, length >= type.minimumLength, length <= limits.maximumBlockLength else {
-            return .broken(
-                "\(type) has an impossible length \(length) (a multiple of 4 from \(type.minimumLength) to "
-                    + "\(limits.maximumBlockLength) expected)"
-            )
+            return .broken(.length(type, length))
         }
         guard let trailer = buffer.getInteger(at: index &+ length &- 4, endianness: order, as: UInt32.self),
             buffer.writerIndex &- index >= length
         else { return .needBytes(length) }
         guard Int(trailer) == length else {
-            return .broken("\(type) length \(length) does not match its trailer \(trailer)")
+            return .broken(.trailer(type, length: length, trailer: trailer))
         }
         return .intact(type, length: length, endianness: order)
     }
 
     /// While skipping damage, moves the reader index to the next block with a known type and intact
     /// framing and reports the damage; returns a step only when more bytes are needed to decide.
+    ///
+    /// Linear in the bytes skipped: a position whose first word is no known block type is passed over
+    /// without checking its framing.
     private mutating func resynchronise(
         _ buffer: inout ByteBuffer,
         base: Int64,
         atEnd: Bool,
         log: inout DiagnosticLog
     ) -> DecodeStep? {
-        guard let corruption else { return nil }
+        guard var corruption else { return nil }
+        var resumed = false
+        defer { self.corruption = resumed ? nil : corruption }
         while true {
             let index = buffer.readerIndex
+            if !corruption.announced, base &+ Int64(index) &- corruption.offset >= Self.longSkip {
+                corruption.announceLongSkip(log: &log)
+            }
+            if buffer.writerIndex &- index >= 12,
+                let typeCode = buffer.getInteger(at: index, endianness: endianness, as: UInt32.self),
+                !PcapNGBlockType(rawValue: typeCode).isKnown
+            {
+                buffer.moveReaderIndex(forwardBy: 1)
+                continue
+            }
             switch framing(at: index, in: buffer) {
             case .intact(let type, _, _) where type.isKnown:
                 let resume = base &+ Int64(index)
                 corruption.report(skippingTo: resume, resumed: true, log: &log)
-                self.corruption = nil
+                resumed = true
                 return nil
             case .needBytes(let count) where !atEnd:
                 let typeCode = buffer.getInteger(at: index, endianness: endianness, as: UInt32.self)

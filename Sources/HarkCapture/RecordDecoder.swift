@@ -39,6 +39,15 @@ struct Corruption {
     var offset: Int64
     /// What the format's units are called in messages: `record` or `block`.
     var unit: String
+    /// Whether a long search was already reported (`announceLongSkip`).
+    var announced = false
+
+    /// Says, once, that skipping is still under way: a search through megabytes of damage is not silent
+    /// until it ends.
+    mutating func announceLongSkip(log: inout DiagnosticLog) {
+        announced = true
+        log.report(.warning, "\(message); searching for the next plausible \(unit)…", packet: packetNumber, offset: offset)
+    }
 
     /// Reports the damage once skipping ended at `end`: where a plausible record was found when
     /// `resumed`, else the end of the input.

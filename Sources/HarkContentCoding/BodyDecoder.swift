@@ -42,9 +42,9 @@ public final class BodyDecoder {
     ///   - codings: the content codings in the order applied (header order).
     ///   - maxOutputBytes: the decompression cap: decoding stops there with `.outputLimitExceeded`.
     ///   - keepLimit: most decoded bytes kept; later ones are counted only.
-    ///   - storage: where kept bytes go.
+    ///   - storage: where kept bytes go; its pool's decoded-bytes budget bounds the whole run's decoding.
     public init(codings: [ContentCoding], maxOutputBytes: Int, keepLimit: Int, storage: BodyStorageLimits) {
-        self.decoder = ContentDecoder(codings: codings, maxOutputBytes: maxOutputBytes)
+        self.decoder = ContentDecoder(codings: codings, maxOutputBytes: maxOutputBytes, budget: storage.pool)
         self.keepLimit = max(0, keepLimit)
         self.storage = storage
     }

@@ -1,4 +1,5 @@
 public import NIOCore
+public import HarkCore
 
 /// Streaming decoder for a body's `Content-Encoding`, with a hard cap on the decoded size.
 ///
@@ -8,6 +9,8 @@ public import NIOCore
 /// stops there, keeping the output produced so far:
 /// - an unsupported coding passes the body through unchanged;
 /// - reaching `maxOutputBytes` (a decompression bomb, or just a big body) truncates the output there;
+/// - past `ratioGraceBytes`, a decoded size over `maxRatio` times the encoded size (a bomb) truncates it;
+/// - with a `budget`, its run-wide allowance of decoded bytes used up truncates it;
 /// - corrupt data stops decoding; a stream cut short is reported by `finish()`.
 ///
 /// Memory is bounded: each stage decodes through a fixed 32 KiB buffer, decoded bytes are handed to the
@@ -27,6 +30,11 @@ public import NIOCore
 public final class ContentDecoder {
     /// The default cap on decoded bytes: 64 MiB.
     public static let defaultMaxOutputBytes = 64 << 20
+    /// The default ratio limit: 2,000 decoded bytes per encoded byte (deflate's best is about 1,030; a
+    /// brotli bomb reaches millions).
+    public static let defaultMaxRatio = 2_000
+    /// Decoded bytes produced before the ratio limit applies: a small body compresses as well as it likes.
+    public static let ratioGraceBytes = 16 << 20
     /// At most this many non-identity codings are undone; more is reported as an error.
     public static let maxStackedCodings = 4
     private static let stageBufferSize = 32 << 10
@@ -35,6 +43,10 @@ public final class ContentDecoder {
     public let codings: [ContentCoding]
     /// The cap on decoded bytes (and on each intermediate stage's output).
     public let maxOutputBytes: Int
+    /// The largest decoded/encoded ratio accepted past `ratioGraceBytes`.
+    public let maxRatio: Int
+    /// Where the run's allowance of decoded bytes is drawn from; nil for none.
+    private let budget: BodyStoragePool?
     /// The first problem met, if any.
     public private(set) var error: ContentDecodingError?
     /// Encoded bytes fed so far.
@@ -54,9 +66,18 @@ public final class ContentDecoder {
     /// - Parameters:
     ///   - codings: the content codings; `identity` entries are skipped.
     ///   - maxOutputBytes: the cap on decoded bytes; must be positive (smaller values become 1).
-    public init(codings: [ContentCoding], maxOutputBytes: Int = ContentDecoder.defaultMaxOutputBytes) {
+    ///   - maxRatio: the ratio limit (values under 1 become 1).
+    ///   - budget: the pool whose run-wide allowance of decoded bytes this body draws on; nil for none.
+    public init(
+        codings: [ContentCoding],
+        maxOutputBytes: Int = ContentDecoder.defaultMaxOutputBytes,
+        maxRatio: Int = ContentDecoder.defaultMaxRatio,
+        budget: BodyStoragePool? = nil
+    ) {
         self.codings = codings
         self.maxOutputBytes = max(1, maxOutputBytes)
+        self.maxRatio = max(1, maxRatio)
+        self.budget = budget
         let applied = codings.filter { $0 != .identity }
         var stages: [any DecodingStage] = []
         var failure: ContentDecodingError?
@@ -170,24 +191,25 @@ public final class ContentDecoder {
         }
     }
 
-    /// Hands over final decoded bytes, enforcing the output cap.
+    /// Hands over final decoded bytes, enforcing the output cap, the run's budget and the ratio limit.
     private func deliver(_ bytes: UnsafeRawBufferPointer, to emit: (UnsafeRawBufferPointer) -> Void) {
-        let room = maxOutputBytes - outputByteCount
-        guard bytes.count > room else {
-            emit(bytes)
-            outputByteCount += bytes.count
-            return
+        var count = min(bytes.count, maxOutputBytes - outputByteCount)
+        var stop: ContentDecodingError.Kind? = count < bytes.count ? .outputLimitExceeded(limit: maxOutputBytes) : nil
+        if let budget, count > 0 {
+            let granted = budget.reserveDecoded(upTo: count)
+            if granted < count {
+                count = granted
+                stop = .runBudgetExhausted(limit: budget.maxDecodedBytes)
+            }
         }
-        emit(UnsafeRawBufferPointer(rebasing: bytes[..<room]))
-        outputByteCount = maxOutputBytes
+        if count > 0 { emit(UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
+        outputByteCount += count
+        if stop == nil, outputByteCount > Self.ratioGraceBytes, outputByteCount / max(1, inputByteCount) > maxRatio {
+            stop = .ratioExceeded(limit: maxRatio)
+        }
+        guard let stop else { return }
         let coding = stageCodings.last ?? codings.first ?? .identity
-        recordFirst(
-            ContentDecodingError(
-                .outputLimitExceeded(limit: maxOutputBytes),
-                coding: coding,
-                inputOffset: inputByteCount
-            )
-        )
+        recordFirst(ContentDecodingError(stop, coding: coding, inputOffset: inputByteCount))
         isStopped = true
     }
 

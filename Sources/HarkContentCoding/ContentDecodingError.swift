@@ -9,6 +9,12 @@ public struct ContentDecodingError: Error, Hashable, Sendable, CustomStringConve
         /// Decoding would produce more than `limit` bytes (a decompression bomb or just a huge body); the
         /// output stops at `limit` bytes.
         case outputLimitExceeded(limit: Int)
+        /// Past `ContentDecoder.ratioGraceBytes`, the decoded size grew beyond `limit` times the encoded
+        /// size (a decompression bomb); the output stops there.
+        case ratioExceeded(limit: Int)
+        /// The run's budget of decoded bytes (`BodyStoragePool.maxDecodedBytes`, `limit`) is used up; the
+        /// output stops there.
+        case runBudgetExhausted(limit: Int)
         /// The compressed data is invalid; `detail` holds the library's message.
         case corruptData
         /// The compressed stream ended before its end marker.
@@ -42,6 +48,10 @@ public struct ContentDecodingError: Error, Hashable, Sendable, CustomStringConve
         switch kind {
         case .unsupportedCoding: what = "unsupported content coding, body kept as is"
         case .outputLimitExceeded(let limit): what = "decoded size exceeds the \(limit)-byte limit, output truncated"
+        case .ratioExceeded(let limit):
+            what = "decoded size exceeds \(limit) times the encoded size (a decompression bomb), output truncated"
+        case .runBudgetExhausted(let limit):
+            what = "the run's budget of \(limit) decoded bytes is used up, output truncated"
         case .corruptData: what = "corrupt data"
         case .truncated: what = "stream truncated"
         case .trailingData(let count): what = "\(count) bytes after the end of the stream ignored"

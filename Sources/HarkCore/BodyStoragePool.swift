@@ -24,6 +24,8 @@ public final class BodyStoragePool: Sendable {
     public static let defaultMaxMemoryBytes = 16 << 20
     /// The default disk budget: 4 GiB.
     public static let defaultMaxDiskBytes = 4 << 30
+    /// The default budget of content-decoded bytes: 4 GiB.
+    public static let defaultMaxDecodedBytes = 4 << 30
     /// `$TMPDIR` (or `/tmp`) with the default budgets: what every limits struct uses unless told otherwise.
     public static let shared = BodyStoragePool()
 
@@ -33,23 +35,38 @@ public final class BodyStoragePool: Sendable {
     public let maxMemoryBytes: Int
     /// Most bytes all spilled bodies of this pool may hold on disk at once.
     public let maxDiskBytes: Int
+    /// Most content-decoded bytes all bodies together may produce, kept or only counted: a capture
+    /// full of decompression bombs stops costing time here (`ContentDecoder`'s run budget).
+    public let maxDecodedBytes: Int
     private let memoryUsed = Atomic<Int>(0)
     private let diskUsed = Atomic<Int>(0)
+    private let decodedUsed = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - directory: where to make the files; nil for `$TMPDIR`, or `/tmp` when that is unset.
     ///   - maxMemoryBytes: the memory allowance shared by bodies past their threshold; 0 sends every
     ///     such body to disk (negative values become 0).
     ///   - maxDiskBytes: the disk budget shared by every body spilled here (negative values become 0).
+    ///   - maxDecodedBytes: the content-decoded bytes every body together may produce (negative values
+    ///     become 0).
     public init(
         directory: String? = nil,
         maxMemoryBytes: Int = defaultMaxMemoryBytes,
-        maxDiskBytes: Int = defaultMaxDiskBytes
+        maxDiskBytes: Int = defaultMaxDiskBytes,
+        maxDecodedBytes: Int = defaultMaxDecodedBytes
     ) {
         let environment = getenv("TMPDIR").map { String(cString: $0) }
         self.directory = directory ?? environment.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         self.maxMemoryBytes = max(0, maxMemoryBytes)
         self.maxDiskBytes = max(0, maxDiskBytes)
+        self.maxDecodedBytes = max(0, maxDecodedBytes)
+    }
+
+    /// Claims up to `count` content-decoded bytes of the run's budget (never given back).
+    ///
+    /// - Returns: the bytes claimed: `count`, or what is left when that is less.
+    public func reserveDecoded(upTo count: Int) -> Int {
+        Self.reserve(count, of: maxDecodedBytes, in: decodedUsed, partially: true)
     }
 
     /// Bytes of the memory allowance in use now.

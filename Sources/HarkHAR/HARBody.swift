@@ -27,6 +27,9 @@ public struct HARBody: Hashable, Sendable {
     public var bytes: BodyStorage
     /// How the bytes become text.
     public var encoding: Encoding
+    /// The body's length before it was cut to `bytes` (`--max-body-size`), or nil when it was not cut;
+    /// the writer then says so in the `comment` beside the text.
+    public var uncutLength: Int?
 
     /// A body from captured bytes.
     public init(_ bytes: BodyStorage, encoding: Encoding = .automatic) {

@@ -3,7 +3,8 @@ public import HarkCore
 /// A cookie sent or set (HAR 1.2 `cookies[]`). Attributes are written only when known: a cookie from a
 /// `Cookie` request header has just a name and a value.
 public struct HARCookie: Hashable, Sendable {
-    /// The `SameSite` attribute (RFC 6265bis §5.6.7), written as the custom `_sameSite` member.
+    /// The `SameSite` attribute (RFC 6265bis §5.6.7), written as `sameSite`, the member Chrome
+    /// adds to HAR 1.2 cookies.
     public struct SameSite: RawRepresentable, Hashable, Sendable {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -19,7 +20,7 @@ public struct HARCookie: Hashable, Sendable {
     public var value: String
     /// The `Path` attribute.
     public var path: String?
-    /// The `Domain` attribute without its leading dot, lower-cased.
+    /// The `Domain` attribute as sent (a leading dot and letter case kept, as Chrome writes it).
     public var domain: String?
     /// When the cookie expires: from `Max-Age` (which wins, RFC 6265 §5.3 step 3) when the response
     /// time is known, else from `Expires`.
@@ -95,8 +96,8 @@ extension HARCookie {
                     maxAgeExpiry = expiry(after: delta, from: receivedAt)
                 }
             case "domain":
-                let domain = attributeValue.hasPrefix(".") ? String(attributeValue.dropFirst()) : attributeValue
-                if !domain.isEmpty { cookie.domain = domain.lowercased() }
+                // As sent, as Chrome writes it (a leading dot and letter case kept).
+                if !attributeValue.isEmpty { cookie.domain = attributeValue }
             case "path":
                 if attributeValue.hasPrefix("/") { cookie.path = attributeValue }
             case "secure": cookie.secure = true

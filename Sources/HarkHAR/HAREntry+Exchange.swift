@@ -54,7 +54,10 @@ extension HAREntry {
             connection: String(exchange.connection.id)
         )
         streamID = exchange.streamID
-        if exchange.switchedTo == "websocket" { resourceType = "websocket" }
+        resourceType = HARResourceType.of(exchange)
+        if exchange.applicationProtocol != .tls, exchange.request.isPlaceholder {
+            comment = "request not captured: method UNKNOWN and the URL stand in for it"
+        }
         if let tls = exchange.connection.tls {
             self.tls = HARTLS(
                 version: tls.version.isEmpty ? nil : tls.version,
@@ -78,19 +81,22 @@ extension HAREntry {
 extension HARRequest {
     init(exchange: Exchange, options: HARExportOptions) {
         let request = exchange.request
-        let headers = request.headers.map { HARHeader(name: $0.name, value: $0.value) }
+        var headers = Self.pseudoHeaders(of: request)
+        headers += request.headers.map { HARHeader(name: $0.name, value: $0.value) }
         var postData: HARPostData?
         if request.body.length > 0 {
             let mimeType = request.headers.first("Content-Type") ?? ""
             if options.includeBodies {
-                postData = HARPostData(mimeType: mimeType, body: limited(request.body.content, options))
+                let text = limited(request.body.content, options)
+                postData = HARPostData(mimeType: mimeType, body: text.bytes)
+                postData?.text = text
             } else {
                 postData = HARPostData(mimeType: mimeType, text: nil)
             }
         }
         self.init(
-            method: request.method.rawValue,
-            url: request.url(server: exchange.connection.server),
+            method: request.isPlaceholder ? "UNKNOWN" : request.method.rawValue,
+            url: Self.absoluteURL(of: request, server: exchange.connection.server),
             httpVersion: request.version,
             headers: headers,
             postData: postData,
@@ -99,12 +105,34 @@ extension HARRequest {
         )
         trailers = request.body.trailers.map { HARHeader(name: $0.name, value: $0.value) }
     }
+
+    /// The request's URL, always absolute (HAR consumers refuse anything else): a CONNECT's is
+    /// `scheme://` and the authority it asked for (its target, else `Host`, else the server address).
+    static func absoluteURL(of request: HTTPRequestRecord, server: Endpoint) -> String {
+        guard request.method == .connect else { return request.url(server: server) }
+        let authority = [request.target, request.authority ?? ""].first { !$0.isEmpty && !$0.contains("/") && $0 != "*" }
+        let address = server.address.isIPv6 ? "[\(server.address)]" : server.address.description
+        return "\(request.scheme)://\(authority ?? "\(address):\(server.port)")"
+    }
+
+    /// HTTP/2 pseudo-header fields as Chrome writes them, first among the headers: `:method`,
+    /// `:authority`, `:scheme`, `:path` (only the first two for CONNECT, RFC 9113 §8.5); none for
+    /// HTTP/1 or for a request that was not captured.
+    static func pseudoHeaders(of request: HTTPRequestRecord) -> [HARHeader] {
+        guard request.version == "HTTP/2.0", !request.isPlaceholder else { return [] }
+        var fields = [HARHeader(name: ":method", value: request.method.rawValue)]
+        if let authority = request.authority { fields.append(HARHeader(name: ":authority", value: authority)) }
+        guard request.method != .connect else { return fields }
+        fields.append(HARHeader(name: ":scheme", value: request.scheme))
+        fields.append(HARHeader(name: ":path", value: request.target))
+        return fields
+    }
 }
 
 extension HARResponse {
     init(exchange: Exchange, options: HARExportOptions) {
         guard let response = exchange.response else {
-            self.init(status: 0, statusText: "", httpVersion: "", headers: [], content: HARContent(size: 0, mimeType: ""))
+            self.init(status: 0, statusText: "", httpVersion: "", headers: [], content: HARContent(size: 0, mimeType: "", text: options.includeBodies ? HARBody("") : nil))
             error = exchange.problems.isEmpty ? "no response captured" : exchange.problems.joined(separator: "; ")
             return
         }
@@ -113,8 +141,8 @@ extension HARResponse {
         let size = body.decodedLength ?? body.length
         let compression = body.decodedLength.map { $0 - body.length }
         var content = HARContent(size: size, compression: compression, mimeType: mimeType)
-        if options.includeBodies, size > 0 {
-            content.text = HARBody(limited(body.content, options))
+        if options.includeBodies {  // `""` for an empty body: some readers need `text`
+            content.text = limited(body.content, options)
         }
         self.init(
             status: response.status.rawValue,
@@ -134,8 +162,10 @@ extension HARResponse {
     }
 }
 
-/// The body cut to `maxBodySize`, when set (sharing its storage).
-func limited(_ bytes: BodyStorage, _ options: HARExportOptions) -> BodyStorage {
-    guard let maximum = options.maxBodySize else { return bytes }
-    return bytes.prefix(maximum)
+/// The body cut to `maxBodySize`, when set (sharing its storage); a cut body knows its full length.
+func limited(_ bytes: BodyStorage, _ options: HARExportOptions) -> HARBody {
+    guard let maximum = options.maxBodySize, bytes.count > maximum else { return HARBody(bytes) }
+    var body = HARBody(bytes.prefix(maximum))
+    body.uncutLength = bytes.count
+    return body
 }

@@ -49,7 +49,7 @@ public struct HARWebSocketEntries {
                     type: message.direction == .clientToServer ? .send : .receive,
                     time: message.firstByte,
                     opcode: UInt8(message.opcode),
-                    data: options.includeBodies ? limited(message.payload.content, options) : BodyStorage()
+                    data: options.includeBodies ? limited(message.payload.content, options).bytes : BodyStorage()
                 )
             )
         } else {

@@ -80,18 +80,20 @@ extension HARWriter {
         output.key("mimeType")
         output.string(postData.mimeType)
         output.key("text")
-        let base64 = postData.text?.isWrittenAsBase64 ?? false
+        let binary = postData.text?.isWrittenAsBase64 ?? false
         var failure: BodyStorageError?
         if let text = postData.text {
-            failure = try writeBody(text.bytes, base64: base64)
+            // HAR 1.2 has no encoding for postData: like Chrome, text is the body decoded as UTF-8
+            // (U+FFFD for what is not), and `_textBase64` keeps the exact bytes.
+            failure = binary ? try writeLossyText(text.bytes) : try writeBody(text.bytes, base64: false)
+            if binary {
+                output.key("_textBase64")
+                failure = try writeBody(text.bytes, base64: true) ?? failure
+            }
         } else {
             output.string("")
         }
-        if base64 {
-            output.key("_encoding")
-            output.string("base64")
-        }
-        writeCutShort(failure)
+        writeCutComment(postData.text, failure)
         if !postData.params.isEmpty {
             output.key("params")
             output.beginArray()
@@ -156,15 +158,19 @@ extension HARWriter {
                 output.key("encoding")
                 output.string("base64")
             }
-            writeCutShort(failure)
+            writeCutComment(text, failure)
         }
         output.endObject()
     }
 
-    /// Writes a `comment` saying the text is cut short, when the body's file could not be read back.
-    private mutating func writeCutShort(_ failure: BodyStorageError?) {
-        guard let failure else { return }
+    /// Writes a `comment` saying the text is not the whole body: cut to a maximum size, or cut short
+    /// because the body's file could not be read back.
+    private mutating func writeCutComment(_ body: HARBody?, _ failure: BodyStorageError?) {
+        var notes: [String] = []
+        if let body, let uncut = body.uncutLength { notes.append("text cut to its first \(body.bytes.count) of \(uncut) bytes") }
+        if let failure { notes.append("text cut short: \(failure)") }
+        guard !notes.isEmpty else { return }
         output.key("comment")
-        output.string("text cut short: \(failure)")
+        output.string(notes.joined(separator: "; "))
     }
 }

@@ -170,7 +170,7 @@ extension JSONWriter {
             key("secure")
             bool(secure)
         }
-        optionalMember("_sameSite", cookie.sameSite?.rawValue)
+        optionalMember("sameSite", cookie.sameSite?.rawValue)
         endObject()
     }
 

@@ -74,8 +74,8 @@ extension CaptureFilter: Sendable {}
 /// A file or pipe read through a `CaptureFilter`: frames the filter rejects are left out (their
 /// numbers stay used, so packet numbers still match the file's), everything else passes unchanged.
 /// The packets of a link type the expression cannot apply to are left out, said once.
-public final class FilteredInput: CaptureInput {
-    private let base: any CaptureInput
+public final class FilteredInput: CaptureInputWrapper {
+    public let base: any CaptureInput
     private let filter: CaptureFilter
     private var reportedLinkTypes: Set<LinkType> = []
 
@@ -83,12 +83,6 @@ public final class FilteredInput: CaptureInput {
         self.base = base
         self.filter = filter
     }
-
-    public var name: String { base.name }
-    public var bytesRead: Int64 { base.bytesRead }
-    public var returnsPartialBatches: Bool { base.returnsPartialBatches }
-    public var liveClock: Timestamp? { base.liveClock }
-    public var liveCounts: LiveCaptureCounts? { base.liveCounts }
 
     public func takeDiagnostics() -> [Diagnostic] {
         base.takeDiagnostics()

@@ -8,6 +8,9 @@ public enum RoleSource: String, Hashable, Sendable {
     case synAck = "syn_ack"
     /// The capture started mid-connection; the server is the side with the well-known or lower port.
     case portHeuristic = "port_heuristic"
+    /// A live capture started mid-connection; the server is the side whose port was listening on this
+    /// machine when the capture began.
+    case listeningPort = "listening_port"
 }
 
 /// Why one direction of a stream ended.
@@ -22,6 +25,9 @@ public enum StreamEndReason: String, Hashable, Sendable {
     case endOfCapture
     /// The 4-tuple was reused by a new connection (a new SYN) before this one closed.
     case reused
+    /// Reassembly stopped tracking the connection to make room for new ones: more connections were
+    /// open at once than its budget allows (a SYN flood, a port scan).
+    case evicted
 }
 
 /// A new connection, as first seen.
@@ -117,10 +123,12 @@ public struct TCPConnectionSummary: Hashable, Sendable {
         direction == .clientToServer ? clientToServer : serverToClient
     }
 
-    /// How the connection ended, in a word: `fin`, `rst-client`, `rst-server`, `idle`, `open`, `reused`.
+    /// How the connection ended, in a word: `fin`, `rst-client`, `rst-server`, `idle`, `open`, `reused`,
+    /// `evicted`.
     public var endDescription: String {
         if let resetBy { return resetBy == .clientToServer ? "rst-client" : "rst-server" }
         switch (clientEnd, serverEnd) {
+        case (.evicted, _), (_, .evicted): return "evicted"
         case (.fin, .fin): return "fin"
         case (.idle, _), (_, .idle): return "idle"
         case (.reused, _), (_, .reused): return "reused"

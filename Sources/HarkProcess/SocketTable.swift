@@ -94,3 +94,12 @@ enum SocketTable {
         return SocketEntry.Address(text: string, isIPv6: bytes.count == 16, isWildcard: bytes.allSatisfy { $0 == 0 })
     }
 }
+
+/// The TCP ports listening on this machine (in hark's network namespace), for telling the server side
+/// of connections a live capture joins after their handshake.
+public enum ListeningPorts {
+    /// The local ports of every LISTEN socket, IPv4 and IPv6.
+    public static func current() -> Set<UInt16> {
+        Set(SocketTable.all().lazy.filter(\.isListening).map(\.localPort))
+    }
+}

@@ -54,6 +54,11 @@ struct ConnectionTable {
         return state
     }
 
+    /// The keys of the tracked connections with what `measure` says of each, in no particular order.
+    func keys<Value>(measuring measure: (TCPConnectionState) -> Value) -> [(key: ConnectionKey, value: Value)] {
+        slots.map { (key: $0.key, value: measure(states[$0.value])) }
+    }
+
     /// The keys of the tracked connections that `isOver`, in no particular order.
     func keys(where isOver: (TCPConnectionState) -> Bool) -> [ConnectionKey] {
         slots.compactMap { isOver(states[$0.value]) ? $0.key : nil }

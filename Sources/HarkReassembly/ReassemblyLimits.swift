@@ -15,6 +15,10 @@ public struct ReassemblyLimits: Sendable {
     /// A connection with no packet for this long is closed; a later packet on its 4-tuple starts a new
     /// connection. Default 5 minutes of capture time.
     public var idleTimeout: TimeSpan = .seconds(300)
+    /// Connections tracked at once. A new connection beyond it first evicts a tenth of them: those that
+    /// carried no payload (a SYN flood, a port scan) before the rest, the least recently active first.
+    /// Evicted connections end as `StreamEndReason.evicted` and are counted. Default 20,000.
+    public var maxTrackedConnections: Int = 20_000
     /// How long a closed (FIN/FIN or RST) connection lingers to absorb late ACKs and retransmissions
     /// before its summary is published. A new SYN ends the linger at once. Default 10 seconds.
     public var closedLinger: TimeSpan = .seconds(10)

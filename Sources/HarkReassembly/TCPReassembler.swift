@@ -11,7 +11,8 @@ public import HarkPacket
 /// the handshake, or from port heuristics when the capture starts mid-connection.
 ///
 /// Memory is bounded by open connections: a connection leaves the table, and its summary is published,
-/// once it has been closed for `ReassemblyLimits.closedLinger` or idle for `idleTimeout`.
+/// once it has been closed for `ReassemblyLimits.closedLinger` or idle for `idleTimeout`, and at most
+/// `maxTrackedConnections` are tracked at once (see `evictedConnectionCount`).
 ///
 /// Not thread-safe: one reassembler is owned by one packet loop.
 ///
@@ -34,13 +35,23 @@ public struct TCPReassembler {
     private var lastTimestamp: Timestamp?
     private var lastPacketNumber = 0
 
-    public init(limits: ReassemblyLimits = ReassemblyLimits()) {
+    /// Ports that were listening on this machine when a live capture began: a connection joined without
+    /// its handshake whose one side uses such a port is served by that side.
+    private let listeningPorts: Set<UInt16>
+
+    /// - Parameter listeningPorts: for a live capture, the ports listening on this machine (see the
+    ///   property); empty for a file, whose connections are judged by their ports alone.
+    public init(limits: ReassemblyLimits = ReassemblyLimits(), listeningPorts: Set<UInt16> = []) {
         self.limits = limits
         self.budget = limits.maxBufferedBytesTotal
+        self.listeningPorts = listeningPorts
     }
 
     /// Connections currently tracked (open, or closed and lingering).
     public var trackedConnectionCount: Int { table.count }
+    /// Connections dropped from tracking so far because `ReassemblyLimits.maxTrackedConnections` were
+    /// tracked when a new one began.
+    public private(set) var evictedConnectionCount = 0
 
     /// Takes one TCP segment.
     ///
@@ -76,6 +87,9 @@ public struct TCPReassembler {
         if let slot {
             current = slot
         } else {
+            if table.count >= limits.maxTrackedConnections {
+                evict(at: time, packetNumber: packetNumber, handler: &handler)
+            }
             current = table.insert(open(for: segment, at: time, packetNumber: packetNumber, handler: &handler), for: key)
         }
         table.states[current].receive(
@@ -103,6 +117,25 @@ public struct TCPReassembler {
 
     // MARK: - Lifetimes
 
+    /// Makes room for new connections: retires a tenth of the budget (at least one), handshake-less and
+    /// payload-less connections first, the least recently active first within each. Evicting in batches keeps a flood of new
+    /// connections linear: the table is scanned once per batch, not once per connection.
+    private mutating func evict<Handler: TCPStreamHandler>(at time: Timestamp, packetNumber: Int, handler: inout Handler) {
+        let batch = max(1, limits.maxTrackedConnections / 10)
+        // Rank 0: no handshake and no payload (an unanswered SYN); 1: no payload; 2: the rest.
+        var candidates = table.keys { state in
+            let rank = state.hasPayload ? 2 : (state.handshakeRoundTrip == nil ? 0 : 1)
+            return (rank: rank, last: state.lastTimestamp, id: state.info.id)
+        }
+        candidates.sort { ($0.value.rank, $0.value.last, $0.value.id) < ($1.value.rank, $1.value.last, $1.value.id) }
+        var evicted = candidates.prefix(batch).compactMap { table.remove($0.key) }
+        evicted.sort { $0.info.id < $1.info.id }
+        for index in evicted.indices {
+            retire(&evicted[index], reason: .evicted, at: time, packetNumber: packetNumber, handler: &handler)
+        }
+        evictedConnectionCount += evicted.count
+    }
+
     private func reuseReason(_ connection: TCPConnectionState, at time: Timestamp) -> StreamEndReason {
         time.since(connection.lastTimestamp) > limits.idleTimeout ? .idle : .reused
     }
@@ -122,10 +155,17 @@ public struct TCPReassembler {
             server = isSynAck ? segment.source : segment.destination
             roleSource = isSynAck ? .synAck : .handshake
         } else {
-            let serverIsDestination = ServerPortHeuristic.isServer(segment.destination.port, comparedWith: segment.source.port)
+            let destinationListens = listeningPorts.contains(segment.destination.port)
+            let serverIsDestination: Bool
+            if destinationListens != listeningPorts.contains(segment.source.port) {
+                serverIsDestination = destinationListens
+                roleSource = .listeningPort
+            } else {
+                serverIsDestination = ServerPortHeuristic.isServer(segment.destination.port, comparedWith: segment.source.port)
+                roleSource = .portHeuristic
+            }
             client = serverIsDestination ? segment.source : segment.destination
             server = serverIsDestination ? segment.destination : segment.source
-            roleSource = .portHeuristic
         }
         let info = TCPConnectionInfo(
             id: nextConnectionID, client: client, server: server, roleSource: roleSource,

@@ -40,6 +40,10 @@ public struct SessionConfiguration: Sendable {
     public var followedKeyLogPaths: [String] = []
     /// How long and how much TLS input waits for secrets of a followed key log.
     public var keyWait = KeyWaitLimits()
+    /// For a live capture, the TCP ports listening on this machine when it began: a connection joined
+    /// without its handshake is served by the side that uses one (where ports alone would guess wrong:
+    /// a server on 45200 talking to a client on 43236). Default none.
+    public var listeningPorts: Set<UInt16> = []
 
     public init() {}
 }
@@ -83,7 +87,7 @@ public struct CaptureSession {
     /// - Returns: counts of what was read.
     public func run<Observer: SessionObserver>(observer: inout Observer) -> SessionStatistics {
         var analysis = SessionAnalysis(
-            reassembler: TCPReassembler(limits: configuration.reassembly),
+            reassembler: TCPReassembler(limits: configuration.reassembly, listeningPorts: configuration.listeningPorts),
             dispatcher: StreamDispatcher(
                 observer: observer,
                 captureName: input.name,
@@ -125,6 +129,10 @@ public struct CaptureSession {
         }
         var statistics = analysis.finish()
         statistics.liveCounts = input.liveCounts
+        let keyLog = analysis.dispatcher.settings.keyLog
+        if !keyLog.isEmpty || !configuration.keyLogPaths.isEmpty || !configuration.followedKeyLogPaths.isEmpty {
+            statistics.keyLogSessions = keyLog.count
+        }
         return statistics
     }
 }

@@ -74,6 +74,16 @@ struct SessionAnalysis {
         case .tcp(let segment):
             statistics.tcpSegments += 1
             reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
+            if statistics.evictedConnections == 0, reassembler.evictedConnectionCount > 0 {
+                statistics.evictedConnections = reassembler.evictedConnectionCount
+                let budget = reassembler.limits.maxTrackedConnections
+                dispatcher.report(Diagnostic(
+                    .warning,
+                    "more than \(budget) TCP connections open at once: the least recently active are no longer "
+                        + "tracked (unanswered SYNs first); their records end as evicted",
+                    packetNumber: number
+                ))
+            }
         case .other(let traffic):
             statistics.otherTraffic[traffic, default: 0] += 1
         case .fragmentHeld:
@@ -97,6 +107,10 @@ struct SessionAnalysis {
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
         dispatcher.releaseHeldInput()
+        statistics.evictedConnections = reassembler.evictedConnectionCount
+        if statistics.evictedConnections > 0 {
+            dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))
+        }
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount

@@ -20,6 +20,12 @@ public struct SessionStatistics: Hashable, Sendable {
     public var heldFragments = 0
     /// TCP connections seen.
     public var connections = 0
+    /// TCP connections dropped from tracking because too many were open at once
+    /// (`ReassemblyLimits.maxTrackedConnections`).
+    public var evictedConnections = 0
+    /// TLS sessions (client randoms) the key logs gave secrets for, from files and the capture's own
+    /// Decryption Secrets Blocks; nil when there was no key log.
+    public var keyLogSessions: Int?
     /// HTTP exchanges reported.
     public var exchanges = 0
     /// Diagnostics reported.

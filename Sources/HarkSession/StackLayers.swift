@@ -34,6 +34,14 @@ final class TunnelLayer {
     init(_ inner: StreamAnalyzer) {
         self.inner = inner
     }
+
+    /// The deepest tunnel layer reached from this one through tunnels only, found by a loop so that
+    /// delivery does not recurse once per level.
+    var innermost: TunnelLayer {
+        var layer = self
+        while case .tunnel(let next) = layer.inner { layer = next }
+        return layer
+    }
 }
 
 /// The WebSocket analyzer of a connection, mutated in place (see `StreamAnalyzer`).

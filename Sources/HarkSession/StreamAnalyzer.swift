@@ -25,6 +25,9 @@ enum StreamAnalyzerEvent {
     case tlsSession(TLSSessionInfo)
     /// TLS found a problem: a record that failed authentication, bytes that are not TLS.
     case tls(TLSDiagnostic)
+    /// The stack stopped analysing part of the connection because a limit was reached (a tunnel nested
+    /// deeper than `StackSettings.maxNesting`); the words say what was cut.
+    case cut(String)
 }
 
 /// What every stack of a session is built with.
@@ -39,6 +42,25 @@ struct StackSettings {
     /// Set when the key log may still grow (a followed key log): TLS input then waits for its secrets
     /// within these bounds.
     var keyWait: KeyWaitLimits?
+    /// How many layers (CONNECT tunnels, decrypted TLS) this stack sits inside; 0 for a connection's own.
+    var nesting = 0
+
+    /// The deepest nesting analysed: a tunnel or TLS layer inside `maxNesting` others is not opened,
+    /// its bytes are only counted and the cut is reported. A CONNECT inside a CONNECT inside a CONNECT
+    /// is already exotic; without the cap a hostile capture nests thousands of levels, and delivery
+    /// walks every level for every segment.
+    static let maxNesting = 8
+
+    /// The settings of a stack one layer further in; nil (with the cut reported) past `maxNesting`.
+    func nested(_ what: String, emit: (StreamAnalyzerEvent) -> Void) -> StackSettings? {
+        guard nesting < Self.maxNesting else {
+            emit(.cut("\(what) nested inside \(Self.maxNesting) other layers: its bytes are not analysed"))
+            return nil
+        }
+        var inner = self
+        inner.nesting += 1
+        return inner
+    }
 }
 
 /// The protocol stack of one connection, in the spirit of Zeek's protocol identification analyzer:
@@ -124,7 +146,7 @@ enum StreamAnalyzer {
         case .tls(let layer):
             layer.receive(bytes, from: direction, at: time, emit: emit)
         case .tunnel(let layer):
-            layer.inner.receive(bytes, from: direction, at: time, emit: emit)
+            layer.innermost.inner.receive(bytes, from: direction, at: time, emit: emit)
         case .webSocket(let layer):
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) {
                 emit(.webSocket(layer.restoringDirection($0)))
@@ -151,7 +173,7 @@ enum StreamAnalyzer {
         case .tls(let layer):
             layer.gap(length, in: direction, at: time, emit: emit)
         case .tunnel(let layer):
-            layer.inner.gap(length, in: direction, at: time, emit: emit)
+            layer.innermost.inner.gap(length, in: direction, at: time, emit: emit)
         case .webSocket(let layer):
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) {
                 emit(.webSocket(layer.restoringDirection($0)))
@@ -180,7 +202,7 @@ enum StreamAnalyzer {
         case .tls(let layer):
             layer.finish(direction, at: time, emit: emit)
         case .tunnel(let layer):
-            layer.inner.finish(direction, at: time, emit: emit)
+            layer.innermost.inner.finish(direction, at: time, emit: emit)
         case .webSocket(let layer):
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) {
                 emit(.webSocket(layer.restoringDirection($0)))
@@ -200,10 +222,12 @@ enum StreamAnalyzer {
             return .detecting(log, settings)
         case .protocol(.tls):
             emit(.detected(.tls))
-            return replay(log, into: .tls(TLSLayer(settings: settings)), emit: emit)
+            guard let inner = settings.nested("TLS", emit: emit) else { return .opaque }
+            return replay(log, into: .tls(TLSLayer(settings: inner)), emit: emit)
         case .tlsMidRecord(let clientSkip, let serverSkip):
             emit(.detected(.tls))
-            let layer = TLSLayer(settings: settings)
+            guard let inner = settings.nested("TLS", emit: emit) else { return .opaque }
+            let layer = TLSLayer(settings: inner)
             let time = log.firstTime
             for (direction, skip) in [(Direction.clientToServer, clientSkip), (.serverToClient, serverSkip)] {
                 layer.analyzer.joinMidRecord(skipping: skip, in: direction, at: time) { layer.handle($0, emit: emit) }
@@ -306,7 +330,8 @@ enum StreamAnalyzer {
                 switching = nil
                 switch tunnel.kind {
                 case .connect:
-                    self = .tunnel(TunnelLayer(.start(midStream: false, settings: settings)))
+                    let inner = settings.nested("A CONNECT tunnel", emit: emit)
+                    self = .tunnel(TunnelLayer(inner.map { .start(midStream: false, settings: $0) } ?? .opaque))
                 case .upgrade(let name?) where name.lowercased() == "h2c" && !settings.parsesMessages:
                     emit(.upgraded(.http2))
                     self = .tunnel(TunnelLayer(.opaque))

@@ -53,8 +53,11 @@ struct StreamDispatcher: TCPStreamHandler {
     mutating func loadKeyLogs(_ paths: [String]) {
         for path in paths {
             do {
-                let text = try KeyLogFile.read(path)
-                for diagnostic in settings.keyLog.add(text, source: path) { report(diagnostic) }
+                try KeyLogFile.read(path) { text, firstLine in
+                    for diagnostic in settings.keyLog.add(text.dropLast(text.last == UInt8(ascii: "\n") ? 1 : 0), source: path, firstLine: firstLine) {
+                        report(diagnostic)
+                    }
+                }
             } catch {
                 report(Diagnostic(.error, "cannot read key log: \(error)", file: path))
             }
@@ -223,6 +226,8 @@ struct StreamDispatcher: TCPStreamHandler {
             slot.noteTLS(session)
         case .tls(let diagnostic):
             report(diagnostic.diagnostic(connectionID: slot.info.id))
+        case .cut(let what):
+            report(Diagnostic(.error, what, connectionID: slot.info.id))
         case .http1(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)

@@ -20,6 +20,8 @@ final class TLSLayer {
     /// Input waiting for the session's secrets; nil once replayed, or when nothing waits for keys.
     private var held: HeldTLSInput?
 
+    /// A TLS layer whose plaintext stack is built with `settings` (one layer deeper than the TLS layer:
+    /// see `StackSettings.nested`).
     init(settings: StackSettings) {
         self.analyzer = TLSAnalyzer(keyLog: settings.keyLog)
         self.inner = .start(midStream: false, settings: settings)

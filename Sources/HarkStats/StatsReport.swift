@@ -18,6 +18,8 @@ public struct StatsReport: Sendable {
     public var worstConnections: [ConnectionProblems]
     /// TLS sessions per server name, most connections first.
     public var tlsServers: [TLSServerStats]
+    /// What happened to the packets (read, not analysed, dropped); nil when not known.
+    public var packets: PacketCounts?
 
     /// - Parameters: as the properties of the same names.
     public init(

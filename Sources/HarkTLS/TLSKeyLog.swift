@@ -7,6 +7,10 @@ public import HarkCore
 /// mid-file, so analyzers look secrets up when they first need them. The log is a class shared by every
 /// connection's analyzer and is confined to the thread that runs the session.
 ///
+/// Compact, since a key log may hold millions of sessions: the secrets are binary, back to back in one
+/// array, and each client random maps to six 32-bit positions in it, about 110 bytes per TLS 1.2
+/// session in all (the text line is 176). Lines are parsed in place, without copying the text.
+///
 /// ### Example
 /// ```swift
 /// let keyLog = TLSKeyLog()
@@ -14,7 +18,9 @@ public import HarkCore
 /// var analyzer = TLSAnalyzer(keyLog: keyLog)
 /// ```
 public final class TLSKeyLog {
-    private var sessions: [TLSRandom: TLSSessionSecrets] = [:]
+    private var sessions: [TLSRandom: SecretPositions] = [:]
+    /// Every secret kept, each as a length byte and the secret's bytes.
+    private var arena: [UInt8] = []
 
     /// An empty key log.
     public init() {}
@@ -42,20 +48,23 @@ public final class TLSKeyLog {
     ///   well-formed lines are kept.
     @discardableResult
     public func add(_ text: some Collection<UInt8>, source: String, firstLine: Int = 1) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        var lineNumber = firstLine - 1
-        for line in Array(text).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if let problem = add(line: line) {
-                diagnostics.append(Diagnostic(.warning, "key log line \(lineNumber): \(problem)", file: source))
-            }
+        if let diagnostics = text.withContiguousStorageIfAvailable({ add(lines: $0, source: source, firstLine: firstLine) }) {
+            return diagnostics
         }
-        return diagnostics
+        return Array(text).withUnsafeBufferPointer { add(lines: $0, source: source, firstLine: firstLine) }
     }
 
     /// The secrets logged for the session with `clientRandom`, or nil when there are none.
     public func secrets(clientRandom: TLSRandom) -> TLSSessionSecrets? {
-        sessions[clientRandom]
+        guard let positions = sessions[clientRandom] else { return nil }
+        return TLSSessionSecrets(
+            masterSecret: secret(at: positions.master),
+            clientEarlyTrafficSecret: secret(at: positions.clientEarly),
+            clientHandshakeTrafficSecret: secret(at: positions.clientHandshake),
+            serverHandshakeTrafficSecret: secret(at: positions.serverHandshake),
+            clientTrafficSecret0: secret(at: positions.clientTraffic0),
+            serverTrafficSecret0: secret(at: positions.serverTraffic0)
+        )
     }
 
     /// Whether the log has every secret decryption of the session with `clientRandom` needs, whichever
@@ -63,13 +72,37 @@ public final class TLSKeyLog {
     /// secrets of both sides (TLS 1.3).
     public func hasSecretsToDecrypt(clientRandom: TLSRandom) -> Bool {
         guard let secrets = sessions[clientRandom] else { return false }
-        if secrets.masterSecret != nil { return true }
-        return secrets.clientHandshakeTrafficSecret != nil && secrets.serverHandshakeTrafficSecret != nil
-            && secrets.clientTrafficSecret0 != nil && secrets.serverTrafficSecret0 != nil
+        if secrets.master != 0 { return true }
+        return secrets.clientHandshake != 0 && secrets.serverHandshake != 0
+            && secrets.clientTraffic0 != 0 && secrets.serverTraffic0 != 0
+    }
+
+    /// Adds every line of `text`, numbering them from `firstLine`.
+    private func add(lines text: UnsafeBufferPointer<UInt8>, source: String, firstLine: Int) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var lineNumber = firstLine
+        var start = 0
+        while start <= text.count {
+            let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.count
+            if let problem = add(line: text[start..<end]) {
+                diagnostics.append(Diagnostic(.warning, "key log line \(lineNumber): \(problem)", file: source))
+            }
+            lineNumber += 1
+            start = end + 1
+        }
+        return diagnostics
+    }
+
+    /// The secret stored at `position` (0: none).
+    private func secret(at position: UInt32) -> [UInt8]? {
+        guard position > 0 else { return nil }
+        let start = Int(position)
+        let length = Int(arena[start - 1])
+        return Array(arena[start..<(start + length)])
     }
 
     /// Stores one line's secret; returns what was wrong with a malformed line.
-    private func add(line: ArraySlice<UInt8>) -> String? {
+    private func add(line: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
         let fields = line.split(whereSeparator: isBlank)
         guard let first = fields.first, first.first != UInt8(ascii: "#") else { return nil }
         let label = String(decoding: first, as: UTF8.self)
@@ -95,19 +128,34 @@ public final class TLSKeyLog {
                 return "\(label) secret has \(secret.count) bytes, not 32 or 48"
             }
         }
-        var entry = sessions[random] ?? TLSSessionSecrets()
+        // Positions are 32-bit: past 4 GiB of secrets (some 80 million sessions) the log is full.
+        guard arena.count < Int(UInt32.max) - 64 else { return "the key log is full; secret not kept" }
+        arena.append(UInt8(secret.count))
+        let position = UInt32(arena.count)
+        arena.append(contentsOf: secret)
+        var entry = sessions[random] ?? SecretPositions()
         switch kind {
-        case .clientRandom: entry.masterSecret = secret
-        case .clientEarlyTrafficSecret: entry.clientEarlyTrafficSecret = secret
-        case .clientHandshakeTrafficSecret: entry.clientHandshakeTrafficSecret = secret
-        case .serverHandshakeTrafficSecret: entry.serverHandshakeTrafficSecret = secret
-        case .clientTrafficSecret0: entry.clientTrafficSecret0 = secret
-        case .serverTrafficSecret0: entry.serverTrafficSecret0 = secret
+        case .clientRandom: entry.master = position
+        case .clientEarlyTrafficSecret: entry.clientEarly = position
+        case .clientHandshakeTrafficSecret: entry.clientHandshake = position
+        case .serverHandshakeTrafficSecret: entry.serverHandshake = position
+        case .clientTrafficSecret0: entry.clientTraffic0 = position
+        case .serverTrafficSecret0: entry.serverTraffic0 = position
         case .ignored: return nil
         }
         sessions[random] = entry
         return nil
     }
+}
+
+/// Where a session's secrets start in `TLSKeyLog`'s arena, 0 for a secret not logged.
+private struct SecretPositions {
+    var master: UInt32 = 0
+    var clientEarly: UInt32 = 0
+    var clientHandshake: UInt32 = 0
+    var serverHandshake: UInt32 = 0
+    var clientTraffic0: UInt32 = 0
+    var serverTraffic0: UInt32 = 0
 }
 
 @available(*, unavailable)

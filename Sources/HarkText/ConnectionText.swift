@@ -11,6 +11,7 @@ enum ConnectionText {
         case .handshake: nil
         case .synAck: "joined at the SYN-ACK (SYN not captured)"
         case .portHeuristic: "joined mid-connection (no handshake captured; server picked by port)"
+        case .listeningPort: "joined mid-connection (no handshake captured; server listens on this machine)"
         }
     }
 

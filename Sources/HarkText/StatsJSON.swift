@@ -45,6 +45,28 @@ public enum StatsJSON {
         json.beginArray()
         for row in report.tlsServers { tlsServer(row, to: &json) }
         json.endArray()
+        json.key("packets")
+        if let packets = report.packets { packetCounts(packets, to: &json) } else { json.null() }
+        json.endObject()
+    }
+
+    /// `{"read":1234,"not_analysed":{"UDP":785},"malformed":0,"dropped_by_kernel":null,
+    /// "dropped_by_interface":null}`: the drop counts are null for a file.
+    private static func packetCounts(_ packets: PacketCounts, to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("read", packets.packets)
+        json.key("not_analysed")
+        json.beginObject()
+        for kind in packets.notAnalysed {
+            json.key(text: kind.name)
+            json.integer(kind.count)
+        }
+        json.endObject()
+        json.member("malformed", packets.malformed)
+        json.key("dropped_by_kernel")
+        if let dropped = packets.droppedByKernel { json.integer(Int64(clamping: dropped)) } else { json.null() }
+        json.key("dropped_by_interface")
+        if let dropped = packets.droppedByInterface { json.integer(Int64(clamping: dropped)) } else { json.null() }
         json.endObject()
     }
 

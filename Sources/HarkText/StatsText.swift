@@ -13,6 +13,7 @@ public enum StatsText {
     ///   - top: endpoints and connections listed at most (0: all); hosts are all listed.
     public static func lines(_ report: StatsReport, top: Int) -> [String] {
         var lines = [summary(report)]
+        if let packets = report.packets { lines.append(packetLine(packets)) }
         guard report.total.exchanges > 0 || report.tcp.connections > 0 else { return lines }
         let classes = shownClasses(report.total.statuses)
         let showsGRPC = report.total.grpcCalls > 0
@@ -86,6 +87,25 @@ public enum StatsText {
             line += ", \(start) → \(sameDay ? String(end.dropFirst(11)) : end) UTC (\(TimestampFormat.duration(last.since(first))))"
         }
         return line
+    }
+
+    /// `5021 packets: 785 not analysed (UDP 700, ARP 85), 2 malformed, none dropped by the kernel`:
+    /// what the tables do not count. The drop count is given for a live source only.
+    private static func packetLine(_ packets: PacketCounts) -> String {
+        var parts: [String] = []
+        if packets.notAnalysed.isEmpty {
+            parts.append("all analysed")
+        } else {
+            let kinds = packets.notAnalysed.map { "\(TerminalText.clean($0.name)) \($0.count)" }.joined(separator: ", ")
+            parts.append("\(packets.notAnalysedTotal) not analysed (\(kinds))")
+        }
+        if packets.malformed > 0 { parts.append("\(packets.malformed) malformed") }
+        if let kernel = packets.droppedByKernel {
+            let interface = packets.droppedByInterface ?? 0
+            parts.append(kernel == 0 ? "none dropped by the kernel" : "\(kernel) dropped by the kernel")
+            if interface > 0 { parts.append("\(interface) dropped by the interface") }
+        }
+        return "\(count(packets.packets, "packet")): " + parts.joined(separator: ", ")
     }
 
     /// 2xx–5xx always; 1xx, other and none when some exchange has them.

@@ -77,6 +77,40 @@ struct PcapNGDecoderTests {
         #expect(diagnostic.message.hasSuffix("skipped 40 bytes to the next plausible block"))
     }
 
+    // Issue #16 hole 5: 3 MiB of garbage after a block with a broken length. The search for the next
+    // block says it is under way once it passes 1 MiB, then reports how much it skipped
+    // (Scripts/bench-hostile times it: linear, as fast as reading a normal file).
+    @Test func aLongSearchThroughGarbageIsAnnouncedAndThenReported() throws {
+        var file = PcapNGBuilder()
+        file.interface(linkType: 1)
+        let damaged = file.enhancedPacket(interface: 0, ticks: 1, data: [1])
+        file.bytes.replaceSubrange(damaged + 4..<damaged + 8, with: [0x02, 0, 0, 0x80])
+        file.bytes += [UInt8](repeating: 0x41, count: 3 << 20)
+        file.enhancedPacket(interface: 0, ticks: 2, data: [2])
+
+        let result = try ReadResult(bytes: file.bytes)
+        #expect(result.payloads == [[2]])
+        #expect(result.diagnostics.count == 2)
+        #expect(result.diagnostics.first?.message.hasSuffix("searching for the next plausible block…") == true)
+        #expect(result.diagnostics.last?.message.hasSuffix("skipped \((3 << 20) + 36) bytes to the next plausible block") == true)
+    }
+
+    // Issue #16 hole 5: a Decryption Secrets Block over the 16 MiB block limit is reported as such.
+    @Test func aDecryptionSecretsBlockOverTheLimitSaysItsSecretsAreNotRead() throws {
+        var file = PcapNGBuilder()
+        file.interface(linkType: 1)
+        let dsb = file.decryptionSecrets(type: 0x544C_534B, data: Self.keyLog)
+        file.bytes.replaceSubrange(dsb + 4..<dsb + 8, with: [0, 0, 0x40, 0x01])  // 20 MiB, little-endian
+        file.enhancedPacket(interface: 0, ticks: 2, data: [2])
+
+        let result = try ReadResult(bytes: file.bytes)
+        #expect(result.payloads == [[2]])
+        #expect(result.secrets.isEmpty)
+        #expect(result.diagnostics.first?.message.hasPrefix(
+            "decryption secrets block of 20971520 bytes exceeds the 16 MiB block limit; its secrets are not read"
+        ) == true)
+    }
+
     @Test func resynchronisesAfterATrailerMismatch() throws {
         var file = PcapNGBuilder(bigEndian: true)
         file.interface(linkType: 1)

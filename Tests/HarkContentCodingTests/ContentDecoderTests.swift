@@ -1,4 +1,5 @@
 import HarkContentCoding
+import HarkCore
 import NIOCore
 import HarkTestSupport
 import Testing
@@ -130,6 +131,37 @@ private func decode(
         #expect(result.bytes.count == 1 << 20)
         #expect(result.error?.kind == .outputLimitExceeded(limit: 1 << 20))
         #expect(decode(zerosBrotli, [.brotli]).bytes.count == 4 << 20)
+    }
+
+    // Issue #16 hole 6: 64 MiB of zeros gzipped twice is a few hundred bytes; past the 16 MiB grace the
+    // ratio limit stops it long before the 1 GiB cap.
+    @Test func aStackedBombStopsAtTheRatioLimit() throws {
+        let inner = ZlibCompressor.compress([UInt8](repeating: 0, count: 64 << 20), wrapper: .gzip)
+        let bomb = ZlibCompressor.compress(inner, wrapper: .gzip)
+        #expect(bomb.count < 4_000)
+        let result = decode(bomb, [.gzip, .gzip], maxOutputBytes: 1 << 30)
+        #expect(result.error?.kind == .ratioExceeded(limit: ContentDecoder.defaultMaxRatio))
+        #expect(result.bytes.count > ContentDecoder.ratioGraceBytes)
+        #expect(result.bytes.count < 64 << 20)
+        #expect(result.error?.description.contains("decompression bomb") == true)
+    }
+
+    // Issue #16 hole 6: bodies of one run share a budget of decoded bytes.
+    @Test func bodiesStopWhenTheRunsDecodedBudgetIsUsedUp() {
+        let pool = BodyStoragePool(maxDecodedBytes: sampleText.count * 3 / 2)
+        let encoded = ZlibCompressor.compress(sampleText, wrapper: .gzip)
+        var results: [(count: Int, error: ContentDecodingError?)] = []
+        for _ in 0..<3 {
+            let decoder = ContentDecoder(codings: [.gzip], budget: pool)
+            var count = 0
+            decoder.decode(ByteBuffer(bytes: encoded)) { count += $0.count }
+            decoder.finish()
+            results.append((count, decoder.error))
+        }
+        #expect(results.map(\.count) == [sampleText.count, sampleText.count / 2, 0])
+        #expect(results[0].error == nil)
+        #expect(results[1].error?.kind == .runBudgetExhausted(limit: sampleText.count * 3 / 2))
+        #expect(results[2].error?.kind == .runBudgetExhausted(limit: sampleText.count * 3 / 2))
     }
 
     @Test func outputOfExactlyTheCapIsNotAnError() {

@@ -35,7 +35,7 @@ struct HARCookieTests {
         #expect(cookie.name == "id")
         #expect(cookie.value == "a3fWa")
         #expect(cookie.expires?.description == "2015-10-21T07:28:00.000Z")
-        #expect(cookie.domain == "example.com")
+        #expect(cookie.domain == ".Example.COM", "as sent, as Chrome writes it (issue 15 item 13)")
         #expect(cookie.path == "/docs")
         #expect(cookie.secure == true)
         #expect(cookie.httpOnly == true)

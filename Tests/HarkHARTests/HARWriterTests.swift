@@ -1,7 +1,7 @@
 import Foundation
 import HarkCore
 import HarkFormat
-import HarkHAR
+@testable import HarkHAR
 import NIOCore
 import Testing
 
@@ -62,7 +62,7 @@ struct HARWriterTests {
         #expect(setCookie["path"] as? String == "/")
         #expect(setCookie["secure"] as? Bool == true)
         #expect(setCookie["httpOnly"] as? Bool == true)
-        #expect(setCookie["_sameSite"] as? String == "Lax")
+        #expect(setCookie["sameSite"] as? String == "Lax", "Chrome's spelling (issue 15 item 13)")
         #expect(setCookie["expires"] == nil)
 
         let post = entries[1]
@@ -101,7 +101,7 @@ struct HARWriterTests {
         #expect(a != nil && a == b)
     }
 
-    @Test func invalidUTF8InEveryBodyBecomesBase64() throws {
+    @Test func invalidUTF8InEveryBodyIsKeptExactly() throws {
         var entry = HARTestDocuments.getEntry
         let invalid = ByteBuffer(bytes: [0x61, 0xC3, 0x28, 0x22, 0x0A])
         entry.request.postData = HARPostData(mimeType: "text/plain", text: HARBody(BodyStorage(invalid)))
@@ -113,14 +113,31 @@ struct HARWriterTests {
         ]
         let written = try #require(try HARTestDocuments.entries(HARTestDocuments.write([entry])).first)
         let postData = written[object: "request"][object: "postData"]
-        #expect(postData["text"] as? String == "YcMoIgo=")
-        #expect(postData["_encoding"] as? String == "base64")
+        // Issue 15 item 12: postData has no encoding in HAR 1.2, so consumers replay `text` as it is;
+        // like Chrome, text is the lossy UTF-8 decoding and the exact bytes go to `_textBase64`.
+        #expect(postData["text"] as? String == "a\u{FFFD}(\"\n")
+        #expect(postData["_textBase64"] as? String == "YcMoIgo=")
+        #expect(postData["_encoding"] == nil)
         #expect(written[object: "response"][object: "content"]["text"] as? String == "YcMoIgo=")
         let messages = written[objects: "_webSocketMessages"]
         #expect(messages.map { $0["data"] as? String } == ["hi \"you\"", "YcMoIgo=", "Ymlu"])
         #expect(messages.map { $0["type"] as? String } == ["send", "receive", "receive"])
         #expect(messages.first?["time"] as? Double == 1_389_719_041.819001)
         #expect(messages.first?["opcode"] as? Int == 1)
+    }
+
+    @Test func binaryPostDataSplitAcrossPiecesDecodesEachCharacterWhole() throws {
+        // "é" (C3 A9) straddles the first piece boundary; a lone FF makes the body binary.
+        var bytes = [UInt8](repeating: 0x61, count: HARWriter.bodyChunk - 1)
+        bytes += [0xC3, 0xA9, 0xFF]
+        var entry = HARTestDocuments.getEntry
+        entry.request.postData = HARPostData(mimeType: "application/octet-stream", text: HARBody(BodyStorage(ByteBuffer(bytes: bytes))))
+        let written = try #require(try HARTestDocuments.entries(HARTestDocuments.write([entry])).first)
+        let postData = written[object: "request"][object: "postData"]
+        #expect(postData["text"] as? String == String(repeating: "a", count: HARWriter.bodyChunk - 1) + "é\u{FFFD}")
+        #expect(postData["_textBase64"] as? String == Data(bytes).base64EncodedString())
+        #expect(HARWriter.unfinishedSuffixLength([0x61, 0xF0, 0x9F]) == 2)
+        #expect(HARWriter.unfinishedSuffixLength([0xF0, 0x9F, 0x98, 0x80]) == 0)
     }
 
     @Test func forcedBase64AppliesToValidText() throws {

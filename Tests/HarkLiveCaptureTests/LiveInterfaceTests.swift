@@ -80,6 +80,45 @@ struct LiveInterfaceTests {
         }
     }
 
+    @Test(.enabled(if: canCapture && ToolProcess.locate("tshark") != nil, "needs root, curl, python3, tshark and the hark executable"))
+    func theFileWrittenWithDashWHoldsTheExchangesHarkAndTsharkSee() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-live-w-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, port) = try Self.startServer(log: directory.appendingPathComponent("server.log"))
+        defer { ToolProcess.kill(server) }
+        let written = directory.appendingPathComponent("live.pcapng")
+        let errors = directory.appendingPathComponent("trace.err")
+        let output = directory.appendingPathComponent("trace.out")
+        let trace = try HarkBinary.start(["trace", "--json", "-i", "lo", "-f", "tcp port \(port)", "-w", written.path], output: output, errors: errors)
+        defer { ToolProcess.kill(trace) }
+        try ToolProcess.waitFor("listening on lo", in: errors, of: trace)
+        let paths = Array(repeating: "http://127.0.0.1:\(port)/cached", count: 20)
+        #expect(try ToolProcess.run("curl", ["-s"] + paths, log: directory.appendingPathComponent("curl.log")).status == 0)
+        waitUntil { (try? String(contentsOf: output, encoding: .utf8))?.components(separatedBy: "\"exchange\"").count ?? 0 > 20 }
+        #expect(HarkBinary.interrupt(trace) == 0, "\((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+
+        let live = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").filter { $0.contains("\"type\":\"exchange\"") }
+        #expect(live.count == 20)
+        let harFile = directory.appendingPathComponent("again.har")
+        let again = try HarkBinary.run(["har", "-o", harFile.path, written.path])
+        #expect(again.status == 0, "\(again.errors)")
+        let log = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: harFile)) as? [String: Any])?["log"] as? [String: Any])
+        let entries = try #require(log["entries"] as? [[String: Any]])
+        let fromHark = entries.map { entry in
+            "\((entry["request"] as? [String: Any])?["url"] as? String ?? "") \((entry["response"] as? [String: Any])?["status"] as? Int ?? 0)"
+        }
+        #expect(fromHark.sorted() == paths.map { "\($0) 200" }.sorted(), "hark reads back what it saw live")
+
+        let requests = try ToolProcess.run("tshark", ["-r", written.path, "-Y", "http.request", "-T", "fields", "-e", "http.request.full_uri"],
+            log: directory.appendingPathComponent("tshark-requests.log"))
+        let responses = try ToolProcess.run("tshark", ["-r", written.path, "-Y", "http.response", "-T", "fields", "-e", "http.response.code"],
+            log: directory.appendingPathComponent("tshark-responses.log"))
+        #expect(requests.status == 0 && responses.status == 0, "\(requests.output)")
+        #expect(TsharkOutput.lines(requests.output) == paths, "tshark reads the same requests")
+        #expect(TsharkOutput.lines(responses.output) == Array(repeating: "200", count: 20))
+    }
+
     @Test(.enabled(if: HarkBinary.url != nil, "needs the hark executable"))
     func aMissingInterfaceIsNamedWithTheOnesThereAre() throws {
         let result = try HarkBinary.run(["trace", "-i", "hark-no-such-if0"])

@@ -74,6 +74,40 @@ struct ProcessCommandLineTests {
         #expect(harkLeftovers(of: hark.processIdentifier).isEmpty, "nothing of hark's left in nftables or cgroups")
     }
 
+    /// A long-lived h2c channel (as a gRPC client keeps one) opened before hark attaches to the client:
+    /// its later calls are shown. The server listens on a port above the ephemeral range, so the
+    /// client's port is the lower one and ports alone would make the client the server.
+    @Test(.enabled(if: ToolProcess.locate("nghttpd") != nil && (try? ToolProcess.run("python3", ["-c", "import h2"],
+        log: FileManager.default.temporaryDirectory.appendingPathComponent("hark-h2-\(getpid()).log")).status) == 0,
+        "needs nghttpd (nghttp2-server) and python's h2 (.ci/run installs both)"))
+    func aChannelOpenedBeforeAttachingShowsItsLaterCalls() throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let port = try #require((61_000..<65_000).lazy.map { $0 + Int(getpid()) % 1_000 }.first { !ToolProcess.acceptsConnections(port: $0) })
+        FileManager.default.createFile(atPath: servers.file("index.html").path, contents: Data("hello".utf8))
+        let server = try ToolProcess.start("nghttpd", ["--no-tls", "-d", servers.directory.path, "\(port)"], log: servers.file("nghttpd.log"))
+        defer { ToolProcess.kill(server) }
+        try ToolProcess.waitForListener(on: port, log: servers.file("nghttpd.log"), of: server)
+        let go = servers.file("go")
+        let client = try ToolProcess.launch(
+            "python3", [Fixtures.directory.appendingPathComponent("loopback/h2c_channel.py").path, "\(port)", go.path],
+            log: servers.file("channel.log"), waitFor: "call 1")
+        defer { ToolProcess.kill(client) }
+
+        let (hark, output, errors) = try startHark(["trace", "--tcp", "--color", "never", "--pid", "\(client.processIdentifier)"], in: servers)
+        defer { ToolProcess.kill(hark) }
+        FileManager.default.createFile(atPath: go.path, contents: Data())
+        try ToolProcess.waitFor("call 4", in: servers.file("channel.log"), of: client)
+        waitForLines(" POST http://", count: 3, in: output)
+        #expect(HarkBinary.interrupt(hark) == 0)
+
+        let text = try String(contentsOf: output, encoding: .utf8)
+        let calls = text.split(separator: "\n").filter { $0.contains(" POST http://127.0.0.1:\(port)/") }
+        #expect(calls.count == 3, "calls 2, 3 and 4, client to server:\n\(text)\n\((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+        #expect(calls.allSatisfy { $0.contains("127.0.0.1:\(port)  404") || $0.contains("127.0.0.1:\(port)  200") }, "with their status")
+        #expect(text.contains("server listens on this machine"), "roles from the listening socket, not the ports' order")
+    }
+
     @Test func pidRunEndsWhenTheProcessExits() throws {
         let servers = try LoopbackServers.make()
         defer { servers.remove() }
@@ -94,8 +128,11 @@ struct ProcessCommandLineTests {
         #expect(harkLeftovers(of: hark.processIdentifier).isEmpty)
     }
 
+    /// `-- curl https://…` against a local TLS server: decrypted live through the command's key log, and
+    /// the file written with `-w` carries the secrets (Decryption Secrets Blocks) so that hark without
+    /// `--keylog`, and tshark, decrypt it too.
     @Test(arguments: ["1.2", "1.3"])
-    func commandHTTPSIsDecrypted(tlsVersion: String) throws {
+    func commandHTTPSIsDecryptedLiveAndInTheWrittenFile(tlsVersion: String) throws {
         let servers = try LoopbackServers.make()
         defer { servers.remove() }
         let port = FreePort.next()
@@ -111,13 +148,32 @@ struct ProcessCommandLineTests {
              "-tls" + tlsVersion.replacingOccurrences(of: ".", with: "_"), "-www", "-naccept", "2"],
             log: servers.file("s_server.log"), waitFor: "ACCEPT")
         defer { ToolProcess.kill(server) }
+        let written = servers.file("run.pcapng")
         let result = try HarkBinary.run([
-            "trace", "--color", "never", "--", "curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:\(port)/hello",
+            "trace", "--color", "never", "-w", written.path, "--", "curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:\(port)/hello",
         ])
         #expect(result.status == 0, "curl's status: \(result.errors)")
         let lines = result.output.split(separator: "\n")
         #expect(lines.contains { $0.contains(" 200 ") && $0.hasSuffix("GET https://127.0.0.1:\(port)/hello") },
             "a decrypted exchange with its status:\n\(result.output)\n\(result.errors)")
+
+        let again = try HarkBinary.run(["trace", "--color", "never", written.path])
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(again.output.split(separator: "\n").filter { $0.contains(" GET https://") } == lines.filter { $0.contains(" GET https://") },
+            "the written file gives the same exchange without --keylog:\n\(again.output)\n\(again.errors)")
+        guard ToolProcess.locate("tshark") != nil else {
+            Issue.record("tshark is not installed (.ci/run installs it): the written file was not checked with tshark")
+            return
+        }
+        // openssl's -www answer has no length: tshark shows it once told not to wait for its end.
+        let tshark = try ToolProcess.run(
+            "tshark",
+            ["-r", written.path, "-d", "tcp.port==\(port),tls", "-o", "http.desegment_body:FALSE", "-Y", "http", "-T", "fields",
+             "-e", "http.request.uri", "-e", "http.response.code"],
+            log: servers.file("tshark.log"))
+        #expect(tshark.status == 0)
+        #expect(TsharkOutput.lines(tshark.output) == ["/hello\t", "\t200"],
+            "tshark decrypts the request and its response with the file's secrets:\n\(tshark.output)")
     }
 
     @Test func harksExitStatusIsTheCommands() throws {

@@ -13,7 +13,7 @@ struct GRPCLoopbackCaptureTests {
     @Test(.enabled(if: canRecord, "set HARK_GRPC_PEER to the built GRPCPeer; needs root and /usr/bin/tcpdump"))
     func liveCallsAreFoundAsTheClientLoggedThem() throws {
         let peer = try #require(Self.peer)
-        let port = String(44000 + Int(getpid() % 7000))
+        let port = String(FreePort.next())
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-grpc-\(port)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -9,17 +9,23 @@ import Testing
 /// `hark har` end to end on the corpus: every document validates against the HAR 1.2 schema, holds one
 /// entry per exchange, sorted by start time, with timings from the packets.
 struct HARCorpusTests {
-    /// Writes the HAR for a capture the way `hark har` does.
-    static func har(_ capture: String, options: HARExportOptions = .init()) throws -> (bytes: [UInt8], exchanges: Int) {
+    /// Writes the HAR for a capture the way `hark har` does; `exchanges` counts those given entries.
+    static func har(
+        _ capture: String,
+        options: HARExportOptions = .init(),
+        inclusion: HARInclusion = .init()
+    ) throws -> (bytes: [UInt8], exchanges: Int) {
         let url = Fixtures.corpus(capture)
         let (recorder, _) = try runSession(url.path, configuration: corpusConfiguration(url))
         let spool = try HARSortingSpool(log: HARLog(creator: HARCreator(name: "hark", version: "test")))
-        for exchange in recorder.exchanges {
+        var included = 0
+        for exchange in recorder.exchanges where inclusion.exclusion(of: exchange) == nil {
             try spool.add(HAREntry(exchange: exchange, options: options))
+            included += 1
         }
         let sink = MemorySink()
         try spool.finish(to: sink)
-        return (sink.bytes, recorder.exchanges.count)
+        return (sink.bytes, included)
     }
 
     static func entries(_ bytes: [UInt8]) throws -> [[String: Any]] {
@@ -35,6 +41,16 @@ struct HARCorpusTests {
         #expect(entries.count == exchanges)
         let starts = entries.compactMap { $0["startedDateTime"] as? String }
         #expect(starts == starts.sorted(), "entries sorted by startedDateTime")
+        // Issue 15 items 11 and 13: what every HAR consumer needs of every entry.
+        for entry in entries {
+            let request = entry["request"] as? [String: Any] ?? [:]
+            let url = request["url"] as? String ?? ""
+            #expect(url.hasPrefix("http://") || url.hasPrefix("https://"), "\(capture): absolute URL, not \(url)")
+            #expect(request["method"] as? String != "-", "\(capture): no invented method")
+            #expect(entry["_resourceType"] is String, "\(capture): _resourceType on every entry")
+            let content = (entry["response"] as? [String: Any])?["content"] as? [String: Any]
+            #expect(content?["text"] is String, "\(capture): content.text, \"\" when empty")
+        }
         guard HARValidator.isAvailable else { return }
         let result = try HARValidator.validate(bytes)
         #expect(result.status == 0, "\(capture): \(result.errors)")
@@ -70,5 +86,51 @@ struct HARCorpusTests {
         let response = try #require(entries.first?["response"] as? [String: Any])
         #expect(response["status"] as? Int == 0)
         #expect((response["_error"] as? String)?.contains("no response") == true)
+    }
+
+    @Test func connectEntryHasTheAbsoluteURLOfItsAuthority() throws {
+        // Issue 15 item 11: mitmproxy refuses a whole HAR on a CONNECT entry with url `abc:443`.
+        let entries = try Self.entries(try Self.har("http1-connect-proxy.pcap").bytes)
+        let connect = try #require(entries.first { ($0["request"] as? [String: Any])?["method"] as? String == "CONNECT" })
+        #expect((connect["request"] as? [String: Any])?["url"] as? String == "http://abc:443")
+    }
+
+    @Test func responsesWithoutTheirRequestAreLeftOutUnlessAsked() throws {
+        // Issue 15 item 11: link-pcapng-multi-interface-eth-sll.pcapng has a response whose request is not in it.
+        let capture = "link-pcapng-multi-interface-eth-sll.pcapng"
+        let url = Fixtures.corpus(capture)
+        let (recorder, _) = try runSession(url.path, configuration: corpusConfiguration(url))
+        let unpaired = recorder.exchanges.filter { $0.request.isPlaceholder }.count
+        try #require(unpaired > 0, "the capture has responses without their request")
+        let byDefault = try Self.entries(try Self.har(capture).bytes)
+        #expect(byDefault.count == recorder.exchanges.count - unpaired)
+        let included = try Self.entries(try Self.har(capture, inclusion: HARInclusion(unpairedResponses: true)).bytes)
+        #expect(included.count == recorder.exchanges.count)
+        let stand = try #require(included.first { ($0["request"] as? [String: Any])?["method"] as? String == "UNKNOWN" })
+        #expect((stand["comment"] as? String)?.contains("request not captured") == true)
+        #expect(((stand["request"] as? [String: Any])?["url"] as? String)?.hasPrefix("http://") == true)
+    }
+
+    @Test func h2cUpgradeRequestIsOneEntry() throws {
+        // Issue 15 item 15: the 101 exchange and stream 1 carry the same request.
+        let entries = try Self.entries(try Self.har("h2c-upgrade-range-206.pcap").bytes)
+        let statuses = entries.compactMap { ($0["response"] as? [String: Any])?["status"] as? Int }
+        #expect(!statuses.contains(101))
+        let requests = entries.compactMap { entry -> String? in
+            guard let request = entry["request"] as? [String: Any], let method = request["method"] as? String,
+                let url = request["url"] as? String, let start = entry["startedDateTime"] as? String
+            else { return nil }
+            return "\(method) \(url) \(start)"
+        }
+        #expect(Set(requests).count == requests.count, "\(requests)")
+        #expect(entries.first?["_streamId"] as? Int == 1)
+    }
+
+    @Test func http2RequestHeadersBeginWithThePseudoHeadersAsChromeWritesThem() throws {
+        // Issue 15 item 13.
+        let entries = try Self.entries(try Self.har("h2c-prior-knowledge-doh-post.pcap").bytes)
+        let headers = try #require((entries.first?["request"] as? [String: Any])?["headers"] as? [[String: String]])
+        #expect(headers.prefix(4).map { $0["name"] } == [":method", ":authority", ":scheme", ":path"])
+        #expect(headers.first?["value"] == "POST")
     }
 }

@@ -28,9 +28,9 @@ struct HTTP2LoopbackCaptureTests {
 
     @Test(.enabled(if: canRecord, "needs root, tcpdump, nghttpd, nghttpx, nghttp and h2load (installed by .ci/run)"))
     func recordedStreamsAreDecodedCompletely() throws {
-        let direct = 42000 + Int(getpid() % 7000) * 3
-        let front = direct + 1
-        let backend = direct + 2
+        let direct = FreePort.next()
+        let front = FreePort.next()
+        let backend = FreePort.next()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-h2-\(direct)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

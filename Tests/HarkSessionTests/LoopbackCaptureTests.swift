@@ -19,7 +19,7 @@ struct LoopbackCaptureTests {
 
     @Test(.enabled(if: canRecord, "needs root, tcpdump, curl and python3 (installed by .ci/run)"))
     func recordedTrafficIsDecodedCompletely() throws {
-        let port = 20000 + Int(getpid() % 20000)
+        let port = FreePort.next()
         let base = "http://127.0.0.1:\(port)"
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("hark-loopback-\(port).pcap")
         defer { try? FileManager.default.removeItem(at: capture) }

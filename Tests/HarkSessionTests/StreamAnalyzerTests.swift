@@ -15,6 +15,7 @@ struct StreamAnalyzerTests {
         var exchanges: [HTTP1Exchange] = []
         var switchedTo: [String] = []
         var webSocketMessages: [String] = []
+        var cuts: [String] = []
     }
 
     private func run(_ steps: [(Direction, String)]) -> Recorded {
@@ -31,6 +32,7 @@ struct StreamAnalyzerTests {
             case .webSocket(.message(let message)):
                 let payload = (try? message.payload.readAll()) ?? ByteBuffer()
                 recorded.webSocketMessages.append(String(decoding: payload.readableBytesView, as: UTF8.self))
+            case .cut(let what): recorded.cuts.append(what)
             case .http1, .http2, .tlsSession, .tls, .webSocket: break
             }
         }
@@ -89,5 +91,30 @@ struct StreamAnalyzerTests {
         ])
         #expect(recorded.upgraded == [.http2])
         #expect(recorded.switchedTo == ["h2c"])
+    }
+
+    // Issue #16 hole 1: 1,400 nested CONNECTs in one segment each way crashed the stack (one recursion
+    // per level). The depth cap opens 8 tunnels, reports the cut once, and answers the rest opaquely.
+    @Test func connectTunnelsNestedThousandsDeepInOneSegmentAreCutAtTheCap() {
+        let levels = 1_400
+        let recorded = run([
+            (.clientToServer, String(repeating: "CONNECT a:1 HTTP/1.1\r\n\r\n", count: levels)),
+            (.serverToClient, String(repeating: "HTTP/1.1 200 OK\r\n\r\n", count: levels)),
+        ])
+        #expect(recorded.exchanges.count == StackSettings.maxNesting + 1)
+        #expect(recorded.cuts.count == 1)
+        #expect(recorded.cuts.first?.contains("CONNECT tunnel nested inside 8 other layers") == true)
+    }
+
+    // Issue #16 hole 2: the same nesting one CONNECT per segment walked every level for every segment.
+    @Test func connectTunnelsNestedOnePerSegmentStopAtTheCap() {
+        var steps: [(Direction, String)] = []
+        for _ in 0..<3_000 {
+            steps.append((.clientToServer, "CONNECT a:1 HTTP/1.1\r\n\r\n"))
+            steps.append((.serverToClient, "HTTP/1.1 200 OK\r\n\r\n"))
+        }
+        let recorded = run(steps)
+        #expect(recorded.exchanges.count == StackSettings.maxNesting + 1)
+        #expect(recorded.cuts.count == 1)
     }
 }

@@ -96,3 +96,24 @@ private let secret48 = String(repeating: "ef", count: 48)
     #expect(fromBlock.secrets(clientRandom: random) == fromFile.secrets(clientRandom: random))
     #expect(fromBlock.secrets(clientRandom: random)?.clientHandshakeTrafficSecret != nil)
 }
+
+// Issue #16 hole 7: a key log of many sessions is kept compactly (Scripts/bench-hostile measures a
+// million lines); every secret reads back as logged, and a later line replaces an earlier one.
+@Test func manySessionsReadBackExactlyAndLaterLinesReplaceEarlierOnes() throws {
+    let sessions = 20_000
+    func random(_ index: Int) -> String { String(repeating: "0", count: 56) + String(format: "%08x", index) }
+    func secret(_ index: Int, _ salt: Int) -> String { String(repeating: String(format: "%02x", (index &+ salt) & 0xff), count: 48) }
+    var text = ""
+    for index in 0..<sessions { text += "CLIENT_RANDOM \(random(index)) \(secret(index, 0))\n" }
+    text += "CLIENT_RANDOM \(random(7)) \(secret(7, 1))\n"
+    let keyLog = TLSKeyLog()
+    #expect(keyLog.add(Array(text.utf8), source: "many.keys").isEmpty)
+    #expect(keyLog.count == sessions)
+    for index in [0, 1, 7, sessions - 1] {
+        let randomBytes = try #require(decodeHex(Array(random(index).utf8)))
+        let clientRandom = try #require(TLSRandom(bytes: randomBytes))
+        let expected = decodeHex(Array(secret(index, index == 7 ? 1 : 0).utf8))
+        #expect(keyLog.secrets(clientRandom: clientRandom)?.masterSecret == expected)
+        #expect(keyLog.hasSecretsToDecrypt(clientRandom: clientRandom))
+    }
+}

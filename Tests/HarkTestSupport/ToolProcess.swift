@@ -150,3 +150,11 @@ public enum ToolProcess {
         return status == 0
     }
 }
+
+/// What tshark printed, as `ToolProcess.run` returns it (standard output and error together).
+public enum TsharkOutput {
+    /// The output's lines without tshark's warning about running as root.
+    public static func lines(_ output: String) -> [String] {
+        output.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("Running as user \"root\"") }
+    }
+}

@@ -62,4 +62,28 @@ struct StatsTextTests {
         #expect(worst.first?["retransmissions_server_to_client"] as? Int == 12)
         #expect(worst.first?["reset_by"] as? String == "client")
     }
+
+    @Test func thePacketLineSaysWhatTheTablesLeaveOutAndWhatTheKernelDropped() throws {
+        var report = try report("http1-browse-wikipedia-304.pcap")
+        report.packets = PacketCounts(
+            packets: 5_021, notAnalysed: [.init(name: "UDP", count: 700), .init(name: "ARP", count: 85)], malformed: 2,
+            droppedByKernel: 3, droppedByInterface: 0
+        )
+        let lines = StatsText.lines(report, top: 2)
+        #expect(lines.dropFirst().first == "5021 packets: 785 not analysed (UDP 700, ARP 85), 2 malformed, 3 dropped by the kernel")
+
+        report.packets = PacketCounts(packets: 12, notAnalysed: [], malformed: 0)
+        #expect(StatsText.lines(report, top: 2).dropFirst().first == "12 packets: all analysed", "a file: no drop count")
+
+        report.packets = PacketCounts(packets: 1_000, notAnalysed: [.init(name: "link type 9999", count: 1_000)], malformed: 0, droppedByKernel: 0)
+        var writer = JSONWriter(pretty: false)
+        StatsJSON.write(report, to: &writer)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(writer.buffer.text.utf8)) as? [String: Any])
+        let packets = try #require(document["packets"] as? [String: Any])
+        #expect(packets["read"] as? Int == 1_000)
+        #expect(packets["not_analysed"] as? [String: Int] == ["link type 9999": 1_000])
+        #expect(packets["malformed"] as? Int == 0)
+        #expect(packets["dropped_by_kernel"] as? Int == 0)
+        #expect(packets["dropped_by_interface"] is NSNull)
+    }
 }
