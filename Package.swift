@@ -20,6 +20,9 @@ let package = Package(
         .library(name: "HarkPacket", targets: ["HarkPacket"]),
         .library(name: "HarkReassembly", targets: ["HarkReassembly"]),
         .library(name: "HarkHTTP1", targets: ["HarkHTTP1"]),
+        // libFuzzer targets for every parser entry point; a plain build makes a stub that says so, the
+        // fuzzing build (`Scripts/fuzz`) links libFuzzer.
+        .executable(name: "hark-fuzz", targets: ["HarkFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
@@ -181,6 +184,18 @@ let package = Package(
                 "HarkFilter", "HarkProcess", "HarkStore", "HarkWeb", "HarkTUI", "HarkOTLP", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // libFuzzer's driver, declared for the fuzz executable (header only).
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        // The fuzz targets (`FuzzTarget`), run by `Scripts/fuzz TARGET [SECONDS]`.
+        .executableTarget(
+            name: "HarkFuzz",
+            dependencies: [
+                "CFuzzerDriver", "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2",
+                "HarkTLS", "HarkContentCoding", "HarkFilter", "HarkWebSocket", "HarkSession", "HarkModel", nioCore,
+            ],
+            path: "Fuzz/HarkFuzz",
             swiftSettings: strictSettings
         ),
         // Test support: fixture locator, capture writers for hand-built packets, drip-feed helpers.

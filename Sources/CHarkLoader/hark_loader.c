@@ -50,6 +50,12 @@ pid_t hark_loader_spawn(const hark_loader_plan *plan) {
         fail(plan->report, 2);
     }
     close(plan->go);
+    if (plan->output >= 0) {
+        if (dup2(plan->input, 0) < 0 || dup2(plan->output, 1) < 0 || dup2(plan->output, 2) < 0) fail(plan->report, 5);
+        // Its own session, without a controlling terminal: it cannot open /dev/tty and draw over the
+        // screen, and no key of the UI reaches it as a signal.
+        if (setsid() < 0) fail(plan->report, 5);
+    }
     if (plan->change_user) {
         if (setgroups((size_t)plan->group_count, plan->groups) != 0) fail(plan->report, 3);
         if (setgid(plan->gid) != 0) fail(plan->report, 3);

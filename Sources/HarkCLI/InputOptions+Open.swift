@@ -8,8 +8,10 @@ extension InputOptions {
     /// becomes the invoking user, so the files it writes are theirs): open outputs after this. With
     /// `-w`, the source's records are also written to a pcapng file.
     ///
+    /// - Parameter commandOutput: where a launched command's standard output and error go (its input
+    ///   is then `/dev/null`); nil leaves it hark's terminal.
     /// - Throws: `RunError` with one line saying why the source cannot be opened and what to do.
-    func open() throws -> OpenedSource {
+    func open(commandOutput: String? = nil) throws -> OpenedSource {
         let source: OpenedSource
         switch self.source {
         case .file(let path):
@@ -36,7 +38,7 @@ extension InputOptions {
             source = try openProcessSource(pids: pids, captureFilter: captureFilter)
         case .command(let arguments):
             StopSignal.install()
-            source = try openCommandSource(arguments, captureFilter: captureFilter)
+            source = try openCommandSource(arguments, captureFilter: captureFilter, outputPath: commandOutput)
         }
         switch self.source {
         case .interface, .processes, .command: source.listeningPorts = ListeningPorts.current()

@@ -20,11 +20,12 @@ func openProcessSource(pids: [Int32], captureFilter: String?) throws -> OpenedSo
 
 /// `-- CMD ARGS…`: starts the command inside the capture with `SSLKEYLOGFILE` (and Node's
 /// `--tls-keylog`) pointing at a key log the session follows as it grows, and reads its traffic live
-/// until it exits; hark then exits with its status.
-func openCommandSource(_ arguments: [String], captureFilter: String?) throws -> OpenedSource {
+/// until it exits; hark then exits with its status. With `outputPath`, the command writes there instead
+/// of hark's terminal.
+func openCommandSource(_ arguments: [String], captureFilter: String?, outputPath: String? = nil) throws -> OpenedSource {
     let capture: ProcessCapture
     do {
-        capture = try ProcessCapture.launch(arguments)
+        capture = try ProcessCapture.launch(arguments, outputPath: outputPath)
     } catch {
         throw RunError(error.description)
     }

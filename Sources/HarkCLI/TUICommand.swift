@@ -16,7 +16,9 @@ extension Hark {
                 A file opens at once and fills in while it is read; standard input (tcpdump -U -w - | hark tui -) \
                 shows exchanges as they complete (keys are read from the terminal, /dev/tty). Press ? for every key. \
                 At most --max-exchanges are kept (the oldest are evicted and counted); headers and bodies are read \
-                back from a journal in $TMPDIR when shown.
+                back from a journal in $TMPDIR when shown. With -- CMD (as root), the command's own output and \
+                errors go to a file (--command-output, else $TMPDIR/hark-command-PID.log), named on the title line and \
+                again on exit; its input is /dev/null.
                 """
         )
 
@@ -30,16 +32,32 @@ extension Hark {
         @Option(help: "Colour: auto (unless NO_COLOR is set), always, never.")
         var color: ColorChoice = .auto
 
+        @Option(help: ArgumentHelp("With -- CMD: the file the command's output and errors go to.", valueName: "file"))
+        var commandOutput: String?
+
         func validate() throws {
             guard maxExchanges > 0 else { throw ValidationError("--max-exchanges must be at least 1") }
-            if case .command = input.source {
-                // The command would write over the screen; giving its output a file or pane is not built yet.
-                throw ValidationError("hark tui does not launch commands yet: run it with --pid, or use hark trace -- CMD")
+            if commandOutput != nil, !isLaunchingCommand {
+                throw ValidationError("--command-output applies to -- CMD only")
             }
         }
 
+        private var isLaunchingCommand: Bool {
+            if case .command = input.source { return true }
+            return false
+        }
+
+        /// Where a launched command's output goes: the command would otherwise write over the screen.
+        private var outputPath: String? {
+            guard isLaunchingCommand else { return nil }
+            if let commandOutput { return commandOutput }
+            let directory = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            return directory + "/hark-command-\(getpid()).log"
+        }
+
         func run() throws {
-            let source = try input.open()
+            let outputPath = outputPath
+            let source = try input.open(commandOutput: outputPath)
             var configuration = StoreConfiguration()
             configuration.limits.maxExchanges = maxExchanges
             let store = LiveStore(configuration: configuration)
@@ -47,7 +65,10 @@ extension Hark {
             let usesColor = color.usesColor(isTerminal: true, noColor: getenv("NO_COLOR").map { String(cString: $0) })
             let app = TUIApp(
                 store: store,
-                options: TUIApp.Options(sourceName: input.source.displayName, filter: filter.expression ?? "", color: usesColor)
+                options: TUIApp.Options(
+                    sourceName: input.source.displayName, filter: filter.expression ?? "", color: usesColor,
+                    commandOutputPath: outputPath
+                )
             )
             let capture = UncheckedSource(source: source)
             do {
@@ -59,6 +80,11 @@ extension Hark {
             } catch {
                 throw RunError("\(error)")
             }
+            if let outputPath {
+                let line = "hark: the command's output is in \(outputPath)\n"
+                _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+            }
+            try source.exitWithSourceStatus()
         }
     }
 }

@@ -72,6 +72,12 @@ public struct Filter: CustomStringConvertible {
         root.holds(for: exchange)
     }
 
+    /// Whether a summary of an exchange (a `FilterSubject` other than `Exchange`, such as the live
+    /// store's row) satisfies the filter; see `readsHeaders` for the header fields a summary may lack.
+    public func matches<Subject: FilterSubject>(summary: Subject) -> Bool {
+        root.holds(for: summary)
+    }
+
     /// Whether a message on an upgraded connection (a WebSocket message) satisfies the filter: `msg`
     /// is its text (text messages only), `proto` its protocol, connection fields its connection's; the
     /// HTTP fields count as missing.

@@ -3,7 +3,7 @@ import HarkModel
 
 extension FilterNode {
     /// Whether the exchange satisfies this node.
-    func holds(for exchange: Exchange) -> Bool {
+    func holds<Subject: FilterSubject>(for exchange: Subject) -> Bool {
         switch self {
         case .all(let nodes):
             for node in nodes where !node.holds(for: exchange) { return false }
@@ -39,8 +39,8 @@ extension FilterNode {
 
 extension FilterTest {
     /// Whether the exchange passes this test.
-    func holds(for exchange: Exchange) -> Bool {
-        if let result = holds(forConnection: exchange.connection) { return result }
+    func holds<Subject: FilterSubject>(for exchange: Subject) -> Bool {
+        if let result = holds(forConnection: exchange.filterConnection) { return result }
         switch self {
         case .text(let field, let pattern):
             return text(of: field, in: exchange, matches: pattern)
@@ -48,21 +48,17 @@ extension FilterTest {
             guard let value = number(of: field, in: exchange) else { return false }
             return comparison.holds(for: value)
         case .statusClass(let hundreds):
-            guard let status = exchange.response?.status.rawValue else { return false }
+            guard let status = exchange.filterStatus else { return false }
             return status / 100 == hundreds
         case .present(let field):
             return isPresent(field, in: exchange)
         case .proto(let name):
             switch name {
-            case .http1: return exchange.applicationProtocol == .http1
-            case .h2: return exchange.applicationProtocol == .http2
-            case .ws:
-                return exchange.response?.status == .switchingProtocols
-                    && exchange.request.headers.containsToken("websocket", in: "upgrade")
-            case .grpc:
-                guard let type = exchange.request.headers.first("content-type") else { return false }
-                return ASCIICase.hasPrefix(type, lowercased: "application/grpc")
-            case .tls: return exchange.request.scheme == "https"
+            case .http1: return exchange.filterApplicationProtocol == .http1
+            case .h2: return exchange.filterApplicationProtocol == .http2
+            case .ws: return exchange.filterIsWebSocketUpgrade
+            case .grpc: return exchange.filterIsGRPC
+            case .tls: return exchange.filterIsTLS
             case .unknown, .none: return false
             }
         case .address:
@@ -89,53 +85,52 @@ extension FilterTest {
         }
     }
 
-    private func text(of field: FilterField, in exchange: Exchange, matches pattern: TextPattern) -> Bool {
+    private func text<Subject: FilterSubject>(of field: FilterField, in exchange: Subject, matches pattern: TextPattern) -> Bool {
         switch field {
         case .host:
-            return pattern.matches(ExchangeFields.host(of: exchange.request, server: exchange.connection.server))
+            return pattern.matches(exchange.filterHost)
         case .method:
-            return pattern.matches(exchange.request.method.rawValue[...])
+            return pattern.matches(exchange.filterMethod)
         case .path:
-            return pattern.matches(ExchangeFields.path(of: exchange.request.target))
+            return pattern.matches(exchange.filterPath)
         case .url:
-            return pattern.matches(exchange.request.url(server: exchange.connection.server)[...])
+            return pattern.matches(exchange.filterURL[...])
         case .contentType:
-            guard let value = ExchangeFields.contentType(of: exchange) else { return false }
-            return pattern.matches(pattern.mentionsParameters ? value[...] : ExchangeFields.mediaType(value))
+            guard let value = exchange.filterContentType else { return false }
+            return pattern.matches(pattern.mentionsParameters ? value : ExchangeFields.mediaType(value))
         case .header(let scope, let name):
-            if scope != .response, ExchangeFields.anyValue(of: name, in: exchange.request.headers, matches: pattern) { return true }
-            guard scope != .request, let response = exchange.response else { return false }
-            return ExchangeFields.anyValue(of: name, in: response.headers, matches: pattern)
+            if scope != .response, exchange.filterHeaderValues(named: name, response: false, where: pattern.matches) { return true }
+            return scope != .request && exchange.filterHeaderValues(named: name, response: true, where: pattern.matches)
         case .grpcMethod:
-            guard let name = ExchangeFields.grpcMethod(of: exchange) else { return false }
+            guard let name = exchange.filterGRPCMethod else { return false }
             return pattern.matches(name[...])
         default:
             return false
         }
     }
 
-    private func number(of field: FilterField, in exchange: Exchange) -> Int64? {
+    private func number<Subject: FilterSubject>(of field: FilterField, in exchange: Subject) -> Int64? {
         switch field {
-        case .status: exchange.response.map { Int64($0.status.rawValue) }
-        case .latency: exchange.response == nil ? nil : exchange.duration.nanoseconds
-        case .requestSize: Int64(exchange.request.body.length)
-        case .responseSize: exchange.response.map { Int64($0.body.length) }
-        case .stream: exchange.streamID.map(Int64.init)
-        case .grpcStatus: exchange.grpc?.status.map(Int64.init)
+        case .status: exchange.filterStatus.map(Int64.init)
+        case .latency: exchange.filterLatency
+        case .requestSize: Int64(exchange.filterRequestSize)
+        case .responseSize: exchange.filterResponseSize.map(Int64.init)
+        case .stream: exchange.filterStreamID.map(Int64.init)
+        case .grpcStatus: exchange.filterGRPCStatus.map(Int64.init)
         default: nil
         }
     }
 
-    private func isPresent(_ field: FilterField, in exchange: Exchange) -> Bool {
+    private func isPresent<Subject: FilterSubject>(_ field: FilterField, in exchange: Subject) -> Bool {
         switch field {
-        case .status, .responseSize: exchange.response != nil
-        case .contentType: ExchangeFields.contentType(of: exchange) != nil
+        case .status, .responseSize: exchange.filterStatus != nil
+        case .contentType: exchange.filterContentType != nil
         case .header(let scope, let name):
-            (scope != .response && ExchangeFields.contains(name, in: exchange.request.headers))
-                || (scope != .request && exchange.response.map { ExchangeFields.contains(name, in: $0.headers) } == true)
-        case .stream: exchange.streamID != nil
-        case .grpcStatus: exchange.grpc?.status != nil
-        case .grpcMethod: ExchangeFields.grpcMethod(of: exchange) != nil
+            (scope != .response && exchange.filterHeaderValues(named: name, response: false) { _ in true })
+                || (scope != .request && exchange.filterHeaderValues(named: name, response: true) { _ in true })
+        case .stream: exchange.filterStreamID != nil
+        case .grpcStatus: exchange.filterGRPCStatus != nil
+        case .grpcMethod: exchange.filterGRPCMethod != nil
         case .messageText: false  // exchanges carry no message text
         default: true
         }

@@ -23,12 +23,21 @@ final class CommandLauncher {
         self.commandName = commandName
     }
 
-    /// Forks the waiting child. `cgroupProcs` is the path of the cgroup's `cgroup.procs`.
+    /// Forks the waiting child. `cgroupProcs` is the path of the cgroup's `cgroup.procs`; with
+    /// `outputPath`, the command's standard output and error go to that file (created or truncated,
+    /// owned by `user`) and its standard input is `/dev/null`.
     static func spawn(
-        _ command: [String], cgroupProcs: String, keyLog: String, user: InvokingUser?
+        _ command: [String], cgroupProcs: String, keyLog: String, user: InvokingUser?, outputPath: String? = nil
     ) throws(ProcessCaptureError) -> CommandLauncher {
         guard let name = command.first else { throw ProcessCaptureError("no command given after --") }
         guard let path = resolve(name) else { throw .commandNotFound(name) }
+        let redirection = try outputPath.map { path throws(ProcessCaptureError) in try openOutput(path, user: user) }
+        defer {
+            if let redirection {
+                close(redirection.output)
+                close(redirection.input)
+            }
+        }
         let cgroup = open(cgroupProcs, O_WRONLY | O_CLOEXEC)
         guard cgroup >= 0 else { throw .system("cannot open \(cgroupProcs)", errno) }
         defer { close(cgroup) }
@@ -61,6 +70,8 @@ final class CommandLauncher {
                     plan.cgroup_procs = cgroup
                     plan.go = goPair[1]
                     plan.report = reportPipe[1]
+                    plan.output = redirection?.output ?? -1
+                    plan.input = redirection?.input ?? -1
                     plan.change_user = user == nil ? 0 : 1
                     plan.uid = user?.uid ?? 0
                     plan.gid = user?.gid ?? 0
@@ -102,8 +113,25 @@ final class CommandLauncher {
         switch message[MemoryLayout<Int32>.size] {
         case 1: throw .system("cannot move \(commandName) into hark's cgroup", code)
         case 3: throw .system("cannot run \(commandName) as the invoking user", code)
+        case 5: throw .system("cannot send \(commandName)'s output to its file", code)
         default: throw .system("cannot run \(commandName)", code)
         }
+    }
+
+    /// Opens the file the command's output goes to (created or truncated, not through a symbolic link,
+    /// given to the invoking user under sudo) and `/dev/null` for its input; both close-on-exec, the
+    /// child's `dup2` copies are not.
+    private static func openOutput(_ path: String, user: InvokingUser?) throws(ProcessCaptureError) -> (output: Int32, input: Int32) {
+        let output = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard output >= 0 else { throw .system("cannot write the command's output to \(path)", errno) }
+        if let user { _ = fchown(output, user.uid, user.gid) }
+        let input = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            let error = errno
+            close(output)
+            throw .system("cannot open /dev/null", error)
+        }
+        return (output, input)
     }
 
     /// Gives up before the command ran: the child sees the socket close and exits.

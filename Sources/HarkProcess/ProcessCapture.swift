@@ -127,10 +127,12 @@ public final class ProcessCapture: @unchecked Sendable {
 
     /// Prepares `command` (program and arguments): the cgroup, the table, the key log, and the command
     /// itself, forked and waiting inside the cgroup until `start` (under sudo, it will run as the
-    /// invoking user).
+    /// invoking user). With `outputPath`, the command's standard output and error go to that file and
+    /// its standard input is `/dev/null` (for views that own the terminal); else it shares hark's.
     ///
-    /// - Throws: `command not found: NAME`, nftables missing, not root; nothing is left when it throws.
-    public static func launch(_ command: [String]) throws(ProcessCaptureError) -> ProcessCapture {
+    /// - Throws: `command not found: NAME`, nftables missing, not root, the output file cannot be
+    ///   written; nothing is left when it throws.
+    public static func launch(_ command: [String], outputPath: String? = nil) throws(ProcessCaptureError) -> ProcessCapture {
         guard let name = command.first else { throw ProcessCaptureError("no command given after --") }
         guard CommandLauncher.resolve(name) != nil else { throw .commandNotFound(name) }
         let ownCgroup = CgroupHierarchy.cgroup(of: getpid()) ?? "/"
@@ -143,7 +145,7 @@ public final class ProcessCapture: @unchecked Sendable {
             do throws(ProcessCaptureError) {
                 launcher = try CommandLauncher.spawn(
                     command, cgroupProcs: setup.hierarchy.path(of: setup.name.cgroup) + "/cgroup.procs",
-                    keyLog: directory.keyLog, user: user)
+                    keyLog: directory.keyLog, user: user, outputPath: outputPath)
             } catch {
                 directory.remove()
                 throw error

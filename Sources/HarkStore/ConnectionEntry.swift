@@ -16,9 +16,11 @@ public struct ConnectionEntry: Sendable {
     public var omittedEvents = 0
     /// Its packets, when the store keeps them (`StoreConfiguration.keepsPackets`).
     public var packets = PacketSeries()
-    /// The first messages it carried after an upgrade (at most `StoreLimits.maxMessagesPerConnection`).
+    /// The first messages it carried after an upgrade, in order (at most
+    /// `StoreLimits.maxMessagesPerConnection`, and `maxMessages` over all connections), each with the
+    /// start of its payload (`StoreLimits.maxMessageBytes`).
     public var messages: [MessageMark] = []
-    /// Messages seen past the bound, counted only.
+    /// Messages seen past the bounds, counted only.
     public var omittedMessages = 0
     /// Exchanges reported on it.
     public var exchangeCount = 0

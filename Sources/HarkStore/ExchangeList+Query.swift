@@ -9,9 +9,9 @@ public enum ExchangeSortKey: String, Sendable, CaseIterable {
 extension ExchangeList {
     /// The ids of the rows, from `position` on, that `filter` matches, in list order.
     ///
-    /// Rows hold every field the filter language reads except headers other than `Content-Type`: a
-    /// filter that reads them (`Filter.readsHeaders`) reads each exchange back from `store`, which is
-    /// much slower.
+    /// The filter runs on the rows themselves (`ExchangeRow` is a `FilterSubject`). Rows hold every field
+    /// the filter language reads except headers other than `Content-Type`: a filter that reads them
+    /// (`Filter.readsHeaders`) reads each exchange back from `store`, which is much slower.
     public func matching(_ filter: Filter, from position: Int = 0, in store: LiveStore) -> [Int] {
         var ids: [Int] = []
         if filter.readsHeaders {
@@ -20,7 +20,7 @@ extension ExchangeList {
             }
         } else {
             forEach(from: position) { row in
-                if filter.matches(row.skeleton) { ids.append(row.id) }
+                if filter.matches(summary: row) { ids.append(row.id) }
             }
         }
         return ids

@@ -37,6 +37,20 @@ public struct ExchangeTiming: Sendable, Hashable {
         responseEnd = exchange.response?.lastByte
     }
 
+    init(
+        start: Timestamp, connectEnd: Timestamp?, tlsStart: Timestamp?, tlsEnd: Timestamp?, requestStart: Timestamp,
+        requestEnd: Timestamp, responseStart: Timestamp?, responseEnd: Timestamp?
+    ) {
+        self.start = start
+        self.connectEnd = connectEnd
+        self.tlsStart = tlsStart
+        self.tlsEnd = tlsEnd
+        self.requestStart = requestStart
+        self.requestEnd = requestEnd
+        self.responseStart = responseStart
+        self.responseEnd = responseEnd
+    }
+
     /// Request start to response end (or request end when there is no response), as `Exchange.duration`.
     public var duration: TimeSpan { (responseEnd ?? requestEnd).since(requestStart) }
 

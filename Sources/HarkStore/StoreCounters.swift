@@ -11,6 +11,8 @@ public struct StoreCounters: Sendable, Hashable {
     public var evictedConnections = 0
     /// TCP events past the per-connection bound, counted only.
     public var omittedEvents = 0
+    /// Messages (WebSocket) past the bounds or on connections no longer kept, counted only.
+    public var omittedMessages = 0
     /// Packets aggregated into buckets instead of kept one by one.
     public var aggregatedPackets = 0
     /// Diagnostics reported, kept or not, and how many were errors.

@@ -14,6 +14,10 @@ public struct StoreLimits: Hashable, Sendable {
     public var maxEventsPerConnection = 500
     /// Messages (WebSocket) marked per connection; later ones are only counted. Default 2,000.
     public var maxMessagesPerConnection = 2_000
+    /// Messages marked over all connections; later ones are only counted. Default 100,000.
+    public var maxMessages = 100_000
+    /// Payload bytes (as meant: decompressed) kept with each marked message. Default 64 KiB.
+    public var maxMessageBytes = 64 << 10
     /// Diagnostics kept (the latest); earlier ones are only counted. Default 10,000.
     public var maxDiagnostics = 10_000
     /// Bytes of each body (and of its decoded form) the store keeps for the detail view and exports;

@@ -29,13 +29,15 @@ public struct StoreObserver: SessionObserver {
         store.write { $0.add(fact) }
     }
 
-    public mutating func message(_ message: ConnectionMessage) {
-        store.write { $0.add(message) }
-    }
-
     public mutating func exchange(_ exchange: Exchange) {
         // Serialized outside the lock: views never wait for a large body's copy.
         store.add(exchange)
+    }
+
+    public mutating func message(_ message: ConnectionMessage) {
+        // Made outside the lock: the payload's copy never holds up a view.
+        let mark = MessageMark(message, payloadLimit: store.configuration.limits.maxMessageBytes)
+        store.write { $0.add(mark, connectionID: message.connection.id) }
     }
 
     public mutating func diagnostic(_ diagnostic: Diagnostic) {

@@ -17,6 +17,8 @@ struct StoreState {
     var diagnostics: [(version: UInt64, diagnostic: Diagnostic)] = []
     /// Packets kept one by one over all connections.
     var keptPackets = 0
+    /// Messages kept over all connections.
+    var keptMessages = 0
 
     init(configuration: StoreConfiguration) {
         self.configuration = configuration
@@ -69,18 +71,6 @@ struct StoreState {
         }
     }
 
-    mutating func add(_ message: ConnectionMessage) {
-        let id = message.connection.id
-        guard let kept = connections[id]?.messages.count else { return }
-        let version = bump()
-        connections[id]?.version = version
-        if kept < limits.maxMessagesPerConnection {
-            connections[id]?.messages.append(MessageMark(message))
-        } else {
-            connections[id]?.omittedMessages += 1
-        }
-    }
-
     mutating func add(_ fact: PacketFact) {
         guard let kept = connections[fact.connectionID]?.packets.packets.count else { return }
         let version = bump()
@@ -112,6 +102,23 @@ struct StoreState {
         }
     }
 
+    /// Adds a message's mark (made outside the lock) to its connection, within the bounds.
+    mutating func add(_ mark: MessageMark, connectionID id: Int) {
+        guard let kept = connections[id]?.messages.count else {
+            counters.omittedMessages += 1
+            return
+        }
+        let version = bump()
+        connections[id]?.version = version
+        if kept < limits.maxMessagesPerConnection, keptMessages < limits.maxMessages {
+            connections[id]?.messages.append(mark)
+            keptMessages += 1
+        } else {
+            connections[id]?.omittedMessages += 1
+            counters.omittedMessages += 1
+        }
+    }
+
     mutating func add(_ diagnostic: Diagnostic) {
         let version = bump()
         counters.diagnostics += 1
@@ -130,6 +137,7 @@ struct StoreState {
         connectionHead += 1
         if let entry = connections.removeValue(forKey: id) {
             keptPackets -= entry.packets.packets.count
+            keptMessages -= entry.messages.count
             counters.evictedConnections += 1
         }
         if connectionHead > 4096, connectionHead * 2 > connectionOrder.count {

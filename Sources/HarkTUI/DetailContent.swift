@@ -22,6 +22,7 @@ enum DetailContent {
         case .timing: timing(row.timing)
         case .connection: self.connection(exchange, entry: connection)
         case .tls: tls(exchange.connection.tls)
+        case .messages: messages(of: exchange, entry: connection)
         }
     }
 

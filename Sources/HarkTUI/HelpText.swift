@@ -19,7 +19,7 @@ enum HelpText {
         ]),
         ("Detail", [
             ("Tab → l  ⇧Tab ← h", "next / previous tab"),
-            ("1 … 6", "Headers, Request, Response, Timing, Connection, TLS"),
+            ("1 … 7", "Headers … TLS; 7 Messages (WebSocket only)"),
             ("j k PgDn PgUp g G", "scroll (the pager)"),
             ("/  n N", "search the tab  /  next / previous match"),
             ("J K", "next / previous exchange"),

@@ -72,12 +72,13 @@ extension TUIModel {
     }
 
     private func handleDetail(_ key: Key) {
-        let tabs = DetailTab.allCases
+        let tabs = detailTabs
+        let current = tabs.firstIndex(of: tab) ?? 0
         switch key {
-        case .tab, .right, .character("l"): loadTab(tabs[(tab.rawValue + 1) % tabs.count])
-        case .backTab, .left, .character("h"): loadTab(tabs[(tab.rawValue + tabs.count - 1) % tabs.count])
-        case .character(let digit) where ("1"..."6").contains(digit):
-            if let number = digit.wholeNumberValue, let chosen = DetailTab(rawValue: number - 1) { loadTab(chosen) }
+        case .tab, .right, .character("l"): loadTab(tabs[(current + 1) % tabs.count])
+        case .backTab, .left, .character("h"): loadTab(tabs[(current + tabs.count - 1) % tabs.count])
+        case .character(let digit) where ("1"..."9").contains(digit):
+            if let number = digit.wholeNumberValue, tabs.indices.contains(number - 1) { loadTab(tabs[number - 1]) }
         case .character("j"), .down: scrollDetail(by: 1)
         case .character("k"), .up: scrollDetail(by: -1)
         case .pageDown, .character(" "), .control("f"), .control("d"): scrollDetail(by: pageHeight)

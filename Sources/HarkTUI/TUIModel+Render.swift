@@ -96,11 +96,11 @@ extension TUIModel {
 
     private func drawTitle(_ grid: inout ScreenGrid, right: String) {
         grid.fill(x: 0, y: 0, count: grid.width, style: .reverse)
-        var title = " hark · " + sourceName
+        // Where a launched command's output goes comes first: a long command line must not hide it.
+        var title = " hark · " + (commandOutputPath.map { "command output → " + $0 + " · " } ?? "") + sourceName
         if !counters.isFinished {
             title += counters.bytesRead > 0 ? " · reading (\(ByteCountFormat.short(counters.bytesRead)))" : " · reading"
         }
-        if let commandOutputPath { title += " · command output → " + commandOutputPath }
         grid.put(title, x: 0, y: 0, style: .reverse, maxWidth: max(0, grid.width - right.count - 2))
         grid.put(right, x: max(0, grid.width - right.count - 1), y: 0, style: .reverse)
     }
@@ -117,8 +117,10 @@ extension TUIModel {
         grid.put(" " + heading, x: 0, y: 0, style: .reverse, maxWidth: grid.width - 9)
         grid.put("q back", x: grid.width - 7, y: 0, style: .reverse)
         var x = 0
-        for candidate in DetailTab.allCases {
-            let label = " \(candidate.rawValue + 1) \(candidate.title) "
+        let labels = detailTabs.enumerated().map { " \($0.offset + 1) \($0.element.title) " }
+        let fits = labels.reduce(-1) { $0 + $1.count + 1 } <= grid.width
+        for (index, candidate) in detailTabs.enumerated() {
+            let label = fits ? labels[index] : " \(index + 1) \(candidate.shortTitle) "
             x = grid.put(label, x: x, y: 1, style: candidate == tab ? CellStyle(bold: true, reverse: true) : .dim) + 1
         }
         let rowsShown = max(0, grid.height - 4)

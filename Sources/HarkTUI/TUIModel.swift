@@ -58,6 +58,8 @@ final class TUIModel {
     var detailID: Int?
     var detailExchange: Exchange?
     var tab = DetailTab.headers
+    /// The tabs the open exchange has (Messages only after a switch to WebSocket).
+    var detailTabs = DetailTab.allCases
     var detailLines: [StyledLine] = []
     var detailScroll = 0
     var search = ""
@@ -104,7 +106,7 @@ final class TUIModel {
         var added: [Int] = []
         let readsHeaders = filter.readsHeaders
         snapshot.forEach(from: start) { row in
-            let matches = filterText.isEmpty || (readsHeaders ? store.exchange(id: row.id).map(filter.matches) ?? false : filter.matches(row.skeleton))
+            let matches = filterText.isEmpty || (readsHeaders ? store.exchange(id: row.id).map(filter.matches) ?? false : filter.matches(summary: row))
             if matches { added.append(row.id) }
         }
         seenVersion = snapshot[snapshot.count - 1]?.version ?? seenVersion
@@ -201,7 +203,9 @@ final class TUIModel {
         detailID = id
         detailExchange = exchange
         screen = .detail
-        loadTab(tab)
+        let hasMessages = exchange.switchedTo == "websocket" || store.connection(id: exchange.connection.id)?.messages.isEmpty == false
+        detailTabs = DetailTab.allCases.filter { $0 != .messages || hasMessages }
+        loadTab(detailTabs.contains(tab) ? tab : .headers)
     }
 
     func loadTab(_ newTab: DetailTab) {

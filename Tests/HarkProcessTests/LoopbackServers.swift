@@ -13,7 +13,7 @@ struct LoopbackServers {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-proc-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let servers = LoopbackServers(directory: directory)
-        try Data(forkingServer.utf8).write(to: servers.file("server.py"))
+        try Data(PythonHTTPServer.forkingScript.utf8).write(to: servers.file("server.py"))
         try Data(heldClient.utf8).write(to: servers.file("client.py"))
         return servers
     }
@@ -56,26 +56,6 @@ struct LoopbackServers {
             log: file("curl-\(port).log"))
         return result.output
     }
-
-    static let forkingServer = """
-        import http.server, socket, socketserver, sys
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            def do_GET(self):
-                body = ("hello " + self.path + "\\n").encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            def log_message(self, *args):
-                pass
-        class Server(socketserver.ForkingMixIn, http.server.HTTPServer):
-            address_family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-        server = Server((sys.argv[1], 0), Handler)
-        print("port", server.server_address[1], flush=True)
-        server.serve_forever()
-        """
 
     static let heldClient = """
         import http.client, os, sys, time

@@ -27,12 +27,29 @@ import Testing
         let model = try makeModel(capture.url, keyLog: capture.keyLog)
         press(model, .character("j"), .enter)
         #expect(model.screen == .detail)
-        for tab in DetailTab.allCases {
-            press(model, .character(Character(String(tab.rawValue + 1))))
-            try expectGolden(model.render(width: 80, height: 24), "detail-\(capture.name)-\(tab.rawValue + 1)-80x24")
+        #expect(!model.detailTabs.contains(.messages), "only WebSocket exchanges have messages")
+        for (index, tab) in model.detailTabs.enumerated() {
+            press(model, .character(Character(String(index + 1))))
+            #expect(model.tab == tab)
+            try expectGolden(model.render(width: 80, height: 24), "detail-\(capture.name)-\(index + 1)-80x24")
         }
         press(model, .character("1"))
         try expectGolden(model.render(width: 160, height: 48), "detail-\(capture.name)-1-160x48")
+    }
+
+    /// A WebSocket upgrade has a seventh tab with the connection's messages, each with its payload.
+    @Test func webSocketMessagesTab() throws {
+        let model = try makeModel(Fixtures.corpus("websocket-basic-text.pcap"))
+        try expectGolden(model.render(width: 80, height: 24), "list-websocket-80x24")
+        press(model, .enter)
+        #expect(model.detailTabs.last == .messages)
+        press(model, .character("7"))
+        #expect(model.tab == .messages)
+        try expectGolden(model.render(width: 80, height: 24), "detail-websocket-7-80x24")
+        try expectGolden(model.render(width: 160, height: 48), "detail-websocket-7-160x48")
+        // The tabs wrap around: from Messages, the next is Headers.
+        press(model, .tab)
+        #expect(model.tab == .headers)
     }
 
     @Test func helpScreens() throws {

@@ -16,12 +16,18 @@ import Testing
 
         /// Starts `hark tui capture` in a window: the shell records the mode (`stty -a`) before and after,
         /// hark's pid (an inner shell writes its own and becomes hark) and exit status, in `directory`.
-        init(width: Int, height: Int, capture: URL) throws {
+        convenience init(width: Int, height: Int, capture: URL) throws {
+            try self.init(width: width, height: height, arguments: [capture.path])
+        }
+
+        /// Starts `hark tui ARGUMENTS…` (each word quoted for the shell) the same way.
+        init(width: Int, height: Int, arguments: [String]) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let d = directory.path
-            let inner = "echo \\$\\$ > \(d)/pid; exec \(TUITmuxTests.hark.path) tui \(capture.path)"
-            let command = "stty -a > \(d)/before; sh -c \"\(inner)\"; echo $? > \(d)/status; stty -a > \(d)/after; echo restored; sleep 20"
+            let words = ([TUITmuxTests.hark.path, "tui"] + arguments).map(Self.quote).joined(separator: " ")
+            let script = "echo $$ > \(d)/pid; exec \(words) 2> \(d)/errors"
+            let command = "stty -a > \(d)/before; sh -c \(Self.quote(script)); echo $? > \(d)/status; stty -a > \(d)/after; echo restored; sleep 20"
             try run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", command])
         }
 
@@ -137,5 +143,46 @@ struct TmuxFailure: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
+    }
+}
+
+/// `hark tui -- CMD` in tmux, as root: the command's own output goes to a file named on screen and on
+/// exit, never onto the screen, and its exchanges are listed.
+@Suite(.serialized) struct TUICommandTmuxTests {
+    static let canLaunch = TUITmuxTests.isAvailable && getuid() == 0 && ToolProcess.locate("nft") != nil
+        && ToolProcess.locate("curl") != nil && ToolProcess.locate("python3") != nil
+
+    @Test(.enabled(if: canLaunch, "needs root, nft, curl, python3, tmux and the built hark"))
+    func commandOutputGoesToAFileNamedOnScreen() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-tui-cmd-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("server.py")
+        try PythonHTTPServer.forkingScript.write(to: script, atomically: true, encoding: .utf8)
+        let log = directory.appendingPathComponent("server.log")
+        let server = try ToolProcess.launch("python3", [script.path, "127.0.0.1"], log: log, waitFor: "port ")
+        defer { ToolProcess.kill(server) }
+        let text = try String(contentsOf: log, encoding: .utf8)
+        let port = try #require(text.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) })
+        let output = directory.appendingPathComponent("command.log")
+        // What it prints differs from its command line, which the title shows.
+        let command = "echo out$((6*7)); echo err$((6*7)) >&2; curl -s http://127.0.0.1:\(port)/one; curl -s http://127.0.0.1:\(port)/two"
+
+        let session = try TUITmuxTests.Tmux(
+            width: 160, height: 30, arguments: ["--command-output", output.path, "--", "sh", "-c", command])
+        let screen = try session.waitFor("done")
+        #expect(screen.contains("/one") && screen.contains("/two"))
+        #expect(screen.contains("command output → " + output.path))
+        for written in ["out42", "err42", "hello /"] {
+            #expect(!screen.contains(written), "the command's output is not on the screen")
+        }
+        try session.keys("q")
+        #expect(try session.waitForFile("status").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try session.waitFor("restored")
+        #expect(session.file("before") == session.file("after"))
+        #expect(session.file("errors").contains("hark: the command's output is in \(output.path)"))
+        let written = try String(contentsOf: output, encoding: .utf8)
+        #expect(written.contains("out42") && written.contains("err42"))
+        #expect(written.contains("hello /one") && written.contains("hello /two"))
     }
 }

@@ -16,8 +16,13 @@ typedef struct {
     /// The read end of a pipe: the child waits for one byte on it before exec (EOF: it exits 127).
     int go;
     /// The write end of a close-on-exec pipe: when the child fails, it writes its errno there and a
-    /// stage byte (1 cgroup, 2 wait, 3 user, 4 exec); a successful exec closes it unwritten.
+    /// stage byte (1 cgroup, 2 wait, 3 user, 4 exec, 5 output); a successful exec closes it unwritten.
     int report;
+    /// When `output` is not -1, the child's standard output and error go to it, its standard input
+    /// comes from `input`, and it starts a session of its own (no controlling terminal): the command
+    /// must not touch a terminal another program draws on.
+    int output;
+    int input;
     /// When `change_user` is non-zero, the child takes these groups and ids before exec.
     int change_user;
     uid_t uid;

@@ -1,0 +1,1 @@
+// CFuzzerDriver exists for its header: the driver itself is in libFuzzer.
