@@ -112,10 +112,32 @@ public struct TrafficMetrics {
         return OTLPMetricsRequest.encode(groups, start: firstTime, time: lastTime, scopeVersion: scopeVersion)
     }
 
+    /// The entries of `series` in the order of `key` (computed once per entry), so that snapshots list
+    /// points in a stable order.
+    private static func sorted<Key, Value>(_ series: [Key: Value], by key: (Key) -> String) -> [(key: Key, value: Value)] {
+        series.map { (sortKey: key($0.key), entry: (key: $0.key, value: $0.value)) }.sorted { $0.sortKey < $1.sortKey }.map(\.entry)
+    }
+
+    /// `name=value` pairs, for ordering.
+    private static func sortKey(_ attributes: [OTLPAttribute]) -> String {
+        var key = ""
+        for attribute in attributes {
+            key += attribute.key + "="
+            switch attribute.value {
+            case .string(let text): key += text
+            case .int(let number): key += String(number)
+            case .bool(let flag): key += flag ? "true" : "false"
+            case .double(let number): key += String(number)
+            }
+            key += "\u{1}"
+        }
+        return key
+    }
+
     private func metrics(of service: String) -> [OTLPMetric] {
-        let ownRequests = requests.filter { $0.key.service == service }.sorted { "\($0.key.attributes)" < "\($1.key.attributes)" }
-        let ownDurations = durations.filter { $0.key.request.service == service }
-        let ownConnections = connections.filter { $0.key.service == service }.sorted { "\($0.key.attributes)" < "\($1.key.attributes)" }
+        let ownRequests = Self.sorted(requests.filter { $0.key.service == service }) { Self.sortKey($0.attributes) }
+        let ownDurations = Self.sorted(durations.filter { $0.key.request.service == service }) { Self.sortKey($0.request.attributes) + " \($0.status ?? 0)" }
+        let ownConnections = Self.sorted(connections.filter { $0.key.service == service }) { Self.sortKey($0.attributes) }
         var metrics: [OTLPMetric] = []
         if !ownRequests.isEmpty {
             metrics.append(
@@ -132,7 +154,7 @@ public struct TrafficMetrics {
             )
         }
         for kind in [OTLPSpan.Kind.client, .server] {
-            let points = ownDurations.filter { $0.key.request.kind == kind }.sorted { "\($0.key)" < "\($1.key)" }.map { entry in
+            let points = ownDurations.filter { $0.key.request.kind == kind }.map { entry in
                 OTLPMetric.Data.histogram(
                     entry.key.request.attributes + (entry.key.status.map { [.int("http.response.status_code", $0)] } ?? []), entry.value
                 )
