@@ -39,6 +39,9 @@ struct SessionAnalysis {
         if let clock = batch.clock {
             reassembler.advance(to: clock, handler: &dispatcher)
         }
+        if let now = batch.clock ?? latestTime {
+            dispatcher.observer.clock(now)
+        }
         dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
         dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
         if let closing = batch.closingDiagnostics {
