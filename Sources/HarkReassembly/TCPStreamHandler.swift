@@ -10,8 +10,9 @@ public import NIOCore
 public protocol TCPStreamHandler {
     /// A connection was seen for the first time.
     mutating func connectionOpened(_ connection: TCPConnectionInfo)
-    /// In-order bytes of one direction.
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp)
+    /// In-order bytes of one direction, with the capture time and number of the packet that brought
+    /// them (a packet held behind a hole keeps its own).
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int)
     /// `length` bytes of one direction were never captured (Zeek's `Undelivered`).
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp)
     /// One direction is over; no more bytes will come for it.
@@ -30,7 +31,7 @@ public protocol TCPStreamHandler {
 
 extension TCPStreamHandler {
     public mutating func connectionOpened(_ connection: TCPConnectionInfo) {}
-    public mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {}
+    public mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {}
     public mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {}
     public mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {}
     public mutating func directionNotCaptured(connection: Int, direction: Direction) {}

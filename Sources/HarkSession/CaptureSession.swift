@@ -129,6 +129,7 @@ public struct CaptureSession {
             }
         }
         var statistics = analysis.finish()
+        analysis.dispatcher.observer.captureEnded()
         statistics.liveCounts = input.liveCounts
         let keyLog = analysis.dispatcher.settings.keyLog
         if !keyLog.isEmpty || !configuration.keyLogPaths.isEmpty || !configuration.followedKeyLogPaths.isEmpty {

@@ -39,6 +39,9 @@ struct SessionAnalysis {
         if let clock = batch.clock {
             reassembler.advance(to: clock, handler: &dispatcher)
         }
+        if let now = batch.clock ?? latestTime {
+            dispatcher.observer.clock(now)
+        }
         dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
         dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
         if let closing = batch.closingDiagnostics {
@@ -74,7 +77,12 @@ struct SessionAnalysis {
         switch consume packet {
         case .tcp(let segment):
             statistics.tcpSegments += 1
+            // What the stacks note while this packet is processed (a FIN ending a body, a gap) is in it;
+            // bytes delivered get their own packet's number (`StreamDispatcher.deliver`).
+            let clock = dispatcher.settings.packetClock
+            clock.number = number
             reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
+            clock.number = 0
             if statistics.evictedConnections == 0, reassembler.evictedConnectionCount > 0 {
                 statistics.evictedConnections = reassembler.evictedConnectionCount
                 let budget = reassembler.limits.maxTrackedConnections

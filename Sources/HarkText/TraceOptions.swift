@@ -21,6 +21,9 @@ public struct TraceOptions: Hashable, Sendable {
     public var useColor: Bool
     /// Bytes of each body printed at most (default 4096); the rest is counted, not printed.
     public var maximumBodyBytes: Int
+    /// When lines are written: held and sorted by their time (default, for a file), within a window
+    /// (live and piped captures), or as they complete.
+    public var lineOrder: TraceLineOrder
 
     /// Text lines with no details and no colour unless asked for.
     ///
@@ -31,7 +34,8 @@ public struct TraceOptions: Hashable, Sendable {
         showBodies: Bool = false,
         showTCP: Bool = false,
         useColor: Bool = false,
-        maximumBodyBytes: Int = 4096
+        maximumBodyBytes: Int = 4096,
+        lineOrder: TraceLineOrder = .file
     ) {
         self.format = format
         self.showHeaders = showHeaders
@@ -39,5 +43,6 @@ public struct TraceOptions: Hashable, Sendable {
         self.showTCP = showTCP
         self.useColor = useColor
         self.maximumBodyBytes = max(0, maximumBodyBytes)
+        self.lineOrder = lineOrder
     }
 }
