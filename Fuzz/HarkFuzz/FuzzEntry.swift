@@ -1,6 +1,6 @@
 import CFuzzerDriver
 import Glibc
-import HarkModel
+import HarkFuzzTargets
 import HarkTLS
 
 /// The target this process fuzzes, named by `HARK_FUZZ_TARGET` (`Scripts/fuzz` sets it).
@@ -10,7 +10,7 @@ nonisolated(unsafe) private var selected: FuzzTarget?
 @_cdecl("LLVMFuzzerTestOneInput")
 func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let target = selected else { return 0 }
-    target.run(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size))
+    _ = target.run(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size), keyLog: FixedKeyLog.shared)
     return 0
 }
 
@@ -62,6 +62,3 @@ func complain(_ text: String) {
     let line = Array("hark-fuzz: \(text)\n".utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
-
-/// A session observer that drops everything.
-struct NullObserver: SessionObserver {}

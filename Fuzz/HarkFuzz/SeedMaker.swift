@@ -1,6 +1,7 @@
 import Glibc
 import HarkCapture
 import HarkCore
+import HarkFuzzTargets
 import HarkPacket
 import HarkReassembly
 import NIOCore

@@ -36,6 +36,8 @@ public struct WebSocketAnalyzer {
         var offset: Int64 = 0
         /// Whether a frame boundary is known (false mid-stream until one is found).
         var isSynchronised: Bool
+        /// The search for the first boundary while not synchronised.
+        var search = WebSocketFrameSearch()
         /// Why the framing was lost; then bytes are only counted.
         var lost: String?
         /// The current frame's FIN.
@@ -86,6 +88,15 @@ public struct WebSocketAnalyzer {
     /// `direction` ended: an unfinished message is reported incomplete.
     public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (WebSocketEvent) -> Void) {
         let index = Int(direction.rawValue)
+        if !sides[index].isSynchronised, sides[index].lost == nil, sides[index].pending.readableBytes > 0 {
+            emit(.diagnostic(WebSocketDiagnostic(
+                direction: direction,
+                streamOffset: sides[index].offset,
+                time: time,
+                message: "no WebSocket frame found in this direction's \(sides[index].pending.readableBytes) bytes; they are not decoded",
+                isError: true
+            )))
+        }
         for message in sides[index].assembler.flush(reason: "the connection ended before its final frame") {
             emit(.message(message))
         }
@@ -137,7 +148,7 @@ public struct WebSocketAnalyzer {
     private mutating func synchronise(_ index: Int, at time: Timestamp, emit: (WebSocketEvent) -> Void) -> Bool {
         let fromClient = index == Int(Direction.clientToServer.rawValue)
         let pending = sides[index].pending
-        if let skip = WebSocketFrameShape.firstFrameStart(in: pending, fromClient: fromClient, searchLimit: Self.searchLimit) {
+        if let skip = sides[index].search.next(in: pending, fromClient: fromClient, searchLimit: Self.searchLimit) {
             if skip > 0 {
                 emit(.diagnostic(WebSocketDiagnostic(
                     direction: sides[index].assembler.direction,
@@ -150,6 +161,7 @@ public struct WebSocketAnalyzer {
             sides[index].pending.moveReaderIndex(forwardBy: skip)
             sides[index].offset += Int64(skip)
             sides[index].isSynchronised = true
+            sides[index].search = WebSocketFrameSearch()
             return true
         }
         if pending.readableBytes >= Self.searchLimit {

@@ -23,7 +23,12 @@ public struct WebSocketOpcode: RawRepresentable, Hashable, Sendable, CustomStrin
     public var isControl: Bool { rawValue & 0x8 != 0 }
 
     /// Opcodes RFC 6455 defines; the others are reserved.
-    public var isDefined: Bool { [0, 1, 2, 8, 9, 10].contains(rawValue) }
+    public var isDefined: Bool {
+        switch rawValue {
+        case 0, 1, 2, 8, 9, 10: true
+        default: false
+        }
+    }
 
     /// `text`, `binary`, `close`, `ping`, `pong`, `continuation`, or `opcode 3` for a reserved one.
     public var description: String {

@@ -1,5 +1,5 @@
-import HarkCore
-import NIOCore
+package import HarkCore
+package import NIOCore
 
 /// A two-way byte stream spelled by a fuzz input, for the analyzers that take one connection.
 ///
@@ -7,15 +7,15 @@ import NIOCore
 /// (0: client to server), bits 1–7 a length. Length 1–126 takes that many following bytes as data,
 /// 0 ends the direction, 127 is a gap of as many bytes as the next byte says. Seeds are made from
 /// captures by `HARK_FUZZ_MAKE_SEEDS` (see `SeedMaker`), one step per reassembled segment.
-struct StreamScript<Bytes: Collection<UInt8>> where Bytes.Index == Int {
-    let input: Bytes
+package struct StreamScript<Bytes: Collection<UInt8>> where Bytes.Index == Int {
+    package let input: Bytes
 
-    init(_ input: Bytes) {
+    package init(_ input: Bytes) {
         self.input = input
     }
 
     /// Plays the steps into the three calls, one millisecond apart, then ends both directions.
-    func play(
+    package func play(
         receive: (ByteBuffer, Direction, Timestamp) -> Void,
         gap: (Int, Direction, Timestamp) -> Void,
         finish: (Direction, Timestamp) -> Void
@@ -51,7 +51,7 @@ struct StreamScript<Bytes: Collection<UInt8>> where Bytes.Index == Int {
     }
 
     /// The steps that replay `pieces` (direction and bytes, in order), each split into data steps.
-    static func encode(_ pieces: [(Direction, [UInt8])]) -> [UInt8] {
+    package static func encode(_ pieces: [(Direction, [UInt8])]) -> [UInt8] {
         var script: [UInt8] = []
         for (direction, bytes) in pieces {
             var offset = 0

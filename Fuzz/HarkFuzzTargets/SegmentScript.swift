@@ -6,10 +6,10 @@ import NIOCore
 /// TCP segments spelled by a fuzz input, for reassembly: each segment is a 6-byte header (flags, the
 /// sender, a 16-bit sequence offset, a 16-bit acknowledgment offset) and up to 31 payload bytes (the
 /// flags byte's top 3 bits say how many, times 4, plus the low bit of the sender byte).
-struct SegmentScript {
+package struct SegmentScript {
     let input: UnsafeBufferPointer<UInt8>
 
-    init(_ input: UnsafeBufferPointer<UInt8>) {
+    package init(_ input: UnsafeBufferPointer<UInt8>) {
         self.input = input
     }
 
@@ -19,8 +19,9 @@ struct SegmentScript {
         Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 40_001),
     ]
 
-    /// Feeds the segments to a reassembler with small limits, so that its overflow paths run too.
-    func run() {
+    /// Feeds the segments to a reassembler with small limits, so that its overflow paths run too;
+    /// returns the bytes delivered.
+    package func run() -> Int {
         var limits = ReassemblyLimits()
         limits.maxBufferedSegmentsPerDirection = 16
         limits.maxBufferedBytesPerDirection = 512
@@ -51,6 +52,7 @@ struct SegmentScript {
             reassembler.process(segment, at: time, packetNumber: packet, handler: &handler)
         }
         reassembler.finish(handler: &handler)
+        return handler.delivered
     }
 }
 
