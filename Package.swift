@@ -81,7 +81,7 @@ let package = Package(
         // sync by shape when the upgrade was not captured.
         .target(
             name: "HarkWebSocket",
-            dependencies: ["HarkCore", "CZlib", nioCore, .product(name: "NIOWebSocket", package: "swift-nio")],
+            dependencies: ["HarkCore", "HarkFormat", "CZlib", nioCore, .product(name: "NIOWebSocket", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         // FastCGI records → exchanges: detection by record shape, requests demultiplexed by id, CGI

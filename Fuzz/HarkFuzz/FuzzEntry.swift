@@ -14,18 +14,18 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// The executable's entry point (SwiftPM names it after the module): makes seeds when
-/// `HARK_FUZZ_MAKE_SEEDS` names a directory, else runs libFuzzer on the selected target.
+/// The executable's entry point (SwiftPM names it after the module): makes the selected target's seeds
+/// when `HARK_FUZZ_MAKE_SEEDS` names a directory, else runs libFuzzer on it.
 @_cdecl("HarkFuzz_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    if let directory = getenv("HARK_FUZZ_MAKE_SEEDS") {
-        let paths = (1..<Int(argc)).compactMap { argv?[$0].map { String(cString: $0) } }
-        return SeedMaker.run(captures: paths, into: String(cString: directory))
-    }
     guard let name = getenv("HARK_FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: name) else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: " ")
         complain("set HARK_FUZZ_TARGET to one of: \(names)")
         return 2
+    }
+    if let directory = getenv("HARK_FUZZ_MAKE_SEEDS") {
+        let paths = (1..<Int(argc)).compactMap { argv?[$0].map { String(cString: $0) } }
+        return SeedMaker.run(captures: paths, into: String(cString: directory), target: target)
     }
     selected = target
     #if HARK_FUZZ

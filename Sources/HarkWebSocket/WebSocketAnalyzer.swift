@@ -111,17 +111,19 @@ public struct WebSocketAnalyzer {
         func report(_ message: String, _ isError: Bool, _ offset: Int64) {
             emit(.diagnostic(WebSocketDiagnostic(direction: direction, streamOffset: offset, time: time, message: message, isError: isError)))
         }
+        func loseFraming(_ reason: String, at offset: Int64) {
+            side.lost = reason
+            report("\(reason); the rest of this direction is not decoded", true, offset)
+            for message in side.assembler.flush(reason: "framing lost: \(reason)") { emit(.message(message)) }
+            side.pending = ByteBuffer()
+        }
         while true {
             let before = side.pending.readerIndex
             let piece: WebSocketFrameParser.Piece?
             do {
                 piece = try side.parser.next(from: &side.pending)
             } catch {
-                let offset = side.offset
-                side.lost = "\(error)"
-                report("\(error); the rest of this direction is not decoded", true, offset)
-                for message in side.assembler.flush(reason: "framing lost: \(error)") { emit(.message(message)) }
-                side.pending = ByteBuffer()
+                loseFraming("\(error)", at: side.offset)
                 return
             }
             guard let piece else { break }
@@ -129,6 +131,14 @@ public struct WebSocketAnalyzer {
             side.offset += Int64(side.pending.readerIndex - before)
             switch piece {
             case .header(let header):
+                // RFC 6455 §5.2: reserved opcodes are for extensions, and none hark decodes defines
+                // any. After a frame whose length lied, the next "header" is payload bytes: a
+                // reserved opcode is the likeliest sign, so framing is given up rather than
+                // reporting payload bytes as frames.
+                guard header.opcode.isDefined else {
+                    loseFraming("frame with reserved \(header.opcode) (RFC 6455 §5.2): these bytes are probably not a frame header (did an earlier length lie?)", at: offset)
+                    return
+                }
                 side.fin = header.fin
                 for message in side.assembler.begin(header, at: time, report: { report($0, $1, offset) }) {
                     emit(.message(message))

@@ -1,4 +1,6 @@
-/// A WebSocket frame opcode (RFC 6455 §5.2), kept as sent: unknown values survive into the output.
+/// A WebSocket frame opcode (RFC 6455 §5.2), kept as sent. A reserved one (3–7, 0xB–0xF) makes
+/// `WebSocketAnalyzer` give up the direction's framing: no extension hark decodes defines any, so such
+/// a "header" is almost always payload bytes after a length that lied.
 public struct WebSocketOpcode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
 
