@@ -10,30 +10,6 @@ import Testing
 @Suite struct WebSocketHostileFrameTests {
     let mask: [UInt8] = [0x37, 0xfa, 0x21, 0x3d]
 
-    private func analyze(
-        _ chunks: [(Direction, [UInt8])],
-        limits: WebSocketLimits = WebSocketLimits()
-    ) -> (messages: [WebSocketMessage], diagnostics: [WebSocketDiagnostic]) {
-        var analyzer = WebSocketAnalyzer(start: .upgrade(deflate: nil), limits: limits)
-        var messages: [WebSocketMessage] = []
-        var diagnostics: [WebSocketDiagnostic] = []
-        let collect = { (event: WebSocketEvent) in
-            switch event {
-            case .message(let message): messages.append(message)
-            case .diagnostic(let diagnostic): diagnostics.append(diagnostic)
-            }
-        }
-        for (index, (direction, bytes)) in chunks.enumerated() {
-            analyzer.receive(ByteBuffer(bytes: bytes), from: direction, at: Timestamp(nanoseconds: Int64(index)), emit: collect)
-        }
-        for direction in Direction.allCases { analyzer.finish(direction, at: Timestamp(nanoseconds: 1_000), emit: collect) }
-        return (messages, diagnostics)
-    }
-
-    private func text(_ message: WebSocketMessage) -> String {
-        String(decoding: ((try? message.payload.readAll()) ?? ByteBuffer()).readableBytesView, as: UTF8.self)
-    }
-
     @Test func aLengthThatLiesShortEndsAtTheReservedOpcodeItExposes() {
         // The first frame says 2 bytes but carries 5: its last 3 ("\u{83}xy") are read as a header
         // with the reserved opcode 3, and the direction's framing is given up there.
