@@ -15,6 +15,11 @@ public struct FastCGILimits: Hashable, Sendable {
     /// Most requests open at once on one connection; a `BEGIN_REQUEST` beyond it ends the oldest
     /// unfinished. Default 256.
     public var maxOpenRequests: Int
+    /// Most bytes the open requests of one connection hold together in memory (`PARAMS`, unfinished
+    /// response heads, stderr text), whatever the limits above allow each: past it `PARAMS` bytes
+    /// are dropped, a head is taken as body and stderr is only counted, each said in the exchange.
+    /// Default 8 MiB (without it, 256 open requests × 1 MiB of `PARAMS` could hold 256 MiB).
+    public var maxHeldBytes: Int
     /// How bodies are stored.
     public var bodyStorage: BodyStorageLimits
 
@@ -24,6 +29,7 @@ public struct FastCGILimits: Hashable, Sendable {
         maxBodyBytes: Int = 1 << 30,
         maxStderrBytes: Int = 64 << 10,
         maxOpenRequests: Int = 256,
+        maxHeldBytes: Int = 8 << 20,
         bodyStorage: BodyStorageLimits = BodyStorageLimits()
     ) {
         self.maxParamsBytes = maxParamsBytes
@@ -31,6 +37,7 @@ public struct FastCGILimits: Hashable, Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxStderrBytes = maxStderrBytes
         self.maxOpenRequests = maxOpenRequests
+        self.maxHeldBytes = maxHeldBytes
         self.bodyStorage = bodyStorage
     }
 }

@@ -15,6 +15,13 @@ final class OpenRequest {
     private var headDone = false
     /// Why the `PARAMS` pairs could not all be read.
     private(set) var paramsError: FastCGINameValuePairs.Error?
+    /// `PARAMS` bytes dropped because the connection's open requests held too much already.
+    private var paramsDroppedForConnection = 0
+    /// Whether stderr text stopped being kept for the same reason.
+    private var stderrCutForConnection = false
+
+    /// Bytes this request holds in memory (its bodies are in `BodyStorage` and not counted).
+    var heldBytes: Int { paramsBytes.readableBytes + head.readableBytes + exchange.stderr.utf8.count }
 
     init(id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp) {
         beginOffset = offset
@@ -29,19 +36,24 @@ final class OpenRequest {
         )
     }
 
-    func params(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits) {
+    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
+    func params(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
         exchange.requestEnd = time
         guard content.readableBytes > 0 else {
             paramsClosed = true
             return
         }
         exchange.paramsLength += content.readableBytes
-        let room = max(0, limits.maxParamsBytes - paramsBytes.readableBytes)
-        if content.readableBytes <= room {
-            paramsBytes.writeImmutableBuffer(content)
+        let requestRoom = max(0, limits.maxParamsBytes - paramsBytes.readableBytes)
+        let room = min(requestRoom, max(0, connectionRoom))
+        let kept = min(room, content.readableBytes)
+        paramsBytes.writeImmutableBuffer(content.getSlice(at: content.readerIndex, length: kept) ?? ByteBuffer())
+        let dropped = content.readableBytes - kept
+        guard dropped > 0 else { return }
+        if requestRoom < content.readableBytes {
+            paramsDropped += dropped
         } else {
-            paramsBytes.writeImmutableBuffer(content.getSlice(at: content.readerIndex, length: room) ?? ByteBuffer())
-            paramsDropped += content.readableBytes - room
+            paramsDroppedForConnection += dropped
         }
     }
 
@@ -55,7 +67,8 @@ final class OpenRequest {
         exchange.isAborted = true
     }
 
-    func stdout(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits) {
+    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
+    func stdout(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
         noteResponse(at: time)
         guard !headDone, content.readableBytes > 0 else {
             Self.append(content, wireBytes: wireBytes, to: &exchange.stdout, limits: limits)
@@ -69,8 +82,11 @@ final class OpenRequest {
             let rest = head
             head = ByteBuffer()
             Self.append(rest, wireBytes: rest.readableBytes, to: &exchange.stdout, limits: limits)
-        } else if head.readableBytes > limits.maxHeadBytes {
-            exchange.problems.append("no end of the CGI response head within \(limits.maxHeadBytes) bytes: the output is taken as the body")
+        } else if head.readableBytes > limits.maxHeadBytes || content.readableBytes > connectionRoom {
+            let bound = head.readableBytes > limits.maxHeadBytes
+                ? "within \(limits.maxHeadBytes) bytes"
+                : "before the connection's open requests held \(limits.maxHeldBytes) bytes"
+            exchange.problems.append("no end of the CGI response head \(bound): the output is taken as the body")
             headDone = true
             let all = head
             head = ByteBuffer()
@@ -78,10 +94,13 @@ final class OpenRequest {
         }
     }
 
-    func stderr(_ content: ByteBuffer, at time: Timestamp, limits: FastCGILimits) {
+    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
+    func stderr(_ content: ByteBuffer, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
         noteResponse(at: time)
         exchange.stderrLength += content.readableBytes
-        let room = max(0, limits.maxStderrBytes - exchange.stderr.utf8.count)
+        let requestRoom = max(0, limits.maxStderrBytes - exchange.stderr.utf8.count)
+        if connectionRoom < min(requestRoom, content.readableBytes) { stderrCutForConnection = true }
+        let room = min(requestRoom, max(0, connectionRoom))
         guard room > 0, let kept = content.getSlice(at: content.readerIndex, length: min(room, content.readableBytes)) else { return }
         exchange.stderr += String(decoding: kept.readableBytesView, as: UTF8.self)
     }
@@ -98,12 +117,20 @@ final class OpenRequest {
     func finish(limits: FastCGILimits) -> FastCGIExchange {
         let parsed = FastCGINameValuePairs.parse(paramsBytes)
         exchange.request = CGIRequest(variables: parsed.pairs)
-        if parsed.error != nil, paramsDropped == 0 {
+        if parsed.error != nil, paramsDropped == 0, paramsDroppedForConnection == 0 {
             paramsError = parsed.error
             exchange.problems.append("PARAMS cannot all be read: \(parsed.pairs.count) variables before a length past their end")
         }
         if paramsDropped > 0 {
             exchange.problems.append("PARAMS longer than \(limits.maxParamsBytes) bytes: \(paramsDropped) bytes dropped")
+        }
+        if paramsDroppedForConnection > 0 {
+            exchange.problems.append(
+                "\(paramsDroppedForConnection) PARAMS bytes dropped: the connection's open requests already held \(limits.maxHeldBytes) bytes"
+            )
+        }
+        if stderrCutForConnection {
+            exchange.problems.append("stderr text cut: the connection's open requests already held \(limits.maxHeldBytes) bytes")
         }
         if !paramsClosed { exchange.problems.append("PARAMS not closed by an empty record") }
         if !exchange.stdin.isComplete { exchange.problems.append("STDIN not closed by an empty record") }
