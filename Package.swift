@@ -86,7 +86,7 @@ let package = Package(
         ),
         // FastCGI records → exchanges: detection by record shape, requests demultiplexed by id, CGI
         // variables mapped to HTTP (RFC 3875), STDOUT read as a CGI response.
-        .target(name: "HarkFastCGI", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkFastCGI", dependencies: ["HarkCore", "HarkContentCoding", nioCore], swiftSettings: strictSettings),
         // TLS record and handshake parsing, NSS key logs, TLS 1.2/1.3 key schedules and record decryption.
         .target(
             name: "HarkTLS",

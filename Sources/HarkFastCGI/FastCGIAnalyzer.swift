@@ -34,6 +34,8 @@ public struct FastCGIAnalyzer {
     }
 
     public let limits: FastCGILimits
+    /// Whether response bodies' content codings (`Content-Encoding` in the CGI head) are undone.
+    public let decodesContent: Bool
     private var sides = [Side(), Side()]
     /// Requests begun and not yet ended, by request id, and their ids in the order begun.
     private var open: [UInt16: OpenRequest] = [:]
@@ -44,8 +46,9 @@ public struct FastCGIAnalyzer {
     /// Whether reaching `maxHeldBytes` was reported (once per connection).
     private var reportedHeldLimit = false
 
-    public init(limits: FastCGILimits = FastCGILimits()) {
+    public init(limits: FastCGILimits = FastCGILimits(), decodesContent: Bool = true) {
         self.limits = limits
+        self.decodesContent = decodesContent
     }
 
     /// Bytes of `direction` (`clientToServer`: from the web server), in stream order.
@@ -162,7 +165,8 @@ public struct FastCGIAnalyzer {
             report(.clientToServer, "BEGIN_REQUEST of request \(id) has \(record.content.readableBytes) content bytes, not 8", true, emit, record.offset)
         }
         open[id] = OpenRequest(
-            id: id, role: FastCGIRole(rawValue: role), keepsConnection: flags & 1 != 0, offset: record.offset, at: time
+            id: id, role: FastCGIRole(rawValue: role), keepsConnection: flags & 1 != 0, offset: record.offset, at: time,
+            decodesContent: decodesContent
         )
         openOrder.append(id)
     }

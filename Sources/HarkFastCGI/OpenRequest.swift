@@ -1,3 +1,4 @@
+import HarkContentCoding
 import HarkCore
 import NIOCore
 
@@ -19,12 +20,17 @@ final class OpenRequest {
     private var paramsDroppedForConnection = 0
     /// Whether stderr text stopped being kept for the same reason.
     private var stderrCutForConnection = false
+    /// Whether response bodies' content codings are undone.
+    private let decodesContent: Bool
+    /// Undoes the response body's content codings as it arrives; made when the head names one.
+    private var decoder: BodyDecoder?
 
     /// Bytes this request holds in memory (its bodies are in `BodyStorage` and not counted).
     var heldBytes: Int { paramsBytes.readableBytes + head.readableBytes + exchange.stderr.utf8.count }
 
-    init(id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp) {
+    init(id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp, decodesContent: Bool) {
         beginOffset = offset
+        self.decodesContent = decodesContent
         exchange = FastCGIExchange(
             requestID: id,
             role: role,
@@ -71,17 +77,19 @@ final class OpenRequest {
     func stdout(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
         noteResponse(at: time)
         guard !headDone, content.readableBytes > 0 else {
-            Self.append(content, wireBytes: wireBytes, to: &exchange.stdout, limits: limits)
+            appendOutput(content, wireBytes: wireBytes, limits: limits)
             return
         }
         exchange.stdout.wireBytes += wireBytes - content.readableBytes
         head.writeImmutableBuffer(content)
         if let end = CGIResponseHead.end(in: head), let headBytes = head.readSlice(length: end) {
-            exchange.responseHead = CGIResponseHead(headBytes)
+            let responseHead = CGIResponseHead(headBytes)
+            exchange.responseHead = responseHead
             headDone = true
+            startDecoding(responseHead, limits: limits)
             let rest = head
             head = ByteBuffer()
-            Self.append(rest, wireBytes: rest.readableBytes, to: &exchange.stdout, limits: limits)
+            appendOutput(rest, wireBytes: rest.readableBytes, limits: limits)
         } else if head.readableBytes > limits.maxHeadBytes || content.readableBytes > connectionRoom {
             let bound = head.readableBytes > limits.maxHeadBytes
                 ? "within \(limits.maxHeadBytes) bytes"
@@ -140,11 +148,35 @@ final class OpenRequest {
             head = ByteBuffer()
             Self.append(all, wireBytes: all.readableBytes, to: &exchange.stdout, limits: limits)
         }
+        if let decoder {
+            let result = decoder.finish()
+            self.decoder = nil
+            exchange.stdout.decoded = result.bytes
+            exchange.stdout.decodedLength = result.length
+            exchange.stdout.decodingError = result.error.map { "\($0)" }
+        }
         if exchange.isAborted { exchange.problems.append("the web server aborted the request (ABORT_REQUEST)") }
         if let status = exchange.protocolStatus, status != .requestComplete {
             exchange.problems.append("the application refused the request: \(status)")
         }
         return exchange
+    }
+
+    /// Makes the decoder for a response head that names content codings (as for an HTTP body).
+    private func startDecoding(_ head: CGIResponseHead, limits: FastCGILimits) {
+        let codings = ContentCoding.list(fromFieldValues: head.headers.values(for: "Content-Encoding"))
+        guard codings.contains(where: { $0 != .identity }) else { return }
+        exchange.stdout.contentCodings = codings.map(\.rawValue)
+        guard decodesContent else { return }
+        decoder = BodyDecoder(
+            codings: codings, maxOutputBytes: limits.maxDecodedBodyBytes, keepLimit: limits.maxBodyBytes, storage: limits.bodyStorage
+        )
+    }
+
+    /// Response body bytes after the head: kept, and decoded when the head named codings.
+    private func appendOutput(_ content: ByteBuffer, wireBytes: Int, limits: FastCGILimits) {
+        if content.readableBytes > 0 { decoder?.decode(content) }
+        Self.append(content, wireBytes: wireBytes, to: &exchange.stdout, limits: limits)
     }
 
     private func noteResponse(at time: Timestamp) {

@@ -42,9 +42,10 @@ struct BodyHandling: Hashable, Sendable {
         return limits
     }
 
-    /// What a FastCGI analyzer keeps of request and response bodies.
-    var fastCGILimits: FastCGILimits {
-        FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage)
+    /// A new FastCGI analyzer treating bodies this way (a CGI response's `Content-Encoding` is undone
+    /// as an HTTP body's is).
+    func fastCGIAnalyzer() -> FastCGIAnalyzer {
+        FastCGIAnalyzer(limits: FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage), decodesContent: decodesContent)
     }
 
     /// Bytes of each message kept when bodies are not: enough for a trace line's preview and a filter.
