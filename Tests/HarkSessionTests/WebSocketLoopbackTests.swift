@@ -1,6 +1,8 @@
 import Foundation
 import HarkCapture
 import HarkCore
+import HarkFormat
+import HarkHAR
 import HarkModel
 import HarkTestSupport
 import NIOCore
@@ -57,6 +59,8 @@ struct WebSocketLoopbackTests {
         }
         #expect(control.sorted() == ["client close 1000 client done", "client ping probe", "server close 1000 client done", "server pong probe"])
 
+        try checkHAR(recorder, recording)
+
         // The copy cut between the two halves: no upgrade, frames found by shape, compression seen
         // from RSV1, and each message either exact or flagged, its unknown runs U+FFFD, never other text.
         let first = try firstPacket(at: recording.cutTime, in: recording.capture)
@@ -88,6 +92,45 @@ struct WebSocketLoopbackTests {
     }
 
     /// The number (1-based) of the first packet captured at or after `time` (seconds since the epoch).
+    /// The HAR as `hark har` assembles it: the upgrade's entry with `_resourceType: "websocket"` and
+    /// `_webSocketMessages` in Chrome's shape (checked by the schema in `Tests/Schemas`), each item
+    /// the message as sent: text as text, binary as base64, time in epoch seconds at its first frame.
+    private func checkHAR(_ recorder: SessionRecorder, _ recording: WebSocketLoopbackRecorder.Recording) throws {
+        var held = HARWebSocketEntries(options: HARExportOptions())
+        let upgrade = try #require(recorder.exchanges.first)
+        let previous = held.hold(HAREntry(exchange: upgrade), connection: upgrade.connection.id)
+        #expect(previous == nil)
+        for message in recorder.messages { held.add(message) }
+        let released = held.release(connection: upgrade.connection.id)
+        let entry = try #require(released)
+        let spool = try HARSortingSpool(log: HARLog(creator: HARCreator(name: "hark", version: "test")))
+        try spool.add(entry)
+        let sink = MemorySink()
+        try spool.finish(to: sink)
+        let written = try #require(try HARCorpusTests.entries(sink.bytes).first)
+        #expect(written["_resourceType"] as? String == "websocket")
+        let messages = try #require(written["_webSocketMessages"] as? [[String: Any]])
+        #expect(messages.allSatisfy { Set($0.keys) == Set(["type", "time", "opcode", "data"]) })
+        let data = recorder.messages.filter { $0.opcode == 1 || $0.opcode == 2 }
+        #expect(messages.count == data.count)
+        for (item, message) in zip(messages, data) {
+            #expect(item["type"] as? String == (message.direction == .clientToServer ? "send" : "receive"))
+            #expect(item["opcode"] as? Int == message.opcode)
+            let time = try #require(item["time"] as? Double)
+            #expect(abs(time - message.firstByte.secondsSinceEpoch) < 0.000_001)
+            let payload = (try? message.payload.content.readAll()).map { Array($0.readableBytesView) } ?? []
+            if message.opcode == 1 {
+                #expect(item["data"] as? String == String(decoding: payload, as: UTF8.self))
+            } else {
+                #expect(item["data"] as? String == Data(payload).base64EncodedString())
+            }
+        }
+        if HARValidator.isAvailable {
+            let result = try HARValidator.validate(sink.bytes)
+            #expect(result.status == 0, "\(result.errors)")
+        }
+    }
+
     private struct NoPacket: Error {}
 
     private func firstPacket(at time: Double, in capture: URL) throws -> Int {

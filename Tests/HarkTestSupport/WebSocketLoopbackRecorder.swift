@@ -53,7 +53,11 @@ public enum WebSocketLoopbackRecorder {
     public static func record(directory: URL) throws -> Recording {
         if let reason = unavailableReason { throw ToolProcess.Failure(description: "cannot record: \(reason)") }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let port = FreePort.next()
+        // The server takes the lower port: a copy of the capture cut mid-connection has no handshake,
+        // and reassembly then takes the side with the lower port for the server. (Mid-stream, hark does
+        // not yet correct the connection's roles from the masking, see the #14 note.)
+        let ports = [FreePort.next(), FreePort.next()].sorted()
+        let port = ports[0]
         let capture = directory.appendingPathComponent("websocket.pcap")
         let tcpdump = try ToolProcess.launch(
             "tcpdump",
@@ -64,7 +68,7 @@ public enum WebSocketLoopbackRecorder {
         defer { ToolProcess.kill(tcpdump) }
         let manifest = directory.appendingPathComponent("manifest.json")
         let script = Fixtures.directory.appendingPathComponent("loopback/websocket_pair.py").path
-        let result = try ToolProcess.run("python3", [script, "\(port)", manifest.path], log: directory.appendingPathComponent("python.log"))
+        let result = try ToolProcess.run("python3", [script, "\(port)", "\(ports[1])", manifest.path], log: directory.appendingPathComponent("python.log"))
         guard result.status == 0 else { throw ToolProcess.Failure(description: "websocket_pair.py failed (\(result.status)): \(result.output)") }
         ToolProcess.stopCapture(tcpdump, writing: capture)
 

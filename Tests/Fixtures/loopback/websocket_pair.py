@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A real WebSocket conversation on loopback for hark's capture test: a `websockets` server and client
 (PyPI), permessage-deflate negotiated with context takeover (the library's default), exchanging text,
-JSON, binary, a fragmented message, a ping and a close. Usage: websocket_pair.py PORT MANIFEST.
+JSON, binary, a fragmented message, a ping and a close. Usage: websocket_pair.py PORT CLIENT_PORT MANIFEST
+(the client binds CLIENT_PORT, so that the caller can keep it above PORT, as a sniffer's port
+heuristic expects of a client).
 
 MANIFEST gets JSON: the negotiated extension header, every data message each side sent (in order, text
 or hex) and `cut_time`, a wall-clock time between the first and the second half of the conversation
@@ -15,7 +17,8 @@ from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
 
 PORT = int(sys.argv[1])
-MANIFEST = sys.argv[2]
+CLIENT_PORT = int(sys.argv[2])
+MANIFEST = sys.argv[3]
 sent = {"client": [], "server": []}
 
 
@@ -40,7 +43,7 @@ def tick(number):
 async def main():
     manifest = {}
     async with serve(echo, "127.0.0.1", PORT, compression="deflate"):
-        async with connect(f"ws://127.0.0.1:{PORT}/chat", compression="deflate") as client:
+        async with connect(f"ws://127.0.0.1:{PORT}/chat", compression="deflate", local_addr=("127.0.0.1", CLIENT_PORT)) as client:
             manifest["extensions"] = client.response.headers.get("Sec-WebSocket-Extensions")
 
             async def send(message):
