@@ -291,7 +291,7 @@ enum StreamAnalyzer {
             return .opaque
         case .fastCGI(let swapped):
             emit(.detected(.fastCGI))
-            let layer = FastCGILayer(FastCGIAnalyzer(limits: settings.bodies.fastCGILimits), swapped: swapped)
+            let layer = FastCGILayer(settings.bodies.fastCGIAnalyzer(), swapped: swapped)
             return replay(log, clock: settings.packetClock, into: .fastCGI(layer), emit: emit)
         }
     }
