@@ -68,8 +68,8 @@ struct SessionAnalysis {
         }
         statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
-        // NFLOG carries the kernel's time of the packet when it has one; libpcap stamps the read.
-        let timestamp = frame.linkType == .nflog ? NFLOGFrame.timestamp(in: frame.data) ?? frame.timestamp : frame.timestamp
+        // NFLOG frames were put on one clock by `NFLOGClock`.
+        let timestamp = frame.timestamp
         latestTime = timestamp
         let number = frame.number
 
