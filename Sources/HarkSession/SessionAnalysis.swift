@@ -11,6 +11,7 @@ struct SessionAnalysis {
     var statistics = SessionStatistics()
     var decoder = PacketDecoder()
     var reassembler: TCPReassembler
+    var udp = UDPLayer(limits: UDPFlowLimits())
     var dispatcher: StreamDispatcher
     /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
     private var latestTime: Timestamp?
@@ -85,6 +86,11 @@ struct SessionAnalysis {
                     packetNumber: number
                 ))
             }
+        case .udp(let datagram):
+            statistics.udpDatagrams += 1
+            if !udp.take(datagram, at: timestamp, packetNumber: number) {
+                statistics.otherTraffic[.udp, default: 0] += 1
+            }
         case .other(let traffic):
             statistics.otherTraffic[traffic, default: 0] += 1
         case .fragmentHeld:
@@ -113,6 +119,7 @@ struct SessionAnalysis {
         if statistics.evictedConnections > 0 {
             dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))
         }
+        statistics.udpFlows = udp.flowCount
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount
