@@ -96,6 +96,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // QUIC v1/v2 (RFC 9000, 9001, 9369) over UDP: packet headers, Initial keys from the connection ID,
+        // Handshake/1-RTT keys from the TLS key log, header protection, frames, CRYPTO and STREAM reassembly.
+        .target(
+            name: "HarkQUIC",
+            dependencies: [
+                "HarkCore", "HarkTLS", nioCore, .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Live capture through libpcap (interfaces, any, nflog:GROUP) as a CaptureInput, capture filters
         // for files, and the stop signal that ends a live run like the end of a file.
         .target(
@@ -276,6 +286,11 @@ let package = Package(
                 "HarkTLS", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport", nioCore,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkQUICTests",
+            dependencies: ["HarkQUIC", "HarkTLS", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
