@@ -290,7 +290,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HarkQUICTests",
-            dependencies: ["HarkQUIC", "HarkTLS", "HarkCore", "HarkTestSupport", nioCore],
+            dependencies: ["HarkQUIC", "HarkTLS", "HarkCore", "HarkCapture", "HarkPacket", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
