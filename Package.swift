@@ -106,6 +106,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // HTTP/3 (RFC 9114) over QUIC streams, with QPACK (RFC 9204): control and encoder streams, the dynamic
+        // table with blocked sections, request streams into exchanges.
+        .target(
+            name: "HarkHTTP3",
+            dependencies: [
+                "HarkCore", "HarkQUIC", "HarkContentCoding", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Live capture through libpcap (interfaces, any, nflog:GROUP) as a CaptureInput, capture filters
         // for files, and the stop signal that ends a live run like the end of a file.
         .target(
@@ -121,7 +130,7 @@ let package = Package(
             name: "HarkSession",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkContentCoding",
-                "HarkModel", "HarkTLS", "HarkWebSocket", "HarkFastCGI",
+                "HarkModel", "HarkTLS", "HarkWebSocket", "HarkFastCGI", "HarkQUIC", "HarkHTTP3",
                 nioCore,
             ],
             swiftSettings: strictSettings
@@ -291,6 +300,11 @@ let package = Package(
         .testTarget(
             name: "HarkQUICTests",
             dependencies: ["HarkQUIC", "HarkTLS", "HarkCore", "HarkCapture", "HarkPacket", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkHTTP3Tests",
+            dependencies: ["HarkHTTP3", "HarkQUIC", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

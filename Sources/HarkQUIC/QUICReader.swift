@@ -1,12 +1,12 @@
 /// A bounds-checked reader over wire bytes: every read returns nil instead of running past the end, and
 /// variable-length integers (RFC 9000 §16) are decoded without overflow.
-struct QUICReader {
-    let bytes: [UInt8]
-    private(set) var index: Int
-    let end: Int
+package struct QUICReader {
+    package let bytes: [UInt8]
+    package private(set) var index: Int
+    package let end: Int
 
     /// Reads `bytes[start..<end]` (clamped to the array).
-    init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
+    package init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
         self.bytes = bytes
         let end = min(end ?? bytes.count, bytes.count)
         self.end = max(0, end)
@@ -14,19 +14,19 @@ struct QUICReader {
     }
 
     /// Bytes left to read.
-    var remaining: Int { end &- index }
+    package var remaining: Int { end &- index }
 
     /// Whether everything was read.
-    var isAtEnd: Bool { index >= end }
+    package var isAtEnd: Bool { index >= end }
 
-    mutating func readByte() -> UInt8? {
+    package mutating func readByte() -> UInt8? {
         guard index < end else { return nil }
         defer { index &+= 1 }
         return bytes[index]
     }
 
     /// A big-endian integer of `count` bytes (at most 8).
-    mutating func readInteger(bytes count: Int) -> UInt64? {
+    package mutating func readInteger(bytes count: Int) -> UInt64? {
         guard count >= 0, count <= 8, remaining >= count else { return nil }
         var value: UInt64 = 0
         for offset in 0..<count {
@@ -37,7 +37,7 @@ struct QUICReader {
     }
 
     /// A variable-length integer: the first byte's two high bits give its length, 1, 2, 4 or 8 bytes.
-    mutating func readVarint() -> UInt64? {
+    package mutating func readVarint() -> UInt64? {
         guard index < end else { return nil }
         let first = bytes[index]
         let length = 1 << Int(first >> 6)
@@ -47,20 +47,20 @@ struct QUICReader {
     }
 
     /// A varint that must fit in `Int` (lengths); nil when it does not.
-    mutating func readLength() -> Int? {
+    package mutating func readLength() -> Int? {
         guard let value = readVarint(), value <= UInt64(Int.max) else { return nil }
         return Int(value)
     }
 
     /// The next `count` bytes.
-    mutating func readBytes(_ count: Int) -> ArraySlice<UInt8>? {
+    package mutating func readBytes(_ count: Int) -> ArraySlice<UInt8>? {
         guard count >= 0, remaining >= count else { return nil }
         defer { index &+= count }
         return bytes[index..<(index &+ count)]
     }
 
     /// Skips `count` bytes; false when fewer remain.
-    mutating func skip(_ count: Int) -> Bool {
+    package mutating func skip(_ count: Int) -> Bool {
         guard count >= 0, remaining >= count else { return false }
         index &+= count
         return true

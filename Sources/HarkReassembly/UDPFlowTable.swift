@@ -19,6 +19,8 @@ public struct UDPFlow: Hashable, Sendable {
     public var clientToServer = DirectionStatistics()
     /// Datagrams and payload bytes the server sent.
     public var serverToClient = DirectionStatistics()
+    /// Why the flow ended: `idle`, `evicted` or `endOfCapture`; nil while it is tracked.
+    public var endReason: StreamEndReason?
 }
 
 /// Tracks UDP flows by 4-tuple, bounded in number and ended by idleness.
@@ -61,7 +63,8 @@ public struct UDPFlowTable: Sendable {
     public mutating func track(_ datagram: UDPDatagram, at time: Timestamp, packetNumber: Int) -> (flow: UDPFlow, direction: Direction) {
         sweep(at: time)
         let key = FlowKey(datagram.source, datagram.destination)
-        if let existing = flows[key], time.since(existing.lastTimestamp) > limits.idleTimeout {
+        if var existing = flows[key], time.since(existing.lastTimestamp) > limits.idleTimeout {
+            existing.endReason = .idle
             ended.append(existing)
             flows[key] = nil
         }
@@ -103,7 +106,11 @@ public struct UDPFlowTable: Sendable {
     /// Ends every flow: the capture is over. Returns them with any ended flow not yet taken, in id order
     /// for those still open.
     public mutating func finish() -> [UDPFlow] {
-        ended += flows.values.sorted { $0.id < $1.id }
+        ended += flows.values.sorted { $0.id < $1.id }.map { flow in
+            var flow = flow
+            flow.endReason = .endOfCapture
+            return flow
+        }
         flows.removeAll()
         return takeEnded()
     }
@@ -115,6 +122,8 @@ public struct UDPFlowTable: Sendable {
         lastSweep = now
         let idle = flows.filter { now.since($0.value.lastTimestamp) > limits.idleTimeout }
         for (key, flow) in idle.sorted(by: { $0.value.id < $1.value.id }) {
+            var flow = flow
+            flow.endReason = .idle
             ended.append(flow)
             flows[key] = nil
         }
@@ -125,6 +134,8 @@ public struct UDPFlowTable: Sendable {
         let count = max(1, flows.count / 10)
         let oldest = flows.sorted { ($0.value.lastTimestamp, $0.value.id) < ($1.value.lastTimestamp, $1.value.id) }.prefix(count)
         for (key, flow) in oldest {
+            var flow = flow
+            flow.endReason = .evicted
             ended.append(flow)
             flows[key] = nil
         }

@@ -11,7 +11,7 @@ struct SessionAnalysis {
     var statistics = SessionStatistics()
     var decoder = PacketDecoder()
     var reassembler: TCPReassembler
-    var udp = UDPLayer(limits: UDPFlowLimits())
+    var udp: UDPLayer
     var dispatcher: StreamDispatcher
     /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
     private var latestTime: Timestamp?
@@ -19,6 +19,7 @@ struct SessionAnalysis {
     init(reassembler: TCPReassembler, dispatcher: StreamDispatcher) {
         self.reassembler = reassembler
         self.dispatcher = dispatcher
+        self.udp = UDPLayer(limits: UDPFlowLimits(), keyLog: dispatcher.settings.keyLog)
     }
 
     /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it. After
@@ -39,6 +40,7 @@ struct SessionAnalysis {
         }
         if let clock = batch.clock {
             reassembler.advance(to: clock, handler: &dispatcher)
+            udp.expire(now: clock, dispatcher: &dispatcher)
         }
         dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
         dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
@@ -88,7 +90,7 @@ struct SessionAnalysis {
             }
         case .udp(let datagram):
             statistics.udpDatagrams += 1
-            if !udp.take(datagram, at: timestamp, packetNumber: number) {
+            if !udp.take(datagram, at: timestamp, packetNumber: number, reassembler: &reassembler, dispatcher: &dispatcher) {
                 statistics.otherTraffic[.udp, default: 0] += 1
             }
         case .other(let traffic):
@@ -113,6 +115,7 @@ struct SessionAnalysis {
     /// Ends every connection still open and returns the counts.
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
+        udp.finish(dispatcher: &dispatcher)
         dispatcher.releaseHeldInput()
         dispatcher.releaseHeldHops(now: nil)
         statistics.evictedConnections = reassembler.evictedConnectionCount
