@@ -2,6 +2,7 @@ import HarkCore
 import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
+import HarkHTTP3
 import HarkWebSocket
 
 /// How a connection's HTTP analyzers treat bodies, taken from `SessionConfiguration` and handed down
@@ -29,6 +30,13 @@ struct BodyHandling: Hashable, Sendable {
     /// A new HTTP/2 analyzer for a connection upgraded by `request` (h2c), treating bodies this way.
     func http2Analyzer(upgradedFrom request: HTTP2Request) -> HTTP2Analyzer {
         HTTP2Analyzer(upgradedFrom: request, limits: http2Limits, decodesContent: decodesContent)
+    }
+
+    /// A new HTTP/3 analyzer treating bodies this way.
+    func http3Analyzer() -> HTTP3Analyzer {
+        var limits = HTTP3Limits(bodyStorage: storage)
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        return HTTP3Analyzer(limits: limits, decodesContent: decodesContent)
     }
 
     /// What a WebSocket analyzer keeps of message payloads.

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkHTTP3
 import HarkModel
 import HarkQUIC
 import HarkReassembly
@@ -8,6 +9,8 @@ import HarkTLS
 final class QUICConnectionSlot {
     let info: TCPConnectionInfo
     var analyzer: QUICConnectionAnalyzer
+    /// The HTTP/3 inside, made on the first stream data when messages are parsed.
+    var http3: HTTP3Analyzer?
     /// When the client's first packet (its ClientHello) was captured.
     let clientHelloTime: Timestamp
     /// Exchanges reported on the connection so far.

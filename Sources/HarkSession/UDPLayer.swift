@@ -43,7 +43,10 @@ struct UDPLayer {
             quic[flow.id] = slot
             dispatcher.quicConnectionOpened(info)
         }
-        slot.analyzer.receive(datagram.payload, from: direction, at: time) { dispatcher.handle($0, slot: slot) }
+        // Events are handled once the analyzer is done with the datagram: handling reads its summary.
+        var events: [QUICEvent] = []
+        slot.analyzer.receive(datagram.payload, from: direction, at: time) { events.append($0) }
+        for event in events { dispatcher.handle(event, slot: slot) }
         return true
     }
 

@@ -3,6 +3,7 @@ import HarkCore
 import HarkModel
 import HarkSession
 import HarkTestSupport
+import NIOCore
 import Testing
 
 /// The aioquic HTTP/3 recording (`Scripts/record-h3`) through the whole session: QUIC connections are
@@ -38,6 +39,50 @@ struct QUICSessionTests {
         #expect(statistics.otherTraffic.isEmpty)
         #expect(statistics.udpDatagrams == connections.reduce(0) { $0 + $1.summary.clientToServer.packets + $1.summary.serverToClient.packets })
         #expect(recorder.diagnostics.filter { $0.severity == .error }.isEmpty, "\(recorder.diagnostics)")
+    }
+
+    /// One request as the client's log (`…expected.json`) tells it.
+    struct LoggedRequest: Decodable {
+        var stream: Int
+        var method: String
+        var path: String
+        var request_bytes: Int
+        var status: Int
+        var response_bytes: Int
+        var quic_version: String
+    }
+
+    @Test func everyRequestOfTheClientsLogIsAnHTTP3Exchange() throws {
+        let log = try JSONDecoder().decode(
+            [LoggedRequest].self, from: Data(contentsOf: Fixtures.recorded("h3-aioquic-requests.expected.json")))
+        let (recorder, statistics) = try runSession(Self.capture.path, configuration: Self.configuration(keyed: true))
+        let exchanges = recorder.exchanges
+        #expect(exchanges.count == log.count)
+        #expect(statistics.exchanges == log.count)
+        for (exchange, logged) in zip(exchanges, log) {
+            #expect(exchange.applicationProtocol == .http3)
+            #expect(exchange.streamID == logged.stream)
+            #expect(exchange.request.method.rawValue == logged.method)
+            #expect(exchange.request.target == logged.path)
+            #expect(exchange.request.scheme == "https")
+            #expect(exchange.request.authority == "localhost")
+            #expect(exchange.request.version == "HTTP/3")
+            #expect(exchange.request.body.length == logged.request_bytes)
+            #expect(exchange.response?.status.rawValue == logged.status)
+            #expect(exchange.response?.headers.first("server") == "h3-peer")
+            #expect(exchange.problems.isEmpty, "\(exchange.problems)")
+            #expect(exchange.isComplete)
+            let version = exchange.connection.id == 0 ? "v1" : "v2"
+            #expect(version == logged.quic_version)
+            // The client logged the body bytes it received, as sent (aioquic does not decode content).
+            #expect(exchange.response?.body.length == logged.response_bytes)
+        }
+        // The gzip body is decoded: the peer's JSON document of 923 bytes (Tests/Fixtures/loopback/h3_peer.py).
+        let gzip = try #require(exchanges.first { $0.request.target == "/gzip" }?.response)
+        #expect(gzip.body.contentCodings == ["gzip"])
+        #expect(gzip.body.decodedLength == 923)
+        let decoded = try #require(gzip.body.decoded).readAll()
+        #expect(String(buffer: decoded).hasPrefix("{\"items\": [0, 1, 2"))
     }
 
     @Test func withoutTheKeyLogTheConnectionsAreShownWithTheReason() throws {
