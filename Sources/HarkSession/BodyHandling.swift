@@ -2,6 +2,7 @@ import HarkCore
 import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
+import HarkHTTP3
 import HarkWebSocket
 
 /// How a connection's HTTP analyzers treat bodies, taken from `SessionConfiguration` and handed down
@@ -37,6 +38,13 @@ struct BodyHandling: Hashable, Sendable {
         var analyzer = HTTP2Analyzer(upgradedFrom: request, limits: http2Limits, decodesContent: decodesContent)
         analyzer.packetClock = packetClock
         return analyzer
+    }
+
+    /// A new HTTP/3 analyzer treating bodies this way.
+    func http3Analyzer() -> HTTP3Analyzer {
+        var limits = HTTP3Limits(bodyStorage: storage)
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        return HTTP3Analyzer(limits: limits, decodesContent: decodesContent)
     }
 
     /// What a WebSocket analyzer keeps of message payloads.
