@@ -35,12 +35,6 @@ public final class LiveCapture: CaptureInput {
     private static let blockMilliseconds: Int32 = 10
     /// How long a read waits for a packet before returning empty, so that the session's clock moves.
     private static let idleWaitMilliseconds: Int32 = 500
-    /// How long a read lets packets gather once the first one arrived after a quiet spell: immediate
-    /// mode wakes the reader for every packet, so at moderate rates each packet would cost a wake-up of
-    /// this thread and of the analysis thread. Waiting this long bounds wake-ups to a few hundred per
-    /// second and adds at most this much to when an exchange shows; under a steady stream the kernel
-    /// always holds packets and no read waits.
-    private static let gatherMilliseconds: Int32 = 2
 
     public let name: String
     /// The link type of every packet (`EN10MB` for an Ethernet interface, `LINUX_SLL2` for `any`,
@@ -197,7 +191,6 @@ public final class LiveCapture: CaptureInput {
                 break
             }
             if !waitForPackets() { break }
-            letPacketsGather()
         }
         lastClock = Self.now()
         reportDropsIfDue(diagnostic: diagnostic)
@@ -252,12 +245,6 @@ public final class LiveCapture: CaptureInput {
         // tv_usec holds nanoseconds when the device gave the precision asked for.
         let timestamp = Timestamp(seconds: Int64(header.ts.tv_sec), fraction: Int64(header.ts.tv_usec), unitsPerSecond: timestampUnits)
         pending.append(PendingPacket(offset: offset, length: length, originalLength: Int(header.len), timestamp: timestamp))
-    }
-
-    /// Waits `gatherMilliseconds`, or less when a stop is requested.
-    private func letPacketsGather() {
-        var entry = pollfd(fd: StopSignal.descriptor, events: Int16(POLLIN), revents: 0)
-        _ = poll(&entry, StopSignal.descriptor >= 0 ? 1 : 0, Self.gatherMilliseconds)
     }
 
     /// Waits for a packet or a stop request, at most `idleWaitMilliseconds`; false when the input
