@@ -34,6 +34,9 @@ public struct FastCGIAnalyzer {
     }
 
     public let limits: FastCGILimits
+    /// The packet being delivered, read when a request's or response's records come; nil leaves the
+    /// exchange's packets 0.
+    public var packetClock: PacketClock?
     private var sides = [Side(), Side()]
     /// Requests begun and not yet ended, by request id, and their ids in the order begun.
     private var open: [UInt16: OpenRequest] = [:]
@@ -107,13 +110,25 @@ public struct FastCGIAnalyzer {
             report(direction, "\(header.type) record from the \(sender) at offset \(record.offset) ignored", false, emit, record.offset)
             return
         }
+        let packet = packetClock?.number ?? 0
         if header.type == .beginRequest {
             begin(record, at: time, emit: emit)
+            open[header.requestID]?.exchange.requestFirstPacket = packet
+            open[header.requestID]?.exchange.requestLastPacket = packet
             return
         }
         guard let request = open[header.requestID] else {
             report(direction, "\(header.type) record for request \(header.requestID), which is not open, ignored", false, emit, record.offset)
             return
+        }
+        switch header.type {
+        case .params, .stdin, .data, .abortRequest:
+            request.exchange.requestLastPacket = packet
+        case .stdout, .stderr, .endRequest:
+            if request.exchange.responseFirstPacket == 0 { request.exchange.responseFirstPacket = packet }
+            request.exchange.responseLastPacket = packet
+        default:
+            break
         }
         switch header.type {
         case .params: request.params(record.content, wireBytes: header.recordLength, at: time, limits: limits)

@@ -291,7 +291,9 @@ enum StreamAnalyzer {
             return .opaque
         case .fastCGI(let swapped):
             emit(.detected(.fastCGI))
-            let layer = FastCGILayer(FastCGIAnalyzer(limits: settings.bodies.fastCGILimits), swapped: swapped)
+            var analyzer = FastCGIAnalyzer(limits: settings.bodies.fastCGILimits)
+            analyzer.packetClock = settings.packetClock
+            let layer = FastCGILayer(analyzer, swapped: swapped)
             return replay(log, clock: settings.packetClock, into: .fastCGI(layer), emit: emit)
         }
     }
