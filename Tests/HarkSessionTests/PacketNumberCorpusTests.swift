@@ -142,6 +142,27 @@ struct PacketNumberCorpusTests {
         }
     }
 
+    /// WebSocket: each message ends in a frame with FIN; tshark lists every frame at its packet
+    /// (`-Y websocket`), so the messages ending in each packet are its FIN frames.
+    @Test(arguments: ["websocket-basic-text.pcap", "websocket-jupyter.pcap", "websocket-permessage-deflate.pcap"])
+    func webSocketMessagesEndInTheirFinalFramesPackets(capture: String) throws {
+        let url = Fixtures.corpus(capture)
+        let oracle = try OracleTable(contentsOf: OracleTable.beside(url, kind: "oracle-ws"))
+        var expected: [Int: Int] = [:]
+        for row in oracle.rows {
+            guard let frame = Int(row["frame.number"] ?? "") else { continue }
+            expected[frame, default: 0] += (row["websocket.fin"] ?? "").split(separator: ",").filter { $0 == "1" }.count
+        }
+        let (recorder, _) = try runSession(url.path)
+        var found: [Int: Int] = [:]
+        for message in recorder.messages {
+            let packets = try #require(message.packets, "message \(message.id) has no packets")
+            #expect(packets.first <= packets.last)
+            found[packets.last, default: 0] += 1
+        }
+        #expect(found == expected)
+    }
+
     /// A request that could not be parsed is reported at the packet holding it, as tshark finds it
     /// (`tshark -Y 'tcp contains "OPTIONSHTTP"'`: frame 24), not where hark gave up on it; requests
     /// read leniently at theirs (`tcp contains "OPTIONS"`: frames 14 and 34).
