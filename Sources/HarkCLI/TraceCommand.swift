@@ -76,6 +76,8 @@ extension Hark {
             var configuration = input.sessionConfiguration
             configuration.keepsBodies = bodies  // only --bodies prints them (or their decoded sizes)
             configuration.decodesContent = bodies
+            // Bodies are decoded only as far as they are printed (a compressed GiB costs what is shown).
+            configuration.maxDecodedBodyBytes = options.decodedBytesUsed
             let statistics = source.run(configuration, observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)

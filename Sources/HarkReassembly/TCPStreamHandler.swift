@@ -6,7 +6,9 @@ public import NIOCore
 /// events and a summary when the connection is over.
 ///
 /// Calls arrive in capture order. `deliver` hands a slice of capture storage for in-order segments:
-/// copy what you keep. Every method has an empty default, so a handler implements only what it needs.
+/// copy what you keep. Every method but `deliver` has an empty default, so a handler implements only what
+/// it needs; `deliver` has none, so that a handler whose `deliver` no longer matches the requirement
+/// fails to compile instead of silently receiving nothing.
 public protocol TCPStreamHandler {
     /// A connection was seen for the first time.
     mutating func connectionOpened(_ connection: TCPConnectionInfo)
@@ -31,7 +33,6 @@ public protocol TCPStreamHandler {
 
 extension TCPStreamHandler {
     public mutating func connectionOpened(_ connection: TCPConnectionInfo) {}
-    public mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {}
     public mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {}
     public mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {}
     public mutating func directionNotCaptured(connection: Int, direction: Direction) {}

@@ -2,6 +2,7 @@ import HarkCore
 import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
+import HarkHTTP3
 import HarkWebSocket
 
 /// How a connection's HTTP analyzers treat bodies, taken from `SessionConfiguration` and handed down
@@ -11,6 +12,9 @@ struct BodyHandling: Hashable, Sendable {
     var keepsBodies = true
     /// Whether content codings are undone (`SessionConfiguration.decodesContent`).
     var decodesContent = true
+    /// The cap on each body's decoded bytes (`SessionConfiguration.maxDecodedBodyBytes`); nil for the
+    /// analyzers' default.
+    var maxDecodedBodyBytes: Int?
     /// How kept bodies are stored (`SessionConfiguration.bodyStorage`).
     var storage = BodyStorageLimits()
 
@@ -18,6 +22,7 @@ struct BodyHandling: Hashable, Sendable {
     func http1Analyzer(packetClock: PacketClock) -> HTTP1Analyzer {
         var limits = HTTP1Limits(bodyStorage: storage)
         if !keepsBodies { limits.maxBodyBytes = 0 }
+        if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
         return HTTP1Analyzer(limits: limits, decodesContent: decodesContent, packetClock: packetClock)
     }
 
@@ -35,6 +40,13 @@ struct BodyHandling: Hashable, Sendable {
         return analyzer
     }
 
+    /// A new HTTP/3 analyzer treating bodies this way.
+    func http3Analyzer() -> HTTP3Analyzer {
+        var limits = HTTP3Limits(bodyStorage: storage)
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        return HTTP3Analyzer(limits: limits, decodesContent: decodesContent)
+    }
+
     /// What a WebSocket analyzer keeps of message payloads.
     var webSocketLimits: WebSocketLimits {
         var limits = WebSocketLimits(storage: storage)
@@ -46,9 +58,12 @@ struct BodyHandling: Hashable, Sendable {
         return limits
     }
 
-    /// What a FastCGI analyzer keeps of request and response bodies.
-    var fastCGILimits: FastCGILimits {
-        FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage)
+    /// A new FastCGI analyzer treating bodies this way (a CGI response's `Content-Encoding` is undone
+    /// as an HTTP body's is).
+    func fastCGIAnalyzer() -> FastCGIAnalyzer {
+        var limits = FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage)
+        if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
+        return FastCGIAnalyzer(limits: limits, decodesContent: decodesContent)
     }
 
     /// Bytes of each message kept when bodies are not: enough for a trace line's preview and a filter.
@@ -57,6 +72,7 @@ struct BodyHandling: Hashable, Sendable {
     private var http2Limits: HTTP2Limits {
         var limits = HTTP2Limits(bodyStorage: storage)
         if !keepsBodies { limits.maxBodyBytes = 0 }
+        if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
         return limits
     }
 }

@@ -293,7 +293,7 @@ enum StreamAnalyzer {
             return .opaque
         case .fastCGI(let swapped):
             emit(.detected(.fastCGI))
-            var analyzer = FastCGIAnalyzer(limits: settings.bodies.fastCGILimits)
+            var analyzer = settings.bodies.fastCGIAnalyzer()
             analyzer.packetClock = settings.packetClock
             let layer = FastCGILayer(analyzer, swapped: swapped)
             return replay(log, clock: settings.packetClock, into: .fastCGI(layer), emit: emit)

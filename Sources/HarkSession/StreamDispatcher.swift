@@ -25,7 +25,7 @@ struct StreamDispatcher: TCPStreamHandler {
     let wantsPacketFacts: Bool
     /// The kinds of the TCP events of the packet being processed, for its fact.
     private var packetKinds = PendingPacketKinds()
-    private(set) var connectionCount = 0
+    var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var messageCount = 0
     private(set) var diagnosticCount = 0
@@ -294,7 +294,7 @@ struct StreamDispatcher: TCPStreamHandler {
 
     /// Reports an exchange under the next id; one of `slot`'s connection says whether its bytes came
     /// out late. An HTTP exchange a held FastCGI exchange served is reported right after it, both linked.
-    private mutating func emit(_ exchange: Exchange, slot: ConnectionSlot? = nil) {
+    mutating func emit(_ exchange: Exchange, slot: ConnectionSlot? = nil) {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard settings.parsesMessages else { return }
         var exchange = exchange

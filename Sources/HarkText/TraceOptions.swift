@@ -25,6 +25,12 @@ public struct TraceOptions: Hashable, Sendable {
     /// (live and piped captures), or as they complete.
     public var lineOrder: TraceLineOrder
 
+    /// Decoded bytes of a body that printing can use: what is printed, or the whole body when it is
+    /// small enough to re-indent as JSON, and one byte more to know that there is more. Give it to
+    /// `SessionConfiguration.maxDecodedBodyBytes`, so that a body is decoded only as far as it is
+    /// shown; a body cut there says so instead of giving its decoded size.
+    public var decodedBytesUsed: Int { max(maximumBodyBytes, BodyText.maximumIndentedBytes) + 1 }
+
     /// Text lines with no details and no colour unless asked for.
     ///
     /// - Parameters: as the properties of the same names.

@@ -48,6 +48,7 @@ public struct TracePrinter: SessionObserver {
             showHeaders: options.showHeaders,
             showBodies: options.showBodies,
             maximumBodyBytes: options.maximumBodyBytes,
+            decodedBytesUsed: options.showBodies ? options.decodedBytesUsed : nil,
             painter: painter
         )
     }
