@@ -54,8 +54,11 @@ extension HAREntry {
             connection: String(exchange.connection.id)
         )
         streamID = exchange.streamID
-        requestPackets = exchange.request.packets
-        responsePackets = exchange.response?.packets
+        // `request._packets` and `response._packets`, inside the objects they describe: a member named
+        // `request` or `response` elsewhere in an entry is taken for the request by har2postman's
+        // `$.log.entries..request`.
+        if let packets = exchange.request.packets { self.request.custom.append(HARJSONMember("_packets", packets.harValue)) }
+        if let packets = exchange.response?.packets { self.response.custom.append(HARJSONMember("_packets", packets.harValue)) }
         resourceType = HARResourceType.of(exchange)
         let redirects = (300..<400).contains(exchange.response?.status.rawValue ?? 0)
         pageClue = HARPageClue(

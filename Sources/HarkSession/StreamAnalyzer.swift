@@ -284,14 +284,18 @@ enum StreamAnalyzer {
             return .opaque
         case .webSocket(let swapped):
             emit(.detected(.webSocket))
-            let layer = WebSocketLayer(WebSocketAnalyzer(start: .midStream, limits: settings.bodies.webSocketLimits), swapped: swapped)
+            var analyzer = WebSocketAnalyzer(start: .midStream, limits: settings.bodies.webSocketLimits)
+            analyzer.packetClock = settings.packetClock
+            let layer = WebSocketLayer(analyzer, swapped: swapped)
             return replay(log, clock: settings.packetClock, into: .webSocket(layer), emit: emit)
         case .fastCGI where !settings.parsesMessages:
             emit(.detected(.fastCGI))
             return .opaque
         case .fastCGI(let swapped):
             emit(.detected(.fastCGI))
-            let layer = FastCGILayer(settings.bodies.fastCGIAnalyzer(), swapped: swapped)
+            var analyzer = settings.bodies.fastCGIAnalyzer()
+            analyzer.packetClock = settings.packetClock
+            let layer = FastCGILayer(analyzer, swapped: swapped)
             return replay(log, clock: settings.packetClock, into: .fastCGI(layer), emit: emit)
         }
     }
@@ -390,10 +394,11 @@ enum StreamAnalyzer {
                         break
                     }
                     let extensions = lastSwitched?.response?.headers.values(for: "Sec-WebSocket-Extensions") ?? []
-                    let analyzer = WebSocketAnalyzer(
+                    var analyzer = WebSocketAnalyzer(
                         start: .upgrade(deflate: PerMessageDeflate.negotiated(by: extensions)),
                         limits: settings.bodies.webSocketLimits
                     )
+                    analyzer.packetClock = settings.packetClock
                     self = .tunnel(TunnelLayer(.webSocket(WebSocketLayer(analyzer, swapped: false))))
                 case .upgrade:
                     self = .tunnel(TunnelLayer(.opaque))
