@@ -156,7 +156,9 @@ struct StreamDispatcher: TCPStreamHandler {
     }
 
     mutating func tcpEvent(_ event: TCPEvent) {
+        var event = event
         if let slot = slot(event.connectionID) {
+            if slot.rolesSwapped { event.direction = event.direction.reversed }
             slot.note(event)
         }
         if wantsPacketFacts { packetKinds.note(event) }
@@ -189,8 +191,9 @@ struct StreamDispatcher: TCPStreamHandler {
             let context = slot.context(consumingHandshake: true)
             emit(ExchangeMapper.exchange(undecrypted: summary, tls: tls, id: exchangeCount, connection: context))
         }
+        let roles = slot?.rolesSwapped == true ? summary.swappingRoles(source: .webSocketMasking) : summary
         observer.connectionClosed(
-            ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none, tls: tls)
+            ConnectionRecord(summary: roles, applicationProtocol: slot?.applicationProtocol ?? .none, tls: tls)
         )
     }
 
@@ -217,6 +220,8 @@ struct StreamDispatcher: TCPStreamHandler {
             hops.noteProtocol(found)
         case .upgraded(let found):
             slot.noteUpgrade(to: found)
+        case .clientIsTheMaskingSide:
+            slot.swapRoles()
         case .switched(let exchange, let switchedTo):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
@@ -224,7 +229,9 @@ struct StreamDispatcher: TCPStreamHandler {
             mapped.switchedTo = switchedTo
             slot.noteSwitchingExchange(mapped.id)
             emit(mapped, slot: slot)
-        case .webSocket(.message(let message)):
+        case .webSocket(.message(var message)):
+            // The analyzer numbers directions as reassembly does; the context names the corrected roles.
+            if slot.rolesSwapped { message.direction = message.direction.reversed }
             let context = slot.context(consumingHandshake: false)
             let mapped = MessageMapper.message(
                 from: message,
@@ -235,7 +242,8 @@ struct StreamDispatcher: TCPStreamHandler {
             )
             messageCount += 1
             observer.message(mapped)
-        case .webSocket(.diagnostic(let diagnostic)):
+        case .webSocket(.diagnostic(var diagnostic)):
+            if slot.rolesSwapped { diagnostic.direction = diagnostic.direction.reversed }
             report(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
         case .tlsSession(let session):
             slot.noteTLS(session)
