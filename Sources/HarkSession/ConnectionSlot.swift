@@ -32,9 +32,11 @@ final class ConnectionSlot {
     /// then contexts, messages, TCP events and the connection record name the roles the other way.
     private(set) var rolesSwapped = false
 
-    init(info: TCPConnectionInfo, settings: StackSettings) {
+    /// - Parameter synTime: when the connection's SYN was seen, if it was, before the slot was made.
+    init(info: TCPConnectionInfo, settings: StackSettings, synTime: Timestamp? = nil) {
         self.info = info
         self.settings = settings
+        self.synTime = synTime
         self.analyzer = .start(midStream: info.roleSource != .handshake, settings: settings)
     }
 
