@@ -96,6 +96,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // QUIC v1/v2 (RFC 9000, 9001, 9369) over UDP: packet headers, Initial keys from the connection ID,
+        // Handshake/1-RTT keys from the TLS key log, header protection, frames, CRYPTO and STREAM reassembly.
+        .target(
+            name: "HarkQUIC",
+            dependencies: [
+                "HarkCore", "HarkTLS", nioCore, .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // HTTP/3 (RFC 9114) over QUIC streams, with QPACK (RFC 9204): control and encoder streams, the dynamic
+        // table with blocked sections, request streams into exchanges.
+        .target(
+            name: "HarkHTTP3",
+            dependencies: [
+                "HarkCore", "HarkQUIC", "HarkContentCoding", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Live capture through libpcap (interfaces, any, nflog:GROUP) as a CaptureInput, capture filters
         // for files, and the stop signal that ends a live run like the end of a file.
         .target(
@@ -111,7 +130,7 @@ let package = Package(
             name: "HarkSession",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkContentCoding",
-                "HarkModel", "HarkTLS", "HarkWebSocket", "HarkFastCGI",
+                "HarkModel", "HarkTLS", "HarkWebSocket", "HarkFastCGI", "HarkQUIC", "HarkHTTP3",
                 nioCore,
             ],
             swiftSettings: strictSettings
@@ -292,6 +311,16 @@ let package = Package(
                 "HarkTLS", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport", nioCore,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkQUICTests",
+            dependencies: ["HarkQUIC", "HarkTLS", "HarkCore", "HarkCapture", "HarkPacket", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkHTTP3Tests",
+            dependencies: ["HarkHTTP3", "HarkQUIC", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

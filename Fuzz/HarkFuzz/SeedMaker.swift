@@ -136,7 +136,7 @@ private struct SegmentCollector {
 private struct StreamCollector: TCPStreamHandler {
     var pieces: [Int: [(Direction, [UInt8])]] = [:]
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         pieces[connection, default: []].append((direction, Array(bytes.readableBytesView)))
     }
 }

@@ -111,7 +111,7 @@ extension SegmentScript {
 private struct CountingHandler: TCPStreamHandler {
     var delivered = 0
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         delivered &+= bytes.readableBytes
     }
 }

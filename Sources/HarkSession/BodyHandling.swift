@@ -2,6 +2,7 @@ import HarkCore
 import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
+import HarkHTTP3
 import HarkWebSocket
 
 /// How a connection's HTTP analyzers treat bodies, taken from `SessionConfiguration` and handed down
@@ -17,22 +18,33 @@ struct BodyHandling: Hashable, Sendable {
     /// How kept bodies are stored (`SessionConfiguration.bodyStorage`).
     var storage = BodyStorageLimits()
 
-    /// A new HTTP/1 analyzer treating bodies this way.
-    func http1Analyzer() -> HTTP1Analyzer {
+    /// A new HTTP/1 analyzer treating bodies this way, noting packets from `packetClock`.
+    func http1Analyzer(packetClock: PacketClock) -> HTTP1Analyzer {
         var limits = HTTP1Limits(bodyStorage: storage)
         if !keepsBodies { limits.maxBodyBytes = 0 }
         if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
-        return HTTP1Analyzer(limits: limits, decodesContent: decodesContent)
+        return HTTP1Analyzer(limits: limits, decodesContent: decodesContent, packetClock: packetClock)
     }
 
-    /// A new HTTP/2 analyzer treating bodies this way.
-    func http2Analyzer(start: HTTP2Analyzer.Start) -> HTTP2Analyzer {
-        HTTP2Analyzer(start: start, limits: http2Limits, decodesContent: decodesContent)
+    /// A new HTTP/2 analyzer treating bodies this way, noting packets from `packetClock`.
+    func http2Analyzer(start: HTTP2Analyzer.Start, packetClock: PacketClock) -> HTTP2Analyzer {
+        var analyzer = HTTP2Analyzer(start: start, limits: http2Limits, decodesContent: decodesContent)
+        analyzer.packetClock = packetClock
+        return analyzer
     }
 
     /// A new HTTP/2 analyzer for a connection upgraded by `request` (h2c), treating bodies this way.
-    func http2Analyzer(upgradedFrom request: HTTP2Request) -> HTTP2Analyzer {
-        HTTP2Analyzer(upgradedFrom: request, limits: http2Limits, decodesContent: decodesContent)
+    func http2Analyzer(upgradedFrom request: HTTP2Request, packetClock: PacketClock) -> HTTP2Analyzer {
+        var analyzer = HTTP2Analyzer(upgradedFrom: request, limits: http2Limits, decodesContent: decodesContent)
+        analyzer.packetClock = packetClock
+        return analyzer
+    }
+
+    /// A new HTTP/3 analyzer treating bodies this way.
+    func http3Analyzer() -> HTTP3Analyzer {
+        var limits = HTTP3Limits(bodyStorage: storage)
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        return HTTP3Analyzer(limits: limits, decodesContent: decodesContent)
     }
 
     /// What a WebSocket analyzer keeps of message payloads.

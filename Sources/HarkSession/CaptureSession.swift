@@ -118,7 +118,7 @@ public struct CaptureSession {
             // always the `Observer` put in.
             if let updated = analysis.dispatcher.observer as? Observer { observer = updated }
         }
-        let source = PacketSource(input: input)
+        let source = PacketSource(input: NFLOGClock(input))
         if configuration.readsAhead, input.returnsPartialBatches, let readAhead = ReadAhead(source: source) {
             while var batch = readAhead.next() {
                 analysis.consume(&batch)
@@ -136,6 +136,7 @@ public struct CaptureSession {
             }
         }
         var statistics = analysis.finish()
+        analysis.dispatcher.observer.captureEnded()
         statistics.liveCounts = input.liveCounts
         let keyLog = analysis.dispatcher.settings.keyLog
         if !keyLog.isEmpty || !configuration.keyLogPaths.isEmpty || !configuration.followedKeyLogPaths.isEmpty {

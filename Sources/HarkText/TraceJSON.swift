@@ -38,6 +38,10 @@ enum TraceJSON {
         if response == nil { json.null() } else { json.milliseconds(exchange.duration) }
         json.key("ttfb_ms")
         if let response { json.milliseconds(response.firstByte.since(request.firstByte)) } else { json.null() }
+        json.key("request_packets")
+        json.packetSpan(request.packets)
+        json.key("response_packets")
+        json.packetSpan(response?.packets)
         json.member("request_body_bytes", request.body.length)
         json.key("response_body_bytes")
         optional(response?.body.length, to: &json)

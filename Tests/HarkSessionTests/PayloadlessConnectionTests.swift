@@ -36,7 +36,7 @@ struct PayloadlessConnectionTests {
         }
         #expect(dispatcher.slotsMade == 0)
         // The first byte (or gap, or completed handshake) gives a connection its stack.
-        dispatcher.deliver(ByteBuffer(string: "GET / HTTP/1.1\r\n"), connection: 1, direction: .clientToServer, at: Timestamp(nanoseconds: 2))
+        dispatcher.deliver(ByteBuffer(string: "GET / HTTP/1.1\r\n"), connection: 1, direction: .clientToServer, at: Timestamp(nanoseconds: 2), packetNumber: 1_001)
         dispatcher.tcpEvent(TCPEvent(connectionID: 3, direction: .clientToServer, timestamp: Timestamp(nanoseconds: 2), packetNumber: 0, kind: .handshakeComplete(roundTrip: TimeSpan(nanoseconds: 1))))
         #expect(dispatcher.slotsMade == 2)
         #expect(dispatcher.connectionCount == 1_000)
