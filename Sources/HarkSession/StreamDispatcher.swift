@@ -29,8 +29,13 @@ struct StreamDispatcher: TCPStreamHandler {
     private(set) var exchangeCount = 0
     private(set) var messageCount = 0
     private(set) var diagnosticCount = 0
-    /// Per open connection.
+    /// Per open connection that has shown more than a handshake.
     private var slots: [Int: ConnectionSlot] = [:]
+    /// Open connections without a slot yet, with their SYN's time: until a byte, a gap or the end of
+    /// the handshake, a connection costs only this (a SYN flood or a port scan holds thousands).
+    private var unslotted: [Int: (info: TCPConnectionInfo, synTime: Timestamp?)] = [:]
+    /// Slots made so far: connections that showed more than a handshake. // private but tests
+    private(set) var slotsMade = 0
     /// The slot last looked up: segments of one connection tend to come in runs.
     private var lastSlot: ConnectionSlot?
     /// The last connection found to have an opaque stack, which ignores bytes, gaps and ends for good:
@@ -127,7 +132,7 @@ struct StreamDispatcher: TCPStreamHandler {
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         connectionCount += 1
-        slots[connection.id] = ConnectionSlot(info: connection, settings: settings)
+        unslotted[connection.id] = (connection, nil)
         observer.connectionOpened(connection)
     }
 
@@ -152,13 +157,20 @@ struct StreamDispatcher: TCPStreamHandler {
     }
 
     mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {
-        guard let slot = slot(connection) else { return }
+        // A connection that never carried a byte has nothing to finish (its detection would end as `none`).
+        guard unslotted[connection] == nil, let slot = slot(connection) else { return }
         slot.analyzer.finish(direction, at: time) { handle($0, slot: slot) }
         noteHolding(slot)
     }
 
     mutating func tcpEvent(_ event: TCPEvent) {
-        if let slot = slot(event.connectionID) {
+        var event = event
+        if case .syn = event.kind, unslotted[event.connectionID] != nil {
+            unslotted[event.connectionID]?.synTime = event.timestamp
+        } else if !Self.needsSlot(event.kind), unslotted[event.connectionID] != nil {
+            // Nothing in a slot records it (a retransmitted SYN, a reset): the connection stays cheap.
+        } else if let slot = slot(event.connectionID) {
+            if slot.rolesSwapped { event.direction = event.direction.reversed }
             slot.note(event)
         }
         if wantsPacketFacts { packetKinds.note(event) }
@@ -172,6 +184,7 @@ struct StreamDispatcher: TCPStreamHandler {
     }
 
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
+        unslotted[summary.info.id] = nil
         let slot = slots.removeValue(forKey: summary.info.id)
         if lastSlot?.info.id == summary.info.id { lastSlot = nil }
         if lastOpaqueConnection == summary.info.id { lastOpaqueConnection = nil }
@@ -191,17 +204,32 @@ struct StreamDispatcher: TCPStreamHandler {
             let context = slot.context(consumingHandshake: true)
             emit(ExchangeMapper.exchange(undecrypted: summary, tls: tls, id: exchangeCount, connection: context))
         }
+        let roles = slot?.rolesSwapped == true ? summary.swappingRoles(source: .webSocketMasking) : summary
         observer.connectionClosed(
-            ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none, tls: tls)
+            ConnectionRecord(summary: roles, applicationProtocol: slot?.applicationProtocol ?? .none, tls: tls)
         )
     }
 
-    /// The slot of an open connection.
+    /// The slot of an open connection, made on first need.
     private mutating func slot(_ connection: Int) -> ConnectionSlot? {
         if let lastSlot, lastSlot.info.id == connection { return lastSlot }
-        let found = slots[connection]
+        var found = slots[connection]
+        if found == nil, let pending = unslotted.removeValue(forKey: connection) {
+            let made = ConnectionSlot(info: pending.info, settings: settings, synTime: pending.synTime)
+            slots[connection] = made
+            slotsMade += 1
+            found = made
+        }
         if found != nil { lastSlot = found }
         return found
+    }
+
+    /// Whether a TCP event is one a slot records (`ConnectionSlot.note`), so that it needs one.
+    private static func needsSlot(_ kind: TCPEvent.Kind) -> Bool {
+        switch kind {
+        case .handshakeComplete, .gap: true
+        default: false
+        }
     }
 
     /// Reports one diagnostic, counting it.
@@ -219,6 +247,8 @@ struct StreamDispatcher: TCPStreamHandler {
             hops.noteProtocol(found)
         case .upgraded(let found):
             slot.noteUpgrade(to: found)
+        case .clientIsTheMaskingSide:
+            slot.swapRoles()
         case .switched(let exchange, let switchedTo):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
@@ -226,7 +256,9 @@ struct StreamDispatcher: TCPStreamHandler {
             mapped.switchedTo = switchedTo
             slot.noteSwitchingExchange(mapped.id)
             emit(mapped, slot: slot)
-        case .webSocket(.message(let message)):
+        case .webSocket(.message(var message)):
+            // The analyzer numbers directions as reassembly does; the context names the corrected roles.
+            if slot.rolesSwapped { message.direction = message.direction.reversed }
             let context = slot.context(consumingHandshake: false)
             let mapped = MessageMapper.message(
                 from: message,
@@ -237,7 +269,8 @@ struct StreamDispatcher: TCPStreamHandler {
             )
             messageCount += 1
             observer.message(mapped)
-        case .webSocket(.diagnostic(let diagnostic)):
+        case .webSocket(.diagnostic(var diagnostic)):
+            if slot.rolesSwapped { diagnostic.direction = diagnostic.direction.reversed }
             reportInPacket(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
         case .tlsSession(let session):
             slot.noteTLS(session)
