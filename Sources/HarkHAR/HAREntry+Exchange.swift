@@ -124,11 +124,11 @@ extension HARRequest {
         return "\(request.scheme)://\(authority ?? "\(address):\(server.port)")"
     }
 
-    /// HTTP/2 pseudo-header fields as Chrome writes them, first among the headers: `:method`,
-    /// `:authority`, `:scheme`, `:path` (only the first two for CONNECT, RFC 9113 §8.5); none for
-    /// HTTP/1 or for a request that was not captured.
+    /// HTTP/2 and HTTP/3 pseudo-header fields as Chrome writes them, first among the headers: `:method`,
+    /// `:authority`, `:scheme`, `:path` (only the first two for CONNECT, RFC 9113 §8.5, RFC 9114 §4.4);
+    /// none for HTTP/1 or for a request that was not captured.
     static func pseudoHeaders(of request: HTTPRequestRecord) -> [HARHeader] {
-        guard request.version == "HTTP/2.0", !request.isPlaceholder else { return [] }
+        guard request.version == "HTTP/2.0" || request.version == "HTTP/3", !request.isPlaceholder else { return [] }
         var fields = [HARHeader(name: ":method", value: request.method.rawValue)]
         if let authority = request.authority { fields.append(HARHeader(name: ":authority", value: authority)) }
         guard request.method != .connect else { return fields }
