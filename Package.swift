@@ -214,7 +214,8 @@ let package = Package(
         .executableTarget(
             name: "HarkFuzz",
             dependencies: [
-                "CFuzzerDriver", "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2",
+                "CFuzzerDriver", "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkQUIC",
+                "HarkHTTP3",
                 "HarkTLS", "HarkContentCoding", "HarkFilter", "HarkWebSocket", "HarkSession", "HarkModel", nioCore,
             ],
             path: "Fuzz/HarkFuzz",

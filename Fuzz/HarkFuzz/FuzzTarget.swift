@@ -4,7 +4,9 @@ import HarkCore
 import HarkFilter
 import HarkHTTP1
 import HarkHTTP2
+import HarkHTTP3
 import HarkPacket
+import HarkQUIC
 import HarkReassembly
 import HarkSession
 import HarkTLS
@@ -36,6 +38,11 @@ enum FuzzTarget: String, CaseIterable {
     case websocket
     /// The whole pipeline: a capture through a session.
     case session
+    /// The QUIC connection analyzer: datagrams separated by 0xFE, alternating directions.
+    case quic
+    /// The HTTP/3 analyzer: stream pieces separated by 0xFE, each led by a byte naming the stream (low
+    /// four bits), the direction (0x10) and a FIN (0x20).
+    case http3
 
     /// Runs the target on one input.
     func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -66,6 +73,8 @@ enum FuzzTarget: String, CaseIterable {
             StreamScript(input.dropFirst()).play(receive: { analyzer.receive($0, from: $1, at: $2) { _ in } },
                 gap: { analyzer.gap($0, in: $1, at: $2) { _ in } }, finish: { analyzer.finish($0, at: $1) { _ in } })
         case .session: Self.runSession(bytes)
+        case .quic: Self.readQUIC(input)
+        case .http3: Self.readHTTP3(input)
         }
     }
 
@@ -102,6 +111,28 @@ enum FuzzTarget: String, CaseIterable {
         let text = String(decoding: input, as: UTF8.self)
         _ = try? Filter(text, for: .exchanges)
         _ = try? Filter(text, for: .connections)
+    }
+
+    private static func readQUIC(_ input: UnsafeBufferPointer<UInt8>) {
+        var analyzer = QUICConnectionAnalyzer(keyLog: FixedKeyLog.shared)
+        let time = Timestamp(nanoseconds: 0)
+        for (index, datagram) in input.split(separator: 0xFE, maxSplits: 32).enumerated() {
+            analyzer.receive(ByteBuffer(bytes: datagram), from: index % 2 == 0 ? .clientToServer : .serverToClient, at: time) { _ in }
+        }
+        analyzer.finish(at: time) { _ in }
+    }
+
+    private static func readHTTP3(_ input: UnsafeBufferPointer<UInt8>) {
+        var analyzer = HTTP3Analyzer()
+        let time = Timestamp(nanoseconds: 0)
+        for piece in input.split(separator: 0xFE, maxSplits: 64) {
+            guard let head = piece.first else { continue }
+            let stream = UInt64(head & 0x0F)
+            let direction: Direction = head & 0x10 == 0 ? .clientToServer : .serverToClient
+            analyzer.receive(streamID: stream, direction: direction, bytes: Array(piece.dropFirst()), at: time) { _ in }
+            if head & 0x20 != 0 { analyzer.finish(streamID: stream, direction: direction, at: time) { _ in } }
+        }
+        analyzer.finishConnection(at: time) { _ in }
     }
 
     private static func runSession(_ bytes: ByteBuffer) {

@@ -63,7 +63,7 @@ extension HAREntry {
             referer: exchange.request.headers.first("Referer"),
             location: redirects ? self.response.redirectURL : nil
         )
-        if exchange.applicationProtocol != .tls, exchange.request.isPlaceholder {
+        if !exchange.isUndecryptedStandIn, exchange.request.isPlaceholder {
             comment = "request not captured: method UNKNOWN and the URL stand in for it"
         }
         if let tls = exchange.connection.tls {

@@ -99,4 +99,59 @@ struct QUICSessionTests {
         #expect(recorder.exchanges.map(\.applicationProtocol) == [.quic, .quic])
         #expect(recorder.exchanges.first?.problems.first?.hasPrefix("QUIC not decrypted: no key log") == true)
     }
+
+    /// The recording rewritten: records (1-based) in `dropped` left out, and `change` applied to the
+    /// bytes of the others (a little-endian pcap, as tcpdump wrote it).
+    static func edited(dropping dropped: Range<Int>, change: (Int, inout [UInt8]) -> Void = { _, _ in }) throws -> URL {
+        let data = [UInt8](try Data(contentsOf: capture))
+        var output = Array(data.prefix(24))
+        var offset = 24
+        var number = 0
+        while offset + 16 <= data.count {
+            let length = Int(data[offset + 8]) | Int(data[offset + 9]) << 8 | Int(data[offset + 10]) << 16 | Int(data[offset + 11]) << 24
+            guard offset + 16 + length <= data.count else { break }
+            number += 1
+            if !dropped.contains(number) {
+                var frame = Array(data[(offset + 16)..<(offset + 16 + length)])
+                change(number, &frame)
+                output += data[offset..<(offset + 16)] + frame
+            }
+            offset += 16 + length
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hark-h3-\(UUID().uuidString).pcap")
+        try Data(output).write(to: url)
+        return url
+    }
+
+    @Test func datagramsLostInTheMiddleOfALargeResponseMakeItIncompleteNotWrong() throws {
+        let url = try Self.edited(dropping: 100..<120)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (recorder, _) = try runSession(url.path, configuration: Self.configuration(keyed: true))
+        #expect(recorder.exchanges.count == 7)
+        let large = try #require(recorder.exchanges.first { $0.request.target == "/large" })
+        #expect(!large.isComplete)
+        #expect((large.response?.body.missingBytes ?? 0) > 0)
+        #expect(large.problems.contains { $0.contains("lost in capture") })
+        for exchange in recorder.exchanges where exchange.request.target != "/large" {
+            #expect(exchange.isComplete, "\(exchange.request.target): \(exchange.problems)")
+        }
+    }
+
+    @Test func corruptedDatagramsAreCountedAndReportedNeverTrusted() throws {
+        // Every fifth frame from the 10th on gets bytes flipped past the IP and UDP headers.
+        let url = try Self.edited(dropping: 0..<0) { number, frame in
+            guard number >= 10, number % 5 == 0, frame.count > 80 else { return }
+            for index in stride(from: 60, to: frame.count, by: 17) { frame[index] ^= 0x5A }
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (recorder, _) = try runSession(url.path, configuration: Self.configuration(keyed: true))
+        let connections = recorder.connectionsByID
+        #expect(connections.count == 2)
+        #expect(connections.contains { ($0.quic?.undecryptedPackets ?? 0) > 0 })
+        #expect(recorder.diagnostics.contains { $0.message.contains("did not decrypt") })
+        // What was read is still right: every exchange that completed has the status the client saw.
+        for exchange in recorder.exchanges where exchange.isComplete {
+            #expect(exchange.response?.status.rawValue == (exchange.request.target == "/missing" ? 404 : 200))
+        }
+    }
 }
