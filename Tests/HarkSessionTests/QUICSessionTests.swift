@@ -25,6 +25,9 @@ struct QUICSessionTests {
         #expect(connections.map(\.applicationProtocol) == [.http3, .http3])
         #expect(connections.map { $0.quic?.version } == ["QUIC v1", "QUIC v2"])
         #expect(connections.map { $0.tls?.cipherSuite } == ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"])
+        // The client asked for a key update before /large: each side's 1-RTT keys changed once, and every
+        // packet after it still decrypted.
+        #expect(connections.map { $0.quic?.keyUpdates } == [2, 0])
         for connection in connections {
             #expect(connection.tls?.serverName == "localhost")
             #expect(connection.tls?.alpn == "h3")

@@ -11,8 +11,8 @@ The server answers:
     GET  /gzip        200, gzip-encoded JSON (content-encoding: gzip)
     anything else     404, text/plain
 
-The client opens two connections: QUIC v1 (AES-128-GCM) with every request above and a 404, then QUIC v2
-(RFC 9369) with ChaCha20-Poly1305 and one GET. Both sides write NSS key log lines to their KEYLOG.
+The client opens two connections: QUIC v1 (AES-128-GCM) with every request above and a 404 (and a key
+update before /large), then QUIC v2 (RFC 9369) with ChaCha20-Poly1305 and one GET. Both sides write NSS key log lines to their KEYLOG.
 """
 
 import asyncio
@@ -127,6 +127,9 @@ async def run_client(port: int, keylog: str, log: str) -> None:
                                               supported_versions=[version], cipher_suites=suites)
             async with connect("127.0.0.1", port, configuration=configuration, create_protocol=ClientProtocol) as client:
                 for method, path, body in script:
+                    if path == "/large":
+                        # A key update (RFC 9001 §6) before the large response: later packets use new keys.
+                        client._quic.request_key_update()
                     result = await client.request(method, path, body)
                     result["quic_version"] = "v2" if version == QuicProtocolVersion.VERSION_2 else "v1"
                     results.append(result)
