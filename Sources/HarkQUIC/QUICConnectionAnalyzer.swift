@@ -70,6 +70,13 @@ public struct QUICConnectionAnalyzer {
         return QUICVersion(rawValue: version).isKnown
     }
 
+    /// Whether a UDP payload looks like a 1-RTT QUIC packet (RFC 9000 §17.3: short header, fixed bit
+    /// set, room for a packet number and an AEAD tag): what a capture that began mid-connection sees.
+    public static func looksLikeShortHeader(_ payload: ByteBuffer) -> Bool {
+        guard payload.readableBytes >= 21, let first = payload.getInteger(at: payload.readerIndex, as: UInt8.self) else { return false }
+        return first & 0xC0 == 0x40
+    }
+
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
     public mutating func receive(_ payload: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
         let datagram = Array(payload.readableBytesView)

@@ -8,6 +8,9 @@ import HarkTLS
 /// What the session tracks for one QUIC connection (one UDP flow that began with a QUIC long header).
 final class QUICConnectionSlot {
     let info: TCPConnectionInfo
+    /// Whether the flow's first sender is the QUIC server (a capture that began mid-connection, roles
+    /// by port): directions on the flow are then the other way round.
+    let swapped: Bool
     var analyzer: QUICConnectionAnalyzer
     /// The HTTP/3 inside, made on the first stream data when messages are parsed.
     var http3: HTTP3Analyzer?
@@ -16,8 +19,9 @@ final class QUICConnectionSlot {
     /// Exchanges reported on the connection so far.
     var exchangesReported = 0
 
-    init(info: TCPConnectionInfo, analyzer: QUICConnectionAnalyzer) {
+    init(info: TCPConnectionInfo, swapped: Bool, analyzer: QUICConnectionAnalyzer) {
         self.info = info
+        self.swapped = swapped
         self.analyzer = analyzer
         self.clientHelloTime = info.firstTimestamp
     }
@@ -64,7 +68,9 @@ final class QUICConnectionSlot {
     func record(_ flow: UDPFlow) -> ConnectionRecord {
         let end: StreamEndReason = analyzer.summary.closed != nil ? .fin : flow.endReason ?? .endOfCapture
         let summary = TCPConnectionSummary(
-            info: info, lastTimestamp: flow.lastTimestamp, clientToServer: flow.clientToServer, serverToClient: flow.serverToClient,
+            info: info, lastTimestamp: flow.lastTimestamp,
+            clientToServer: swapped ? flow.serverToClient : flow.clientToServer,
+            serverToClient: swapped ? flow.clientToServer : flow.serverToClient,
             handshakeRoundTrip: nil, synRetransmissions: 0, clientEnd: end, serverEnd: end, resetBy: nil)
         return ConnectionRecord(summary: summary, applicationProtocol: applicationProtocol, tls: tls, quic: quic)
     }

@@ -6,7 +6,8 @@ import HarkReassembly
 import HarkTLS
 
 /// The UDP side of a session: the flow table, and the QUIC connection of each flow that began with a
-/// QUIC long header. Other flows (DNS, …) are only counted.
+/// QUIC long header, or with a short header on port 443 (a capture that began mid-connection: shown,
+/// not decrypted). Other flows (DNS, …) are only counted.
 struct UDPLayer {
     var flows: UDPFlowTable
     private let keyLog: TLSKeyLog
@@ -32,20 +33,27 @@ struct UDPLayer {
         if let existing = quic[flow.id] {
             slot = existing
         } else {
-            guard !others.contains(flow.id), QUICConnectionAnalyzer.looksLikeQUIC(datagram.payload) else {
+            let startsConnection = QUICConnectionAnalyzer.looksLikeQUIC(datagram.payload)
+            let joinsConnection =
+                !startsConnection && QUICConnectionAnalyzer.looksLikeShortHeader(datagram.payload)
+                && (flow.client.port == Self.quicPort || flow.server.port == Self.quicPort)
+            guard !others.contains(flow.id), startsConnection || joinsConnection else {
                 others.insert(flow.id)
                 return false
             }
+            // Joined mid-connection, the server is the side on port 443.
+            let swapped = joinsConnection && flow.client.port == Self.quicPort && flow.server.port != Self.quicPort
             let info = TCPConnectionInfo(
-                id: reassembler.allocateConnectionID(), client: flow.client, server: flow.server, roleSource: .handshake,
+                id: reassembler.allocateConnectionID(), client: swapped ? flow.server : flow.client,
+                server: swapped ? flow.client : flow.server, roleSource: startsConnection ? .handshake : .portHeuristic,
                 firstTimestamp: time, firstPacketNumber: packetNumber)
-            slot = QUICConnectionSlot(info: info, analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
+            slot = QUICConnectionSlot(info: info, swapped: swapped, analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
             quic[flow.id] = slot
             dispatcher.quicConnectionOpened(info)
         }
         // Events are handled once the analyzer is done with the datagram: handling reads its summary.
         var events: [QUICEvent] = []
-        slot.analyzer.receive(datagram.payload, from: direction, at: time) { events.append($0) }
+        slot.analyzer.receive(datagram.payload, from: slot.swapped ? direction.reversed : direction, at: time) { events.append($0) }
         for event in events { dispatcher.handle(event, slot: slot) }
         return true
     }
@@ -60,6 +68,9 @@ struct UDPLayer {
     mutating func finish(dispatcher: inout StreamDispatcher) {
         for flow in flows.finish() { close(flow, dispatcher: &dispatcher) }
     }
+
+    /// The port QUIC is recognised on without its handshake (HTTPS over UDP).
+    static let quicPort: UInt16 = 443
 
     /// Flows seen so far.
     var flowCount: Int { flows.flowsSeen }

@@ -157,4 +157,27 @@ struct QUICSessionTests {
             #expect(exchange.response?.status.rawValue == (exchange.request.target == "/missing" ? 404 : 200))
         }
     }
+
+    @Test func aCaptureThatBeginsMidConnectionOnPort443ShowsTheConnectionWithTheReason() throws {
+        // The handshake left out, and the server moved to port 443 (UDP header at byte 34 on lo's
+        // Ethernet framing; UDP checksums are not checked).
+        let url = try Self.edited(dropping: 1..<12) { _, frame in
+            for offset in [34, 36] where frame.count > offset + 1 && frame[offset] == 0x11 && frame[offset + 1] == 0x51 {
+                frame[offset] = 0x01
+                frame[offset + 1] = 0xBB
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (recorder, statistics) = try runSession(url.path, configuration: Self.configuration(keyed: true))
+        let connections = recorder.connectionsByID
+        #expect(connections.count == 2)
+        let first = try #require(connections.first)
+        #expect(first.applicationProtocol == .quic)
+        #expect(first.summary.info.server.port == 443)
+        #expect(first.summary.info.roleSource == .portHeuristic)
+        #expect(first.tls?.notDecryptedReason == "the client's Initial packet was not captured")
+        #expect(statistics.otherTraffic.isEmpty)
+        // The second connection is whole: still decrypted.
+        #expect(connections.last?.applicationProtocol == .http3)
+    }
 }
