@@ -40,6 +40,8 @@ public struct QUICConnectionAnalyzer {
     var handshake: [HandshakeAssembler]
     /// Stream data per stream and direction.
     var streams: [StreamKey: QUICStreamAssembler] = [:]
+    /// Out-of-order stream bytes held by all streams.
+    var bufferedStreamBytes = 0
     /// Streams whose direction ended: later frames for them are retransmissions.
     var endedStreams = Set<StreamKey>()
     /// The connection IDs that address each side (the DCIDs of packets sent to it).
