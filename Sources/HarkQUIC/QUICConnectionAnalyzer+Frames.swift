@@ -29,7 +29,9 @@ extension QUICConnectionAnalyzer {
                     by: direction, code: code, frameType: frameType, reason: reason, isApplication: isApplication)
             case .newConnectionID(_, let id):
                 noteConnectionID(Array(id), addressing: direction.reversed)
-            case .padding, .ping, .ack, .newToken, .flowControl, .retireConnectionID, .path, .handshakeDone, .datagram:
+            case .handshakeDone:
+                if summary.handshakeCompletedTime == nil { summary.handshakeCompletedTime = time }
+            case .padding, .ping, .ack, .newToken, .flowControl, .retireConnectionID, .path, .datagram:
                 break
             }
         }

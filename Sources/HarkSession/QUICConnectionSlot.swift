@@ -36,6 +36,7 @@ final class QUICConnectionSlot {
             offeredALPN: summary.offeredALPN,
             alpn: summary.alpn,
             clientHelloTime: clientHelloTime,
+            handshakeCompletedTime: summary.handshakeCompletedTime,
             notDecryptedReason: summary.notDecryptedReason
         )
     }

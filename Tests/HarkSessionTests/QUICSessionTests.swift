@@ -36,6 +36,10 @@ struct QUICSessionTests {
             #expect(connection.quic?.closed?.hasPrefix("closed by the client") == true)
             #expect(connection.summary.info.server.port == 4433)
             #expect(connection.summary.endDescription == "fin")
+            // ClientHello to the server's HANDSHAKE_DONE, well under the connection's length.
+            let handshake = try #require(connection.tls?.handshakeDuration)
+            #expect(handshake.nanoseconds > 0)
+            #expect(handshake < connection.summary.lastTimestamp.since(connection.summary.info.firstTimestamp))
         }
         #expect(statistics.connections == 2)
         #expect(statistics.udpFlows == 2)
