@@ -81,12 +81,12 @@ let package = Package(
         // sync by shape when the upgrade was not captured.
         .target(
             name: "HarkWebSocket",
-            dependencies: ["HarkCore", "CZlib", nioCore, .product(name: "NIOWebSocket", package: "swift-nio")],
+            dependencies: ["HarkCore", "HarkFormat", "CZlib", nioCore, .product(name: "NIOWebSocket", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         // FastCGI records → exchanges: detection by record shape, requests demultiplexed by id, CGI
         // variables mapped to HTTP (RFC 3875), STDOUT read as a CGI response.
-        .target(name: "HarkFastCGI", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkFastCGI", dependencies: ["HarkCore", "HarkContentCoding", nioCore], swiftSettings: strictSettings),
         // TLS record and handshake parsing, NSS key logs, TLS 1.2/1.3 key schedules and record decryption.
         .target(
             name: "HarkTLS",
@@ -210,13 +210,23 @@ let package = Package(
         ),
         // libFuzzer's driver, declared for the fuzz executable (header only).
         .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
-        // The fuzz targets (`FuzzTarget`), run by `Scripts/fuzz TARGET [SECONDS]`.
+        // The fuzz targets (`FuzzTarget`): one parser entry point each, fed by `hark-fuzz` and replayed by
+        // HarkFuzzTests.
+        .target(
+            name: "HarkFuzzTargets",
+            dependencies: [
+                "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkTLS",
+                "HarkContentCoding", "HarkFilter", "HarkWebSocket", "HarkFastCGI", "HarkSession", "HarkModel", "HarkQUIC",
+                "HarkHTTP3", nioCore,
+            ],
+            path: "Fuzz/HarkFuzzTargets",
+            swiftSettings: strictSettings
+        ),
+        // libFuzzer's driver over `FuzzTarget`, run by `Scripts/fuzz TARGET [SECONDS]`.
         .executableTarget(
             name: "HarkFuzz",
             dependencies: [
-                "CFuzzerDriver", "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkQUIC",
-                "HarkHTTP3",
-                "HarkTLS", "HarkContentCoding", "HarkFilter", "HarkWebSocket", "HarkSession", "HarkModel", nioCore,
+                "CFuzzerDriver", "HarkFuzzTargets", "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTLS", nioCore,
             ],
             path: "Fuzz/HarkFuzz",
             swiftSettings: strictSettings
@@ -282,6 +292,12 @@ let package = Package(
         .testTarget(
             name: "HarkWebSocketTests",
             dependencies: ["HarkWebSocket", "HarkCore", "HarkTestSupport", "CZlib", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            // Replays the committed fuzz inputs (regressions and corpus) through their targets.
+            name: "HarkFuzzTests",
+            dependencies: ["HarkFuzzTargets", "HarkWebSocket", "HarkTLS", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -42,6 +42,9 @@ struct SessionAnalysis {
             reassembler.advance(to: clock, handler: &dispatcher)
             udp.expire(now: clock, dispatcher: &dispatcher)
         }
+        if let now = batch.clock ?? latestTime {
+            dispatcher.observer.clock(now)
+        }
         dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
         dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
         if let closing = batch.closingDiagnostics {
@@ -68,8 +71,8 @@ struct SessionAnalysis {
         }
         statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
-        // NFLOG carries the kernel's time of the packet when it has one; libpcap stamps the read.
-        let timestamp = frame.linkType == .nflog ? NFLOGFrame.timestamp(in: frame.data) ?? frame.timestamp : frame.timestamp
+        // NFLOG frames were put on one clock by `NFLOGClock`.
+        let timestamp = frame.timestamp
         latestTime = timestamp
         let number = frame.number
 
@@ -77,7 +80,12 @@ struct SessionAnalysis {
         switch consume packet {
         case .tcp(let segment):
             statistics.tcpSegments += 1
+            // What the stacks note while this packet is processed (a FIN ending a body, a gap) is in it;
+            // bytes delivered get their own packet's number (`StreamDispatcher.deliver`).
+            let clock = dispatcher.settings.packetClock
+            clock.number = number
             reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
+            clock.number = 0
             if statistics.evictedConnections == 0, reassembler.evictedConnectionCount > 0 {
                 statistics.evictedConnections = reassembler.evictedConnectionCount
                 let budget = reassembler.limits.maxTrackedConnections
