@@ -79,6 +79,20 @@ public struct QUICConnectionAnalyzer {
         return first & 0xC0 == 0x40
     }
 
+    /// The direction of a short-header packet whose Destination Connection ID is one this connection
+    /// uses: how a connection that moved to another address or port (RFC 9000 §9) is recognised on its
+    /// new path. Nil when the payload names none of its connection IDs.
+    public func direction(ofShortHeader payload: ByteBuffer) -> Direction? {
+        guard QUICConnectionAnalyzer.looksLikeShortHeader(payload) else { return nil }
+        let bytes = payload.readableBytesView
+        for direction in [Direction.clientToServer, .serverToClient] {
+            for id in connectionIDs[direction.index] where bytes.count > id.count {
+                if bytes.dropFirst().prefix(id.count).elementsEqual(id) { return direction }
+            }
+        }
+        return nil
+    }
+
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
     public mutating func receive(_ payload: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
         let datagram = Array(payload.readableBytesView)

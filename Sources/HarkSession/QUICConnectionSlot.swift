@@ -8,10 +8,13 @@ import HarkTLS
 /// What the session tracks for one QUIC connection (one UDP flow that began with a QUIC long header).
 final class QUICConnectionSlot {
     let info: TCPConnectionInfo
-    /// Whether the flow's first sender is the QUIC server (a capture that began mid-connection, roles
-    /// by port): directions on the flow are then the other way round.
-    let swapped: Bool
     var analyzer: QUICConnectionAnalyzer
+    /// UDP flows (paths) the connection is on now: more than one after it moved.
+    var flows = 1
+    /// The counters of the paths that ended, client→server and server→client, and the last packet's time.
+    private var clientToServer = DirectionStatistics()
+    private var serverToClient = DirectionStatistics()
+    private(set) var lastTimestamp: Timestamp
     /// The HTTP/3 inside, made on the first stream data when messages are parsed.
     var http3: HTTP3Analyzer?
     /// When the client's first packet (its ClientHello) was captured.
@@ -19,9 +22,9 @@ final class QUICConnectionSlot {
     /// Exchanges reported on the connection so far.
     var exchangesReported = 0
 
-    init(info: TCPConnectionInfo, swapped: Bool, analyzer: QUICConnectionAnalyzer) {
+    init(info: TCPConnectionInfo, analyzer: QUICConnectionAnalyzer) {
         self.info = info
-        self.swapped = swapped
+        self.lastTimestamp = info.firstTimestamp
         self.analyzer = analyzer
         self.clientHelloTime = info.firstTimestamp
     }
@@ -65,13 +68,27 @@ final class QUICConnectionSlot {
         ConnectionContext(id: info.id, client: info.client, server: info.server, tls: tls)
     }
 
-    /// The connection's record once its flow ended.
-    func record(_ flow: UDPFlow) -> ConnectionRecord {
-        let end: StreamEndReason = analyzer.summary.closed != nil ? .fin : flow.endReason ?? .endOfCapture
+    /// Adds an ended path's counters (`swapped`: its first sender was the server).
+    func add(_ flow: UDPFlow, swapped: Bool) {
+        for (from, to) in [(swapped ? flow.serverToClient : flow.clientToServer, \QUICConnectionSlot.clientToServer),
+                           (swapped ? flow.clientToServer : flow.serverToClient, \QUICConnectionSlot.serverToClient)] {
+            self[keyPath: to].packets &+= from.packets
+            self[keyPath: to].payloadBytes &+= from.payloadBytes
+        }
+        lastTimestamp = max(lastTimestamp, flow.lastTimestamp)
+        lastEnd = flow.endReason
+    }
+
+    /// How the last path ended.
+    private var lastEnd: StreamEndReason?
+
+    /// The connection's record once its last path ended.
+    func record() -> ConnectionRecord {
+        let end: StreamEndReason = analyzer.summary.closed != nil ? .fin : lastEnd ?? .endOfCapture
         let summary = TCPConnectionSummary(
-            info: info, lastTimestamp: flow.lastTimestamp,
-            clientToServer: swapped ? flow.serverToClient : flow.clientToServer,
-            serverToClient: swapped ? flow.clientToServer : flow.serverToClient,
+            info: info, lastTimestamp: lastTimestamp,
+            clientToServer: clientToServer,
+            serverToClient: serverToClient,
             handshakeRoundTrip: nil, synRetransmissions: 0, clientEnd: end, serverEnd: end, resetBy: nil)
         return ConnectionRecord(summary: summary, applicationProtocol: applicationProtocol, tls: tls, quic: quic)
     }

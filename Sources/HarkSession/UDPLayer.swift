@@ -15,6 +15,8 @@ struct UDPLayer {
     private var quic: [Int: QUICConnectionSlot] = [:]
     /// Flows whose first datagram was not QUIC.
     private var others = Set<Int>()
+    /// Flows whose first sender is the QUIC server: their directions are the other way round.
+    private var swappedFlows = Set<Int>()
 
     init(limits: UDPFlowLimits, keyLog: TLSKeyLog) {
         flows = UDPFlowTable(limits: limits)
@@ -32,6 +34,12 @@ struct UDPLayer {
         let slot: QUICConnectionSlot
         if let existing = quic[flow.id] {
             slot = existing
+        } else if let (moved, movedDirection) = connection(movedTo: datagram) {
+            // A connection on a new path (a NAT rebinding, a migration): same connection IDs, new 4-tuple.
+            slot = moved
+            slot.flows &+= 1
+            quic[flow.id] = slot
+            if movedDirection != direction { swappedFlows.insert(flow.id) }
         } else {
             let startsConnection = QUICConnectionAnalyzer.looksLikeQUIC(datagram.payload)
             let joinsConnection =
@@ -47,13 +55,15 @@ struct UDPLayer {
                 id: reassembler.allocateConnectionID(), client: swapped ? flow.server : flow.client,
                 server: swapped ? flow.client : flow.server, roleSource: startsConnection ? .handshake : .portHeuristic,
                 firstTimestamp: time, firstPacketNumber: packetNumber)
-            slot = QUICConnectionSlot(info: info, swapped: swapped, analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
+            slot = QUICConnectionSlot(info: info, analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
             quic[flow.id] = slot
+            if swapped { swappedFlows.insert(flow.id) }
             dispatcher.quicConnectionOpened(info)
         }
         // Events are handled once the analyzer is done with the datagram: handling reads its summary.
         var events: [QUICEvent] = []
-        slot.analyzer.receive(datagram.payload, from: slot.swapped ? direction.reversed : direction, at: time) { events.append($0) }
+        let quicDirection = swappedFlows.contains(flow.id) ? direction.reversed : direction
+        slot.analyzer.receive(datagram.payload, from: quicDirection, at: time) { events.append($0) }
         for event in events { dispatcher.handle(event, slot: slot) }
         return true
     }
@@ -81,7 +91,21 @@ struct UDPLayer {
 
     private mutating func close(_ flow: UDPFlow, dispatcher: inout StreamDispatcher) {
         others.remove(flow.id)
+        let swapped = swappedFlows.remove(flow.id) != nil
         guard let slot = quic.removeValue(forKey: flow.id) else { return }
-        dispatcher.quicConnectionClosed(slot, flow: flow)
+        slot.add(flow, swapped: swapped)
+        slot.flows &-= 1
+        // A connection that moved to other paths closes with its last one.
+        if slot.flows == 0 { dispatcher.quicConnectionClosed(slot) }
+    }
+
+    /// The open QUIC connection a short-header datagram of a new flow belongs to, by its connection ID,
+    /// with the direction the datagram goes on it.
+    private func connection(movedTo datagram: UDPDatagram) -> (QUICConnectionSlot, Direction)? {
+        guard QUICConnectionAnalyzer.looksLikeShortHeader(datagram.payload) else { return nil }
+        for slot in quic.values {
+            if let direction = slot.analyzer.direction(ofShortHeader: datagram.payload) { return (slot, direction) }
+        }
+        return nil
     }
 }

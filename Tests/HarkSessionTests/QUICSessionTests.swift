@@ -184,4 +184,30 @@ struct QUICSessionTests {
         // The second connection is whole: still decrypted.
         #expect(connections.last?.applicationProtocol == .http3)
     }
+
+    @Test func aConnectionThatMovesToANewPortMidwayIsFollowedByItsConnectionIDs() throws {
+        // A NAT rebinding from frame 150 on (inside the large response): the client's port changes by
+        // one in both directions (UDP ports at bytes 34 and 36 on lo's Ethernet framing).
+        var clientPort: (UInt8, UInt8)?
+        let url = try Self.edited(dropping: 0..<0) { number, frame in
+            guard frame.count > 37 else { return }
+            if number == 1 { clientPort = (frame[34], frame[35]) }
+            guard number >= 150, let port = clientPort else { return }
+            for offset in [34, 36] where frame[offset] == port.0 && frame[offset + 1] == port.1 {
+                frame[offset + 1] = port.1 &+ 1
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (recorder, statistics) = try runSession(url.path, configuration: Self.configuration(keyed: true))
+        #expect(statistics.udpFlows == 3)
+        let connections = recorder.connectionsByID
+        #expect(connections.count == 2)
+        #expect(connections.first?.applicationProtocol == .http3)
+        #expect(connections.first?.quic?.undecryptedPackets == 0)
+        // Both paths' packets count for the one connection.
+        let total = connections.reduce(0) { $0 + $1.summary.clientToServer.packets + $1.summary.serverToClient.packets }
+        #expect(total == statistics.udpDatagrams)
+        #expect(recorder.exchanges.count == 7)
+        #expect(recorder.exchanges.allSatisfy { $0.isComplete })
+    }
 }
