@@ -45,12 +45,12 @@ extension StreamDispatcher {
 
     /// Reports a QUIC connection's end: a stand-in exchange when nothing inside could be read, then the
     /// connection record.
-    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot, flow: UDPFlow) {
+    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot) {
         var events: [QUICEvent] = []
-        slot.analyzer.finish(at: flow.lastTimestamp) { events.append($0) }
+        slot.analyzer.finish(at: slot.lastTimestamp) { events.append($0) }
         for event in events { handle(event, slot: slot) }
-        slot.http3?.finishConnection(at: flow.lastTimestamp) { handle($0, slot: slot) }
-        let record = slot.record(flow)
+        slot.http3?.finishConnection(at: slot.lastTimestamp) { handle($0, slot: slot) }
+        let record = slot.record()
         if settings.parsesMessages, !slot.analyzer.summary.decrypted, slot.exchangesReported == 0, let tls = record.tls {
             emit(ExchangeMapper.exchange(undecrypted: record.summary, tls: tls, id: exchangeCount, connection: slot.context, applicationProtocol: .quic))
         }
