@@ -11,6 +11,7 @@ struct SessionAnalysis {
     var statistics = SessionStatistics()
     var decoder = PacketDecoder()
     var reassembler: TCPReassembler
+    var udp: UDPLayer
     var dispatcher: StreamDispatcher
     /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
     private var latestTime: Timestamp?
@@ -18,6 +19,7 @@ struct SessionAnalysis {
     init(reassembler: TCPReassembler, dispatcher: StreamDispatcher) {
         self.reassembler = reassembler
         self.dispatcher = dispatcher
+        self.udp = UDPLayer(limits: UDPFlowLimits(), keyLog: dispatcher.settings.keyLog)
     }
 
     /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it. After
@@ -38,6 +40,10 @@ struct SessionAnalysis {
         }
         if let clock = batch.clock {
             reassembler.advance(to: clock, handler: &dispatcher)
+            udp.expire(now: clock, dispatcher: &dispatcher)
+        }
+        if let now = batch.clock ?? latestTime {
+            dispatcher.observer.clock(now)
         }
         dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
         dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
@@ -74,7 +80,12 @@ struct SessionAnalysis {
         switch consume packet {
         case .tcp(let segment):
             statistics.tcpSegments += 1
+            // What the stacks note while this packet is processed (a FIN ending a body, a gap) is in it;
+            // bytes delivered get their own packet's number (`StreamDispatcher.deliver`).
+            let clock = dispatcher.settings.packetClock
+            clock.number = number
             reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
+            clock.number = 0
             if statistics.evictedConnections == 0, reassembler.evictedConnectionCount > 0 {
                 statistics.evictedConnections = reassembler.evictedConnectionCount
                 let budget = reassembler.limits.maxTrackedConnections
@@ -84,6 +95,11 @@ struct SessionAnalysis {
                         + "tracked (unanswered SYNs first); their records end as evicted",
                     packetNumber: number
                 ))
+            }
+        case .udp(let datagram):
+            statistics.udpDatagrams += 1
+            if !udp.take(datagram, at: timestamp, packetNumber: number, reassembler: &reassembler, dispatcher: &dispatcher) {
+                statistics.otherTraffic[.udp, default: 0] += 1
             }
         case .other(let traffic):
             statistics.otherTraffic[traffic, default: 0] += 1
@@ -107,12 +123,14 @@ struct SessionAnalysis {
     /// Ends every connection still open and returns the counts.
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
+        udp.finish(dispatcher: &dispatcher)
         dispatcher.releaseHeldInput()
         dispatcher.releaseHeldHops(now: nil)
         statistics.evictedConnections = reassembler.evictedConnectionCount
         if statistics.evictedConnections > 0 {
             dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))
         }
+        statistics.udpFlows = udp.flowCount
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount

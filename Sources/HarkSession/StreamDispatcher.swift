@@ -25,7 +25,7 @@ struct StreamDispatcher: TCPStreamHandler {
     let wantsPacketFacts: Bool
     /// The kinds of the TCP events of the packet being processed, for its fact.
     private var packetKinds = PendingPacketKinds()
-    private(set) var connectionCount = 0
+    var connectionCount = 0
     private(set) var exchangeCount = 0
     private(set) var messageCount = 0
     private(set) var diagnosticCount = 0
@@ -131,10 +131,12 @@ struct StreamDispatcher: TCPStreamHandler {
         observer.connectionOpened(connection)
     }
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
         slot.held.noteDelivery(direction: direction, capturedAt: time)
-        slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot) }
+        settings.packetClock.with(packetNumber) {
+            slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot) }
+        }
         if case .opaque = slot.analyzer { lastOpaqueConnection = connection }
         noteHolding(slot)
     }
@@ -236,13 +238,13 @@ struct StreamDispatcher: TCPStreamHandler {
             messageCount += 1
             observer.message(mapped)
         case .webSocket(.diagnostic(let diagnostic)):
-            report(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
+            reportInPacket(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
         case .tlsSession(let session):
             slot.noteTLS(session)
         case .tls(let diagnostic):
-            report(diagnostic.diagnostic(connectionID: slot.info.id))
+            reportInPacket(diagnostic.diagnostic(connectionID: slot.info.id))
         case .cut(let what):
-            report(Diagnostic(.error, what, connectionID: slot.info.id))
+            reportInPacket(Diagnostic(.error, what, connectionID: slot.info.id))
         case .http1(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
@@ -260,7 +262,7 @@ struct StreamDispatcher: TCPStreamHandler {
                 slot: slot
             )
         case .http1(.diagnostic(let diagnostic)):
-            report(diagnostic.diagnostic(connectionID: slot.info.id))
+            reportInPacket(diagnostic.diagnostic(connectionID: slot.info.id))
         case .http1(.tunnelOpened), .http1(.tunnelData), .http1(.tunnelGap), .http1(.tunnelClosed):
             break  // handled inside the stack
         case .http2(.exchange(let exchange)):
@@ -268,7 +270,7 @@ struct StreamDispatcher: TCPStreamHandler {
             let context = slot.context(consumingHandshake: true)
             emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, index: position, connection: context), slot: slot)
         case .http2(.diagnostic(let diagnostic)):
-            report(diagnostic.diagnostic(connectionID: slot.info.id))
+            reportInPacket(diagnostic.diagnostic(connectionID: slot.info.id))
         case .fastCGI(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
@@ -276,13 +278,23 @@ struct StreamDispatcher: TCPStreamHandler {
             slot.held.annotate(&mapped)  // now: a held exchange is reported without its slot
             if settings.parsesMessages, let now = hops.fastCGI(mapped) { emit(now) }
         case .fastCGI(.diagnostic(let diagnostic)):
-            report(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
+            reportInPacket(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
         }
+    }
+
+    /// Reports a protocol stack's diagnostic with the number of the packet being analysed, when it
+    /// has none of its own.
+    private mutating func reportInPacket(_ diagnostic: Diagnostic) {
+        var located = diagnostic
+        if located.packetNumber == nil, settings.packetClock.number > 0 {
+            located.packetNumber = settings.packetClock.number
+        }
+        report(located)
     }
 
     /// Reports an exchange under the next id; one of `slot`'s connection says whether its bytes came
     /// out late. An HTTP exchange a held FastCGI exchange served is reported right after it, both linked.
-    private mutating func emit(_ exchange: Exchange, slot: ConnectionSlot? = nil) {
+    mutating func emit(_ exchange: Exchange, slot: ConnectionSlot? = nil) {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard settings.parsesMessages else { return }
         var exchange = exchange
