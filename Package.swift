@@ -249,7 +249,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HarkCoreTests", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
-        .testTarget(name: "HarkFormatTests", dependencies: ["HarkFormat", "HarkCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HarkFormatTests", dependencies: ["HarkFormat", "HarkCore", "HarkTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "HarkCaptureTests",
             dependencies: ["HarkCapture", "HarkCore", "HarkFormat", "HarkTestSupport", nioCore],
