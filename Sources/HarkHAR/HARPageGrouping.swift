@@ -38,15 +38,28 @@ public struct HARPageClue: Hashable, Sendable {
     }
 
     /// `scheme://authority/` of an absolute URL.
+    /// (Searched as UTF-8 bytes: every delimiter is ASCII, and a URL is read once per entry.)
     static func origin(of url: String) -> String {
-        guard let schemeEnd = url.firstRange(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return String(url[..<schemeEnd.upperBound]) + authority + "/"
+        let bytes = url.utf8
+        var searchStart = bytes.startIndex
+        var authorityStart: String.Index?
+        while authorityStart == nil, let colon = bytes[searchStart...].firstIndex(of: UInt8(ascii: ":")) {
+            searchStart = bytes.index(after: colon)
+            if bytes[searchStart...].starts(with: "//".utf8) {
+                authorityStart = bytes.index(searchStart, offsetBy: 2)
+            }
+        }
+        guard let authorityStart else { return url }
+        let authorityEnd = bytes[authorityStart...].firstIndex {
+            $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
+        }
+        return String(url[..<(authorityEnd ?? bytes.endIndex)]) + "/"
     }
 
+    /// `url` up to its fragment (`#…`), or `url` itself when it has none.
     static func withoutFragment(_ url: String) -> String {
-        String(url.prefix { $0 != "#" })
+        guard let hash = url.utf8.firstIndex(of: UInt8(ascii: "#")) else { return url }
+        return String(url[..<hash])
     }
 }
 

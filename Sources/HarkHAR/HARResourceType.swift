@@ -63,7 +63,8 @@ public enum HARResourceType {
     /// The resource type a response's media type suggests, or nil.
     static func contentType(_ value: String?) -> String? {
         guard let value else { return nil }
-        let essence = value.prefix { $0 != ";" }.trimmingHTTPWhitespace().lowercased()
+        let essence = value[..<(value.utf8.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex)]
+            .trimmingHTTPWhitespace().lowercased()
         switch essence {
         case "text/html", "application/xhtml+xml": return "document"
         case "text/css": return "stylesheet"

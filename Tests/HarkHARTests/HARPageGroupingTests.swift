@@ -35,4 +35,20 @@ struct HARPageGroupingTests {
         #expect(grouping.pages.map(\.title) == ["http://a.example/start", "http://a.example/next"])
         #expect(grouping.pages.map(\.id) == ["page_1", "page_2"])
     }
+
+    /// A clue's keys: the URL without its fragment, and the origin in the form of an origin-only Referer.
+    @Test(arguments: [
+        ("https://a.example:8443/x/y?q=1#frag", "https://a.example:8443/x/y?q=1", "https://a.example:8443/"),
+        ("http://h?q=1", "http://h?q=1", "http://h/"),
+        ("http://h#top", "http://h", "http://h/"),
+        ("https://user@h.example", "https://user@h.example", "https://user@h.example/"),
+        ("urn:isbn:0451450523", "urn:isbn:0451450523", "urn:isbn:0451450523"),
+        ("x:y://h/p", "x:y://h/p", "x:y://h/"),
+    ])
+    func urlKeys(url: String, withoutFragment: String, origin: String) {
+        let clue = Self.clue(url, document: true)
+        #expect(clue.documentURL == withoutFragment)
+        #expect(clue.url == withoutFragment.hashValue)
+        #expect(clue.origin == origin.hashValue, "origin of \(url) should be \(origin)")
+    }
 }
