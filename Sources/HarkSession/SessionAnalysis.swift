@@ -5,17 +5,17 @@ import HarkPacket
 import HarkReassembly
 import NIOCore
 
-/// The analysing half of a session: statistics, packet decoding, reassembly and the protocol stacks
-/// behind it.
-struct SessionAnalysis {
+/// The analysing half of a session: statistics, packet decoding, reassembly, and the protocol stacks
+/// behind it (on this thread or on workers, as `Handler` does it).
+struct SessionAnalysis<Handler: SessionHandler> {
     var statistics = SessionStatistics()
     var decoder = PacketDecoder()
     var reassembler: TCPReassembler
-    var dispatcher: StreamDispatcher
+    var dispatcher: Handler
     /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
     private var latestTime: Timestamp?
 
-    init(reassembler: TCPReassembler, dispatcher: StreamDispatcher) {
+    init(reassembler: TCPReassembler, dispatcher: Handler) {
         self.reassembler = reassembler
         self.dispatcher = dispatcher
     }
@@ -39,8 +39,7 @@ struct SessionAnalysis {
         if let clock = batch.clock {
             reassembler.advance(to: clock, handler: &dispatcher)
         }
-        dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
-        dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
+        dispatcher.batchTaken(now: batch.clock ?? latestTime, isLive: batch.clock != nil)
         if let closing = batch.closingDiagnostics {
             for dropped in decoder.finish() {
                 dispatcher.report(Diagnostic(.warning, dropped.description))
@@ -61,7 +60,7 @@ struct SessionAnalysis {
     private mutating func take(_ frame: CapturedFrame, bytesRead: Int64) {
         statistics.frames += 1
         if statistics.frames & 0xfff == 0 {
-            dispatcher.observer.progress(bytesRead: bytesRead)
+            dispatcher.progress(bytesRead: bytesRead)
         }
         statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
@@ -107,12 +106,12 @@ struct SessionAnalysis {
     /// Ends every connection still open and returns the counts.
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
-        dispatcher.releaseHeldInput()
-        dispatcher.releaseHeldHops(now: nil)
+        dispatcher.inputEnded()
         statistics.evictedConnections = reassembler.evictedConnectionCount
         if statistics.evictedConnections > 0 {
             dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))
         }
+        dispatcher.complete()
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount

@@ -25,6 +25,15 @@ public final class TLSKeyLog {
     /// An empty key log.
     public init() {}
 
+    /// A key log holding the same secrets as this one, to grow apart from it: each thread that
+    /// analyses connections reads a copy of its own (the log is not thread-safe).
+    public func copy() -> TLSKeyLog {
+        let copy = TLSKeyLog()
+        copy.sessions = sessions
+        copy.arena = arena
+        return copy
+    }
+
     /// Whether no secret has been added.
     public var isEmpty: Bool { sessions.isEmpty }
 

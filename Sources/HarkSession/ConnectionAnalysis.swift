@@ -1,0 +1,204 @@
+import HarkCore
+import HarkFastCGI
+import HarkHTTP1
+import HarkHTTP2
+import HarkModel
+import HarkReassembly
+import HarkTLS
+import HarkWebSocket
+import NIOCore
+
+/// The protocol stacks of a set of connections: gives each connection's bytes, gaps and ends to its
+/// stack and turns what the protocols find into `AnalysisEvent`s, with what the connection knows
+/// (handshake timing, TLS, bytes delivered late, missing messages) already applied.
+///
+/// It knows nothing beyond its connections, so the connections of one session can be split among
+/// several of these, each on its thread (see `AnalysisWorker`); the events then go through
+/// `SessionOutput`, which numbers and links them.
+struct ConnectionAnalysis {
+    /// What every connection's stack is built with, the TLS key log included.
+    let settings: StackSettings
+    /// Per open connection.
+    private var slots: [Int: ConnectionSlot] = [:]
+    /// The slot last looked up: segments of one connection tend to come in runs.
+    private var lastSlot: ConnectionSlot?
+    /// The last connection found to have an opaque stack, which ignores bytes, gaps and ends for good:
+    /// its segments skip the lookup and the call into the stack.
+    private var lastOpaqueConnection: Int?
+    /// Connections whose TLS input waits for secrets.
+    private var holding = Set<Int>()
+    /// Connections that ended while their TLS input waited: closed once it is replayed.
+    private var closing: [Int: (slot: ConnectionSlot, summary: TCPConnectionSummary)] = [:]
+
+    init(settings: StackSettings) {
+        self.settings = settings
+    }
+
+    /// Whether a connection's TLS input waits for secrets.
+    var isHolding: Bool { !holding.isEmpty }
+
+    mutating func open(_ connection: TCPConnectionInfo) {
+        slots[connection.id] = ConnectionSlot(info: connection, settings: settings)
+    }
+
+    mutating func deliver<Sink: AnalysisSink>(
+        _ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, into sink: inout Sink
+    ) {
+        guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
+        slot.held.noteDelivery(direction: direction, capturedAt: time)
+        slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot, into: &sink) }
+        if case .opaque = slot.analyzer { lastOpaqueConnection = connection }
+        noteHolding(slot)
+    }
+
+    mutating func gap<Sink: AnalysisSink>(
+        _ length: Int, connection: Int, direction: Direction, at time: Timestamp, into sink: inout Sink
+    ) {
+        guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
+        slot.analyzer.gap(length, in: direction, at: time) { handle($0, slot: slot, into: &sink) }
+        noteHolding(slot)
+    }
+
+    mutating func directionNotCaptured(connection: Int, direction: Direction) {
+        slot(connection)?.missing.uncaptured.insert(direction)
+    }
+
+    mutating func streamEnded<Sink: AnalysisSink>(
+        connection: Int, direction: Direction, at time: Timestamp, into sink: inout Sink
+    ) {
+        guard let slot = slot(connection) else { return }
+        slot.analyzer.finish(direction, at: time) { handle($0, slot: slot, into: &sink) }
+        noteHolding(slot)
+    }
+
+    /// A TCP event of one of the connections: the handshake's timing and gaps are kept.
+    mutating func note(_ event: TCPEvent) {
+        slot(event.connectionID)?.note(event)
+    }
+
+    /// A connection is over: reported now, or once its held TLS input is replayed.
+    mutating func close<Sink: AnalysisSink>(_ summary: TCPConnectionSummary, into sink: inout Sink) {
+        let slot = slots.removeValue(forKey: summary.info.id)
+        if lastSlot?.info.id == summary.info.id { lastSlot = nil }
+        if lastOpaqueConnection == summary.info.id { lastOpaqueConnection = nil }
+        if let slot, holding.contains(summary.info.id) {
+            closing[summary.info.id] = (slot, summary)
+            return
+        }
+        close(summary, slot: slot, into: &sink)
+    }
+
+    /// Replays the held TLS input of connections whose secrets came or whose wait is over at `now`
+    /// (all of it with `force`: the session ends).
+    mutating func releaseHeld<Sink: AnalysisSink>(now: Timestamp?, force: Bool, into sink: inout Sink) {
+        for connection in holding.sorted() {
+            guard let slot = slots[connection] ?? closing[connection]?.slot else {
+                holding.remove(connection)
+                continue
+            }
+            slot.analyzer.releaseHeldTLS(now: now, force: force) { handle($0, slot: slot, into: &sink) }
+            guard !slot.analyzer.isHoldingForKeys else { continue }
+            holding.remove(connection)
+            if let ended = closing.removeValue(forKey: connection) {
+                close(ended.summary, slot: ended.slot, into: &sink)
+            }
+        }
+    }
+
+    /// Notes a connection whose TLS input now waits for secrets.
+    private mutating func noteHolding(_ slot: ConnectionSlot) {
+        if settings.keyWait != nil, slot.analyzer.isHoldingForKeys { holding.insert(slot.info.id) }
+    }
+
+    /// Reports a connection's end: a stand-in exchange for an undecrypted TLS connection, then the
+    /// connection record.
+    private func close<Sink: AnalysisSink>(_ summary: TCPConnectionSummary, slot: ConnectionSlot?, into sink: inout Sink) {
+        let tls = slot?.finalTLSSummary()
+        if settings.parsesMessages, let slot, let tls, !tls.isDecrypted, slot.exchangesReported == 0 {
+            // Nothing could be read inside: the connection itself is the one thing to show.
+            let context = slot.context(consumingHandshake: true)
+            sink.take(.exchange(ExchangeMapper.exchange(undecrypted: summary, tls: tls, id: 0, connection: context)))
+        }
+        sink.take(.closed(ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none, tls: tls)))
+    }
+
+    /// The slot of an open connection.
+    private mutating func slot(_ connection: Int) -> ConnectionSlot? {
+        if let lastSlot, lastSlot.info.id == connection { return lastSlot }
+        let found = slots[connection]
+        if found != nil { lastSlot = found }
+        return found
+    }
+
+    private func handle<Sink: AnalysisSink>(_ event: StreamAnalyzerEvent, slot: ConnectionSlot, into sink: inout Sink) {
+        switch event {
+        case .detected(let found):
+            slot.noteProtocol(found)
+            sink.take(.detected(found))
+        case .upgraded(let found):
+            slot.noteUpgrade(to: found)
+        case .switched(let exchange, let switchedTo):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            var mapped = ExchangeMapper.exchange(from: exchange, id: 0, position: position, connection: context)
+            mapped.switchedTo = switchedTo
+            sink.take(.switched(annotated(mapped, slot: slot)))
+        case .webSocket(.message(let message)):
+            let context = slot.context(consumingHandshake: false)
+            sink.take(.message(MessageMapper.message(
+                from: message, id: 0, exchangeID: nil, position: slot.takeMessagePosition(), connection: context
+            )))
+        case .webSocket(.diagnostic(let diagnostic)):
+            sink.take(.diagnostic(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id)))
+        case .tlsSession(let session):
+            slot.noteTLS(session)
+        case .tls(let diagnostic):
+            sink.take(.diagnostic(diagnostic.diagnostic(connectionID: slot.info.id)))
+        case .cut(let what):
+            sink.take(.diagnostic(Diagnostic(.error, what, connectionID: slot.info.id)))
+        case .http1(.exchange(let exchange)):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            sink.take(.exchange(annotated(ExchangeMapper.exchange(from: exchange, id: 0, position: position, connection: context), slot: slot)))
+        case .http1(.unpairedResponse(let response, let skippedRequestBytes)):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            let mapped = ExchangeMapper.exchange(
+                unpaired: response, id: 0, position: position, connection: context,
+                missingRequest: slot.missing.missingRequest(
+                    sawHandshake: slot.info.roleSource == .handshake, skippedRequestBytes: skippedRequestBytes
+                )
+            )
+            sink.take(.exchange(annotated(mapped, slot: slot)))
+        case .http1(.diagnostic(let diagnostic)):
+            sink.take(.diagnostic(diagnostic.diagnostic(connectionID: slot.info.id)))
+        case .http1(.tunnelOpened), .http1(.tunnelData), .http1(.tunnelGap), .http1(.tunnelClosed):
+            break  // handled inside the stack
+        case .http2(.exchange(let exchange)):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            sink.take(.exchange(annotated(ExchangeMapper.exchange(from: exchange, id: 0, index: position, connection: context), slot: slot)))
+        case .http2(.diagnostic(let diagnostic)):
+            sink.take(.diagnostic(diagnostic.diagnostic(connectionID: slot.info.id)))
+        case .fastCGI(.exchange(let exchange)):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            var mapped = ExchangeMapper.exchange(from: exchange, id: 0, position: position, connection: context)
+            slot.held.annotate(&mapped)  // now: a held exchange is reported without its slot
+            sink.take(.fastCGI(mapped))
+        case .fastCGI(.diagnostic(let diagnostic)):
+            sink.take(.diagnostic(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id)))
+        }
+    }
+
+    /// `exchange` with what its connection knows: the problems worded for why a message is missing,
+    /// and whether its bytes came out late. Only when messages are parsed (without, no exchange is
+    /// reported, and an upgrade is followed only to name the connection's protocol).
+    private func annotated(_ exchange: Exchange, slot: ConnectionSlot) -> Exchange {
+        guard settings.parsesMessages else { return exchange }
+        var exchange = exchange
+        exchange.problems = slot.missing.reword(exchange.problems)
+        slot.held.annotate(&exchange)
+        return exchange
+    }
+}

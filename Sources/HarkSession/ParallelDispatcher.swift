@@ -1,0 +1,268 @@
+import HarkCapture
+import HarkCore
+import HarkModel
+import HarkReassembly
+import HarkTLS
+import NIOCore
+
+/// Sits behind reassembly like `StreamDispatcher`, but analyses connections on worker threads: each
+/// connection is pinned to one `AnalysisWorker` by a hash of its endpoints, so the protocol stacks
+/// of different connections run on different cores, while everything the observer sees comes out in
+/// exactly the order a single-threaded session gives.
+///
+/// How the order is kept: reassembly runs here, in capture order. Each of its calls is either for the
+/// observer directly (a connection opened, a TCP event, a packet fact, a diagnostic of the session)
+/// or for a connection's stack; the latter is appended to its worker's job for the round, and a mark
+/// naming the worker and the call's index in that job to the round's list, where the observer's own
+/// items go too. A round is one batch of frames. When a round is merged, its list is walked in
+/// order: an observer item is reported, a worker mark reports the events its call made (the worker
+/// tags each event with its call's index). So the merge replays the single-threaded order by
+/// construction; `SessionOutput` then numbers exchanges and messages and links hops across
+/// connections in that order.
+///
+/// Memory stays bounded: at most `roundsInFlight` rounds are handed over and not merged; the
+/// session's thread merges the oldest (waiting for its workers if need be) before it reads on. A live
+/// input's rounds are merged at once, so that nothing waits for more traffic to be shown.
+struct ParallelDispatcher: SessionHandler {
+    /// Rounds (batches of frames) handed to the workers and not yet merged.
+    static let roundsInFlight = 4
+
+    /// What a round's merge does, in order.
+    private enum MergeItem {
+        case opened(TCPConnectionInfo)
+        case tcpEvent(TCPEvent)
+        case packet(PacketFact)
+        case diagnostic(Diagnostic)
+        case progress(Int64)
+        case releaseHops(Timestamp?)
+        /// The events made by call `call` of worker `worker`'s job in this round.
+        case worker(Int, call: Int)
+    }
+
+    /// One batch's worth of work, handed over and not yet merged.
+    private struct Round {
+        var items: [MergeItem]
+        /// Which workers were given a job in this round.
+        var hasJob: [Bool]
+    }
+
+    private var output: SessionOutput
+    let wantsPacketFacts: Bool
+    /// The kinds of the TCP events of the packet being processed, for its fact.
+    private var packetKinds = PendingPacketKinds()
+    let keyLog: TLSKeyLog
+    private(set) var connectionCount = 0
+    private let workers: [AnalysisWorker]
+    /// The calls of the round being built, per worker.
+    private var jobs: [[AnalysisWorker.Call]]
+    /// The merge items of the round being built.
+    private var items: [MergeItem] = []
+    /// Rounds handed over, oldest first.
+    private var rounds: [Round] = []
+    /// The worker of each open connection.
+    private var workerOfConnection: [Int: Int] = [:]
+    /// The connection last looked up and its worker: segments of one connection come in runs.
+    private var lastConnection = -1
+    private var lastWorker = 0
+
+    /// Starts `workerCount` workers whose stacks are built with `settings` (each with a copy of the key
+    /// log read from `keyLogPaths`, and an equal share of the body storage budgets); nil when a
+    /// thread cannot be started.
+    init?(observer: any SessionObserver, captureName: String, settings: StackSettings, keyLogPaths: [String], workerCount: Int) {
+        output = SessionOutput(observer: observer, captureName: captureName, parsesMessages: settings.parsesMessages)
+        wantsPacketFacts = observer.wantsPacketFacts
+        keyLog = settings.keyLog
+        var found: [Diagnostic] = []
+        keyLog.load(keyLogPaths) { found.append($0) }
+        var started: [AnalysisWorker] = []
+        for _ in 0..<max(1, workerCount) {
+            guard let worker = AnalysisWorker(settings: Self.workerSettings(settings, workerCount: workerCount), captureName: captureName)
+            else {
+                for worker in started { worker.stop() }
+                return nil
+            }
+            started.append(worker)
+        }
+        workers = started
+        jobs = Array(repeating: [], count: started.count)
+        items = found.map(MergeItem.diagnostic)
+    }
+
+    var observer: any SessionObserver { output.observer }
+    var exchangeCount: Int { output.exchangeCount }
+    var diagnosticCount: Int { output.diagnosticCount }
+
+    /// A worker's settings: a key log of its own, and body storage budgets shared out equally, so
+    /// that what runs out, if anything, is the same from run to run.
+    private static func workerSettings(_ settings: StackSettings, workerCount: Int) -> StackSettings {
+        var own = settings
+        own.keyLog = settings.keyLog.copy()
+        let pool = settings.bodies.storage.pool
+        own.bodies.storage.pool = BodyStoragePool(
+            directory: pool.directory,
+            maxMemoryBytes: pool.maxMemoryBytes / workerCount,
+            maxDiskBytes: pool.maxDiskBytes / workerCount,
+            maxDecodedBytes: pool.maxDecodedBytes / workerCount
+        )
+        return own
+    }
+
+    /// The worker a connection is pinned to: a fixed hash of its two endpoints (the same from run to
+    /// run, whichever side sent first).
+    static func worker(for connection: TCPConnectionInfo, count: Int) -> Int {
+        let key = ConnectionKey(source: connection.client, destination: connection.server)
+        let words = [
+            key.lower.address.high, key.lower.address.low, key.higher.address.high, key.higher.address.low,
+            UInt64(key.lower.port) << 16 | UInt64(key.higher.port),
+        ]
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for word in words {
+            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+        }
+        return Int(hash % UInt64(max(1, count)))
+    }
+
+    // MARK: - The session's calls
+
+    mutating func report(_ diagnostic: Diagnostic) {
+        items.append(.diagnostic(diagnostic))
+    }
+
+    mutating func progress(bytesRead: Int64) {
+        items.append(.progress(bytesRead))
+    }
+
+    mutating func add(_ secrets: DecryptionSecrets) {
+        var found: [Diagnostic] = []
+        keyLog.add(secrets, captureName: output.captureName) { found.append($0) }
+        items.append(contentsOf: found.map(MergeItem.diagnostic))
+        for worker in jobs.indices { jobs[worker].append(.secrets(secrets)) }
+    }
+
+    mutating func batchTaken(now: Timestamp?, isLive: Bool) {
+        items.append(.releaseHops(now))
+        endRound()
+        if isLive {
+            while !rounds.isEmpty { mergeOldest() }
+        }
+    }
+
+    mutating func inputEnded() {
+        items.append(.releaseHops(nil))
+    }
+
+    mutating func complete() {
+        endRound()
+        while !rounds.isEmpty { mergeOldest() }
+        for worker in workers { worker.stop() }
+    }
+
+    // MARK: - Reassembly's calls
+
+    mutating func connectionOpened(_ connection: TCPConnectionInfo) {
+        connectionCount += 1
+        let worker = Self.worker(for: connection, count: workers.count)
+        workerOfConnection[connection.id] = worker
+        jobs[worker].append(.opened(connection))
+        items.append(.opened(connection))
+    }
+
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+        guard let worker = worker(of: connection) else { return }
+        call(worker, .deliver(bytes, connection: connection, direction: direction, time: time))
+    }
+
+    mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {
+        guard let worker = worker(of: connection) else { return }
+        call(worker, .gap(length, connection: connection, direction: direction, time: time))
+    }
+
+    mutating func directionNotCaptured(connection: Int, direction: Direction) {
+        guard let worker = worker(of: connection) else { return }
+        jobs[worker].append(.notCaptured(connection: connection, direction: direction))
+    }
+
+    mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {
+        guard let worker = worker(of: connection) else { return }
+        call(worker, .ended(connection: connection, direction: direction, time: time))
+    }
+
+    mutating func tcpEvent(_ event: TCPEvent) {
+        if ConnectionSlot.keeps(event), let worker = worker(of: event.connectionID) {
+            jobs[worker].append(.note(event))
+        }
+        if wantsPacketFacts { packetKinds.note(event) }
+        items.append(.tcpEvent(event))
+    }
+
+    mutating func packet(_ fact: PacketFact) {
+        var fact = fact
+        fact.kinds = packetKinds.take(for: fact)
+        items.append(.packet(fact))
+    }
+
+    mutating func connectionClosed(_ summary: TCPConnectionSummary) {
+        guard let worker = workerOfConnection.removeValue(forKey: summary.info.id) else { return }
+        if lastConnection == summary.info.id { lastConnection = -1 }
+        call(worker, .closed(summary))
+    }
+
+    // MARK: - Rounds
+
+    /// The worker of an open connection.
+    private mutating func worker(of connection: Int) -> Int? {
+        if connection == lastConnection { return lastWorker }
+        guard let worker = workerOfConnection[connection] else { return nil }
+        lastConnection = connection
+        lastWorker = worker
+        return worker
+    }
+
+    /// Appends a call that may make events, and its mark.
+    private mutating func call(_ worker: Int, _ call: AnalysisWorker.Call) {
+        items.append(.worker(worker, call: jobs[worker].count))
+        jobs[worker].append(call)
+    }
+
+    /// Hands the round's jobs over; merges the oldest rounds while too many are in flight.
+    private mutating func endRound() {
+        var hasJob = Array(repeating: false, count: workers.count)
+        for worker in workers.indices where !jobs[worker].isEmpty {
+            var job: [AnalysisWorker.Call] = []
+            swap(&job, &jobs[worker])
+            workers[worker].submit(job)
+            hasJob[worker] = true
+        }
+        guard !items.isEmpty || hasJob.contains(true) else { return }
+        var round: [MergeItem] = []
+        swap(&round, &items)
+        rounds.append(Round(items: round, hasJob: hasJob))
+        while rounds.count > Self.roundsInFlight { mergeOldest() }
+    }
+
+    /// Reports the oldest round, in order, waiting for its workers' results.
+    private mutating func mergeOldest() {
+        let round = rounds.removeFirst()
+        var results = Array(repeating: AnalysisWorker.Result(), count: workers.count)
+        for worker in workers.indices where round.hasJob[worker] {
+            results[worker] = workers[worker].takeResult()
+        }
+        var next = Array(repeating: 0, count: workers.count)
+        for item in round.items {
+            switch item {
+            case .worker(let worker, let call):
+                while next[worker] < results[worker].count, results[worker][next[worker]].call <= call {
+                    output.take(results[worker][next[worker]].event)
+                    next[worker] += 1
+                }
+            case .opened(let connection): output.observer.connectionOpened(connection)
+            case .tcpEvent(let event): output.observer.tcpEvent(event)
+            case .packet(let fact): output.observer.packet(fact)
+            case .diagnostic(let diagnostic): output.report(diagnostic)
+            case .progress(let bytesRead): output.observer.progress(bytesRead: bytesRead)
+            case .releaseHops(let now): output.releaseHeldHops(now: now)
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import HarkCapture
+import HarkCore
+import HarkModel
+import HarkReassembly
+import HarkTLS
+
+/// What a session's packet loop (`SessionAnalysis`) hands its results to: reassembly's streams and
+/// events, and what the session itself finds. `StreamDispatcher` analyses connections on the
+/// session's thread; `ParallelDispatcher` spreads them over worker threads.
+protocol SessionHandler: TCPStreamHandler {
+    /// The observer (the one given to the session, as an existential).
+    var observer: any SessionObserver { get }
+    /// Connections opened, exchanges and diagnostics reported so far (final after `complete()`).
+    var connectionCount: Int { get }
+    var exchangeCount: Int { get }
+    var diagnosticCount: Int { get }
+    /// The session's TLS key log: the files given and the capture's own secrets.
+    var keyLog: TLSKeyLog { get }
+    /// A problem the session found (in a record, a frame, a key log).
+    mutating func report(_ diagnostic: Diagnostic)
+    /// How far the reader has got.
+    mutating func progress(bytesRead: Int64)
+    /// Secrets the capture carries, for the frames after them.
+    mutating func add(_ secrets: DecryptionSecrets)
+    /// A batch of frames was taken; `now` is the latest time the session knows. A live input's
+    /// batch (`isLive`) is reported before the next is read: nothing waits for more traffic.
+    mutating func batchTaken(now: Timestamp?, isLive: Bool)
+    /// Reassembly ended every connection: release what waits for more input.
+    mutating func inputEnded()
+    /// Everything was handed over: report what is still pending, then the counts are final.
+    mutating func complete()
+}
