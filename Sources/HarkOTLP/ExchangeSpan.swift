@@ -30,19 +30,22 @@ public struct ExchangeSpan {
     public let exchange: Exchange
     /// Which side the span describes.
     public let kind: OTLPSpan.Kind
+    /// The route: the endpoint pattern of the request target.
+    public let route: String
+    /// The method as the conventions name it: the token when known, `_OTHER` otherwise.
+    public let method: String
+    /// The span's status and message (see `statusOf`); worked out once, as the span, its attributes and
+    /// the metrics all ask for it.
+    private let status: (OTLPSpan.StatusCode, String)
 
     /// - Parameters: as the properties of the same names.
     public init(_ exchange: Exchange, kind: OTLPSpan.Kind) {
         self.exchange = exchange
         self.kind = kind
-    }
-
-    /// The route: the endpoint pattern of the request target.
-    public var route: String { EndpointPattern.pattern(for: exchange.request.target) }
-
-    /// The method as the conventions name it: the token when known, `_OTHER` otherwise.
-    public var method: String {
-        Self.knownMethods.contains(exchange.request.method.rawValue) ? exchange.request.method.rawValue : "_OTHER"
+        route = EndpointPattern.pattern(for: exchange.request.target)
+        let token = exchange.request.method.rawValue
+        method = Self.knownMethods.contains(token) ? token : "_OTHER"
+        status = Self.statusOf(exchange, kind: kind)
     }
 
     /// The span name.
@@ -76,8 +79,17 @@ public struct ExchangeSpan {
         let context = self.context
         let end = exchange.response?.lastByte ?? exchange.request.lastByte
         let (status, message) = self.status
-        var attributes = exchange.grpc.map { rpc.attributes($0) + serverAttributes } ?? httpAttributes
-        attributes += networkAttributes + harkAttributes(facts)
+        // One array, filled in place: a span has about twenty attributes.
+        var attributes: [OTLPAttribute] = []
+        attributes.reserveCapacity(24)
+        if let call = exchange.grpc {
+            attributes += rpc.attributes(call)
+            appendServerAttributes(to: &attributes)
+        } else {
+            appendHTTPAttributes(to: &attributes)
+        }
+        appendNetworkAttributes(to: &attributes)
+        appendHarkAttributes(facts, to: &attributes)
         return OTLPSpan(
             traceID: context?.traceID ?? ids.traceID,
             spanID: ids.spanID,
@@ -96,21 +108,22 @@ public struct ExchangeSpan {
     }
 
     /// `server.address` and `server.port`: the authority's host and port, else the server endpoint's.
-    private var serverAttributes: [OTLPAttribute] {
+    private func appendServerAttributes(to attributes: inout [OTLPAttribute]) {
         let request = exchange.request
         let host = request.host(server: exchange.connection.server)
         var port = Int(exchange.connection.server.port)
-        if let authority = request.authority, let colon = authority.lastIndex(of: ":"),
-            !authority[colon...].contains("]"), let number = Int(authority[authority.index(after: colon)...])
+        if let authority = request.authority, let colon = authority.utf8.lastIndex(of: UInt8(ascii: ":")),
+            !authority.utf8[colon...].contains(UInt8(ascii: "]")), let number = Int(authority[authority.index(after: colon)...])
         {
             port = number
         }
-        return [.string("server.address", host), .int("server.port", port)]
+        attributes.append(.string("server.address", host))
+        attributes.append(.int("server.port", port))
     }
 
-    private var httpAttributes: [OTLPAttribute] {
+    private func appendHTTPAttributes(to attributes: inout [OTLPAttribute]) {
         let request = exchange.request
-        var attributes: [OTLPAttribute] = [.string("http.request.method", method)]
+        attributes.append(.string("http.request.method", method))
         if method == "_OTHER" { attributes.append(.string("http.request.method_original", request.method.rawValue)) }
         attributes.append(.string("url.scheme", request.scheme))
         if kind == .client {
@@ -123,7 +136,7 @@ public struct ExchangeSpan {
             if let query { attributes.append(.string("url.query", String(target[target.index(after: query)...]))) }
             attributes.append(.string("http.route", route))
         }
-        attributes += serverAttributes
+        appendServerAttributes(to: &attributes)
         if let response = exchange.response, response.status != .absent {
             attributes.append(.int("http.response.status_code", response.status.rawValue))
         }
@@ -131,43 +144,36 @@ public struct ExchangeSpan {
         attributes.append(.int("http.request.body.size", request.body.length))
         if let response = exchange.response { attributes.append(.int("http.response.body.size", response.body.length)) }
         if status.0 == .error { attributes.append(.string("error.type", errorType)) }
-        return attributes
     }
 
     /// The protocol, and the peer as seen from the span's side: the server for a CLIENT span, the
     /// client for a SERVER span.
-    private var networkAttributes: [OTLPAttribute] {
+    private func appendNetworkAttributes(to attributes: inout [OTLPAttribute]) {
         let connection = exchange.connection
         let peer = kind == .client ? connection.server : connection.client
-        var attributes: [OTLPAttribute] = [
-            .string("network.protocol.name", "http"),
-            .string("network.protocol.version", Self.protocolVersion(exchange.request.version)),
-            .string("network.transport", "tcp"),
-            .string("network.peer.address", peer.address.description),
-            .int("network.peer.port", Int(peer.port)),
-        ]
+        attributes.append(.string("network.protocol.name", "http"))
+        attributes.append(.string("network.protocol.version", Self.protocolVersion(exchange.request.version)))
+        attributes.append(.string("network.transport", "tcp"))
+        attributes.append(.string("network.peer.address", peer.address.description))
+        attributes.append(.int("network.peer.port", Int(peer.port)))
         if kind == .server {
             attributes.append(.string("client.address", connection.client.address.description))
             attributes.append(.int("client.port", Int(connection.client.port)))
         }
-        return attributes
     }
 
-    private func harkAttributes(_ facts: TCPFacts) -> [OTLPAttribute] {
-        var attributes: [OTLPAttribute] = [
-            .int("hark.exchange.id", exchange.id),
-            .int("hark.connection.id", exchange.connection.id),
-            .int("hark.tcp.retransmissions", facts.retransmissions),
-            .int("hark.tcp.gaps", facts.gaps),
-            .bool("hark.complete", exchange.isComplete),
-        ]
+    private func appendHarkAttributes(_ facts: TCPFacts, to attributes: inout [OTLPAttribute]) {
+        attributes.append(.int("hark.exchange.id", exchange.id))
+        attributes.append(.int("hark.connection.id", exchange.connection.id))
+        attributes.append(.int("hark.tcp.retransmissions", facts.retransmissions))
+        attributes.append(.int("hark.tcp.gaps", facts.gaps))
+        attributes.append(.bool("hark.complete", exchange.isComplete))
         if let stream = exchange.streamID { attributes.append(.int("hark.http2.stream_id", stream)) }
         if let tls = exchange.connection.tls {
             if !tls.version.isEmpty { attributes.append(.string("hark.tls.version", tls.version)) }
             attributes.append(.bool("hark.tls.decrypted", tls.isDecrypted))
         }
         if !exchange.problems.isEmpty { attributes.append(.string("hark.problems", exchange.problems.joined(separator: "; "))) }
-        return attributes
     }
 
     /// `1.1`, `2`, `1.0` from `HTTP/1.1`, `HTTP/2.0`.
@@ -178,7 +184,7 @@ public struct ExchangeSpan {
 
     /// ERROR for a missing response, a 4xx or 5xx seen by the client or a 5xx served (HTTP conventions),
     /// or a failed gRPC call (RPC conventions); unset otherwise, as the conventions ask.
-    private var status: (OTLPSpan.StatusCode, String) {
+    private static func statusOf(_ exchange: Exchange, kind: OTLPSpan.Kind) -> (OTLPSpan.StatusCode, String) {
         guard let response = exchange.response else {
             return (.error, exchange.problems.first ?? "no response captured")
         }

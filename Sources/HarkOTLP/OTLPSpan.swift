@@ -96,7 +96,7 @@ public struct OTLPSpan: Hashable, Sendable {
 
     /// The `Span` message's bytes (field numbers from `opentelemetry/proto/trace/v1/trace.proto`).
     public var encoded: [UInt8] {
-        var span = ProtobufWriter()
+        var span = ProtobufWriter(capacity: 1024)
         span.bytesField(1, traceID)
         span.bytesField(2, spanID)
         span.stringField(3, traceState)

@@ -13,7 +13,10 @@ struct ProtobufWriter {
     /// The bytes written so far.
     private(set) var bytes: [UInt8] = []
 
-    init() {}
+    /// - Parameter capacity: bytes to reserve, when the message's usual size is known.
+    init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
 
     /// Wire types (the low three bits of a tag).
     private enum WireType: UInt64 {
@@ -125,11 +128,26 @@ struct ProtobufWriter {
 
     /// A message field whose body `body` writes; written even when empty when `always` (a oneof member
     /// or a present-but-empty message).
+    ///
+    /// The body is written in place after a one-byte length; a body of 128 bytes or more moves right by
+    /// the length's extra bytes once it is known. Most nested messages (attributes, events, status) are
+    /// shorter, so nesting allocates nothing.
     mutating func messageField(_ field: Int, always: Bool = false, _ body: (inout ProtobufWriter) -> Void) {
-        var nested = ProtobufWriter()
-        body(&nested)
-        guard always || !nested.bytes.isEmpty else { return }
-        encodedMessageField(field, nested.bytes)
+        let start = bytes.count
+        tag(field, .lengthDelimited)
+        let lengthIndex = bytes.count
+        bytes.append(0)
+        body(&self)
+        let length = bytes.count - lengthIndex - 1
+        if length == 0, !always {
+            bytes.removeSubrange(start...)
+        } else if length < 0x80 {
+            bytes[lengthIndex] = UInt8(truncatingIfNeeded: length)
+        } else {
+            var prefix = ProtobufWriter()
+            prefix.varint(UInt64(length))
+            bytes.replaceSubrange(lengthIndex...lengthIndex, with: prefix.bytes)
+        }
     }
 
     /// A message field from its already encoded body.

@@ -64,17 +64,22 @@ public struct TrafficMetrics {
                 .string("server.address", exchange.request.host(server: exchange.connection.server)),
             ]
         )
-        if requests[key] == nil, requests.count >= maximumSeries { key.attributes = [.bool("otel.metric.overflow", true)] }
-        requests[key, default: (0, 0)].count += 1
-        if isError { requests[key, default: (0, 0)].errors += 1 }
+        if requests.count >= maximumSeries, requests[key] == nil { key.attributes = [.bool("otel.metric.overflow", true)] }
+        Self.count(&requests[key, default: (0, 0)], isError: isError)
         let status = exchange.response.map(\.status.rawValue)
         var durationKey = DurationKey(request: key, status: status)
-        if durations[durationKey] == nil, durations.count >= maximumSeries {
+        if durations.count >= maximumSeries, durations[durationKey] == nil {
             durationKey = DurationKey(request: RequestKey(service: service, kind: span.kind, attributes: [.bool("otel.metric.overflow", true)]), status: nil)
         }
         durations[durationKey, default: OTLPMetric.HistogramPoint(bounds: Self.durationBounds)].record(exchange.duration.seconds)
         see(exchange.request.firstByte.nanoseconds)
         see((exchange.response?.lastByte ?? exchange.request.lastByte).nanoseconds)
+    }
+
+    /// Adds one request to a series' counts (one dictionary access for both counts).
+    private static func count(_ counts: inout (count: Int64, errors: Int64), isError: Bool) {
+        counts.count += 1
+        if isError { counts.errors += 1 }
     }
 
     /// Counts one finished connection of `service`.
@@ -136,7 +141,7 @@ public struct TrafficMetrics {
 
     private func metrics(of service: String) -> [OTLPMetric] {
         let ownRequests = Self.sorted(requests.filter { $0.key.service == service }) { Self.sortKey($0.attributes) }
-        let ownDurations = Self.sorted(durations.filter { $0.key.request.service == service }) { Self.sortKey($0.request.attributes) + " \($0.status ?? 0)" }
+        let ownDurations = Self.sorted(durations.filter { $0.key.request.service == service }) { Self.sortKey($0.request.attributes) + " " + String($0.status ?? 0) }
         let ownConnections = Self.sorted(connections.filter { $0.key.service == service }) { Self.sortKey($0.attributes) }
         var metrics: [OTLPMetric] = []
         if !ownRequests.isEmpty {

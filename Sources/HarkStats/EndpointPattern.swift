@@ -11,30 +11,47 @@ public enum EndpointPattern {
     public static let placeholder = "{id}"
 
     /// The pattern for `target`.
+    ///
+    /// Works on the target's UTF-8 bytes: every delimiter it looks for (`:`, `/`, `?`, `#`, `.`) is
+    /// ASCII, and walking Characters (grapheme breaking) cost most of `hark stats` and `--otlp` time on
+    /// long query strings.
     public static func pattern(for target: String) -> String {
         var path = Substring(target)
-        if let colon = path.firstIndex(of: ":"), path[colon...].hasPrefix("://"),
-            path[..<colon].allSatisfy({ $0.isASCII && $0.isLetter })
+        let utf8 = path.utf8
+        if let colon = utf8.firstIndex(of: UInt8(ascii: ":")), utf8[colon...].starts(with: "://".utf8),
+            utf8[..<colon].allSatisfy(isASCIILetter)
         {
-            let afterScheme = path[colon...].dropFirst(3)
-            path = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+            let afterScheme = path[colon...].utf8.dropFirst(3)
+            path = afterScheme.firstIndex(of: UInt8(ascii: "/")).map { path[$0...] } ?? "/"
         }
-        if let end = path.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+        if let end = path.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
             path = path[..<end]
         }
-        guard path.hasPrefix("/") else { return path.isEmpty ? "/" : String(path) }
-        return path.split(separator: "/", omittingEmptySubsequences: false)
-            .map(collapse)
-            .joined(separator: "/")
+        guard path.utf8.first == UInt8(ascii: "/") else { return path.isEmpty ? "/" : String(path) }
+        var pattern = ""
+        pattern.reserveCapacity(path.utf8.count)
+        var isFirst = true
+        for segment in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if !isFirst { pattern.append("/") }
+            isFirst = false
+            append(Substring(segment), collapsedTo: &pattern)
+        }
+        return pattern
     }
 
-    /// `segment` with an identifier (the whole segment, or its name before the last `.`) replaced.
-    private static func collapse(_ segment: Substring) -> String {
-        if isNumber(segment) || isIdentifier(segment) { return placeholder }
-        if let dot = segment.lastIndex(of: "."), dot != segment.startIndex, isIdentifier(segment[..<dot]) {
-            return placeholder + segment[dot...]
+    /// Appends `segment` to `pattern` with an identifier (the whole segment, or its name before the
+    /// last `.`) replaced.
+    private static func append(_ segment: Substring, collapsedTo pattern: inout String) {
+        if isNumber(segment) || isIdentifier(segment) {
+            pattern.append(placeholder)
+        } else if let dot = segment.utf8.lastIndex(of: UInt8(ascii: ".")), dot != segment.startIndex,
+            isIdentifier(segment[..<dot])
+        {
+            pattern.append(placeholder)
+            pattern.append(contentsOf: segment[dot...])
+        } else {
+            pattern.append(contentsOf: segment)
         }
-        return String(segment)
     }
 
     /// Whether `text` is a decimal number.
@@ -57,6 +74,10 @@ public enum EndpointPattern {
             if isDashPosition ? byte != UInt8(ascii: "-") : !isHexDigit(byte) { return false }
         }
         return true
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {
