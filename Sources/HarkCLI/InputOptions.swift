@@ -64,7 +64,7 @@ struct InputOptions: ParsableArguments {
     @Option(
         name: .customLong("threads"),
         help: ArgumentHelp(
-            "Threads that analyse connections, each connection on one of them; the output is the same whatever the number. Default: one per core (at most \(InputOptions.maximumDefaultThreads)) for a capture file, 1 for standard input and live sources, whose exchanges then show without waiting for more traffic.",
+            "Threads that analyse connections, each connection on one of them; the output is the same whatever the number. Default: one per core (at most \(InputOptions.maximumDefaultThreads)) for a capture file; 1 for standard input and live sources, whose exchanges then show without waiting for more traffic, and for hark connections.",
             valueName: "n"
         )
     )

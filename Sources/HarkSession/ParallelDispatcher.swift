@@ -24,8 +24,10 @@ import NIOCore
 /// session's thread merges the oldest (waiting for its workers if need be) before it reads on. A live
 /// input's rounds are merged at once, so that nothing waits for more traffic to be shown.
 struct ParallelDispatcher: SessionHandler {
-    /// Rounds (batches of frames) handed to the workers and not yet merged.
-    static let roundsInFlight = 4
+    /// Rounds (batches of frames) handed to the workers and not yet merged: enough to keep every
+    /// worker busy, few enough that the capture chunks they hold on to, with the read-ahead
+    /// batches, stay within the chunks the reader reuses (`ChunkedInput.reusedChunks`).
+    static let roundsInFlight = 3
 
     /// What a round's merge does, in order.
     private enum MergeItem {
@@ -74,9 +76,10 @@ struct ParallelDispatcher: SessionHandler {
         keyLog = settings.keyLog
         var found: [Diagnostic] = []
         keyLog.load(keyLogPaths) { found.append($0) }
+        let count = max(1, workerCount)
         var started: [AnalysisWorker] = []
-        for _ in 0..<max(1, workerCount) {
-            guard let worker = AnalysisWorker(settings: Self.workerSettings(settings, workerCount: workerCount), captureName: captureName)
+        for _ in 0..<count {
+            guard let worker = AnalysisWorker(settings: Self.workerSettings(settings, workerCount: count), captureName: captureName)
             else {
                 for worker in started { worker.stop() }
                 return nil
