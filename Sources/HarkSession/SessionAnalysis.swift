@@ -5,11 +5,10 @@ import HarkPacket
 import HarkReassembly
 import NIOCore
 
-/// The analysing half of a session: statistics, packet decoding, reassembly, and the protocol stacks
-/// behind it (on this thread or on workers, as `Handler` does it).
+/// The analysing half of a session: statistics, reassembly of the packets the reading half decoded,
+/// and the protocol stacks behind it (on this thread or on workers, as `Handler` does it).
 struct SessionAnalysis<Handler: SessionHandler> {
     var statistics = SessionStatistics()
-    var decoder = PacketDecoder()
     var reassembler: TCPReassembler
     var dispatcher: Handler
     /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
@@ -41,7 +40,7 @@ struct SessionAnalysis<Handler: SessionHandler> {
         }
         dispatcher.batchTaken(now: batch.clock ?? latestTime, isLive: batch.clock != nil)
         if let closing = batch.closingDiagnostics {
-            for dropped in decoder.finish() {
+            for dropped in batch.closingDroppedDatagrams {
                 dispatcher.report(Diagnostic(.warning, dropped.description))
             }
             for diagnostic in closing {
@@ -57,19 +56,19 @@ struct SessionAnalysis<Handler: SessionHandler> {
         }
     }
 
-    private mutating func take(_ frame: CapturedFrame, bytesRead: Int64) {
+    private mutating func take(_ decoded: consuming DecodedFrame, bytesRead: Int64) {
+        let frame = decoded.frame
         statistics.frames += 1
         if statistics.frames & 0xfff == 0 {
             dispatcher.progress(bytesRead: bytesRead)
         }
         statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
-        // NFLOG carries the kernel's time of the packet when it has one; libpcap stamps the read.
-        let timestamp = frame.linkType == .nflog ? NFLOGFrame.timestamp(in: frame.data) ?? frame.timestamp : frame.timestamp
+        let timestamp = decoded.timestamp
         latestTime = timestamp
         let number = frame.number
 
-        let packet = decoder.decode(frame.data, linkType: frame.linkType, timestamp: timestamp)
+        let packet = decoded.packet
         switch consume packet {
         case .tcp(let segment):
             statistics.tcpSegments += 1
@@ -96,10 +95,8 @@ struct SessionAnalysis<Handler: SessionHandler> {
             let offset = frame.fileOffset >= 0 ? frame.fileOffset : nil
             dispatcher.report(Diagnostic(.error, error.description, packetNumber: number, byteOffset: offset))
         }
-        if decoder.hasDroppedDatagrams {
-            for dropped in decoder.takeDroppedDatagrams() {
-                dispatcher.report(Diagnostic(.warning, dropped.description, packetNumber: number))
-            }
+        for dropped in decoded.droppedDatagrams {
+            dispatcher.report(Diagnostic(.warning, dropped.description, packetNumber: number))
         }
     }
 
