@@ -256,7 +256,10 @@ struct ParallelDispatcher: SessionHandler {
             switch item {
             case .worker(let worker, let call):
                 while next[worker] < results[worker].count, results[worker][next[worker]].call <= call {
-                    output.take(results[worker][next[worker]].event)
+                    // Moved out, not copied: an exchange holds many references.
+                    var event = AnalysisEvent.detected(.none)
+                    swap(&event, &results[worker][next[worker]].event)
+                    output.take(event)
                     next[worker] += 1
                 }
             case .opened(let connection): output.observer.connectionOpened(connection)
