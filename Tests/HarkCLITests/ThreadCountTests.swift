@@ -48,6 +48,13 @@ struct ThreadCountTests {
         }
     }
 
+    @Test(arguments: ["0", "65", "-1"])
+    func threadCountsOutOfRangeAreRefused(threads: String) throws {
+        let (status, _, errors) = try HarkBinary.run(["har", "--threads=\(threads)", Fixtures.corpus("http1-browse-bro-org.pcap").path])
+        #expect(status != 0)
+        #expect(errors.contains("--threads takes a number from 1 to 64"), "\(errors)")
+    }
+
     /// What a run wrote: its exit status, standard output and standard error, byte for byte (a
     /// timeline's random nonce masked).
     private struct Outcome: Equatable {
