@@ -32,7 +32,7 @@ public struct SessionConfiguration: Sendable {
     public var readsAhead = true
     /// How many threads analyse connections. With more than one, each TCP connection is pinned to one
     /// of that many worker threads (by a hash of its endpoints), which parse its protocols, while
-    /// reading, packet decoding and reassembly stay where they are; what the observer sees, and in
+    /// reading, packet decoding and reassembly stay where they were; what the observer sees, and in
     /// which order, is exactly what one thread gives. Used only for input that is read ahead (a file)
     /// and without followed key logs (whose secrets come in real time); otherwise connections are
     /// analysed on the session's thread. Default 1.
@@ -58,11 +58,12 @@ public struct SessionConfiguration: Sendable {
 /// Runs one capture through the whole pipeline: capture records → packets → TCP reassembly →
 /// protocol analyzers, reporting to a `SessionObserver` as it goes, in capture order.
 ///
-/// Reassembly runs on the caller's thread, synchronously and with a single owner; reading may run
-/// ahead on a second thread (`ReadAhead`), and the protocol analysis of connections on worker threads
-/// (`SessionConfiguration.analysisThreads`, `ParallelDispatcher`), each connection owned by one
-/// worker: concurrency at the edges, STYLE.md rule 11, with only whole batches crossing. Bad input never stops the run: each problem becomes a `Diagnostic` and
-/// processing goes on with the rest.
+/// Reassembly runs on the caller's thread, synchronously and with a single owner; reading and packet
+/// decoding may run ahead on a second thread (`ReadAhead`), and the protocol analysis of connections
+/// on worker threads (`SessionConfiguration.analysisThreads`, `ParallelDispatcher`), each connection
+/// owned by one worker: concurrency at the edges (STYLE.md rule 11), with only whole batches
+/// crossing. Bad input never stops the run: each problem becomes a `Diagnostic` and processing goes on
+/// with the rest.
 ///
 /// ### Example
 /// ```swift
@@ -88,8 +89,8 @@ public struct CaptureSession {
     /// Reads the whole capture (until end of input for a pipe, until told to stop for a live capture)
     /// and reports to `observer`.
     ///
-    /// With `SessionConfiguration.readsAhead`, records are read on a second thread while this one
-    /// decodes, reassembles and analyses (or, with `analysisThreads`, has worker threads analyse); the
+    /// With `SessionConfiguration.readsAhead`, records are read and decoded on a second thread while
+    /// this one reassembles and analyses (or, with `analysisThreads`, has worker threads analyse); the
     /// observer is called on this thread only, in the same order either way.
     ///
     /// - Returns: counts of what was read.
