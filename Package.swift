@@ -81,18 +81,37 @@ let package = Package(
         // sync by shape when the upgrade was not captured.
         .target(
             name: "HarkWebSocket",
-            dependencies: ["HarkCore", "CZlib", nioCore, .product(name: "NIOWebSocket", package: "swift-nio")],
+            dependencies: ["HarkCore", "HarkFormat", "CZlib", nioCore, .product(name: "NIOWebSocket", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         // FastCGI records → exchanges: detection by record shape, requests demultiplexed by id, CGI
         // variables mapped to HTTP (RFC 3875), STDOUT read as a CGI response.
-        .target(name: "HarkFastCGI", dependencies: ["HarkCore", nioCore], swiftSettings: strictSettings),
+        .target(name: "HarkFastCGI", dependencies: ["HarkCore", "HarkContentCoding", nioCore], swiftSettings: strictSettings),
         // TLS record and handshake parsing, NSS key logs, TLS 1.2/1.3 key schedules and record decryption.
         .target(
             name: "HarkTLS",
             dependencies: [
                 "HarkCore", nioCore, .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // QUIC v1/v2 (RFC 9000, 9001, 9369) over UDP: packet headers, Initial keys from the connection ID,
+        // Handshake/1-RTT keys from the TLS key log, header protection, frames, CRYPTO and STREAM reassembly.
+        .target(
+            name: "HarkQUIC",
+            dependencies: [
+                "HarkCore", "HarkTLS", nioCore, .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // HTTP/3 (RFC 9114) over QUIC streams, with QPACK (RFC 9204): control and encoder streams, the dynamic
+        // table with blocked sections, request streams into exchanges.
+        .target(
+            name: "HarkHTTP3",
+            dependencies: [
+                "HarkCore", "HarkQUIC", "HarkContentCoding", nioCore, .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             swiftSettings: strictSettings
         ),
@@ -111,7 +130,7 @@ let package = Package(
             name: "HarkSession",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkContentCoding",
-                "HarkModel", "HarkTLS", "HarkWebSocket", "HarkFastCGI",
+                "HarkModel", "HarkTLS", "HarkWebSocket", "HarkFastCGI", "HarkQUIC", "HarkHTTP3",
                 nioCore,
             ],
             swiftSettings: strictSettings
@@ -191,12 +210,22 @@ let package = Package(
         ),
         // libFuzzer's driver, declared for the fuzz executable (header only).
         .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
-        // The fuzz targets (`FuzzTarget`), run by `Scripts/fuzz TARGET [SECONDS]`.
+        // The fuzz targets (`FuzzTarget`): one parser entry point each, fed by `hark-fuzz` and replayed by
+        // HarkFuzzTests.
+        .target(
+            name: "HarkFuzzTargets",
+            dependencies: [
+                "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkTLS",
+                "HarkContentCoding", "HarkFilter", "HarkWebSocket", "HarkFastCGI", "HarkSession", "HarkModel", nioCore,
+            ],
+            path: "Fuzz/HarkFuzzTargets",
+            swiftSettings: strictSettings
+        ),
+        // libFuzzer's driver over `FuzzTarget`, run by `Scripts/fuzz TARGET [SECONDS]`.
         .executableTarget(
             name: "HarkFuzz",
             dependencies: [
-                "CFuzzerDriver", "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2",
-                "HarkTLS", "HarkContentCoding", "HarkFilter", "HarkWebSocket", "HarkSession", "HarkModel", nioCore,
+                "CFuzzerDriver", "HarkFuzzTargets", "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTLS", nioCore,
             ],
             path: "Fuzz/HarkFuzz",
             swiftSettings: strictSettings
@@ -265,6 +294,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            // Replays the committed fuzz inputs (regressions and corpus) through their targets.
+            name: "HarkFuzzTests",
+            dependencies: ["HarkFuzzTargets", "HarkWebSocket", "HarkTLS", "HarkCore", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "HarkFastCGITests",
             dependencies: ["HarkFastCGI", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
@@ -276,6 +311,16 @@ let package = Package(
                 "HarkTLS", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTestSupport", nioCore,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkQUICTests",
+            dependencies: ["HarkQUIC", "HarkTLS", "HarkCore", "HarkCapture", "HarkPacket", "HarkTestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HarkHTTP3Tests",
+            dependencies: ["HarkHTTP3", "HarkQUIC", "HarkCore", "HarkTestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(

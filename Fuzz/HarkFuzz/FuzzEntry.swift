@@ -1,6 +1,6 @@
 import CFuzzerDriver
 import Glibc
-import HarkModel
+import HarkFuzzTargets
 import HarkTLS
 
 /// The target this process fuzzes, named by `HARK_FUZZ_TARGET` (`Scripts/fuzz` sets it).
@@ -10,22 +10,22 @@ nonisolated(unsafe) private var selected: FuzzTarget?
 @_cdecl("LLVMFuzzerTestOneInput")
 func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let target = selected else { return 0 }
-    target.run(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size))
+    _ = target.run(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size), keyLog: FixedKeyLog.shared)
     return 0
 }
 
-/// The executable's entry point (SwiftPM names it after the module): makes seeds when
-/// `HARK_FUZZ_MAKE_SEEDS` names a directory, else runs libFuzzer on the selected target.
+/// The executable's entry point (SwiftPM names it after the module): makes the selected target's seeds
+/// when `HARK_FUZZ_MAKE_SEEDS` names a directory, else runs libFuzzer on it.
 @_cdecl("HarkFuzz_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    if let directory = getenv("HARK_FUZZ_MAKE_SEEDS") {
-        let paths = (1..<Int(argc)).compactMap { argv?[$0].map { String(cString: $0) } }
-        return SeedMaker.run(captures: paths, into: String(cString: directory))
-    }
     guard let name = getenv("HARK_FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: name) else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: " ")
         complain("set HARK_FUZZ_TARGET to one of: \(names)")
         return 2
+    }
+    if let directory = getenv("HARK_FUZZ_MAKE_SEEDS") {
+        let paths = (1..<Int(argc)).compactMap { argv?[$0].map { String(cString: $0) } }
+        return SeedMaker.run(captures: paths, into: String(cString: directory), target: target)
     }
     selected = target
     #if HARK_FUZZ
@@ -62,6 +62,3 @@ func complain(_ text: String) {
     let line = Array("hark-fuzz: \(text)\n".utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
-
-/// A session observer that drops everything.
-struct NullObserver: SessionObserver {}

@@ -31,6 +31,9 @@ enum ConnectionFormatter {
             line += " roles-by \(info.roleSource.rawValue)"
         }
         line += " end \(summary.endDescription)"
+        if let quic = record.quic {
+            line += " | \(QUICText.summary(quic, decrypted: record.tls?.isDecrypted ?? false))"
+        }
         if let tls = record.tls {
             line += " | \(TLSText.summary(tls))"
         }
@@ -65,5 +68,7 @@ enum ConnectionFormatter {
         json.member("end", summary.endDescription)
         json.key("tls")
         if let tls = record.tls { TLSText.json(tls, to: &json) } else { json.null() }
+        json.key("quic")
+        if let quic = record.quic { QUICText.json(quic, to: &json) } else { json.null() }
     }
 }

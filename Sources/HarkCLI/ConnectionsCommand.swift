@@ -17,6 +17,11 @@ extension Hark {
                 listed in that order. A connection whose capture starts mid-stream gets its roles from ports. \
                 When more than 10,000 finished connections wait behind an earlier one still open, the rest \
                 are listed as they close (each line starts with its number), so memory stays bounded.
+
+                Examples:
+                  hark connections capture.pcap
+                  hark connections --filter 'port=5000 and conn<5' capture.pcap
+                  hark connections --json capture.pcap
                 """
         )
 

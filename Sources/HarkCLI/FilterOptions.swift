@@ -7,7 +7,7 @@ struct FilterOptions: ParsableArguments {
     @Option(
         name: .customLong("filter"),
         help: ArgumentHelp(
-            "Keep only what matches EXPR: 'host=*.example.com and status>=400' for exchanges, 'port=443' for connections (see the README).",
+            "Keep only what matches EXPR: 'host=*.example.com and status>=400' for exchanges, 'port=443' for connections (hark help filter).",
             valueName: "EXPR"
         )
     )

@@ -12,18 +12,28 @@ import HarkSession
 /// connections of the matching exchanges), or, when it closes, when the filter holds for the connection
 /// itself (connection fields, HTTP fields counting as missing). Until it is decided, a connection's
 /// opening (and, for a base that shows them, its TCP events) is held, then passed in order or dropped;
-/// diagnostics always pass.
+/// diagnostics always pass. Held events are bounded (``Limits``): past them, an undecided connection's
+/// further events are counted instead, and a warning says how many were left out if it is selected.
 struct FilteredObserver<Base: SessionObserver>: SessionObserver {
     /// What an open connection's filter status is.
     private enum Pending {
-        /// Not decided yet: its opening and events so far, in order.
-        case held(TCPConnectionInfo?, [TCPEvent])
+        /// Not decided yet: its opening and events so far, in order, and how many more were not kept.
+        case held(TCPConnectionInfo?, [TCPEvent], leftOut: Int)
         /// Selected: its events pass at once.
         case selected
     }
 
+    /// How many TCP events are held for undecided connections.
+    struct Limits {
+        /// Per connection: a connection's first 1,000 events (its setup and early trouble) are kept.
+        var eventsPerConnection = 1_000
+        /// In all: 200,000 events (about 10 MB).
+        var events = 200_000
+    }
+
     var base: Base
     let filter: Filter
+    let limits: Limits
     /// Whether there is a filter at all (without one everything passes at once).
     private let filters: Bool
     /// Whether TCP events are held for undecided connections (else they go to `base`, which ignores them).
@@ -31,22 +41,26 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
     /// Open connections whose upgrade exchange passed: all their messages pass too.
     private var upgradesKept: Set<Int> = []
     private var connections: [Int: Pending] = [:]
+    /// Events held in all.
+    private var heldEvents = 0
 
     /// - Parameters:
     ///   - base: what receives what passes.
     ///   - filter: the `--filter`.
     ///   - holdsTCPEvents: whether `base` shows TCP events (`trace --tcp`), so that they must be held
     ///     until their connection is decided; a base that ignores them gets them unheld.
-    init(base: Base, filter: Filter, holdsTCPEvents: Bool = false) {
+    ///   - limits: how many events are held while connections are undecided.
+    init(base: Base, filter: Filter, holdsTCPEvents: Bool = false, limits: Limits = Limits()) {
         self.base = base
         self.filter = filter
+        self.limits = limits
         self.filters = !filter.expression.isEmpty
         self.holdsTCPEvents = holdsTCPEvents
     }
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         guard filters else { return base.connectionOpened(connection) }
-        connections[connection.id] = .held(connection, [])
+        connections[connection.id] = .held(connection, [], leftOut: 0)
     }
 
     mutating func connectionClosed(_ connection: ConnectionRecord) {
@@ -57,7 +71,7 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
         } else if filter.matches(connection) {
             select(id)
         } else {
-            connections[id] = nil
+            if case .held(_, let events, _)? = connections.removeValue(forKey: id) { heldEvents -= events.count }
             return
         }
         connections[id] = nil
@@ -68,12 +82,19 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
         guard filters, holdsTCPEvents else { return base.tcpEvent(event) }
         switch connections[event.connectionID] {
         case .selected: base.tcpEvent(event)
-        case .held(let opened, var events):
+        case .held(let opened, var events, let leftOut):
             connections[event.connectionID] = nil  // one reference while appending
-            events.append(event)
-            connections[event.connectionID] = .held(opened, events)
+            if events.count < limits.eventsPerConnection, heldEvents < limits.events {
+                events.append(event)
+                heldEvents += 1
+                connections[event.connectionID] = .held(opened, events, leftOut: leftOut)
+            } else {
+                connections[event.connectionID] = .held(opened, events, leftOut: leftOut + 1)
+            }
         case nil:
-            connections[event.connectionID] = .held(nil, [event])
+            let kept = heldEvents < limits.events
+            if kept { heldEvents += 1 }
+            connections[event.connectionID] = .held(nil, kept ? [event] : [], leftOut: kept ? 0 : 1)
         }
     }
 
@@ -98,11 +119,28 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
         base.progress(bytesRead: bytesRead)
     }
 
+    mutating func clock(_ now: Timestamp) {
+        base.clock(now)
+    }
+
+    mutating func captureEnded() {
+        base.captureEnded()
+    }
+
     /// Marks a connection selected, passing what was held for it.
     private mutating func select(_ id: Int) {
         let pending = connections.updateValue(.selected, forKey: id)
-        guard case .held(let opened, let events)? = pending else { return }
+        guard case .held(let opened, let events, let leftOut)? = pending else { return }
+        heldEvents -= events.count
         if let opened { base.connectionOpened(opened) }
         for event in events { base.tcpEvent(event) }
+        if leftOut > 0 {
+            base.diagnostic(Diagnostic(
+                .warning,
+                "connection #\(id): \(leftOut) TCP event(s) before --filter selected it were left out (at most "
+                    + "\(limits.eventsPerConnection) per connection and \(limits.events) in all are held while undecided)",
+                connectionID: id
+            ))
+        }
     }
 }

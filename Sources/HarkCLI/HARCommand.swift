@@ -20,6 +20,13 @@ extension Hark {
                 is also given as ssl), send/wait/receive from the first and last bytes of the \
                 request and response. Memory stays bounded: entries are spooled to a temporary file and \
                 written in order at the end.
+
+                Examples:
+                  hark har capture.pcap -o capture.har
+                  hark har --filter 'status>=300 or latency>1s' --pretty capture.pcap
+                  hark har --redact --max-body-size 64kB capture.pcap -o share.har
+                  hark har --keylog keys.log tls.pcapng -o decrypted.har
+                  sudo hark har -o run.har -- curl -s https://example.com/
                 """
         )
 
@@ -33,8 +40,8 @@ extension Hark {
         @Flag(help: "Leave request and response bodies out (sizes are still given).")
         var noBodies = false
 
-        @Option(help: "Write at most this many bytes of each body.")
-        var maxBodySize: Int?
+        @Option(help: "Write at most this many bytes of each body: 4096, 10kB, 1MiB.")
+        var maxBodySize: ByteCountArgument?
 
         @Flag(help: "Remove Authorization, Cookie, Set-Cookie and Proxy-Authorization, as Chrome's sanitized export does.")
         var redact = false
@@ -50,12 +57,6 @@ extension Hark {
 
         @Flag(help: "Also write an entry (method UNKNOWN, URL from the server address) for each response whose request was not captured.")
         var includeUnpairedResponses = false
-
-        func validate() throws {
-            if let maxBodySize, maxBodySize < 0 {
-                throw ValidationError("--max-body-size must be 0 or more")
-            }
-        }
 
         func run() throws {
             let filter = try self.filter.exchangeFilter()
@@ -75,7 +76,7 @@ extension Hark {
             let progress = ProgressBar(path: input.progressPath)
             let collector = HAREntryCollector(
                 spool: spool,
-                options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize),
+                options: HARExportOptions(includeBodies: !noBodies, maxBodySize: maxBodySize?.bytes),
                 inclusion: HARInclusion(undecrypted: includeUndecrypted, unpairedResponses: includeUnpairedResponses),
                 diagnostics: diagnostics,
                 progressBar: progress

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMalloc
+import Glibc
 
 /// The `hark` command: HTTP conversations straight from packet captures.
 @main
@@ -8,7 +9,7 @@ struct Hark: ParsableCommand {
         commandName: "hark",
         abstract: "Show what programs say to each other over HTTP, straight from the packets.",
         version: "0.1.0",
-        subcommands: [Har.self, Trace.self, Stats.self, Connections.self, Web.self, Timeline.self, TUI.self]
+        subcommands: [Har.self, Trace.self, Stats.self, Connections.self, Web.self, Timeline.self, TUI.self, FilterHelp.self]
     )
 
     /// Runs the command line, with glibc's allocator told to keep freed buffers below 32 MiB in the
@@ -19,6 +20,24 @@ struct Hark: ParsableCommand {
     static func main() {
         _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            exitQuietly(withError: error)
+        }
+    }
+
+    /// Ends the run as `exit(withError:)` does, but a wrong argument gets its one-line message only,
+    /// without the usage lines after it (each command's `--help` has the usage and examples).
+    private static func exitQuietly(withError error: any Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success else { exit(withError: error) }  // --help, --version
+        let text = message(for: error)
+        if !text.isEmpty {
+            let line = "Error: \(text)\n"
+            _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        }
+        Glibc.exit(code.rawValue)
     }
 }

@@ -90,6 +90,12 @@ struct InputOptions: ParsableArguments {
         if follow, capture == nil || capture == "-" {
             throw ValidationError("--follow needs a capture file (standard input and live sources are followed anyway)")
         }
+        if source == .file("-"), isatty(STDIN_FILENO) == 1 {
+            throw ValidationError(
+                "no capture given, and standard input is a terminal: name a capture file (hark trace capture.pcap), "
+                    + "pipe one in (tcpdump -U -w - | hark trace -), or capture live (-i IFACE, --pid PID, -- CMD)"
+            )
+        }
         if let captureFilter {
             do {
                 _ = try CaptureFilter(captureFilter)

@@ -17,6 +17,12 @@ extension Hark {
                 Endpoints are method + host + path pattern: the query is dropped and path segments that are \
                 numbers, UUIDs or hex ids become {id}. Latency runs from the request's first byte to the \
                 response's last; percentiles come from an HdrHistogram (3 significant digits).
+
+                Examples:
+                  hark stats capture.pcap
+                  hark stats --top 5 --filter 'method=POST' capture.pcap
+                  hark stats --json capture.pcap
+                  tcpdump -i eth0 -U -w - port 80 | hark stats -   (Ctrl-C: summary)
                 """
         )
 

@@ -19,6 +19,11 @@ extension Hark {
                 back from a journal in $TMPDIR when shown. With -- CMD (as root), the command's own output and \
                 errors go to a file (--command-output, else $TMPDIR/hark-command-PID.log), named on the title line and \
                 again on exit; its input is /dev/null.
+
+                Examples:
+                  hark tui capture.pcap
+                  hark tui --filter 'status>=400' capture.pcap
+                  sudo hark tui -- curl -s http://example.com/
                 """
         )
 

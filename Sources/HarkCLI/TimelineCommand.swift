@@ -13,6 +13,10 @@ extension Hark {
                 The file holds its data, script and style and opens offline in any browser: attach it to a \
                 bug report. Headers are included; bodies only with --bodies. Past --max-packets, packets are \
                 drawn aggregated (their density and trouble stay visible).
+
+                Examples:
+                  hark timeline capture.pcap -o report.html
+                  hark timeline --bodies --max-body-size 4kB capture.pcap -o r.html
                 """
         )
 
@@ -24,14 +28,13 @@ extension Hark {
         @Flag(help: "Include body previews (up to --max-body-size bytes each).")
         var bodies = false
 
-        @Option(help: "Bytes of each body previewed with --bodies.")
-        var maxBodySize = 16 << 10
+        @Option(help: "Bytes of each body previewed with --bodies: 16384, 10kB, 1MiB.")
+        var maxBodySize = ByteCountArgument(bytes: 16 << 10)
 
         @Option(help: "Packets drawn one by one; the rest are aggregated.")
         var maxPackets = 50_000
 
         func validate() throws {
-            if maxBodySize < 0 { throw ValidationError("--max-body-size must be 0 or more") }
             if maxPackets < 0 { throw ValidationError("--max-packets must be 0 or more") }
         }
 
@@ -40,7 +43,7 @@ extension Hark {
             var options = TimelineOptions()
             options.includesDetails = true
             options.includesBodies = bodies
-            options.maxBodyPreview = maxBodySize
+            options.maxBodyPreview = maxBodySize.bytes
             options.maxPackets = maxPackets
             // Bodies are kept in the store even when the report leaves them out: gRPC messages are found
             // in them (and marked on their calls).

@@ -6,15 +6,31 @@ import HarkSession
 import HarkText
 
 extension Hark {
-    /// `hark trace`: one readable line per exchange as it completes.
+    /// `hark trace`: one readable line per exchange, in time order.
     struct Trace: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print one line per HTTP exchange as it completes: time, client → server, status, latency, sizes, method and URL.",
+            abstract: "Print one line per HTTP exchange, in time order: time, client → server, status, latency, sizes, method and URL.",
             discussion: """
                 Times are UTC. With --tcp, TCP events are interleaved with the exchanges (connection setup \
                 with its round-trip time, SYN retries, retransmissions, zero windows, gaps, resets, teardown); \
-                repeated events are counted into one line. Follows a live capture line by line: \
-                hark trace -i eth0 -f 'tcp port 80', or tcpdump -U -w - | hark trace -
+                repeated events are counted into one line.
+
+                Lines are in order of the time they show (an exchange's is its request's first byte, a TCP \
+                event's its packet's, a connection summary's its last packet's). A file's lines are held and \
+                sorted before they are written (up to 32 MiB of lines; past that the earliest go first). A \
+                live capture's (-i, --pid, -- CMD) are held until its clock has moved 2 s past them, so a \
+                line written later than that (a slow exchange, the summary of a connection retired late) \
+                comes out when it is written, after later lines. Standard input and --follow print each line \
+                as it completes: their only clock is their packets, and a held line would wait for the next.
+
+                Examples:
+                  hark trace capture.pcap
+                  hark trace --tcp --filter 'conn=1' capture.pcap
+                  hark trace --headers --bodies --max-body-size 1kB capture.pcap
+                  hark trace --json --filter 'latency>100ms' capture.pcap
+                  hark trace -i eth0 -f 'tcp port 80'     (live: root or CAP_NET_RAW)
+                  tcpdump -i eth0 -U -w - port 80 | hark trace -
+                  hark help filter                        (the --filter language)
                 """
         )
 
@@ -31,20 +47,14 @@ extension Hark {
         @Flag(help: "Interleave TCP events: setup, teardown, resets, SYN retries, retransmissions, zero windows, gaps.")
         var tcp = false
 
-        @Option(help: "Print at most this many bytes of each body (--bodies).")
-        var maxBodySize = 4096
+        @Option(help: "Print at most this many bytes of each body (--bodies): 4096, 10kB, 1MiB.")
+        var maxBodySize = ByteCountArgument(bytes: 4096)
 
         @Option(help: "Colour the output: auto (when writing to a terminal and NO_COLOR is not set), always, never.")
         var color: ColorChoice = .auto
 
         @Flag(help: "Write JSON lines, one object per event, each with a \"type\" field.")
         var json = false
-
-        func validate() throws {
-            if maxBodySize < 0 {
-                throw ValidationError("--max-body-size must be 0 or more")
-            }
-        }
 
         func run() throws {
             let filter = try self.filter.exchangeFilter()
@@ -57,7 +67,8 @@ extension Hark {
                 showBodies: bodies,
                 showTCP: tcp,
                 useColor: color.usesColor(isTerminal: isTerminal, noColor: getenv("NO_COLOR").map { String(cString: $0) }),
-                maximumBodyBytes: maxBodySize
+                maximumBodyBytes: maxBodySize.bytes,
+                lineOrder: lineOrder(live: source.isLive)
             )
             let diagnostics = DiagnosticReporter()
             let printer = TracePrinter(output: output, options: options) { diagnostics.report($0) }
@@ -65,10 +76,24 @@ extension Hark {
             var configuration = input.sessionConfiguration
             configuration.keepsBodies = bodies  // only --bodies prints them (or their decoded sizes)
             configuration.decodesContent = bodies
+            // Bodies are decoded only as far as they are printed (a compressed GiB costs what is shown).
+            configuration.maxDecodedBodyBytes = options.decodedBytesUsed
             let statistics = source.run(configuration, observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)
             try source.exitWithSourceStatus()
+        }
+    }
+}
+
+extension Hark.Trace {
+    /// A file's lines sorted; a live capture's within a window of its clock; a pipe's or a followed
+    /// file's as they complete: their only clock is their packets, so a held line would wait for the
+    /// next packet, however long the input stays quiet.
+    fileprivate func lineOrder(live: Bool) -> TraceLineOrder {
+        switch input.source {
+        case .interface, .processes, .command: .live
+        case .file, .followedFile: live ? .asCompleted : .file
         }
     }
 }

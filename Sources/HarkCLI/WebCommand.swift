@@ -12,6 +12,11 @@ extension Hark {
                 Prints a URL with a random token that every request must carry. A capture read from a pipe \
                 (tcpdump -U -w - | hark web -) is shown live: the page follows the newest time unless you \
                 scroll away. The server runs until interrupted (Ctrl-C).
+
+                Examples:
+                  hark web capture.pcap                    (prints the URL to open)
+                  hark web --open --no-bodies capture.pcap
+                  tcpdump -i eth0 -U -w - | hark web -
                 """
         )
 

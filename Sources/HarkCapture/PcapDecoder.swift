@@ -9,6 +9,8 @@ import NIOCore
 struct PcapDecoder: RecordDecoder {
     /// The length of the file header.
     static let fileHeaderLength = 24
+    /// The format version every writer since libpcap 0.4 puts in the file header (draft-ietf-opsawg-pcap, "File Header": major 2, minor 4).
+    private static let knownVersion: (UInt16, UInt16) = (2, 4)
     /// An original length above this (16 MiB) marks a resynchronisation candidate as garbage.
     private static let plausibleOriginalLength: UInt32 = 16 << 20
     /// How far apart (one day) two consecutive records' timestamps may plausibly be.
@@ -51,6 +53,16 @@ struct PcapDecoder: RecordDecoder {
             // The link type's upper bits carry FCS length and reserved flags.
             let field = buffer.getInteger(at: buffer.readerIndex &+ 20, endianness: endianness, as: UInt32.self)
             linkType = LinkType(rawValue: (field ?? 0) & 0xFFFF)
+            let major = buffer.getInteger(at: buffer.readerIndex &+ 4, endianness: endianness, as: UInt16.self) ?? 0
+            let minor = buffer.getInteger(at: buffer.readerIndex &+ 6, endianness: endianness, as: UInt16.self) ?? 0
+            if (major, minor) != Self.knownVersion {
+                log.report(
+                    .warning,
+                    "the pcap file header says version \(major).\(minor), hark knows 2.4: records are read as 2.4's",
+                    packet: nil,
+                    offset: base &+ Int64(buffer.readerIndex) &+ 4
+                )
+            }
             buffer.moveReaderIndex(forwardBy: Self.fileHeaderLength)
             fileHeaderRead = true
         }

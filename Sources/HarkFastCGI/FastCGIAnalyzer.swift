@@ -34,13 +34,21 @@ public struct FastCGIAnalyzer {
     }
 
     public let limits: FastCGILimits
+    /// Whether response bodies' content codings (`Content-Encoding` in the CGI head) are undone.
+    public let decodesContent: Bool
     private var sides = [Side(), Side()]
     /// Requests begun and not yet ended, by request id, and their ids in the order begun.
     private var open: [UInt16: OpenRequest] = [:]
     private var openOrder: [UInt16] = []
+    /// Bytes the open requests hold in memory together (`OpenRequest.heldBytes`), at most
+    /// `limits.maxHeldBytes` (plus one record's worth while it is judged).
+    private(set) var heldBytes = 0
+    /// Whether reaching `maxHeldBytes` was reported (once per connection).
+    private var reportedHeldLimit = false
 
-    public init(limits: FastCGILimits = FastCGILimits()) {
+    public init(limits: FastCGILimits = FastCGILimits(), decodesContent: Bool = true) {
         self.limits = limits
+        self.decodesContent = decodesContent
     }
 
     /// Bytes of `direction` (`clientToServer`: from the web server), in stream order.
@@ -115,13 +123,23 @@ public struct FastCGIAnalyzer {
             report(direction, "\(header.type) record for request \(header.requestID), which is not open, ignored", false, emit, record.offset)
             return
         }
+        // What the record changes in the request's held bytes counts while it stays open (an ended
+        // request's bytes left the count when it closed).
+        let heldBefore = request.heldBytes
+        defer { if open[header.requestID] === request { heldBytes += request.heldBytes - heldBefore } }
+        let room = limits.maxHeldBytes - heldBytes
+        if header.type == .params, room < record.content.readableBytes, !reportedHeldLimit {
+            reportedHeldLimit = true
+            let message = "the open requests hold \(heldBytes) bytes (limit \(limits.maxHeldBytes)): PARAMS past it are dropped, and response heads and stderr cut, while they stay open"
+            report(direction, message, true, emit, record.offset)
+        }
         switch header.type {
-        case .params: request.params(record.content, wireBytes: header.recordLength, at: time, limits: limits)
+        case .params: request.params(record.content, wireBytes: header.recordLength, at: time, limits: limits, connectionRoom: room)
         case .stdin: request.stdin(record.content, wireBytes: header.recordLength, at: time, limits: limits)
         case .data: request.exchange.requestEnd = time
         case .abortRequest: request.abort(at: time)
-        case .stdout: request.stdout(record.content, wireBytes: header.recordLength, at: time, limits: limits)
-        case .stderr: request.stderr(record.content, at: time, limits: limits)
+        case .stdout: request.stdout(record.content, wireBytes: header.recordLength, at: time, limits: limits, connectionRoom: room)
+        case .stderr: request.stderr(record.content, at: time, limits: limits, connectionRoom: room)
         case .endRequest:
             if record.content.readableBytes < 5 {
                 report(direction, "END_REQUEST of request \(header.requestID) has \(record.content.readableBytes) content bytes, not 8", true, emit, record.offset)
@@ -147,7 +165,8 @@ public struct FastCGIAnalyzer {
             report(.clientToServer, "BEGIN_REQUEST of request \(id) has \(record.content.readableBytes) content bytes, not 8", true, emit, record.offset)
         }
         open[id] = OpenRequest(
-            id: id, role: FastCGIRole(rawValue: role), keepsConnection: flags & 1 != 0, offset: record.offset, at: time
+            id: id, role: FastCGIRole(rawValue: role), keepsConnection: flags & 1 != 0, offset: record.offset, at: time,
+            decodesContent: decodesContent
         )
         openOrder.append(id)
     }
@@ -156,6 +175,7 @@ public struct FastCGIAnalyzer {
     private mutating func close(_ id: UInt16, reason: String?, emit: (FastCGIEvent) -> Void) {
         guard let request = open.removeValue(forKey: id) else { return }
         openOrder.removeAll { $0 == id }
+        heldBytes -= request.heldBytes
         var exchange = request.finish(limits: limits)
         if let reason { exchange.problems.append(reason) }
         if let error = request.paramsError {

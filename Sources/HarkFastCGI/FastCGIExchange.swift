@@ -12,6 +12,15 @@ public struct FastCGIExchange: Sendable {
         public var wireBytes = 0
         /// Whether the stream's empty closing record was seen.
         public var isComplete = false
+        /// The content codings the CGI response head named (`gzip`, `br`), in the order applied.
+        public var contentCodings: [String] = []
+        /// The body with those codings undone (up to `FastCGILimits.maxBodyBytes` kept); nil without
+        /// codings or when the analyzer does not decode content.
+        public var decoded: BodyStorage?
+        /// Bytes the decoding produced, kept or not; set exactly when `decoded` is.
+        public var decodedLength: Int?
+        /// Why decoding failed or stopped early.
+        public var decodingError: String?
     }
 
     /// The request id of its records.

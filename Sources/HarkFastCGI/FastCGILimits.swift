@@ -10,11 +10,19 @@ public struct FastCGILimits: Hashable, Sendable {
     /// Most body bytes kept per request and per response; later ones are counted. 0 keeps none.
     /// Default 1 GiB (on disk when memory cannot hold it).
     public var maxBodyBytes: Int
+    /// Most bytes a response body's content codings (`Content-Encoding: gzip` in the CGI head) may
+    /// decode to, as for HTTP bodies: decoding stops there and says so. Default 1 GiB.
+    public var maxDecodedBodyBytes: Int
     /// Most `STDERR` bytes kept per request as text; later ones are counted. Default 64 KiB.
     public var maxStderrBytes: Int
     /// Most requests open at once on one connection; a `BEGIN_REQUEST` beyond it ends the oldest
     /// unfinished. Default 256.
     public var maxOpenRequests: Int
+    /// Most bytes the open requests of one connection hold together in memory (`PARAMS`, unfinished
+    /// response heads, stderr text), whatever the limits above allow each: past it `PARAMS` bytes
+    /// are dropped, a head is taken as body and stderr is only counted, each said in the exchange.
+    /// Default 8 MiB (without it, 256 open requests × 1 MiB of `PARAMS` could hold 256 MiB).
+    public var maxHeldBytes: Int
     /// How bodies are stored.
     public var bodyStorage: BodyStorageLimits
 
@@ -22,15 +30,19 @@ public struct FastCGILimits: Hashable, Sendable {
         maxParamsBytes: Int = 1 << 20,
         maxHeadBytes: Int = 64 << 10,
         maxBodyBytes: Int = 1 << 30,
+        maxDecodedBodyBytes: Int = 1 << 30,
         maxStderrBytes: Int = 64 << 10,
         maxOpenRequests: Int = 256,
+        maxHeldBytes: Int = 8 << 20,
         bodyStorage: BodyStorageLimits = BodyStorageLimits()
     ) {
         self.maxParamsBytes = maxParamsBytes
         self.maxHeadBytes = maxHeadBytes
         self.maxBodyBytes = maxBodyBytes
+        self.maxDecodedBodyBytes = maxDecodedBodyBytes
         self.maxStderrBytes = maxStderrBytes
         self.maxOpenRequests = maxOpenRequests
+        self.maxHeldBytes = maxHeldBytes
         self.bodyStorage = bodyStorage
     }
 }

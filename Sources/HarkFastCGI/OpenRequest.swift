@@ -1,3 +1,4 @@
+import HarkContentCoding
 import HarkCore
 import NIOCore
 
@@ -15,9 +16,21 @@ final class OpenRequest {
     private var headDone = false
     /// Why the `PARAMS` pairs could not all be read.
     private(set) var paramsError: FastCGINameValuePairs.Error?
+    /// `PARAMS` bytes dropped because the connection's open requests held too much already.
+    private var paramsDroppedForConnection = 0
+    /// Whether stderr text stopped being kept for the same reason.
+    private var stderrCutForConnection = false
+    /// Whether response bodies' content codings are undone.
+    private let decodesContent: Bool
+    /// Undoes the response body's content codings as it arrives; made when the head names one.
+    private var decoder: BodyDecoder?
 
-    init(id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp) {
+    /// Bytes this request holds in memory (its bodies are in `BodyStorage` and not counted).
+    var heldBytes: Int { paramsBytes.readableBytes + head.readableBytes + exchange.stderr.utf8.count }
+
+    init(id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp, decodesContent: Bool) {
         beginOffset = offset
+        self.decodesContent = decodesContent
         exchange = FastCGIExchange(
             requestID: id,
             role: role,
@@ -29,19 +42,24 @@ final class OpenRequest {
         )
     }
 
-    func params(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits) {
+    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
+    func params(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
         exchange.requestEnd = time
         guard content.readableBytes > 0 else {
             paramsClosed = true
             return
         }
         exchange.paramsLength += content.readableBytes
-        let room = max(0, limits.maxParamsBytes - paramsBytes.readableBytes)
-        if content.readableBytes <= room {
-            paramsBytes.writeImmutableBuffer(content)
+        let requestRoom = max(0, limits.maxParamsBytes - paramsBytes.readableBytes)
+        let room = min(requestRoom, max(0, connectionRoom))
+        let kept = min(room, content.readableBytes)
+        paramsBytes.writeImmutableBuffer(content.getSlice(at: content.readerIndex, length: kept) ?? ByteBuffer())
+        let dropped = content.readableBytes - kept
+        guard dropped > 0 else { return }
+        if requestRoom < content.readableBytes {
+            paramsDropped += dropped
         } else {
-            paramsBytes.writeImmutableBuffer(content.getSlice(at: content.readerIndex, length: room) ?? ByteBuffer())
-            paramsDropped += content.readableBytes - room
+            paramsDroppedForConnection += dropped
         }
     }
 
@@ -55,22 +73,28 @@ final class OpenRequest {
         exchange.isAborted = true
     }
 
-    func stdout(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits) {
+    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
+    func stdout(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
         noteResponse(at: time)
         guard !headDone, content.readableBytes > 0 else {
-            Self.append(content, wireBytes: wireBytes, to: &exchange.stdout, limits: limits)
+            appendOutput(content, wireBytes: wireBytes, limits: limits)
             return
         }
         exchange.stdout.wireBytes += wireBytes - content.readableBytes
         head.writeImmutableBuffer(content)
         if let end = CGIResponseHead.end(in: head), let headBytes = head.readSlice(length: end) {
-            exchange.responseHead = CGIResponseHead(headBytes)
+            let responseHead = CGIResponseHead(headBytes)
+            exchange.responseHead = responseHead
             headDone = true
+            startDecoding(responseHead, limits: limits)
             let rest = head
             head = ByteBuffer()
-            Self.append(rest, wireBytes: rest.readableBytes, to: &exchange.stdout, limits: limits)
-        } else if head.readableBytes > limits.maxHeadBytes {
-            exchange.problems.append("no end of the CGI response head within \(limits.maxHeadBytes) bytes: the output is taken as the body")
+            appendOutput(rest, wireBytes: rest.readableBytes, limits: limits)
+        } else if head.readableBytes > limits.maxHeadBytes || content.readableBytes > connectionRoom {
+            let bound = head.readableBytes > limits.maxHeadBytes
+                ? "within \(limits.maxHeadBytes) bytes"
+                : "before the connection's open requests held \(limits.maxHeldBytes) bytes"
+            exchange.problems.append("no end of the CGI response head \(bound): the output is taken as the body")
             headDone = true
             let all = head
             head = ByteBuffer()
@@ -78,10 +102,13 @@ final class OpenRequest {
         }
     }
 
-    func stderr(_ content: ByteBuffer, at time: Timestamp, limits: FastCGILimits) {
+    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
+    func stderr(_ content: ByteBuffer, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
         noteResponse(at: time)
         exchange.stderrLength += content.readableBytes
-        let room = max(0, limits.maxStderrBytes - exchange.stderr.utf8.count)
+        let requestRoom = max(0, limits.maxStderrBytes - exchange.stderr.utf8.count)
+        if connectionRoom < min(requestRoom, content.readableBytes) { stderrCutForConnection = true }
+        let room = min(requestRoom, max(0, connectionRoom))
         guard room > 0, let kept = content.getSlice(at: content.readerIndex, length: min(room, content.readableBytes)) else { return }
         exchange.stderr += String(decoding: kept.readableBytesView, as: UTF8.self)
     }
@@ -98,12 +125,20 @@ final class OpenRequest {
     func finish(limits: FastCGILimits) -> FastCGIExchange {
         let parsed = FastCGINameValuePairs.parse(paramsBytes)
         exchange.request = CGIRequest(variables: parsed.pairs)
-        if parsed.error != nil, paramsDropped == 0 {
+        if parsed.error != nil, paramsDropped == 0, paramsDroppedForConnection == 0 {
             paramsError = parsed.error
             exchange.problems.append("PARAMS cannot all be read: \(parsed.pairs.count) variables before a length past their end")
         }
         if paramsDropped > 0 {
             exchange.problems.append("PARAMS longer than \(limits.maxParamsBytes) bytes: \(paramsDropped) bytes dropped")
+        }
+        if paramsDroppedForConnection > 0 {
+            exchange.problems.append(
+                "\(paramsDroppedForConnection) PARAMS bytes dropped: the connection's open requests already held \(limits.maxHeldBytes) bytes"
+            )
+        }
+        if stderrCutForConnection {
+            exchange.problems.append("stderr text cut: the connection's open requests already held \(limits.maxHeldBytes) bytes")
         }
         if !paramsClosed { exchange.problems.append("PARAMS not closed by an empty record") }
         if !exchange.stdin.isComplete { exchange.problems.append("STDIN not closed by an empty record") }
@@ -113,11 +148,35 @@ final class OpenRequest {
             head = ByteBuffer()
             Self.append(all, wireBytes: all.readableBytes, to: &exchange.stdout, limits: limits)
         }
+        if let decoder {
+            let result = decoder.finish()
+            self.decoder = nil
+            exchange.stdout.decoded = result.bytes
+            exchange.stdout.decodedLength = result.length
+            exchange.stdout.decodingError = result.error.map { "\($0)" }
+        }
         if exchange.isAborted { exchange.problems.append("the web server aborted the request (ABORT_REQUEST)") }
         if let status = exchange.protocolStatus, status != .requestComplete {
             exchange.problems.append("the application refused the request: \(status)")
         }
         return exchange
+    }
+
+    /// Makes the decoder for a response head that names content codings (as for an HTTP body).
+    private func startDecoding(_ head: CGIResponseHead, limits: FastCGILimits) {
+        let codings = ContentCoding.list(fromFieldValues: head.headers.values(for: "Content-Encoding"))
+        guard codings.contains(where: { $0 != .identity }) else { return }
+        exchange.stdout.contentCodings = codings.map(\.rawValue)
+        guard decodesContent else { return }
+        decoder = BodyDecoder(
+            codings: codings, maxOutputBytes: limits.maxDecodedBodyBytes, keepLimit: limits.maxBodyBytes, storage: limits.bodyStorage
+        )
+    }
+
+    /// Response body bytes after the head: kept, and decoded when the head named codings.
+    private func appendOutput(_ content: ByteBuffer, wireBytes: Int, limits: FastCGILimits) {
+        if content.readableBytes > 0 { decoder?.decode(content) }
+        Self.append(content, wireBytes: wireBytes, to: &exchange.stdout, limits: limits)
     }
 
     private func noteResponse(at time: Timestamp) {

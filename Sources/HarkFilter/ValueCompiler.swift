@@ -6,11 +6,6 @@ struct ValueCompiler {
 
     /// Latency units, in nanoseconds; a bare number is milliseconds.
     private static let durationUnits: [String: Int64] = ["": 1_000_000, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 1_000_000_000]
-    /// Size units, in bytes: decimal kB/MB/GB and binary KiB/MiB/GiB.
-    private static let sizeUnits: [String: Int64] = [
-        "": 1, "b": 1, "k": 1_000, "kb": 1_000, "kib": 1 << 10, "m": 1_000_000, "mb": 1_000_000, "mib": 1 << 20,
-        "g": 1_000_000_000, "gb": 1_000_000_000, "gib": 1 << 30,
-    ]
 
     /// The test `field comparison value` stands for (before any `not` for `!=` and `!~`).
     func test(for value: FilterValue) throws(FilterSyntaxError) -> FilterTest {
@@ -29,7 +24,7 @@ struct ValueCompiler {
         case .duration:
             return .number(field, NumberComparison(relation: relation, value: try quantity(value, "a duration", units: Self.durationUnits)))
         case .size:
-            return .number(field, NumberComparison(relation: relation, value: try quantity(value, "a byte count", units: Self.sizeUnits)))
+            return .number(field, NumberComparison(relation: relation, value: try quantity(value, "a byte count", units: ByteSize.units)))
         case .number:
             let number = try quantity(value, "a whole number", units: ["": 1])
             if field == .port, number > Int64(UInt16.max) {

@@ -54,6 +54,8 @@ extension HAREntry {
             connection: String(exchange.connection.id)
         )
         streamID = exchange.streamID
+        requestPackets = exchange.request.packets
+        responsePackets = exchange.response?.packets
         resourceType = HARResourceType.of(exchange)
         let redirects = (300..<400).contains(exchange.response?.status.rawValue ?? 0)
         pageClue = HARPageClue(

@@ -12,14 +12,15 @@ extension HTTP1Analyzer {
             case .head(let head, let size):
                 beginRequest(head, size: size, at: time, emit: emit)
             case .bodyBytes(let slice):
-                request?.append(slice, at: time)
+                let packet = currentPacket
+                request?.append(slice, at: time, packet: packet)
             case .messageEnd(let end):
                 finishRequest(end, at: time, emit: emit)
                 if held.isActive {
                     // The rest waits for the answer to the Upgrade/CONNECT request.
                     if input.readableBytes > 0 {
                         hold(
-                            .bytes(Self.ownedCopy(of: input), time),
+                            .bytes(Self.ownedCopy(of: input), time, currentPacket),
                             byteCount: input.readableBytes,
                             at: time,
                             emit: emit
@@ -28,8 +29,10 @@ extension HTTP1Analyzer {
                     }
                     break reading
                 }
-            case .diagnostic(let kind, let offset, let length, let detail):
-                emit(Self.diagnostic(kind, .clientToServer, offset: offset, length: length, detail: detail, time: time))
+            case .diagnostic(let kind, let offset, let length, let detail, let packet):
+                var diagnostic = HTTP1Diagnostic(kind, direction: .clientToServer, streamOffset: offset, length: length, time: time, detail: detail)
+                diagnostic.packet = packet
+                emit(.diagnostic(diagnostic))
             case .notAMessageStart:
                 client.startResync(skippingFirstByte: true)
             case .tunnelBytes(let slice):
@@ -90,6 +93,8 @@ extension HTTP1Analyzer {
             decodesContent: decodesContent
         )
         request?.isHeadComplete = isComplete
+        request?.firstPacket = client.messageStartPacket
+        request?.lastPacket = client.headLastPacket
         if isComplete { client.startBody(decision.framing) }
         flush(emit: emit)
     }
@@ -98,7 +103,10 @@ extension HTTP1Analyzer {
     mutating func finishRequest(_ end: MessageReader.BodyEnd, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         guard var builder = request.take() else { return }
         // A message cut short (gap, end of capture) keeps the time of its last byte seen.
-        if end.isComplete { builder.lastByteTime = time }
+        if end.isComplete {
+            builder.lastByteTime = time
+            builder.lastPacket = currentPacket
+        }
         guard let finished = builder.request(end),
             let pending = exchanges.last(where: { !$0.hasRequest })
         else { return }
@@ -137,7 +145,12 @@ extension HTTP1Analyzer {
         held = HeldClientInput()
         for item in items {
             switch item {
-            case .bytes(let bytes, let time): deliver(bytes, from: .clientToServer, at: time, emit: emit)
+            case .bytes(let bytes, let time, let packet):
+                if let packetClock {
+                    packetClock.with(packet) { deliver(bytes, from: .clientToServer, at: time, emit: emit) }
+                } else {
+                    deliver(bytes, from: .clientToServer, at: time, emit: emit)
+                }
             case .gap(let length, let time): deliverGap(length, in: .clientToServer, at: time, emit: emit)
             case .finish(let time): deliverFinish(.clientToServer, at: time, emit: emit)
             }

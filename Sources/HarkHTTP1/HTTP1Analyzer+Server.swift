@@ -12,11 +12,14 @@ extension HTTP1Analyzer {
             case .head(let head, let size):
                 beginResponse(head, size: size, at: time, emit: emit)
             case .bodyBytes(let slice):
-                response?.builder.append(slice, at: time)
+                let packet = currentPacket
+                response?.builder.append(slice, at: time, packet: packet)
             case .messageEnd(let end):
                 finishResponse(end, at: time, emit: emit)
-            case .diagnostic(let kind, let offset, let length, let detail):
-                emit(Self.diagnostic(kind, .serverToClient, offset: offset, length: length, detail: detail, time: time))
+            case .diagnostic(let kind, let offset, let length, let detail, let packet):
+                var diagnostic = HTTP1Diagnostic(kind, direction: .serverToClient, streamOffset: offset, length: length, time: time, detail: detail)
+                diagnostic.packet = packet
+                emit(.diagnostic(diagnostic))
             case .notAMessageStart:
                 startHeadlessResponseOrResync(at: time, emit: emit)
             case .tunnelBytes(let slice):
@@ -70,6 +73,8 @@ extension HTTP1Analyzer {
             decodesContent: decodesContent
         )
         builder.isHeadComplete = isComplete
+        builder.firstPacket = server.messageStartPacket
+        builder.lastPacket = server.headLastPacket
         response = ResponseInProgress(
             builder: builder,
             exchangeIndex: pending?.index,
@@ -109,17 +114,20 @@ extension HTTP1Analyzer {
         emit(
             Self.diagnostic(.http09Response, .serverToClient, offset: server.offset, length: 0, detail: nil, time: time)
         )
+        var builder = MessageBuilder(
+            head: nil,
+            headSize: 0,
+            framing: .untilClose,
+            startOffset: server.offset,
+            firstByteTime: time,
+            headEndTime: time,
+            limits: limits,
+            decodesContent: decodesContent
+        )
+        builder.firstPacket = currentPacket
+        builder.lastPacket = currentPacket
         response = ResponseInProgress(
-            builder: MessageBuilder(
-                head: nil,
-                headSize: 0,
-                framing: .untilClose,
-                startOffset: server.offset,
-                firstByteTime: time,
-                headEndTime: time,
-                limits: limits,
-                decodesContent: decodesContent
-            ),
+            builder: builder,
             exchangeIndex: pending.index,
             isInterim: false,
             switchesProtocol: false
@@ -132,7 +140,10 @@ extension HTTP1Analyzer {
     mutating func finishResponse(_ end: MessageReader.BodyEnd, at time: Timestamp, emit: (HTTP1Event) -> Void) {
         guard var progress = response.take() else { return }
         // A message cut short (gap, end of capture) keeps the time of its last byte seen.
-        if end.isComplete { progress.builder.lastByteTime = time }
+        if end.isComplete {
+            progress.builder.lastByteTime = time
+            progress.builder.lastPacket = currentPacket
+        }
         let finished = progress.builder.response(end)
         guard let pending = exchanges.first(where: { $0.index == progress.exchangeIndex }) else {
             emit(.unpairedResponse(finished, skippedRequestBytes: client.skippedBytesPreview))

@@ -39,6 +39,8 @@ public struct HTTP1Analyzer {
     public let limits: HTTP1Limits
     /// Whether bodies' content codings (gzip, deflate, br) are undone into `HTTP1Body.decoded`.
     public let decodesContent: Bool
+    /// The packet being delivered, read where messages start and end (`HTTP1WireSpan` packets).
+    let packetClock: PacketClock?
     var client: MessageReader
     var server: MessageReader
     /// Requests not yet emitted, oldest first (a handful at most: pipelining depth).
@@ -63,12 +65,20 @@ public struct HTTP1Analyzer {
     ///   - decodesContent: whether to undo content codings (as body bytes arrive); a caller that reads
     ///     neither bodies nor decoded sizes saves the decompression by passing false
     ///     (`HTTP1Body.decoded`, `decodedLength` and `decodingError` then stay nil).
-    public init(limits: HTTP1Limits = .init(), decodesContent: Bool = true) {
+    ///   - packetClock: the number of the packet whose bytes are delivered, set by the caller, so that
+    ///     spans name their first and last packets; nil leaves them 0.
+    public init(limits: HTTP1Limits = .init(), decodesContent: Bool = true, packetClock: PacketClock? = nil) {
         self.limits = limits.clamped
         self.decodesContent = decodesContent
+        self.packetClock = packetClock
         self.client = MessageReader(isRequest: true, limits: self.limits)
         self.server = MessageReader(isRequest: false, limits: self.limits)
+        client.clock = packetClock
+        server.clock = packetClock
     }
+
+    /// The packet being delivered; 0 without a clock.
+    var currentPacket: Int { packetClock?.number ?? 0 }
 
     /// Takes in-order bytes of one direction.
     ///
@@ -115,7 +125,7 @@ public struct HTTP1Analyzer {
         switch direction {
         case .clientToServer:
             guard !held.isActive else {
-                hold(.bytes(Self.ownedCopy(of: bytes), time), byteCount: bytes.readableBytes, at: time, emit: emit)
+                hold(.bytes(Self.ownedCopy(of: bytes), time, currentPacket), byteCount: bytes.readableBytes, at: time, emit: emit)
                 return
             }
             readClient(bytes, at: time, emit: emit)
@@ -165,11 +175,9 @@ public struct HTTP1Analyzer {
         emit: (HTTP1Event) -> Void
     ) {
         if let (kind, offset, length) = interruption.diagnostic {
-            emit(
-                .diagnostic(
-                    HTTP1Diagnostic(kind, direction: direction, streamOffset: offset, length: length, time: time, detail: interruption.detail)
-                )
-            )
+            var diagnostic = HTTP1Diagnostic(kind, direction: direction, streamOffset: offset, length: length, time: time, detail: interruption.detail)
+            diagnostic.packet = interruption.diagnosticPacket
+            emit(.diagnostic(diagnostic))
         }
         if let (head, size, lastByteTime) = interruption.cutHead {
             if direction == .clientToServer {

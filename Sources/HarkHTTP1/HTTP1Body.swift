@@ -86,6 +86,10 @@ public struct HTTP1WireSpan: Hashable, Sendable {
     public var firstByteTime: Timestamp
     /// Capture time of the segment holding the last byte.
     public var lastByteTime: Timestamp
+    /// Numbers of the packets holding the first and last byte, from the analyzer's `PacketClock`; 0
+    /// when it has none.
+    public var firstPacket = 0
+    public var lastPacket = 0
 
     /// A span from its offsets and times.
     public init(startOffset: Int64, endOffset: Int64, firstByteTime: Timestamp, lastByteTime: Timestamp) {

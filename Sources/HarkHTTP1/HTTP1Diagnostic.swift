@@ -55,6 +55,9 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var time: Timestamp
     /// The offending text or value, shortened, when there is one.
     public var detail: String?
+    /// The number of the packet holding the first byte concerned, when it is not the packet being
+    /// read when the anomaly was found (bytes skipped over several packets); 0 otherwise.
+    public var packet = 0
 
     /// A diagnostic of `kind` at `streamOffset` in `direction`.
     public init(
@@ -112,8 +115,9 @@ public struct HTTP1Diagnostic: Hashable, Sendable, CustomStringConvertible {
         return "\(direction) offset \(streamOffset)\(lengthText): \(what)\(detailText)"
     }
 
-    /// The anomaly as a run-wide `Diagnostic`, for a connection numbered `connectionID`.
+    /// The anomaly as a run-wide `Diagnostic`, for a connection numbered `connectionID` (with
+    /// `packet` as its packet number when known).
     public func diagnostic(connectionID: Int? = nil) -> Diagnostic {
-        Diagnostic(severity, "HTTP/1: \(description)", connectionID: connectionID)
+        Diagnostic(severity, "HTTP/1: \(description)", packetNumber: packet > 0 ? packet : nil, connectionID: connectionID)
     }
 }

@@ -11,6 +11,9 @@ struct MessageBuilder {
     var startOffset: Int64
     var firstByteTime: Timestamp
     var lastByteTime: Timestamp
+    /// Numbers of the packets holding the first byte and the latest byte read (0: not known).
+    var firstPacket = 0
+    var lastPacket = 0
     /// False for a head cut short by a gap or the end of the stream.
     var isHeadComplete = true
     /// Transfer-decoded body bytes kept: in memory while small, then on disk.
@@ -49,8 +52,9 @@ struct MessageBuilder {
 
     /// Appends body bytes, keeping at most `limits.maxBodyBytes` of the whole body (copied out of
     /// capture storage) and feeding the content decoder, if any.
-    mutating func append(_ bytes: ByteBuffer, at time: Timestamp) {
+    mutating func append(_ bytes: ByteBuffer, at time: Timestamp, packet: Int) {
         lastByteTime = time
+        lastPacket = packet
         guard bytes.readableBytes > 0 else { return }
         if length == 0 { startBody(firstBytes: bytes.readableBytes) }
         length &+= bytes.readableBytes
@@ -147,11 +151,14 @@ struct MessageBuilder {
     }
 
     private func span(_ end: MessageReader.BodyEnd) -> HTTP1WireSpan {
-        HTTP1WireSpan(
+        var span = HTTP1WireSpan(
             startOffset: startOffset,
             endOffset: end.endOffset,
             firstByteTime: firstByteTime,
             lastByteTime: lastByteTime
         )
+        span.firstPacket = firstPacket
+        span.lastPacket = lastPacket
+        return span
     }
 }

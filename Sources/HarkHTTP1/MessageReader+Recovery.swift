@@ -11,6 +11,8 @@ struct ResyncProgress {
     var floor: Int
     /// How the skipped bytes are reported.
     var reason: HTTP1Diagnostic.Kind
+    /// The number of the packet holding the first byte skipped (0: not known).
+    var firstPacket = 0
     /// The first skipped bytes (up to `SkippedBytes.shown`), shown in the report; collected step by
     /// step as they pass, so the same bytes are shown however the stream was cut into segments.
     var firstBytes: [UInt8] = []
@@ -36,6 +38,8 @@ struct ResyncProgress {
 struct Interruption {
     /// An anomaly to report: kind, stream offset, length.
     var diagnostic: (kind: HTTP1Diagnostic.Kind, offset: Int64, length: Int)?
+    /// The packet holding the diagnostic's first byte when it is not the current one (skipped bytes).
+    var diagnosticPacket = 0
     /// What the diagnostic shows of the bytes (the first of those skipped).
     var detail: String?
     /// A head cut after its start line: what was captured of it and when its last byte came, to be
@@ -56,7 +60,9 @@ extension MessageReader {
     mutating func startResync(skippingFirstByte: Bool, reason: HTTP1Diagnostic.Kind = .unparseableBytes) {
         isPristine = false
         let first = skippingFirstByte ? 1 : 0
-        state = .resync(ResyncProgress(skippedFrom: offset, scanned: first, floor: first, reason: reason))
+        var progress = ResyncProgress(skippedFrom: offset, scanned: first, floor: first, reason: reason)
+        progress.firstPacket = clock?.number ?? 0
+        state = .resync(progress)
     }
 
     mutating func stepResync(_ input: inout ByteBuffer, _ resync: ResyncProgress, at time: Timestamp) -> Output {
@@ -71,11 +77,12 @@ extension MessageReader {
             offset &+= Int64(start)
             messageStart = offset
             messageStartTime = time
+            messageStartPacket = clock?.number ?? 0
             state = .head(scanned: 0, startLine: nil, firstFieldLine: 0)
             let skipped = Int(offset &- resync.skippedFrom)
             guard skipped > 0 else { return step(&input, at: time) }
             let detail = resync.reason == .unparseableBytes ? resync.preview(skipped: skipped) : nil
-            return .diagnostic(resync.reason, offset: resync.skippedFrom, length: skipped, detail: detail)
+            return .diagnostic(resync.reason, offset: resync.skippedFrom, length: skipped, detail: detail, packet: resync.firstPacket)
         case .notFound(let keepFrom, let resumeAt):
             input.moveReaderIndex(forwardBy: keepFrom)
             offset &+= Int64(keepFrom)
@@ -200,6 +207,7 @@ extension MessageReader {
             let skipped = Int(offset &+ Int64(carriedCount) &- resync.skippedFrom)
             if skipped > 0 {
                 result.diagnostic = (resync.reason, resync.skippedFrom, skipped)
+                result.diagnosticPacket = resync.firstPacket
                 if resync.reason == .unparseableBytes {
                     var resync = resync
                     if let carriedBytes { resync.collect(carriedBytes, at: offset) }

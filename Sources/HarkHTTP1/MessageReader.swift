@@ -20,8 +20,9 @@ struct MessageReader {
         case bodyBytes(ByteBuffer)
         /// The body (and so the message) ended.
         case messageEnd(BodyEnd)
-        /// An anomaly at a stream offset.
-        case diagnostic(HTTP1Diagnostic.Kind, offset: Int64, length: Int, detail: String?)
+        /// An anomaly at a stream offset; `packet` is the number of the packet holding its first byte
+        /// when that is not the one being read (skipped bytes), else 0.
+        case diagnostic(HTTP1Diagnostic.Kind, offset: Int64, length: Int, detail: String?, packet: Int = 0)
         /// The bytes at a message boundary do not start a message; call `startResync()` or
         /// `startCloseDelimitedBody()`.
         case notAMessageStart
@@ -65,6 +66,11 @@ struct MessageReader {
     var messageStartTime = Timestamp(nanoseconds: 0)
     /// Capture time of the latest segment that brought bytes of the head being read.
     var headLastByteTime = Timestamp(nanoseconds: 0)
+    /// The packets of `messageStartTime` and `headLastByteTime` (0: not known).
+    var messageStartPacket = 0
+    var headLastPacket = 0
+    /// The analyzer's packet clock, read with the times above.
+    var clock: PacketClock?
     /// Whether nothing has been parsed, skipped or lost yet in this direction.
     var isPristine = true
     /// Whether the first message of this direction started at its first byte (after blank lines).
@@ -140,6 +146,7 @@ struct MessageReader {
             guard input.readableBytes > 0 else { return .needMoreData }
             messageStart = offset
             messageStartTime = time
+            messageStartPacket = clock?.number ?? 0
             state = .head(scanned: 0, startLine: nil, firstFieldLine: 0)
             return step(&input, at: time)
         case .head(let scanned, let startLine, let firstFieldLine):
@@ -217,6 +224,7 @@ struct MessageReader {
         at time: Timestamp
     ) -> Output {
         headLastByteTime = time
+        headLastPacket = clock?.number ?? 0
         var line = startLine
         var fieldsStart = firstFieldLine
         var resume = scanned

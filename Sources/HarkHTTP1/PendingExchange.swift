@@ -103,7 +103,8 @@ struct ResponseInProgress {
 struct HeldClientInput {
     /// One deferred call.
     enum Item {
-        case bytes(ByteBuffer, Timestamp)
+        /// Bytes, their capture time and their packet's number.
+        case bytes(ByteBuffer, Timestamp, Int)
         case gap(Int, Timestamp)
         case finish(Timestamp)
     }

@@ -36,7 +36,7 @@ extension HTTP2Analyzer {
 
     /// Applies one frame.
     mutating func handle(_ frame: HTTP2Frame, from direction: Direction, first: Timestamp, last: Timestamp,
-        emit: (HTTP2Event) -> Void)
+        packets: FramePackets, emit: (HTTP2Event) -> Void)
     {
         let side = Int(direction.rawValue)
         let header = frame.header
@@ -52,14 +52,14 @@ extension HTTP2Analyzer {
             let decodesContent = decodesContent
             streams[header.streamID]?.withSide(direction) { side in
                 side.receiveData(content, limits: limits, decodesContent: decodesContent)
-                side.touch(first: first, last: last)
+                side.touch(first: first, last: last, packets: packets)
                 side.ended = side.ended || header.flags.contains(.endStream)
             }
             completeIfDone(header.streamID, emit: emit)
         case .headers(let fragment):
-            startBlock(fragment, header, promised: nil, direction: direction, first: first, last: last, emit: emit)
+            startBlock(fragment, header, promised: nil, direction: direction, first: first, last: last, packets: packets, emit: emit)
         case .pushPromise(let promised, let fragment):
-            startBlock(fragment, header, promised: promised, direction: direction, first: first, last: last, emit: emit)
+            startBlock(fragment, header, promised: promised, direction: direction, first: first, last: last, packets: packets, emit: emit)
         case .continuation(let fragment):
             guard var pending = sides[side].pending, pending.streamID == header.streamID else {
                 report(.unexpectedContinuation, frame, direction, last, detail: nil, emit)
@@ -73,14 +73,14 @@ extension HTTP2Analyzer {
             }
             pending.fragments.writeImmutableBuffer(fragment)
             if header.flags.contains(.endHeaders) {
-                completeBlock(pending, direction: direction, last: last, emit: emit)
+                completeBlock(pending, direction: direction, last: last, lastPacket: packets.last, emit: emit)
             } else {
                 sides[side].pending = pending
             }
         case .rstStream(let code):
             guard streams[header.streamID] != nil else { return }
             streams[header.streamID]?.issues.append(.reset(code, by: direction))
-            streams[header.streamID]?.withSide(direction) { $0.touch(first: first, last: last) }
+            streams[header.streamID]?.withSide(direction) { $0.touch(first: first, last: last, packets: packets) }
             emitStream(header.streamID, reason: .reset, emit: emit)
         case .settings(let settings):
             guard !header.flags.contains(.ack) else { return }
@@ -120,6 +120,7 @@ extension HTTP2Analyzer {
         direction: Direction,
         first: Timestamp,
         last: Timestamp,
+        packets: FramePackets,
         emit: (HTTP2Event) -> Void
     ) {
         var pending = PendingHeaderBlock(
@@ -127,10 +128,11 @@ extension HTTP2Analyzer {
             promisedStreamID: promised,
             endStream: header.flags.contains(.endStream) && promised == nil,
             fragments: fragment,
-            firstByteTime: first
+            firstByteTime: first,
+            firstPacket: packets.first
         )
         if header.flags.contains(.endHeaders) {
-            completeBlock(pending, direction: direction, last: last, emit: emit)
+            completeBlock(pending, direction: direction, last: last, lastPacket: packets.last, emit: emit)
         } else {
             pending.fragments = ByteBuffer()
             pending.fragments.writeImmutableBuffer(fragment)
@@ -142,9 +144,11 @@ extension HTTP2Analyzer {
         _ pending: PendingHeaderBlock,
         direction: Direction,
         last: Timestamp,
+        lastPacket: Int,
         emit: (HTTP2Event) -> Void
     ) {
         let side = Int(direction.rawValue)
+        let packets = (first: pending.firstPacket, last: lastPacket)
         let (block, problem) = sides[side].hpack.decode(pending.fragments)
         if let problem {
             let kind: HTTP2Diagnostic.Kind
@@ -163,14 +167,14 @@ extension HTTP2Analyzer {
             guard openStream(promised, at: last, emit: emit) else { return }
             streams[promised]?.promisedOn = pending.streamID
             streams[promised]?.request.head = block
-            streams[promised]?.request.touch(first: pending.firstByteTime, last: last)
+            streams[promised]?.request.touch(first: pending.firstByteTime, last: last, packets: packets)
             streams[promised]?.request.ended = true
             if block.isPartial { streams[promised]?.issues.append(.headersPartial(direction)) }
             return
         }
         guard openStream(pending.streamID, at: last, emit: emit) else { return }
         streams[pending.streamID]?.receiveHeaders(block, from: direction, endStream: pending.endStream,
-            first: pending.firstByteTime, last: last)
+            first: pending.firstByteTime, last: last, packets: packets)
         completeIfDone(pending.streamID, emit: emit)
     }
 

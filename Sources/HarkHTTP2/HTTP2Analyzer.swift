@@ -40,6 +40,8 @@ public struct HTTP2Analyzer {
     public let limits: HTTP2Limits
     /// Whether bodies' content codings (gzip, deflate, br) are undone into `HTTP2Body.decoded`.
     public let decodesContent: Bool
+    /// The packet being delivered, read where messages' frames start and end; nil leaves packets 0.
+    public var packetClock: PacketClock?
     /// Client side first, then server side.
     var sides: [DirectionState]
     var streams: [UInt32: StreamState] = [:]
@@ -82,6 +84,7 @@ public struct HTTP2Analyzer {
         stream.request.body = request.body
         stream.request.firstByteTime = request.firstByteTime
         stream.request.lastByteTime = request.lastByteTime
+        stream.request.packets = (request.firstPacket, request.lastPacket)
         stream.request.ended = true
         streams[1] = stream
         clientStreams = 1...1
@@ -106,7 +109,10 @@ public struct HTTP2Analyzer {
     ) {
         let side = Int(direction.rawValue)
         guard bytes.readableBytes > 0, !sides[side].finished else { return }
-        if sides[side].parser.bufferedByteCount == 0 { sides[side].frameStart = time }
+        if sides[side].parser.bufferedByteCount == 0 {
+            sides[side].frameStart = time
+            sides[side].frameStartPacket = packetClock?.number ?? 0
+        }
         sides[side].parser.append(bytes)
         drain(direction, at: time, emit: emit)
     }
@@ -116,11 +122,13 @@ public struct HTTP2Analyzer {
         let side = Int(direction.rawValue)
         while let output = sides[side].parser.next() {
             let first = sides[side].frameStart
+            let packets = (first: sides[side].frameStartPacket, last: packetClock?.number ?? 0)
             sides[side].frameStart = time
+            sides[side].frameStartPacket = packets.last
             switch output {
             case .preface: break
             case .problem(let problem): handle(problem, from: direction, at: time, emit: emit)
-            case .frame(let frame): handle(frame, from: direction, first: first, last: time, emit: emit)
+            case .frame(let frame): handle(frame, from: direction, first: first, last: time, packets: packets, emit: emit)
             }
         }
     }
@@ -170,8 +178,9 @@ struct DirectionState {
     var hpack: HeaderBlockDecoder
     /// A header block waiting for CONTINUATION frames.
     var pending: PendingHeaderBlock?
-    /// Capture time of the segment holding the first byte of the frame being parsed.
+    /// Capture time of the segment holding the first byte of the frame being parsed, and its packet.
     var frameStart = Timestamp(nanoseconds: 0)
+    var frameStartPacket = 0
     var finished = false
 
     init(expectingPreface: Bool, midConnection: Bool, limits: HTTP2Limits) {
@@ -188,4 +197,5 @@ struct PendingHeaderBlock {
     /// The fragments so far, in hark's own storage.
     var fragments: ByteBuffer
     var firstByteTime: Timestamp
+    var firstPacket: Int
 }

@@ -12,6 +12,9 @@ public struct HTTP2Request: Hashable, Sendable {
     public var firstByteTime: Timestamp
     /// Capture time of the segment holding the last byte of the last frame seen for the request.
     public var lastByteTime: Timestamp
+    /// Numbers of the packets holding those bytes (from the analyzer's `PacketClock`; 0: not known).
+    public var firstPacket = 0
+    public var lastPacket = 0
 
     /// A request from its parts.
     public init(
@@ -74,6 +77,9 @@ public struct HTTP2Response: Hashable, Sendable {
     public var firstByteTime: Timestamp
     /// Capture time of the segment holding the last byte of the last frame seen for the response.
     public var lastByteTime: Timestamp
+    /// Numbers of the packets holding those bytes (from the analyzer's `PacketClock`; 0: not known).
+    public var firstPacket = 0
+    public var lastPacket = 0
 
     /// A response from its parts.
     public init(

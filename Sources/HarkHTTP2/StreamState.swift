@@ -12,13 +12,19 @@ struct StreamSide {
     var decoder: BodyDecoder?
     var firstByteTime: Timestamp?
     var lastByteTime: Timestamp?
+    /// The packets of the first and last byte (0: not known).
+    var packets: FramePackets = (0, 0)
     /// END_STREAM was seen.
     var ended = false
 
-    /// Notes a frame of this side spanning `first`…`last`.
-    mutating func touch(first: Timestamp, last: Timestamp) {
-        if firstByteTime == nil { firstByteTime = first }
+    /// Notes a frame of this side spanning `first`…`last`, in `packets`.
+    mutating func touch(first: Timestamp, last: Timestamp, packets: FramePackets) {
+        if firstByteTime == nil {
+            firstByteTime = first
+            self.packets.first = packets.first
+        }
         lastByteTime = last
+        self.packets.last = packets.last
     }
 
     /// Takes one DATA frame's content: kept within `limits`, and fed to the content decoder.
@@ -38,6 +44,9 @@ struct StreamSide {
         if data.readableBytes > 0 { decoder?.decode(data) }
     }
 }
+
+/// The numbers of the packets holding a frame's (or message's) first and last byte; 0: not known.
+typealias FramePackets = (first: Int, last: Int)
 
 /// What the analyzer knows of one stream until it emits it.
 struct StreamState {
@@ -69,14 +78,17 @@ struct StreamState {
         from direction: Direction,
         endStream: Bool,
         first: Timestamp,
-        last: Timestamp
+        last: Timestamp,
+        packets: FramePackets
     ) {
         if block.isPartial, !issues.contains(.headersPartial(direction)) { issues.append(.headersPartial(direction)) }
         if direction == .serverToClient, response.head == nil,
             let status = block.pseudo(":status").flatMap({ Int($0) }), (100..<200).contains(status)
         {
-            interim.append(HTTP2Response(head: block, firstByteTime: first, lastByteTime: last))
-            response.touch(first: first, last: last)
+            var interimResponse = HTTP2Response(head: block, firstByteTime: first, lastByteTime: last)
+            (interimResponse.firstPacket, interimResponse.lastPacket) = packets
+            interim.append(interimResponse)
+            response.touch(first: first, last: last, packets: packets)
             response.ended = response.ended || endStream
             return
         }
@@ -90,7 +102,7 @@ struct StreamState {
             } else {
                 side.trailers = block
             }
-            side.touch(first: first, last: last)
+            side.touch(first: first, last: last, packets: packets)
             side.ended = side.ended || endStream
         }
     }
@@ -100,11 +112,15 @@ struct StreamState {
         var issues = issues
         let request = Self.message(request, direction: .clientToServer, issues: &issues)
             .map { side, head, first, last in
-                HTTP2Request(head: head, body: side.body, trailers: side.trailers, firstByteTime: first, lastByteTime: last)
+                var request = HTTP2Request(head: head, body: side.body, trailers: side.trailers, firstByteTime: first, lastByteTime: last)
+                (request.firstPacket, request.lastPacket) = side.packets
+                return request
             }
         let response = Self.message(response, direction: .serverToClient, issues: &issues)
             .map { side, head, first, last in
-                HTTP2Response(head: head, body: side.body, trailers: side.trailers, firstByteTime: first, lastByteTime: last)
+                var response = HTTP2Response(head: head, body: side.body, trailers: side.trailers, firstByteTime: first, lastByteTime: last)
+                (response.firstPacket, response.lastPacket) = side.packets
+                return response
             }
         if request == nil, promisedOn == nil { issues.insert(.noRequestSeen, at: 0) }
         if !self.request.ended, promisedOn == nil { issues.append(.requestIncomplete(reason)) }

@@ -11,9 +11,12 @@ import NIOCore
 /// A live capture through libpcap, read as a `CaptureInput`: an interface, `any`, or a device such as
 /// `nflog:GROUP`.
 ///
-/// Opened with immediate delivery (each packet as soon as it arrives, not when a kernel block fills),
-/// a large kernel buffer, nanosecond timestamps and a snapshot length that keeps whole packets
-/// (`LiveCaptureSettings`). Reading waits on libpcap's selectable descriptor and `StopSignal` together:
+/// Opened with a large kernel buffer, nanosecond timestamps and a snapshot length that keeps whole
+/// packets (`LiveCaptureSettings`). The kernel packs packets into blocks of the buffer by their real
+/// size (TPACKET_V3) and hands a block over when it is full or 10 ms old: libpcap's immediate mode
+/// (TPACKET_V2) gives every packet a slot as large as the biggest packet, so 64 MiB held only about
+/// 500 packets on loopback (64 KiB MTU) and small packets were dropped at a few thousand per second
+/// of any pause. Each loopback packet is queued once (`LoopbackCopies`). Reading waits on libpcap's selectable descriptor and `StopSignal` together:
 /// Ctrl-C, SIGTERM or `StopSignal.request()` ends the input like the end of a file, after the packets
 /// the kernel still holds. Packets the kernel dropped (its buffer was full) are reported as diagnostics
 /// as their count grows, and in `liveCounts` at the end; the connections they belonged to show gaps.
@@ -27,11 +30,14 @@ import NIOCore
 public final class LiveCapture: CaptureInput {
     /// How often, at most, the kernel's drop counters are read.
     private static let statisticsInterval = TimeSpan.seconds(1)
+    /// How long, at most, the kernel keeps packets in a block before handing it over (its block
+    /// timeout; Suricata's AF_PACKET default too): what "live" waits at most.
+    private static let blockMilliseconds: Int32 = 10
     /// How long a read waits for a packet before returning empty, so that the session's clock moves.
     private static let idleWaitMilliseconds: Int32 = 500
 
     public let name: String
-    /// The link type of every packet (`EN10MB` for an Ethernet interface, `LINUX_SLL` for `any`,
+    /// The link type of every packet (`EN10MB` for an Ethernet interface, `LINUX_SLL2` for `any`,
     /// `NFLOG` for `nflog:`).
     public let linkType: LinkType
 
@@ -43,6 +49,9 @@ public final class LiveCapture: CaptureInput {
     private var lastClock: Timestamp?
     private var lastStatisticsCheck: Timestamp?
     private var reportedDrops = LiveCaptureCounts()
+    /// The kernel's counts when the capture filter was in place: what came before (any packet of the
+    /// interface, queued while no filter was set) is not the capture's and is left out of its counts.
+    private var baseline = LiveCaptureCounts()
     private var diagnostics: [Diagnostic] = []
     /// The packets of the `pcap_dispatch` call in progress: their bytes, back to back, and where each
     /// starts. Frames are sliced out once the call returns, so the buffer is never written while a
@@ -68,7 +77,7 @@ public final class LiveCapture: CaptureInput {
             throw LiveCaptureError(.other, "cannot capture on '\(settings.device)': \(Self.text(errorBuffer))")
         }
         pcap_set_snaplen(handle, settings.snapshotLength)
-        pcap_set_immediate_mode(handle, 1)
+        pcap_set_timeout(handle, Self.blockMilliseconds)
         pcap_set_buffer_size(handle, settings.bufferSize)
         pcap_set_promisc(handle, settings.promiscuous ? 1 : 0)
         pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_NANO)
@@ -78,26 +87,24 @@ public final class LiveCapture: CaptureInput {
             pcap_close(handle)
             throw error
         }
-        if let filter = settings.filter {
-            var program = bpf_program()
-            guard pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
-                let message = String(cString: pcap_geterr(handle))
-                pcap_close(handle)
-                throw LiveCaptureError(.badFilter, "capture filter '\(filter)': \(message)")
-            }
-            defer { pcap_freecode(&program) }
-            guard pcap_setfilter(handle, &program) == 0 else {
-                let message = String(cString: pcap_geterr(handle))
-                pcap_close(handle)
-                throw LiveCaptureError(.badFilter, "capture filter '\(filter)': \(message)")
-            }
+        if settings.device == "any" {
+            // SLL2 headers carry the interface index, which lets the kernel filter leave out the
+            // outgoing copy of loopback packets (`LoopbackCopies`); libpcap keeps SLL when it cannot.
+            _ = pcap_set_datalink(handle, DLT_LINUX_SLL2)
+        }
+        let linkType = LinkType(rawValue: UInt32(clamping: pcap_datalink(handle)))
+        do throws(LiveCaptureError) {
+            try Self.installFilters(settings, linkType: linkType, handle: handle)
+        } catch {
+            pcap_close(handle)
+            throw error
         }
         let descriptor = pcap_get_selectable_fd(handle)
         guard descriptor >= 0, pcap_setnonblock(handle, 1, &errorBuffer) == 0 else {
             pcap_close(handle)
             throw LiveCaptureError(.other, "cannot capture on '\(settings.device)': it cannot be polled")
         }
-        if LinkType(rawValue: UInt32(clamping: pcap_datalink(handle))) == .nflog {
+        if linkType == .nflog {
             // libpcap sizes the NFLOG socket with SO_RCVBUF, which the kernel caps at
             // net.core.rmem_max (about 200 KiB): a few hundred packets, since each is a netlink
             // message of its own. Root may go past the cap.
@@ -108,7 +115,41 @@ public final class LiveCapture: CaptureInput {
         self.timestampUnits = pcap_get_tstamp_precision(handle) == PCAP_TSTAMP_PRECISION_NANO ? 1_000_000_000 : 1_000_000
         self.selectableDescriptor = descriptor
         self.name = settings.device
-        self.linkType = LinkType(rawValue: UInt32(clamping: pcap_datalink(handle)))
+        self.linkType = linkType
+        baseline = kernelCounts() ?? LiveCaptureCounts()
+    }
+
+    /// The user's capture filter, through libpcap, and the clause that keeps one copy of each loopback
+    /// packet (`LoopbackCopies`) with it.
+    private static func installFilters(_ settings: LiveCaptureSettings, linkType: LinkType, handle: OpaquePointer) throws(LiveCaptureError) {
+        if let filter = settings.filter {
+            try compile(filter, for: handle) { program throws(LiveCaptureError) in
+                guard pcap_setfilter(handle, &program) == 0 else {
+                    throw LiveCaptureError(.badFilter, "capture filter '\(filter)': \(String(cString: pcap_geterr(handle)))")
+                }
+            }
+        }
+        guard let plan = LoopbackCopies.plan(device: settings.device, linkType: linkType, userFilter: settings.filter) else { return }
+        // Without the clause the capture is still right, only counted twice: a failure is not fatal.
+        try? compile(plan.expression, for: handle) { program throws(LiveCaptureError) in
+            if plan.kernelOnly {
+                _ = hark_attach_kernel_filter(pcap_fileno(handle), &program)
+            } else {
+                _ = pcap_setfilter(handle, &program)
+            }
+        }
+    }
+
+    /// Compiles `expression` for the capture and hands the program to `use` (then frees it).
+    private static func compile(
+        _ expression: String, for handle: OpaquePointer, _ use: (inout bpf_program) throws(LiveCaptureError) -> Void
+    ) throws(LiveCaptureError) {
+        var program = bpf_program()
+        guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            throw LiveCaptureError(.badFilter, "capture filter '\(expression)': \(String(cString: pcap_geterr(handle)))")
+        }
+        defer { pcap_freecode(&program) }
+        try use(&program)
     }
 
     /// Units of the fraction libpcap puts in `tv_usec`: nanoseconds when the device honoured the
@@ -225,13 +266,15 @@ public final class LiveCapture: CaptureInput {
 
     // MARK: - Drops
 
+    /// The kernel's counts since `baseline`.
     private func kernelCounts() -> LiveCaptureCounts? {
         var counts = pcap_stat()
         guard pcap_stats(handle, &counts) == 0 else { return nil }
+        let since = { (now: UInt32, before: UInt64) in UInt64(now) > before ? UInt64(now) &- before : 0 }
         return LiveCaptureCounts(
-            received: UInt64(counts.ps_recv),
-            droppedByKernel: UInt64(counts.ps_drop),
-            droppedByInterface: UInt64(counts.ps_ifdrop)
+            received: since(counts.ps_recv, baseline.received),
+            droppedByKernel: since(counts.ps_drop, baseline.droppedByKernel),
+            droppedByInterface: since(counts.ps_ifdrop, baseline.droppedByInterface)
         )
     }
 

@@ -10,6 +10,10 @@ public struct ApplicationProtocol: RawRepresentable, Hashable, Sendable, CustomS
     public static let http1 = ApplicationProtocol(rawValue: "http1")
     /// HTTP/2 with prior knowledge, or after an h2c upgrade.
     public static let http2 = ApplicationProtocol(rawValue: "h2")
+    /// HTTP/3 over QUIC (RFC 9114).
+    public static let http3 = ApplicationProtocol(rawValue: "h3")
+    /// QUIC whose application protocol could not be read (no keys) or is not HTTP/3.
+    public static let quic = ApplicationProtocol(rawValue: "quic")
     /// TLS records (decrypted or not).
     public static let tls = ApplicationProtocol(rawValue: "tls")
     /// WebSocket after an HTTP/1.1 upgrade.

@@ -5,7 +5,7 @@ public import HarkCore
 public struct Exchange: Sendable {
     /// 0-based, in the order exchanges completed.
     public var id: Int
-    /// The TCP connection that carried it.
+    /// The TCP or QUIC connection that carried it.
     public var connection: ConnectionContext
     /// `http1`, `h2` or `fcgi`.
     public var applicationProtocol: ApplicationProtocol
@@ -72,7 +72,7 @@ public struct Exchange: Sendable {
 
 /// The TCP connection an exchange travelled on.
 public struct ConnectionContext: Hashable, Sendable {
-    /// Reassembly's connection number (tshark's `tcp.stream`).
+    /// The connection number (TCP and QUIC together; tshark's `tcp.stream` when there is no QUIC).
     public var id: Int
     /// The client's address and port.
     public var client: Endpoint

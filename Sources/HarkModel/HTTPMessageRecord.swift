@@ -22,6 +22,8 @@ public struct HTTPRequestRecord: Sendable {
     /// Capture time of the first and last byte of the request.
     public var firstByte: Timestamp
     public var lastByte: Timestamp
+    /// The packets holding the first and last byte; nil when not known (a stand-in request).
+    public var packets: PacketSpan?
 
     public init(
         method: HTTPMethod,
@@ -33,7 +35,8 @@ public struct HTTPRequestRecord: Sendable {
         headSize: Int?,
         body: HTTPMessageBody,
         firstByte: Timestamp,
-        lastByte: Timestamp
+        lastByte: Timestamp,
+        packets: PacketSpan? = nil
     ) {
         self.method = method
         self.target = target
@@ -45,6 +48,7 @@ public struct HTTPRequestRecord: Sendable {
         self.body = body
         self.firstByte = firstByte
         self.lastByte = lastByte
+        self.packets = packets
     }
 
     /// The method of a placeholder request: `-`, which no real request line carries.
@@ -120,6 +124,8 @@ public struct HTTPResponseRecord: Sendable {
     /// Capture time of the first and last byte of the response.
     public var firstByte: Timestamp
     public var lastByte: Timestamp
+    /// The packets holding the first and last byte; nil when not known.
+    public var packets: PacketSpan?
 
     public init(
         status: HTTPStatusCode,
@@ -129,7 +135,8 @@ public struct HTTPResponseRecord: Sendable {
         headSize: Int?,
         body: HTTPMessageBody,
         firstByte: Timestamp,
-        lastByte: Timestamp
+        lastByte: Timestamp,
+        packets: PacketSpan? = nil
     ) {
         self.status = status
         self.reason = reason
@@ -139,6 +146,7 @@ public struct HTTPResponseRecord: Sendable {
         self.body = body
         self.firstByte = firstByte
         self.lastByte = lastByte
+        self.packets = packets
     }
 }
 

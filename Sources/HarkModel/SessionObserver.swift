@@ -21,6 +21,11 @@ public protocol SessionObserver {
     var wantsPacketFacts: Bool { get }
     /// One TCP packet, after the TCP events it showed (when `wantsPacketFacts`).
     mutating func packet(_ fact: PacketFact)
+    /// Capture time has reached `now`: the latest packet's time, or a live source's clock while no
+    /// packet arrives. Called after each batch of packets, for observers that hold output back by time.
+    mutating func clock(_ now: Timestamp)
+    /// The capture ended and every connection has been closed: nothing more will be reported.
+    mutating func captureEnded()
 }
 
 extension SessionObserver {
@@ -33,4 +38,6 @@ extension SessionObserver {
     public mutating func progress(bytesRead: Int64) {}
     public var wantsPacketFacts: Bool { false }
     public mutating func packet(_ fact: PacketFact) {}
+    public mutating func clock(_ now: Timestamp) {}
+    public mutating func captureEnded() {}
 }

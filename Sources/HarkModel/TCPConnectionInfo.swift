@@ -2,7 +2,7 @@ public import HarkCore
 
 /// How reassembly decided which side of a connection is the client.
 public enum RoleSource: String, Hashable, Sendable {
-    /// From the SYN: the sender of the SYN is the client.
+    /// From the SYN: the sender of the SYN is the client. For QUIC: the sender of the first Initial.
     case handshake
     /// From a SYN-ACK whose SYN was not captured: its receiver is the client.
     case synAck = "syn_ack"
@@ -32,7 +32,8 @@ public enum StreamEndReason: String, Hashable, Sendable {
 
 /// A new connection, as first seen.
 public struct TCPConnectionInfo: Hashable, Sendable {
-    /// 0-based, in order of first packet: the same numbering as tshark's `tcp.stream`.
+    /// 0-based, in order of first packet, TCP and QUIC connections together: for a capture without QUIC
+    /// the same numbering as tshark's `tcp.stream`.
     public var id: Int
     /// The side that opened the connection.
     public var client: Endpoint

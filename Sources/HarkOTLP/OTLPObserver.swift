@@ -56,6 +56,14 @@ public struct OTLPObserver<Base: SessionObserver>: SessionObserver {
         base.packet(fact)
     }
 
+    public mutating func clock(_ now: Timestamp) {
+        base.clock(now)
+    }
+
+    public mutating func captureEnded() {
+        base.captureEnded()
+    }
+
     /// Sends what is left (waiting at most the flush timeout), then tells `base` of the exporter's last
     /// messages and, when telemetry was lost, how much: spans dropped from the full queue, and spans
     /// or metrics given up. Call once, after the session.

@@ -5,9 +5,12 @@ public enum DecodedPacket: Sendable {
     /// A TCP segment, ready for reassembly. Its payload is a slice of the frame (or, for a reassembled
     /// IP datagram, of a buffer of its own).
     case tcp(TCPSegment)
+    /// A UDP datagram, for the UDP flow table and the analyzers behind it (QUIC). Its payload is a slice
+    /// like a TCP segment's.
+    case udp(UDPDatagram)
     /// Traffic hark does not analyse, identified for counting. Not an error.
     case other(Traffic)
-    /// An IP fragment of a TCP datagram, kept until the rest arrives; the datagram comes out of the
+    /// An IP fragment of a TCP or UDP datagram, kept until the rest arrives; the datagram comes out of the
     /// `decode` call that completes it.
     case fragmentHeld
     /// A header that cannot be decoded, with the layer, the offset and what was wrong.
@@ -16,7 +19,7 @@ public enum DecodedPacket: Sendable {
 
 /// Kinds of frame that are counted but not analysed.
 public enum Traffic: Hashable, Sendable, CustomStringConvertible {
-    /// A UDP datagram (or a fragment of one).
+    /// A UDP datagram no analyzer recognised (DNS, mDNS, …), counted by its flow.
     case udp
     /// An ICMP message.
     case icmp
@@ -62,7 +65,7 @@ extension Traffic {
         case .unsupportedLinkType(let linkType):
             return "\(count) \(packets) of link type \(linkType.rawValue) not decoded"
         case .udp:
-            return "\(count) UDP \(packets) not analysed (hark analyses TCP only; QUIC and DNS are UDP)"
+            return "\(count) UDP \(packets) not analysed (hark analyses QUIC over UDP, not DNS or other UDP protocols)"
         default:
             return "\(count) \(description) \(packets) not analysed"
         }

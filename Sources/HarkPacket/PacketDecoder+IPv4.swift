@@ -61,8 +61,8 @@ extension PacketDecoder {
                 declared: payloadLength
             )
         }
-        // Only TCP is reassembled; fragments of anything else are counted as what they carry.
-        guard ipProtocol == .tcp else { return .other(Self.traffic(for: ipProtocol)) }
+        // Only TCP and UDP are reassembled; fragments of anything else are counted as what they carry.
+        guard ipProtocol == .tcp || ipProtocol == .udp else { return .other(Self.traffic(for: ipProtocol)) }
         guard capturedPayload == payloadLength else {
             return Self.malformed(
                 .ipv4,

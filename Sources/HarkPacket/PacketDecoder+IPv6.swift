@@ -127,8 +127,8 @@ extension PacketDecoder {
         guard !payload.isReassembled else {
             return Self.malformed(.ipv6ExtensionHeader, at: offset, .nestedFragmentHeader)
         }
-        // Only datagrams that may lead to TCP are reassembled; the rest are counted as what they carry.
-        guard next == .tcp || next.isWalkableExtensionHeader else { return .other(Self.traffic(for: next)) }
+        // Only datagrams that may lead to TCP or UDP are reassembled; the rest are counted as what they carry.
+        guard next == .tcp || next == .udp || next.isWalkableExtensionHeader else { return .other(Self.traffic(for: next)) }
         let fragmentStart = used &+ 8
         let declared = payload.declared &- fragmentStart
         let captured = payload.captured &- fragmentStart

@@ -2,8 +2,8 @@ import HarkCore
 import NIOCore
 
 extension PacketDecoder {
-    /// Decodes the transport header of an IP payload: TCP into a segment whose payload is a slice of
-    /// `buffer`, anything else into `Traffic`. TCP checksums are not checked.
+    /// Decodes the transport header of an IP payload: TCP into a segment and UDP into a datagram whose
+    /// payloads are slices of `buffer`, anything else into `Traffic`. Checksums are not checked.
     ///
     /// - Parameters:
     ///   - bytes: the raw bytes of `buffer`'s readable part.
@@ -20,6 +20,9 @@ extension PacketDecoder {
         captured: Int,
         declared: Int
     ) -> DecodedPacket {
+        if ipProtocol == .udp {
+            return decodeUDP(from: source, to: destination, in: bytes, of: buffer, at: offset, captured: captured, declared: declared)
+        }
         guard ipProtocol == .tcp else { return .other(traffic(for: ipProtocol)) }
         if let problem = boundsProblem(headerStart: 0, headerEnd: 20, captured: captured, declared: declared) {
             return malformed(.tcp, at: offset, problem)

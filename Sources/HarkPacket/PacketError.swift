@@ -27,6 +27,8 @@ public struct PacketError: Error, Hashable, Sendable, CustomStringConvertible {
         case ipv6ExtensionHeader = "IPv6 extension header"
         /// The TCP header.
         case tcp = "TCP"
+        /// The UDP header.
+        case udp = "UDP"
         /// An NFLOG header or one of its attributes.
         case nflog = "NFLOG"
     }
@@ -43,6 +45,8 @@ public struct PacketError: Error, Hashable, Sendable, CustomStringConvertible {
         case totalLengthBelowHeader(totalLength: Int, headerLength: Int)
         /// A header runs past the payload length the IP header declares.
         case headerBeyondIPPayload(headerEnd: Int, payloadLength: Int)
+        /// A UDP length field below the 8-byte header or beyond the IP payload it travels in.
+        case udpLengthOutOfRange(udpLength: Int, ipPayloadLength: Int)
         /// A PPPoE session header whose version/type is not 0x11 or whose code is not 0.
         case unexpectedPPPoEHeader(versionAndType: UInt8, code: UInt8)
         /// An IP fragment whose payload was cut by the snapshot length, so it cannot be reassembled.
@@ -104,6 +108,8 @@ public struct PacketError: Error, Hashable, Sendable, CustomStringConvertible {
             "total length \(totalLength) is below the header length \(headerLength)"
         case .headerBeyondIPPayload(let headerEnd, let payloadLength):
             "header ends at byte \(headerEnd) of an IP payload of \(payloadLength) bytes"
+        case .udpLengthOutOfRange(let udpLength, let ipPayloadLength):
+            "length \(udpLength) is outside 8…\(ipPayloadLength), the IP payload's length"
         case .unexpectedPPPoEHeader(let versionAndType, let code):
             "version/type 0x\(String(versionAndType, radix: 16)) and code \(code) are not a session frame's 0x11 and 0"
         case .fragmentTruncated(let declared, let captured):

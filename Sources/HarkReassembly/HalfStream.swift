@@ -204,7 +204,10 @@ struct HalfStream {
                 if checkingConflicts, !buffered.isEmpty {
                     reportConflicts(with: fresh, at: nextOffset, context: context, handler: &handler)
                 }
-                handler.deliver(fresh, connection: context.connectionID, direction: context.direction, at: context.time)
+                handler.deliver(
+                    fresh, connection: context.connectionID, direction: context.direction, at: context.time,
+                    packetNumber: context.packetNumber
+                )
                 nextOffset += Int64(count)
                 statistics.deliveredBytes += Int64(count)
             }

@@ -176,6 +176,13 @@ public struct TCPReassembler {
         return TCPConnectionState(info: info)
     }
 
+    /// Takes the next connection number for a connection of another transport (QUIC), so that TCP and
+    /// QUIC connections share one numbering in order of first packet.
+    public mutating func allocateConnectionID() -> Int {
+        defer { nextConnectionID += 1 }
+        return nextConnectionID
+    }
+
     /// Ends what is still open in `connection` (no longer in the table) and publishes its summary.
     private mutating func retire<Handler: TCPStreamHandler>(
         _ connection: inout TCPConnectionState,

@@ -6,12 +6,15 @@ public import NIOCore
 /// events and a summary when the connection is over.
 ///
 /// Calls arrive in capture order. `deliver` hands a slice of capture storage for in-order segments:
-/// copy what you keep. Every method has an empty default, so a handler implements only what it needs.
+/// copy what you keep. Every method but `deliver` has an empty default, so a handler implements only what
+/// it needs; `deliver` has none, so that a handler whose `deliver` no longer matches the requirement
+/// fails to compile instead of silently receiving nothing.
 public protocol TCPStreamHandler {
     /// A connection was seen for the first time.
     mutating func connectionOpened(_ connection: TCPConnectionInfo)
-    /// In-order bytes of one direction.
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp)
+    /// In-order bytes of one direction, with the capture time and number of the packet that brought
+    /// them (a packet held behind a hole keeps its own).
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int)
     /// `length` bytes of one direction were never captured (Zeek's `Undelivered`).
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp)
     /// One direction is over; no more bytes will come for it.
@@ -30,7 +33,6 @@ public protocol TCPStreamHandler {
 
 extension TCPStreamHandler {
     public mutating func connectionOpened(_ connection: TCPConnectionInfo) {}
-    public mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {}
     public mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {}
     public mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {}
     public mutating func directionNotCaptured(connection: Int, direction: Direction) {}

@@ -21,7 +21,7 @@ final class AnalysisWorker: @unchecked Sendable {
     /// One call for a connection of this worker, in the session's order.
     enum Call {
         case opened(TCPConnectionInfo)
-        case deliver(ByteBuffer, connection: Int, direction: Direction, time: Timestamp)
+        case deliver(ByteBuffer, connection: Int, direction: Direction, time: Timestamp, packetNumber: Int)
         case gap(Int, connection: Int, direction: Direction, time: Timestamp)
         case notCaptured(connection: Int, direction: Direction)
         case ended(connection: Int, direction: Direction, time: Timestamp)
@@ -32,12 +32,22 @@ final class AnalysisWorker: @unchecked Sendable {
         case secrets(DecryptionSecrets)
     }
 
+    /// A call with the number of the packet the session was processing when it was made (0 for
+    /// none), which the worker's packet clock shows while the call runs.
+    struct Entry {
+        var packet: Int
+        var call: Call
+    }
+
+    /// The calls of one round, in order.
+    typealias Job = [Entry]
+
     /// What one job made: each event with the index, in the job, of the call that made it.
     typealias Result = [(call: Int, event: AnalysisEvent)]
 
     private let monitor = Monitor()
     /// Jobs not yet taken by the thread, oldest first (guarded by `monitor`).
-    private var jobs: [[Call]] = []
+    private var jobs: [Job] = []
     /// Results not yet taken by the session, oldest first (guarded by `monitor`).
     private var results: [Result] = []
     /// Set once no job will come (guarded by `monitor`).
@@ -53,7 +63,7 @@ final class AnalysisWorker: @unchecked Sendable {
     }
 
     /// Hands over the calls of one round.
-    func submit(_ job: [Call]) {
+    func submit(_ job: Job) {
         monitor.withLock {
             jobs.append(job)
             monitor.broadcast()
@@ -93,7 +103,7 @@ final class AnalysisWorker: @unchecked Sendable {
         }
     }
 
-    private func nextJob() -> [Call]? {
+    private func nextJob() -> Job? {
         monitor.withLock {
             while jobs.isEmpty, !isStopping {
                 monitor.wait()
@@ -114,15 +124,18 @@ private final class WorkerState {
     }
 
     /// Makes the calls of one job, in order, collecting their events.
-    func perform(_ job: [AnalysisWorker.Call]) -> AnalysisWorker.Result {
+    func perform(_ job: AnalysisWorker.Job) -> AnalysisWorker.Result {
         var collected = CollectedEvents()
-        for (index, call) in job.enumerated() {
+        let clock = analysis.settings.packetClock
+        defer { clock.number = 0 }
+        for (index, entry) in job.enumerated() {
             collected.call = index
-            switch call {
+            clock.number = entry.packet
+            switch entry.call {
             case .opened(let info):
                 analysis.open(info)
-            case .deliver(let bytes, let connection, let direction, let time):
-                analysis.deliver(bytes, connection: connection, direction: direction, at: time, into: &collected)
+            case .deliver(let bytes, let connection, let direction, let time, let packetNumber):
+                analysis.deliver(bytes, connection: connection, direction: direction, at: time, packetNumber: packetNumber, into: &collected)
             case .gap(let length, let connection, let direction, let time):
                 analysis.gap(length, connection: connection, direction: direction, at: time, into: &collected)
             case .notCaptured(let connection, let direction):

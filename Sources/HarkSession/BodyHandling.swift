@@ -2,6 +2,7 @@ import HarkCore
 import HarkFastCGI
 import HarkHTTP1
 import HarkHTTP2
+import HarkHTTP3
 import HarkWebSocket
 
 /// How a connection's HTTP analyzers treat bodies, taken from `SessionConfiguration` and handed down
@@ -11,24 +12,39 @@ struct BodyHandling: Hashable, Sendable {
     var keepsBodies = true
     /// Whether content codings are undone (`SessionConfiguration.decodesContent`).
     var decodesContent = true
+    /// The cap on each body's decoded bytes (`SessionConfiguration.maxDecodedBodyBytes`); nil for the
+    /// analyzers' default.
+    var maxDecodedBodyBytes: Int?
     /// How kept bodies are stored (`SessionConfiguration.bodyStorage`).
     var storage = BodyStorageLimits()
 
-    /// A new HTTP/1 analyzer treating bodies this way.
-    func http1Analyzer() -> HTTP1Analyzer {
+    /// A new HTTP/1 analyzer treating bodies this way, noting packets from `packetClock`.
+    func http1Analyzer(packetClock: PacketClock) -> HTTP1Analyzer {
         var limits = HTTP1Limits(bodyStorage: storage)
         if !keepsBodies { limits.maxBodyBytes = 0 }
-        return HTTP1Analyzer(limits: limits, decodesContent: decodesContent)
+        if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
+        return HTTP1Analyzer(limits: limits, decodesContent: decodesContent, packetClock: packetClock)
     }
 
-    /// A new HTTP/2 analyzer treating bodies this way.
-    func http2Analyzer(start: HTTP2Analyzer.Start) -> HTTP2Analyzer {
-        HTTP2Analyzer(start: start, limits: http2Limits, decodesContent: decodesContent)
+    /// A new HTTP/2 analyzer treating bodies this way, noting packets from `packetClock`.
+    func http2Analyzer(start: HTTP2Analyzer.Start, packetClock: PacketClock) -> HTTP2Analyzer {
+        var analyzer = HTTP2Analyzer(start: start, limits: http2Limits, decodesContent: decodesContent)
+        analyzer.packetClock = packetClock
+        return analyzer
     }
 
     /// A new HTTP/2 analyzer for a connection upgraded by `request` (h2c), treating bodies this way.
-    func http2Analyzer(upgradedFrom request: HTTP2Request) -> HTTP2Analyzer {
-        HTTP2Analyzer(upgradedFrom: request, limits: http2Limits, decodesContent: decodesContent)
+    func http2Analyzer(upgradedFrom request: HTTP2Request, packetClock: PacketClock) -> HTTP2Analyzer {
+        var analyzer = HTTP2Analyzer(upgradedFrom: request, limits: http2Limits, decodesContent: decodesContent)
+        analyzer.packetClock = packetClock
+        return analyzer
+    }
+
+    /// A new HTTP/3 analyzer treating bodies this way.
+    func http3Analyzer() -> HTTP3Analyzer {
+        var limits = HTTP3Limits(bodyStorage: storage)
+        if !keepsBodies { limits.maxBodyBytes = 0 }
+        return HTTP3Analyzer(limits: limits, decodesContent: decodesContent)
     }
 
     /// What a WebSocket analyzer keeps of message payloads.
@@ -42,9 +58,12 @@ struct BodyHandling: Hashable, Sendable {
         return limits
     }
 
-    /// What a FastCGI analyzer keeps of request and response bodies.
-    var fastCGILimits: FastCGILimits {
-        FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage)
+    /// A new FastCGI analyzer treating bodies this way (a CGI response's `Content-Encoding` is undone
+    /// as an HTTP body's is).
+    func fastCGIAnalyzer() -> FastCGIAnalyzer {
+        var limits = FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage)
+        if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
+        return FastCGIAnalyzer(limits: limits, decodesContent: decodesContent)
     }
 
     /// Bytes of each message kept when bodies are not: enough for a trace line's preview and a filter.
@@ -53,6 +72,7 @@ struct BodyHandling: Hashable, Sendable {
     private var http2Limits: HTTP2Limits {
         var limits = HTTP2Limits(bodyStorage: storage)
         if !keepsBodies { limits.maxBodyBytes = 0 }
+        if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
         return limits
     }
 }

@@ -17,6 +17,12 @@ public struct SessionConfiguration: Sendable {
     /// decoded lengths (`HTTPMessageBody.decodedLength`) either way. Turn it off when nothing reads
     /// either (`hark connections`) to save the decompression. Default true.
     public var decodesContent = true
+    /// Most bytes each HTTP or FastCGI body's content decoding produces; nil for the analyzers' own
+    /// limit (1 GiB). A view that shows only the start of bodies (`hark trace --bodies`) sets what it
+    /// can use, so that a large or hostile compressed body costs only that; the body's decoding then
+    /// ends with `outputLimitExceeded` at this limit. WebSocket messages are always inflated whole
+    /// (their shared window must stay in step).
+    public var maxDecodedBodyBytes: Int?
     /// How kept bodies are stored: the memory threshold per body, and the pool's shared memory
     /// allowance, spill directory and disk budget. Default: 256 KiB per body in memory, 16 MiB more
     /// shared, then files in `$TMPDIR` within 4 GiB shared by all bodies.
@@ -99,6 +105,7 @@ public struct CaptureSession {
             bodies: BodyHandling(
                 keepsBodies: configuration.keepsBodies,
                 decodesContent: configuration.decodesContent,
+                maxDecodedBodyBytes: configuration.maxDecodedBodyBytes,
                 storage: configuration.bodyStorage
             ),
             parsesMessages: configuration.parsesMessages,
@@ -140,7 +147,7 @@ public struct CaptureSession {
 
     /// Runs every batch of the input through `analysis`, then ends it.
     private func drive<Handler: SessionHandler>(_ analysis: inout SessionAnalysis<Handler>) -> SessionStatistics {
-        let source = PacketSource(input: input)
+        let source = PacketSource(input: NFLOGClock(input))
         if configuration.readsAhead, input.returnsPartialBatches, let readAhead = ReadAhead(source: source) {
             while var batch = readAhead.next() {
                 analysis.consume(&batch)
@@ -158,6 +165,7 @@ public struct CaptureSession {
             }
         }
         var statistics = analysis.finish()
+        analysis.dispatcher.captureEnded()
         statistics.liveCounts = input.liveCounts
         let keyLog = analysis.dispatcher.keyLog
         if !keyLog.isEmpty || !configuration.keyLogPaths.isEmpty || !configuration.followedKeyLogPaths.isEmpty {

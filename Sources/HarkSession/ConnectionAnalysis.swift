@@ -41,12 +41,15 @@ struct ConnectionAnalysis {
         slots[connection.id] = ConnectionSlot(info: connection, settings: settings)
     }
 
+    /// Bytes of a connection, brought by packet `packetNumber` (set on the packet clock meanwhile).
     mutating func deliver<Sink: AnalysisSink>(
-        _ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, into sink: inout Sink
+        _ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int, into sink: inout Sink
     ) {
         guard connection != lastOpaqueConnection, let slot = slot(connection) else { return }
         slot.held.noteDelivery(direction: direction, capturedAt: time)
-        slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot, into: &sink) }
+        settings.packetClock.with(packetNumber) {
+            slot.analyzer.receive(bytes, from: direction, at: time) { handle($0, slot: slot, into: &sink) }
+        }
         if case .opaque = slot.analyzer { lastOpaqueConnection = connection }
         noteHolding(slot)
     }
@@ -149,13 +152,13 @@ struct ConnectionAnalysis {
                 from: message, id: 0, exchangeID: nil, position: slot.takeMessagePosition(), connection: context
             )))
         case .webSocket(.diagnostic(let diagnostic)):
-            sink.take(.diagnostic(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id)))
+            sink.take(.diagnostic(inPacket(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))))
         case .tlsSession(let session):
             slot.noteTLS(session)
         case .tls(let diagnostic):
-            sink.take(.diagnostic(diagnostic.diagnostic(connectionID: slot.info.id)))
+            sink.take(.diagnostic(inPacket(diagnostic.diagnostic(connectionID: slot.info.id))))
         case .cut(let what):
-            sink.take(.diagnostic(Diagnostic(.error, what, connectionID: slot.info.id)))
+            sink.take(.diagnostic(inPacket(Diagnostic(.error, what, connectionID: slot.info.id))))
         case .http1(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
@@ -171,7 +174,7 @@ struct ConnectionAnalysis {
             )
             sink.take(.exchange(annotated(mapped, slot: slot)))
         case .http1(.diagnostic(let diagnostic)):
-            sink.take(.diagnostic(diagnostic.diagnostic(connectionID: slot.info.id)))
+            sink.take(.diagnostic(inPacket(diagnostic.diagnostic(connectionID: slot.info.id))))
         case .http1(.tunnelOpened), .http1(.tunnelData), .http1(.tunnelGap), .http1(.tunnelClosed):
             break  // handled inside the stack
         case .http2(.exchange(let exchange)):
@@ -179,7 +182,7 @@ struct ConnectionAnalysis {
             let context = slot.context(consumingHandshake: true)
             sink.take(.exchange(annotated(ExchangeMapper.exchange(from: exchange, id: 0, index: position, connection: context), slot: slot)))
         case .http2(.diagnostic(let diagnostic)):
-            sink.take(.diagnostic(diagnostic.diagnostic(connectionID: slot.info.id)))
+            sink.take(.diagnostic(inPacket(diagnostic.diagnostic(connectionID: slot.info.id))))
         case .fastCGI(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
@@ -187,8 +190,17 @@ struct ConnectionAnalysis {
             slot.held.annotate(&mapped)  // now: a held exchange is reported without its slot
             sink.take(.fastCGI(mapped))
         case .fastCGI(.diagnostic(let diagnostic)):
-            sink.take(.diagnostic(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id)))
+            sink.take(.diagnostic(inPacket(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))))
         }
+    }
+
+    /// `diagnostic` with the number of the packet being analysed, when it has none of its own.
+    private func inPacket(_ diagnostic: Diagnostic) -> Diagnostic {
+        var located = diagnostic
+        if located.packetNumber == nil, settings.packetClock.number > 0 {
+            located.packetNumber = settings.packetClock.number
+        }
+        return located
     }
 
     /// `exchange` with what its connection knows: the problems worded for why a message is missing,

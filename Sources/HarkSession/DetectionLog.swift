@@ -10,7 +10,8 @@ import NIOCore
 /// `StreamAnalyzer.searchLimit` bytes of a mid-stream connection.
 struct DetectionLog {
     enum Item {
-        case data(Direction, ByteBuffer, Timestamp)
+        /// Bytes, their capture time and their packet's number.
+        case data(Direction, ByteBuffer, Timestamp, Int)
         case gap(Direction, Int, Timestamp)
         case end(Direction, Timestamp)
     }
@@ -47,14 +48,14 @@ struct DetectionLog {
     }
 
     mutating func append(_ item: Item) {
-        if case .data(_, let bytes, _) = item { byteCount += bytes.readableBytes }
+        if case .data(_, let bytes, _, _) = item { byteCount += bytes.readableBytes }
         items.append(item)
     }
 
     /// Capture time of the first item (zero when none).
     var firstTime: Timestamp {
         switch items.first {
-        case .data(_, _, let time), .gap(_, _, let time), .end(_, let time): time
+        case .data(_, _, let time, _), .gap(_, _, let time), .end(_, let time): time
         case nil: Timestamp(nanoseconds: 0)
         }
     }
@@ -62,7 +63,7 @@ struct DetectionLog {
     /// The bytes of one direction so far (gaps left out).
     private func bytes(_ direction: Direction) -> ByteBuffer {
         var joined = ByteBuffer()
-        for case .data(direction, let bytes, _) in items {
+        for case .data(direction, let bytes, _, _) in items {
             joined.writeImmutableBuffer(bytes)
         }
         return joined

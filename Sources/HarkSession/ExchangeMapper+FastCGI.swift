@@ -59,6 +59,15 @@ extension ExchangeMapper {
     }
 
     private static func body(_ body: FastCGIExchange.Body) -> HTTPMessageBody {
-        HTTPMessageBody(bytes: body.bytes, length: body.length, wireBytes: body.wireBytes, isComplete: body.isComplete)
+        HTTPMessageBody(
+            bytes: body.bytes,
+            decoded: body.decoded,
+            decodedLength: body.decodedLength,
+            length: body.length,
+            wireBytes: body.wireBytes,
+            isComplete: body.isComplete,
+            contentCodings: body.contentCodings,
+            decodingError: body.decodingError
+        )
     }
 }

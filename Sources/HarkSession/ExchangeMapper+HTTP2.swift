@@ -21,7 +21,8 @@ extension ExchangeMapper {
                 headSize: nil,
                 body: body(captured.body, trailers: captured.trailers),
                 firstByte: captured.firstByteTime,
-                lastByte: captured.lastByteTime
+                lastByte: captured.lastByteTime,
+                packets: PacketSpan(known: captured.firstPacket, captured.lastPacket)
             )
         } else {
             let time = finalResponse?.firstByte ?? connection.handshake?.completedTime ?? Timestamp(nanoseconds: 0)
@@ -75,7 +76,8 @@ extension ExchangeMapper {
             headSize: nil,
             body: body(response.body, trailers: response.trailers),
             firstByte: response.firstByteTime,
-            lastByte: response.lastByteTime
+            lastByte: response.lastByteTime,
+            packets: PacketSpan(known: response.firstPacket, response.lastPacket)
         )
     }
 

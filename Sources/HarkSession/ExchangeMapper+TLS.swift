@@ -7,9 +7,11 @@ extension ExchangeMapper {
     /// whole connection, so that traces (and HAR with `--include-undecrypted`) still show it. Its
     /// request is a placeholder (method `-`) addressed to the server name, from the ClientHello to the
     /// client's last byte; there is no response; `problems` says why and how many bytes went each way.
-    static func exchange(undecrypted summary: TCPConnectionSummary, tls: TLSSummary, id: Int, connection: ConnectionContext)
-        -> Exchange
-    {
+    /// A QUIC connection gets the same, of protocol `quic`.
+    static func exchange(
+        undecrypted summary: TCPConnectionSummary, tls: TLSSummary, id: Int, connection: ConnectionContext,
+        applicationProtocol: ApplicationProtocol = .tls
+    ) -> Exchange {
         var context = connection
         context.tls = tls
         let start = tls.clientHelloTime ?? summary.info.firstTimestamp
@@ -27,11 +29,11 @@ extension ExchangeMapper {
         return Exchange(
             id: id,
             connection: context,
-            applicationProtocol: .tls,
+            applicationProtocol: applicationProtocol,
             indexOnConnection: 0,
             request: request,
             response: nil,
-            problems: ["TLS not decrypted: \(reason); \(sent) bytes sent, \(received) received"]
+            problems: ["\(applicationProtocol == .quic ? "QUIC" : "TLS") not decrypted: \(reason); \(sent) bytes sent, \(received) received"]
         )
     }
 }

@@ -26,7 +26,8 @@ enum ExchangeMapper {
                 headSize: request.headSize,
                 body: body(request.body),
                 firstByte: request.span.firstByteTime,
-                lastByte: request.span.lastByteTime
+                lastByte: request.span.lastByteTime,
+                packets: PacketSpan(known: request.span.firstPacket, request.span.lastPacket)
             ),
             interimResponses: exchange.interimResponses.map(response),
             response: exchange.response.map(response),
@@ -68,7 +69,8 @@ enum ExchangeMapper {
             headSize: response.headSize,
             body: body(response.body),
             firstByte: response.span.firstByteTime,
-            lastByte: response.span.lastByteTime
+            lastByte: response.span.lastByteTime,
+            packets: PacketSpan(known: response.span.firstPacket, response.span.lastPacket)
         )
     }
 

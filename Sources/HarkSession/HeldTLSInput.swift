@@ -20,7 +20,8 @@ public struct KeyWaitLimits: Hashable, Sendable {
 /// turns out not to be there, or a bound in `KeyWaitLimits` is reached; then it is replayed in order.
 struct HeldTLSInput {
     enum Item {
-        case data(Direction, ByteBuffer, Timestamp)
+        /// Bytes, their capture time and their packet's number.
+        case data(Direction, ByteBuffer, Timestamp, Int)
         case gap(Direction, Int, Timestamp)
         case end(Direction, Timestamp)
     }
@@ -37,10 +38,10 @@ struct HeldTLSInput {
     /// Holds one item (bytes are copied: they may share capture storage).
     mutating func append(_ item: Item) {
         switch item {
-        case .data(let direction, let bytes, let time):
+        case .data(let direction, let bytes, let time, let packet):
             var copy = ByteBufferAllocator().buffer(capacity: bytes.readableBytes)
             copy.writeImmutableBuffer(bytes)
-            items.append(.data(direction, copy, time))
+            items.append(.data(direction, copy, time, packet))
             heldBytes += bytes.readableBytes
             firstTime = firstTime ?? time
             if direction == .clientToServer, clientRandom == nil, !isHopeless {

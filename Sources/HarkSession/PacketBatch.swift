@@ -14,8 +14,6 @@ enum BatchNote {
 /// A frame and what the reading side decoded of it.
 struct DecodedFrame {
     var frame: CapturedFrame
-    /// The packet's capture time: the kernel's, for an NFLOG frame that carries it.
-    var timestamp: Timestamp
     var packet: DecodedPacket
     /// IP datagrams whose fragments were given up on while this frame was decoded.
     var droppedDatagrams: [DroppedDatagram]
@@ -38,7 +36,6 @@ struct PacketBatch {
             data: ByteBuffer(),
             fileOffset: 0
         ),
-        timestamp: Timestamp(nanoseconds: 0),
         packet: .fragmentHeld,
         droppedDatagrams: []
     )

@@ -49,10 +49,9 @@ struct PacketSource {
     }
 
     private mutating func decode(_ frame: CapturedFrame) -> DecodedFrame {
-        // NFLOG carries the kernel's time of the packet when it has one; libpcap stamps the read.
-        let timestamp = frame.linkType == .nflog ? NFLOGFrame.timestamp(in: frame.data) ?? frame.timestamp : frame.timestamp
-        let packet = decoder.decode(frame.data, linkType: frame.linkType, timestamp: timestamp)
+        // NFLOG frames were put on one clock by `NFLOGClock`.
+        let packet = decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp)
         let dropped = decoder.hasDroppedDatagrams ? decoder.takeDroppedDatagrams() : []
-        return DecodedFrame(frame: frame, timestamp: timestamp, packet: packet, droppedDatagrams: dropped)
+        return DecodedFrame(frame: frame, packet: packet, droppedDatagrams: dropped)
     }
 }

@@ -1,6 +1,7 @@
 import HarkCapture
 import HarkCore
 import HarkModel
+import HarkQUIC
 import HarkReassembly
 import HarkTLS
 import NIOCore
@@ -37,6 +38,9 @@ struct ParallelDispatcher: SessionHandler {
         case diagnostic(Diagnostic)
         case progress(Int64)
         case releaseHops(Timestamp?)
+        case clock(Timestamp)
+        /// What the session's own analysis (QUIC) found.
+        case event(AnalysisEvent)
         /// The events made by call `call` of worker `worker`'s job in this round.
         case worker(Int, call: Int)
     }
@@ -49,6 +53,8 @@ struct ParallelDispatcher: SessionHandler {
     }
 
     private var output: SessionOutput
+    /// The session's settings: its key log and packet clock, and what QUIC stacks are built with.
+    private let settings: StackSettings
     let wantsPacketFacts: Bool
     /// The kinds of the TCP events of the packet being processed, for its fact.
     private var packetKinds = PendingPacketKinds()
@@ -56,7 +62,7 @@ struct ParallelDispatcher: SessionHandler {
     private(set) var connectionCount = 0
     private let workers: [AnalysisWorker]
     /// The calls of the round being built, per worker.
-    private var jobs: [[AnalysisWorker.Call]]
+    private var jobs: [AnalysisWorker.Job]
     /// The merge items of the round being built.
     private var items: [MergeItem] = []
     /// Rounds handed over, oldest first.
@@ -72,6 +78,7 @@ struct ParallelDispatcher: SessionHandler {
     /// thread cannot be started.
     init?(observer: any SessionObserver, captureName: String, settings: StackSettings, keyLogPaths: [String], workerCount: Int) {
         output = SessionOutput(observer: observer, captureName: captureName, parsesMessages: settings.parsesMessages)
+        self.settings = settings
         wantsPacketFacts = observer.wantsPacketFacts
         keyLog = settings.keyLog
         var found: [Diagnostic] = []
@@ -94,12 +101,14 @@ struct ParallelDispatcher: SessionHandler {
     var observer: any SessionObserver { output.observer }
     var exchangeCount: Int { output.exchangeCount }
     var diagnosticCount: Int { output.diagnosticCount }
+    var packetClock: PacketClock { settings.packetClock }
 
-    /// A worker's settings: a key log of its own, and body storage budgets shared out equally, so
-    /// that what runs out, if anything, is the same from run to run.
+    /// A worker's settings: a key log and packet clock of its own, and body storage budgets shared out
+    /// equally, so that what runs out, if anything, is the same from run to run.
     private static func workerSettings(_ settings: StackSettings, workerCount: Int) -> StackSettings {
         var own = settings
         own.keyLog = settings.keyLog.copy()
+        own.packetClock = PacketClock()
         let pool = settings.bodies.storage.pool
         own.bodies.storage.pool = BodyStoragePool(
             directory: pool.directory,
@@ -140,7 +149,7 @@ struct ParallelDispatcher: SessionHandler {
         var found: [Diagnostic] = []
         keyLog.add(secrets, captureName: output.captureName) { found.append($0) }
         items.append(contentsOf: found.map(MergeItem.diagnostic))
-        for worker in jobs.indices { jobs[worker].append(.secrets(secrets)) }
+        for worker in jobs.indices { jobs[worker].append(.init(packet: settings.packetClock.number, call: .secrets(secrets))) }
     }
 
     mutating func batchTaken(now: Timestamp?, isLive: Bool) {
@@ -161,19 +170,44 @@ struct ParallelDispatcher: SessionHandler {
         for worker in workers { worker.stop() }
     }
 
+    mutating func captureEnded() {
+        output.observer.captureEnded()
+    }
+
+    mutating func clock(_ now: Timestamp) {
+        items.append(.clock(now))
+    }
+
+    mutating func quicConnectionOpened(_ info: TCPConnectionInfo) {
+        connectionCount += 1
+        items.append(.opened(info))
+    }
+
+    mutating func handle(_ event: QUICEvent, slot: QUICConnectionSlot) {
+        var found = SessionEvents()
+        QUICAnalysis.handle(event, slot: slot, settings: settings, into: &found)
+        items.append(contentsOf: found.events.map(MergeItem.event))
+    }
+
+    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot, flow: UDPFlow) {
+        var found = SessionEvents()
+        QUICAnalysis.close(slot, flow: flow, settings: settings, into: &found)
+        items.append(contentsOf: found.events.map(MergeItem.event))
+    }
+
     // MARK: - Reassembly's calls
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         connectionCount += 1
         let worker = Self.worker(for: connection, count: workers.count)
         workerOfConnection[connection.id] = worker
-        jobs[worker].append(.opened(connection))
+        jobs[worker].append(.init(packet: settings.packetClock.number, call: .opened(connection)))
         items.append(.opened(connection))
     }
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         guard let worker = worker(of: connection) else { return }
-        call(worker, .deliver(bytes, connection: connection, direction: direction, time: time))
+        call(worker, .deliver(bytes, connection: connection, direction: direction, time: time, packetNumber: packetNumber))
     }
 
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {
@@ -183,7 +217,7 @@ struct ParallelDispatcher: SessionHandler {
 
     mutating func directionNotCaptured(connection: Int, direction: Direction) {
         guard let worker = worker(of: connection) else { return }
-        jobs[worker].append(.notCaptured(connection: connection, direction: direction))
+        jobs[worker].append(.init(packet: settings.packetClock.number, call: .notCaptured(connection: connection, direction: direction)))
     }
 
     mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {
@@ -193,7 +227,7 @@ struct ParallelDispatcher: SessionHandler {
 
     mutating func tcpEvent(_ event: TCPEvent) {
         if ConnectionSlot.keeps(event), let worker = worker(of: event.connectionID) {
-            jobs[worker].append(.note(event))
+            jobs[worker].append(.init(packet: settings.packetClock.number, call: .note(event)))
         }
         if wantsPacketFacts { packetKinds.note(event) }
         items.append(.tcpEvent(event))
@@ -222,17 +256,18 @@ struct ParallelDispatcher: SessionHandler {
         return worker
     }
 
-    /// Appends a call that may make events, and its mark.
+    /// Appends a call that may make events, and its mark. The call takes the number of the packet
+    /// being processed with it, for the worker's packet clock.
     private mutating func call(_ worker: Int, _ call: AnalysisWorker.Call) {
         items.append(.worker(worker, call: jobs[worker].count))
-        jobs[worker].append(call)
+        jobs[worker].append(.init(packet: settings.packetClock.number, call: call))
     }
 
     /// Hands the round's jobs over; merges the oldest rounds while too many are in flight.
     private mutating func endRound() {
         var hasJob = Array(repeating: false, count: workers.count)
         for worker in workers.indices where !jobs[worker].isEmpty {
-            var job: [AnalysisWorker.Call] = []
+            var job: AnalysisWorker.Job = []
             swap(&job, &jobs[worker])
             workers[worker].submit(job)
             hasJob[worker] = true
@@ -268,7 +303,18 @@ struct ParallelDispatcher: SessionHandler {
             case .diagnostic(let diagnostic): output.report(diagnostic)
             case .progress(let bytesRead): output.observer.progress(bytesRead: bytesRead)
             case .releaseHops(let now): output.releaseHeldHops(now: now)
+            case .clock(let now): output.observer.clock(now)
+            case .event(let event): output.take(event)
             }
         }
+    }
+}
+
+/// The events of the session's own analysis (QUIC), collected to be merged in order.
+private struct SessionEvents: AnalysisSink {
+    var events: [AnalysisEvent] = []
+
+    mutating func take(_ event: AnalysisEvent) {
+        events.append(event)
     }
 }

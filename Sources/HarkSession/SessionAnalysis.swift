@@ -10,6 +10,7 @@ import NIOCore
 struct SessionAnalysis<Handler: SessionHandler> {
     var statistics = SessionStatistics()
     var reassembler: TCPReassembler
+    var udp: UDPLayer
     var dispatcher: Handler
     /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
     private var latestTime: Timestamp?
@@ -17,6 +18,7 @@ struct SessionAnalysis<Handler: SessionHandler> {
     init(reassembler: TCPReassembler, dispatcher: Handler) {
         self.reassembler = reassembler
         self.dispatcher = dispatcher
+        self.udp = UDPLayer(limits: UDPFlowLimits(), keyLog: dispatcher.keyLog)
     }
 
     /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it. After
@@ -37,6 +39,10 @@ struct SessionAnalysis<Handler: SessionHandler> {
         }
         if let clock = batch.clock {
             reassembler.advance(to: clock, handler: &dispatcher)
+            udp.expire(now: clock, dispatcher: &dispatcher)
+        }
+        if let now = batch.clock ?? latestTime {
+            dispatcher.clock(now)
         }
         dispatcher.batchTaken(now: batch.clock ?? latestTime, isLive: batch.clock != nil)
         if let closing = batch.closingDiagnostics {
@@ -64,7 +70,8 @@ struct SessionAnalysis<Handler: SessionHandler> {
         }
         statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
-        let timestamp = decoded.timestamp
+        // NFLOG frames were put on one clock by `NFLOGClock`.
+        let timestamp = frame.timestamp
         latestTime = timestamp
         let number = frame.number
 
@@ -72,7 +79,12 @@ struct SessionAnalysis<Handler: SessionHandler> {
         switch consume packet {
         case .tcp(let segment):
             statistics.tcpSegments += 1
+            // What the stacks note while this packet is processed (a FIN ending a body, a gap) is in it;
+            // bytes delivered get their own packet's number (`ConnectionAnalysis.deliver`).
+            let clock = dispatcher.packetClock
+            clock.number = number
             reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
+            clock.number = 0
             if statistics.evictedConnections == 0, reassembler.evictedConnectionCount > 0 {
                 statistics.evictedConnections = reassembler.evictedConnectionCount
                 let budget = reassembler.limits.maxTrackedConnections
@@ -82,6 +94,11 @@ struct SessionAnalysis<Handler: SessionHandler> {
                         + "tracked (unanswered SYNs first); their records end as evicted",
                     packetNumber: number
                 ))
+            }
+        case .udp(let datagram):
+            statistics.udpDatagrams += 1
+            if !udp.take(datagram, at: timestamp, packetNumber: number, reassembler: &reassembler, dispatcher: &dispatcher) {
+                statistics.otherTraffic[.udp, default: 0] += 1
             }
         case .other(let traffic):
             statistics.otherTraffic[traffic, default: 0] += 1
@@ -103,11 +120,13 @@ struct SessionAnalysis<Handler: SessionHandler> {
     /// Ends every connection still open and returns the counts.
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
+        udp.finish(dispatcher: &dispatcher)
         dispatcher.inputEnded()
         statistics.evictedConnections = reassembler.evictedConnectionCount
         if statistics.evictedConnections > 0 {
             dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))
         }
+        statistics.udpFlows = udp.flowCount
         dispatcher.complete()
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount

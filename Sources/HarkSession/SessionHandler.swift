@@ -1,6 +1,7 @@
 import HarkCapture
 import HarkCore
 import HarkModel
+import HarkQUIC
 import HarkReassembly
 import HarkTLS
 
@@ -29,4 +30,17 @@ protocol SessionHandler: TCPStreamHandler {
     mutating func inputEnded()
     /// Everything was handed over: report what is still pending, then the counts are final.
     mutating func complete()
+    /// The capture ended and everything was reported (after `complete()`).
+    mutating func captureEnded()
+    /// Capture time has reached `now` (after each batch).
+    mutating func clock(_ now: Timestamp)
+    /// The number of the packet being processed, for the stacks analysed on the session's thread and
+    /// for what reassembly hands over while the packet is processed.
+    var packetClock: PacketClock { get }
+    /// A QUIC connection was seen for the first time.
+    mutating func quicConnectionOpened(_ info: TCPConnectionInfo)
+    /// What a QUIC connection found (QUIC is analysed on the session's thread, see `QUICAnalysis`).
+    mutating func handle(_ event: QUICEvent, slot: QUICConnectionSlot)
+    /// A QUIC connection's flow ended.
+    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot, flow: UDPFlow)
 }

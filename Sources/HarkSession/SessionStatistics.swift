@@ -11,6 +11,10 @@ public struct SessionStatistics: Hashable, Sendable {
     public var truncatedFrames = 0
     /// TCP segments decoded.
     public var tcpSegments = 0
+    /// UDP datagrams decoded (QUIC and the rest).
+    public var udpDatagrams = 0
+    /// UDP flows (4-tuples until idle) seen.
+    public var udpFlows = 0
     /// Frames hark does not analyse, by kind (UDP, ARP, ICMP, an unsupported link type…): counted, not
     /// an error, and reported once per kind at the end (`Traffic.unanalysedReport(count:)`).
     public var otherTraffic: [Traffic: Int] = [:]

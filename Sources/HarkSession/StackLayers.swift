@@ -13,7 +13,7 @@ final class HTTP1Layer {
     let settings: StackSettings
 
     init(swapped: Bool, settings: StackSettings) {
-        self.analyzer = settings.bodies.http1Analyzer()
+        self.analyzer = settings.bodies.http1Analyzer(packetClock: settings.packetClock)
         self.swapped = swapped
         self.settings = settings
     }

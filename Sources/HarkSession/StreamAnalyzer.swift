@@ -50,6 +50,9 @@ struct StackSettings {
     var keyWait: KeyWaitLimits?
     /// How many layers (CONNECT tunnels, decrypted TLS) this stack sits inside; 0 for a connection's own.
     var nesting = 0
+    /// The number of the packet being analysed, shared by every stack of the session: analyzers note
+    /// it where messages start and end, replays of held bytes set it to theirs.
+    var packetClock = PacketClock()
 
     /// The deepest nesting analysed: a tunnel or TLS layer inside `maxNesting` others is not opened,
     /// its bytes are only counted and the cut is reported. A CONNECT inside a CONNECT inside a CONNECT
@@ -141,12 +144,12 @@ enum StreamAnalyzer {
         switch self {
         case .detecting(var log, let settings):
             self = .opaque
-            log.append(.data(direction, copyOf(bytes), time))
+            log.append(.data(direction, copyOf(bytes), time, settings.packetClock.number))
             self = decide(log, settings: settings, emit: emit)
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
+                route(event, swapped: layer.swapped, clock: layer.settings.packetClock, tunnelled: &tunnelled, emit: emit)
             }
             forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
@@ -177,7 +180,7 @@ enum StreamAnalyzer {
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
+                route(event, swapped: layer.swapped, clock: layer.settings.packetClock, tunnelled: &tunnelled, emit: emit)
             }
             forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
@@ -210,7 +213,7 @@ enum StreamAnalyzer {
         case .http1(let layer):
             var tunnelled: [HTTP1TunnelItem] = []
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) { event in
-                route(event, swapped: layer.swapped, tunnelled: &tunnelled, emit: emit)
+                route(event, swapped: layer.swapped, clock: layer.settings.packetClock, tunnelled: &tunnelled, emit: emit)
             }
             forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
@@ -243,7 +246,7 @@ enum StreamAnalyzer {
         case .protocol(.tls):
             emit(.detected(.tls))
             guard let inner = settings.nested("TLS", emit: emit) else { return .opaque }
-            return replay(log, into: .tls(TLSLayer(settings: inner)), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .tls(TLSLayer(settings: inner)), emit: emit)
         case .tlsMidRecord(let clientSkip, let serverSkip):
             emit(.detected(.tls))
             guard let inner = settings.nested("TLS", emit: emit) else { return .opaque }
@@ -252,13 +255,13 @@ enum StreamAnalyzer {
             for (direction, skip) in [(Direction.clientToServer, clientSkip), (.serverToClient, serverSkip)] {
                 layer.analyzer.joinMidRecord(skipping: skip, in: direction, at: time) { layer.handle($0, emit: emit) }
             }
-            return replay(log, into: .tls(layer), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .tls(layer), emit: emit)
         case .http2MidConnection where !settings.parsesMessages:
             emit(.detected(.http2))
             return .opaque
         case .http2MidConnection:
             emit(.detected(.http2))
-            return replay(log, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .midConnection))), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .midConnection, packetClock: settings.packetClock))), emit: emit)
         case .protocol(let found) where !settings.parsesMessages:
             emit(.detected(found))
             return .opaque
@@ -267,39 +270,42 @@ enum StreamAnalyzer {
             // An upgrade request is still followed to its answer, so the connection can say what it
             // switched to (`ws`, `h2`); nothing else is parsed.
             guard log.clientRequestsUpgrade else { return .opaque }
-            return replay(log, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
         case .protocol(.http2):
             emit(.detected(.http2))
-            return replay(log, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart))), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart, packetClock: settings.packetClock))), emit: emit)
         case .protocol(let found):
             emit(.detected(found))
             return .opaque
         case .http1(let swapped):
             emit(.detected(.http1))
-            return replay(log, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
         case .webSocket where !settings.parsesMessages:
             emit(.detected(.webSocket))
             return .opaque
         case .webSocket(let swapped):
             emit(.detected(.webSocket))
             let layer = WebSocketLayer(WebSocketAnalyzer(start: .midStream, limits: settings.bodies.webSocketLimits), swapped: swapped)
-            return replay(log, into: .webSocket(layer), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .webSocket(layer), emit: emit)
         case .fastCGI where !settings.parsesMessages:
             emit(.detected(.fastCGI))
             return .opaque
         case .fastCGI(let swapped):
             emit(.detected(.fastCGI))
-            let layer = FastCGILayer(FastCGIAnalyzer(limits: settings.bodies.fastCGILimits), swapped: swapped)
-            return replay(log, into: .fastCGI(layer), emit: emit)
+            let layer = FastCGILayer(settings.bodies.fastCGIAnalyzer(), swapped: swapped)
+            return replay(log, clock: settings.packetClock, into: .fastCGI(layer), emit: emit)
         }
     }
 
     /// Feeds what detection held, in order, into the chosen stack.
-    private func replay(_ log: DetectionLog, into chosen: StreamAnalyzer, emit: (StreamAnalyzerEvent) -> Void) -> StreamAnalyzer {
+    private func replay(
+        _ log: DetectionLog, clock: PacketClock, into chosen: StreamAnalyzer, emit: (StreamAnalyzerEvent) -> Void
+    ) -> StreamAnalyzer {
         var stack = chosen
         for item in log.items {
             switch item {
-            case .data(let direction, let bytes, let time): stack.receive(bytes, from: direction, at: time, emit: emit)
+            case .data(let direction, let bytes, let time, let packet):
+                clock.with(packet) { stack.receive(bytes, from: direction, at: time, emit: emit) }
             case .gap(let direction, let length, let time): stack.gap(length, in: direction, at: time, emit: emit)
             case .end(let direction, let time): stack.finish(direction, at: time, emit: emit)
             }
@@ -313,6 +319,7 @@ enum StreamAnalyzer {
     private func route(
         _ event: HTTP1Event,
         swapped: Bool,
+        clock: PacketClock,
         tunnelled: inout [HTTP1TunnelItem],
         emit: (StreamAnalyzerEvent) -> Void
     ) {
@@ -321,7 +328,7 @@ enum StreamAnalyzer {
             tunnelled.append(.opened(tunnel))
             emit(.http1(event))
         case .tunnelData(let direction, let bytes, let time):
-            tunnelled.append(.data(swapped ? direction.reversed : direction, bytes, time))
+            tunnelled.append(.data(swapped ? direction.reversed : direction, bytes, time, clock.number))
         case .tunnelGap(let direction, let length, let time):
             tunnelled.append(.gap(swapped ? direction.reversed : direction, length, time))
         case .tunnelClosed(let direction, let time):
@@ -366,14 +373,16 @@ enum StreamAnalyzer {
                     // RFC 9113 §3.1 (RFC 7540 §3.2): the upgrade request becomes stream 1.
                     emit(.upgraded(.http2))
                     let analyzer = lastSwitched.map(\.request).map { request in
-                        settings.bodies.http2Analyzer(upgradedFrom: HTTP2Request.upgrade(
+                        var upgrade = HTTP2Request.upgrade(
                             method: request.method,
                             target: request.target,
                             headers: request.headers,
                             firstByteTime: request.span.firstByteTime,
                             lastByteTime: request.span.lastByteTime
-                        ))
-                    } ?? settings.bodies.http2Analyzer(start: .connectionStart)
+                        )
+                        (upgrade.firstPacket, upgrade.lastPacket) = (request.span.firstPacket, request.span.lastPacket)
+                        return settings.bodies.http2Analyzer(upgradedFrom: upgrade, packetClock: settings.packetClock)
+                    } ?? settings.bodies.http2Analyzer(start: .connectionStart, packetClock: settings.packetClock)
                     self = .tunnel(TunnelLayer(.http2(HTTP2Layer(analyzer))))
                 case .upgrade(let name?) where name.lowercased() == "websocket":
                     emit(.upgraded(.webSocket))
@@ -390,9 +399,9 @@ enum StreamAnalyzer {
                 case .upgrade:
                     self = .tunnel(TunnelLayer(.opaque))
                 }
-            case .data(let direction, let bytes, let time):
+            case .data(let direction, let bytes, let time, let packet):
                 if case .tunnel(let layer) = self {
-                    layer.inner.receive(bytes, from: direction, at: time, emit: emit)
+                    settings.packetClock.with(packet) { layer.inner.receive(bytes, from: direction, at: time, emit: emit) }
                 }
             case .gap(let direction, let length, let time):
                 if case .tunnel(let layer) = self {
@@ -419,7 +428,8 @@ private enum HTTP1TunnelItem {
     /// stream 1, a WebSocket upgrade's response says what was negotiated.
     case switching(HTTP1Exchange)
     case opened(HTTP1Tunnel)
-    case data(Direction, ByteBuffer, Timestamp)
+    /// Bytes, their capture time and the number of their packet (HTTP/1 may have held them).
+    case data(Direction, ByteBuffer, Timestamp, Int)
     case gap(Direction, Int, Timestamp)
     case closed(Direction, Timestamp)
 }

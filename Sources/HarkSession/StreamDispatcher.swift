@@ -1,6 +1,7 @@
 import HarkCapture
 import HarkCore
 import HarkModel
+import HarkQUIC
 import HarkReassembly
 import HarkTLS
 import NIOCore
@@ -80,6 +81,29 @@ struct StreamDispatcher: SessionHandler {
 
     mutating func complete() {}
 
+    mutating func captureEnded() {
+        output.observer.captureEnded()
+    }
+
+    mutating func clock(_ now: Timestamp) {
+        output.observer.clock(now)
+    }
+
+    var packetClock: PacketClock { settings.packetClock }
+
+    mutating func quicConnectionOpened(_ info: TCPConnectionInfo) {
+        connectionCount += 1
+        output.observer.connectionOpened(info)
+    }
+
+    mutating func handle(_ event: QUICEvent, slot: QUICConnectionSlot) {
+        QUICAnalysis.handle(event, slot: slot, settings: settings, into: &output)
+    }
+
+    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot, flow: UDPFlow) {
+        QUICAnalysis.close(slot, flow: flow, settings: settings, into: &output)
+    }
+
     // MARK: - Reassembly's calls
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
@@ -88,8 +112,8 @@ struct StreamDispatcher: SessionHandler {
         output.observer.connectionOpened(connection)
     }
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
-        analysis.deliver(bytes, connection: connection, direction: direction, at: time, into: &output)
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
+        analysis.deliver(bytes, connection: connection, direction: direction, at: time, packetNumber: packetNumber, into: &output)
     }
 
     mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {

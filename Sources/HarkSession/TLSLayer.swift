@@ -34,7 +34,7 @@ final class TLSLayer {
 
     func receive(_ bytes: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (StreamAnalyzerEvent) -> Void) {
         if held != nil {
-            held?.append(.data(direction, bytes, time))
+            held?.append(.data(direction, bytes, time, settings.packetClock.number))
             release(now: time, emit: emit)
         } else {
             analyzer.receive(bytes, from: direction, at: time) { handle($0, emit: emit) }
@@ -67,8 +67,10 @@ final class TLSLayer {
         held = nil
         for item in waiting.items {
             switch item {
-            case .data(let direction, let bytes, let time):
-                analyzer.receive(bytes, from: direction, at: time) { handle($0, emit: emit) }
+            case .data(let direction, let bytes, let time, let packet):
+                settings.packetClock.with(packet) {
+                    analyzer.receive(bytes, from: direction, at: time) { handle($0, emit: emit) }
+                }
             case .gap(let direction, let length, let time):
                 analyzer.gap(length, in: direction, at: time) { handle($0, emit: emit) }
             case .end(let direction, let time):
@@ -103,7 +105,7 @@ final class TLSLayer {
         guard settings.parsesMessages else { return .opaque }
         switch alpn {
         case "h2":
-            return .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart)))
+            return .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart, packetClock: settings.packetClock)))
         case "http/1.1", "http/1.0":
             return .http1(HTTP1Layer(swapped: false, settings: settings))
         default:

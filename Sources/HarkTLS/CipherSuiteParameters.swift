@@ -1,11 +1,11 @@
 /// A hash function used by a suite's key schedule or record MAC.
-enum HashAlgorithm: Hashable, Sendable {
+package enum HashAlgorithm: Hashable, Sendable {
     case sha1
     case sha256
     case sha384
 
     /// Output length in bytes.
-    var byteCount: Int {
+    package var byteCount: Int {
         switch self {
         case .sha1: 20
         case .sha256: 32
@@ -17,9 +17,9 @@ enum HashAlgorithm: Hashable, Sendable {
 /// What decrypting a suite's records takes: the bulk cipher, the record MAC (CBC suites) and the hash of
 /// the key schedule (TLS 1.2 PRF, TLS 1.3 HKDF). The key exchange does not matter once the key log gives
 /// the secrets, so RSA, (EC)DHE and PSK suites with the same protection share parameters.
-struct CipherSuiteParameters: Hashable, Sendable {
+package struct CipherSuiteParameters: Hashable, Sendable {
     /// The record protection algorithm.
-    enum Bulk: Hashable, Sendable {
+    package enum Bulk: Hashable, Sendable {
         /// AES-GCM with a 16- or 32-byte key (RFC 5288, RFC 8446 §5.3).
         case aesGCM
         /// ChaCha20-Poly1305 (RFC 7905, RFC 8446 §5.3).
@@ -28,19 +28,19 @@ struct CipherSuiteParameters: Hashable, Sendable {
         case aesCBC
     }
 
-    var bulk: Bulk
+    package var bulk: Bulk
     /// Encryption key length in bytes.
-    var keyLength: Int
+    package var keyLength: Int
     /// The record MAC's hash; nil for AEAD suites.
     var mac: HashAlgorithm?
     /// The hash of the TLS 1.2 PRF or TLS 1.3 HKDF.
-    var hash: HashAlgorithm
+    package var hash: HashAlgorithm
     /// Whether this is a TLS 1.3 suite (`TLS_AES_128_GCM_SHA256`, no key exchange in the name).
     var isTLS13: Bool
 
     /// Reads the parameters from an IANA suite name such as `TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384`;
     /// nil for protection hark does not implement (RC4, 3DES, CCM, NULL).
-    init?(name: String) {
+    package init?(name: String) {
         guard name.hasPrefix("TLS_") else { return nil }
         let isTLS13 = !name.contains("_WITH_")
         let protection = isTLS13 ? name.dropFirst(4) : name.split(separator: "_WITH_").last ?? ""
@@ -70,5 +70,5 @@ struct CipherSuiteParameters: Hashable, Sendable {
 
 extension TLSCipherSuite {
     /// How to decrypt this suite, or nil when hark cannot.
-    var parameters: CipherSuiteParameters? { name.flatMap(CipherSuiteParameters.init(name:)) }
+    package var parameters: CipherSuiteParameters? { name.flatMap(CipherSuiteParameters.init(name:)) }
 }

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// Reassembles one direction's handshake messages (RFC 8446 §4, RFC 5246 §7.4) from the plaintext of its
 /// handshake records: a message may span records and a record may hold several.
@@ -7,9 +7,9 @@ import NIOCore
 /// skipped as their bytes pass, whatever their size. Pull-driven like `RecordFramer`: `begin(_:)` a
 /// fragment, then `next()` until `.needMore`. A message never spans a key change, so `reset()` drops any
 /// partial one when keys change or a record is lost.
-struct HandshakeAssembler {
+package struct HandshakeAssembler {
     /// What `next()` found.
-    enum Step {
+    package enum Step {
         /// A complete message; `body` is nil for types that are skipped rather than read.
         case message(HandshakeType, body: ByteBuffer?)
         /// A message of a type that is read is larger than the limit; it will be skipped.
@@ -27,17 +27,17 @@ struct HandshakeAssembler {
     private var current: (type: HandshakeType, keep: Bool, remaining: Int)?
     private var input = ByteBuffer()
 
-    init(maxLength: Int) {
+    package init(maxLength: Int) {
         self.maxLength = maxLength
     }
 
     /// Starts on the plaintext of one handshake record.
-    mutating func begin(_ fragment: ByteBuffer) {
+    package mutating func begin(_ fragment: ByteBuffer) {
         input = fragment
     }
 
     /// Drops any partial message.
-    mutating func reset() {
+    package mutating func reset() {
         header.clear()
         body.clear()
         current = nil
@@ -45,7 +45,7 @@ struct HandshakeAssembler {
     }
 
     /// The next complete message, or why there is none.
-    mutating func next() -> Step {
+    package mutating func next() -> Step {
         if current == nil {
             guard let (type, length) = readHeader() else { return .needMore }
             let keep = type.isParsed

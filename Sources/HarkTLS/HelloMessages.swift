@@ -1,18 +1,18 @@
-import NIOCore
+package import NIOCore
 
 /// The parts of a ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2) the analyzer uses.
-struct ClientHello {
-    var random: TLSRandom
+package struct ClientHello {
+    package var random: TLSRandom
     var sessionID: ByteBuffer
-    var serverName: String?
-    var alpn: [String] = []
+    package var serverName: String?
+    package var alpn: [String] = []
     var supportedVersions: [TLSVersion] = []
     var offersEarlyData = false
     var extendedMasterSecret = false
     var encryptThenMAC = false
 
     /// Parses a ClientHello body; nil when it is malformed.
-    init?(body: ByteBuffer) {
+    package init?(body: ByteBuffer) {
         var body = body
         guard body.readInteger(as: UInt16.self) != nil,
             let random = TLSRandom(reading: &body),
@@ -44,23 +44,23 @@ struct ClientHello {
 }
 
 /// The parts of a ServerHello or HelloRetryRequest (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3) the analyzer uses.
-struct ServerHello {
+package struct ServerHello {
     /// The negotiated version: `supported_versions` when present (TLS 1.3), else the legacy field.
-    var version: TLSVersion
-    var random: TLSRandom
+    package var version: TLSVersion
+    package var random: TLSRandom
     var sessionID: ByteBuffer
-    var cipherSuite: TLSCipherSuite
-    var alpn: String?
+    package var cipherSuite: TLSCipherSuite
+    package var alpn: String?
     var extendedMasterSecret = false
     var encryptThenMAC = false
     /// TLS 1.3: the server accepted a pre-shared key (resumption).
-    var acceptsPreSharedKey = false
+    package var acceptsPreSharedKey = false
 
     /// Whether this is a HelloRetryRequest (its random is the special value of RFC 8446 §4.1.3).
-    var isHelloRetryRequest: Bool { random == .helloRetryRequest }
+    package var isHelloRetryRequest: Bool { random == .helloRetryRequest }
 
     /// Parses a ServerHello body; nil when it is malformed.
-    init?(body: ByteBuffer) {
+    package init?(body: ByteBuffer) {
         var body = body
         guard let legacyVersion = body.readInteger(as: UInt16.self),
             let random = TLSRandom(reading: &body),
@@ -91,11 +91,11 @@ struct ServerHello {
 }
 
 /// The parts of a TLS 1.3 EncryptedExtensions message (RFC 8446 §4.3.1) the analyzer uses.
-struct EncryptedExtensions {
-    var alpn: String?
+package struct EncryptedExtensions {
+    package var alpn: String?
 
     /// Parses an EncryptedExtensions body; nil when it is malformed.
-    init?(body: ByteBuffer) {
+    package init?(body: ByteBuffer) {
         var body = body
         guard var extensions = body.readPrefixedSlice(UInt16.self) else { return nil }
         let ok = extensions.forEachExtensionInList { type, data in

@@ -51,9 +51,9 @@ enum TLSPRF {
 }
 
 /// The TLS 1.3 key schedule functions hark needs given logged traffic secrets (RFC 8446 §7.1, §7.3).
-enum TLS13KeySchedule {
+package enum TLS13KeySchedule {
     /// `HKDF-Expand-Label(secret, label, context, length)` with the `tls13 ` label prefix.
-    static func expandLabel(
+    package static func expandLabel(
         _ hash: HashAlgorithm,
         secret: [UInt8],
         label: String,
@@ -84,7 +84,7 @@ enum TLS13KeySchedule {
     }
 
     /// The next application traffic secret after a KeyUpdate (RFC 8446 §7.2).
-    static func nextTrafficSecret(_ hash: HashAlgorithm, after secret: [UInt8]) -> [UInt8] {
+    package static func nextTrafficSecret(_ hash: HashAlgorithm, after secret: [UInt8]) -> [UInt8] {
         expandLabel(hash, secret: secret, label: "traffic upd", length: hash.byteCount)
     }
 }

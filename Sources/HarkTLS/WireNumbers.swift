@@ -14,12 +14,16 @@ struct ContentType: RawRepresentable, Hashable, Sendable {
 }
 
 /// `HandshakeType` (RFC 8446 §4, RFC 5246 §7.4).
-struct HandshakeType: RawRepresentable, Hashable, Sendable {
-    var rawValue: UInt8
+package struct HandshakeType: RawRepresentable, Hashable, Sendable {
+    package var rawValue: UInt8
 
-    static let clientHello = HandshakeType(rawValue: 1)
-    static let serverHello = HandshakeType(rawValue: 2)
-    static let encryptedExtensions = HandshakeType(rawValue: 8)
+    package init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    package static let clientHello = HandshakeType(rawValue: 1)
+    package static let serverHello = HandshakeType(rawValue: 2)
+    package static let encryptedExtensions = HandshakeType(rawValue: 8)
     static let serverHelloDone = HandshakeType(rawValue: 14)
     static let finished = HandshakeType(rawValue: 20)
     static let keyUpdate = HandshakeType(rawValue: 24)

@@ -15,6 +15,13 @@ package struct BodyText {
     /// Bodies larger than this are printed as they are, not re-indented as JSON.
     static let maximumIndentedBytes = 1 << 18
 
+    /// Whether `body`'s content decoding stopped at `decodedBytesUsed` (`TraceOptions`), the cap a
+    /// trace sets: the decoded size is then unknown, not an error.
+    static func stoppedDecoding(_ body: HTTPMessageBody, decodedBytesUsed: Int?) -> Bool {
+        guard let decodedBytesUsed, body.decoded != nil, let length = body.decodedLength else { return false }
+        return length >= decodedBytesUsed
+    }
+
     /// Text prepared for printing: at least the first `limit` bytes of it, and whether that is all.
     private struct Prepared {
         var bytes: [UInt8]
@@ -25,7 +32,9 @@ package struct BodyText {
     ///   - body: the body.
     ///   - contentType: the message's `Content-Type`, if any.
     ///   - limit: bytes of text to print at most.
-    package init(_ body: HTTPMessageBody, contentType: String?, limit: Int) {
+    ///   - decodedBytesUsed: the cap on decoded bytes the trace set (`TraceOptions.decodedBytesUsed`),
+    ///     if any: a body decoded up to it says that it was decoded only as far as printed.
+    package init(_ body: HTTPMessageBody, contentType: String?, limit: Int, decodedBytesUsed: Int? = nil) {
         if body.missingBytes > 0 {
             notes.append("[\(ByteCountFormat.short(Int64(body.missingBytes))) of the body missing from the capture]")
         }
@@ -69,7 +78,10 @@ package struct BodyText {
         if lines.last == "" { lines.removeLast() }
         if shown.count < text.bytes.count || !text.isWhole {
             let cut = "[… cut after \(ByteCountFormat.short(Int64(shown.count)));"
-            notes.insert("\(cut) the body has \(ByteCountFormat.short(Int64(content.count)))]", at: 0)
+            let rest = Self.stoppedDecoding(body, decodedBytesUsed: decodedBytesUsed)
+                ? "decoded no further than printed"
+                : "the body has \(ByteCountFormat.short(Int64(content.count)))"
+            notes.insert("\(cut) \(rest)]", at: 0)
         }
     }
 

@@ -33,12 +33,15 @@ enum ConnectionText {
         }
         line += " after \(TimestampFormat.duration(summary.lastTimestamp.since(summary.info.firstTimestamp)))"
         line += ": \(record.applicationProtocol)"
+        if let quic = record.quic {
+            line += " over \(QUICText.summary(quic, decrypted: record.tls?.isDecrypted ?? false))"
+        }
         if let tls = record.tls {
             line += " (\(TLSText.summary(tls)))"
         }
         line += ", ↑ \(up.packets) pkt \(ByteCountFormat.short(up.payloadBytes))"
         line += " ↓ \(down.packets) pkt \(ByteCountFormat.short(down.payloadBytes))"
-        if summary.info.roleSource == .handshake, summary.handshakeRoundTrip == nil {
+        if record.quic == nil, summary.info.roleSource == .handshake, summary.handshakeRoundTrip == nil {
             line += ", handshake never completed"
         }
         if summary.synRetransmissions > 0 {

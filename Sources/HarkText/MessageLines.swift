@@ -7,6 +7,8 @@ struct MessageLines {
     let showHeaders: Bool
     let showBodies: Bool
     let maximumBodyBytes: Int
+    /// The cap on decoded bytes the trace set (`TraceOptions.decodedBytesUsed`), if any.
+    let decodedBytesUsed: Int?
     let painter: Painter
 
     /// Lines to print after the exchange's line; empty when neither headers nor bodies are asked for.
@@ -67,7 +69,7 @@ struct MessageLines {
             lines.append("    " + painter.paint(marker, .dim))
             lines += GRPCMessageText(grpc.messages, count: grpc.count).lines.map { line(marker, $0) }
         } else if showBodies {
-            let text = BodyText(body, contentType: headers.first("content-type"), limit: maximumBodyBytes)
+            let text = BodyText(body, contentType: headers.first("content-type"), limit: maximumBodyBytes, decodedBytesUsed: decodedBytesUsed)
             if !text.lines.isEmpty || !text.notes.isEmpty {
                 lines.append("    " + painter.paint(marker, .dim))
                 lines += text.lines.map { "    " + painter.paint(marker, .dim) + ($0.isEmpty ? "" : " " + $0) }

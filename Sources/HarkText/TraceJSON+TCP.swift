@@ -65,6 +65,8 @@ extension TraceJSON {
         ConnectionJSON.counters(summary.serverToClient, to: &json)
         json.key("tls")
         if let tls = record.tls { TLSText.json(tls, to: &json) } else { json.null() }
+        json.key("quic")
+        if let quic = record.quic { QUICText.json(quic, to: &json) } else { json.null() }
     }
 
     /// `{"type":"diagnostic","severity":"error","message":…,"packet":17,"offset":1234,"connection":null}`.

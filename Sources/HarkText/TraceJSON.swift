@@ -38,6 +38,10 @@ enum TraceJSON {
         if response == nil { json.null() } else { json.milliseconds(exchange.duration) }
         json.key("ttfb_ms")
         if let response { json.milliseconds(response.firstByte.since(request.firstByte)) } else { json.null() }
+        json.key("request_packets")
+        json.packetSpan(request.packets)
+        json.key("response_packets")
+        json.packetSpan(response?.packets)
         json.member("request_body_bytes", request.body.length)
         json.key("response_body_bytes")
         optional(response?.body.length, to: &json)
@@ -68,9 +72,9 @@ enum TraceJSON {
         }
         if options.showBodies {
             json.key("request_body")
-            body(request.body, limit: options.maximumBodyBytes, to: &json)
+            body(request.body, options: options, to: &json)
             json.key("response_body")
-            if let response { body(response.body, limit: options.maximumBodyBytes, to: &json) } else { json.null() }
+            if let response { body(response.body, options: options, to: &json) } else { json.null() }
             // A gRPC call's messages with their protobuf fields, in the form of HAR's `_grpc`.
             json.key("grpc")
             if let call = exchange.grpc { json.grpc(HARGRPC(call, options: HARExportOptions())) } else { json.null() }
@@ -108,7 +112,7 @@ enum TraceJSON {
         optional(message.closeReason, to: &json)
         if options.showBodies {
             json.key("payload")
-            body(message.payload, limit: options.maximumBodyBytes, to: &json)
+            body(message.payload, options: options, to: &json)
         }
     }
 
@@ -124,8 +128,12 @@ enum TraceJSON {
         json.endArray()
     }
 
-    /// A body: sizes, codings, and its first `limit` bytes as `text` (UTF-8) or `base64`.
-    private static func body(_ body: HTTPMessageBody, limit: Int, to json: inout JSONWriter) {
+    /// A body: sizes, codings, and its first `maximumBodyBytes` as `text` (UTF-8) or `base64`. A body
+    /// decoded only as far as printed (`TraceOptions.decodedBytesUsed`) has no `decoded_size` and no
+    /// `omitted_bytes`, and its `decoding_error` says so.
+    private static func body(_ body: HTTPMessageBody, options: TraceOptions, to json: inout JSONWriter) {
+        let limit = options.maximumBodyBytes
+        let stopped = BodyText.stoppedDecoding(body, decodedBytesUsed: options.showBodies ? options.decodedBytesUsed : nil)
         let content = body.content
         // The start of the body, one byte past the limit to see whether the cut splits a character (only
         // that much is read: a large body may be on disk). A body that cannot be read back shows empty.
@@ -142,7 +150,7 @@ enum TraceJSON {
         json.beginObject()
         json.member("size", body.length)
         json.key("decoded_size")
-        optional(body.decodedLength, to: &json)
+        optional(stopped ? nil : body.decodedLength, to: &json)
         json.key("content_encoding")
         json.beginArray()
         for coding in body.contentCodings { json.string(coding) }
@@ -157,10 +165,11 @@ enum TraceJSON {
             shown.readableBytesView.withContiguousStorageIfAvailable { Base64.write($0, to: &json.buffer) }
             json.endString()
         }
-        json.member("omitted_bytes", content.count &- shown.readableBytes)
+        json.key("omitted_bytes")
+        optional(stopped ? nil : content.count &- shown.readableBytes, to: &json)
         json.member("missing_bytes", body.missingBytes)
         json.key("decoding_error")
-        optional(body.decodingError, to: &json)
+        optional(stopped ? "decoded only as far as printed (\(options.decodedBytesUsed - 1) bytes)" : body.decodingError, to: &json)
         json.endObject()
     }
 

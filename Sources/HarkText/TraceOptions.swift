@@ -21,6 +21,15 @@ public struct TraceOptions: Hashable, Sendable {
     public var useColor: Bool
     /// Bytes of each body printed at most (default 4096); the rest is counted, not printed.
     public var maximumBodyBytes: Int
+    /// When lines are written: held and sorted by their time (default, for a file), within a window
+    /// (live and piped captures), or as they complete.
+    public var lineOrder: TraceLineOrder
+
+    /// Decoded bytes of a body that printing can use: what is printed, or the whole body when it is
+    /// small enough to re-indent as JSON, and one byte more to know that there is more. Give it to
+    /// `SessionConfiguration.maxDecodedBodyBytes`, so that a body is decoded only as far as it is
+    /// shown; a body cut there says so instead of giving its decoded size.
+    public var decodedBytesUsed: Int { max(maximumBodyBytes, BodyText.maximumIndentedBytes) + 1 }
 
     /// Text lines with no details and no colour unless asked for.
     ///
@@ -31,7 +40,8 @@ public struct TraceOptions: Hashable, Sendable {
         showBodies: Bool = false,
         showTCP: Bool = false,
         useColor: Bool = false,
-        maximumBodyBytes: Int = 4096
+        maximumBodyBytes: Int = 4096,
+        lineOrder: TraceLineOrder = .file
     ) {
         self.format = format
         self.showHeaders = showHeaders
@@ -39,5 +49,6 @@ public struct TraceOptions: Hashable, Sendable {
         self.showTCP = showTCP
         self.useColor = useColor
         self.maximumBodyBytes = max(0, maximumBodyBytes)
+        self.lineOrder = lineOrder
     }
 }

@@ -2,18 +2,20 @@ public import HarkCore
 public import HarkFormat
 public import HarkModel
 
-/// `hark trace` as a session observer: writes each exchange as it completes, and with
-/// ``TraceOptions/showTCP`` the TCP events and connections around it, as text lines or JSON lines.
+/// `hark trace` as a session observer: writes each exchange, and with ``TraceOptions/showTCP`` the TCP
+/// events and connections around it, as text lines or JSON lines, in the order
+/// ``TraceOptions/lineOrder`` says (held and sorted by the time each line shows, or as they complete).
 ///
 /// Lines go to a ``LineWriter``; with `flushEachLine` (a terminal, a live capture) each appears as
-/// soon as the packet that completes it has been read.
+/// soon as the order lets it out. Lines still held when the capture ends are written by
+/// ``captureEnded()``, which the session calls.
 ///
 /// ### Example
 ///
 /// ```swift
 /// let output = LineWriter(sink: FileDescriptorSink.standardOutput(), flushEachLine: true)
 /// var printer = TracePrinter(output: output, options: TraceOptions(showTCP: true)) { print($0) }
-/// CaptureSession(reader: try CaptureReader(path: "web.pcap")).run(observer: &printer)
+/// CaptureSession(reader: try CaptureReader(path: "web.pcap")).run(observer: &printer)  // ends with captureEnded()
 /// output.flush()
 /// ```
 public struct TracePrinter: SessionObserver {
@@ -26,6 +28,7 @@ public struct TracePrinter: SessionObserver {
     private let messageLines: MessageLines
     private var layout = TraceLayout()
     private var coalescer = TCPEventCoalescer()
+    private var ordered: TimeOrderedLines
     /// Open connections' endpoints, for TCP lines (kept only with `showTCP`).
     private var connections: [Int: TCPConnectionInfo] = [:]
 
@@ -38,12 +41,14 @@ public struct TracePrinter: SessionObserver {
         self.output = output
         self.options = options
         self.reportDiagnostic = diagnostics
+        self.ordered = TimeOrderedLines(order: options.lineOrder)
         let painter = Painter(isEnabled: options.useColor && options.format == .text)
         self.painter = painter
         self.messageLines = MessageLines(
             showHeaders: options.showHeaders,
             showBodies: options.showBodies,
             maximumBodyBytes: options.maximumBodyBytes,
+            decodedBytesUsed: options.showBodies ? options.decodedBytesUsed : nil,
             painter: painter
         )
     }
@@ -51,30 +56,26 @@ public struct TracePrinter: SessionObserver {
     public mutating func exchange(_ exchange: Exchange) {
         switch options.format {
         case .jsonLines:
-            output.writeJSONObject { TraceJSON.exchange(exchange, options: options, to: &$0) }
+            let options = self.options
+            emitJSON(at: exchange.request.firstByte) { TraceJSON.exchange(exchange, options: options, to: &$0) }
         case .text:
             writeBursts(coalescer.flushExpired(now: exchange.response?.lastByte ?? exchange.request.lastByte))
             writeBursts(coalescer.flush(connection: exchange.connection.id))
-            writeDayLine(exchange.request.firstByte)
-            output.writeLine(ExchangeLine.text(exchange, layout: &layout, painter: painter))
-            for line in messageLines.lines(for: exchange) {
-                output.writeLine(line)
-            }
+            let line = ExchangeLine.text(exchange, layout: &layout, painter: painter)
+            emit(at: exchange.request.firstByte, [line] + messageLines.lines(for: exchange))
         }
     }
 
     public mutating func message(_ message: ConnectionMessage) {
         switch options.format {
         case .jsonLines:
-            output.writeJSONObject { TraceJSON.message(message, options: options, to: &$0) }
+            let options = self.options
+            emitJSON(at: message.firstByte) { TraceJSON.message(message, options: options, to: &$0) }
         case .text:
             writeBursts(coalescer.flushExpired(now: message.lastByte))
             writeBursts(coalescer.flush(connection: message.connection.id))
-            writeDayLine(message.firstByte)
-            output.writeLine(MessageLine.text(message, layout: &layout, painter: painter))
-            for line in messageLines.lines(for: message) {
-                output.writeLine(line)
-            }
+            let line = MessageLine.text(message, layout: &layout, painter: painter)
+            emit(at: message.firstByte, [line] + messageLines.lines(for: message))
         }
     }
 
@@ -82,7 +83,7 @@ public struct TracePrinter: SessionObserver {
         guard options.showTCP else { return }
         switch options.format {
         case .jsonLines:
-            output.writeJSONObject { TraceJSON.connectionOpened(connection, to: &$0) }
+            emitJSON(at: connection.firstTimestamp) { TraceJSON.connectionOpened(connection, to: &$0) }
         case .text:
             connections[connection.id] = connection
             writeBursts(coalescer.flushExpired(now: connection.firstTimestamp))
@@ -97,7 +98,7 @@ public struct TracePrinter: SessionObserver {
         let id = connection.summary.info.id
         switch options.format {
         case .jsonLines:
-            output.writeJSONObject { TraceJSON.connectionClosed(connection, to: &$0) }
+            emitJSON(at: connection.summary.lastTimestamp) { TraceJSON.connectionClosed(connection, to: &$0) }
         case .text:
             writeBursts(coalescer.flushExpired(now: connection.summary.lastTimestamp))
             writeBursts(coalescer.flush(connection: id))
@@ -111,7 +112,7 @@ public struct TracePrinter: SessionObserver {
         guard options.showTCP else { return }
         switch options.format {
         case .jsonLines:
-            output.writeJSONObject { TraceJSON.tcpEvent(event, to: &$0) }
+            emitJSON(at: event.timestamp) { TraceJSON.tcpEvent(event, to: &$0) }
         case .text:
             writeBursts(coalescer.flushExpired(now: event.timestamp))
             guard TCPEventText.isShown(event.kind), coalescer.offer(event) else { return }
@@ -126,9 +127,22 @@ public struct TracePrinter: SessionObserver {
 
     public mutating func diagnostic(_ diagnostic: Diagnostic) {
         switch options.format {
-        case .jsonLines: output.writeJSONObject { TraceJSON.diagnostic(diagnostic, to: &$0) }
+        case .jsonLines:
+            let time = ordered.latestTime ?? Timestamp(nanoseconds: .min)
+            emitJSON(at: time) { TraceJSON.diagnostic(diagnostic, to: &$0) }
         case .text: reportDiagnostic(diagnostic)
         }
+    }
+
+    /// Writes the held lines whose wait is over, and the TCP bursts that have collected long enough.
+    public mutating func clock(_ now: Timestamp) {
+        if options.format == .text { writeBursts(coalescer.flushExpired(now: now)) }
+        write(ordered.advance(to: now))
+    }
+
+    /// Writes every line still held, in order.
+    public mutating func captureEnded() {
+        write(ordered.finish())
     }
 
     private mutating func writeBursts(_ bursts: [TCPEventCoalescer.Burst]) {
@@ -138,15 +152,34 @@ public struct TracePrinter: SessionObserver {
     }
 
     private mutating func writeTCPLine(time: Timestamp, connection: Int, text: String, style: TextStyle) {
-        writeDayLine(time)
         let info = connections[connection]
         let prefix = layout.prefix(time: time, connection: connection, client: info?.client, server: info?.server)
-        output.writeLine(prefix + painter.paint(text, style))
+        emit(at: time, [prefix + painter.paint(text, style)])
     }
 
-    private mutating func writeDayLine(_ time: Timestamp) {
-        if let line = layout.dayLine(for: time) {
-            output.writeLine(painter.paint(line, .dim))
+    /// Hands lines showing `time` to the order, writing what it lets out.
+    private mutating func emit(at time: Timestamp, _ lines: [String]) {
+        write(ordered.add(time: time, lines: lines))
+    }
+
+    /// One JSON object as a line showing `time`.
+    private mutating func emitJSON(at time: Timestamp, _ members: (inout JSONWriter) -> Void) {
+        var json = JSONWriter(pretty: false, capacity: 512)
+        json.beginObject()
+        members(&json)
+        json.endObject()
+        emit(at: time, [json.buffer.withBytes { String(decoding: $0, as: UTF8.self) }])
+    }
+
+    /// Writes groups let out by the order; in text, a `#` day line before the first line of each day.
+    private mutating func write(_ groups: [TimeOrderedLines.Group]) {
+        for group in groups {
+            if options.format == .text, let line = layout.dayLine(for: group.time) {
+                output.writeLine(painter.paint(line, .dim))
+            }
+            for line in group.lines {
+                output.writeLine(line)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import HarkCore
+import HarkFormat
 import NIOCore
 
 /// Joins one direction's frames into messages (RFC 6455 §5.4): a data message runs from a text or
@@ -15,6 +16,9 @@ struct MessageAssembler {
         /// Whether a compressed message is still being inflated (false after the inflate limit or a
         /// failure); independent of keeping, so the shared window stays in step.
         var inflating = true
+        /// The UTF-8 check of a text message's kept bytes (RFC 6455 §8.1); nil for other messages
+        /// and for text partly unknown (history before the capture, first frames missing).
+        var utf8: UTF8StreamValidator?
     }
 
     let direction: Direction
@@ -31,6 +35,14 @@ struct MessageAssembler {
     private var control: Partial?
     /// Which of the two the current frame belongs to.
     private var currentIsControl = false
+    /// Kinds of protocol violation already reported for this direction: each is reported once, so that
+    /// a stream of bad frames cannot flood the diagnostics.
+    private var reported: Set<Violation> = []
+
+    /// Violations of RFC 6455 that leave the frames readable.
+    private enum Violation: Hashable {
+        case reservedBits, longControl, fragmentedControl, unmaskedClient, maskedServer, invalidUTF8
+    }
 
     /// - Parameters:
     ///   - deflate: what the upgrade negotiated, nil for no compression; ignored when `midStream`.
@@ -55,13 +67,23 @@ struct MessageAssembler {
     {
         var finished: [WebSocketMessage] = []
         if header.rsv2 || header.rsv3 {
-            report("frame with RSV2/RSV3 set, which no negotiated extension defines", false)
+            once(.reservedBits, "frame with RSV2/RSV3 set, which no negotiated extension defines", report)
+        }
+        // RFC 6455 §5.1: "a client MUST mask all frames that it sends to the server", "A server MUST NOT
+        // mask any frames that it sends to the client." The payload is read either way.
+        if direction == .clientToServer, !header.isMasked {
+            once(.unmaskedClient, "client frame not masked (RFC 6455 §5.1 requires a client to mask every frame)", report)
+        } else if direction == .serverToClient, header.isMasked {
+            once(.maskedServer, "server frame masked (RFC 6455 §5.1 forbids a server to mask); unmasked with its key", report)
         }
         if header.opcode.isControl {
             // RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less and MUST
-            // NOT be fragmented."
-            if header.payloadLength > 125 || !header.fin {
-                report("\(header.opcode) frame of \(header.payloadLength) bytes\(header.fin ? "" : " without FIN") (RFC 6455 §5.5 allows 125, unfragmented)", false)
+            // NOT be fragmented." Only the first 125 bytes are kept; the rest are counted.
+            if header.payloadLength > 125 {
+                once(.longControl, "\(header.opcode) frame of \(header.payloadLength) bytes (RFC 6455 §5.5 allows 125); 125 kept", report)
+            }
+            if !header.fin {
+                once(.fragmentedControl, "\(header.opcode) frame without FIN (RFC 6455 §5.5: control frames are not fragmented); taken as whole", report)
             }
             currentIsControl = true
             control = Partial(message: WebSocketMessage(direction: direction, opcode: header.opcode, firstFrameTime: time, lastFrameTime: time, frameCount: 1))
@@ -94,6 +116,7 @@ struct MessageAssembler {
             data = nil
         }
         var partial = Partial(message: WebSocketMessage(direction: direction, opcode: header.opcode, firstFrameTime: time, lastFrameTime: time, isCompressed: header.rsv1))
+        if header.opcode == .text { partial.utf8 = UTF8StreamValidator() }
         if header.rsv1 {
             if deflateNegotiated == false {
                 partial.problems.append("RSV1 set but permessage-deflate was not negotiated; payload kept as sent")
@@ -149,7 +172,25 @@ struct MessageAssembler {
             absorb(step, into: &partial, report: report)
             if resetsWindow { inflater.reset() }
         }
+        checkText(&partial, report: report)
         return close(partial)
+    }
+
+    /// RFC 6455 §8.1: a text message's payload "MUST be valid UTF-8". Checked over the kept bytes of
+    /// a message that was captured whole; the message says so, the direction reports it once.
+    private mutating func checkText(_ partial: inout Partial, report: (String, Bool) -> Void) {
+        guard let utf8 = partial.utf8, partial.message.payload.error == nil else { return }
+        // A message cut at the size limit may end inside a character: only a bad byte counts then.
+        guard !utf8.isComplete, !utf8.isValid || partial.keeping else { return }
+        let note = utf8.isValid ? "text ends inside a UTF-8 character" : "text is not valid UTF-8"
+        partial.problems.append("\(note) (RFC 6455 §8.1); shown with U+FFFD")
+        once(.invalidUTF8, "\(note) (RFC 6455 §8.1)", report)
+    }
+
+    /// Reports `violation` the first time this direction shows it.
+    private mutating func once(_ violation: Violation, _ text: String, _ report: (String, Bool) -> Void) {
+        guard reported.insert(violation).inserted else { return }
+        report("\(text); later ones in this direction are not reported", false)
     }
 
     /// The direction ended or lost its framing: what is unfinished is reported as incomplete.
@@ -179,6 +220,7 @@ struct MessageAssembler {
         partial.message.length += step.decodedCount
         if step.unknownBytes > 0 {
             partial.problems.append("partly decoded: it refers to bytes sent before the capture began (shown as U+FFFD)")
+            partial.utf8 = nil
         }
         if partial.message.length > limits.maxInflatedBytes {
             let excess = partial.message.length - limits.maxInflatedBytes
@@ -200,41 +242,58 @@ struct MessageAssembler {
         }
     }
 
+    /// Keeps what fits under `maxMessageBytes` (checking a text message's UTF-8 as it goes); past it
+    /// the message stops keeping and says so.
     private func keep(_ bytes: ByteBuffer, in partial: inout Partial) {
         guard partial.keeping else { return }
-        let room = limits.maxMessageBytes - partial.message.payload.count
-        guard room > 0 else {
-            if bytes.readableBytes > 0, limits.reportsCutMessages {
-                partial.keeping = false
-                partial.problems.append("longer than the \(limits.maxMessageBytes)-byte limit; first \(limits.maxMessageBytes) bytes kept")
+        let room = max(0, limits.maxMessageBytes - partial.message.payload.count)
+        let kept = bytes.getSlice(at: bytes.readerIndex, length: min(room, bytes.readableBytes)) ?? ByteBuffer()
+        if kept.readableBytes > 0 {
+            partial.message.payload.append(kept, limits: limits.storage)
+            if partial.utf8 != nil {
+                kept.withUnsafeReadableBytes { partial.utf8?.feed($0.bindMemory(to: UInt8.self)) }
             }
-            return
         }
-        if bytes.readableBytes <= room {
-            partial.message.payload.append(bytes, limits: limits.storage)
-        } else if let head = bytes.getSlice(at: bytes.readerIndex, length: room) {
-            partial.message.payload.append(head, limits: limits.storage)
-            partial.keeping = false
-            guard limits.reportsCutMessages else { return }
-            partial.problems.append("longer than the \(limits.maxMessageBytes)-byte limit; first \(limits.maxMessageBytes) bytes kept")
-        }
+        guard kept.readableBytes < bytes.readableBytes else { return }
+        partial.keeping = false
+        guard limits.reportsCutMessages else { return }
+        partial.problems.append("longer than the \(limits.maxMessageBytes)-byte limit; first \(limits.maxMessageBytes) bytes kept")
     }
 
     /// The finished message, with close code and reason read and problems joined.
     private func close(_ partial: Partial) -> WebSocketMessage {
         var message = partial.message
+        var problems = partial.problems
         if message.opcode == .close, let payload = try? message.payload.readAll(limit: 125) {
             var bytes = payload
+            // RFC 6455 §5.5.1: a close body, if any, starts with a two-byte status code, then UTF-8.
+            if bytes.readableBytes == 1 { problems.append("a 1-byte close body has no room for its status code (RFC 6455 §5.5.1)") }
             message.closeCode = bytes.readInteger(as: UInt16.self)
+            if let code = message.closeCode, !Self.maySend(code) {
+                problems.append("close code \(code) is not one an endpoint may send (RFC 6455 §7.4)")
+            }
             if bytes.readableBytes > 0 {
                 message.closeReason = String(decoding: bytes.readableBytesView, as: UTF8.self)
+                if !bytes.withUnsafeReadableBytes({ UTF8Validation.isValid($0.bindMemory(to: UInt8.self)) }) {
+                    problems.append("close reason is not valid UTF-8 (RFC 6455 §5.5.1); shown with U+FFFD")
+                }
             }
         }
         if let error = message.payload.error {
-            message.problem = ([error.description] + partial.problems).joined(separator: "; ")
-        } else if !partial.problems.isEmpty {
-            message.problem = partial.problems.joined(separator: "; ")
+            message.problem = ([error.description] + problems).joined(separator: "; ")
+        } else if !problems.isEmpty {
+            message.problem = problems.joined(separator: "; ")
         }
         return message
+    }
+
+    /// Status codes an endpoint may put in a close frame: RFC 6455 §7.4.1's (not 1004, 1005, 1006 or
+    /// 1015, which are reserved or only reported locally), IANA's 1012–1014, and 3000–4999 for
+    /// libraries and applications (§7.4.2).
+    private static func maySend(_ code: UInt16) -> Bool {
+        switch code {
+        case 1000...1003, 1007...1014, 3000...4999: true
+        default: false
+        }
     }
 }

@@ -36,6 +36,8 @@ public struct WebSocketAnalyzer {
         var offset: Int64 = 0
         /// Whether a frame boundary is known (false mid-stream until one is found).
         var isSynchronised: Bool
+        /// The search for the first boundary while not synchronised.
+        var search = WebSocketFrameSearch()
         /// Why the framing was lost; then bytes are only counted.
         var lost: String?
         /// The current frame's FIN.
@@ -86,6 +88,15 @@ public struct WebSocketAnalyzer {
     /// `direction` ended: an unfinished message is reported incomplete.
     public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (WebSocketEvent) -> Void) {
         let index = Int(direction.rawValue)
+        if !sides[index].isSynchronised, sides[index].lost == nil, sides[index].pending.readableBytes > 0 {
+            emit(.diagnostic(WebSocketDiagnostic(
+                direction: direction,
+                streamOffset: sides[index].offset,
+                time: time,
+                message: "no WebSocket frame found in this direction's \(sides[index].pending.readableBytes) bytes; they are not decoded",
+                isError: true
+            )))
+        }
         for message in sides[index].assembler.flush(reason: "the connection ended before its final frame") {
             emit(.message(message))
         }
@@ -100,17 +111,19 @@ public struct WebSocketAnalyzer {
         func report(_ message: String, _ isError: Bool, _ offset: Int64) {
             emit(.diagnostic(WebSocketDiagnostic(direction: direction, streamOffset: offset, time: time, message: message, isError: isError)))
         }
+        func loseFraming(_ reason: String, at offset: Int64) {
+            side.lost = reason
+            report("\(reason); the rest of this direction is not decoded", true, offset)
+            for message in side.assembler.flush(reason: "framing lost: \(reason)") { emit(.message(message)) }
+            side.pending = ByteBuffer()
+        }
         while true {
             let before = side.pending.readerIndex
             let piece: WebSocketFrameParser.Piece?
             do {
                 piece = try side.parser.next(from: &side.pending)
             } catch {
-                let offset = side.offset
-                side.lost = "\(error)"
-                report("\(error); the rest of this direction is not decoded", true, offset)
-                for message in side.assembler.flush(reason: "framing lost: \(error)") { emit(.message(message)) }
-                side.pending = ByteBuffer()
+                loseFraming("\(error)", at: side.offset)
                 return
             }
             guard let piece else { break }
@@ -118,6 +131,14 @@ public struct WebSocketAnalyzer {
             side.offset += Int64(side.pending.readerIndex - before)
             switch piece {
             case .header(let header):
+                // RFC 6455 §5.2: reserved opcodes are for extensions, and none hark decodes defines
+                // any. After a frame whose length lied, the next "header" is payload bytes: a
+                // reserved opcode is the likeliest sign, so framing is given up rather than
+                // reporting payload bytes as frames.
+                guard header.opcode.isDefined else {
+                    loseFraming("frame with reserved \(header.opcode) (RFC 6455 §5.2): these bytes are probably not a frame header (did an earlier length lie?)", at: offset)
+                    return
+                }
                 side.fin = header.fin
                 for message in side.assembler.begin(header, at: time, report: { report($0, $1, offset) }) {
                     emit(.message(message))
@@ -137,7 +158,7 @@ public struct WebSocketAnalyzer {
     private mutating func synchronise(_ index: Int, at time: Timestamp, emit: (WebSocketEvent) -> Void) -> Bool {
         let fromClient = index == Int(Direction.clientToServer.rawValue)
         let pending = sides[index].pending
-        if let skip = WebSocketFrameShape.firstFrameStart(in: pending, fromClient: fromClient, searchLimit: Self.searchLimit) {
+        if let skip = sides[index].search.next(in: pending, fromClient: fromClient, searchLimit: Self.searchLimit) {
             if skip > 0 {
                 emit(.diagnostic(WebSocketDiagnostic(
                     direction: sides[index].assembler.direction,
@@ -150,6 +171,7 @@ public struct WebSocketAnalyzer {
             sides[index].pending.moveReaderIndex(forwardBy: skip)
             sides[index].offset += Int64(skip)
             sides[index].isSynchronised = true
+            sides[index].search = WebSocketFrameSearch()
             return true
         }
         if pending.readableBytes >= Self.searchLimit {

@@ -87,7 +87,15 @@ public struct WebSocketFrameParser: Sendable {
         _ buffer: ByteBuffer,
         maxFrameLength: Int
     ) throws(WebSocketFrameError) -> WebSocketFrameHeader? {
-        let start = buffer.readerIndex
+        try peekHeader(buffer, at: buffer.readerIndex, maxFrameLength: maxFrameLength)
+    }
+
+    /// Reads a frame header at index `start` of `buffer` (up to its writer index); nil when incomplete.
+    static func peekHeader(
+        _ buffer: ByteBuffer,
+        at start: Int,
+        maxFrameLength: Int
+    ) throws(WebSocketFrameError) -> WebSocketFrameHeader? {
         guard let first = buffer.getInteger(at: start, as: UInt8.self),
             let second = buffer.getInteger(at: start + 1, as: UInt8.self)
         else { return nil }

@@ -14,46 +14,50 @@ public enum WebSocketFrameShape {
         case other
     }
 
+    /// What the bytes at one offset look like, and when to look again if they cannot tell yet.
+    enum Examination: Hashable, Sendable {
+        case frames
+        /// The first frame is not whole: nothing can change before the buffer reaches this index.
+        case needMore(until: Int)
+        /// Not frames, whatever bytes follow (more bytes never turn `other` into anything else).
+        case other
+    }
+
     /// How many frames in a row are checked before the answer is `frames`.
     static let framesChecked = 3
 
     /// Whether `bytes` start with WebSocket frames, masked (`fromClient`) or not.
     public static func classify(_ bytes: ByteBuffer, fromClient: Bool) -> Verdict {
-        var offset = bytes.readerIndex
+        switch examine(bytes, at: bytes.readerIndex, fromClient: fromClient) {
+        case .frames: .frames
+        case .needMore: .needMore
+        case .other: .other
+        }
+    }
+
+    /// Whether the bytes of `bytes` from index `start` to its writer index start with WebSocket frames;
+    /// looks at no more than `framesChecked` headers, so the cost does not depend on the length.
+    static func examine(_ bytes: ByteBuffer, at start: Int, fromClient: Bool) -> Examination {
+        var offset = start
         var whole = 0
+        let end = bytes.writerIndex
         while whole < framesChecked {
-            guard offset < bytes.writerIndex else { return whole > 0 ? .frames : .needMore }
-            guard let view = bytes.getSlice(at: offset, length: bytes.writerIndex - offset) else { return .other }
+            guard offset < end else { return whole > 0 ? .frames : .needMore(until: end + 1) }
             let header: WebSocketFrameHeader?
             do {
-                header = try WebSocketFrameParser.peekHeader(view, maxFrameLength: 1 << 30)
+                header = try WebSocketFrameParser.peekHeader(bytes, at: offset, maxFrameLength: 1 << 30)
             } catch {
                 return .other
             }
-            guard let header else { return whole > 0 ? .frames : .needMore }
+            guard let header else { return whole > 0 ? .frames : .needMore(until: end + 1) }
             guard isPlausible(header, fromClient: fromClient) else { return .other }
-            let end = UInt64(offset) + UInt64(header.headerLength) + header.payloadLength
-            guard end <= UInt64(bytes.writerIndex) else { return whole > 0 ? .frames : .needMore }
-            offset = Int(end)
+            // The header's length is at most 2^30 (checked by `peekHeader`), so this cannot overflow.
+            let frameEnd = offset + header.headerLength + Int(header.payloadLength)
+            guard frameEnd <= end else { return whole > 0 ? .frames : .needMore(until: frameEnd) }
+            offset = frameEnd
             whole += 1
         }
         return .frames
-    }
-
-    /// The first offset from the reader index, within `searchLimit` bytes, where frames of this shape
-    /// start; nil when none does yet.
-    public static func firstFrameStart(in bytes: ByteBuffer, fromClient: Bool, searchLimit: Int) -> Int? {
-        let end = min(bytes.writerIndex, bytes.readerIndex + searchLimit)
-        var offset = bytes.readerIndex
-        while offset < end {
-            if let rest = bytes.getSlice(at: offset, length: bytes.writerIndex - offset),
-                classify(rest, fromClient: fromClient) == .frames
-            {
-                return offset - bytes.readerIndex
-            }
-            offset += 1
-        }
-        return nil
     }
 
     private static func isPlausible(_ header: WebSocketFrameHeader, fromClient: Bool) -> Bool {

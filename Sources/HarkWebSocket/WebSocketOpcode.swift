@@ -1,4 +1,6 @@
-/// A WebSocket frame opcode (RFC 6455 §5.2), kept as sent: unknown values survive into the output.
+/// A WebSocket frame opcode (RFC 6455 §5.2), kept as sent. A reserved one (3–7, 0xB–0xF) makes
+/// `WebSocketAnalyzer` give up the direction's framing: no extension hark decodes defines any, so such
+/// a "header" is almost always payload bytes after a length that lied.
 public struct WebSocketOpcode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
 
@@ -23,7 +25,12 @@ public struct WebSocketOpcode: RawRepresentable, Hashable, Sendable, CustomStrin
     public var isControl: Bool { rawValue & 0x8 != 0 }
 
     /// Opcodes RFC 6455 defines; the others are reserved.
-    public var isDefined: Bool { [0, 1, 2, 8, 9, 10].contains(rawValue) }
+    public var isDefined: Bool {
+        switch rawValue {
+        case 0, 1, 2, 8, 9, 10: true
+        default: false
+        }
+    }
 
     /// `text`, `binary`, `close`, `ping`, `pong`, `continuation`, or `opcode 3` for a reserved one.
     public var description: String {

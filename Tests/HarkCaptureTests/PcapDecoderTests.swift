@@ -1,3 +1,4 @@
+import Foundation
 import HarkCapture
 import HarkCore
 import HarkTestSupport
@@ -23,6 +24,20 @@ struct PcapDecoderTests {
             1_700_000_000 * 1_000_000_000 + 123_456 * unit, 1_700_000_001 * 1_000_000_000 + 999_999 * unit,
         ])
         #expect(result.frames.allSatisfy { $0.linkType == .linuxSLL && $0.interfaceIndex == 0 && !$0.isTruncated })
+    }
+
+    /// A header version other than 2.4 is read as 2.4, with a warning (issue 15, item 20).
+    @Test func unknownVersionIsReadWithAWarning() throws {
+        var bytes = try [UInt8](Data(contentsOf: Fixtures.corpus("http1-browse-bro-org.pcap")))
+        let original = try ReadResult(bytes: bytes)
+        #expect(original.diagnostics.isEmpty)
+        #expect(Array(bytes[4..<8]) == [2, 0, 4, 0])  // little-endian 2.4
+        bytes[6] = 3
+        let changed = try ReadResult(bytes: bytes)
+        #expect(changed.frames.count == original.frames.count)
+        #expect(changed.diagnostics.map(\.severity) == [.warning])
+        #expect(changed.diagnostics.first?.message == "the pcap file header says version 2.3, hark knows 2.4: records are read as 2.4's")
+        #expect(changed.diagnostics.first?.byteOffset == 4)
     }
 
     @Test func masksFCSBitsOfTheLinkType() throws {

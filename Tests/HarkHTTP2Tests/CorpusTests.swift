@@ -24,7 +24,7 @@ struct HTTP2Feeder: TCPStreamHandler {
         analyzers[connection.id] = HTTP2Analyzer(start: connection.roleSource == .handshake ? .connectionStart : .midConnection)
     }
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         var events: [HTTP2Event] = []
         analyzers[connection]?.receive(bytes, from: direction, at: time) { events.append($0) }
         record(events, connection)

@@ -24,7 +24,7 @@ private struct UpgradeFeeder: TCPStreamHandler {
         http1[connection.id] = HTTP1Analyzer()
     }
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         var events: [HTTP1Event] = []
         http1[connection]?.receive(bytes, from: direction, at: time) { events.append($0) }
         handle(events, connection)

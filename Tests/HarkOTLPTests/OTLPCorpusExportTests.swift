@@ -41,7 +41,8 @@ import Testing
             #expect(request["content_type"] as? String == "application/x-protobuf")
             #expect((request["headers"] as? [String: Any])?["Authorization"] as? String == "Bearer t0ken")
         }
-        let exchanges = try traceLines(Self.capture)
+        // trace --json writes exchanges in start order; spans are matched to them by exchange id.
+        let exchanges = try traceLines(Self.capture).sorted { ($0["id"] as? Int ?? -1) < ($1["id"] as? Int ?? -1) }
         let spans = receiver.spans().sorted { (OTLPJSON.attributes($0["attributes"])["hark.exchange.id"] as? Int64 ?? -1) < (OTLPJSON.attributes($1["attributes"])["hark.exchange.id"] as? Int64 ?? -1) }
         #expect(exchanges.count == 31)
         try #require(spans.count == exchanges.count)

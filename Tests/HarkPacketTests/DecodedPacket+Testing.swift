@@ -9,6 +9,11 @@ extension DecodedPacket {
         return segment
     }
 
+    var datagram: UDPDatagram? {
+        guard case .udp(let datagram) = self else { return nil }
+        return datagram
+    }
+
     var traffic: Traffic? {
         guard case .other(let traffic) = self else { return nil }
         return traffic
@@ -28,6 +33,12 @@ extension DecodedPacket {
 extension TCPSegment {
     /// The captured payload as text.
     var payloadText: String { String(buffer: payload) }
+}
+
+/// A UDP header and payload: ports 5353 → 443, the length field covering both.
+func udpDatagram(_ payload: [UInt8]) -> [UInt8] {
+    let length = payload.count + 8
+    return [0x14, 0xE9, 0x01, 0xBB, UInt8(length >> 8), UInt8(length & 0xFF), 0, 0] + payload
 }
 
 /// Decodes one frame with a fresh decoder.

@@ -64,7 +64,6 @@ struct PacketDecoderIPv4Tests {
     }
 
     @Test func otherProtocolsAreCounted() {
-        #expect(decodeOnce(Self.packet([0, 53, 0, 53, 0, 8, 0, 0], protocol: .udp), linkType: .raw).traffic == .udp)
         #expect(decodeOnce(Self.packet([8, 0, 0, 0], protocol: .icmp), linkType: .raw).traffic == .icmp)
         #expect(
             decodeOnce(Self.packet([0, 0, 8, 0], protocol: IPProtocol(rawValue: 47)), linkType: .raw).traffic
@@ -72,17 +71,58 @@ struct PacketDecoderIPv4Tests {
         )
     }
 
-    @Test func fragmentsOfOtherProtocolsAreCountedWithoutBuffering() {
+    @Test func udpDecodesToADatagramBoundedByItsLengthField() throws {
+        let datagram = try #require(decodeOnce(Self.packet(udpDatagram(Self.body), protocol: .udp), linkType: .raw).datagram)
+        #expect(datagram.source.port == 5353)
+        #expect(datagram.destination.port == 443)
+        #expect(Array(buffer: datagram.payload) == Self.body)
+        // Bytes after the UDP length (link padding) are not payload.
+        let padded = Self.packet(udpDatagram([1, 2, 3]) + [0, 0, 0, 0], protocol: .udp)
+        let short = try #require(decodeOnce(padded, linkType: .raw).datagram)
+        #expect(Array(buffer: short.payload) == [1, 2, 3])
+        #expect(short.payloadLength == 3)
+    }
+
+    @Test func aUDPLengthOutsideTheIPPayloadIsMalformed() throws {
+        for length: UInt8 in [7, 120] {
+            var udp = udpDatagram(Self.body)
+            udp[4] = 0
+            udp[5] = length
+            let error = try #require(decodeOnce(Self.packet(udp, protocol: .udp), linkType: .raw).error)
+            #expect(error.layer == .udp)
+            #expect(error.problem == .udpLengthOutOfRange(udpLength: Int(length), ipPayloadLength: 108))
+        }
+    }
+
+    @Test func fragmentsOfUDPAreReassembled() throws {
         var decoder = PacketDecoder()
         let fragments = PacketBuilder.ipv4Fragments(
             from: "192.0.2.1",
             to: "198.51.100.2",
             protocol: .udp,
+            payload: udpDatagram(Self.body),
+            fragmentSize: 40
+        )
+        var results: [DecodedPacket] = []
+        for fragment in fragments {
+            results.append(decoder.decode(ByteBuffer(bytes: fragment), linkType: .raw, timestamp: at(0)))
+        }
+        #expect(results.dropLast().allSatisfy { $0.isFragmentHeld })
+        let datagram = try #require(results.last?.datagram)
+        #expect(Array(buffer: datagram.payload) == Self.body)
+    }
+
+    @Test func fragmentsOfOtherProtocolsAreCountedWithoutBuffering() {
+        var decoder = PacketDecoder()
+        let fragments = PacketBuilder.ipv4Fragments(
+            from: "192.0.2.1",
+            to: "198.51.100.2",
+            protocol: .icmp,
             payload: Self.body,
             fragmentSize: 40
         )
         for fragment in fragments {
-            #expect(decoder.decode(ByteBuffer(bytes: fragment), linkType: .raw, timestamp: at(0)).traffic == .udp)
+            #expect(decoder.decode(ByteBuffer(bytes: fragment), linkType: .raw, timestamp: at(0)).traffic == .icmp)
         }
         #expect(decoder.datagramsUnderReassembly == 0)
     }

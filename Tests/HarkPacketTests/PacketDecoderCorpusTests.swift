@@ -52,7 +52,7 @@ struct PacketDecoderCorpusTests {
         for record in capture.records {
             let result = decoder.decode(record.data, linkType: capture.linkType, timestamp: record.timestamp)
             #expect(result.error == nil, "\(name): \(result)")
-            let kind = result.segment != nil ? "tcp" : result.traffic.map { "\($0)" } ?? "held"
+            let kind = result.segment != nil ? "tcp" : result.datagram != nil ? "UDP" : result.traffic.map { "\($0)" } ?? "held"
             counts[kind, default: 0] += 1
         }
         #expect(counts["tcp", default: 0] == tcp)

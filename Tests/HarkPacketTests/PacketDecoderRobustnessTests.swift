@@ -69,6 +69,9 @@ struct PacketDecoderRobustnessTests {
         case .tcp(let segment):
             #expect(segment.payload.readableBytes <= segment.payloadLength)
             #expect(segment.payloadLength <= limits.maximumDatagramSize)
+        case .udp(let datagram):
+            #expect(datagram.payload.readableBytes <= datagram.payloadLength)
+            #expect(datagram.payloadLength <= limits.maximumDatagramSize)
         case .malformed(let error):
             #expect(error.offset >= 0)
             #expect(error.isInReassembledDatagram || error.offset <= frameLength)

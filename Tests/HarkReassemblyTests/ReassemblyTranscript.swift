@@ -17,7 +17,7 @@ struct ReassemblyTranscript: TCPStreamHandler {
         opened.append(connection)
     }
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         streams[connection, default: [:]][direction, default: ""] += String(buffer: bytes)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HarkCore
+import HarkModel
 import HarkSession
 import HarkTestSupport
 import NIOCore
@@ -58,6 +59,47 @@ struct HostileCaptureTests {
         #expect(recorder.diagnostics.contains { $0.message.contains("more than 20000 TCP connections open at once") })
         #expect(recorder.diagnostics.contains { $0.message == "\(statistics.evictedConnections) TCP connections were evicted from tracking" })
         #expect(recorder.exchanges.count == 1, "the connection with a request outlives the flood")
+    }
+
+    /// One exchange whose response is 8 MiB of text gzipped to a few kilobytes.
+    private static func compressedResponseCapture() -> [UInt8] {
+        let text = [UInt8](repeating: UInt8(ascii: "a"), count: 8 << 20)
+        let gzip = ZlibCompressor.compress(text, wrapper: .gzip)
+        var conversation = TCPConversation()
+        conversation.client(Array("GET /big HTTP/1.1\r\nHost: example.test\r\n\r\n".utf8))
+        conversation.server(Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: \(gzip.count)\r\n\r\n".utf8) + gzip)
+        conversation.close()
+        return conversation.pcap.bytes
+    }
+
+    // Hole 6, second half: a view that prints the start of bodies decodes only that much.
+    @Test func aBodyIsDecodedOnlyAsFarAsTheSessionIsAskedTo() throws {
+        var configuration = SessionConfiguration()
+        configuration.maxDecodedBodyBytes = 262_145  // what `hark trace --bodies` uses by default
+        let (capped, _) = try runSession(bytes: Self.compressedResponseCapture(), name: "gzip.pcap", configuration: configuration)
+        let body = try #require(capped.exchanges.first?.response?.body)
+        #expect(body.decodedLength == 262_145)
+        #expect(body.decoded?.count == 262_145)
+        let (whole, _) = try runSession(bytes: Self.compressedResponseCapture(), name: "gzip.pcap")
+        #expect(whole.exchanges.first?.response?.body.decodedLength == 8 << 20)
+    }
+
+    @Test(.enabled(if: HarkBinary.url != nil, "needs the hark executable beside the tests"))
+    func traceSaysABodyWasDecodedOnlyAsFarAsPrinted() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hark-gzip-\(getpid()).pcap")
+        try Data(Self.compressedResponseCapture()).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let text = try HarkBinary.run(["trace", "--bodies", "--max-body-size", "100", file.path])
+        #expect(text.status == 0, "\(text.errors)")
+        #expect(text.output.contains("[… cut after 100 B; decoded no further than printed]"), "\(text.output)")
+        let json = try HarkBinary.run(["trace", "--json", "--bodies", "--max-body-size", "100", file.path])
+        let line = try #require(json.output.split(separator: "\n").first { $0.contains("\"exchange\"") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let response = try #require(object["response_body"] as? [String: Any], "\(object.keys)")
+        #expect(response["decoded_size"] is NSNull)
+        #expect(response["omitted_bytes"] is NSNull)
+        #expect(response["decoding_error"] as? String == "decoded only as far as printed (262144 bytes)")
+        #expect((response["text"] as? String)?.count == 100)
     }
 
     // Hole 4: one connection stays open while 11,500 short ones (SYN, RST; 10 ms apart, so that more

@@ -26,7 +26,7 @@ struct TLSFeeder: TCPStreamHandler {
         transcripts[connection.id] = Transcript()
     }
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         var events: [TLSEvent] = []
         analyzers[connection]?.receive(bytes, from: direction, at: time) { events.append($0) }
         record(events, connection)

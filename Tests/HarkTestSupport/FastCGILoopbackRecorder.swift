@@ -5,8 +5,9 @@ import Glibc
 /// kept alive with `fastcgi_keep_conn` and an upstream `keepalive` pool), tcpdump capturing both ports.
 ///
 /// The scripts are `Tests/Fixtures/loopback/php/*.php`: a GET, a POST echoing its body with `201`, a
-/// redirect, one writing to stderr with `error_log`; a request for a missing script gets PHP-FPM's own
-/// `404` with `Primary script unknown` on stderr. Needs root (tcpdump; PHP-FPM runs its worker as
+/// redirect, one writing to stderr with `error_log`, one gzip-compressing its output itself
+/// (`ob_gzhandler`, asked for by `curl --compressed`); a request for a missing script gets PHP-FPM's
+/// own `404` with `Primary script unknown` on stderr. Needs root (tcpdump; PHP-FPM runs its worker as
 /// root with `-R`) and nginx, php-fpm, tcpdump and curl; check `unavailableReason` first.
 public enum FastCGILoopbackRecorder {
     /// The PHP-FPM binaries looked for, newest first (Debian names it after the PHP version).
@@ -33,10 +34,14 @@ public enum FastCGILoopbackRecorder {
         public var curlOutput: [String]
     }
 
-    /// The curl runs: four GETs on one kept-alive connection, then a POST with a form body.
+    /// The curl runs: four GETs on one kept-alive connection, then a POST with a form body, then a GET
+    /// accepting gzip.
     public static let getPaths = ["/index.php?name=a", "/redirect.php", "/warn.php", "/missing.php"]
     public static let postPath = "/post.php"
     public static let postBody = "a=1&b=two"
+    public static let gzipPath = "/gzip.php"
+    /// What `gzip.php` sends, before compression.
+    public static let gzipText = String(repeating: "compressed by php line\n", count: 200)
 
     /// Records into `directory` (created; keep its path short).
     /// - Throws: `ToolProcess.Failure` when a tool is missing, does not start, or curl fails.
@@ -80,6 +85,7 @@ public enum FastCGILoopbackRecorder {
         let runs: [[String]] = [
             ["-s", "-w", "\\n%{http_code}\\n"] + getPaths.map { base + $0 },
             ["-s", "-w", "\\n%{http_code}\\n", "--data-binary", postBody, "-H", "Content-Type: application/x-www-form-urlencoded", base + postPath],
+            ["-s", "--compressed", "-w", "\\n%{http_code}\\n", base + gzipPath],
         ]
         var outputs: [String] = []
         for (number, arguments) in runs.enumerated() {

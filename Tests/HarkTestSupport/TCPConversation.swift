@@ -43,6 +43,16 @@ public struct TCPConversation: Sendable {
     /// Bytes the server sends.
     public mutating func server(_ bytes: [UInt8]) { send(bytes, fromClient: false) }
 
+    /// The server sends its last `bytes` again, `times` times (retransmissions, one millisecond apart).
+    public mutating func serverRetransmits(_ bytes: [UInt8], times: Int) {
+        let length = UInt32(truncatingIfNeeded: bytes.count)
+        serverSequence &-= length
+        for _ in 0..<max(0, times) {
+            record(fromClient: false, flags: [.ack, .psh], payload: bytes)
+        }
+        serverSequence &+= length
+    }
+
     /// Both sides close: client FIN, server FIN, last ACK.
     public mutating func close() {
         record(fromClient: true, flags: [.fin, .ack], payload: [])

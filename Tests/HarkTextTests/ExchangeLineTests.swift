@@ -38,6 +38,7 @@ struct ExchangeLineTests {
         let output = LineWriter(sink: sink)
         var printer = TracePrinter(output: output, options: TraceOptions(format: format)) { _ in }
         printer.exchange(exchange)
+        printer.captureEnded()
         output.flush()
         return String(decoding: sink.bytes, as: UTF8.self)
     }

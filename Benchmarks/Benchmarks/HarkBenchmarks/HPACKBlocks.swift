@@ -59,7 +59,7 @@ enum HPACKBlocks {
 private struct ClientStream: TCPStreamHandler {
     var bytes = ByteBuffer()
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         if connection == 0, direction == .clientToServer {
             self.bytes.writeImmutableBuffer(bytes)
         }

@@ -9,7 +9,7 @@ import NIOCore
 struct ByteCounter: TCPStreamHandler {
     var bytes = 0
 
-    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp) {
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         self.bytes &+= bytes.readableBytes
     }
 }

@@ -1,0 +1,119 @@
+public import HarkCore
+
+/// Reads HTTP/3 (RFC 9114) from a QUIC connection's streams: control streams (SETTINGS, GOAWAY), the
+/// QPACK encoder streams (RFC 9204) that build each side's dynamic table, and request streams, whose
+/// HEADERS and DATA become exchanges. A field section that needs inserts not yet seen waits for them
+/// (a bounded number of sections, a bounded number of bytes behind each).
+///
+/// Input is in-order stream data, as `QUICConnectionAnalyzer` delivers it; nothing traps on bad input:
+/// problems become diagnostics or exchange issues.
+///
+/// ### Example
+/// ```swift
+/// var http3 = HTTP3Analyzer(limits: HTTP3Limits(), decodesContent: true)
+/// http3.receive(streamID: 0, direction: .clientToServer, bytes: bytes, at: time) { event in handle(event) }
+/// http3.finishConnection(at: time) { event in handle(event) }
+/// ```
+public struct HTTP3Analyzer {
+    let limits: HTTP3Limits
+    let decodesContent: Bool
+    /// Each side's QPACK encoder stream, by the index of the side that sends it (0: the client's).
+    var encoders: [QPACKEncoderStream]
+    /// The table capacity each side's decoder allows (its SETTINGS), by the index of the encoding side.
+    var allowedCapacity: [Int?] = [nil, nil]
+    /// Unidirectional streams by (stream ID): their type once read, and a frame reader for control streams.
+    var unidirectional: [UInt64: UnidirectionalStream] = [:]
+    /// Open request streams.
+    var requests: [UInt64: HTTP3RequestState] = [:]
+    var huffman = QPACKHuffman()
+    /// Problems already reported, so that each is said once per connection.
+    var reported = Set<String>()
+
+    public init(limits: HTTP3Limits = HTTP3Limits(), decodesContent: Bool = true) {
+        self.limits = limits
+        self.decodesContent = decodesContent
+        let encoder = QPACKEncoderStream(maxCapacity: limits.maxTableCapacity, maxPendingBytes: limits.maxFramePayload)
+        encoders = [encoder, encoder]
+    }
+
+    /// Whether a stream ID names a request stream (client-initiated bidirectional, RFC 9000 §2.1).
+    static func isRequestStream(_ id: UInt64) -> Bool { id & 0x03 == 0 }
+
+    /// Takes the next in-order bytes of a stream.
+    public mutating func receive(streamID: UInt64, direction: Direction, bytes: [UInt8], at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        if streamID & 0x02 != 0 {
+            receiveUnidirectional(streamID, direction: direction, bytes: bytes, at: time, emit: emit)
+        } else if Self.isRequestStream(streamID) {
+            receiveRequest(streamID, direction: direction, bytes: bytes, at: time, emit: emit)
+        }
+    }
+
+    /// Bytes of a stream the capture does not hold.
+    public mutating func gap(streamID: UInt64, direction: Direction, length: UInt64, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        if streamID & 0x02 != 0 {
+            if unidirectional[streamID]?.type == UnidirectionalStream.encoder {
+                encoders[direction.sideIndex].lose()
+                reportOnce("\(length) bytes of the \(direction.sender)'s QPACK encoder stream lost: headers that use its dynamic table cannot be decoded", isError: false, emit: emit)
+            }
+            return
+        }
+        guard Self.isRequestStream(streamID), var state = requests[streamID] else { return }
+        state.gap(length, direction: direction)
+        requests[streamID] = state
+    }
+
+    /// One side ended a stream (FIN).
+    public mutating func finish(streamID: UInt64, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        guard Self.isRequestStream(streamID), var state = requests[streamID] else { return }
+        state.withSide(direction) { $0.ended = true }
+        requests[streamID] = state
+        emitIfDone(streamID, emit: emit)
+    }
+
+    /// One side abandoned a stream (RESET_STREAM).
+    public mutating func reset(streamID: UInt64, direction: Direction, errorCode: UInt64, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        guard Self.isRequestStream(streamID), var state = requests[streamID] else { return }
+        let name = HTTP3ErrorText.name(errorCode)
+        state.issues.append("stream reset by the \(direction.sender) (\(name))")
+        state.withSide(direction) { $0.ended = true }
+        requests[streamID] = state
+        emitIfDone(streamID, emit: emit)
+    }
+
+    /// The connection ended: every open request stream becomes an exchange, with what it lacks.
+    public mutating func finishConnection(at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        for id in requests.keys.sorted() {
+            guard var state = requests.removeValue(forKey: id) else { continue }
+            for direction in [Direction.clientToServer, .serverToClient] where state.side(direction).blocked != nil {
+                state.issues.append("\(direction.messageName) headers never decoded: the QPACK inserts they need were not captured")
+            }
+            if !state.request.ended { state.issues.append("request incomplete: the connection ended first") }
+            if !state.response.ended { state.issues.append("response incomplete: the connection ended first") }
+            emit(.exchange(state.exchange()))
+        }
+    }
+
+    mutating func reportOnce(_ text: String, isError: Bool, emit: (HTTP3Event) -> Void) {
+        guard reported.count < 32, reported.insert(text).inserted else { return }
+        emit(.diagnostic(text, isError: isError))
+    }
+
+    /// Emits a request stream whose both sides ended and whose sections are decoded.
+    mutating func emitIfDone(_ id: UInt64, emit: (HTTP3Event) -> Void) {
+        guard let state = requests[id], state.request.ended, state.response.ended,
+            state.request.blocked == nil, state.response.blocked == nil
+        else { return }
+        requests[id] = nil
+        var finished = state
+        emit(.exchange(finished.exchange()))
+    }
+}
+
+extension Direction {
+    /// 0 for the client's side, 1 for the server's.
+    var sideIndex: Int { self == .clientToServer ? 0 : 1 }
+    /// `client` or `server`: who sends in this direction.
+    var sender: String { self == .clientToServer ? "client" : "server" }
+    /// `request` or `response`.
+    var messageName: String { self == .clientToServer ? "request" : "response" }
+}

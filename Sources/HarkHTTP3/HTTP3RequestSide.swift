@@ -1,0 +1,73 @@
+import HarkContentCoding
+import HarkCore
+import NIOCore
+
+/// One direction of a request stream while it is open: its frames, its message so far, and the items
+/// held back behind a field section that waits for QPACK inserts.
+struct HTTP3RequestSide {
+    var reader: HTTP3FrameReader
+    /// The message whose head was decoded (the final response for the server's side).
+    var message: HTTP3Message?
+    /// 1xx responses (server side only).
+    var interim: [HTTP3Message] = []
+    /// Undoes the content codings as DATA arrives.
+    var decoder: BodyDecoder?
+    /// A field section waiting for inserts, and the items that came after it.
+    var blocked: (requiredInsertCount: Int, items: [HTTP3FrameReader.Item], bytes: Int, time: Timestamp)?
+    /// FIN or RESET_STREAM was seen.
+    var ended = false
+    /// Bytes were lost where the framing cannot be recovered: the rest of this side is not read.
+    var framingLost = false
+
+    init(maxFramePayload: Int) {
+        reader = HTTP3FrameReader(maxFramePayload: maxFramePayload)
+    }
+
+    /// Adds a decoded field section: the head, a 1xx response, or trailers.
+    mutating func apply(_ fields: [QPACKField], isResponse: Bool, at time: Timestamp) {
+        let message = HTTP3Message(section: fields, at: time)
+        if isResponse, let status = message.status, (100..<200).contains(status) {
+            interim.append(message)
+        } else if self.message == nil {
+            self.message = message
+        } else {
+            self.message?.trailers = message.fields
+            self.message?.lastByteTime = time
+        }
+    }
+
+    /// Adds DATA content: counted, kept within the limits, fed to the content decoder.
+    mutating func appendData(_ bytes: [UInt8], at time: Timestamp, limits: HTTP3Limits, decodesContent: Bool) {
+        guard var message else { return }
+        if message.body.length == 0, decoder == nil, decodesContent {
+            let codings = ContentCoding.list(fromFieldValues: message.fields.values(for: "content-encoding"))
+            if codings.contains(where: { $0 != .identity }) {
+                decoder = BodyDecoder(
+                    codings: codings, maxOutputBytes: limits.maxDecodedBodyBytes, keepLimit: limits.maxBodyBytes, storage: limits.bodyStorage)
+            }
+        }
+        message.body.length &+= bytes.count
+        message.lastByteTime = time
+        let buffer = ByteBuffer(bytes: bytes)
+        let room = limits.maxBodyBytes &- message.body.bytes.count
+        if room > 0, let kept = buffer.getSlice(at: buffer.readerIndex, length: min(room, buffer.readableBytes)) {
+            message.body.bytes.append(kept, limits: limits.bodyStorage)
+        }
+        decoder?.decode(buffer)
+        self.message = message
+    }
+
+    /// The message as it ends: content codings named, decoding finished (when nothing was lost).
+    mutating func finishedMessage() -> HTTP3Message? {
+        guard var message else { return nil }
+        message.body.contentCodings = ContentCoding.list(fromFieldValues: message.fields.values(for: "content-encoding"))
+        if let decoder, message.body.missingBytes == 0 {
+            let result = decoder.finish()
+            message.body.decoded = result.bytes
+            message.body.decodedLength = result.length
+            message.body.decodingError = result.error
+        }
+        decoder = nil
+        return message
+    }
+}

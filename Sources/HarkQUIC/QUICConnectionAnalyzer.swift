@@ -1,0 +1,237 @@
+public import HarkCore
+public import HarkTLS
+public import NIOCore
+
+/// Reads one QUIC connection from its UDP datagrams: headers, Initial packets decrypted with keys from
+/// the client's Destination Connection ID, Handshake and 1-RTT packets decrypted with a key log's
+/// secrets (key updates followed), CRYPTO frames reassembled into the TLS handshake, STREAM frames into
+/// in-order stream data with gaps.
+///
+/// The flow's first sender is taken as the client. Nothing traps on bad input: a packet that cannot be
+/// read is counted and reported, and the datagram's other packets are still read.
+///
+/// ### Example
+/// ```swift
+/// var connection = QUICConnectionAnalyzer(keyLog: keyLog)
+/// connection.receive(payload, from: .clientToServer, at: time) { event in handle(event) }
+/// connection.finish { event in handle(event) }
+/// print(connection.summary.serverName ?? "-", connection.summary.notDecryptedReason ?? "decrypted")
+/// ```
+public struct QUICConnectionAnalyzer {
+    /// Packet number spaces (RFC 9000 §12.3).
+    enum Space: Int, CaseIterable {
+        case initial, handshake, application
+    }
+
+    let keyLog: TLSKeyLog
+    let limits: QUICLimits
+    /// What the connection showed so far.
+    public internal(set) var summary = QUICConnectionSummary()
+
+    var initialKeys: (client: QUICPacketKeys, server: QUICPacketKeys)?
+    var handshakeKeys: [QUICPacketKeys?] = [nil, nil]
+    /// 1-RTT keys per direction, with the key phase bit they go with.
+    var applicationKeys: [(keys: QUICPacketKeys, phase: Bool)?] = [nil, nil]
+    /// The largest packet number received per space and direction.
+    var largest: [[UInt64?]] = Array(repeating: [nil, nil], count: 3)
+    /// CRYPTO data per space and direction.
+    var crypto: [[QUICStreamAssembler]]
+    /// TLS handshake messages per direction.
+    var handshake: [HandshakeAssembler]
+    /// Stream data per stream and direction.
+    var streams: [StreamKey: QUICStreamAssembler] = [:]
+    /// Streams whose direction ended: later frames for them are retransmissions.
+    var endedStreams = Set<StreamKey>()
+    /// The connection IDs that address each side (the DCIDs of packets sent to it).
+    var connectionIDs: [[[UInt8]]] = [[], []]
+    /// The key log's size when secrets were last looked up, so a lookup repeats only when it grew.
+    var keyLogCountAtLookup: Int?
+    /// Problems already reported, so that each is said once per connection.
+    var reported = Set<String>()
+
+    /// - Parameters:
+    ///   - keyLog: the session's key log, looked up when the handshake names the client random (and again
+    ///     when it grows).
+    ///   - limits: memory bounds.
+    public init(keyLog: TLSKeyLog, limits: QUICLimits = QUICLimits()) {
+        self.keyLog = keyLog
+        self.limits = limits
+        let assembler = QUICStreamAssembler(maxBufferedBytes: limits.maxBufferedBytesPerStream, maxOffsetAhead: limits.maxOffsetAhead)
+        crypto = Array(repeating: [assembler, assembler], count: 3)
+        handshake = Array(repeating: HandshakeAssembler(maxLength: limits.maxHandshakeMessageLength), count: 2)
+    }
+
+    /// Whether a UDP payload looks like the start of a QUIC connection: a long header of QUIC v1 or v2
+    /// (RFC 9000 §17.2: fixed bit set) with room for an Initial packet.
+    public static func looksLikeQUIC(_ payload: ByteBuffer) -> Bool {
+        guard payload.readableBytes >= 7, let first = payload.getInteger(at: payload.readerIndex, as: UInt8.self),
+            first & 0xC0 == 0xC0, let version = payload.getInteger(at: payload.readerIndex &+ 1, as: UInt32.self)
+        else { return false }
+        return QUICVersion(rawValue: version).isKnown
+    }
+
+    /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
+    public mutating func receive(_ payload: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
+        let datagram = Array(payload.readableBytesView)
+        var start = 0
+        while start < datagram.count {
+            // Zero bytes after a coalesced packet are padding of the datagram.
+            if datagram[start] == 0 { break }
+            let cidLength = shortHeaderCIDLength(in: datagram, at: start, going: direction)
+            let header: QUICPacketHeader
+            switch QUICPacketHeader.parse(datagram, at: start, shortHeaderCIDLength: cidLength) {
+            case .failure(let error):
+                summary.packets &+= 1
+                summary.undecryptedPackets &+= 1
+                reportOnce("QUIC packet unreadable: \(error)", isError: true, emit: emit)
+                return
+            case .success(let parsed): header = parsed
+            }
+            summary.packets &+= 1
+            read(header, in: datagram, at: start, from: direction, time: time, emit: emit)
+            guard header.end > start else { return }
+            start = header.end
+        }
+    }
+
+    /// Ends the connection: stream data waiting behind holes is delivered, each hole as a gap.
+    public mutating func finish(at time: Timestamp, emit: (QUICEvent) -> Void) {
+        for key in streams.keys.sorted(by: { ($0.id, $0.direction.rawValue) < ($1.id, $1.direction.rawValue) }) {
+            guard var assembler = streams[key] else { continue }
+            deliver(assembler.finish(), key: key, time: time, emit: emit)
+            streams[key] = assembler
+        }
+        if summary.undecryptedPackets > 0, summary.decrypted {
+            emit(.diagnostic("\(summary.undecryptedPackets) of \(summary.packets) QUIC packets could not be decrypted", isError: false))
+        }
+    }
+
+    /// Reads one packet whose header was parsed.
+    private mutating func read(_ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+        switch header.form {
+        case .versionNegotiation:
+            reportOnce("version negotiation: the server supports none of the client's versions", isError: false, emit: emit)
+        case .unknownVersion(let version):
+            summary.version = version
+            summary.undecryptedPackets &+= 1
+            summary.notDecryptedReason = "\(version) is not supported by hark"
+        case .long(.retry, _):
+            // RFC 9000 §17.2.5: the client starts again with the server's new connection ID.
+            initialKeys = nil
+        case .long(let type, let version):
+            if direction == .serverToClient || summary.version == nil { summary.version = version }
+            // Packets to the sender will carry its source connection ID.
+            if let scid = header.sourceConnectionID { noteConnectionID(Array(scid), addressing: direction.reversed) }
+            switch type {
+            case .initial:
+                if initialKeys == nil, direction == .clientToServer {
+                    initialKeys = QUICInitialSecrets.keys(destinationConnectionID: header.destinationConnectionID, version: version)
+                }
+                let keys = direction == .clientToServer ? initialKeys?.client : initialKeys?.server
+                open(header, in: datagram, at: start, space: .initial, keys: keys, from: direction, time: time, emit: emit)
+            case .handshake:
+                lookUpSecretsIfNeeded(emit: emit)
+                open(header, in: datagram, at: start, space: .handshake, keys: handshakeKeys[direction.index], from: direction, time: time, emit: emit)
+            case .zeroRTT, .retry:
+                summary.undecryptedPackets &+= 1
+            }
+        case .short:
+            lookUpSecretsIfNeeded(emit: emit)
+            openShort(header, in: datagram, at: start, from: direction, time: time, emit: emit)
+        }
+    }
+
+    /// Decrypts a long-header packet and handles its frames.
+    private mutating func open(
+        _ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, space: Space, keys: QUICPacketKeys?, from direction: Direction,
+        time: Timestamp, emit: (QUICEvent) -> Void
+    ) {
+        guard let keys else {
+            summary.undecryptedPackets &+= 1
+            return
+        }
+        switch QUICPacketOpener.open(datagram, header: header, start: start, keys: keys, largestReceived: largest[space.rawValue][direction.index]) {
+        case .failure:
+            summary.undecryptedPackets &+= 1
+            reportOnce("a QUIC \(space) packet did not decrypt", isError: false, emit: emit)
+        case .success(let opened):
+            noteReceived(opened.packetNumber, space: space, direction: direction)
+            handleFrames(of: opened.payload, space: space, from: direction, time: time, emit: emit)
+        }
+    }
+
+    /// Decrypts a 1-RTT packet, following a key update when its Key Phase bit flips.
+    private mutating func openShort(_ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+        guard let current = applicationKeys[direction.index] else {
+            summary.undecryptedPackets &+= 1
+            return
+        }
+        let largestReceived = largest[Space.application.rawValue][direction.index]
+        guard case .success(let (firstByte, number, length)) = QUICPacketOpener.unprotect(
+            datagram, header: header, start: start, keys: current.keys, largestReceived: largestReceived)
+        else {
+            summary.undecryptedPackets &+= 1
+            return
+        }
+        let phase = firstByte & 0x04 != 0
+        var keys = current.keys
+        if phase != current.phase { keys = current.keys.next() }
+        switch QUICPacketOpener.open(datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
+        case .failure:
+            summary.undecryptedPackets &+= 1
+            reportOnce("a QUIC 1-RTT packet did not decrypt with the key log's secrets", isError: false, emit: emit)
+        case .success(let opened):
+            if phase != current.phase {
+                applicationKeys[direction.index] = (keys, phase)
+                summary.keyUpdates &+= 1
+            }
+            if !summary.decrypted {
+                summary.decrypted = true
+                summary.notDecryptedReason = nil
+                emit(.handshakeUpdated)
+            }
+            noteReceived(opened.packetNumber, space: .application, direction: direction)
+            handleFrames(of: opened.payload, space: .application, from: direction, time: time, emit: emit)
+        }
+    }
+
+    private mutating func noteReceived(_ number: UInt64, space: Space, direction: Direction) {
+        let previous = largest[space.rawValue][direction.index]
+        if previous.map({ number > $0 }) ?? true { largest[space.rawValue][direction.index] = number }
+    }
+
+    /// Remembers a connection ID that packets going `direction` carry as their destination.
+    mutating func noteConnectionID(_ id: [UInt8], addressing direction: Direction) {
+        let side = direction.index
+        guard !id.isEmpty, !connectionIDs[side].contains(id), connectionIDs[side].count < 64 else { return }
+        connectionIDs[side].append(id)
+        summary.connectionIDs &+= 1
+    }
+
+    /// The Destination Connection ID length of a short header going `direction`: a known ID that the
+    /// bytes start with, else the first one known.
+    private func shortHeaderCIDLength(in datagram: [UInt8], at start: Int, going direction: Direction) -> Int {
+        let candidates = connectionIDs[direction.index]
+        for id in candidates where datagram.count >= start &+ 1 &+ id.count {
+            if datagram[(start &+ 1)..<(start &+ 1 &+ id.count)].elementsEqual(id) { return id.count }
+        }
+        return candidates.first?.count ?? 0
+    }
+
+    /// Reports a problem the first time it happens on the connection.
+    mutating func reportOnce(_ text: String, isError: Bool, emit: (QUICEvent) -> Void) {
+        guard reported.count < 32, reported.insert(text).inserted else { return }
+        emit(.diagnostic(text, isError: isError))
+    }
+}
+
+/// One direction of one stream.
+struct StreamKey: Hashable {
+    var id: UInt64
+    var direction: Direction
+}
+
+extension Direction {
+    /// 0 for client to server, 1 for server to client.
+    var index: Int { self == .clientToServer ? 0 : 1 }
+}

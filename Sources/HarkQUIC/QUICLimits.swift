@@ -1,0 +1,16 @@
+/// Bounds on what one QUIC connection's analysis holds, with the defaults `hark` uses.
+public struct QUICLimits: Sendable {
+    /// Out-of-order bytes one direction of one stream (or one encryption level's CRYPTO data) may hold
+    /// while waiting for a hole to fill; past it the hole is reported as a gap. Default 1 MiB.
+    public var maxBufferedBytesPerStream = 1 << 20
+    /// How far past the delivered data a frame's offset may point before it is dropped as a lie.
+    /// Default 64 MiB.
+    public var maxOffsetAhead: UInt64 = 64 << 20
+    /// Streams open at once per connection; frames of further streams are dropped and reported.
+    /// Default 1,000.
+    public var maxOpenStreams = 1_000
+    /// TLS handshake messages longer than this are skipped. Default 64 KiB.
+    public var maxHandshakeMessageLength = 64 << 10
+
+    public init() {}
+}

@@ -1,0 +1,68 @@
+/// A bounds-checked reader over wire bytes: every read returns nil instead of running past the end, and
+/// variable-length integers (RFC 9000 §16) are decoded without overflow.
+package struct QUICReader {
+    package let bytes: [UInt8]
+    package private(set) var index: Int
+    package let end: Int
+
+    /// Reads `bytes[start..<end]` (clamped to the array).
+    package init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
+        self.bytes = bytes
+        let end = min(end ?? bytes.count, bytes.count)
+        self.end = max(0, end)
+        self.index = min(max(0, start), self.end)
+    }
+
+    /// Bytes left to read.
+    package var remaining: Int { end &- index }
+
+    /// Whether everything was read.
+    package var isAtEnd: Bool { index >= end }
+
+    package mutating func readByte() -> UInt8? {
+        guard index < end else { return nil }
+        defer { index &+= 1 }
+        return bytes[index]
+    }
+
+    /// A big-endian integer of `count` bytes (at most 8).
+    package mutating func readInteger(bytes count: Int) -> UInt64? {
+        guard count >= 0, count <= 8, remaining >= count else { return nil }
+        var value: UInt64 = 0
+        for offset in 0..<count {
+            value = value << 8 | UInt64(bytes[index &+ offset])
+        }
+        index &+= count
+        return value
+    }
+
+    /// A variable-length integer: the first byte's two high bits give its length, 1, 2, 4 or 8 bytes.
+    package mutating func readVarint() -> UInt64? {
+        guard index < end else { return nil }
+        let first = bytes[index]
+        let length = 1 << Int(first >> 6)
+        guard remaining >= length, var value = readInteger(bytes: length) else { return nil }
+        value &= (UInt64(1) << UInt64(8 &* length &- 2)) &- 1
+        return value
+    }
+
+    /// A varint that must fit in `Int` (lengths); nil when it does not.
+    package mutating func readLength() -> Int? {
+        guard let value = readVarint(), value <= UInt64(Int.max) else { return nil }
+        return Int(value)
+    }
+
+    /// The next `count` bytes.
+    package mutating func readBytes(_ count: Int) -> ArraySlice<UInt8>? {
+        guard count >= 0, remaining >= count else { return nil }
+        defer { index &+= count }
+        return bytes[index..<(index &+ count)]
+    }
+
+    /// Skips `count` bytes; false when fewer remain.
+    package mutating func skip(_ count: Int) -> Bool {
+        guard count >= 0, remaining >= count else { return false }
+        index &+= count
+        return true
+    }
+}

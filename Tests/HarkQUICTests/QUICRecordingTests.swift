@@ -1,0 +1,113 @@
+import Foundation
+import HarkCapture
+import HarkCore
+import HarkPacket
+import HarkTLS
+import HarkTestSupport
+import NIOCore
+import Testing
+
+@testable import HarkQUIC
+
+/// The aioquic loopback recording (`Scripts/record-h3`) read at the QUIC layer, checked against
+/// tshark's decrypted STREAM frames.
+@Suite struct QUICRecordingTests {
+    static let name = "h3-aioquic-requests"
+
+    /// Per connection (by the client's port): the analyzer, and each stream direction's bytes.
+    struct Connection {
+        var analyzer: QUICConnectionAnalyzer
+        var bytes: [String: Int] = [:]
+        var finished = Set<String>()
+        var gaps = 0
+    }
+
+    static func analyse(keyLog: TLSKeyLog) throws -> [UInt16: Connection] {
+        let reader = try CaptureReader(path: Fixtures.recorded("\(name).pcap").path)
+        var decoder = PacketDecoder()
+        var connections: [UInt16: Connection] = [:]
+        while let record = reader.next() {
+            guard case .frame(let frame) = record,
+                case .udp(let datagram) = decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp)
+            else { continue }
+            let fromClient = datagram.destination.port == 4433
+            let port = fromClient ? datagram.source.port : datagram.destination.port
+            var connection = connections[port] ?? Connection(analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
+            connection.analyzer.receive(datagram.payload, from: fromClient ? .clientToServer : .serverToClient, at: frame.timestamp) { event in
+                switch event {
+                case .streamData(let id, let direction, let bytes, _): connection.bytes["\(id)\(direction)", default: 0] += bytes.count
+                case .streamFinished(let id, let direction, _): connection.finished.insert("\(id)\(direction)")
+                case .streamGap: connection.gaps += 1
+                default: break
+                }
+            }
+            connections[port] = connection
+        }
+        return connections
+    }
+
+    static func keyLog() throws -> TLSKeyLog {
+        let keyLog = TLSKeyLog()
+        let text = try Data(contentsOf: Fixtures.recorded("\(name).keys"))
+        #expect(keyLog.add(Array(text), source: "keys").isEmpty)
+        return keyLog
+    }
+
+    /// From tshark's decrypted STREAM frames: per client port, stream and sender, the end of the data
+    /// (the highest offset plus length; the capture has no holes, so that many bytes come in order).
+    static func oracleEnds() throws -> [UInt16: [String: Int]] {
+        let lines = try String(contentsOf: Fixtures.recorded("\(name).oracle-stream.tsv"), encoding: .utf8).split(separator: "\n").dropFirst(3)
+        var ends: [UInt16: [String: Int]] = [:]
+        var clientPorts: [UInt16] = []
+        for line in lines {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 7, let port = UInt16(fields[1]) else { continue }
+            if port != 4433, !clientPorts.contains(port) { clientPorts.append(port) }
+            // A server frame belongs to the latest client port seen (the connections do not overlap).
+            guard let client = port == 4433 ? clientPorts.last : port else { continue }
+            let direction = port == 4433 ? Direction.serverToClient : .clientToServer
+            // Offsets are listed only for frames whose OFF bit is set.
+            var offsets = fields[5].split(separator: ",").makeIterator()
+            let hasOffset = fields[4].split(separator: ",")
+            for (index, (id, length)) in zip(fields[3].split(separator: ","), fields[6].split(separator: ",")).enumerated() {
+                let offset = hasOffset.indices.contains(index) && hasOffset[index] == "1" ? Int(offsets.next() ?? "") ?? 0 : 0
+                let key = "\(id)\(direction)"
+                ends[client, default: [:]][key] = max(ends[client]?[key] ?? 0, offset + (Int(length) ?? 0))
+            }
+        }
+        return ends
+    }
+
+    @Test func everyStreamByteTsharkDecryptsIsDeliveredInOrder() throws {
+        let connections = try Self.analyse(keyLog: Self.keyLog())
+        let oracle = try Self.oracleEnds()
+        #expect(connections.count == 2)
+        #expect(Set(connections.keys) == Set(oracle.keys))
+        for (port, connection) in connections {
+            let summary = connection.analyzer.summary
+            #expect(summary.decrypted, "port \(port): \(summary.notDecryptedReason ?? "")")
+            #expect(summary.serverName == "localhost")
+            #expect(summary.alpn == "h3")
+            #expect(summary.undecryptedPackets == 0)
+            #expect(connection.gaps == 0)
+            #expect(connection.bytes == oracle[port])
+        }
+        let versions = connections.values.compactMap(\.analyzer.summary.version).sorted { $0.rawValue < $1.rawValue }
+        #expect(versions == [.v1, .v2])
+        let suites = Set(connections.values.compactMap { $0.analyzer.summary.cipherSuite?.name })
+        #expect(suites == ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"])
+    }
+
+    @Test func withoutTheKeyLogTheConnectionsStillShowTheirNames() throws {
+        let connections = try Self.analyse(keyLog: TLSKeyLog())
+        #expect(connections.count == 2)
+        for connection in connections.values {
+            let summary = connection.analyzer.summary
+            #expect(summary.serverName == "localhost")
+            #expect(summary.offeredALPN == ["h3"])
+            #expect(!summary.decrypted)
+            #expect(summary.notDecryptedReason == "no key log (give one with --keylog)")
+            #expect(connection.bytes.isEmpty)
+        }
+    }
+}
