@@ -3,8 +3,8 @@ import HarkTestSupport
 import Testing
 
 /// Every command writes the same bytes, to standard output and standard error, with the same exit
-/// status, whether one, two or three threads analyse connections (issue 18): on every corpus capture
-/// (with its key log when it has one) and on damaged copies of some.
+/// status, whether one, two or three threads analyse connections (issue 18): on every corpus and
+/// recorded capture (with its key log when it has one) and on damaged copies of some.
 @Suite(.enabled(if: HarkBinary.url != nil, "needs the hark executable beside the tests"))
 struct ThreadCountTests {
     /// The commands compared; each also runs with three threads when `threeThreads` is set.
@@ -13,9 +13,9 @@ struct ThreadCountTests {
         (["connections"], false), (["stats"], false), (["timeline", "--bodies"], false),
     ]
 
-    @Test(arguments: Fixtures.corpusCaptures)
+    @Test(arguments: Fixtures.allCapturePaths)
     func everyCommandWritesTheSameWhateverTheThreads(capture: String) throws {
-        let url = Fixtures.corpus(capture)
+        let url = URL(fileURLWithPath: capture)
         let keys = url.deletingPathExtension().appendingPathExtension("keys")
         let keyLog = FileManager.default.fileExists(atPath: keys.path) ? ["--keylog", keys.path] : []
         for command in Self.commands {

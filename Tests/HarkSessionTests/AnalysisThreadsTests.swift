@@ -12,9 +12,9 @@ import Testing
 /// bodies), messages, diagnostics and counts (issue 18). Reassembly limits are also tightened, so
 /// that eviction, idle expiry and port reuse end connections of different workers in one step.
 struct AnalysisThreadsTests {
-    @Test(arguments: Fixtures.corpusCaptures)
+    @Test(arguments: Fixtures.allCapturePaths)
     func workersChangeNothing(capture: String) throws {
-        let url = Fixtures.corpus(capture)
+        let url = URL(fileURLWithPath: capture)
         var configuration = corpusConfiguration(url)
         for tight in [false, true] {
             if tight {
