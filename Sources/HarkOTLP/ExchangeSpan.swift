@@ -151,9 +151,11 @@ public struct ExchangeSpan {
     private func appendNetworkAttributes(to attributes: inout [OTLPAttribute]) {
         let connection = exchange.connection
         let peer = kind == .client ? connection.server : connection.client
-        attributes.append(.string("network.protocol.name", "http"))
-        attributes.append(.string("network.protocol.version", Self.protocolVersion(exchange.request.version)))
-        attributes.append(.string("network.transport", "tcp"))
+        let isFastCGI = exchange.applicationProtocol == .fastCGI
+        attributes.append(.string("network.protocol.name", isFastCGI ? "fastcgi" : "http"))
+        // FastCGI records are version 1; the request's own version is the HTTP client's (SERVER_PROTOCOL).
+        attributes.append(.string("network.protocol.version", isFastCGI ? "1" : Self.protocolVersion(exchange.request.version)))
+        attributes.append(.string("network.transport", exchange.applicationProtocol == .http3 ? "quic" : "tcp"))
         attributes.append(.string("network.peer.address", peer.address.description))
         attributes.append(.int("network.peer.port", Int(peer.port)))
         if kind == .server {

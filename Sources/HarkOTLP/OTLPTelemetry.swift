@@ -35,6 +35,13 @@ public final class OTLPTelemetry {
     private let exporter: OTLPExporter
     private let messages: NIOLockedValueBox<[String]>
     private var connections: [Int: ConnectionState] = [:]
+    /// The last `recentSpanCapacity` spans' ids by exchange id, for the hop links (`Exchange.upstream` and
+    /// `downstream`): a FastCGI exchange and the HTTP exchange it served are reported one after the
+    /// other, so the second one's span links to the first one's.
+    private var recentSpans: [Int: OTLPSpan.Link] = [:]
+    private var recentSpanOrder: [Int] = []
+    private var recentSpanNext = 0
+    private static let recentSpanCapacity = 256
     private var metrics = TrafficMetrics()
     private var lastMetricsExport = TelemetryClock.seconds()
 
@@ -62,10 +69,10 @@ public final class OTLPTelemetry {
         options.hostServices[host.lowercased()] ?? options.hostServices[host] ?? options.serviceName
     }
 
-    /// Makes and queues the span of one exchange, and counts it. Undecrypted TLS connections (protocol
-    /// `tls`) are no HTTP exchanges and make none, as in `hark stats`.
+    /// Makes and queues the span of one exchange, and counts it. Undecrypted TLS and QUIC connections
+    /// (protocols `tls`, `quic`) are no HTTP exchanges and make none, as in `hark stats`.
     public func add(_ exchange: Exchange) {
-        guard exchange.applicationProtocol != .tls else { return }
+        guard exchange.applicationProtocol != .tls, exchange.applicationProtocol != .quic else { return }
         let connection = exchange.connection
         let builder = ExchangeSpan(exchange, kind: options.kindRule.kind(client: connection.client.address, server: connection.server.address))
         var state = connections[connection.id] ?? ConnectionState()
@@ -73,8 +80,10 @@ public final class OTLPTelemetry {
         state.retransmissions = 0
         state.gaps = 0
         // Later streams of an HTTP/2 connection point at its first one: same connection, often one page.
-        let links = exchange.streamID != nil ? state.firstSpan.map { [$0] } ?? [] : []
+        var links = exchange.streamID != nil ? state.firstSpan.map { [$0] } ?? [] : []
+        if let hop = hopLink(of: exchange) { links.append(hop) }
         let span = builder.span(facts: facts, links: links, rpc: options.rpcConventions)
+        remember(span, of: exchange)
         if state.firstSpan == nil, exchange.streamID != nil {
             state.firstSpan = OTLPSpan.Link(traceID: span.traceID, spanID: span.spanID, attributes: [.string("hark.link", "same_connection")])
         }
@@ -83,6 +92,33 @@ public final class OTLPTelemetry {
         exporter.enqueue(span.encoded, resource: exporter.resource(forService: service))
         metrics.add(builder, service: service, isError: builder.isError)
         exportMetricsIfDue()
+    }
+
+    /// A link to the span of the exchange's other hop, when that one was reported already: the FastCGI
+    /// request a web server made for this HTTP exchange (`hark.link` = `upstream`), or the HTTP exchange
+    /// this FastCGI request served (`downstream`).
+    private func hopLink(of exchange: Exchange) -> OTLPSpan.Link? {
+        if let upstream = exchange.upstream, var link = recentSpans[upstream.exchangeID] {
+            link.attributes = [.string("hark.link", "upstream")]
+            return link
+        }
+        if let downstream = exchange.downstream, var link = recentSpans[downstream.exchangeID] {
+            link.attributes = [.string("hark.link", "downstream")]
+            return link
+        }
+        return nil
+    }
+
+    /// Keeps the span's ids for a hop link from an exchange reported after it (the oldest go first).
+    private func remember(_ span: OTLPSpan, of exchange: Exchange) {
+        if recentSpanOrder.count < Self.recentSpanCapacity {
+            recentSpanOrder.append(exchange.id)
+        } else {
+            recentSpans[recentSpanOrder[recentSpanNext]] = nil
+            recentSpanOrder[recentSpanNext] = exchange.id
+            recentSpanNext = (recentSpanNext + 1) % Self.recentSpanCapacity
+        }
+        recentSpans[exchange.id] = OTLPSpan.Link(traceID: span.traceID, spanID: span.spanID)
     }
 
     /// Counts retransmissions and gaps toward the connection's next exchange.

@@ -64,4 +64,26 @@ import Testing
         // Loopback: both ends are this machine's, so the documented rule makes them CLIENT spans.
         #expect(spans.allSatisfy { $0["kind"] as? String == "SPAN_KIND_CLIENT" && $0["name"] as? String == "GET /cached" })
     }
+
+    /// `-- CMD`: hark runs the command, watches only its traffic, and exports its exchanges before it
+    /// exits with the command's status.
+    @Test(.enabled(if: canCapture && ToolProcess.locate("nft") != nil, "needs root, nft, curl, python3 with opentelemetry-proto and the hark executable"))
+    func aCommandsExchangesAreExported() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("otlp-command-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = FreePort.next()
+        let server = try ToolProcess.launch(
+            "python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)],
+            log: directory.appendingPathComponent("server.log"), waitFor: "ready"
+        )
+        defer { ToolProcess.kill(server) }
+        let receiver = try OTLPReceiver()
+        let urls = Array(repeating: "http://127.0.0.1:\(port)/cached", count: 3)
+        let run = try HarkBinary.run(["stats", "--otlp", receiver.url, "--", "curl", "-s", "-o", "/dev/null"] + urls)
+        #expect(run.status == 0, "\(run.errors)")
+        let spans = receiver.spans()
+        #expect(spans.count == 3)
+        #expect(spans.allSatisfy { $0["name"] as? String == "GET /cached" })
+    }
 }
