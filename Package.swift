@@ -216,7 +216,8 @@ let package = Package(
             name: "HarkFuzzTargets",
             dependencies: [
                 "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkHTTP1", "HarkHTTP2", "HarkTLS",
-                "HarkContentCoding", "HarkFilter", "HarkWebSocket", "HarkFastCGI", "HarkSession", "HarkModel", nioCore,
+                "HarkContentCoding", "HarkFilter", "HarkWebSocket", "HarkFastCGI", "HarkSession", "HarkModel", "HarkQUIC",
+                "HarkHTTP3", nioCore,
             ],
             path: "Fuzz/HarkFuzzTargets",
             swiftSettings: strictSettings

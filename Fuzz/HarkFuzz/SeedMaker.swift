@@ -23,6 +23,7 @@ enum SeedMaker {
             var decoder = PacketDecoder()
             var reassembler = TCPReassembler()
             var collector = StreamCollector()
+            var segments = SegmentCollector()
             var number = 0
             while let record = reader.next() {
                 guard case .frame(let frame) = record else { continue }
@@ -30,6 +31,7 @@ enum SeedMaker {
                 let packet = decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp)
                 switch consume packet {
                 case .tcp(let segment):
+                    segments.add(segment)
                     reassembler.process(segment, at: frame.timestamp, packetNumber: number, handler: &collector)
                 default:
                     break
@@ -37,6 +39,14 @@ enum SeedMaker {
             }
             reassembler.finish(handler: &collector)
             let name = path.split(separator: "/").last.map(String.init) ?? "capture"
+            if target == .reassembly {
+                // Reassembly reads segments, not streams: each connection's own segments, spelled as a
+                // `SegmentScript`.
+                for (index, connection) in segments.connections.enumerated() {
+                    write(Array(SegmentScript.encode(connection).prefix(maximumSeedBytes)), to: "\(directory)/\(name)-\(index).segments")
+                }
+                continue
+            }
             for (connection, pieces) in collector.pieces where !pieces.isEmpty {
                 for (variant, prefix, shaped) in variants(of: pieces, for: target) {
                     let script = (prefix + StreamScript<[UInt8]>.encode(shaped)).prefix(maximumSeedBytes)
@@ -90,6 +100,35 @@ enum SeedMaker {
         guard let handle = fopen(file, "w") else { return }
         _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
         fclose(handle)
+    }
+}
+
+/// Each connection's segments as captured, in order; the sender of a connection's first segment is its
+/// client unless that segment is a SYN-ACK.
+private struct SegmentCollector {
+    private var index: [[Endpoint]: Int] = [:]
+    private var clients: [Endpoint] = []
+    private(set) var connections: [[SegmentScript.Segment]] = []
+
+    mutating func add(_ segment: TCPSegment) {
+        let key = [segment.source, segment.destination].sorted { "\($0)" < "\($1)" }
+        let number: Int
+        if let known = index[key] {
+            number = known
+        } else {
+            number = connections.count
+            index[key] = number
+            let isSynAck = segment.flags.contains(.syn) && segment.flags.contains(.ack)
+            clients.append(isSynAck ? segment.destination : segment.source)
+            connections.append([])
+        }
+        connections[number].append(SegmentScript.Segment(
+            fromClient: segment.source == clients[number],
+            flags: segment.flags,
+            sequenceNumber: segment.sequenceNumber,
+            acknowledgmentNumber: segment.acknowledgmentNumber,
+            payload: Array(segment.payload.readableBytesView)
+        ))
     }
 }
 

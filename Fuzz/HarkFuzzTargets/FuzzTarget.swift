@@ -5,8 +5,10 @@ import HarkFastCGI
 import HarkFilter
 import HarkHTTP1
 import HarkHTTP2
+import HarkHTTP3
 import HarkModel
 import HarkPacket
+import HarkQUIC
 import HarkReassembly
 import HarkSession
 package import HarkTLS
@@ -42,6 +44,11 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     case fastcgi
     /// The whole pipeline: a capture through a session.
     case session
+    /// The QUIC connection analyzer: datagrams separated by 0xFE, alternating directions.
+    case quic
+    /// The HTTP/3 analyzer: stream pieces separated by 0xFE, each led by a byte naming the stream (low
+    /// four bits), the direction (0x10) and a FIN (0x20).
+    case http3
 
     /// Runs the target on one input and counts what it reported (exchanges, messages, records,
     /// diagnostics: whatever the entry point hands out), so that a replay can check work was done.
@@ -80,6 +87,8 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
             StreamScript(input.dropFirst()).play(receive: { analyzer.receive($0, from: $1, at: $2) { _ in count += 1 } },
                 gap: { analyzer.gap($0, in: $1, at: $2) { _ in count += 1 } }, finish: { analyzer.finish($0, at: $1) { _ in count += 1 } })
         case .session: count = Self.runSession(bytes)
+        case .quic: count = Self.readQUIC(input, keyLog: keyLog)
+        case .http3: count = Self.readHTTP3(input)
         }
         return count
     }
@@ -136,6 +145,32 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     private static func parseFilter(_ input: UnsafeBufferPointer<UInt8>) -> Int {
         let text = String(decoding: input, as: UTF8.self)
         return [(try? Filter(text, for: .exchanges)) != nil, (try? Filter(text, for: .connections)) != nil].filter { $0 }.count
+    }
+
+    private static func readQUIC(_ input: UnsafeBufferPointer<UInt8>, keyLog: TLSKeyLog) -> Int {
+        var analyzer = QUICConnectionAnalyzer(keyLog: keyLog)
+        var count = 0
+        let time = Timestamp(nanoseconds: 0)
+        for (index, datagram) in input.split(separator: 0xFE, maxSplits: 32).enumerated() {
+            analyzer.receive(ByteBuffer(bytes: datagram), from: index % 2 == 0 ? .clientToServer : .serverToClient, at: time) { _ in count += 1 }
+        }
+        analyzer.finish(at: time) { _ in count += 1 }
+        return count &+ analyzer.summary.packets
+    }
+
+    private static func readHTTP3(_ input: UnsafeBufferPointer<UInt8>) -> Int {
+        var analyzer = HTTP3Analyzer()
+        var count = 0
+        let time = Timestamp(nanoseconds: 0)
+        for piece in input.split(separator: 0xFE, maxSplits: 64) {
+            guard let head = piece.first else { continue }
+            let stream = UInt64(head & 0x0F)
+            let direction: Direction = head & 0x10 == 0 ? .clientToServer : .serverToClient
+            analyzer.receive(streamID: stream, direction: direction, bytes: Array(piece.dropFirst()), at: time) { _ in count += 1 }
+            if head & 0x20 != 0 { analyzer.finish(streamID: stream, direction: direction, at: time) { _ in count += 1 } }
+        }
+        analyzer.finishConnection(at: time) { _ in count += 1 }
+        return count
     }
 
     private static func runSession(_ bytes: ByteBuffer) -> Int {

@@ -1,4 +1,4 @@
-import HarkCore
+package import HarkCore
 import HarkPacket
 import HarkReassembly
 import NIOCore
@@ -53,6 +53,57 @@ package struct SegmentScript {
         }
         reassembler.finish(handler: &handler)
         return handler.delivered
+    }
+}
+
+extension SegmentScript {
+    /// One captured segment of a connection, as `encode` takes it.
+    package struct Segment {
+        package var fromClient: Bool
+        package var flags: TCPFlags
+        package var sequenceNumber: UInt32
+        package var acknowledgmentNumber: UInt32
+        package var payload: [UInt8]
+
+        package init(fromClient: Bool, flags: TCPFlags, sequenceNumber: UInt32, acknowledgmentNumber: UInt32, payload: [UInt8]) {
+            self.fromClient = fromClient
+            self.flags = flags
+            self.sequenceNumber = sequenceNumber
+            self.acknowledgmentNumber = acknowledgmentNumber
+            self.payload = payload
+        }
+    }
+
+    /// The script that replays `segments` (one connection's, in capture order) between the first client
+    /// endpoint and the server: sequence and acknowledgment numbers relative to each side's first,
+    /// modulo 2^16, payloads split into the lengths a script can spell (4n or 4n + 1, at most 29).
+    package static func encode(_ segments: [Segment]) -> [UInt8] {
+        var base: [Bool: UInt32] = [:]
+        for segment in segments where base[segment.fromClient] == nil { base[segment.fromClient] = segment.sequenceNumber }
+        var script: [UInt8] = []
+        for segment in segments {
+            let own = base[segment.fromClient] ?? 0
+            let peer = base[!segment.fromClient] ?? 0
+            var offset = 0
+            repeat {
+                let length = Self.spellable(segment.payload.count - offset)
+                let sequence = UInt16(truncatingIfNeeded: segment.sequenceNumber &- own &+ UInt32(offset))
+                let acknowledgment = UInt16(truncatingIfNeeded: segment.acknowledgmentNumber &- peer)
+                let flags = UInt8(segment.flags.rawValue & 0x1F) | UInt8(length / 4) << 5
+                let sender: UInt8 = (segment.fromClient ? 0 : 1 << 1) | UInt8(length % 4)
+                script += [flags, sender, UInt8(sequence >> 8), UInt8(sequence & 0xFF), UInt8(acknowledgment >> 8), UInt8(acknowledgment & 0xFF)]
+                script += segment.payload[offset..<(offset + length)]
+                offset += length
+            } while offset < segment.payload.count
+        }
+        return script
+    }
+
+    /// The largest payload length at most `remaining` (and 29) that a script spells: 4n or 4n + 1.
+    private static func spellable(_ remaining: Int) -> Int {
+        var length = min(29, max(0, remaining))
+        while length % 4 > 1 { length -= 1 }
+        return length
     }
 }
 

@@ -76,8 +76,9 @@ extension Hark {
                 )
             )
             let capture = UncheckedSource(source: source)
+            let signal: Int32?
             do {
-                try app.run {
+                signal = try app.run {
                     var observer = StoreObserver(store: store)
                     _ = capture.source.run(session, observer: &observer)
                     store.finish()
@@ -89,6 +90,8 @@ extension Hark {
                 let line = "hark: the command's output is in \(outputPath)\n"
                 _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
             }
+            // Out through the normal way either way: what --pid and -- CMD set up is removed at exit.
+            if let signal { throw ExitCode(128 + signal) }
             try source.exitWithSourceStatus()
         }
     }

@@ -31,8 +31,12 @@ extension Hark {
         @Flag(help: "Keep no bodies (the page shows sizes only).")
         var noBodies = false
 
+        @Option(help: "Packets sent to the page one by one (the rest are drawn aggregated, and the page says how many): a larger number draws more.")
+        var maxPackets = 50_000
+
         func validate() throws {
             if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+            if maxPackets < 0 { throw ValidationError("--max-packets must be 0 or more") }
             // A file is checked before the server starts; standard input is opened after (it may wait).
             if case .file(let path) = input.source, path != "-", access(path, R_OK) != 0 {
                 throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))")
@@ -43,6 +47,7 @@ extension Hark {
             let run = TimelineRun(input: input, keepsBodies: !noBodies, decodesContent: !noBodies)
             var options = TimelineOptions()
             options.includesBodies = !noBodies
+            options.maxPackets = maxPackets
             let timeline = StoreTimeline(
                 store: run.store, source: input.source.displayName, live: input.source.isFollowed,
                 options: options

@@ -36,6 +36,9 @@ public struct FastCGIAnalyzer {
     public let limits: FastCGILimits
     /// Whether response bodies' content codings (`Content-Encoding` in the CGI head) are undone.
     public let decodesContent: Bool
+    /// The packet being delivered, read when a request's or response's records come; nil leaves the
+    /// exchange's packets 0.
+    public var packetClock: PacketClock?
     private var sides = [Side(), Side()]
     /// Requests begun and not yet ended, by request id, and their ids in the order begun.
     private var open: [UInt16: OpenRequest] = [:]
@@ -115,8 +118,11 @@ public struct FastCGIAnalyzer {
             report(direction, "\(header.type) record from the \(sender) at offset \(record.offset) ignored", false, emit, record.offset)
             return
         }
+        let packet = packetClock?.number ?? 0
         if header.type == .beginRequest {
             begin(record, at: time, emit: emit)
+            open[header.requestID]?.exchange.requestFirstPacket = packet
+            open[header.requestID]?.exchange.requestLastPacket = packet
             return
         }
         guard let request = open[header.requestID] else {
@@ -132,6 +138,15 @@ public struct FastCGIAnalyzer {
             reportedHeldLimit = true
             let message = "the open requests hold \(heldBytes) bytes (limit \(limits.maxHeldBytes)): PARAMS past it are dropped, and response heads and stderr cut, while they stay open"
             report(direction, message, true, emit, record.offset)
+        }
+        switch header.type {
+        case .params, .stdin, .data, .abortRequest:
+            request.exchange.requestLastPacket = packet
+        case .stdout, .stderr, .endRequest:
+            if request.exchange.responseFirstPacket == 0 { request.exchange.responseFirstPacket = packet }
+            request.exchange.responseLastPacket = packet
+        default:
+            break
         }
         switch header.type {
         case .params: request.params(record.content, wireBytes: header.recordLength, at: time, limits: limits, connectionRoom: room)

@@ -54,6 +54,11 @@ public struct FastCGIExchange: Sendable {
     public var requestEnd: Timestamp
     public var responseStart: Timestamp?
     public var responseEnd: Timestamp?
+    /// Numbers of the packets of those records (from the analyzer's `PacketClock`; 0: not known).
+    public var requestFirstPacket = 0
+    public var requestLastPacket = 0
+    public var responseFirstPacket = 0
+    public var responseLastPacket = 0
     /// What is missing or wrong, in words.
     public var problems: [String] = []
 }

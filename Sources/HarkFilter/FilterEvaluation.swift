@@ -30,7 +30,7 @@ extension FilterNode {
         case .not(let node):
             return !node.holds(for: connection, applicationProtocol: applicationProtocol)
         case .test(.proto(let name)):
-            return name.applicationProtocol == applicationProtocol
+            return name.matches(connection: applicationProtocol)
         case .test(let test):
             return test.holds(forConnection: connection) ?? false
         }
@@ -56,6 +56,8 @@ extension FilterTest {
             switch name {
             case .http1: return exchange.filterApplicationProtocol == .http1
             case .h2: return exchange.filterApplicationProtocol == .http2
+            case .h3: return exchange.filterApplicationProtocol == .http3
+            case .quic: return exchange.filterApplicationProtocol == .http3 || exchange.filterApplicationProtocol == .quic
             case .fcgi: return exchange.filterApplicationProtocol == .fastCGI
             case .ws: return exchange.filterIsWebSocketUpgrade
             case .grpc: return exchange.filterIsGRPC

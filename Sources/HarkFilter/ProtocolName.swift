@@ -4,6 +4,11 @@ import HarkModel
 enum ProtocolName: String, CaseIterable, Hashable, Sendable {
     case http1
     case h2
+    /// HTTP/3 over QUIC: exchanges read from decrypted QUIC, connections that carried them.
+    case h3
+    /// QUIC: for an exchange, one that travelled over QUIC (HTTP/3, or the stand-in of a QUIC connection
+    /// that was not decrypted); for a connection, any QUIC connection.
+    case quic
     /// For an exchange, the WebSocket handshake (`Upgrade: websocket` answered by 101); for a
     /// connection, one that carried WebSocket.
     case ws
@@ -24,6 +29,8 @@ enum ProtocolName: String, CaseIterable, Hashable, Sendable {
         switch name.lowercased() {
         case "http1", "http/1", "http/1.0", "http/1.1", "http1.1", "http": self = .http1
         case "h2", "http2", "http/2", "h2c": self = .h2
+        case "h3", "http3", "http/3": self = .h3
+        case "quic": self = .quic
         case "ws", "websocket", "wss": self = .ws
         case "grpc": self = .grpc
         case "fcgi", "fastcgi": self = .fcgi
@@ -34,11 +41,19 @@ enum ProtocolName: String, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// Whether a connection whose protocol is `applicationProtocol` is one this name selects.
+    func matches(connection applicationProtocol: ApplicationProtocol) -> Bool {
+        if self == .quic { return applicationProtocol == .quic || applicationProtocol == .http3 }
+        return self.applicationProtocol == applicationProtocol
+    }
+
     /// The connection-level protocol this name stands for; nil for `grpc`, which only exchanges show.
     var applicationProtocol: ApplicationProtocol? {
         switch self {
         case .http1: .http1
         case .h2: .http2
+        case .h3: .http3
+        case .quic: .quic
         case .ws: .webSocket
         case .fcgi: .fastCGI
         case .tls: .tls

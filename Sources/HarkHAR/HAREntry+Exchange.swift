@@ -54,8 +54,11 @@ extension HAREntry {
             connection: String(exchange.connection.id)
         )
         streamID = exchange.streamID
-        requestPackets = exchange.request.packets
-        responsePackets = exchange.response?.packets
+        // `request._packets` and `response._packets`, inside the objects they describe: a member named
+        // `request` or `response` elsewhere in an entry is taken for the request by har2postman's
+        // `$.log.entries..request`.
+        if let packets = exchange.request.packets { self.request.custom.append(HARJSONMember("_packets", packets.harValue)) }
+        if let packets = exchange.response?.packets { self.response.custom.append(HARJSONMember("_packets", packets.harValue)) }
         resourceType = HARResourceType.of(exchange)
         let redirects = (300..<400).contains(exchange.response?.status.rawValue ?? 0)
         pageClue = HARPageClue(
@@ -65,7 +68,7 @@ extension HAREntry {
             referer: exchange.request.headers.first("Referer"),
             location: redirects ? self.response.redirectURL : nil
         )
-        if exchange.applicationProtocol != .tls, exchange.request.isPlaceholder {
+        if !exchange.isUndecryptedStandIn, exchange.request.isPlaceholder {
             comment = "request not captured: method UNKNOWN and the URL stand in for it"
         }
         if let tls = exchange.connection.tls {
@@ -126,11 +129,11 @@ extension HARRequest {
         return "\(request.scheme)://\(authority ?? "\(address):\(server.port)")"
     }
 
-    /// HTTP/2 pseudo-header fields as Chrome writes them, first among the headers: `:method`,
-    /// `:authority`, `:scheme`, `:path` (only the first two for CONNECT, RFC 9113 §8.5); none for
-    /// HTTP/1 or for a request that was not captured.
+    /// HTTP/2 and HTTP/3 pseudo-header fields as Chrome writes them, first among the headers: `:method`,
+    /// `:authority`, `:scheme`, `:path` (only the first two for CONNECT, RFC 9113 §8.5, RFC 9114 §4.4);
+    /// none for HTTP/1 or for a request that was not captured.
     static func pseudoHeaders(of request: HTTPRequestRecord) -> [HARHeader] {
-        guard request.version == "HTTP/2.0", !request.isPlaceholder else { return [] }
+        guard request.version == "HTTP/2.0" || request.version == "HTTP/3", !request.isPlaceholder else { return [] }
         var fields = [HARHeader(name: ":method", value: request.method.rawValue)]
         if let authority = request.authority { fields.append(HARHeader(name: ":authority", value: authority)) }
         guard request.method != .connect else { return fields }

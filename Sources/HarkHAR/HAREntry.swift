@@ -1,5 +1,4 @@
 public import HarkCore
-public import HarkModel
 
 /// One request and its response (HAR 1.2 `entries[]`), plus hark's custom fields.
 ///
@@ -34,10 +33,6 @@ public struct HAREntry: Hashable, Sendable {
     public var resourceType: String?
     /// `_streamId`: the HTTP/2 stream identifier.
     public var streamID: Int?
-    /// `_packets`: the capture's packet numbers (tshark's `frame.number`) holding the first and last
-    /// byte of the request and of the response, each `{"first": N, "last": M}` (`null` when unknown).
-    public var requestPackets: PacketSpan?
-    public var responsePackets: PacketSpan?
     /// `_tls`: the TLS session the exchange travelled in.
     public var tls: HARTLS?
     /// `_grpc`: gRPC call details.

@@ -32,7 +32,7 @@ public struct HARInclusion: Hashable, Sendable {
 
     /// Why `exchange` gets no entry, or nil when it gets one.
     public func exclusion(of exchange: Exchange) -> Exclusion? {
-        if exchange.applicationProtocol == .tls { return undecrypted ? nil : .undecrypted }
+        if exchange.isUndecryptedStandIn { return undecrypted ? nil : .undecrypted }
         if exchange.switchedTo == "h2c" { return .h2cUpgrade }
         if exchange.request.isPlaceholder { return unpairedResponses ? nil : .unpairedResponse }
         return nil

@@ -76,7 +76,7 @@ extension HARWriter {
         output.endArray()
     }
 
-    /// Writes `_resourceType`, `_streamId`, `_packets`, `_tls`, `_grpc` and `_webSocketMessages` when set.
+    /// Writes `_resourceType`, `_streamId`, `_tls`, `_grpc` and `_webSocketMessages` when set.
     mutating func writeHarkFields(of entry: HAREntry) throws {
         if let resourceType = entry.resourceType {
             output.key("_resourceType")
@@ -85,15 +85,6 @@ extension HARWriter {
         if let streamID = entry.streamID {
             output.key("_streamId")
             output.integer(streamID)
-        }
-        if entry.requestPackets != nil || entry.responsePackets != nil {
-            output.key("_packets")
-            output.beginObject()
-            output.key("request")
-            output.packetSpan(entry.requestPackets)
-            output.key("response")
-            output.packetSpan(entry.responsePackets)
-            output.endObject()
         }
         if let tls = entry.tls {
             output.key("_tls")

@@ -28,6 +28,8 @@ public struct ConnectionMessage: Sendable {
     /// Capture time of its first and last byte.
     public var firstByte: Timestamp
     public var lastByte: Timestamp
+    /// The packets holding its first and last byte; nil when not known.
+    public var packets: PacketSpan?
     /// Frames (or records) it came in.
     public var frameCount: Int
     /// The payload: `bytes` as meant (unmasked, joined, inflated), `length` its size, `wireBytes` the

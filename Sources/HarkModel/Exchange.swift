@@ -58,6 +58,10 @@ public struct Exchange: Sendable {
         self.switchedTo = switchedTo
     }
 
+    /// Whether this exchange stands for a TLS or QUIC connection nothing could be read inside (protocol
+    /// `tls` or `quic`): no HTTP exchange, so HAR leaves it out by default and stats do not count it.
+    public var isUndecryptedStandIn: Bool { applicationProtocol == .tls || applicationProtocol == .quic }
+
     /// Whether the request and a final response were captured whole.
     public var isComplete: Bool {
         guard let response else { return false }

@@ -11,6 +11,9 @@ public enum RoleSource: String, Hashable, Sendable {
     /// A live capture started mid-connection; the server is the side whose port was listening on this
     /// machine when the capture began.
     case listeningPort = "listening_port"
+    /// The capture started after a WebSocket upgrade: the client is the side whose frames are masked
+    /// (RFC 6455 §5.1), whatever the ports said.
+    case webSocketMasking = "websocket_masking"
 }
 
 /// Why one direction of a stream ended.

@@ -72,7 +72,7 @@ public final class OTLPTelemetry {
     /// Makes and queues the span of one exchange, and counts it. Undecrypted TLS and QUIC connections
     /// (protocols `tls`, `quic`) are no HTTP exchanges and make none, as in `hark stats`.
     public func add(_ exchange: Exchange) {
-        guard exchange.applicationProtocol != .tls, exchange.applicationProtocol != .quic else { return }
+        guard !exchange.isUndecryptedStandIn else { return }
         let connection = exchange.connection
         let builder = ExchangeSpan(exchange, kind: options.kindRule.kind(client: connection.client.address, server: connection.server.address))
         var state = connections[connection.id] ?? ConnectionState()

@@ -58,16 +58,19 @@ final class EndWatcher: @unchecked Sendable {
         }
     }
 
-    /// Asks a child that has not been reaped to end: SIGTERM, then SIGKILL after 2 s.
-    static func terminate(_ pid: pid_t) {
-        guard kill(pid, SIGTERM) == 0 else { return }
+    /// Asks a child that has not been reaped to end, with every other process of `cgroup` (what it
+    /// started): SIGTERM, then SIGKILL to those still there after 2 s.
+    static func terminate(_ pid: pid_t, with cgroup: String, in hierarchy: CgroupHierarchy) {
+        let signalAll = { (signal: Int32) in
+            for member in hierarchy.processes(in: cgroup) where member != pid { kill(member, signal) }
+            if !hasExited(pid) { kill(pid, signal) }
+        }
+        signalAll(SIGTERM)
         for _ in 0..<200 {
-            var info = siginfo_t()
-            if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 { return }
-            if info._sifields._sigchld.si_pid == pid { return }
+            if hasExited(pid), hierarchy.processes(in: cgroup).isEmpty { return }
             usleep(10_000)
         }
-        kill(pid, SIGKILL)
+        signalAll(SIGKILL)
     }
 
     /// The shell's view of a wait status: the exit code, or 128 + the signal.
@@ -106,7 +109,7 @@ final class EndWatcher: @unchecked Sendable {
     }
 
     /// Whether our child has exited (without reaping it).
-    private static func hasExited(_ pid: pid_t) -> Bool {
+    static func hasExited(_ pid: pid_t) -> Bool {
         var info = siginfo_t()
         return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._sigchld.si_pid == pid
     }

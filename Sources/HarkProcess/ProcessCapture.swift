@@ -190,8 +190,9 @@ public final class ProcessCapture: @unchecked Sendable {
     }
 
     /// Removes everything the capture added: a launched command still running gets SIGTERM (SIGKILL
-    /// after 2 s); processes go back to their cgroups; the table, the cgroup and the key log are
-    /// deleted. Safe to call more than once and from any thread.
+    /// after 2 s), and so does every process it started (the processes in the cgroup); attached
+    /// processes go back to their cgroups; the table, the cgroup and the key log are deleted. Safe to
+    /// call more than once and from any thread.
     public func close() {
         pthread_mutex_lock(lock)
         let alreadyClosed = isClosed
@@ -202,7 +203,7 @@ public final class ProcessCapture: @unchecked Sendable {
         watcher?.stop()
         if let launcher, commandStatus == nil {
             if watcher == nil { launcher.abandon() }  // never released: the child exits by itself
-            EndWatcher.terminate(launcher.pid)
+            EndWatcher.terminate(launcher.pid, with: setup.name.cgroup, in: setup.hierarchy)
             let status = EndWatcher.reap(launcher.pid)
             pthread_mutex_lock(lock)
             if watcher != nil { self.status = status }

@@ -17,7 +17,8 @@ extension QUICConnectionAnalyzer {
                 receiveStream(id, offset: offset, data: data, fin: fin, from: direction, time: time, emit: emit)
             case .resetStream(let id, let code, _):
                 let key = StreamKey(id: id, direction: direction)
-                if streams.removeValue(forKey: key) != nil || !endedStreams.contains(key) {
+                if let removed = streams.removeValue(forKey: key) { bufferedStreamBytes &-= removed.bufferedBytes }
+                if !endedStreams.contains(key) {
                     endedStreams.insert(key)
                     emit(.streamReset(streamID: id, direction: direction, errorCode: code, time: time))
                 }
@@ -28,7 +29,9 @@ extension QUICConnectionAnalyzer {
                     by: direction, code: code, frameType: frameType, reason: reason, isApplication: isApplication)
             case .newConnectionID(_, let id):
                 noteConnectionID(Array(id), addressing: direction.reversed)
-            case .padding, .ping, .ack, .newToken, .flowControl, .retireConnectionID, .path, .handshakeDone, .datagram:
+            case .handshakeDone:
+                if summary.handshakeCompletedTime == nil { summary.handshakeCompletedTime = time }
+            case .padding, .ping, .ack, .newToken, .flowControl, .retireConnectionID, .path, .datagram:
                 break
             }
         }
@@ -51,10 +54,19 @@ extension QUICConnectionAnalyzer {
             }
             assembler = QUICStreamAssembler(maxBufferedBytes: limits.maxBufferedBytesPerStream, maxOffsetAhead: limits.maxOffsetAhead)
         }
-        let (pieces, problem) = assembler.add(offset: offset, data: data, fin: fin)
+        let heldBefore = assembler.bufferedBytes
+        var (pieces, problem) = assembler.add(offset: offset, data: data, fin: fin)
         if let problem { reportOnce("stream \(id): \(problem)", isError: true, emit: emit) }
+        bufferedStreamBytes &+= assembler.bufferedBytes &- heldBefore
+        if bufferedStreamBytes > limits.maxBufferedBytesPerConnection {
+            reportOnce("more than \(limits.maxBufferedBytesPerConnection) stream bytes held behind holes: holes given up as gaps", isError: false, emit: emit)
+            let held = assembler.bufferedBytes
+            pieces += assembler.giveUpHoles()
+            bufferedStreamBytes &-= held
+        }
         deliver(pieces, key: key, time: time, emit: emit)
         if assembler.isComplete {
+            bufferedStreamBytes &-= assembler.bufferedBytes
             streams[key] = nil
             // Stream IDs only grow, so the set is bounded by what a connection can open; cap it anyway.
             if endedStreams.count < 1 << 20 { endedStreams.insert(key) }

@@ -40,6 +40,8 @@ public struct QUICConnectionAnalyzer {
     var handshake: [HandshakeAssembler]
     /// Stream data per stream and direction.
     var streams: [StreamKey: QUICStreamAssembler] = [:]
+    /// Out-of-order stream bytes held by all streams.
+    var bufferedStreamBytes = 0
     /// Streams whose direction ended: later frames for them are retransmissions.
     var endedStreams = Set<StreamKey>()
     /// The connection IDs that address each side (the DCIDs of packets sent to it).
@@ -68,6 +70,27 @@ public struct QUICConnectionAnalyzer {
             first & 0xC0 == 0xC0, let version = payload.getInteger(at: payload.readerIndex &+ 1, as: UInt32.self)
         else { return false }
         return QUICVersion(rawValue: version).isKnown
+    }
+
+    /// Whether a UDP payload looks like a 1-RTT QUIC packet (RFC 9000 §17.3: short header, fixed bit
+    /// set, room for a packet number and an AEAD tag): what a capture that began mid-connection sees.
+    public static func looksLikeShortHeader(_ payload: ByteBuffer) -> Bool {
+        guard payload.readableBytes >= 21, let first = payload.getInteger(at: payload.readerIndex, as: UInt8.self) else { return false }
+        return first & 0xC0 == 0x40
+    }
+
+    /// The direction of a short-header packet whose Destination Connection ID is one this connection
+    /// uses: how a connection that moved to another address or port (RFC 9000 §9) is recognised on its
+    /// new path. Nil when the payload names none of its connection IDs.
+    public func direction(ofShortHeader payload: ByteBuffer) -> Direction? {
+        guard QUICConnectionAnalyzer.looksLikeShortHeader(payload) else { return nil }
+        let bytes = payload.readableBytesView
+        for direction in [Direction.clientToServer, .serverToClient] {
+            for id in connectionIDs[direction.index] where bytes.count > id.count {
+                if bytes.dropFirst().prefix(id.count).elementsEqual(id) { return direction }
+            }
+        }
+        return nil
     }
 
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).

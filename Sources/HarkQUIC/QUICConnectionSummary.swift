@@ -1,3 +1,4 @@
+public import HarkCore
 public import HarkTLS
 
 /// What one QUIC connection's packets told, for `hark connections` and every exchange carried on it.
@@ -18,6 +19,9 @@ public struct QUICConnectionSummary: Sendable {
     public var decrypted = false
     /// Why 1-RTT packets were not decrypted; nil once they were.
     public var notDecryptedReason: String? = "the client's Initial packet was not captured"
+    /// When the server's HANDSHAKE_DONE was captured (RFC 9001 §4.1.2: the handshake is confirmed);
+    /// needs the 1-RTT keys.
+    public var handshakeCompletedTime: Timestamp?
     /// How the connection was closed (CONNECTION_CLOSE), in words.
     public var closed: String?
     /// Packets read, and those that could not be decrypted.

@@ -3,6 +3,9 @@ public struct QUICLimits: Sendable {
     /// Out-of-order bytes one direction of one stream (or one encryption level's CRYPTO data) may hold
     /// while waiting for a hole to fill; past it the hole is reported as a gap. Default 1 MiB.
     public var maxBufferedBytesPerStream = 1 << 20
+    /// Out-of-order stream bytes one connection may hold in all; past it, the stream that just grew gives
+    /// up its holes as gaps. Default 16 MiB.
+    public var maxBufferedBytesPerConnection = 16 << 20
     /// How far past the delivered data a frame's offset may point before it is dropped as a lie.
     /// Default 64 MiB.
     public var maxOffsetAhead: UInt64 = 64 << 20

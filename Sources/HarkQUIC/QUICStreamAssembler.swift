@@ -69,6 +69,16 @@ struct QUICStreamAssembler {
     /// Ends the stream: delivers what waits behind holes, each hole as a gap, and a gap up to the final
     /// size when it is known.
     mutating func finish() -> [Piece] {
+        var pieces = giveUpHoles()
+        if let finalSize, finalSize > nextOffset {
+            pieces.append(.gap(finalSize &- nextOffset))
+            nextOffset = finalSize
+        }
+        return pieces
+    }
+
+    /// Stops waiting for the holes before the data held: delivers it, each hole as a gap.
+    mutating func giveUpHoles() -> [Piece] {
         var pieces: [Piece] = []
         while let first = pending.first {
             if first.offset > nextOffset {
@@ -76,10 +86,6 @@ struct QUICStreamAssembler {
                 nextOffset = first.offset
             }
             drain(into: &pieces)
-        }
-        if let finalSize, finalSize > nextOffset {
-            pieces.append(.gap(finalSize &- nextOffset))
-            nextOffset = finalSize
         }
         return pieces
     }

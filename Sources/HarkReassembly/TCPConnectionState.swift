@@ -26,6 +26,10 @@ struct TCPConnectionState {
     /// The last pure acknowledgment each direction sent, for duplicate-ACK detection.
     private var lastClientAck: (ack: UInt32, window: UInt16)?
     private var lastServerAck: (ack: UInt32, window: UInt16)?
+    /// The first acknowledgment number each side sent (on a packet without SYN), for a direction never
+    /// captured at all: what the other side acknowledged of it from then on is bytes the capture missed.
+    private var firstClientAck: UInt32?
+    private var firstServerAck: UInt32?
     private(set) var resetBy: Direction?
     /// When both directions ended; the connection then lingers for late packets.
     private(set) var closedAt: Timestamp?
@@ -138,11 +142,27 @@ struct TCPConnectionState {
         budget: inout Int,
         handler: inout Handler
     ) {
+        anchorUncapturedDirections(at: time)
         for side in Direction.allCases {
             let context = SegmentContext(connectionID: info.id, direction: side, time: time, packetNumber: packetNumber)
             withHalf(side) { $0.finish(reason: reason, context: context, budget: &budget, handler: &handler) }
         }
         if closedAt == nil { closedAt = time }
+    }
+
+    /// A direction of which not one packet was captured, and whose start no SYN or SYN-ACK gave (a
+    /// one-sided capture that began mid-connection): the other side's first acknowledgment anchors it,
+    /// so that what it acknowledged after that is reported as a gap when the direction ends.
+    private mutating func anchorUncapturedDirections(at time: Timestamp) {
+        let packetCount = packetCount
+        if server.statistics.packets == 0, !server.isAnchored, let first = firstClientAck, let last = lastClientAck?.ack {
+            server.anchor(firstDataSequence: first)
+            server.noteAcknowledgment(last, connectionPacketCount: packetCount, time: time)
+        }
+        if client.statistics.packets == 0, !client.isAnchored, let first = firstServerAck, let last = lastServerAck?.ack {
+            client.anchor(firstDataSequence: first)
+            client.noteAcknowledgment(last, connectionPacketCount: packetCount, time: time)
+        }
     }
 
     /// The summary published when the connection leaves the table.
@@ -251,6 +271,10 @@ struct TCPConnectionState {
         }
         let latest = (ack: ack, window: segment.window)
         if direction == .clientToServer { lastClientAck = latest } else { lastServerAck = latest }
+        if !segment.flags.contains(.syn) {
+            if direction == .clientToServer, firstClientAck == nil { firstClientAck = ack }
+            if direction == .serverToClient, firstServerAck == nil { firstServerAck = ack }
+        }
     }
 
     /// The window in bytes, when the scale is known (both SYNs seen); nil otherwise. Inlined: called

@@ -16,6 +16,9 @@ enum AnalysisEvent {
     case fastCGI(Exchange)
     /// A message of the protocol a connection switched to; the output gives it its id and exchange.
     case message(ConnectionMessage)
+    /// The connection's payload showed that reassembly's client is the server (a WebSocket joined
+    /// mid-stream masks on the other side): its TCP events are reported the other way round from now on.
+    case rolesSwapped(connection: Int)
     /// A problem found in a connection.
     case diagnostic(Diagnostic)
     /// A connection is over.

@@ -18,8 +18,13 @@ import NIOCore
 struct ConnectionAnalysis {
     /// What every connection's stack is built with, the TLS key log included.
     let settings: StackSettings
-    /// Per open connection.
+    /// Per open connection that has shown more than a handshake.
     private var slots: [Int: ConnectionSlot] = [:]
+    /// Open connections without a slot yet, with their SYN's time: until a byte, a gap or the end of
+    /// the handshake, a connection costs only this (a SYN flood or a port scan holds thousands).
+    private var unslotted: [Int: (info: TCPConnectionInfo, synTime: Timestamp?)] = [:]
+    /// Slots made so far: connections that showed more than a handshake. // private but tests
+    private(set) var slotsMade = 0
     /// The slot last looked up: segments of one connection tend to come in runs.
     private var lastSlot: ConnectionSlot?
     /// The last connection found to have an opaque stack, which ignores bytes, gaps and ends for good:
@@ -37,8 +42,9 @@ struct ConnectionAnalysis {
     /// Whether a connection's TLS input waits for secrets.
     var isHolding: Bool { !holding.isEmpty }
 
+    /// A connection opened: it gets its slot (and stack) on first need.
     mutating func open(_ connection: TCPConnectionInfo) {
-        slots[connection.id] = ConnectionSlot(info: connection, settings: settings)
+        unslotted[connection.id] = (connection, nil)
     }
 
     /// Bytes of a connection, brought by packet `packetNumber` (set on the packet clock meanwhile).
@@ -69,18 +75,27 @@ struct ConnectionAnalysis {
     mutating func streamEnded<Sink: AnalysisSink>(
         connection: Int, direction: Direction, at time: Timestamp, into sink: inout Sink
     ) {
-        guard let slot = slot(connection) else { return }
+        // A connection that never carried a byte has nothing to finish (its detection would end as `none`).
+        guard unslotted[connection] == nil, let slot = slot(connection) else { return }
         slot.analyzer.finish(direction, at: time) { handle($0, slot: slot, into: &sink) }
         noteHolding(slot)
     }
 
-    /// A TCP event of one of the connections: the handshake's timing and gaps are kept.
+    /// A TCP event of one of the connections: the handshake's timing and gaps are kept. The slot
+    /// numbers directions as reassembly does, as its stack does.
     mutating func note(_ event: TCPEvent) {
-        slot(event.connectionID)?.note(event)
+        if case .syn = event.kind, unslotted[event.connectionID] != nil {
+            unslotted[event.connectionID]?.synTime = event.timestamp
+        } else if !Self.needsSlot(event.kind), unslotted[event.connectionID] != nil {
+            // Nothing in a slot records it (a retransmitted SYN, a reset): the connection stays cheap.
+        } else {
+            slot(event.connectionID)?.note(event)
+        }
     }
 
     /// A connection is over: reported now, or once its held TLS input is replayed.
     mutating func close<Sink: AnalysisSink>(_ summary: TCPConnectionSummary, into sink: inout Sink) {
+        unslotted[summary.info.id] = nil
         let slot = slots.removeValue(forKey: summary.info.id)
         if lastSlot?.info.id == summary.info.id { lastSlot = nil }
         if lastOpaqueConnection == summary.info.id { lastOpaqueConnection = nil }
@@ -122,15 +137,30 @@ struct ConnectionAnalysis {
             let context = slot.context(consumingHandshake: true)
             sink.take(.exchange(ExchangeMapper.exchange(undecrypted: summary, tls: tls, id: 0, connection: context)))
         }
-        sink.take(.closed(ConnectionRecord(summary: summary, applicationProtocol: slot?.applicationProtocol ?? .none, tls: tls)))
+        let roles = slot?.rolesSwapped == true ? summary.swappingRoles(source: .webSocketMasking) : summary
+        sink.take(.closed(ConnectionRecord(summary: roles, applicationProtocol: slot?.applicationProtocol ?? .none, tls: tls)))
     }
 
-    /// The slot of an open connection.
+    /// The slot of an open connection, made on first need.
     private mutating func slot(_ connection: Int) -> ConnectionSlot? {
         if let lastSlot, lastSlot.info.id == connection { return lastSlot }
-        let found = slots[connection]
+        var found = slots[connection]
+        if found == nil, let pending = unslotted.removeValue(forKey: connection) {
+            let made = ConnectionSlot(info: pending.info, settings: settings, synTime: pending.synTime)
+            slots[connection] = made
+            slotsMade += 1
+            found = made
+        }
         if found != nil { lastSlot = found }
         return found
+    }
+
+    /// Whether a TCP event is one a slot records (`ConnectionSlot.note`), so that it needs one.
+    private static func needsSlot(_ kind: TCPEvent.Kind) -> Bool {
+        switch kind {
+        case .handshakeComplete, .gap: true
+        default: false
+        }
     }
 
     private func handle<Sink: AnalysisSink>(_ event: StreamAnalyzerEvent, slot: ConnectionSlot, into sink: inout Sink) {
@@ -140,18 +170,24 @@ struct ConnectionAnalysis {
             sink.take(.detected(found))
         case .upgraded(let found):
             slot.noteUpgrade(to: found)
+        case .clientIsTheMaskingSide:
+            slot.swapRoles()
+            sink.take(.rolesSwapped(connection: slot.info.id))
         case .switched(let exchange, let switchedTo):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
             var mapped = ExchangeMapper.exchange(from: exchange, id: 0, position: position, connection: context)
             mapped.switchedTo = switchedTo
             sink.take(.switched(annotated(mapped, slot: slot)))
-        case .webSocket(.message(let message)):
+        case .webSocket(.message(var message)):
+            // The analyzer numbers directions as reassembly does; the context names the corrected roles.
+            if slot.rolesSwapped { message.direction = message.direction.reversed }
             let context = slot.context(consumingHandshake: false)
             sink.take(.message(MessageMapper.message(
                 from: message, id: 0, exchangeID: nil, position: slot.takeMessagePosition(), connection: context
             )))
-        case .webSocket(.diagnostic(let diagnostic)):
+        case .webSocket(.diagnostic(var diagnostic)):
+            if slot.rolesSwapped { diagnostic.direction = diagnostic.direction.reversed }
             sink.take(.diagnostic(inPacket(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))))
         case .tlsSession(let session):
             slot.noteTLS(session)

@@ -26,10 +26,15 @@ final class ConnectionSlot {
     private var handshakeGiven = false
     /// The TLS session, once its handshake completed; every exchange inside it carries it.
     private var tls: TLSSummary?
+    /// Whether the payload showed that reassembly's client is the server (`clientIsTheMaskingSide`):
+    /// then contexts, messages, TCP events and the connection record name the roles the other way.
+    private(set) var rolesSwapped = false
 
-    init(info: TCPConnectionInfo, settings: StackSettings) {
+    /// - Parameter synTime: when the connection's SYN was seen, if it was, before the slot was made.
+    init(info: TCPConnectionInfo, settings: StackSettings, synTime: Timestamp? = nil) {
         self.info = info
         self.settings = settings
+        self.synTime = synTime
         self.analyzer = .start(midStream: info.roleSource != .handshake, settings: settings)
     }
 
@@ -57,6 +62,11 @@ final class ConnectionSlot {
         if applicationProtocol == .none || applicationProtocol == .unknown {
             applicationProtocol = found
         }
+    }
+
+    /// The payload showed the roles reassembly guessed from the ports the wrong way round.
+    func swapRoles() {
+        rolesSwapped = true
     }
 
     /// An upgrade switched the connection to `found`, which is now what it carries.
@@ -92,7 +102,8 @@ final class ConnectionSlot {
 
     /// The connection context for an exchange; the handshake goes to the first exchange only.
     func context(consumingHandshake: Bool) -> ConnectionContext {
-        var context = ConnectionContext(id: info.id, client: info.client, server: info.server, tls: tls)
+        let (client, server) = rolesSwapped ? (info.server, info.client) : (info.client, info.server)
+        var context = ConnectionContext(id: info.id, client: client, server: server, tls: tls)
         if consumingHandshake, !handshakeGiven {
             context.handshake = handshake
             handshakeGiven = true

@@ -18,7 +18,8 @@ extension ExchangeMapper {
             headSize: nil,
             body: body(exchange.stdin),
             firstByte: exchange.requestStart,
-            lastByte: exchange.requestEnd
+            lastByte: exchange.requestEnd,
+            packets: PacketSpan(known: exchange.requestFirstPacket, exchange.requestLastPacket)
         )
         var response: HTTPResponseRecord?
         if let start = exchange.responseStart {
@@ -31,7 +32,8 @@ extension ExchangeMapper {
                 headSize: head?.length,
                 body: body(exchange.stdout),
                 firstByte: start,
-                lastByte: exchange.responseEnd ?? start
+                lastByte: exchange.responseEnd ?? start,
+                packets: PacketSpan(known: exchange.responseFirstPacket, exchange.responseLastPacket)
             )
         }
         var problems = exchange.problems

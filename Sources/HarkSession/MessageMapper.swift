@@ -13,7 +13,7 @@ enum MessageMapper {
         position: Int,
         connection: ConnectionContext
     ) -> ConnectionMessage {
-        ConnectionMessage(
+        var mapped = ConnectionMessage(
             id: id,
             connection: connection,
             applicationProtocol: .webSocket,
@@ -39,5 +39,7 @@ enum MessageMapper {
             closeCode: message.closeCode.map(Int.init),
             closeReason: message.closeReason
         )
+        mapped.packets = PacketSpan(known: message.firstPacket, message.lastPacket)
+        return mapped
     }
 }

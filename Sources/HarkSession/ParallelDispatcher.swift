@@ -189,9 +189,9 @@ struct ParallelDispatcher: SessionHandler {
         items.append(contentsOf: found.events.map(MergeItem.event))
     }
 
-    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot, flow: UDPFlow) {
+    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot) {
         var found = SessionEvents()
-        QUICAnalysis.close(slot, flow: flow, settings: settings, into: &found)
+        QUICAnalysis.close(slot, settings: settings, into: &found)
         items.append(contentsOf: found.events.map(MergeItem.event))
     }
 
@@ -298,7 +298,7 @@ struct ParallelDispatcher: SessionHandler {
                     next[worker] += 1
                 }
             case .opened(let connection): output.observer.connectionOpened(connection)
-            case .tcpEvent(let event): output.observer.tcpEvent(event)
+            case .tcpEvent(let event): output.report(event)
             case .packet(let fact): output.observer.packet(fact)
             case .diagnostic(let diagnostic): output.report(diagnostic)
             case .progress(let bytesRead): output.observer.progress(bytesRead: bytesRead)

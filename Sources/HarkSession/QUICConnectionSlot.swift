@@ -9,6 +9,12 @@ import HarkTLS
 final class QUICConnectionSlot {
     let info: TCPConnectionInfo
     var analyzer: QUICConnectionAnalyzer
+    /// UDP flows (paths) the connection is on now: more than one after it moved.
+    var flows = 1
+    /// The counters of the paths that ended, client→server and server→client, and the last packet's time.
+    private var clientToServer = DirectionStatistics()
+    private var serverToClient = DirectionStatistics()
+    private(set) var lastTimestamp: Timestamp
     /// The HTTP/3 inside, made on the first stream data when messages are parsed.
     var http3: HTTP3Analyzer?
     /// When the client's first packet (its ClientHello) was captured.
@@ -18,6 +24,7 @@ final class QUICConnectionSlot {
 
     init(info: TCPConnectionInfo, analyzer: QUICConnectionAnalyzer) {
         self.info = info
+        self.lastTimestamp = info.firstTimestamp
         self.analyzer = analyzer
         self.clientHelloTime = info.firstTimestamp
     }
@@ -32,6 +39,7 @@ final class QUICConnectionSlot {
             offeredALPN: summary.offeredALPN,
             alpn: summary.alpn,
             clientHelloTime: clientHelloTime,
+            handshakeCompletedTime: summary.handshakeCompletedTime,
             notDecryptedReason: summary.notDecryptedReason
         )
     }
@@ -60,11 +68,27 @@ final class QUICConnectionSlot {
         ConnectionContext(id: info.id, client: info.client, server: info.server, tls: tls)
     }
 
-    /// The connection's record once its flow ended.
-    func record(_ flow: UDPFlow) -> ConnectionRecord {
-        let end: StreamEndReason = analyzer.summary.closed != nil ? .fin : flow.endReason ?? .endOfCapture
+    /// Adds an ended path's counters (`swapped`: its first sender was the server).
+    func add(_ flow: UDPFlow, swapped: Bool) {
+        for (from, to) in [(swapped ? flow.serverToClient : flow.clientToServer, \QUICConnectionSlot.clientToServer),
+                           (swapped ? flow.clientToServer : flow.serverToClient, \QUICConnectionSlot.serverToClient)] {
+            self[keyPath: to].packets &+= from.packets
+            self[keyPath: to].payloadBytes &+= from.payloadBytes
+        }
+        lastTimestamp = max(lastTimestamp, flow.lastTimestamp)
+        lastEnd = flow.endReason
+    }
+
+    /// How the last path ended.
+    private var lastEnd: StreamEndReason?
+
+    /// The connection's record once its last path ended.
+    func record() -> ConnectionRecord {
+        let end: StreamEndReason = analyzer.summary.closed != nil ? .fin : lastEnd ?? .endOfCapture
         let summary = TCPConnectionSummary(
-            info: info, lastTimestamp: flow.lastTimestamp, clientToServer: flow.clientToServer, serverToClient: flow.serverToClient,
+            info: info, lastTimestamp: lastTimestamp,
+            clientToServer: clientToServer,
+            serverToClient: serverToClient,
             handshakeRoundTrip: nil, synRetransmissions: 0, clientEnd: end, serverEnd: end, resetBy: nil)
         return ConnectionRecord(summary: summary, applicationProtocol: applicationProtocol, tls: tls, quic: quic)
     }

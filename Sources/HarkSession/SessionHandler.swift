@@ -41,6 +41,6 @@ protocol SessionHandler: TCPStreamHandler {
     mutating func quicConnectionOpened(_ info: TCPConnectionInfo)
     /// What a QUIC connection found (QUIC is analysed on the session's thread, see `QUICAnalysis`).
     mutating func handle(_ event: QUICEvent, slot: QUICConnectionSlot)
-    /// A QUIC connection's flow ended.
-    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot, flow: UDPFlow)
+    /// A QUIC connection's last flow (path) ended.
+    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot)
 }

@@ -20,6 +20,8 @@ struct SessionOutput: AnalysisSink {
     private var hops = HopLinker()
     /// Per connection switched to another protocol: the `Exchange.id` of the exchange that switched it.
     private var switchingExchanges: [Int: Int] = [:]
+    /// Connections whose roles were found the other way round from reassembly's (`rolesSwapped`).
+    private var swappedConnections = Set<Int>()
 
     init(observer: any SessionObserver, captureName: String, parsesMessages: Bool) {
         self.observer = observer
@@ -43,12 +45,26 @@ struct SessionOutput: AnalysisSink {
             message.exchangeID = switchingExchanges[message.connection.id]
             messageCount += 1
             observer.message(message)
+        case .rolesSwapped(let connection):
+            swappedConnections.insert(connection)
         case .diagnostic(let diagnostic):
             report(diagnostic)
         case .closed(let record):
             switchingExchanges[record.summary.info.id] = nil
+            if !swappedConnections.isEmpty { swappedConnections.remove(record.summary.info.id) }
             observer.connectionClosed(record)
         }
+    }
+
+    /// Reports a TCP event, its direction named by the connection's roles as corrected so far.
+    mutating func report(_ event: TCPEvent) {
+        guard !swappedConnections.isEmpty, swappedConnections.contains(event.connectionID) else {
+            observer.tcpEvent(event)
+            return
+        }
+        var swapped = event
+        swapped.direction = event.direction.reversed
+        observer.tcpEvent(swapped)
     }
 
     /// Reports one diagnostic, counting it.

@@ -28,6 +28,10 @@ enum StreamAnalyzerEvent {
     case tlsSession(TLSSessionInfo)
     /// TLS found a problem: a record that failed authentication, bytes that are not TLS.
     case tls(TLSDiagnostic)
+    /// A connection joined after its WebSocket upgrade masks its frames on the side reassembly took for
+    /// the server (by port): that side is the client (RFC 6455 §5.1). Reported once, by the outermost
+    /// stack, before the first message.
+    case clientIsTheMaskingSide
     /// The stack stopped analysing part of the connection because a limit was reached (a tunnel nested
     /// deeper than `StackSettings.maxNesting`); the words say what was cut.
     case cut(String)
@@ -280,19 +284,25 @@ enum StreamAnalyzer {
         case .http1(let swapped):
             emit(.detected(.http1))
             return replay(log, clock: settings.packetClock, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
-        case .webSocket where !settings.parsesMessages:
+        case .webSocket(let swapped) where !settings.parsesMessages:
             emit(.detected(.webSocket))
+            if swapped, settings.nesting == 0 { emit(.clientIsTheMaskingSide) }
             return .opaque
         case .webSocket(let swapped):
             emit(.detected(.webSocket))
-            let layer = WebSocketLayer(WebSocketAnalyzer(start: .midStream, limits: settings.bodies.webSocketLimits), swapped: swapped)
+            if swapped, settings.nesting == 0 { emit(.clientIsTheMaskingSide) }
+            var analyzer = WebSocketAnalyzer(start: .midStream, limits: settings.bodies.webSocketLimits)
+            analyzer.packetClock = settings.packetClock
+            let layer = WebSocketLayer(analyzer, swapped: swapped)
             return replay(log, clock: settings.packetClock, into: .webSocket(layer), emit: emit)
         case .fastCGI where !settings.parsesMessages:
             emit(.detected(.fastCGI))
             return .opaque
         case .fastCGI(let swapped):
             emit(.detected(.fastCGI))
-            let layer = FastCGILayer(settings.bodies.fastCGIAnalyzer(), swapped: swapped)
+            var analyzer = settings.bodies.fastCGIAnalyzer()
+            analyzer.packetClock = settings.packetClock
+            let layer = FastCGILayer(analyzer, swapped: swapped)
             return replay(log, clock: settings.packetClock, into: .fastCGI(layer), emit: emit)
         }
     }
@@ -391,10 +401,11 @@ enum StreamAnalyzer {
                         break
                     }
                     let extensions = lastSwitched?.response?.headers.values(for: "Sec-WebSocket-Extensions") ?? []
-                    let analyzer = WebSocketAnalyzer(
+                    var analyzer = WebSocketAnalyzer(
                         start: .upgrade(deflate: PerMessageDeflate.negotiated(by: extensions)),
                         limits: settings.bodies.webSocketLimits
                     )
+                    analyzer.packetClock = settings.packetClock
                     self = .tunnel(TunnelLayer(.webSocket(WebSocketLayer(analyzer, swapped: false))))
                 case .upgrade:
                     self = .tunnel(TunnelLayer(.opaque))

@@ -44,14 +44,12 @@ enum QUICAnalysis {
 
     /// Reports a QUIC connection's end: a stand-in exchange when nothing inside could be read, then the
     /// connection record.
-    static func close<Sink: AnalysisSink>(
-        _ slot: QUICConnectionSlot, flow: UDPFlow, settings: StackSettings, into sink: inout Sink
-    ) {
+    static func close<Sink: AnalysisSink>(_ slot: QUICConnectionSlot, settings: StackSettings, into sink: inout Sink) {
         var events: [QUICEvent] = []
-        slot.analyzer.finish(at: flow.lastTimestamp) { events.append($0) }
+        slot.analyzer.finish(at: slot.lastTimestamp) { events.append($0) }
         for event in events { handle(event, slot: slot, settings: settings, into: &sink) }
-        slot.http3?.finishConnection(at: flow.lastTimestamp) { handle($0, slot: slot, into: &sink) }
-        let record = slot.record(flow)
+        slot.http3?.finishConnection(at: slot.lastTimestamp) { handle($0, slot: slot, into: &sink) }
+        let record = slot.record()
         if settings.parsesMessages, !slot.analyzer.summary.decrypted, slot.exchangesReported == 0, let tls = record.tls {
             sink.take(.exchange(
                 ExchangeMapper.exchange(undecrypted: record.summary, tls: tls, id: 0, connection: slot.context, applicationProtocol: .quic)

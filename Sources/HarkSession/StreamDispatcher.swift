@@ -31,6 +31,8 @@ struct StreamDispatcher: SessionHandler {
 
     var observer: any SessionObserver { output.observer }
     var exchangeCount: Int { output.exchangeCount }
+    /// Slots made so far: connections that showed more than a handshake. // private but tests
+    var slotsMade: Int { analysis.slotsMade }
     var diagnosticCount: Int { output.diagnosticCount }
     /// What every connection's stack is built with, the TLS key log included.
     var settings: StackSettings { analysis.settings }
@@ -100,8 +102,8 @@ struct StreamDispatcher: SessionHandler {
         QUICAnalysis.handle(event, slot: slot, settings: settings, into: &output)
     }
 
-    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot, flow: UDPFlow) {
-        QUICAnalysis.close(slot, flow: flow, settings: settings, into: &output)
+    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot) {
+        QUICAnalysis.close(slot, settings: settings, into: &output)
     }
 
     // MARK: - Reassembly's calls
@@ -131,7 +133,7 @@ struct StreamDispatcher: SessionHandler {
     mutating func tcpEvent(_ event: TCPEvent) {
         analysis.note(event)
         if wantsPacketFacts { packetKinds.note(event) }
-        output.observer.tcpEvent(event)
+        output.report(event)
     }
 
     mutating func packet(_ fact: PacketFact) {

@@ -28,6 +28,7 @@ public struct StatsCollector: Sendable {
     private var endpoints: [EndpointKey: TrafficStats] = [:]
     private var total = TrafficStats()
     private var worst: [ConnectionProblems] = []
+    private var quicConnections = 0
     private var tcp = TCPProblemTotals()
     private var tlsServers: [String: TLSServerStats] = [:]
     /// For open connections an exchange switched to a message protocol: where its messages count.
@@ -44,7 +45,7 @@ public struct StatsCollector: Sendable {
     /// address) and its endpoint. A TLS connection that could not be decrypted (an exchange of
     /// protocol `tls`) is no HTTP exchange: it counts in the TLS table, from its connection.
     public mutating func add(_ exchange: Exchange) {
-        guard exchange.applicationProtocol != .tls else { return }
+        guard !exchange.isUndecryptedStandIn else { return }
         total.add(exchange)
         let host = exchange.request.host(server: exchange.connection.server).lowercased()
         let hostKey = hosts[host] != nil || hosts.count < limits.maximumHosts ? host : Self.otherHosts
@@ -95,6 +96,11 @@ public struct StatsCollector: Sendable {
                 bytesReceived: summary.serverToClient.payloadBytes
             )
         }
+        // QUIC connections have no TCP counters.
+        guard applicationProtocol != .http3, applicationProtocol != .quic else {
+            quicConnections &+= 1
+            return
+        }
         let problems = ConnectionProblems(summary: summary, applicationProtocol: applicationProtocol)
         tcp.add(summary, problems: problems)
         guard let problems, limits.worstConnections > 0 else { return }
@@ -114,7 +120,7 @@ public struct StatsCollector: Sendable {
             .sorted { ($1.traffic.exchanges, $0.endpoint) < ($0.traffic.exchanges, $1.endpoint) }
         let worstRows = Array(worst.sorted(by: ConnectionProblems.worseFirst).prefix(limits.worstConnections))
         let tlsRows = tlsServers.values.sorted { ($1.connections, $0.server) < ($0.connections, $1.server) }
-        return StatsReport(
+        var report = StatsReport(
             total: total,
             firstTime: firstTime,
             lastTime: lastTime,
@@ -124,6 +130,8 @@ public struct StatsCollector: Sendable {
             worstConnections: worstRows,
             tlsServers: tlsRows
         )
+        report.quicConnections = quicConnections
+        return report
     }
 }
 

@@ -18,6 +18,8 @@ public struct StatsReport: Sendable {
     public var worstConnections: [ConnectionProblems]
     /// TLS sessions per server name, most connections first.
     public var tlsServers: [TLSServerStats]
+    /// QUIC connections (their TLS sessions are in `tlsServers`; they have no TCP problems).
+    public var quicConnections = 0
     /// What happened to the packets (read, not analysed, dropped); nil when not known.
     public var packets: PacketCounts?
 

@@ -13,6 +13,7 @@ enum CurlCommand {
         let request = exchange.request
         var parts = ["curl"]
         if exchange.applicationProtocol == .http2 { parts.append("--http2") }
+        if exchange.applicationProtocol == .http3 { parts.append("--http3-only") }
         if request.method != .get { parts += ["-X", quote(request.method.rawValue)] }
         parts.append(quote(request.url(server: exchange.connection.server)))
         let skipped: Set<String> = ["content-length", "connection", "transfer-encoding", "host", "keep-alive", "upgrade", "http2-settings"]

@@ -36,7 +36,9 @@ enum DetailContent {
         start.append(request.method.rawValue, .color(CellStyle.cyan, bold: true))
         start.append(" " + request.target + " " + request.version)
         lines.append(start)
-        if let authority = request.authority, exchange.applicationProtocol == .http2 { lines.append(field(":authority", authority)) }
+        if let authority = request.authority, exchange.applicationProtocol == .http2 || exchange.applicationProtocol == .http3 {
+            lines.append(field(":authority", authority))
+        }
         lines += request.headers.fields.map { field($0.name, $0.value) }
         if !request.body.trailers.isEmpty {
             lines.append(StyledLine("  trailers", .dim))

@@ -28,7 +28,7 @@ enum HelpText {
         ]),
         ("Filter editor", [
             ("Enter", "close the editor (a valid filter applies as you type)"),
-            ("Esc", "cancel the edit"),
+            ("Esc", "cancel the edit: the filter from before it is back"),
             ("^U", "clear"),
         ]),
         ("Examples", [

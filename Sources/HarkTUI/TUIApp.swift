@@ -38,10 +38,13 @@ public struct TUIApp {
         self.options = options
     }
 
-    /// Runs until the user quits. `feed` fills the store (the session); it runs on its own thread and
-    /// the UI shows what it has found so far.
+    /// Runs until the user quits, or a signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) asks to. `feed` fills
+    /// the store (the session); it runs on its own thread and the UI shows what it has found so far.
+    /// - Returns: the signal that ended the UI, nil when the user quit; the caller should exit with
+    ///   128 + the signal, through its normal way out (so that what the source set up is removed).
     /// - Throws: `TerminalError` when there is no terminal; the terminal is restored in every case.
-    public func run(feed: @escaping @Sendable () -> Void) throws {
+    @discardableResult
+    public func run(feed: @escaping @Sendable () -> Void) throws -> Int32? {
         let trace = FrameTrace()
         let started = FrameTrace.now()
         var sawRows = false
@@ -66,7 +69,7 @@ public struct TUIApp {
         var seenVersion = UInt64.max
         var dirty = true
         var keyStart: (wall: Double, cpu: Double)?
-        while !model.wantsQuit {
+        while !model.wantsQuit, TerminalRestore.quitSignal == 0 {
             let version = store.version
             if version != seenVersion {
                 seenVersion = version
@@ -104,6 +107,7 @@ public struct TUIApp {
                 dirty = true
             }
         }
+        return TerminalRestore.quitSignal == 0 ? nil : TerminalRestore.quitSignal
     }
 }
 

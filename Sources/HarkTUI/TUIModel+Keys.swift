@@ -30,6 +30,7 @@ extension TUIModel {
         case .enter, .character("l"), .right: openDetail()
         case .character("/"), .character("f"):
             isEditingFilter = true
+            filterBeforeEditing = filterText
             draft = filterText
             draftError = nil
         case .character("F"):
@@ -143,9 +144,12 @@ extension TUIModel {
         case .enter:
             if draftError == nil { isEditingFilter = false }
         case .escape:
+            // Cancels the edit: the filter from before it is back (and its list, recomputed if typing had
+            // replaced it).
             isEditingFilter = false
-            draft = filterText
-            draftError = nil
+            draft = filterBeforeEditing
+            draftChanged()
+            message = "filter edit cancelled"
         case .backspace:
             if !draft.isEmpty { draft.removeLast() }
             draftChanged()

@@ -51,6 +51,8 @@ final class TUIModel {
 
     // Editing the filter.
     var isEditingFilter = false
+    /// The filter in force when editing began, which Esc puts back (a valid draft applies as it is typed).
+    var filterBeforeEditing = ""
     var draft = ""
     var draftError: FilterSyntaxError?
 

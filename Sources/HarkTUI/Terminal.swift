@@ -4,10 +4,10 @@ import Synchronization
 /// The controlling terminal (`/dev/tty`, so that a capture can come in on standard input): raw mode,
 /// the alternate screen, its size, key bytes in, frames out, and a guaranteed restore.
 ///
-/// Restoring is the one thing that must never be skipped: `restore()` runs on quit and on errors,
-/// and the signal handlers installed by `installSignalHandlers()` run it for SIGTERM, SIGHUP and
-/// SIGQUIT (Ctrl-C arrives as a key in raw mode, and quits through the normal path). The handler uses
-/// only async-signal-safe calls (`tcsetattr`, `write`, `_exit`) on state saved beforehand.
+/// Restoring is the one thing that must never be skipped: `restore()` runs on quit and on errors;
+/// SIGTERM, SIGINT, SIGHUP and SIGQUIT quit through the same path (`TerminalRestore`), and a second
+/// such signal runs the restore in the handler itself (Ctrl-C arrives as a key in raw mode). The
+/// handler uses only async-signal-safe calls (`tcsetattr`, `write`, `_exit`) on state saved beforehand.
 final class Terminal {
     let descriptor: Int32
     private var saved = termios()

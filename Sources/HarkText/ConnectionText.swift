@@ -12,6 +12,7 @@ enum ConnectionText {
         case .synAck: "joined at the SYN-ACK (SYN not captured)"
         case .portHeuristic: "joined mid-connection (no handshake captured; server picked by port)"
         case .listeningPort: "joined mid-connection (no handshake captured; server listens on this machine)"
+        case .webSocketMasking: "joined after a WebSocket upgrade (the client is the side that masks its frames)"
         }
     }
 

@@ -20,9 +20,9 @@ enum ExchangeLine {
             client: connection.client,
             server: connection.server
         )
-        if exchange.applicationProtocol == .tls {
-            // A TLS connection nothing could be read inside: its length and the bytes it sent.
-            line += painter.paint("TLS", .yellow) + "  "
+        if exchange.isUndecryptedStandIn {
+            // A TLS or QUIC connection nothing could be read inside: its length and the bytes it sent.
+            line += painter.paint(exchange.applicationProtocol == .quic ? "QUIC" : "TLS", .yellow) + (exchange.applicationProtocol == .quic ? " " : "  ")
             line += layout.measures(
                 latency: TimestampFormat.duration(exchange.duration),
                 requestSize: ByteCountFormat.short(Int64(request.body.wireBytes)),

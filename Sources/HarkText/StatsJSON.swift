@@ -10,7 +10,8 @@ public enum StatsJSON {
     public static func write(_ report: StatsReport, to json: inout JSONWriter) {
         json.beginObject()
         json.member("exchanges", report.total.exchanges)
-        json.member("connections", report.tcp.connections)
+        json.member("connections", report.tcp.connections &+ report.quicConnections)
+        json.member("quic_connections", report.quicConnections)
         json.key("start")
         if let first = report.firstTime { json.iso8601(CivilDateTime(first), fractionDigits: 6) } else { json.null() }
         json.key("end")

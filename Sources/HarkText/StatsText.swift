@@ -14,7 +14,7 @@ public enum StatsText {
     public static func lines(_ report: StatsReport, top: Int) -> [String] {
         var lines = [summary(report)]
         if let packets = report.packets { lines.append(packetLine(packets)) }
-        guard report.total.exchanges > 0 || report.tcp.connections > 0 else { return lines }
+        guard report.total.exchanges > 0 || report.tcp.connections > 0 || report.quicConnections > 0 else { return lines }
         let classes = shownClasses(report.total.statuses)
         let showsGRPC = report.total.grpcCalls > 0
         let showsMessages = report.total.messages > 0
@@ -79,7 +79,8 @@ public enum StatsText {
 
     /// `48 exchanges on 13 connections, 2014-01-14 17:04:01.897 → 17:04:19.311 UTC (17.41 s)`.
     private static func summary(_ report: StatsReport) -> String {
-        var line = "\(count(report.total.exchanges, "exchange")) on \(count(report.tcp.connections, "connection"))"
+        var line = "\(count(report.total.exchanges, "exchange")) on \(count(report.tcp.connections &+ report.quicConnections, "connection"))"
+        if report.quicConnections > 0 { line += " (\(report.quicConnections) QUIC)" }
         if let first = report.firstTime, let last = report.lastTime {
             let start = TimestampFormat.iso8601(first, fractionDigits: 3).replacingT
             let end = TimestampFormat.iso8601(last, fractionDigits: 3).replacingT

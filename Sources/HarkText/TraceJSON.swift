@@ -91,6 +91,8 @@ enum TraceJSON {
         optional(message.exchangeID, to: &json)
         time("time", message.firstByte, to: &json)
         time("end_time", message.lastByte, to: &json)
+        json.key("packets")
+        json.packetSpan(message.packets)
         json.member("client", message.connection.client.description)
         json.member("server", message.connection.server.description)
         json.member("protocol", message.applicationProtocol.rawValue)

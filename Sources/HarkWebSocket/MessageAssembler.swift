@@ -23,6 +23,8 @@ struct MessageAssembler {
 
     let direction: Direction
     let limits: WebSocketLimits
+    /// The packet being delivered, noted with the frames' times.
+    var clock: PacketClock?
     /// Whether the sender resets its window after each message (`*_no_context_takeover`).
     private let resetsWindow: Bool
     /// The direction's inflater; nil without permessage-deflate, created when first needed.
@@ -86,7 +88,9 @@ struct MessageAssembler {
                 once(.fragmentedControl, "\(header.opcode) frame without FIN (RFC 6455 §5.5: control frames are not fragmented); taken as whole", report)
             }
             currentIsControl = true
-            control = Partial(message: WebSocketMessage(direction: direction, opcode: header.opcode, firstFrameTime: time, lastFrameTime: time, frameCount: 1))
+            var partial = Partial(message: WebSocketMessage(direction: direction, opcode: header.opcode, firstFrameTime: time, lastFrameTime: time, frameCount: 1))
+            partial.message.firstPacket = packet
+            control = partial
             return finished
         }
         currentIsControl = false
@@ -94,6 +98,7 @@ struct MessageAssembler {
             if var partial = data {
                 partial.message.frameCount += 1
                 partial.message.lastFrameTime = time
+                partial.message.lastPacket = clock?.number ?? 0
                 if partial.message.frameCount > limits.maxFramesPerMessage, partial.keeping {
                     partial.keeping = false
                     partial.problems.append("fragmented into more than \(limits.maxFramesPerMessage) frames; later fragments counted, not kept")
@@ -102,6 +107,7 @@ struct MessageAssembler {
                 data = partial
             } else {
                 var partial = Partial(message: WebSocketMessage(direction: direction, opcode: .continuation, firstFrameTime: time, lastFrameTime: time, isComplete: false))
+                partial.message.firstPacket = packet
                 partial.problems.append("the capture began inside this message: its first frames are missing")
                 partial.keeping = true
                 data = partial
@@ -116,6 +122,7 @@ struct MessageAssembler {
             data = nil
         }
         var partial = Partial(message: WebSocketMessage(direction: direction, opcode: header.opcode, firstFrameTime: time, lastFrameTime: time, isCompressed: header.rsv1))
+        partial.message.firstPacket = packet
         if header.opcode == .text { partial.utf8 = UTF8StreamValidator() }
         if header.rsv1 {
             if deflateNegotiated == false {
@@ -156,17 +163,22 @@ struct MessageAssembler {
         data = partial
     }
 
+    /// The packet being delivered; 0 without a clock.
+    private var packet: Int { clock?.number ?? 0 }
+
     /// The current frame ended: a message may be complete.
     mutating func end(fin: Bool, at time: Timestamp, report: (String, Bool) -> Void) -> WebSocketMessage? {
         if currentIsControl {
             guard var partial = control else { return nil }
             control = nil
             partial.message.lastFrameTime = time
+            partial.message.lastPacket = packet
             return close(partial)
         }
         guard var partial = data, fin else { return nil }
         data = nil
         partial.message.lastFrameTime = time
+        partial.message.lastPacket = packet
         if partial.message.isCompressed, partial.inflating, inflaterBroken == nil, let inflater {
             let step = inflater.finishMessage(limit: remainingInflate(partial))
             absorb(step, into: &partial, report: report)

@@ -27,6 +27,13 @@ public struct WebSocketAnalyzer {
         case midStream
     }
 
+    /// The packet being delivered, noted where messages' frames start and end; nil leaves packets 0.
+    public var packetClock: PacketClock? {
+        didSet {
+            for index in sides.indices { sides[index].assembler.clock = packetClock }
+        }
+    }
+
     private struct Side {
         var parser: WebSocketFrameParser
         var assembler: MessageAssembler

@@ -10,6 +10,10 @@ public struct WebSocketMessage: Sendable {
     /// Capture time of the first and the last frame.
     public var firstFrameTime: Timestamp
     public var lastFrameTime: Timestamp
+    /// Numbers of the packets of the first frame's start and the last frame's end (from the analyzer's
+    /// `PacketClock`; 0: not known).
+    public var firstPacket = 0
+    public var lastPacket = 0
     /// Frames the message came in.
     public var frameCount: Int
     /// Payload bytes on the wire (compressed, as framed), headers not included.

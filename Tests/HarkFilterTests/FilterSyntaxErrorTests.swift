@@ -71,7 +71,7 @@ struct FilterSyntaxErrorTests {
              hint: "write client=1.2.3.4:80 or server=1.2.3.4:80"),
         Case(expression: "server=10.0.0.0/33", column: 8, length: 11, message: #"expected an IP address after "server =", found "10.0.0.0/33""#,
              hint: "[::1]:443"),
-        Case(expression: "proto=http3", column: 7, length: 5, message: #"unknown protocol "http3""#, hint: "one of http1, h2, ws, grpc, tls"),
+        Case(expression: "proto=http4", column: 7, length: 5, message: #"unknown protocol "http4""#, hint: "one of http1, h2, h3, quic, ws, grpc, tls"),
         Case(expression: "path~\"(\"", column: 6, length: 3, message: "invalid regular expression: expected ')'", hint: "quote"),
         Case(expression: "host='abc", column: 6, length: 1, message: "this string is never closed", hint: "end it with '"),
         Case(expression: "host=a or #x=1", column: 11, length: 2, message: ##"unknown field "#x""##, hint: "fields:"),

@@ -12,23 +12,14 @@ struct LiveInterfaceTests {
     static let requests = 200
 
     /// A loopback HTTP/1.1 server (Tests/Fixtures/loopback/server.py) on a free port.
-    static func startServer(log: URL) throws -> (Process, Int) {
-        let port = FreePort.next()
-        let server = try ToolProcess.launch(
-            "python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)],
-            log: log, waitFor: "ready"
-        )
-        return (server, port)
-    }
-
     @Test(.enabled(if: canCapture, "needs root, curl, python3 and the hark executable (CI runs as root)"))
     func traceAndHAROnLoopbackSeeEveryExchangeOfThePortUntilCtrlC() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-live-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (server, port) = try Self.startServer(log: directory.appendingPathComponent("server.log"))
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
-        let (other, otherPort) = try Self.startServer(log: directory.appendingPathComponent("other.log"))
+        let (other, otherPort) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("other.log"))
         defer { ToolProcess.kill(other) }
 
         let filter = "tcp port \(port)"
@@ -85,7 +76,7 @@ struct LiveInterfaceTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-live-w-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (server, port) = try Self.startServer(log: directory.appendingPathComponent("server.log"))
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
         let written = directory.appendingPathComponent("live.pcapng")
         let errors = directory.appendingPathComponent("trace.err")

@@ -40,7 +40,7 @@ struct LoopbackCopiesTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-copies-\(getpid())-\(device)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (server, port) = try LiveInterfaceTests.startServer(log: directory.appendingPathComponent("server.log"))
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
 
         let capture = try LiveCapture(settings: LiveCaptureSettings(device: device, filter: "tcp port \(port)"))
@@ -59,7 +59,7 @@ struct LoopbackCopiesTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-copies-drops-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (server, port) = try LiveInterfaceTests.startServer(log: directory.appendingPathComponent("server.log"))
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
 
         // A kernel buffer of a few packets, not read while 100 requests go by: most are dropped.

@@ -15,7 +15,7 @@ struct NFLOGRecordingTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-nflog-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (server, port) = try LiveInterfaceTests.startServer(log: directory.appendingPathComponent("server.log"))
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
 
         // Not hark_…: hark removes stale tables of that name. A group below the range hark picks from.

@@ -48,7 +48,7 @@ struct PacketsLeftOutTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-left-out-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (server, port) = try LiveInterfaceTests.startServer(log: directory.appendingPathComponent("server.log"))
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
         let output = directory.appendingPathComponent("stats.json")
         let errors = directory.appendingPathComponent("stats.err")

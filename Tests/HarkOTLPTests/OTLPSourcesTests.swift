@@ -38,11 +38,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("otlp-live-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = FreePort.next()
-        let server = try ToolProcess.launch(
-            "python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)],
-            log: directory.appendingPathComponent("server.log"), waitFor: "ready"
-        )
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
         let receiver = try OTLPReceiver()
         let errors = directory.appendingPathComponent("trace.err")
@@ -72,11 +68,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("otlp-command-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = FreePort.next()
-        let server = try ToolProcess.launch(
-            "python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)],
-            log: directory.appendingPathComponent("server.log"), waitFor: "ready"
-        )
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
         let receiver = try OTLPReceiver()
         let urls = Array(repeating: "http://127.0.0.1:\(port)/cached", count: 3)

@@ -62,6 +62,15 @@ import Testing
         #expect(assembler.add(offset: 0, data: [1, 2, 3][...], fin: true).problem?.contains("final size") == true)
     }
 
+    @Test func givingUpHolesDeliversWhatWaitsButNotTheUnsentRest() {
+        var assembler = QUICStreamAssembler(maxBufferedBytes: 100, maxOffsetAhead: 1_000)
+        _ = assembler.add(offset: 4, data: [9, 9][...], fin: false)
+        _ = assembler.add(offset: 10, data: [8][...], fin: true)
+        #expect(assembler.giveUpHoles() == [.gap(4), .data([9, 9]), .gap(4), .data([8])])
+        #expect(assembler.bufferedBytes == 0)
+        #expect(assembler.isComplete)
+    }
+
     @Test func atTheEndWhatWaitsBehindAHoleIsDeliveredAfterAGap() {
         var assembler = QUICStreamAssembler(maxBufferedBytes: 100, maxOffsetAhead: 1_000)
         _ = assembler.add(offset: 4, data: [9, 9][...], fin: true)

@@ -78,14 +78,17 @@ struct HARCorpusTests {
         #expect((content["text"] as? String)?.hasPrefix("<!DOCTYPE html") == true)
     }
 
-    /// `_packets` names the packets of each message as tshark numbers them: bro.org's first GET is
-    /// tshark's frame 4 and its 200 response ends in frame 38 (`http1-browse-bro-org.oracle.tsv`).
+    /// `request._packets` and `response._packets` name the packets of each message as tshark numbers
+    /// them: bro.org's first GET is tshark's frame 4 and its 200 response ends in frame 38
+    /// (`http1-browse-bro-org.oracle.tsv`).
     @Test func entriesNameTheirPackets() throws {
         let entries = try Self.entries(try Self.har("http1-browse-bro-org.pcap").bytes)
-        let first = try #require(entries.first?["_packets"] as? [String: Any])
-        #expect(first["request"] as? [String: Int] == ["first": 4, "last": 4])
-        #expect(first["response"] as? [String: Int] == ["first": 6, "last": 38])
-        #expect(entries.allSatisfy { $0["_packets"] is [String: Any] })
+        let first = try #require(entries.first)
+        let request = try #require(first["request"] as? [String: Any])
+        let response = try #require(first["response"] as? [String: Any])
+        #expect(request["_packets"] as? [String: Int] == ["first": 4, "last": 4])
+        #expect(response["_packets"] as? [String: Int] == ["first": 6, "last": 38])
+        #expect(entries.allSatisfy { ($0["request"] as? [String: Any])?["_packets"] is [String: Int] })
     }
 
     @Test func noBodiesKeepsSizes() throws {

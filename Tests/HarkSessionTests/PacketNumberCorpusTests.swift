@@ -114,6 +114,55 @@ struct PacketNumberCorpusTests {
         #expect(checked > 0)
     }
 
+    /// FastCGI: tshark lists the records of each packet (`-d tcp.port==9000,fcgi`); a request's packets
+    /// are those of its web-server records (BEGIN_REQUEST, PARAMS, STDIN), a response's those of the
+    /// application's (STDOUT, STDERR, END_REQUEST).
+    @Test func fastCGIExchangesSpanTheirRecordsPackets() throws {
+        let url = Fixtures.corpus("fastcgi-nginx-phpfpm.pcap")
+        let oracle = try OracleTable(contentsOf: OracleTable.beside(url, kind: "oracle"))
+        var expected: [String: (request: [Int], response: [Int])] = [:]
+        for row in oracle.rows {
+            guard let frame = Int(row["frame.number"] ?? ""), let stream = row["tcp.stream"] else { continue }
+            let types = (row["fcgi.type"] ?? "").split(separator: ",").compactMap { Int($0) }
+            let ids = (row["fcgi.id"] ?? "").split(separator: ",")
+            for (type, id) in zip(types, ids) {
+                let key = "\(stream)/\(id)"
+                if [1, 2, 4, 5, 8].contains(type) { expected[key, default: ([], [])].request.append(frame) }
+                if [3, 6, 7].contains(type) { expected[key, default: ([], [])].response.append(frame) }
+            }
+        }
+        let (recorder, _) = try runSession(url.path)
+        let exchanges = recorder.exchanges.filter { $0.applicationProtocol == .fastCGI }
+        #expect(exchanges.count == expected.count)
+        for exchange in exchanges {
+            let key = "\(exchange.connection.id)/\(exchange.fastCGI?.requestID ?? 0)"
+            let frames = try #require(expected[key], "no oracle records for \(key)")
+            #expect(exchange.request.packets == PacketSpan(first: frames.request.min() ?? 0, last: frames.request.max() ?? 0), "\(key)")
+            #expect(exchange.response?.packets == PacketSpan(first: frames.response.min() ?? 0, last: frames.response.max() ?? 0), "\(key)")
+        }
+    }
+
+    /// WebSocket: each message ends in a frame with FIN; tshark lists every frame at its packet
+    /// (`-Y websocket`), so the messages ending in each packet are its FIN frames.
+    @Test(arguments: ["websocket-basic-text.pcap", "websocket-jupyter.pcap", "websocket-permessage-deflate.pcap"])
+    func webSocketMessagesEndInTheirFinalFramesPackets(capture: String) throws {
+        let url = Fixtures.corpus(capture)
+        let oracle = try OracleTable(contentsOf: OracleTable.beside(url, kind: "oracle-ws"))
+        var expected: [Int: Int] = [:]
+        for row in oracle.rows {
+            guard let frame = Int(row["frame.number"] ?? "") else { continue }
+            expected[frame, default: 0] += (row["websocket.fin"] ?? "").split(separator: ",").filter { $0 == "1" }.count
+        }
+        let (recorder, _) = try runSession(url.path)
+        var found: [Int: Int] = [:]
+        for message in recorder.messages {
+            let packets = try #require(message.packets, "message \(message.id) has no packets")
+            #expect(packets.first <= packets.last)
+            found[packets.last, default: 0] += 1
+        }
+        #expect(found == expected)
+    }
+
     /// A request that could not be parsed is reported at the packet holding it, as tshark finds it
     /// (`tshark -Y 'tcp contains "OPTIONSHTTP"'`: frame 24), not where hark gave up on it; requests
     /// read leniently at theirs (`tcp contains "OPTIONS"`: frames 14 and 34).

@@ -44,6 +44,26 @@ struct ProblemWordingCorpusTests {
         #expect(summary.clientToServer.gapBytes == 1_420)
     }
 
+    /// The same capture without its SYN (a one-sided capture joined mid-connection): the client's first
+    /// ACK anchors the server's direction, so the 12,444 bytes it acknowledged after that are a gap too
+    /// (tshark: the client's ACKs go from 1 to 12445 relative to the server's ISN).
+    @Test func acknowledgedButUnseenBytesWithoutTheSYNAreAGap() throws {
+        let bytes = try PcapCut.from(Fixtures.corpus("tcp-unidirectional-missing-packet.pcap"), startingAt: 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hark-no-syn-\(getpid()).pcap")
+        try Data(bytes).write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let (recorder, _) = try runSession(path.path)
+        let summary = try #require(recorder.connections.first?.summary)
+        #expect(summary.info.roleSource != .handshake)
+        #expect(summary.serverToClient.packets == 0)
+        #expect(summary.serverToClient.gapBytes == 12_444)
+        #expect(summary.serverToClient.gaps == 1)  // found at the end: no anchor before the first ACK
+        let gap = recorder.events.first { $0.direction == .serverToClient && $0.kind == .gap(length: 12_444) }
+        #expect(gap != nil, "\(recorder.events.map(\.kind))")
+        let exchange = try #require(recorder.exchanges.first)
+        #expect(exchange.problems.contains { $0.contains("the server→client direction is not in the capture") }, "\(exchange.problems)")
+    }
+
     /// A key log that was given but held nothing usable is not "no key log given".
     @Test func emptyKeyLogIsNotMissingKeyLog() throws {
         let capture = Fixtures.corpus("tls12-http1-heise-keylog.pcap")

@@ -33,7 +33,7 @@ struct StreamAnalyzerTests {
                 let payload = (try? message.payload.readAll()) ?? ByteBuffer()
                 recorded.webSocketMessages.append(String(decoding: payload.readableBytesView, as: UTF8.self))
             case .cut(let what): recorded.cuts.append(what)
-            case .http1, .http2, .tlsSession, .tls, .webSocket, .fastCGI: break
+            case .http1, .http2, .tlsSession, .tls, .webSocket, .fastCGI, .clientIsTheMaskingSide: break
             }
         }
         for (index, (direction, text)) in steps.enumerated() {

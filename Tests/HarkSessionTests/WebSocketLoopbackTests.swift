@@ -61,10 +61,25 @@ struct WebSocketLoopbackTests {
 
         try checkHAR(recorder, recording)
 
-        // The copy cut between the two halves: no upgrade, frames found by shape, compression seen
-        // from RSV1, and each message either exact or flagged, its unknown runs U+FFFD, never other text.
         let first = try firstPacket(at: recording.cutTime, in: recording.capture)
         let cut = try PcapCut.from(recording.capture, startingAt: first)
+        let bytes = try checkCutCopy(cut, recording, serverPort: recording.port, roles: .portHeuristic)
+        // The same copy with the server on a port above the client's: the port heuristic takes the
+        // server for the client, and the masked frames set the roles right, counters included.
+        let highPort: UInt16 = 65_000
+        let renumbered = Self.renumbering(cut, port: UInt16(recording.port), to: highPort)
+        let swappedBytes = try checkCutCopy(renumbered, recording, serverPort: Int(highPort), roles: .webSocketMasking)
+        #expect(swappedBytes.client == bytes.client && swappedBytes.server == bytes.server)
+    }
+
+    /// The copy cut between the two halves: no upgrade, frames found by shape, compression seen from
+    /// RSV1, and each message either exact or flagged, its unknown runs U+FFFD, never other text.
+    private func checkCutCopy(
+        _ cut: [UInt8],
+        _ recording: WebSocketLoopbackRecorder.Recording,
+        serverPort: Int,
+        roles: RoleSource
+    ) throws -> (client: Int64, server: Int64) {
         let (cutRecorder, _) = try runSession(bytes: cut, name: "cut.pcap")
         #expect(cutRecorder.exchanges.isEmpty)
         #expect(cutRecorder.connections.map(\.applicationProtocol) == [.webSocket])
@@ -89,9 +104,37 @@ struct WebSocketLoopbackTests {
         }
         // The client's 100,000 z's refer only to themselves: exact even without the history.
         #expect(Self.data(cutRecorder.messages, .clientToServer).contains { $0.payload.length == 100_000 && $0.payload.decodingError == nil })
+        // The roles: the client is the side that masks, however they were found.
+        let info = try #require(cutRecorder.connections.first?.summary.info)
+        #expect(info.server.port == UInt16(serverPort))
+        #expect(info.roleSource == roles)
+        #expect(cutRecorder.messages.allSatisfy { $0.connection.server.port == UInt16(serverPort) })
+        let summary = try #require(cutRecorder.connections.first?.summary)
+        return (summary.clientToServer.payloadBytes, summary.serverToClient.payloadBytes)
     }
 
-    /// The number (1-based) of the first packet captured at or after `time` (seconds since the epoch).
+    /// `capture` (classic pcap, Ethernet, IPv4) with TCP port `port` renumbered `replacement` (checksums
+    /// are not kept: hark does not check them).
+    private static func renumbering(_ capture: [UInt8], port: UInt16, to replacement: UInt16) -> [UInt8] {
+        var bytes = capture
+        var offset = 24
+        while offset + 16 <= bytes.count {
+            let length = Int(bytes[offset + 8]) | Int(bytes[offset + 9]) << 8 | Int(bytes[offset + 10]) << 16 | Int(bytes[offset + 11]) << 24
+            let ip = offset + 16 + 14
+            if ip < bytes.count {
+                let tcp = ip + Int(bytes[ip] & 0x0F) * 4
+                for field in [tcp, tcp + 2] where field + 1 < bytes.count {
+                    if UInt16(bytes[field]) << 8 | UInt16(bytes[field + 1]) == port {
+                        bytes[field] = UInt8(replacement >> 8)
+                        bytes[field + 1] = UInt8(replacement & 0xFF)
+                    }
+                }
+            }
+            offset += 16 + length
+        }
+        return bytes
+    }
+
     /// The HAR as `hark har` assembles it: the upgrade's entry with `_resourceType: "websocket"` and
     /// `_webSocketMessages` in Chrome's shape (checked by the schema in `Tests/Schemas`), each item
     /// the message as sent: text as text, binary as base64, time in epoch seconds at its first frame.
@@ -133,6 +176,7 @@ struct WebSocketLoopbackTests {
 
     private struct NoPacket: Error {}
 
+    /// The number (1-based) of the first packet captured at or after `time` (seconds since the epoch).
     private func firstPacket(at time: Double, in capture: URL) throws -> Int {
         let reader = try CaptureReader(path: capture.path)
         var number = 0

@@ -64,6 +64,33 @@ import Testing
         #expect(model.visible.count == model.rows.count)
     }
 
+    @Test func escapeWhileEditingPutsThePreviousFilterBack() throws {
+        let model = try makeModel(capture)
+        press(model, .character("/"))
+        type(model, "status=200")
+        press(model, .enter)
+        let applied = model.visible
+        #expect(model.filterText == "status=200" && !applied.isEmpty)
+        press(model, .character("/"), .control("u"))
+        type(model, "path=/css/*")
+        #expect(model.filterText == "path=/css/*", "a valid draft applies as it is typed")
+        #expect(model.visible != applied)
+        press(model, .escape)
+        #expect(!model.isEditingFilter)
+        #expect(model.filterText == "status=200")
+        #expect(model.visible == applied, "the list of the previous filter is back")
+        let screen = model.render(width: 80, height: 24).lines
+        #expect(screen[22].hasPrefix("filter: status=200"), "\(screen[22])")
+        #expect(screen[23].contains("filter edit cancelled"), "\(screen[23])")
+
+        // Cancelling a draft with an error: no error left, the filter unchanged.
+        press(model, .character("/"))
+        type(model, " and status>=4OO")
+        #expect(model.draftError != nil)
+        press(model, .escape)
+        #expect(model.draftError == nil && model.filterText == "status=200" && model.visible == applied)
+    }
+
     @Test func openingABodyAndSearchingIt() throws {
         let model = try makeModel(capture)
         // The first exchange is the page itself: HTML.

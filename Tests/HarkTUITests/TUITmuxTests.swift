@@ -157,13 +157,8 @@ struct TmuxFailure: Error, CustomStringConvertible {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-tui-cmd-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let script = directory.appendingPathComponent("server.py")
-        try PythonHTTPServer.forkingScript.write(to: script, atomically: true, encoding: .utf8)
-        let log = directory.appendingPathComponent("server.log")
-        let server = try ToolProcess.launch("python3", [script.path, "127.0.0.1"], log: log, waitFor: "port ")
+        let (server, port) = try PythonHTTPServer.start(in: directory)
         defer { ToolProcess.kill(server) }
-        let text = try String(contentsOf: log, encoding: .utf8)
-        let port = try #require(text.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) })
         let output = directory.appendingPathComponent("command.log")
         // What it prints differs from its command line, which the title shows.
         let command = "echo out$((6*7)); echo err$((6*7)) >&2; curl -s http://127.0.0.1:\(port)/one; curl -s http://127.0.0.1:\(port)/two"
@@ -184,5 +179,115 @@ struct TmuxFailure: Error, CustomStringConvertible {
         let written = try String(contentsOf: output, encoding: .utf8)
         #expect(written.contains("out42") && written.contains("err42"))
         #expect(written.contains("hello /one") && written.contains("hello /two"))
+    }
+}
+
+/// A signal ends `hark tui --pid` and `hark tui -- CMD` as quitting does: the terminal restored, and
+/// everything the process capture added to the system removed (the nftables table, the cgroup, the
+/// launched command), with exit status 128 + the signal.
+@Suite(.serialized) struct TUISignalTmuxTests {
+    enum Source: String, CaseIterable, CustomTestStringConvertible {
+        case pid, command
+        var testDescription: String { rawValue }
+    }
+
+    /// The cgroup2 mount point (`/sys/fs/cgroup` or `/sys/fs/cgroup/unified`).
+    private static func cgroupRoot() -> String? {
+        let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 3, fields[2] == "cgroup2" { return String(fields[1]) }
+        }
+        return nil
+    }
+
+    /// Starts `script` with `sh` in a session of its own, not as a child of this process; its pid.
+    private static func startApart(_ script: String, in directory: URL) throws -> Int32 {
+        let pidFile = directory.appendingPathComponent("watched.pid")
+        let command = "setsid -f sh -c " + TUITmuxTests.Tmux.quote("echo $$ > \(pidFile.path); exec sh -c " + TUITmuxTests.Tmux.quote(script))
+            + " < /dev/null > /dev/null 2>&1"
+        guard system(command) == 0 else { throw TmuxFailure("cannot start \(script)") }
+        for _ in 0..<200 {
+            if let pid = Int32(((try? String(contentsOf: pidFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return pid
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        throw TmuxFailure("\(script) did not start")
+    }
+
+    /// Whether process `pid` has exited (gone, or a zombie its new parent has not reaped yet), waiting
+    /// up to 2 s.
+    private static func hasEnded(_ pid: Int32) -> Bool {
+        for _ in 0..<200 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            if let close = stat.range(of: ") ", options: .backwards), stat[close.upperBound...].hasPrefix("Z") { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
+    }
+
+    /// hark's nft tables and cgroups for the run of `pid` (`hark_PID_…`, `hark-PID-…`).
+    private static func additions(of pid: Int32, in directory: URL) -> (tables: [String], cgroups: [String]) {
+        let listed = (try? ToolProcess.run("nft", ["list", "tables"], log: directory.appendingPathComponent("nft.log")).output) ?? ""
+        let tables: [String] = listed.split(separator: "\n").map(String.init).filter { $0.contains("hark_\(pid)_") }
+        var cgroups: [String] = []
+        if let root = cgroupRoot(), let names = try? FileManager.default.contentsOfDirectory(atPath: root) {
+            cgroups = names.filter { $0.hasPrefix("hark-\(pid)-") }
+        }
+        return (tables, cgroups)
+    }
+
+    @Test(.enabled(if: TUICommandTmuxTests.canLaunch, "needs root, nft, curl, python3, tmux and the built hark"),
+          arguments: [(SIGTERM, Source.pid), (SIGINT, .pid), (SIGTERM, .command), (SIGINT, .command)])
+    func aSignalRemovesWhatTheCaptureAddedAndRestoresTheTerminal(signal: Int32, source: Source) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-tui-signal-\(getpid())-\(signal)-\(source)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, port) = try PythonHTTPServer.start(in: directory)
+        defer { ToolProcess.kill(server) }
+        let go = directory.appendingPathComponent("go")
+        // A client that makes one request once hark watches it, then stays.
+        let client = "while [ ! -e \(go.path) ]; do sleep 0.05; done; curl -s http://127.0.0.1:\(port)/before-signal; sleep 300"
+        // The watched client is started apart (setsid -f), not as this process's child: Foundation's
+        // Process did not notice such a child's end after hark had moved it between cgroups, and
+        // waited for minutes.
+        let watched = source == .pid ? try Self.startApart(client, in: directory) : nil
+        defer { if let watched { kill(watched, SIGKILL) } }
+        let arguments = watched.map { ["--pid", "\($0)"] }
+            ?? ["--command-output", directory.appendingPathComponent("command.log").path, "--", "sh", "-c", client]
+
+        let session = try TUITmuxTests.Tmux(width: 160, height: 30, arguments: arguments)
+        let hark = try #require(Int32(try session.waitForFile("pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        try session.waitFor("hark")
+        FileManager.default.createFile(atPath: go.path, contents: Data())
+        try session.waitFor("/before-signal")
+        let added = Self.additions(of: hark, in: directory)
+        #expect(added.tables.count == 1 && added.cgroups.count == 1, "the capture's table and cgroup exist: \(added)")
+        let root = try #require(Self.cgroupRoot())
+        var inside: [Int32] = []
+        for cgroup in added.cgroups {
+            let procs = (try? String(contentsOfFile: "\(root)/\(cgroup)/cgroup.procs", encoding: .utf8)) ?? ""
+            inside += procs.split(separator: "\n").compactMap { Int32($0) }
+        }
+        #expect(!inside.isEmpty, "the watched processes are in the cgroup")
+
+        #expect(kill(hark, signal) == 0)
+        #expect(try session.waitForFile("status").trimmingCharacters(in: .whitespacesAndNewlines) == "\(128 + signal)")
+        try session.waitFor("restored")
+        #expect(session.file("before") == session.file("after"), "the terminal's mode is back")
+        let left = Self.additions(of: hark, in: directory)
+        #expect(left.tables.isEmpty && left.cgroups.isEmpty, "nothing of hark's left in nftables or cgroups: \(left)")
+        switch source {
+        case .pid:
+            // The watched process goes on, back in its own cgroup.
+            let pid = try #require(watched)
+            #expect(kill(pid, 0) == 0)
+            let cgroup = (try? String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8)) ?? ""
+            #expect(!cgroup.contains("hark-"), "\(cgroup)")
+        case .command:
+            // The launched command (sh and its sleep) ended with hark.
+            for pid in inside { #expect(Self.hasEnded(pid), "process \(pid) of the command is gone") }
+        }
     }
 }

@@ -122,30 +122,22 @@ public enum FastCGILoopbackRecorder {
     }
 
     private static func nginxConfiguration(root: String, port: Int, fastCGIPort: Int) -> String {
-        """
-        master_process off;
-        pid "\(root)/nginx.pid";
-        error_log "\(root)/error.log" notice;
-        events { worker_connections 64; }
-        http {
-            client_body_temp_path "\(root)/body";
-            proxy_temp_path "\(root)/proxy";
-            fastcgi_temp_path "\(root)/fastcgi";
-            uwsgi_temp_path "\(root)/uwsgi";
-            scgi_temp_path "\(root)/scgi";
-            access_log off;
-            upstream php { server 127.0.0.1:\(fastCGIPort); keepalive 4; }
-            server {
-                listen 127.0.0.1:\(port);
-                root "\(root)/www";
-                location ~ \\.php$ {
-                    include /etc/nginx/fastcgi_params;
-                    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
-                    fastcgi_keep_conn on;
-                    fastcgi_pass php;
+        NginxConfiguration.wrapping(
+            root: root,
+            http: """
+                access_log off;
+                upstream php { server 127.0.0.1:\(fastCGIPort); keepalive 4; }
+                server {
+                    listen 127.0.0.1:\(port);
+                    root "\(root)/www";
+                    location ~ \\.php$ {
+                        include /etc/nginx/fastcgi_params;
+                        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+                        fastcgi_keep_conn on;
+                        fastcgi_pass php;
+                    }
                 }
-            }
-        }
-        """
+            """
+        )
     }
 }

@@ -113,17 +113,7 @@ struct TLSLoopbackServer {
                 }
             """
         }
-        return """
-            master_process off;
-            pid "\(root)/nginx.pid";
-            error_log "\(root)/error.log" notice;
-            events { worker_connections 64; }
-            http {
-                client_body_temp_path "\(root)/body";
-                proxy_temp_path "\(root)/proxy";
-                fastcgi_temp_path "\(root)/fastcgi";
-                uwsgi_temp_path "\(root)/uwsgi";
-                scgi_temp_path "\(root)/scgi";
+        return NginxConfiguration.wrapping(root: root, http: """
                 types { text/plain txt; }
                 default_type text/plain;
                 root "\(root)/www";
@@ -146,8 +136,6 @@ struct TLSLoopbackServer {
                     access_log off;
                     location / { return 201 "stored $content_length bytes\\n"; }
                 }
-            }
-
-            """
+            """)
     }
 }

@@ -53,9 +53,8 @@ public enum WebSocketLoopbackRecorder {
     public static func record(directory: URL) throws -> Recording {
         if let reason = unavailableReason { throw ToolProcess.Failure(description: "cannot record: \(reason)") }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // The server takes the lower port: a copy of the capture cut mid-connection has no handshake,
-        // and reassembly then takes the side with the lower port for the server. (Mid-stream, hark does
-        // not yet correct the connection's roles from the masking, see the #14 note.)
+        // The server takes the lower port, as a port heuristic expects; the test renumbers it to check
+        // the other case.
         let ports = [FreePort.next(), FreePort.next()].sorted()
         let port = ports[0]
         let capture = directory.appendingPathComponent("websocket.pcap")

@@ -38,6 +38,20 @@ import Testing
         try checkBroOrg(WebTestSupport.browse(server.url, click: 0))
     }
 
+    /// The served page has a packet budget as a report has: past it packets are drawn aggregated, and
+    /// the page says how many and how to draw them one by one.
+    @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
+    func servedPageSaysWhenPacketsAreAggregated() throws {
+        let server = try HarkWebProcess(arguments: ["--max-packets", "100", Fixtures.corpus("http1-browse-bro-org.pcap").path])
+        let page = try WebTestSupport.browse(server.url)["page"] as? [String: Any] ?? [:]
+        let counts = page["counts"] as? String ?? ""
+        #expect(counts.contains("packets drawn aggregated to keep the page fast (hark web --max-packets 100;"), "\(counts)")
+        #expect(page["drawnExchanges"] as? Int == 31, "the exchanges are all drawn")
+        let all = try HarkWebProcess(arguments: [Fixtures.corpus("http1-browse-bro-org.pcap").path])
+        let full = try WebTestSupport.browse(all.url)["page"] as? [String: Any] ?? [:]
+        #expect(!(full["counts"] as? String ?? "").contains("aggregated"), "under the default budget of 50,000 nothing is")
+    }
+
     @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
     func reportFileShowsTheSameOffline() throws {
         let report = Self.temporaryFile(".html")

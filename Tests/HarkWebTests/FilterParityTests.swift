@@ -23,7 +23,8 @@ import Testing
         "resp.header.server exists", "req.header.accept-encoding~gzip", "header.x-nothing missing", "req.header.host=*.org",
         "request.header.user-agent~Mozilla", "response.header.content-length>0", "header.content-type~json",
         "proto=http1", "proto=h2", "proto=http2", "proto=grpc", "proto=ws", "proto=websocket", "proto=tls", "proto=https",
-        "proto=fcgi", "proto=fastcgi", "proto=fcgi and status=200",
+        "proto=fcgi", "proto=fastcgi", "proto=fcgi and status=200", "proto=h3", "proto=http3", "proto=quic",
+        "proto=h3 and status=404", "proto!=quic",
         "proto!=http1", "proto=unknown", "proto=none", "ip=192.168.0.0/16", "ip=10.0.0.0/8", "ip=127.0.0.1", "ip=::1",
         "ip=::/0", "ip=0.0.0.0/0", "ip!=127.0.0.1", "port=80", "port!=80", "port>1024", "port<=443", "client=192.168.0.0/16",
         "server=127.0.0.1:80", "server=[::1]:8080", "client=::1", "conn=3", "conn<5 and status=200", "tcp.stream>=2",
@@ -41,11 +42,15 @@ import Testing
         .enabled(if: canRun, "needs chromium, chromium-driver and python3-selenium"),
         arguments: ["http1-browse-bro-org.pcap", "grpc-swift2-calls.pcap", "websocket-jupyter.pcap",
                     "ipv6-rawip-four-http-streams.pcap", "tls12-http1-heise-keylog.pcap", "h2c-upgrade-range-206.pcap",
-                    "http1-mixed-app-traffic.pcap", "http1-browse-wikipedia-304.pcap", "fastcgi-nginx-phpfpm.pcap"]
+                    "http1-mixed-app-traffic.pcap", "http1-browse-wikipedia-304.pcap", "fastcgi-nginx-phpfpm.pcap",
+                    "h3-aioquic-requests.pcap"]
     )
     func pageAndServerSelectTheSame(_ name: String) throws {
-        let keylog = name.hasPrefix("tls12") ? [Fixtures.corpus("tls12-http1-heise-keylog.keys").path] : []
-        let capture = name.hasPrefix("grpc-swift2") ? Fixtures.recorded(name) : Fixtures.corpus(name)
+        let keylog =
+            name.hasPrefix("tls12")
+            ? [Fixtures.corpus("tls12-http1-heise-keylog.keys").path]
+            : name.hasPrefix("h3-") ? [Fixtures.recorded("h3-aioquic-requests.keys").path] : []
+        let capture = name.hasPrefix("grpc-swift2") || name.hasPrefix("h3-") ? Fixtures.recorded(name) : Fixtures.corpus(name)
         let store = try WebTestSupport.filledStore(capture, keylog: keylog)
         var options = TimelineOptions()
         options.includesDetails = true

@@ -14,11 +14,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-web-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = FreePort.next()
-        let server = try ToolProcess.launch(
-            "python3", [Fixtures.directory.appendingPathComponent("loopback/server.py").path, String(port)],
-            log: directory.appendingPathComponent("server.log"), waitFor: "ready"
-        )
+        let (server, port) = try LoopbackHTTPServer.start(log: directory.appendingPathComponent("server.log"))
         defer { ToolProcess.kill(server) }
         let output = directory.appendingPathComponent("web.out"), errors = directory.appendingPathComponent("web.err")
         let web = try HarkBinary.start(["web", "-i", "lo", "-f", "tcp port \(port)"], output: output, errors: errors)

@@ -341,7 +341,7 @@ window.harkFilter = (function () {
 
   function protocolNamed(text) {
     const names = { http1: ['http1', 'http/1', 'http/1.0', 'http/1.1', 'http1.1', 'http'], h2: ['h2', 'http2', 'http/2', 'h2c'],
-      fcgi: ['fcgi', 'fastcgi'], ws: ['ws', 'websocket', 'wss'], grpc: ['grpc'], tls: ['tls', 'ssl', 'https'], unknown: ['unknown'], none: ['none'] };
+      h3: ['h3', 'http3', 'http/3'], quic: ['quic'], fcgi: ['fcgi', 'fastcgi'], ws: ['ws', 'websocket', 'wss'], grpc: ['grpc'], tls: ['tls', 'ssl', 'https'], unknown: ['unknown'], none: ['none'] };
     const lower = text.toLowerCase();
     for (const [name, spellings] of Object.entries(names)) if (spellings.includes(lower)) return name;
     return null;
@@ -487,6 +487,8 @@ window.harkFilter = (function () {
       switch (test.proto) {
         case 'http1': return x.app === 'http1';
         case 'h2': return x.app === 'h2';
+        case 'h3': return x.app === 'h3';
+        case 'quic': return x.app === 'h3' || x.app === 'quic';
         case 'fcgi': return x.app === 'fcgi';
         case 'ws': return x.status === 101 && x.switchedTo === 'websocket';
         case 'grpc': return !!x.reqType && asciiLower(x.reqType).startsWith('application/grpc');
@@ -544,6 +546,7 @@ window.harkFilter = (function () {
 
   // A connection: `proto` is its protocol, connection fields its own, HTTP fields are missing.
   function connectionHolds(test, c) {
+    if (test.proto === 'quic') return c.protocol === 'quic' || c.protocol === 'h3';
     if (test.proto) return test.proto !== 'grpc' && test.proto === c.protocol;
     return connectionTest(test, c) ?? false;
   }

@@ -1013,7 +1013,10 @@
     const lost = [];
     if (counters.evictedExchanges) lost.push(`${counters.evictedExchanges} oldest exchanges dropped`);
     if (counters.aggregatedPackets) lost.push(`${counters.aggregatedPackets} packets aggregated`);
-    if (doc.limits && doc.limits.omittedPackets) lost.push(`${doc.limits.omittedPackets} packets aggregated in this report`);
+    if (doc.limits && doc.limits.omittedPackets) {
+      const command = isServed ? 'hark web' : 'hark timeline';
+      lost.push(`${doc.limits.omittedPackets} packets drawn aggregated to keep the page fast (${command} --max-packets ${doc.limits.maxPackets}; a larger value draws them one by one)`);
+    }
     $('counts').textContent = `${state.exchanges.length} exchanges${shown} on ${state.connections.size} connections` +
       (lost.length ? ' · ' + lost.join(', ') : '');
   }

@@ -11,13 +11,15 @@ The server answers:
     GET  /gzip        200, gzip-encoded JSON (content-encoding: gzip)
     anything else     404, text/plain
 
-The client opens two connections: QUIC v1 (AES-128-GCM) with every request above and a 404, then QUIC v2
-(RFC 9369) with ChaCha20-Poly1305 and one GET. Both sides write NSS key log lines to their KEYLOG.
+The client opens two connections: QUIC v1 (AES-128-GCM) with every request above and a 404 (and a key
+update before /large), then QUIC v2 (RFC 9369) with ChaCha20-Poly1305 and one GET. H3_REPEAT=N runs the
+first connection's requests N times (a larger capture, for benchmarks). Both sides write NSS key log lines to their KEYLOG.
 """
 
 import asyncio
 import gzip
 import json
+import os
 import ssl
 import sys
 
@@ -115,11 +117,12 @@ class ClientProtocol(QuicConnectionProtocol):
 
 async def run_client(port: int, keylog: str, log: str) -> None:
     results = []
+    repeat = int(os.environ.get("H3_REPEAT", "1"))
     with open(keylog, "a") as secrets:
         for version, suites, script in [
             (QuicProtocolVersion.VERSION_1, [CipherSuite.AES_128_GCM_SHA256],
              [("GET", "/", b""), ("GET", "/hello?name=hark", b""), ("POST", "/echo", b"posted body " * 100),
-              ("GET", "/large", b""), ("GET", "/gzip", b""), ("GET", "/missing", b"")]),
+              ("GET", "/large", b""), ("GET", "/gzip", b""), ("GET", "/missing", b"")] * repeat),
             (QuicProtocolVersion.VERSION_2, [CipherSuite.CHACHA20_POLY1305_SHA256], [("GET", "/hello?version=2", b"")]),
         ]:
             configuration = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, secrets_log_file=secrets,
@@ -127,6 +130,9 @@ async def run_client(port: int, keylog: str, log: str) -> None:
                                               supported_versions=[version], cipher_suites=suites)
             async with connect("127.0.0.1", port, configuration=configuration, create_protocol=ClientProtocol) as client:
                 for method, path, body in script:
+                    if path == "/large":
+                        # A key update (RFC 9001 §6) before the large response: later packets use new keys.
+                        client._quic.request_key_update()
                     result = await client.request(method, path, body)
                     result["quic_version"] = "v2" if version == QuicProtocolVersion.VERSION_2 else "v1"
                     results.append(result)

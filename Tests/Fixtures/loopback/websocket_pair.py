@@ -2,8 +2,8 @@
 """A real WebSocket conversation on loopback for hark's capture test: a `websockets` server and client
 (PyPI), permessage-deflate negotiated with context takeover (the library's default), exchanging text,
 JSON, binary, a fragmented message, a ping and a close. Usage: websocket_pair.py PORT CLIENT_PORT MANIFEST
-(the client binds CLIENT_PORT, so that the caller can keep it above PORT, as a sniffer's port
-heuristic expects of a client).
+(the client binds CLIENT_PORT, so that the caller chooses which side a port heuristic takes for the
+server).
 
 MANIFEST gets JSON: the negotiated extension header, every data message each side sent (in order, text
 or hex) and `cut_time`, a wall-clock time between the first and the second half of the conversation
