@@ -48,6 +48,31 @@ struct ThreadCountTests {
         }
     }
 
+    /// A WebSocket joined mid-stream whose client has the lower port: reassembly takes it for the
+    /// server, and the first masked frame, analysed on a worker, turns the roles round. TCP events
+    /// reported after that (the FINs) name the corrected sides with any thread count.
+    @Test func rolesCorrectedByAWorkerReachTheOutputAsWithOneThread() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-threads-ws-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // From the first WebSocket frame on: client 40492, server 51185 (editcap -r … 8-).
+        let path = directory.appendingPathComponent("websocket-jupyter-cut.pcap")
+        try Data(PcapCut.from(Fixtures.corpus("websocket-jupyter.pcap"), startingAt: 8)).write(to: path)
+        let commands = [
+            ["trace", "--json", "--tcp"], ["trace", "--tcp"], ["har"], ["connections"], ["stats"], ["timeline", "--bodies"],
+        ]
+        for command in commands {
+            let one = try run(command + [path.path], threads: 1)
+            for threads in [2, 3] {
+                #expect(try run(command + [path.path], threads: threads) == one, "\(command) with \(threads) threads")
+            }
+        }
+        // The swap did happen: the real server (51185) sends the first FIN, packet 11 of the cut copy.
+        let trace = String(decoding: try run(["trace", "--json", "--tcp", path.path], threads: 2).output, as: UTF8.self)
+        #expect(trace.contains(#""packet":11,"event":"fin","from":"server""#), "\(trace.prefix(600))")
+        #expect(trace.contains(#""event":"close","connection":0"#) && trace.contains(#""client":"127.0.0.1:40492","server":"127.0.0.1:51185""#))
+    }
+
     @Test(arguments: ["0", "65", "-1"])
     func threadCountsOutOfRangeAreRefused(threads: String) throws {
         let (status, _, errors) = try HarkBinary.run(["har", "--threads=\(threads)", Fixtures.corpus("http1-browse-bro-org.pcap").path])
@@ -63,18 +88,24 @@ struct ThreadCountTests {
         var errors: [UInt8]
     }
 
+    /// Runs `hark COMMAND --threads N REST…` for `arguments` = COMMAND REST…; a usage error (exit
+    /// status 64, as for an option the command does not take) is an issue, not an outcome to compare.
     private func run(_ arguments: [String], threads: Int) throws -> Outcome {
         let directory = FileManager.default.temporaryDirectory
         let stamp = "hark-threads-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let output = directory.appendingPathComponent(stamp + ".out")
         let errors = directory.appendingPathComponent(stamp + ".err")
         defer { for file in [output, errors] { try? FileManager.default.removeItem(at: file) } }
-        let process = try HarkBinary.start(["--threads", String(threads)] + arguments, output: output, errors: errors)
+        let process = try HarkBinary.start(
+            Array(arguments.prefix(1)) + ["--threads", String(threads)] + arguments.dropFirst(), output: output, errors: errors
+        )
         process.waitUntilExit()
+        let errorBytes = [UInt8](try Data(contentsOf: errors))
+        #expect(process.terminationStatus != 64, "\(arguments): \(String(decoding: errorBytes, as: UTF8.self))")
         return Outcome(
             status: process.terminationStatus,
             output: maskingNonces([UInt8](try Data(contentsOf: output))),
-            errors: [UInt8](try Data(contentsOf: errors))
+            errors: errorBytes
         )
     }
 
