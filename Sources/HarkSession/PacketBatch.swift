@@ -40,6 +40,9 @@ struct PacketBatch {
     /// A live input's wall-clock time when the batch was sealed, to age idle connections by even
     /// when no packet comes; nil for a file.
     var clock: Timestamp?
+    /// Set when the input (a pipe, a followed file) returned early because it was quiet: how long ago
+    /// its bytes last came, to let the capture's clock run on past the latest packet.
+    var idleTime: TimeSpan?
 
     /// Appends a frame.
     mutating func append(_ frame: CapturedFrame) {
@@ -71,5 +74,6 @@ struct PacketBatch {
         closingDiagnostics = nil
         bytesRead = 0
         clock = nil
+        idleTime = nil
     }
 }
