@@ -18,9 +18,10 @@ import NIOCore
 /// call. Only whole jobs and results cross, under one lock; how many are in flight is bounded by the
 /// session (`ParallelDispatcher.roundsInFlight`).
 final class AnalysisWorker: @unchecked Sendable {
-    /// One call for a connection of this worker, in the session's order.
+    /// One call for a connection of this worker, in the session's order (the rare large payloads
+    /// boxed, so that a job's entries stay small).
     enum Call {
-        case opened(TCPConnectionInfo)
+        indirect case opened(TCPConnectionInfo)
         case deliver(ByteBuffer, connection: Int, direction: Direction, time: Timestamp, packetNumber: Int)
         case gap(Int, connection: Int, direction: Direction, time: Timestamp)
         case notCaptured(connection: Int, direction: Direction)
