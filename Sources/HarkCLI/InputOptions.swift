@@ -177,4 +177,13 @@ extension CaptureSourceChoice {
         if case .file(let path) = self { return path == "-" }
         return true
     }
+
+    /// Whether the source is a live capture (an interface, processes, a command): its session reads
+    /// it in batches and reports a clock after each, even while no packet comes.
+    var isCapture: Bool {
+        switch self {
+        case .interface, .processes, .command: true
+        case .file, .followedFile: false
+        }
+    }
 }

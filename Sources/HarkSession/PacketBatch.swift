@@ -56,6 +56,9 @@ struct PacketBatch {
     /// A live input's wall-clock time when the batch was sealed, to age idle connections by even
     /// when no packet comes; nil for a file.
     var clock: Timestamp?
+    /// Set when the input (a pipe, a followed file) returned early because it was quiet: how long ago
+    /// its bytes last came, to let the capture's clock run on past the latest packet.
+    var idleTime: TimeSpan?
 
     /// Appends a decoded frame.
     mutating func append(_ frame: DecodedFrame) {
@@ -88,5 +91,6 @@ struct PacketBatch {
         closingDroppedDatagrams = []
         bytesRead = 0
         clock = nil
+        idleTime = nil
     }
 }

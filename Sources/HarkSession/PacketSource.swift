@@ -28,7 +28,7 @@ struct PacketSource {
     /// Appends frames and diagnostics to `batch` until it holds `maximumFrames` frames or
     /// `maximumBytes` captured bytes, or the input ends (then `isFinished` is set and the batch gets
     /// its closing diagnostics). Blocks while the input has no complete record; a live input may return
-    /// an empty batch that only carries its clock.
+    /// an empty batch that only carries its clock, a quiet pipe one that carries its idle time.
     mutating func fill(_ batch: inout PacketBatch, maximumFrames: Int, maximumBytes: Int) {
         guard !isFinished else { return }
         let more = input.read(maximumFrames: maximumFrames, maximumBytes: maximumBytes) { record in
@@ -46,6 +46,7 @@ struct PacketSource {
         }
         batch.bytesRead = input.bytesRead
         batch.clock = input.liveClock
+        batch.idleTime = input.idleTime
     }
 
     private mutating func decode(_ frame: CapturedFrame) -> DecodedFrame {

@@ -41,7 +41,11 @@ struct SessionAnalysis<Handler: SessionHandler> {
             reassembler.advance(to: clock, handler: &dispatcher)
             udp.expire(now: clock, dispatcher: &dispatcher)
         }
-        if let now = batch.clock ?? latestTime {
+        // A quiet pipe's or followed file's clock runs on from its latest packet while no byte comes,
+        // so that observers holding lines back by time let them out (the analysis itself keeps to the
+        // packets' clock).
+        let idleClock = batch.idleTime.flatMap { idle in latestTime.map { $0.advanced(by: idle) } }
+        if let now = batch.clock ?? idleClock ?? latestTime {
             dispatcher.clock(now)
         }
         dispatcher.batchTaken(now: batch.clock ?? latestTime, isLive: batch.clock != nil)
