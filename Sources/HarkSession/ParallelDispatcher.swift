@@ -30,17 +30,18 @@ struct ParallelDispatcher: SessionHandler {
     /// batches, stay within the chunks the reader reuses (`ChunkedInput.reusedChunks`).
     static let roundsInFlight = 3
 
-    /// What a round's merge does, in order.
+    /// What a round's merge does, in order. The rare large payloads are boxed (`indirect`), so that
+    /// an item, of which a round holds one or more per packet, stays small to append and to merge.
     private enum MergeItem {
-        case opened(TCPConnectionInfo)
+        indirect case opened(TCPConnectionInfo)
         case tcpEvent(TCPEvent)
         case packet(PacketFact)
-        case diagnostic(Diagnostic)
+        indirect case diagnostic(Diagnostic)
         case progress(Int64)
         case releaseHops(Timestamp?)
         case clock(Timestamp)
         /// What the session's own analysis (QUIC) found.
-        case event(AnalysisEvent)
+        indirect case event(AnalysisEvent)
         /// The events made by call `call` of worker `worker`'s job in this round.
         case worker(Int, call: Int)
     }
@@ -267,13 +268,16 @@ struct ParallelDispatcher: SessionHandler {
     private mutating func endRound() {
         var hasJob = Array(repeating: false, count: workers.count)
         for worker in workers.indices where !jobs[worker].isEmpty {
+            // The next round's job starts with room for as many calls as this one's: no regrowing.
             var job: AnalysisWorker.Job = []
+            job.reserveCapacity(jobs[worker].count)
             swap(&job, &jobs[worker])
             workers[worker].submit(job)
             hasJob[worker] = true
         }
         guard !items.isEmpty || hasJob.contains(true) else { return }
         var round: [MergeItem] = []
+        round.reserveCapacity(items.count)
         swap(&round, &items)
         rounds.append(Round(items: round, hasJob: hasJob))
         while rounds.count > Self.roundsInFlight { mergeOldest() }

@@ -1,6 +1,7 @@
 import Foundation
 import HarkCapture
 import HarkCore
+import HarkModel
 import HarkReassembly
 import HarkSession
 import HarkTestSupport
@@ -45,6 +46,24 @@ struct AnalysisThreadsTests {
                 let two = try report(CaptureReader(bytes: ByteBuffer(bytes: bytes), name: capture), SessionConfiguration(), threads: 2)
                 #expect(two == one, "\(capture) variant \(variant)")
             }
+        }
+    }
+
+    /// A WebSocket joined mid-stream whose client has the lower port: reassembly takes it for the
+    /// server and the first masked frame, analysed on a worker, turns the roles round; the TCP events
+    /// after that, the messages and the connection record name the sides as with one thread.
+    @Test func rolesCorrectedOnAWorkerReportTheSame() throws {
+        // From the first WebSocket frame on (editcap -r … 8-): client 40492, server 51185.
+        let bytes = try PcapCut.from(Fixtures.corpus("websocket-jupyter.pcap"), startingAt: 8)
+        let reader = { try CaptureReader(bytes: ByteBuffer(bytes: bytes), name: "websocket-jupyter-cut.pcap") }
+        let one = try report(try reader(), SessionConfiguration(), threads: 1)
+        let info = try #require(one.connections.first?.summary.info)
+        #expect(info.roleSource == .webSocketMasking && info.client.port == 40492)
+        // The real server (51185) closes first: packet 11 of the cut copy.
+        let fins = one.events.filter { if case .fin = $0.kind { true } else { false } }
+        #expect(fins.map(\.direction) == [.serverToClient, .clientToServer])
+        for threads in [2, 3] {
+            #expect(try report(try reader(), SessionConfiguration(), threads: threads) == one, "\(threads) threads")
         }
     }
 
