@@ -1,9 +1,10 @@
 import HarkCore
 
 extension HTTP3Analyzer {
-    mutating func receiveRequest(_ id: UInt64, direction: Direction, bytes: [UInt8], at time: Timestamp, emit: (HTTP3Event) -> Void) {
+    mutating func receiveRequest(_ id: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        // Taken out of the dictionary while it changes, so that its buffers are not copied on write.
         var state: HTTP3RequestState
-        if let existing = requests[id] {
+        if let existing = requests.removeValue(forKey: id) {
             state = existing
         } else {
             guard requests.count < limits.maxOpenRequests else {
@@ -12,7 +13,10 @@ extension HTTP3Analyzer {
             }
             state = HTTP3RequestState(id: id, maxFramePayload: limits.maxFramePayload)
         }
-        guard !state.side(direction).framingLost else { return }
+        guard !state.side(direction).framingLost else {
+            requests[id] = state
+            return
+        }
         let items = state.withSide(direction) { $0.reader.receive(bytes) }
         for item in items {
             process(item, on: &state, direction: direction, at: time, emit: emit)
@@ -67,7 +71,9 @@ extension HTTP3Analyzer {
         case .fields(let fields):
             state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time) }
         case .blocked(let required):
-            let blockedNow = requests.values.filter { $0.request.blocked != nil || $0.response.blocked != nil }.count
+            // Sections blocked now: on the other streams, and on this one (out of the dictionary meanwhile).
+            let isBlocked = { (state: HTTP3RequestState) in state.request.blocked != nil || state.response.blocked != nil }
+            let blockedNow = requests.values.filter(isBlocked).count &+ (isBlocked(state) ? 1 : 0)
             guard !encoder.isBroken, blockedNow < limits.maxBlockedSections else {
                 state.issues.append("\(direction.messageName) headers not decoded: they need QPACK inserts that \(encoder.isBroken ? "were lost" : "did not come in time")")
                 state.withSide(direction) { $0.framingLost = true }
@@ -85,7 +91,9 @@ extension HTTP3Analyzer {
     mutating func unblock(encodedBy direction: Direction, emit: (HTTP3Event) -> Void) {
         let inserts = encoders[direction.sideIndex].table.insertCount
         for id in requests.keys.sorted() {
-            guard var state = requests[id], let blocked = state.side(direction).blocked, blocked.requiredInsertCount <= inserts else { continue }
+            guard let waiting = requests[id]?.side(direction).blocked, waiting.requiredInsertCount <= inserts,
+                var state = requests.removeValue(forKey: id), let blocked = state.side(direction).blocked
+            else { continue }
             state.withSide(direction) { $0.blocked = nil }
             // The blocked section is the first held item; the rest came after it.
             for item in blocked.items {

@@ -17,7 +17,7 @@ struct UnidirectionalStream {
 }
 
 extension HTTP3Analyzer {
-    mutating func receiveUnidirectional(_ id: UInt64, direction: Direction, bytes: [UInt8], at time: Timestamp, emit: (HTTP3Event) -> Void) {
+    mutating func receiveUnidirectional(_ id: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, at time: Timestamp, emit: (HTTP3Event) -> Void) {
         var stream = unidirectional[id] ?? UnidirectionalStream(frames: HTTP3FrameReader(maxFramePayload: limits.maxFramePayload))
         var rest = bytes
         if stream.type == nil {
@@ -30,7 +30,7 @@ extension HTTP3Analyzer {
             }
             stream.type = type
             stream.typeBytes = []
-            rest = Array(candidate.dropFirst(reader.index))
+            rest = candidate.dropFirst(reader.index)
         }
         defer { unidirectional[id] = stream }
         switch stream.type {

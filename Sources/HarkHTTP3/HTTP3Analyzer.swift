@@ -40,7 +40,7 @@ public struct HTTP3Analyzer {
     static func isRequestStream(_ id: UInt64) -> Bool { id & 0x03 == 0 }
 
     /// Takes the next in-order bytes of a stream.
-    public mutating func receive(streamID: UInt64, direction: Direction, bytes: [UInt8], at time: Timestamp, emit: (HTTP3Event) -> Void) {
+    public mutating func receive(streamID: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, at time: Timestamp, emit: (HTTP3Event) -> Void) {
         if streamID & 0x02 != 0 {
             receiveUnidirectional(streamID, direction: direction, bytes: bytes, at: time, emit: emit)
         } else if Self.isRequestStream(streamID) {

@@ -8,8 +8,8 @@ struct HTTP3FrameReader {
     enum Item: Equatable {
         /// A whole frame other than DATA.
         case frame(type: UInt64, payload: [UInt8])
-        /// A piece of a DATA frame's payload.
-        case data([UInt8])
+        /// A piece of a DATA frame's payload (a slice of the stream bytes given).
+        case data(ArraySlice<UInt8>)
         /// A frame of a known type longer than the limit, or of an unknown type, passed over.
         case skipped(type: UInt64, length: UInt64)
     }
@@ -40,9 +40,9 @@ struct HTTP3FrameReader {
     var isInData: Bool { current?.type == Self.data }
 
     /// Takes the next bytes of the stream.
-    mutating func receive(_ bytes: [UInt8]) -> [Item] {
+    mutating func receive(_ bytes: ArraySlice<UInt8>) -> [Item] {
         var items: [Item] = []
-        var input = bytes[...]
+        var input = bytes
         while !input.isEmpty {
             if let frame = current {
                 let count = Int(min(frame.remaining, UInt64(input.count)))
@@ -50,7 +50,7 @@ struct HTTP3FrameReader {
                 input = input.dropFirst(count)
                 let remaining = frame.remaining &- UInt64(count)
                 if frame.type == Self.data {
-                    items.append(.data(Array(piece)))
+                    items.append(.data(piece))
                     current = remaining == 0 ? nil : (frame.type, remaining, nil)
                 } else if var collected = frame.collected {
                     collected += piece
@@ -66,15 +66,15 @@ struct HTTP3FrameReader {
                 continue
             }
             // A frame header: type and length, two varints of at most 8 bytes each.
+            // Read in place unless the start of the header came with earlier bytes.
             let take = min(16 &- header.count, input.count)
-            let candidate = header + input.prefix(take)
-            var reader = QUICReader(candidate)
+            var reader = header.isEmpty ? QUICReader(input.prefix(take)) : QUICReader(header + input.prefix(take))
             guard let type = reader.readVarint(), let length = reader.readVarint() else {
-                header = candidate
+                header = Array(reader.bytes)
                 input = input.dropFirst(take)
                 continue
             }
-            let used = reader.index &- header.count
+            let used = reader.index &- reader.bytes.startIndex &- header.count
             input = input.dropFirst(used)
             header = []
             let collects = type != Self.data && Self.isKnown(type) && length <= UInt64(maxFramePayload)

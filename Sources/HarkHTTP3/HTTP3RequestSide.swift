@@ -37,8 +37,10 @@ struct HTTP3RequestSide {
     }
 
     /// Adds DATA content: counted, kept within the limits, fed to the content decoder.
-    mutating func appendData(_ bytes: [UInt8], at time: Timestamp, limits: HTTP3Limits, decodesContent: Bool) {
+    mutating func appendData(_ bytes: ArraySlice<UInt8>, at time: Timestamp, limits: HTTP3Limits, decodesContent: Bool) {
+        // Taken out while it changes, so that its body storage is not copied on write.
         guard var message else { return }
+        self.message = nil
         if message.body.length == 0, decoder == nil, decodesContent {
             let codings = ContentCoding.list(fromFieldValues: message.fields.values(for: "content-encoding"))
             if codings.contains(where: { $0 != .identity }) {
@@ -48,12 +50,11 @@ struct HTTP3RequestSide {
         }
         message.body.length &+= bytes.count
         message.lastByteTime = time
-        let buffer = ByteBuffer(bytes: bytes)
-        let room = limits.maxBodyBytes &- message.body.bytes.count
-        if room > 0, let kept = buffer.getSlice(at: buffer.readerIndex, length: min(room, buffer.readableBytes)) {
-            message.body.bytes.append(kept, limits: limits.bodyStorage)
+        let kept = min(max(0, limits.maxBodyBytes &- message.body.bytes.count), bytes.count)
+        if kept > 0 {
+            bytes.prefix(kept).withUnsafeBytes { message.body.bytes.append($0, limits: limits.bodyStorage) }
         }
-        decoder?.decode(buffer)
+        if let decoder { decoder.decode(ByteBuffer(bytes: bytes)) }
         self.message = message
     }
 

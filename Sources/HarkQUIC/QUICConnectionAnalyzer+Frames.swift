@@ -2,7 +2,7 @@ import HarkCore
 
 extension QUICConnectionAnalyzer {
     /// Handles the frames of one decrypted packet.
-    mutating func handleFrames(of payload: [UInt8], space: Space, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    mutating func handleFrames(of payload: ArraySlice<UInt8>, space: Space, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
         let (frames, error) = QUICFrameParser.parse(payload)
         if let error { reportOnce("QUIC \(space) packet: \(error)", isError: true, emit: emit) }
         for frame in frames {

@@ -95,7 +95,8 @@ public struct QUICConnectionAnalyzer {
 
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
     public mutating func receive(_ payload: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
-        let datagram = Array(payload.readableBytesView)
+        // A copy the packets are decrypted in, in place; frames and stream data are slices of it.
+        var datagram = Array(payload.readableBytesView)
         var start = 0
         while start < datagram.count {
             // Zero bytes after a coalesced packet are padding of the datagram.
@@ -111,7 +112,7 @@ public struct QUICConnectionAnalyzer {
             case .success(let parsed): header = parsed
             }
             summary.packets &+= 1
-            read(header, in: datagram, at: start, from: direction, time: time, emit: emit)
+            read(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
             guard header.end > start else { return }
             start = header.end
         }
@@ -130,7 +131,7 @@ public struct QUICConnectionAnalyzer {
     }
 
     /// Reads one packet whose header was parsed.
-    private mutating func read(_ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    private mutating func read(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
         switch header.form {
         case .versionNegotiation:
             reportOnce("version negotiation: the server supports none of the client's versions", isError: false, emit: emit)
@@ -144,36 +145,36 @@ public struct QUICConnectionAnalyzer {
         case .long(let type, let version):
             if direction == .serverToClient || summary.version == nil { summary.version = version }
             // Packets to the sender will carry its source connection ID.
-            if let scid = header.sourceConnectionID { noteConnectionID(Array(scid), addressing: direction.reversed) }
+            if let scid = header.sourceConnectionID { noteConnectionID(Array(datagram[scid]), addressing: direction.reversed) }
             switch type {
             case .initial:
                 if initialKeys == nil, direction == .clientToServer {
-                    initialKeys = QUICInitialSecrets.keys(destinationConnectionID: header.destinationConnectionID, version: version)
+                    initialKeys = QUICInitialSecrets.keys(destinationConnectionID: datagram[header.destinationConnectionID], version: version)
                 }
                 let keys = direction == .clientToServer ? initialKeys?.client : initialKeys?.server
-                open(header, in: datagram, at: start, space: .initial, keys: keys, from: direction, time: time, emit: emit)
+                open(header, in: &datagram, at: start, space: .initial, keys: keys, from: direction, time: time, emit: emit)
             case .handshake:
                 lookUpSecretsIfNeeded(emit: emit)
-                open(header, in: datagram, at: start, space: .handshake, keys: handshakeKeys[direction.index], from: direction, time: time, emit: emit)
+                open(header, in: &datagram, at: start, space: .handshake, keys: handshakeKeys[direction.index], from: direction, time: time, emit: emit)
             case .zeroRTT, .retry:
                 summary.undecryptedPackets &+= 1
             }
         case .short:
             lookUpSecretsIfNeeded(emit: emit)
-            openShort(header, in: datagram, at: start, from: direction, time: time, emit: emit)
+            openShort(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
         }
     }
 
     /// Decrypts a long-header packet and handles its frames.
     private mutating func open(
-        _ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, space: Space, keys: QUICPacketKeys?, from direction: Direction,
+        _ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, space: Space, keys: QUICPacketKeys?, from direction: Direction,
         time: Timestamp, emit: (QUICEvent) -> Void
     ) {
         guard let keys else {
             summary.undecryptedPackets &+= 1
             return
         }
-        switch QUICPacketOpener.open(datagram, header: header, start: start, keys: keys, largestReceived: largest[space.rawValue][direction.index]) {
+        switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, largestReceived: largest[space.rawValue][direction.index]) {
         case .failure:
             summary.undecryptedPackets &+= 1
             reportOnce("a QUIC \(space) packet did not decrypt", isError: false, emit: emit)
@@ -184,7 +185,7 @@ public struct QUICConnectionAnalyzer {
     }
 
     /// Decrypts a 1-RTT packet, following a key update when its Key Phase bit flips.
-    private mutating func openShort(_ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    private mutating func openShort(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
         guard let current = applicationKeys[direction.index] else {
             summary.undecryptedPackets &+= 1
             return
@@ -199,7 +200,7 @@ public struct QUICConnectionAnalyzer {
         let phase = firstByte & 0x04 != 0
         var keys = current.keys
         if phase != current.phase { keys = current.keys.next() }
-        switch QUICPacketOpener.open(datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
+        switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
         case .failure:
             summary.undecryptedPackets &+= 1
             reportOnce("a QUIC 1-RTT packet did not decrypt with the key log's secrets", isError: false, emit: emit)

@@ -7,7 +7,8 @@
 struct QUICStreamAssembler {
     /// In-order output.
     enum Piece: Equatable {
-        case data([UInt8])
+        /// In-order bytes: a slice of the decrypted packet, or of a copy held behind a hole.
+        case data(ArraySlice<UInt8>)
         /// Bytes the capture does not hold (lost, or sent before the capture began).
         case gap(UInt64)
     }
@@ -50,7 +51,7 @@ struct QUICStreamAssembler {
         var pieces: [Piece] = []
         if offset <= nextOffset {
             let skip = Int(nextOffset &- offset)
-            pieces.append(.data(Array(data.dropFirst(skip))))
+            pieces.append(.data(data.dropFirst(skip)))
             nextOffset = end
         } else {
             let index = pending.firstIndex { $0.offset > offset } ?? pending.count
@@ -97,7 +98,7 @@ struct QUICStreamAssembler {
             bufferedBytes &-= first.data.count
             let end = first.offset &+ UInt64(first.data.count)
             guard end > nextOffset else { continue }
-            pieces.append(.data(Array(first.data.dropFirst(Int(nextOffset &- first.offset)))))
+            pieces.append(.data(first.data.dropFirst(Int(nextOffset &- first.offset))))
             nextOffset = end
         }
     }

@@ -7,7 +7,8 @@ import Testing
 /// analyzer.
 @Suite struct HTTP3AnalyzerTests {
     static let time = Timestamp(nanoseconds: 0)
-    static func bytes(_ hex: String) -> [UInt8] { QPACKExampleTests.bytes(hex) }
+    /// Stream bytes from hex, as the QUIC layer hands them on (a slice).
+    static func bytes(_ hex: String) -> ArraySlice<UInt8> { QPACKExampleTests.bytes(hex)[...] }
 
     /// Feeds `steps` and ends the connection; returns the exchanges and diagnostics.
     static func run(_ steps: [(stream: UInt64, direction: Direction, hex: String, fin: Bool)]) -> ([HTTP3Exchange], [String]) {

@@ -48,7 +48,7 @@ import Testing
         var assembler = QUICStreamAssembler(maxBufferedBytes: 10, maxOffsetAhead: 1_000)
         #expect(assembler.add(offset: 5, data: ArraySlice(repeating: 1, count: 8), fin: false).pieces.isEmpty)
         let pieces = assembler.add(offset: 13, data: ArraySlice(repeating: 2, count: 4), fin: false).pieces
-        #expect(pieces == [.gap(5), .data(Array(repeating: 1, count: 8)), .data(Array(repeating: 2, count: 4))])
+        #expect(pieces == [.gap(5), .data(ArraySlice(repeating: 1, count: 8)), .data(ArraySlice(repeating: 2, count: 4))])
         #expect(assembler.bufferedBytes == 0)
     }
 
