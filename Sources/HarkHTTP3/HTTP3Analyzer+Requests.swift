@@ -17,7 +17,8 @@ extension HTTP3Analyzer {
             requests[id] = state
             return
         }
-        let items = state.withSide(direction) { $0.reader.receive(bytes) }
+        let packet = packetClock?.number ?? 0
+        let items = state.withSide(direction) { $0.reader.receive(bytes, packet: packet) }
         for item in items {
             process(item, on: &state, direction: direction, at: time, emit: emit)
         }
@@ -29,8 +30,8 @@ extension HTTP3Analyzer {
         if var blocked = state.side(direction).blocked {
             let size: Int
             switch item {
-            case .frame(_, let payload): size = payload.count
-            case .data(let bytes): size = bytes.count
+            case .frame(_, let payload, _, _): size = payload.count
+            case .data(let bytes, _): size = bytes.count
             case .skipped: size = 0
             }
             guard blocked.bytes &+ size <= limits.maxBlockedBytes else {
@@ -47,21 +48,22 @@ extension HTTP3Analyzer {
             return
         }
         switch item {
-        case .frame(HTTP3FrameReader.headers, let payload):
-            decodeSection(payload, on: &state, direction: direction, at: time, emit: emit)
-        case .data(let bytes):
+        case .frame(HTTP3FrameReader.headers, let payload, let firstPacket, let lastPacket):
+            decodeSection(payload, packets: (firstPacket, lastPacket), on: &state, direction: direction, at: time, emit: emit)
+        case .data(let bytes, let packet):
             guard state.side(direction).message != nil else {
                 reportOnce("DATA before HEADERS on a request stream", isError: true, emit: emit)
                 return
             }
-            state.withSide(direction) { $0.appendData(bytes, at: time, limits: limits, decodesContent: decodesContent) }
+            state.withSide(direction) { $0.appendData(bytes, at: time, packet: packet, limits: limits, decodesContent: decodesContent) }
         case .frame, .skipped:
             break
         }
     }
 
     /// Decodes one HEADERS frame's field section, or blocks the side until the inserts it needs come.
-    private mutating func decodeSection(_ payload: [UInt8], on state: inout HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+    private mutating func decodeSection(
+        _ payload: [UInt8], packets: (first: Int, last: Int), on state: inout HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
         let side = direction.sideIndex
         let encoder = encoders[side]
         let capacity = allowedCapacity[side] ?? max(encoder.table.capacity, encoder.maxCapacity)
@@ -69,7 +71,7 @@ extension HTTP3Analyzer {
             payload, table: encoder.table, maxTableCapacity: capacity, maxListSize: limits.maxFieldSectionSize, huffman: &huffman)
         switch result {
         case .fields(let fields):
-            state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time) }
+            state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time, packets: packets) }
         case .blocked(let required):
             // Sections blocked now: on the other streams, and on this one (out of the dictionary meanwhile).
             let isBlocked = { (state: HTTP3RequestState) in state.request.blocked != nil || state.response.blocked != nil }
@@ -79,7 +81,8 @@ extension HTTP3Analyzer {
                 state.withSide(direction) { $0.framingLost = true }
                 return
             }
-            state.withSide(direction) { $0.blocked = (required, [.frame(type: HTTP3FrameReader.headers, payload: payload)], payload.count, time) }
+            let section = HTTP3FrameReader.Item.frame(type: HTTP3FrameReader.headers, payload: payload, firstPacket: packets.first, lastPacket: packets.last)
+            state.withSide(direction) { $0.blocked = (required, [section], payload.count, time) }
         case .failed(let problem):
             state.issues.append("\(direction.messageName) headers not decoded: \(problem)")
             reportOnce("QPACK: \(problem)", isError: true, emit: emit)

@@ -35,8 +35,8 @@ extension HTTP3Analyzer {
         defer { unidirectional[id] = stream }
         switch stream.type {
         case UnidirectionalStream.control?:
-            for item in stream.frames.receive(rest) {
-                guard case .frame(let type, let payload) = item else { continue }
+            for item in stream.frames.receive(rest, packet: packetClock?.number ?? 0) {
+                guard case .frame(let type, let payload, _, _) = item else { continue }
                 controlFrame(type, payload: payload, from: direction, emit: emit)
             }
         case UnidirectionalStream.encoder?:

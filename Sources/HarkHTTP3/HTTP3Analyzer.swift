@@ -26,6 +26,9 @@ public struct HTTP3Analyzer {
     /// Open request streams.
     var requests: [UInt64: HTTP3RequestState] = [:]
     var huffman = QPACKHuffman()
+    /// The number of the capture packet whose stream bytes are being read, set by the caller: messages
+    /// note the packets of their first and last bytes.
+    public var packetClock: PacketClock?
     /// Problems already reported, so that each is said once per connection.
     var reported = Set<String>()
 

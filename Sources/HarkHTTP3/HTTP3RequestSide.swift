@@ -23,9 +23,9 @@ struct HTTP3RequestSide {
         reader = HTTP3FrameReader(maxFramePayload: maxFramePayload)
     }
 
-    /// Adds a decoded field section: the head, a 1xx response, or trailers.
-    mutating func apply(_ fields: [QPACKField], isResponse: Bool, at time: Timestamp) {
-        let message = HTTP3Message(section: fields, at: time)
+    /// Adds a decoded field section, whose frame came in `packets`: the head, a 1xx response, or trailers.
+    mutating func apply(_ fields: [QPACKField], isResponse: Bool, at time: Timestamp, packets: (first: Int, last: Int)) {
+        let message = HTTP3Message(section: fields, at: time, packets: packets)
         if isResponse, let status = message.status, (100..<200).contains(status) {
             interim.append(message)
         } else if self.message == nil {
@@ -33,11 +33,13 @@ struct HTTP3RequestSide {
         } else {
             self.message?.trailers = message.fields
             self.message?.lastByteTime = time
+            self.message?.lastPacket = packets.last
         }
     }
 
-    /// Adds DATA content: counted, kept within the limits, fed to the content decoder.
-    mutating func appendData(_ bytes: ArraySlice<UInt8>, at time: Timestamp, limits: HTTP3Limits, decodesContent: Bool) {
+    /// Adds DATA content from capture packet `packet`: counted, kept within the limits, fed to the
+    /// content decoder.
+    mutating func appendData(_ bytes: ArraySlice<UInt8>, at time: Timestamp, packet: Int, limits: HTTP3Limits, decodesContent: Bool) {
         // Taken out while it changes, so that its body storage is not copied on write.
         guard var message else { return }
         self.message = nil
@@ -50,6 +52,7 @@ struct HTTP3RequestSide {
         }
         message.body.length &+= bytes.count
         message.lastByteTime = time
+        message.lastPacket = packet
         let kept = min(max(0, limits.maxBodyBytes &- message.body.bytes.count), bytes.count)
         if kept > 0 {
             bytes.prefix(kept).withUnsafeBytes { message.body.bytes.append($0, limits: limits.bodyStorage) }

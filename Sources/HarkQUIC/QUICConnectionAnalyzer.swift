@@ -27,6 +27,9 @@ public struct QUICConnectionAnalyzer {
     let limits: QUICLimits
     /// What the connection showed so far.
     public internal(set) var summary = QUICConnectionSummary()
+    /// The number of the capture packet being read, set by the caller: stream data carries the number of
+    /// the packet it came in, also when it was held behind a hole.
+    public var packetClock: PacketClock?
 
     var initialKeys: (client: QUICPacketKeys, server: QUICPacketKeys)?
     var handshakeKeys: [QUICPacketKeys?] = [nil, nil]

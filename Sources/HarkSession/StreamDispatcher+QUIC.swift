@@ -15,11 +15,14 @@ extension StreamDispatcher {
     mutating func handle(_ event: QUICEvent, slot: QUICConnectionSlot) {
         switch event {
         case .diagnostic(let text, let isError):
-            report(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id))
-        case .streamData(let id, let direction, let bytes, let time):
+            reportInPacket(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id))
+        case .streamData(let id, let direction, let bytes, let time, let packet):
             guard settings.parsesMessages else { return }
-            if slot.http3 == nil { slot.http3 = settings.bodies.http3Analyzer() }
-            slot.http3?.receive(streamID: id, direction: direction, bytes: bytes, at: time) { handle($0, slot: slot) }
+            if slot.http3 == nil { slot.http3 = settings.bodies.http3Analyzer(packetClock: settings.packetClock) }
+            // Bytes held behind a hole are read with their own packet's number.
+            settings.packetClock.with(packet) {
+                slot.http3?.receive(streamID: id, direction: direction, bytes: bytes, at: time) { handle($0, slot: slot) }
+            }
         case .streamGap(let id, let direction, let length, let time):
             slot.http3?.gap(streamID: id, direction: direction, length: length, at: time) { handle($0, slot: slot) }
         case .streamFinished(let id, let direction, let time):
@@ -39,7 +42,7 @@ extension StreamDispatcher {
             slot.exchangesReported += 1
             emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, index: index, connection: slot.context))
         case .diagnostic(let text, let isError):
-            report(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id))
+            reportInPacket(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id))
         }
     }
 

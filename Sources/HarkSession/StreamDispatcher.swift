@@ -317,7 +317,7 @@ struct StreamDispatcher: TCPStreamHandler {
 
     /// Reports a protocol stack's diagnostic with the number of the packet being analysed, when it
     /// has none of its own.
-    private mutating func reportInPacket(_ diagnostic: Diagnostic) {
+    mutating func reportInPacket(_ diagnostic: Diagnostic) {
         var located = diagnostic
         if located.packetNumber == nil, settings.packetClock.number > 0 {
             located.packetNumber = settings.packetClock.number

@@ -55,16 +55,22 @@ struct UDPLayer {
                 id: reassembler.allocateConnectionID(), client: swapped ? flow.server : flow.client,
                 server: swapped ? flow.client : flow.server, roleSource: startsConnection ? .handshake : .portHeuristic,
                 firstTimestamp: time, firstPacketNumber: packetNumber)
-            slot = QUICConnectionSlot(info: info, analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
+            var analyzer = QUICConnectionAnalyzer(keyLog: keyLog)
+            analyzer.packetClock = dispatcher.settings.packetClock
+            slot = QUICConnectionSlot(info: info, analyzer: analyzer)
             quic[flow.id] = slot
             if swapped { swappedFlows.insert(flow.id) }
             dispatcher.quicConnectionOpened(info)
         }
         // Events are handled once the analyzer is done with the datagram: handling reads its summary.
+        // Both note the datagram's packet number (stream data carries its own).
         var events: [QUICEvent] = []
         let quicDirection = swappedFlows.contains(flow.id) ? direction.reversed : direction
-        slot.analyzer.receive(datagram.payload, from: quicDirection, at: time) { events.append($0) }
-        for event in events { dispatcher.handle(event, slot: slot) }
+        let clock = dispatcher.settings.packetClock
+        clock.with(packetNumber) {
+            slot.analyzer.receive(datagram.payload, from: quicDirection, at: time) { events.append($0) }
+            for event in events { dispatcher.handle(event, slot: slot) }
+        }
         return true
     }
 
