@@ -2,9 +2,8 @@ import HarkCore
 
 extension HTTP3Analyzer {
     mutating func receiveRequest(_ id: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        // Taken out of the dictionary while it changes, so that its buffers are not copied on write.
-        var state: HTTP3RequestState
-        if let existing = requests.removeValue(forKey: id) {
+        let state: HTTP3RequestState
+        if let existing = requests[id] {
             state = existing
         } else {
             guard requests.count < limits.maxOpenRequests else {
@@ -12,22 +11,19 @@ extension HTTP3Analyzer {
                 return
             }
             state = HTTP3RequestState(id: id, maxFramePayload: limits.maxFramePayload)
-        }
-        guard !state.side(direction).framingLost else {
             requests[id] = state
-            return
         }
+        guard !state.framingLost(direction) else { return }
         let packet = packetClock?.number ?? 0
         let items = state.withSide(direction) { $0.reader.receive(bytes, packet: packet) }
         for item in items {
-            process(item, on: &state, direction: direction, at: time, emit: emit)
+            process(item, on: state, direction: direction, at: time, emit: emit)
         }
-        requests[id] = state
     }
 
     /// One frame item of a request stream side, or holds it back behind a blocked section.
-    mutating func process(_ item: HTTP3FrameReader.Item, on state: inout HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        if var blocked = state.side(direction).blocked {
+    mutating func process(_ item: HTTP3FrameReader.Item, on state: HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        if var blocked = state.blocked(direction) {
             let size: Int
             switch item {
             case .frame(_, let payload, _, _): size = payload.count
@@ -49,9 +45,9 @@ extension HTTP3Analyzer {
         }
         switch item {
         case .frame(HTTP3FrameReader.headers, let payload, let firstPacket, let lastPacket):
-            decodeSection(payload, packets: (firstPacket, lastPacket), on: &state, direction: direction, at: time, emit: emit)
+            decodeSection(payload, packets: (firstPacket, lastPacket), on: state, direction: direction, at: time, emit: emit)
         case .data(let bytes, let packet):
-            guard state.side(direction).message != nil else {
+            guard state.hasMessage(direction) else {
                 reportOnce("DATA before HEADERS on a request stream", isError: true, emit: emit)
                 return
             }
@@ -63,7 +59,7 @@ extension HTTP3Analyzer {
 
     /// Decodes one HEADERS frame's field section, or blocks the side until the inserts it needs come.
     private mutating func decodeSection(
-        _ payload: [UInt8], packets: (first: Int, last: Int), on state: inout HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        _ payload: [UInt8], packets: (first: Int, last: Int), on state: HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
         let side = direction.sideIndex
         let encoder = encoders[side]
         let capacity = allowedCapacity[side] ?? max(encoder.table.capacity, encoder.maxCapacity)
@@ -73,9 +69,7 @@ extension HTTP3Analyzer {
         case .fields(let fields):
             state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time, packets: packets) }
         case .blocked(let required):
-            // Sections blocked now: on the other streams, and on this one (out of the dictionary meanwhile).
-            let isBlocked = { (state: HTTP3RequestState) in state.request.blocked != nil || state.response.blocked != nil }
-            let blockedNow = requests.values.filter(isBlocked).count &+ (isBlocked(state) ? 1 : 0)
+            let blockedNow = requests.values.filter(\.isBlocked).count
             guard !encoder.isBroken, blockedNow < limits.maxBlockedSections else {
                 state.issues.append("\(direction.messageName) headers not decoded: they need QPACK inserts that \(encoder.isBroken ? "were lost" : "did not come in time")")
                 state.withSide(direction) { $0.framingLost = true }
@@ -94,15 +88,12 @@ extension HTTP3Analyzer {
     mutating func unblock(encodedBy direction: Direction, emit: (HTTP3Event) -> Void) {
         let inserts = encoders[direction.sideIndex].table.insertCount
         for id in requests.keys.sorted() {
-            guard let waiting = requests[id]?.side(direction).blocked, waiting.requiredInsertCount <= inserts,
-                var state = requests.removeValue(forKey: id), let blocked = state.side(direction).blocked
-            else { continue }
+            guard let state = requests[id], let blocked = state.blocked(direction), blocked.requiredInsertCount <= inserts else { continue }
             state.withSide(direction) { $0.blocked = nil }
             // The blocked section is the first held item; the rest came after it.
             for item in blocked.items {
-                process(item, on: &state, direction: direction, at: blocked.time, emit: emit)
+                process(item, on: state, direction: direction, at: blocked.time, emit: emit)
             }
-            requests[id] = state
             emitIfDone(id, emit: emit)
         }
     }

@@ -13,7 +13,8 @@ struct HTTP3RequestSide {
     /// Undoes the content codings as DATA arrives.
     var decoder: BodyDecoder?
     /// A field section waiting for inserts, and the items that came after it.
-    var blocked: (requiredInsertCount: Int, items: [HTTP3FrameReader.Item], bytes: Int, time: Timestamp)?
+    typealias Blocked = (requiredInsertCount: Int, items: [HTTP3FrameReader.Item], bytes: Int, time: Timestamp)
+    var blocked: Blocked?
     /// FIN or RESET_STREAM was seen.
     var ended = false
     /// Bytes were lost where the framing cannot be recovered: the rest of this side is not read.
@@ -40,25 +41,23 @@ struct HTTP3RequestSide {
     /// Adds DATA content from capture packet `packet`: counted, kept within the limits, fed to the
     /// content decoder.
     mutating func appendData(_ bytes: ArraySlice<UInt8>, at time: Timestamp, packet: Int, limits: HTTP3Limits, decodesContent: Bool) {
-        // Taken out while it changes, so that its body storage is not copied on write.
-        guard var message else { return }
-        self.message = nil
-        if message.body.length == 0, decoder == nil, decodesContent {
-            let codings = ContentCoding.list(fromFieldValues: message.fields.values(for: "content-encoding"))
+        // Changed in place (optional chaining), so that neither the message nor its body is copied.
+        guard let stored = message?.body.length else { return }
+        if stored == 0, decoder == nil, decodesContent {
+            let codings = ContentCoding.list(fromFieldValues: message?.fields.values(for: "content-encoding") ?? [])
             if codings.contains(where: { $0 != .identity }) {
                 decoder = BodyDecoder(
                     codings: codings, maxOutputBytes: limits.maxDecodedBodyBytes, keepLimit: limits.maxBodyBytes, storage: limits.bodyStorage)
             }
         }
-        message.body.length &+= bytes.count
-        message.lastByteTime = time
-        message.lastPacket = packet
-        let kept = min(max(0, limits.maxBodyBytes &- message.body.bytes.count), bytes.count)
+        message?.body.length &+= bytes.count
+        message?.lastByteTime = time
+        message?.lastPacket = packet
+        let kept = min(max(0, limits.maxBodyBytes &- (message?.body.bytes.count ?? 0)), bytes.count)
         if kept > 0 {
-            bytes.prefix(kept).withUnsafeBytes { message.body.bytes.append($0, limits: limits.bodyStorage) }
+            bytes.prefix(kept).withUnsafeBytes { message?.body.bytes.append($0, limits: limits.bodyStorage) }
         }
         if let decoder { decoder.decode(ByteBuffer(bytes: bytes)) }
-        self.message = message
     }
 
     /// The message as it ends: content codings named, decoding finished (when nothing was lost).

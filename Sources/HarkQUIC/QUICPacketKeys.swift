@@ -2,8 +2,9 @@ import Crypto
 import HarkTLS
 
 /// One direction's packet protection for one key phase (RFC 9001 §5): the AEAD key and IV that protect
-/// payloads, and the header protection key.
-struct QUICPacketKeys {
+/// payloads, and the header protection key. A class: every packet uses it, and a reference is one
+/// retain where a copy of its fields is six.
+final class QUICPacketKeys {
     /// The AEAD and header protection algorithm pair of a TLS 1.3 cipher suite.
     enum Cipher: Equatable {
         /// AEAD_AES_128_GCM / AEAD_AES_256_GCM with AES-ECB header protection.
@@ -26,7 +27,7 @@ struct QUICPacketKeys {
     let headerProtection: QUICHeaderProtectionContext?
 
     /// Keys from a traffic secret (RFC 9001 §5.1): `quic key`, `quic iv`, `quic hp` (`quicv2 …` in v2).
-    init(secret: [UInt8], cipher: Cipher, keyLength: Int, hash: HashAlgorithm, version: QUICVersion) {
+    convenience init(secret: [UInt8], cipher: Cipher, keyLength: Int, hash: HashAlgorithm, version: QUICVersion) {
         self.init(secret: secret, cipher: cipher, keyLength: keyLength, hash: hash, version: version, headerProtection: nil)
     }
 
@@ -54,7 +55,7 @@ struct QUICPacketKeys {
     }
 
     /// Keys for a negotiated TLS cipher suite; nil for a suite QUIC cannot use or hark cannot decrypt.
-    init?(secret: [UInt8], suite: TLSCipherSuite, version: QUICVersion) {
+    convenience init?(secret: [UInt8], suite: TLSCipherSuite, version: QUICVersion) {
         guard let parameters = suite.parameters else { return nil }
         let cipher: Cipher
         switch parameters.bulk {
