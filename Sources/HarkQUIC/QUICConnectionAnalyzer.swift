@@ -82,18 +82,11 @@ public struct QUICConnectionAnalyzer {
         return first & 0xC0 == 0x40
     }
 
-    /// The direction of a short-header packet whose Destination Connection ID is one this connection
-    /// uses: how a connection that moved to another address or port (RFC 9000 §9) is recognised on its
-    /// new path. Nil when the payload names none of its connection IDs.
-    public func direction(ofShortHeader payload: ByteBuffer) -> Direction? {
-        guard QUICConnectionAnalyzer.looksLikeShortHeader(payload) else { return nil }
-        let bytes = payload.readableBytesView
-        for direction in [Direction.clientToServer, .serverToClient] {
-            for id in connectionIDs[direction.index] where bytes.count > id.count {
-                if bytes.dropFirst().prefix(id.count).elementsEqual(id) { return direction }
-            }
-        }
-        return nil
+    /// The connection IDs packets going `direction` carry as their Destination Connection ID, in the
+    /// order they were seen (at most 64): what recognises the connection on another address or port
+    /// after it moved (RFC 9000 §9). `summary.connectionIDs` counts them on both sides.
+    public func connectionIDs(goingTo direction: Direction) -> [[UInt8]] {
+        connectionIDs[direction.index]
     }
 
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
