@@ -4,8 +4,8 @@ extension JSONWriter {
     /// multi-byte UTF-8 included, is copied as is.
     ///
     /// The bytes must be valid UTF-8 for the result to be valid JSON: a Swift `String` always is; raw
-    /// bytes go through ``UTF8Validation`` first. Eight bytes
-    /// are checked at a time and copied whole when none needs escaping.
+    /// bytes go through ``UTF8Validation`` first. Eight bytes are checked at a time: copied whole when
+    /// none needs escaping, else up to the first that does, which is escaped.
     public mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
         guard let source = input.baseAddress, !input.isEmpty else { return }
         let count = input.count
@@ -16,11 +16,16 @@ extension JSONWriter {
             var written = 0
             while read &+ 8 <= count {
                 let word = UnsafeRawPointer(source + read).loadUnaligned(as: UInt64.self)
-                if JSONWriter.needsEscape(word) {
-                    for _ in 0..<8 {
-                        written &+= JSONWriter.writeEscaped(source[read], to: target + written)
-                        read &+= 1
-                    }
+                let escapes = JSONWriter.escapeMask(UInt64(littleEndian: word))
+                if escapes != 0 {
+                    // The lowest flagged byte is the first in memory; the bytes before it are copied
+                    // (all eight are stored; room for them is there, as for a clean word).
+                    let clean = escapes.trailingZeroBitCount / 8
+                    target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
+                    read &+= clean
+                    written &+= clean
+                    written &+= JSONWriter.writeEscaped(source[read], to: target + written)
+                    read &+= 1
                 } else {
                     target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
                     read &+= 8
@@ -44,10 +49,11 @@ extension JSONWriter {
         }
     }
 
-    /// Whether any of the eight bytes in `word` is below 0x20, a quotation mark or a backslash
-    /// (the "has zero byte" and "has byte less than" bit tricks; exact, no false negatives).
+    /// The high bit of each byte of `word` (little-endian) that is below 0x20, a quotation mark or a
+    /// backslash, by the "has zero byte" and "has byte less than" bit tricks: zero exactly when none is,
+    /// and the lowest bit set marks the first such byte (a borrow can only flag bytes above it).
     @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> Bool {
+    private static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let below20 = (word &- ones &* 0x20) & ~word & highs
@@ -55,7 +61,7 @@ extension JSONWriter {
         let backslash = word ^ (ones &* 0x5C)
         let hasQuote = (quote &- ones) & ~quote & highs
         let hasBackslash = (backslash &- ones) & ~backslash & highs
-        return below20 | hasQuote | hasBackslash != 0
+        return below20 | hasQuote | hasBackslash
     }
 
     /// Writes `byte`, or its escape sequence when it needs one, at `target`; returns the length.

@@ -57,6 +57,32 @@ struct JSONWriterTests {
         }
     }
 
+    @Test func runsOfBytesThatNeedEscapingMatchAByteByByteReference() {
+        // Bytes to escape next to each other and next to 0x20, 0x21, 0x23, 0x5D and non-ASCII bytes,
+        // where the word-at-a-time tricks borrow from one byte into the next.
+        let alphabet: [UInt8] = [0x00, 0x01, 0x0A, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x41, 0x7F, 0x80, 0xC3, 0xA9, 0xFF]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in 0..<80 {
+            var bytes: [UInt8] = []
+            for _ in 0..<length {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            var expected: [UInt8] = []
+            for byte in bytes {
+                switch byte {
+                case 0x22, 0x5C: expected += [0x5C, byte]
+                case 0x0A: expected += Array(#"\n"#.utf8)
+                case 0..<0x20: expected += Array("\\u00".utf8) + Array(String(format: "%02x", byte).utf8)
+                default: expected.append(byte)
+                }
+            }
+            var output = JSONWriter(pretty: false, capacity: 8)
+            bytes.withUnsafeBufferPointer { output.appendEscaped($0) }
+            #expect(output.buffer.withBytes { Array($0) } == expected, "\(bytes)")
+        }
+    }
+
     @Test func unicodePassesThroughUnescaped() throws {
         let text = "Zoë → 日本語 🎉 \u{2028}"
         #expect(escaped(text) == "\"\(text)\"")
