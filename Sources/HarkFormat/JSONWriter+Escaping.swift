@@ -4,32 +4,34 @@ extension JSONWriter {
     /// multi-byte UTF-8 included, is copied as is.
     ///
     /// The bytes must be valid UTF-8 for the result to be valid JSON: a Swift `String` always is; raw
-    /// bytes go through ``UTF8Validation`` first. Eight bytes are checked at a time: copied whole when
-    /// none needs escaping, else up to the first that does, which is escaped.
+    /// bytes go through ``UTF8Validation`` first. Eight bytes are checked at a time: a word with
+    /// nothing to escape is copied whole, and in one that has something, the bytes before the first
+    /// such byte are copied at once (text bodies have a line break every few dozen bytes, so most
+    /// words that need an escape need only one).
     public mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
         guard let source = input.baseAddress, !input.isEmpty else { return }
         let count = input.count
-        // The worst case: every byte becomes a six-byte `\u00XX`.
-        buffer.write(maximum: count &* 6) { pointer in
+        // The worst case: every byte becomes a six-byte `\u00XX`; the whole-word store after the
+        // last escape may write up to seven bytes past what it keeps, so reserve those too.
+        buffer.write(maximum: count &* 6 &+ 8) { pointer in
             let target = UnsafeMutableRawPointer(pointer)
             var read = 0
             var written = 0
             while read &+ 8 <= count {
                 let word = UnsafeRawPointer(source + read).loadUnaligned(as: UInt64.self)
+                target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
                 let escapes = JSONWriter.escapeMask(UInt64(littleEndian: word))
-                if escapes != 0 {
-                    // The lowest flagged byte is the first in memory; the bytes before it are copied
-                    // (all eight are stored; room for them is there, as for a clean word).
-                    let clean = escapes.trailingZeroBitCount / 8
-                    target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
+                if escapes == 0 {
+                    read &+= 8
+                    written &+= 8
+                } else {
+                    // In little-endian order the lowest flagged byte is the first in memory, and it is exact
+                    // (the bit tricks' false positives only sit above a true one).
+                    let clean = escapes.trailingZeroBitCount &>> 3
                     read &+= clean
                     written &+= clean
                     written &+= JSONWriter.writeEscaped(source[read], to: target + written)
                     read &+= 1
-                } else {
-                    target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
-                    read &+= 8
-                    written &+= 8
                 }
             }
             while read < count {
@@ -49,9 +51,9 @@ extension JSONWriter {
         }
     }
 
-    /// The high bit of each byte of `word` (little-endian) that is below 0x20, a quotation mark or a
-    /// backslash, by the "has zero byte" and "has byte less than" bit tricks: zero exactly when none is,
-    /// and the lowest bit set marks the first such byte (a borrow can only flag bytes above it).
+    /// The high bit of each byte of `word` that is below 0x20, a quotation mark or a backslash (the
+    /// "has zero byte" and "has byte less than" bit tricks): zero exactly when none is, and the lowest
+    /// set bit always marks a byte that is one; bits above it may be false positives.
     @inline(__always)
     private static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101

@@ -33,7 +33,7 @@ struct UDPLayer {
     /// flow's QUIC connection. Returns whether QUIC took it; the caller counts the others as UDP not
     /// analysed.
     mutating func take(
-        _ datagram: UDPDatagram, at time: Timestamp, packetNumber: Int, reassembler: inout TCPReassembler, dispatcher: inout StreamDispatcher
+        _ datagram: UDPDatagram, at time: Timestamp, packetNumber: Int, reassembler: inout TCPReassembler, dispatcher: inout some SessionHandler
     ) -> Bool {
         let (flow, direction) = flows.track(datagram, at: time, packetNumber: packetNumber)
         closeEnded(dispatcher: &dispatcher)
@@ -62,7 +62,7 @@ struct UDPLayer {
                 server: swapped ? flow.client : flow.server, roleSource: startsConnection ? .handshake : .portHeuristic,
                 firstTimestamp: time, firstPacketNumber: packetNumber)
             var analyzer = QUICConnectionAnalyzer(keyLog: keyLog)
-            analyzer.packetClock = dispatcher.settings.packetClock
+            analyzer.packetClock = dispatcher.packetClock
             slot = QUICConnectionSlot(info: info, analyzer: analyzer)
             quic[flow.id] = slot
             if swapped { swappedFlows.insert(flow.id) }
@@ -72,7 +72,7 @@ struct UDPLayer {
         // Both note the datagram's packet number (stream data carries its own).
         var events: [QUICEvent] = []
         let quicDirection = swappedFlows.contains(flow.id) ? direction.reversed : direction
-        let clock = dispatcher.settings.packetClock
+        let clock = dispatcher.packetClock
         clock.with(packetNumber) {
             slot.analyzer.receive(datagram.payload, from: quicDirection, at: time) { events.append($0) }
             for event in events { dispatcher.handle(event, slot: slot) }
@@ -82,13 +82,13 @@ struct UDPLayer {
     }
 
     /// Ends the flows idle at `now`.
-    mutating func expire(now: Timestamp, dispatcher: inout StreamDispatcher) {
+    mutating func expire(now: Timestamp, dispatcher: inout some SessionHandler) {
         flows.expire(now: now)
         closeEnded(dispatcher: &dispatcher)
     }
 
     /// Ends every flow: the capture is over.
-    mutating func finish(dispatcher: inout StreamDispatcher) {
+    mutating func finish(dispatcher: inout some SessionHandler) {
         for flow in flows.finish() { close(flow, dispatcher: &dispatcher) }
     }
 
@@ -98,11 +98,11 @@ struct UDPLayer {
     /// Flows seen so far.
     var flowCount: Int { flows.flowsSeen }
 
-    private mutating func closeEnded(dispatcher: inout StreamDispatcher) {
+    private mutating func closeEnded(dispatcher: inout some SessionHandler) {
         for flow in flows.takeEnded() { close(flow, dispatcher: &dispatcher) }
     }
 
-    private mutating func close(_ flow: UDPFlow, dispatcher: inout StreamDispatcher) {
+    private mutating func close(_ flow: UDPFlow, dispatcher: inout some SessionHandler) {
         others.remove(flow.id)
         let swapped = swappedFlows.remove(flow.id) != nil
         guard let slot = quic.removeValue(forKey: flow.id) else { return }
