@@ -166,7 +166,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
             guard let head = piece.first else { continue }
             let stream = UInt64(head & 0x0F)
             let direction: Direction = head & 0x10 == 0 ? .clientToServer : .serverToClient
-            analyzer.receive(streamID: stream, direction: direction, bytes: Array(piece.dropFirst()), at: time) { _ in count += 1 }
+            analyzer.receive(streamID: stream, direction: direction, bytes: ArraySlice(piece.dropFirst()), at: time) { _ in count += 1 }
             if head & 0x20 != 0 { analyzer.finish(streamID: stream, direction: direction, at: time) { _ in count += 1 } }
         }
         analyzer.finishConnection(at: time) { _ in count += 1 }

@@ -1,8 +1,8 @@
 import HarkCore
 
 extension HTTP3Analyzer {
-    mutating func receiveRequest(_ id: UInt64, direction: Direction, bytes: [UInt8], at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        var state: HTTP3RequestState
+    mutating func receiveRequest(_ id: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        let state: HTTP3RequestState
         if let existing = requests[id] {
             state = existing
         } else {
@@ -11,22 +11,23 @@ extension HTTP3Analyzer {
                 return
             }
             state = HTTP3RequestState(id: id, maxFramePayload: limits.maxFramePayload)
+            requests[id] = state
         }
-        guard !state.side(direction).framingLost else { return }
-        let items = state.withSide(direction) { $0.reader.receive(bytes) }
+        guard !state.framingLost(direction) else { return }
+        let packet = packetClock?.number ?? 0
+        let items = state.withSide(direction) { $0.reader.receive(bytes, packet: packet) }
         for item in items {
-            process(item, on: &state, direction: direction, at: time, emit: emit)
+            process(item, on: state, direction: direction, at: time, emit: emit)
         }
-        requests[id] = state
     }
 
     /// One frame item of a request stream side, or holds it back behind a blocked section.
-    mutating func process(_ item: HTTP3FrameReader.Item, on state: inout HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        if var blocked = state.side(direction).blocked {
+    mutating func process(_ item: HTTP3FrameReader.Item, on state: HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        if var blocked = state.blocked(direction) {
             let size: Int
             switch item {
-            case .frame(_, let payload): size = payload.count
-            case .data(let bytes): size = bytes.count
+            case .frame(_, let payload, _, _): size = payload.count
+            case .data(let bytes, _): size = bytes.count
             case .skipped: size = 0
             }
             guard blocked.bytes &+ size <= limits.maxBlockedBytes else {
@@ -43,21 +44,22 @@ extension HTTP3Analyzer {
             return
         }
         switch item {
-        case .frame(HTTP3FrameReader.headers, let payload):
-            decodeSection(payload, on: &state, direction: direction, at: time, emit: emit)
-        case .data(let bytes):
-            guard state.side(direction).message != nil else {
+        case .frame(HTTP3FrameReader.headers, let payload, let firstPacket, let lastPacket):
+            decodeSection(payload, packets: (firstPacket, lastPacket), on: state, direction: direction, at: time, emit: emit)
+        case .data(let bytes, let packet):
+            guard state.hasMessage(direction) else {
                 reportOnce("DATA before HEADERS on a request stream", isError: true, emit: emit)
                 return
             }
-            state.withSide(direction) { $0.appendData(bytes, at: time, limits: limits, decodesContent: decodesContent) }
+            state.withSide(direction) { $0.appendData(bytes, at: time, packet: packet, limits: limits, decodesContent: decodesContent) }
         case .frame, .skipped:
             break
         }
     }
 
     /// Decodes one HEADERS frame's field section, or blocks the side until the inserts it needs come.
-    private mutating func decodeSection(_ payload: [UInt8], on state: inout HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+    private mutating func decodeSection(
+        _ payload: [UInt8], packets: (first: Int, last: Int), on state: HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
         let side = direction.sideIndex
         let encoder = encoders[side]
         let capacity = allowedCapacity[side] ?? max(encoder.table.capacity, encoder.maxCapacity)
@@ -65,15 +67,16 @@ extension HTTP3Analyzer {
             payload, table: encoder.table, maxTableCapacity: capacity, maxListSize: limits.maxFieldSectionSize, huffman: &huffman)
         switch result {
         case .fields(let fields):
-            state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time) }
+            state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time, packets: packets) }
         case .blocked(let required):
-            let blockedNow = requests.values.filter { $0.request.blocked != nil || $0.response.blocked != nil }.count
+            let blockedNow = requests.values.filter(\.isBlocked).count
             guard !encoder.isBroken, blockedNow < limits.maxBlockedSections else {
                 state.issues.append("\(direction.messageName) headers not decoded: they need QPACK inserts that \(encoder.isBroken ? "were lost" : "did not come in time")")
                 state.withSide(direction) { $0.framingLost = true }
                 return
             }
-            state.withSide(direction) { $0.blocked = (required, [.frame(type: HTTP3FrameReader.headers, payload: payload)], payload.count, time) }
+            let section = HTTP3FrameReader.Item.frame(type: HTTP3FrameReader.headers, payload: payload, firstPacket: packets.first, lastPacket: packets.last)
+            state.withSide(direction) { $0.blocked = (required, [section], payload.count, time) }
         case .failed(let problem):
             state.issues.append("\(direction.messageName) headers not decoded: \(problem)")
             reportOnce("QPACK: \(problem)", isError: true, emit: emit)
@@ -85,13 +88,12 @@ extension HTTP3Analyzer {
     mutating func unblock(encodedBy direction: Direction, emit: (HTTP3Event) -> Void) {
         let inserts = encoders[direction.sideIndex].table.insertCount
         for id in requests.keys.sorted() {
-            guard var state = requests[id], let blocked = state.side(direction).blocked, blocked.requiredInsertCount <= inserts else { continue }
+            guard let state = requests[id], let blocked = state.blocked(direction), blocked.requiredInsertCount <= inserts else { continue }
             state.withSide(direction) { $0.blocked = nil }
             // The blocked section is the first held item; the rest came after it.
             for item in blocked.items {
-                process(item, on: &state, direction: direction, at: blocked.time, emit: emit)
+                process(item, on: state, direction: direction, at: blocked.time, emit: emit)
             }
-            requests[id] = state
             emitIfDone(id, emit: emit)
         }
     }

@@ -17,7 +17,7 @@ struct UnidirectionalStream {
 }
 
 extension HTTP3Analyzer {
-    mutating func receiveUnidirectional(_ id: UInt64, direction: Direction, bytes: [UInt8], at time: Timestamp, emit: (HTTP3Event) -> Void) {
+    mutating func receiveUnidirectional(_ id: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, at time: Timestamp, emit: (HTTP3Event) -> Void) {
         var stream = unidirectional[id] ?? UnidirectionalStream(frames: HTTP3FrameReader(maxFramePayload: limits.maxFramePayload))
         var rest = bytes
         if stream.type == nil {
@@ -30,13 +30,13 @@ extension HTTP3Analyzer {
             }
             stream.type = type
             stream.typeBytes = []
-            rest = Array(candidate.dropFirst(reader.index))
+            rest = candidate.dropFirst(reader.index)
         }
         defer { unidirectional[id] = stream }
         switch stream.type {
         case UnidirectionalStream.control?:
-            for item in stream.frames.receive(rest) {
-                guard case .frame(let type, let payload) = item else { continue }
+            for item in stream.frames.receive(rest, packet: packetClock?.number ?? 0) {
+                guard case .frame(let type, let payload, _, _) = item else { continue }
                 controlFrame(type, payload: payload, from: direction, emit: emit)
             }
         case UnidirectionalStream.encoder?:

@@ -26,6 +26,9 @@ public struct HTTP3Analyzer {
     /// Open request streams.
     var requests: [UInt64: HTTP3RequestState] = [:]
     var huffman = QPACKHuffman()
+    /// The number of the capture packet whose stream bytes are being read, set by the caller: messages
+    /// note the packets of their first and last bytes.
+    public var packetClock: PacketClock?
     /// Problems already reported, so that each is said once per connection.
     var reported = Set<String>()
 
@@ -40,7 +43,7 @@ public struct HTTP3Analyzer {
     static func isRequestStream(_ id: UInt64) -> Bool { id & 0x03 == 0 }
 
     /// Takes the next in-order bytes of a stream.
-    public mutating func receive(streamID: UInt64, direction: Direction, bytes: [UInt8], at time: Timestamp, emit: (HTTP3Event) -> Void) {
+    public mutating func receive(streamID: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, at time: Timestamp, emit: (HTTP3Event) -> Void) {
         if streamID & 0x02 != 0 {
             receiveUnidirectional(streamID, direction: direction, bytes: bytes, at: time, emit: emit)
         } else if Self.isRequestStream(streamID) {
@@ -57,34 +60,31 @@ public struct HTTP3Analyzer {
             }
             return
         }
-        guard Self.isRequestStream(streamID), var state = requests[streamID] else { return }
+        guard Self.isRequestStream(streamID), let state = requests[streamID] else { return }
         state.gap(length, direction: direction)
-        requests[streamID] = state
     }
 
     /// One side ended a stream (FIN).
     public mutating func finish(streamID: UInt64, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        guard Self.isRequestStream(streamID), var state = requests[streamID] else { return }
+        guard Self.isRequestStream(streamID), let state = requests[streamID] else { return }
         state.withSide(direction) { $0.ended = true }
-        requests[streamID] = state
         emitIfDone(streamID, emit: emit)
     }
 
     /// One side abandoned a stream (RESET_STREAM).
     public mutating func reset(streamID: UInt64, direction: Direction, errorCode: UInt64, at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        guard Self.isRequestStream(streamID), var state = requests[streamID] else { return }
+        guard Self.isRequestStream(streamID), let state = requests[streamID] else { return }
         let name = HTTP3ErrorText.name(errorCode)
         state.issues.append("stream reset by the \(direction.sender) (\(name))")
         state.withSide(direction) { $0.ended = true }
-        requests[streamID] = state
         emitIfDone(streamID, emit: emit)
     }
 
     /// The connection ended: every open request stream becomes an exchange, with what it lacks.
     public mutating func finishConnection(at time: Timestamp, emit: (HTTP3Event) -> Void) {
         for id in requests.keys.sorted() {
-            guard var state = requests.removeValue(forKey: id) else { continue }
-            for direction in [Direction.clientToServer, .serverToClient] where state.side(direction).blocked != nil {
+            guard let state = requests.removeValue(forKey: id) else { continue }
+            for direction in [Direction.clientToServer, .serverToClient] where state.blocked(direction) != nil {
                 state.issues.append("\(direction.messageName) headers never decoded: the QPACK inserts they need were not captured")
             }
             if !state.request.ended { state.issues.append("request incomplete: the connection ended first") }
@@ -104,8 +104,7 @@ public struct HTTP3Analyzer {
             state.request.blocked == nil, state.response.blocked == nil
         else { return }
         requests[id] = nil
-        var finished = state
-        emit(.exchange(finished.exchange()))
+        emit(.exchange(state.exchange()))
     }
 }
 

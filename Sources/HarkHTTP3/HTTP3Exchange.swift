@@ -36,9 +36,12 @@ public struct HTTP3Message: Sendable {
     /// When its first and last frames were captured.
     public var firstByteTime: Timestamp
     public var lastByteTime: Timestamp
+    /// Numbers of the capture packets holding its first and last bytes (0: not known).
+    public var firstPacket: Int
+    public var lastPacket: Int
 
-    /// A message from a decoded field section.
-    init(section: [QPACKField], at time: Timestamp) {
+    /// A message from a decoded field section whose frame came in `packets`.
+    init(section: [QPACKField], at time: Timestamp, packets: (first: Int, last: Int)) {
         var fields: [HTTPFields.Field] = []
         for field in section {
             switch field.name {
@@ -53,6 +56,8 @@ public struct HTTP3Message: Sendable {
         self.fields = HTTPFields(fields)
         firstByteTime = time
         lastByteTime = time
+        firstPacket = packets.first
+        lastPacket = packets.last
     }
 }
 

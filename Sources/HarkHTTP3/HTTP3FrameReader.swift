@@ -6,10 +6,11 @@ import HarkQUIC
 struct HTTP3FrameReader {
     /// What the bytes held.
     enum Item: Equatable {
-        /// A whole frame other than DATA.
-        case frame(type: UInt64, payload: [UInt8])
-        /// A piece of a DATA frame's payload.
-        case data([UInt8])
+        /// A whole frame other than DATA, with the numbers of the capture packets that held its first
+        /// and last bytes (0: not known).
+        case frame(type: UInt64, payload: [UInt8], firstPacket: Int, lastPacket: Int)
+        /// A piece of a DATA frame's payload (a slice of the stream bytes given), with its packet's number.
+        case data(ArraySlice<UInt8>, packet: Int)
         /// A frame of a known type longer than the limit, or of an unknown type, passed over.
         case skipped(type: UInt64, length: UInt64)
     }
@@ -28,6 +29,8 @@ struct HTTP3FrameReader {
     /// The frame in progress: its type, payload bytes still to come, and the payload so far when it is
     /// collected.
     private var current: (type: UInt64, remaining: UInt64, collected: [UInt8]?)?
+    /// The packet that held the first byte of the frame in progress.
+    private var frameStartPacket = 0
 
     init(maxFramePayload: Int) {
         self.maxFramePayload = maxFramePayload
@@ -39,10 +42,10 @@ struct HTTP3FrameReader {
     /// Whether a DATA payload is in progress (a gap there loses body bytes, not the framing).
     var isInData: Bool { current?.type == Self.data }
 
-    /// Takes the next bytes of the stream.
-    mutating func receive(_ bytes: [UInt8]) -> [Item] {
+    /// Takes the next bytes of the stream, which came in capture packet `packet`.
+    mutating func receive(_ bytes: ArraySlice<UInt8>, packet: Int) -> [Item] {
         var items: [Item] = []
-        var input = bytes[...]
+        var input = bytes
         while !input.isEmpty {
             if let frame = current {
                 let count = Int(min(frame.remaining, UInt64(input.count)))
@@ -50,12 +53,12 @@ struct HTTP3FrameReader {
                 input = input.dropFirst(count)
                 let remaining = frame.remaining &- UInt64(count)
                 if frame.type == Self.data {
-                    items.append(.data(Array(piece)))
+                    items.append(.data(piece, packet: packet))
                     current = remaining == 0 ? nil : (frame.type, remaining, nil)
                 } else if var collected = frame.collected {
                     collected += piece
                     if remaining == 0 {
-                        items.append(.frame(type: frame.type, payload: collected))
+                        items.append(.frame(type: frame.type, payload: collected, firstPacket: frameStartPacket, lastPacket: packet))
                         current = nil
                     } else {
                         current = (frame.type, remaining, collected)
@@ -66,21 +69,22 @@ struct HTTP3FrameReader {
                 continue
             }
             // A frame header: type and length, two varints of at most 8 bytes each.
+            // Read in place unless the start of the header came with earlier bytes.
+            if header.isEmpty { frameStartPacket = packet }
             let take = min(16 &- header.count, input.count)
-            let candidate = header + input.prefix(take)
-            var reader = QUICReader(candidate)
+            var reader = header.isEmpty ? QUICReader(input.prefix(take)) : QUICReader(header + input.prefix(take))
             guard let type = reader.readVarint(), let length = reader.readVarint() else {
-                header = candidate
+                header = Array(reader.bytes)
                 input = input.dropFirst(take)
                 continue
             }
-            let used = reader.index &- header.count
+            let used = reader.index &- reader.bytes.startIndex &- header.count
             input = input.dropFirst(used)
             header = []
             let collects = type != Self.data && Self.isKnown(type) && length <= UInt64(maxFramePayload)
             if !collects, type != Self.data { items.append(.skipped(type: type, length: length)) }
             if length == 0 {
-                if collects { items.append(.frame(type: type, payload: [])) }
+                if collects { items.append(.frame(type: type, payload: [], firstPacket: frameStartPacket, lastPacket: packet)) }
                 continue
             }
             current = (type, length, collects ? [] : nil)

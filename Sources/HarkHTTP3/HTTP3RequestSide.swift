@@ -13,7 +13,8 @@ struct HTTP3RequestSide {
     /// Undoes the content codings as DATA arrives.
     var decoder: BodyDecoder?
     /// A field section waiting for inserts, and the items that came after it.
-    var blocked: (requiredInsertCount: Int, items: [HTTP3FrameReader.Item], bytes: Int, time: Timestamp)?
+    typealias Blocked = (requiredInsertCount: Int, items: [HTTP3FrameReader.Item], bytes: Int, time: Timestamp)
+    var blocked: Blocked?
     /// FIN or RESET_STREAM was seen.
     var ended = false
     /// Bytes were lost where the framing cannot be recovered: the rest of this side is not read.
@@ -23,9 +24,9 @@ struct HTTP3RequestSide {
         reader = HTTP3FrameReader(maxFramePayload: maxFramePayload)
     }
 
-    /// Adds a decoded field section: the head, a 1xx response, or trailers.
-    mutating func apply(_ fields: [QPACKField], isResponse: Bool, at time: Timestamp) {
-        let message = HTTP3Message(section: fields, at: time)
+    /// Adds a decoded field section, whose frame came in `packets`: the head, a 1xx response, or trailers.
+    mutating func apply(_ fields: [QPACKField], isResponse: Bool, at time: Timestamp, packets: (first: Int, last: Int)) {
+        let message = HTTP3Message(section: fields, at: time, packets: packets)
         if isResponse, let status = message.status, (100..<200).contains(status) {
             interim.append(message)
         } else if self.message == nil {
@@ -33,28 +34,30 @@ struct HTTP3RequestSide {
         } else {
             self.message?.trailers = message.fields
             self.message?.lastByteTime = time
+            self.message?.lastPacket = packets.last
         }
     }
 
-    /// Adds DATA content: counted, kept within the limits, fed to the content decoder.
-    mutating func appendData(_ bytes: [UInt8], at time: Timestamp, limits: HTTP3Limits, decodesContent: Bool) {
-        guard var message else { return }
-        if message.body.length == 0, decoder == nil, decodesContent {
-            let codings = ContentCoding.list(fromFieldValues: message.fields.values(for: "content-encoding"))
+    /// Adds DATA content from capture packet `packet`: counted, kept within the limits, fed to the
+    /// content decoder.
+    mutating func appendData(_ bytes: ArraySlice<UInt8>, at time: Timestamp, packet: Int, limits: HTTP3Limits, decodesContent: Bool) {
+        // Changed in place (optional chaining), so that neither the message nor its body is copied.
+        guard let stored = message?.body.length else { return }
+        if stored == 0, decoder == nil, decodesContent {
+            let codings = ContentCoding.list(fromFieldValues: message?.fields.values(for: "content-encoding") ?? [])
             if codings.contains(where: { $0 != .identity }) {
                 decoder = BodyDecoder(
                     codings: codings, maxOutputBytes: limits.maxDecodedBodyBytes, keepLimit: limits.maxBodyBytes, storage: limits.bodyStorage)
             }
         }
-        message.body.length &+= bytes.count
-        message.lastByteTime = time
-        let buffer = ByteBuffer(bytes: bytes)
-        let room = limits.maxBodyBytes &- message.body.bytes.count
-        if room > 0, let kept = buffer.getSlice(at: buffer.readerIndex, length: min(room, buffer.readableBytes)) {
-            message.body.bytes.append(kept, limits: limits.bodyStorage)
+        message?.body.length &+= bytes.count
+        message?.lastByteTime = time
+        message?.lastPacket = packet
+        let kept = min(max(0, limits.maxBodyBytes &- (message?.body.bytes.count ?? 0)), bytes.count)
+        if kept > 0 {
+            bytes.prefix(kept).withUnsafeBytes { message?.body.bytes.append($0, limits: limits.bodyStorage) }
         }
-        decoder?.decode(buffer)
-        self.message = message
+        if let decoder { decoder.decode(ByteBuffer(bytes: bytes)) }
     }
 
     /// The message as it ends: content codings named, decoding finished (when nothing was lost).

@@ -1,8 +1,9 @@
 import HarkCore
 import HarkQUIC
 
-/// What the analyzer knows of one request stream until it emits it.
-struct HTTP3RequestState {
+/// What the analyzer knows of one request stream until it emits it. A class: the analyzer changes it in
+/// place, through the one reference its table holds, without copying its sides and buffers.
+final class HTTP3RequestState {
     let id: UInt64
     var request: HTTP3RequestSide
     var response: HTTP3RequestSide
@@ -14,16 +15,30 @@ struct HTTP3RequestState {
         response = HTTP3RequestSide(maxFramePayload: maxFramePayload)
     }
 
-    func side(_ direction: Direction) -> HTTP3RequestSide {
-        direction == .clientToServer ? request : response
+    /// Whether a side lost its framing (the rest of it is not read).
+    func framingLost(_ direction: Direction) -> Bool {
+        direction == .clientToServer ? request.framingLost : response.framingLost
     }
 
-    mutating func withSide<Result>(_ direction: Direction, _ body: (inout HTTP3RequestSide) -> Result) -> Result {
+    /// A side's field section waiting for QPACK inserts, with what came after it.
+    func blocked(_ direction: Direction) -> HTTP3RequestSide.Blocked? {
+        direction == .clientToServer ? request.blocked : response.blocked
+    }
+
+    /// Whether a section is blocked on either side.
+    var isBlocked: Bool { request.blocked != nil || response.blocked != nil }
+
+    /// Whether a side's head was decoded.
+    func hasMessage(_ direction: Direction) -> Bool {
+        direction == .clientToServer ? request.message != nil : response.message != nil
+    }
+
+    func withSide<Result>(_ direction: Direction, _ body: (inout HTTP3RequestSide) -> Result) -> Result {
         direction == .clientToServer ? body(&request) : body(&response)
     }
 
     /// A gap in one side: missing body bytes inside DATA, else the rest of the side is unreadable.
-    mutating func gap(_ length: UInt64, direction: Direction) {
+    func gap(_ length: UInt64, direction: Direction) {
         let absorbed = withSide(direction) { side -> Bool in
             guard !side.framingLost else { return true }
             let inData = side.reader.isInData
@@ -40,7 +55,7 @@ struct HTTP3RequestState {
     }
 
     /// The exchange as it stands.
-    mutating func exchange() -> HTTP3Exchange {
+    func exchange() -> HTTP3Exchange {
         var exchange = HTTP3Exchange(streamID: id)
         exchange.request = request.finishedMessage()
         exchange.response = response.finishedMessage()

@@ -17,7 +17,7 @@ struct QPACKEncoderStream {
     }
 
     /// Takes the next bytes; returns what was wrong, if something was (the stream is then broken).
-    mutating func receive(_ bytes: [UInt8]) -> String? {
+    mutating func receive(_ bytes: some Sequence<UInt8>) -> String? {
         guard !isBroken else { return nil }
         pending += bytes
         var reader = QPACKReader(pending)

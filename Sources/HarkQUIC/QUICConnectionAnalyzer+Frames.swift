@@ -2,17 +2,17 @@ import HarkCore
 
 extension QUICConnectionAnalyzer {
     /// Handles the frames of one decrypted packet.
-    mutating func handleFrames(of payload: [UInt8], space: Space, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    mutating func handleFrames(of payload: ArraySlice<UInt8>, space: Space, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
         let (frames, error) = QUICFrameParser.parse(payload)
         if let error { reportOnce("QUIC \(space) packet: \(error)", isError: true, emit: emit) }
         for frame in frames {
             switch frame {
             case .crypto(let offset, let data):
                 var assembler = crypto[space.rawValue][direction.index]
-                let (pieces, problem) = assembler.add(offset: offset, data: data, fin: false)
+                let (pieces, problem) = assembler.add(offset: offset, data: data, fin: false, packet: packetClock?.number ?? 0)
                 crypto[space.rawValue][direction.index] = assembler
                 if let problem { reportOnce("CRYPTO frame: \(problem)", isError: true, emit: emit) }
-                for case .data(let bytes) in pieces { readHandshake(bytes, from: direction, at: time, emit: emit) }
+                for case .data(let bytes, _) in pieces { readHandshake(bytes, from: direction, at: time, emit: emit) }
             case .stream(let id, let offset, let data, let fin):
                 receiveStream(id, offset: offset, data: data, fin: fin, from: direction, time: time, emit: emit)
             case .resetStream(let id, let code, _):
@@ -55,7 +55,7 @@ extension QUICConnectionAnalyzer {
             assembler = QUICStreamAssembler(maxBufferedBytes: limits.maxBufferedBytesPerStream, maxOffsetAhead: limits.maxOffsetAhead)
         }
         let heldBefore = assembler.bufferedBytes
-        var (pieces, problem) = assembler.add(offset: offset, data: data, fin: fin)
+        var (pieces, problem) = assembler.add(offset: offset, data: data, fin: fin, packet: packetClock?.number ?? 0)
         if let problem { reportOnce("stream \(id): \(problem)", isError: true, emit: emit) }
         bufferedStreamBytes &+= assembler.bufferedBytes &- heldBefore
         if bufferedStreamBytes > limits.maxBufferedBytesPerConnection {
@@ -80,8 +80,8 @@ extension QUICConnectionAnalyzer {
     func deliver(_ pieces: [QUICStreamAssembler.Piece], key: StreamKey, time: Timestamp, emit: (QUICEvent) -> Void) {
         for piece in pieces {
             switch piece {
-            case .data(let bytes):
-                if !bytes.isEmpty { emit(.streamData(streamID: key.id, direction: key.direction, bytes: bytes, time: time)) }
+            case .data(let bytes, let packet):
+                if !bytes.isEmpty { emit(.streamData(streamID: key.id, direction: key.direction, bytes: bytes, time: time, packet: packet)) }
             case .gap(let length):
                 emit(.streamGap(streamID: key.id, direction: key.direction, length: length, time: time))
             }

@@ -5,7 +5,7 @@ import NIOCore
 extension QUICConnectionAnalyzer {
     /// Reads the TLS handshake messages in in-order CRYPTO data: the ClientHello's random, server name
     /// and offered protocols, the ServerHello's suite, EncryptedExtensions' chosen protocol.
-    mutating func readHandshake(_ bytes: [UInt8], from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
+    mutating func readHandshake(_ bytes: ArraySlice<UInt8>, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
         var assembler = handshake[direction.index]
         defer { handshake[direction.index] = assembler }
         assembler.begin(ByteBuffer(bytes: bytes))

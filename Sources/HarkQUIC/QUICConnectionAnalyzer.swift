@@ -27,6 +27,9 @@ public struct QUICConnectionAnalyzer {
     let limits: QUICLimits
     /// What the connection showed so far.
     public internal(set) var summary = QUICConnectionSummary()
+    /// The number of the capture packet being read, set by the caller: stream data carries the number of
+    /// the packet it came in, also when it was held behind a hole.
+    public var packetClock: PacketClock?
 
     var initialKeys: (client: QUICPacketKeys, server: QUICPacketKeys)?
     var handshakeKeys: [QUICPacketKeys?] = [nil, nil]
@@ -79,23 +82,17 @@ public struct QUICConnectionAnalyzer {
         return first & 0xC0 == 0x40
     }
 
-    /// The direction of a short-header packet whose Destination Connection ID is one this connection
-    /// uses: how a connection that moved to another address or port (RFC 9000 §9) is recognised on its
-    /// new path. Nil when the payload names none of its connection IDs.
-    public func direction(ofShortHeader payload: ByteBuffer) -> Direction? {
-        guard QUICConnectionAnalyzer.looksLikeShortHeader(payload) else { return nil }
-        let bytes = payload.readableBytesView
-        for direction in [Direction.clientToServer, .serverToClient] {
-            for id in connectionIDs[direction.index] where bytes.count > id.count {
-                if bytes.dropFirst().prefix(id.count).elementsEqual(id) { return direction }
-            }
-        }
-        return nil
+    /// The connection IDs packets going `direction` carry as their Destination Connection ID, in the
+    /// order they were seen (at most 64): what recognises the connection on another address or port
+    /// after it moved (RFC 9000 §9). `summary.connectionIDs` counts them on both sides.
+    public func connectionIDs(goingTo direction: Direction) -> [[UInt8]] {
+        connectionIDs[direction.index]
     }
 
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
     public mutating func receive(_ payload: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
-        let datagram = Array(payload.readableBytesView)
+        // A copy the packets are decrypted in, in place; frames and stream data are slices of it.
+        var datagram = Array(payload.readableBytesView)
         var start = 0
         while start < datagram.count {
             // Zero bytes after a coalesced packet are padding of the datagram.
@@ -111,7 +108,7 @@ public struct QUICConnectionAnalyzer {
             case .success(let parsed): header = parsed
             }
             summary.packets &+= 1
-            read(header, in: datagram, at: start, from: direction, time: time, emit: emit)
+            read(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
             guard header.end > start else { return }
             start = header.end
         }
@@ -130,7 +127,7 @@ public struct QUICConnectionAnalyzer {
     }
 
     /// Reads one packet whose header was parsed.
-    private mutating func read(_ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    private mutating func read(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
         switch header.form {
         case .versionNegotiation:
             reportOnce("version negotiation: the server supports none of the client's versions", isError: false, emit: emit)
@@ -144,36 +141,36 @@ public struct QUICConnectionAnalyzer {
         case .long(let type, let version):
             if direction == .serverToClient || summary.version == nil { summary.version = version }
             // Packets to the sender will carry its source connection ID.
-            if let scid = header.sourceConnectionID { noteConnectionID(Array(scid), addressing: direction.reversed) }
+            if let scid = header.sourceConnectionID { noteConnectionID(Array(datagram[scid]), addressing: direction.reversed) }
             switch type {
             case .initial:
                 if initialKeys == nil, direction == .clientToServer {
-                    initialKeys = QUICInitialSecrets.keys(destinationConnectionID: header.destinationConnectionID, version: version)
+                    initialKeys = QUICInitialSecrets.keys(destinationConnectionID: datagram[header.destinationConnectionID], version: version)
                 }
                 let keys = direction == .clientToServer ? initialKeys?.client : initialKeys?.server
-                open(header, in: datagram, at: start, space: .initial, keys: keys, from: direction, time: time, emit: emit)
+                open(header, in: &datagram, at: start, space: .initial, keys: keys, from: direction, time: time, emit: emit)
             case .handshake:
                 lookUpSecretsIfNeeded(emit: emit)
-                open(header, in: datagram, at: start, space: .handshake, keys: handshakeKeys[direction.index], from: direction, time: time, emit: emit)
+                open(header, in: &datagram, at: start, space: .handshake, keys: handshakeKeys[direction.index], from: direction, time: time, emit: emit)
             case .zeroRTT, .retry:
                 summary.undecryptedPackets &+= 1
             }
         case .short:
             lookUpSecretsIfNeeded(emit: emit)
-            openShort(header, in: datagram, at: start, from: direction, time: time, emit: emit)
+            openShort(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
         }
     }
 
     /// Decrypts a long-header packet and handles its frames.
     private mutating func open(
-        _ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, space: Space, keys: QUICPacketKeys?, from direction: Direction,
+        _ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, space: Space, keys: QUICPacketKeys?, from direction: Direction,
         time: Timestamp, emit: (QUICEvent) -> Void
     ) {
         guard let keys else {
             summary.undecryptedPackets &+= 1
             return
         }
-        switch QUICPacketOpener.open(datagram, header: header, start: start, keys: keys, largestReceived: largest[space.rawValue][direction.index]) {
+        switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, largestReceived: largest[space.rawValue][direction.index]) {
         case .failure:
             summary.undecryptedPackets &+= 1
             reportOnce("a QUIC \(space) packet did not decrypt", isError: false, emit: emit)
@@ -184,7 +181,7 @@ public struct QUICConnectionAnalyzer {
     }
 
     /// Decrypts a 1-RTT packet, following a key update when its Key Phase bit flips.
-    private mutating func openShort(_ header: QUICPacketHeader, in datagram: [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    private mutating func openShort(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
         guard let current = applicationKeys[direction.index] else {
             summary.undecryptedPackets &+= 1
             return
@@ -199,7 +196,7 @@ public struct QUICConnectionAnalyzer {
         let phase = firstByte & 0x04 != 0
         var keys = current.keys
         if phase != current.phase { keys = current.keys.next() }
-        switch QUICPacketOpener.open(datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
+        switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
         case .failure:
             summary.undecryptedPackets &+= 1
             reportOnce("a QUIC 1-RTT packet did not decrypt with the key log's secrets", isError: false, emit: emit)

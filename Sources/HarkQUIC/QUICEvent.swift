@@ -2,8 +2,9 @@ public import HarkCore
 
 /// What a `QUICConnectionAnalyzer` found, in the order packets were captured.
 public enum QUICEvent {
-    /// The next in-order bytes of a stream from one side.
-    case streamData(streamID: UInt64, direction: Direction, bytes: [UInt8], time: Timestamp)
+    /// The next in-order bytes of a stream from one side (a slice of the decrypted datagram), with the
+    /// number of the capture packet they came in (from the analyzer's `PacketClock`; 0: not known).
+    case streamData(streamID: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, time: Timestamp, packet: Int)
     /// Bytes of a stream the capture does not hold.
     case streamGap(streamID: UInt64, direction: Direction, length: UInt64, time: Timestamp)
     /// One side's half of a stream ended cleanly (FIN, every byte delivered).

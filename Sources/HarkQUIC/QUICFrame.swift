@@ -29,11 +29,11 @@ enum QUICFrameParser {
     static let maxOffset: UInt64 = (1 << 62) &- 1
 
     /// The frames of `payload`, and what stopped parsing early (the frames before it are kept).
-    static func parse(_ payload: [UInt8]) -> (frames: [QUICFrame], error: String?) {
+    static func parse(_ payload: ArraySlice<UInt8>) -> (frames: [QUICFrame], error: String?) {
         var reader = QUICReader(payload)
         var frames: [QUICFrame] = []
         while !reader.isAtEnd {
-            let start = reader.index
+            let start = reader.index &- payload.startIndex
             guard let type = reader.readVarint() else { return (frames, "frame type cut short at byte \(start)") }
             guard let frame = parseFrame(type: type, reader: &reader) else {
                 return (frames, "frame type 0x\(String(type, radix: 16)) at byte \(start) is malformed or unknown")

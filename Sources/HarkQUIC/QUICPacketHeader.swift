@@ -13,9 +13,11 @@ struct QUICPacketHeader {
     }
 
     var form: Form
-    var destinationConnectionID: ArraySlice<UInt8>
-    /// The Source Connection ID of a long header; nil for a short header.
-    var sourceConnectionID: ArraySlice<UInt8>?
+    /// Where the Destination Connection ID is in the datagram (ranges, not slices: the datagram is
+    /// decrypted in place afterwards, and a slice would make that copy it).
+    var destinationConnectionID: Range<Int>
+    /// Where the Source Connection ID of a long header is; nil for a short header.
+    var sourceConnectionID: Range<Int>?
     /// Where the (protected) packet number starts, from the start of the datagram.
     var packetNumberOffset: Int
     /// Where this packet ends in the datagram: the next coalesced packet, if any, starts there.
@@ -30,7 +32,7 @@ struct QUICPacketHeader {
         var reader = QUICReader(datagram, from: start)
         guard let first = reader.readByte() else { return .failure(.truncated("first byte")) }
         guard first & 0x80 != 0 else {
-            guard let dcid = reader.readBytes(shortHeaderCIDLength) else { return .failure(.truncated("short header")) }
+            guard let dcid = reader.readBytes(shortHeaderCIDLength)?.indices else { return .failure(.truncated("short header")) }
             return .success(
                 QUICPacketHeader(form: .short, destinationConnectionID: dcid, sourceConnectionID: nil, packetNumberOffset: reader.index, end: datagram.count))
         }
@@ -39,8 +41,8 @@ struct QUICPacketHeader {
         else { return .failure(.truncated("long header")) }
         let version = QUICVersion(rawValue: UInt32(truncatingIfNeeded: versionNumber))
         // RFC 9000 §17.2: v1 connection IDs are at most 20 bytes (other versions may differ).
-        guard let dcid = reader.readBytes(Int(dcidLength)), let scidLength = reader.readByte(),
-            let scid = reader.readBytes(Int(scidLength))
+        guard let dcid = reader.readBytes(Int(dcidLength))?.indices, let scidLength = reader.readByte(),
+            let scid = reader.readBytes(Int(scidLength))?.indices
         else { return .failure(.truncated("long header connection IDs")) }
         if version == .negotiation {
             return .success(QUICPacketHeader(form: .versionNegotiation, destinationConnectionID: dcid, sourceConnectionID: scid, packetNumberOffset: reader.index, end: datagram.count))

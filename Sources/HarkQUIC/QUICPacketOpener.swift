@@ -6,7 +6,8 @@ enum QUICPacketOpener {
         var packetNumber: UInt64
         /// The Key Phase bit of a short header (RFC 9001 §6); false for long headers.
         var keyPhase: Bool
-        var payload: [UInt8]
+        /// The decrypted payload, a slice of the datagram it was decrypted in.
+        var payload: ArraySlice<UInt8>
     }
 
     /// What stands in the way of opening a packet.
@@ -23,8 +24,8 @@ enum QUICPacketOpener {
     ) -> Result<(firstByte: UInt8, packetNumber: UInt64, length: Int), Failure> {
         // RFC 9001 §5.4.2: the sample starts four bytes after the start of the packet number.
         let sampleStart = header.packetNumberOffset &+ 4
-        guard sampleStart &+ 16 <= header.end, start < datagram.count,
-            let mask = keys.headerProtectionMask(sample: datagram[sampleStart..<(sampleStart &+ 16)])
+        guard sampleStart &+ 16 <= header.end, start < datagram.count, header.packetNumberOffset &+ 4 <= datagram.count,
+            let mask = keys.headerProtection?.mask(datagram, sampleStart: sampleStart)
         else { return .failure(.tooShortForSample) }
         let isLong = datagram[start] & 0x80 != 0
         let firstByte = datagram[start] ^ (mask[0] & (isLong ? 0x0F : 0x1F))
@@ -37,35 +38,40 @@ enum QUICPacketOpener {
         return .success((firstByte, number, length))
     }
 
-    /// Opens one packet with `keys`.
+    /// Opens one packet with `keys`, in place: its header protection is removed and its payload
+    /// decrypted in `datagram` (on failure the packet's bytes are left undefined).
     static func open(
-        _ datagram: [UInt8], header: QUICPacketHeader, start: Int, keys: QUICPacketKeys, largestReceived: UInt64?
+        _ datagram: inout [UInt8], header: QUICPacketHeader, start: Int, keys: QUICPacketKeys, largestReceived: UInt64?
     ) -> Result<Opened, Failure> {
         switch unprotect(datagram, header: header, start: start, keys: keys, largestReceived: largestReceived) {
         case .failure(let failure): return .failure(failure)
         case .success(let (firstByte, number, length)):
-            return open(datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length)
+            return open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length)
         }
     }
 
-    /// Decrypts a packet whose header protection was removed (`firstByte`, `packetNumber`).
+    /// Decrypts a packet whose header protection was removed (`firstByte`, `packetNumber`), in place: the
+    /// unprotected header (the associated data) is written back and the payload decrypted over the
+    /// ciphertext.
     static func open(
-        _ datagram: [UInt8], header: QUICPacketHeader, start: Int, keys: QUICPacketKeys, firstByte: UInt8,
+        _ datagram: inout [UInt8], header: QUICPacketHeader, start: Int, keys: QUICPacketKeys, firstByte: UInt8,
         packetNumber: UInt64, numberLength: Int
     ) -> Result<Opened, Failure> {
         let payloadStart = header.packetNumberOffset &+ numberLength
-        guard payloadStart <= header.end, header.end <= datagram.count else { return .failure(.tooShortForSample) }
-        var associated = Array(datagram[start..<payloadStart])
-        associated[0] = firstByte
+        guard start >= 0, start < header.packetNumberOffset, payloadStart <= header.end, header.end <= datagram.count,
+            let aead = keys.aead
+        else { return .failure(.tooShortForSample) }
+        datagram[start] = firstByte
         var shift = UInt64(8 &* (numberLength &- 1))
-        for index in 0..<numberLength {
-            associated[header.packetNumberOffset &- start &+ index] = UInt8(truncatingIfNeeded: packetNumber >> shift)
+        for index in header.packetNumberOffset..<payloadStart {
+            datagram[index] = UInt8(truncatingIfNeeded: packetNumber >> shift)
             shift &-= 8
         }
-        guard let payload = keys.open(ciphertext: datagram[payloadStart..<header.end], header: associated[...], packetNumber: packetNumber)
+        var nonce = QUICNonce(iv: keys.iv, packetNumber: packetNumber)
+        guard let plaintext = aead.open(&datagram, ciphertext: payloadStart..<header.end, header: start..<payloadStart, nonce: &nonce)
         else { return .failure(.authenticationFailed) }
         let keyPhase = firstByte & 0x80 == 0 && firstByte & 0x04 != 0
-        return .success(Opened(packetNumber: packetNumber, keyPhase: keyPhase, payload: payload))
+        return .success(Opened(packetNumber: packetNumber, keyPhase: keyPhase, payload: datagram[plaintext]))
     }
 
     /// The full packet number closest to the next one expected (RFC 9000 Appendix A.3).

@@ -1,16 +1,23 @@
 /// A bounds-checked reader over wire bytes: every read returns nil instead of running past the end, and
 /// variable-length integers (RFC 9000 §16) are decoded without overflow.
+///
+/// Indices are those of the bytes given: a reader over a slice starts at the slice's start index.
 package struct QUICReader {
-    package let bytes: [UInt8]
+    package let bytes: ArraySlice<UInt8>
     package private(set) var index: Int
     package let end: Int
 
     /// Reads `bytes[start..<end]` (clamped to the array).
     package init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
+        let end = max(0, min(end ?? bytes.count, bytes.count))
+        self.init(bytes[min(max(0, start), end)..<end])
+    }
+
+    /// Reads a slice, without copying it.
+    package init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
-        let end = min(end ?? bytes.count, bytes.count)
-        self.end = max(0, end)
-        self.index = min(max(0, start), self.end)
+        index = bytes.startIndex
+        end = bytes.endIndex
     }
 
     /// Bytes left to read.

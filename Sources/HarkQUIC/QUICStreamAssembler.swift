@@ -7,7 +7,9 @@
 struct QUICStreamAssembler {
     /// In-order output.
     enum Piece: Equatable {
-        case data([UInt8])
+        /// In-order bytes: a slice of the decrypted packet, or of a copy held behind a hole; with the
+        /// number of the capture packet they came in (0: not known).
+        case data(ArraySlice<UInt8>, packet: Int)
         /// Bytes the capture does not hold (lost, or sent before the capture began).
         case gap(UInt64)
     }
@@ -18,7 +20,7 @@ struct QUICStreamAssembler {
     private(set) var nextOffset: UInt64 = 0
     /// The stream's final size, once a FIN (or RESET_STREAM) said it.
     private(set) var finalSize: UInt64?
-    private var pending: [(offset: UInt64, data: ArraySlice<UInt8>)] = []
+    private var pending: [(offset: UInt64, data: ArraySlice<UInt8>, packet: Int)] = []
     private(set) var bufferedBytes = 0
 
     init(maxBufferedBytes: Int, maxOffsetAhead: UInt64) {
@@ -29,8 +31,9 @@ struct QUICStreamAssembler {
     /// Whether every byte up to the final size was delivered (or reported as a gap).
     var isComplete: Bool { finalSize == nextOffset }
 
-    /// Takes one frame's data; returns what can now be delivered in order, and a problem with the frame.
-    mutating func add(offset: UInt64, data: ArraySlice<UInt8>, fin: Bool) -> (pieces: [Piece], problem: String?) {
+    /// Takes one frame's data, from capture packet `packet`; returns what can now be delivered in order,
+    /// and a problem with the frame.
+    mutating func add(offset: UInt64, data: ArraySlice<UInt8>, fin: Bool, packet: Int) -> (pieces: [Piece], problem: String?) {
         let end = offset &+ UInt64(data.count)  // the frame parser keeps offset + length below 2^62
         var problem: String?
         if fin {
@@ -50,11 +53,11 @@ struct QUICStreamAssembler {
         var pieces: [Piece] = []
         if offset <= nextOffset {
             let skip = Int(nextOffset &- offset)
-            pieces.append(.data(Array(data.dropFirst(skip))))
+            pieces.append(.data(data.dropFirst(skip), packet: packet))
             nextOffset = end
         } else {
             let index = pending.firstIndex { $0.offset > offset } ?? pending.count
-            pending.insert((offset, Array(data)[...]), at: index)
+            pending.insert((offset, Array(data)[...], packet), at: index)
             bufferedBytes &+= data.count
             while bufferedBytes > maxBufferedBytes, let first = pending.first, first.offset > nextOffset {
                 pieces.append(.gap(first.offset &- nextOffset))
@@ -97,7 +100,7 @@ struct QUICStreamAssembler {
             bufferedBytes &-= first.data.count
             let end = first.offset &+ UInt64(first.data.count)
             guard end > nextOffset else { continue }
-            pieces.append(.data(Array(first.data.dropFirst(Int(nextOffset &- first.offset)))))
+            pieces.append(.data(first.data.dropFirst(Int(nextOffset &- first.offset)), packet: first.packet))
             nextOffset = end
         }
     }

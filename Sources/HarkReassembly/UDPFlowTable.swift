@@ -63,21 +63,28 @@ public struct UDPFlowTable: Sendable {
     public mutating func track(_ datagram: UDPDatagram, at time: Timestamp, packetNumber: Int) -> (flow: UDPFlow, direction: Direction) {
         sweep(at: time)
         let key = FlowKey(datagram.source, datagram.destination)
-        if var existing = flows[key], time.since(existing.lastTimestamp) > limits.idleTimeout {
-            existing.endReason = .idle
-            ended.append(existing)
-            flows[key] = nil
+        // One hash lookup for a datagram of a flow that is tracked: the flow is counted in place.
+        if let index = flows.index(forKey: key) {
+            if time.since(flows.values[index].lastTimestamp) <= limits.idleTimeout {
+                let direction = Self.count(datagram, at: time, on: &flows.values[index])
+                return (flows.values[index], direction)
+            }
+            var idle = flows.remove(at: index).value
+            idle.endReason = .idle
+            ended.append(idle)
         }
-        var flow: UDPFlow
-        if let existing = flows[key] {
-            flow = existing
-        } else {
-            if flows.count >= limits.maxTrackedFlows { evict() }
-            flow = UDPFlow(
-                id: nextID, client: datagram.source, server: datagram.destination, firstTimestamp: time,
-                lastTimestamp: time, firstPacketNumber: packetNumber)
-            nextID += 1
-        }
+        if flows.count >= limits.maxTrackedFlows { evict() }
+        var flow = UDPFlow(
+            id: nextID, client: datagram.source, server: datagram.destination, firstTimestamp: time,
+            lastTimestamp: time, firstPacketNumber: packetNumber)
+        nextID += 1
+        let direction = Self.count(datagram, at: time, on: &flow)
+        flows[key] = flow
+        return (flow, direction)
+    }
+
+    /// Counts `datagram` on `flow`; returns its direction.
+    private static func count(_ datagram: UDPDatagram, at time: Timestamp, on flow: inout UDPFlow) -> Direction {
         let direction: Direction = datagram.source == flow.client ? .clientToServer : .serverToClient
         if time > flow.lastTimestamp { flow.lastTimestamp = time }
         let bytes = Int64(datagram.payloadLength)
@@ -88,8 +95,7 @@ public struct UDPFlowTable: Sendable {
             flow.serverToClient.packets += 1
             flow.serverToClient.payloadBytes += bytes
         }
-        flows[key] = flow
-        return (flow, direction)
+        return direction
     }
 
     /// Ends the flows idle at `now` (a live capture's clock when no datagram comes).

@@ -40,11 +40,13 @@ struct BodyHandling: Hashable, Sendable {
         return analyzer
     }
 
-    /// A new HTTP/3 analyzer treating bodies this way.
-    func http3Analyzer() -> HTTP3Analyzer {
+    /// A new HTTP/3 analyzer treating bodies this way, noting packets from `packetClock`.
+    func http3Analyzer(packetClock: PacketClock) -> HTTP3Analyzer {
         var limits = HTTP3Limits(bodyStorage: storage)
         if !keepsBodies { limits.maxBodyBytes = 0 }
-        return HTTP3Analyzer(limits: limits, decodesContent: decodesContent)
+        var analyzer = HTTP3Analyzer(limits: limits, decodesContent: decodesContent)
+        analyzer.packetClock = packetClock
+        return analyzer
     }
 
     /// What a WebSocket analyzer keeps of message payloads.

@@ -24,7 +24,8 @@ extension ExchangeMapper {
                 headSize: nil,
                 body: body(captured),
                 firstByte: captured.firstByteTime,
-                lastByte: captured.lastByteTime
+                lastByte: captured.lastByteTime,
+                packets: PacketSpan(known: captured.firstPacket, captured.lastPacket)
             )
         } else {
             let time = response?.firstByte ?? connection.tls?.clientHelloTime ?? Timestamp(nanoseconds: 0)
@@ -52,7 +53,8 @@ extension ExchangeMapper {
             headSize: nil,
             body: body(message),
             firstByte: message.firstByteTime,
-            lastByte: message.lastByteTime
+            lastByte: message.lastByteTime,
+            packets: PacketSpan(known: message.firstPacket, message.lastPacket)
         )
     }
 

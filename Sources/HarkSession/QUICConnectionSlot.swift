@@ -21,6 +21,8 @@ final class QUICConnectionSlot {
     let clientHelloTime: Timestamp
     /// Exchanges reported on the connection so far.
     var exchangesReported = 0
+    /// How many connection IDs (`QUICConnectionSummary.connectionIDs`) the session's index holds.
+    var indexedConnectionIDs = 0
 
     init(info: TCPConnectionInfo, analyzer: QUICConnectionAnalyzer) {
         self.info = info

@@ -14,32 +14,42 @@ enum QUICAnalysis {
     ) {
         switch event {
         case .diagnostic(let text, let isError):
-            sink.take(.diagnostic(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id)))
-        case .streamData(let id, let direction, let bytes, let time):
+            sink.take(.diagnostic(inPacket(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id), settings.packetClock)))
+        case .streamData(let id, let direction, let bytes, let time, let packet):
             guard settings.parsesMessages else { return }
-            if slot.http3 == nil { slot.http3 = settings.bodies.http3Analyzer() }
-            slot.http3?.receive(streamID: id, direction: direction, bytes: bytes, at: time) { handle($0, slot: slot, into: &sink) }
+            if slot.http3 == nil { slot.http3 = settings.bodies.http3Analyzer(packetClock: settings.packetClock) }
+            // Bytes held behind a hole are read with their own packet's number.
+            settings.packetClock.with(packet) {
+                slot.http3?.receive(streamID: id, direction: direction, bytes: bytes, at: time) { handle($0, slot: slot, settings: settings, into: &sink) }
+            }
         case .streamGap(let id, let direction, let length, let time):
-            slot.http3?.gap(streamID: id, direction: direction, length: length, at: time) { handle($0, slot: slot, into: &sink) }
+            slot.http3?.gap(streamID: id, direction: direction, length: length, at: time) { handle($0, slot: slot, settings: settings, into: &sink) }
         case .streamFinished(let id, let direction, let time):
-            slot.http3?.finish(streamID: id, direction: direction, at: time) { handle($0, slot: slot, into: &sink) }
+            slot.http3?.finish(streamID: id, direction: direction, at: time) { handle($0, slot: slot, settings: settings, into: &sink) }
         case .streamReset(let id, let direction, let code, let time):
-            slot.http3?.reset(streamID: id, direction: direction, errorCode: code, at: time) { handle($0, slot: slot, into: &sink) }
+            slot.http3?.reset(streamID: id, direction: direction, errorCode: code, at: time) { handle($0, slot: slot, settings: settings, into: &sink) }
         case .stopSending, .handshakeUpdated:
             break
         }
     }
 
     /// Handles what a QUIC connection's HTTP/3 found.
-    static func handle<Sink: AnalysisSink>(_ event: HTTP3Event, slot: QUICConnectionSlot, into sink: inout Sink) {
+    static func handle<Sink: AnalysisSink>(_ event: HTTP3Event, slot: QUICConnectionSlot, settings: StackSettings, into sink: inout Sink) {
         switch event {
         case .exchange(let exchange):
             let index = slot.exchangesReported
             slot.exchangesReported += 1
             sink.take(.exchange(ExchangeMapper.exchange(from: exchange, id: 0, index: index, connection: slot.context)))
         case .diagnostic(let text, let isError):
-            sink.take(.diagnostic(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id)))
+            sink.take(.diagnostic(inPacket(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id), settings.packetClock)))
         }
+    }
+
+    /// `diagnostic` with the number of the packet being read, when it has none of its own.
+    private static func inPacket(_ diagnostic: Diagnostic, _ clock: PacketClock) -> Diagnostic {
+        var located = diagnostic
+        if located.packetNumber == nil, clock.number > 0 { located.packetNumber = clock.number }
+        return located
     }
 
     /// Reports a QUIC connection's end: a stand-in exchange when nothing inside could be read, then the
@@ -48,7 +58,7 @@ enum QUICAnalysis {
         var events: [QUICEvent] = []
         slot.analyzer.finish(at: slot.lastTimestamp) { events.append($0) }
         for event in events { handle(event, slot: slot, settings: settings, into: &sink) }
-        slot.http3?.finishConnection(at: slot.lastTimestamp) { handle($0, slot: slot, into: &sink) }
+        slot.http3?.finishConnection(at: slot.lastTimestamp) { handle($0, slot: slot, settings: settings, into: &sink) }
         let record = slot.record()
         if settings.parsesMessages, !slot.analyzer.summary.decrypted, slot.exchangesReported == 0, let tls = record.tls {
             sink.take(.exchange(

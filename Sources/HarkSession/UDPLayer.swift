@@ -4,6 +4,7 @@ import HarkPacket
 import HarkQUIC
 import HarkReassembly
 import HarkTLS
+import NIOCore
 
 /// The UDP side of a session: the flow table, and the QUIC connection of each flow that began with a
 /// QUIC long header, or with a short header on port 443 (a capture that began mid-connection: shown,
@@ -17,6 +18,11 @@ struct UDPLayer {
     private var others = Set<Int>()
     /// Flows whose first sender is the QUIC server: their directions are the other way round.
     private var swappedFlows = Set<Int>()
+    /// Open QUIC connections by the connection IDs their packets carry, with the direction those
+    /// packets go: a connection that moved to a new path is found in one lookup per ID length.
+    private var byConnectionID: [[UInt8]: (slot: QUICConnectionSlot, direction: Direction)] = [:]
+    /// The lengths of those IDs, shortest first (a short header does not say its ID's length).
+    private var connectionIDLengths: [Int] = []
 
     init(limits: UDPFlowLimits, keyLog: TLSKeyLog) {
         flows = UDPFlowTable(limits: limits)
@@ -55,16 +61,23 @@ struct UDPLayer {
                 id: reassembler.allocateConnectionID(), client: swapped ? flow.server : flow.client,
                 server: swapped ? flow.client : flow.server, roleSource: startsConnection ? .handshake : .portHeuristic,
                 firstTimestamp: time, firstPacketNumber: packetNumber)
-            slot = QUICConnectionSlot(info: info, analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
+            var analyzer = QUICConnectionAnalyzer(keyLog: keyLog)
+            analyzer.packetClock = dispatcher.packetClock
+            slot = QUICConnectionSlot(info: info, analyzer: analyzer)
             quic[flow.id] = slot
             if swapped { swappedFlows.insert(flow.id) }
             dispatcher.quicConnectionOpened(info)
         }
         // Events are handled once the analyzer is done with the datagram: handling reads its summary.
+        // Both note the datagram's packet number (stream data carries its own).
         var events: [QUICEvent] = []
         let quicDirection = swappedFlows.contains(flow.id) ? direction.reversed : direction
-        slot.analyzer.receive(datagram.payload, from: quicDirection, at: time) { events.append($0) }
-        for event in events { dispatcher.handle(event, slot: slot) }
+        let clock = dispatcher.packetClock
+        clock.with(packetNumber) {
+            slot.analyzer.receive(datagram.payload, from: quicDirection, at: time) { events.append($0) }
+            for event in events { dispatcher.handle(event, slot: slot) }
+        }
+        if slot.analyzer.summary.connectionIDs != slot.indexedConnectionIDs { index(slot) }
         return true
     }
 
@@ -96,15 +109,37 @@ struct UDPLayer {
         slot.add(flow, swapped: swapped)
         slot.flows &-= 1
         // A connection that moved to other paths closes with its last one.
-        if slot.flows == 0 { dispatcher.quicConnectionClosed(slot) }
+        guard slot.flows == 0 else { return }
+        for direction in [Direction.clientToServer, .serverToClient] {
+            for id in slot.analyzer.connectionIDs(goingTo: direction) where byConnectionID[id]?.slot === slot {
+                byConnectionID[id] = nil
+            }
+        }
+        dispatcher.quicConnectionClosed(slot)
+    }
+
+    /// Adds the connection IDs a connection showed since it was last indexed (an ID another open
+    /// connection already uses stays with that one).
+    private mutating func index(_ slot: QUICConnectionSlot) {
+        slot.indexedConnectionIDs = slot.analyzer.summary.connectionIDs
+        for direction in [Direction.clientToServer, .serverToClient] {
+            for id in slot.analyzer.connectionIDs(goingTo: direction) where byConnectionID[id] == nil {
+                byConnectionID[id] = (slot, direction)
+                if !connectionIDLengths.contains(id.count) {
+                    connectionIDLengths.append(id.count)
+                    connectionIDLengths.sort()
+                }
+            }
+        }
     }
 
     /// The open QUIC connection a short-header datagram of a new flow belongs to, by its connection ID,
     /// with the direction the datagram goes on it.
     private func connection(movedTo datagram: UDPDatagram) -> (QUICConnectionSlot, Direction)? {
         guard QUICConnectionAnalyzer.looksLikeShortHeader(datagram.payload) else { return nil }
-        for slot in quic.values {
-            if let direction = slot.analyzer.direction(ofShortHeader: datagram.payload) { return (slot, direction) }
+        let bytes = datagram.payload.readableBytesView
+        for length in connectionIDLengths where bytes.count > length {
+            if let found = byConnectionID[Array(bytes.dropFirst().prefix(length))] { return (found.slot, found.direction) }
         }
         return nil
     }

@@ -7,7 +7,8 @@ import Testing
 /// analyzer.
 @Suite struct HTTP3AnalyzerTests {
     static let time = Timestamp(nanoseconds: 0)
-    static func bytes(_ hex: String) -> [UInt8] { QPACKExampleTests.bytes(hex) }
+    /// Stream bytes from hex, as the QUIC layer hands them on (a slice).
+    static func bytes(_ hex: String) -> ArraySlice<UInt8> { QPACKExampleTests.bytes(hex)[...] }
 
     /// Feeds `steps` and ends the connection; returns the exchanges and diagnostics.
     static func run(_ steps: [(stream: UInt64, direction: Direction, hex: String, fin: Bool)]) -> ([HTTP3Exchange], [String]) {
@@ -65,6 +66,34 @@ import Testing
         #expect(exchanges.count == 1)
         #expect(exchanges.first?.request?.path == "/sample/path")
         #expect(exchanges.first?.issues.isEmpty == true)
+    }
+
+    @Test func messagesKnowThePacketsOfTheirFirstAndLastBytes() {
+        var analyzer = HTTP3Analyzer()
+        let clock = PacketClock()
+        analyzer.packetClock = clock
+        var exchanges: [HTTP3Exchange] = []
+        let take: (HTTP3Event) -> Void = { if case .exchange(let exchange) = $0 { exchanges.append(exchange) } }
+        let steps: [(packet: Int, stream: UInt64, direction: Direction, hex: String, fin: Bool)] = [
+            (1, Self.serverSettings.stream, Self.serverSettings.direction, Self.serverSettings.hex, false),
+            // The request's HEADERS split over packets 2 and 3; it needs inserts that come in packet 6.
+            (2, 0, .clientToServer, "01 05 03", false),
+            (3, 0, .clientToServer, "81 10 11 d1", true),
+            // The response: HEADERS and the first DATA byte in packet 4, the last in packet 5.
+            (4, 0, .serverToClient, "01 03 0000 d9 00 02 68", false),
+            (5, 0, .serverToClient, "69", true),
+            (6, Self.clientInserts.stream, Self.clientInserts.direction, Self.clientInserts.hex, false),
+        ]
+        for step in steps {
+            clock.with(step.packet) {
+                analyzer.receive(streamID: step.stream, direction: step.direction, bytes: Self.bytes(step.hex), at: Self.time, emit: take)
+                if step.fin { analyzer.finish(streamID: step.stream, direction: step.direction, at: Self.time, emit: take) }
+            }
+        }
+        #expect(exchanges.count == 1)
+        #expect(exchanges.first?.request?.path == "/sample/path")
+        #expect(exchanges.first.map { [$0.request?.firstPacket, $0.request?.lastPacket] } == [2, 3])
+        #expect(exchanges.first.map { [$0.response?.firstPacket, $0.response?.lastPacket] } == [4, 5])
     }
 
     @Test func insertsThatNeverComeLeaveTheRequestUndecodedWithAReason() {

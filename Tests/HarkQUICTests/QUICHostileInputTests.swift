@@ -38,43 +38,45 @@ import Testing
 
     @Test func streamDataIsReorderedAndRetransmissionsDeliveredOnce() {
         var assembler = QUICStreamAssembler(maxBufferedBytes: 100, maxOffsetAhead: 1_000)
-        #expect(assembler.add(offset: 3, data: [4, 5, 6][...], fin: true).pieces.isEmpty)
-        #expect(assembler.add(offset: 0, data: [1, 2, 3, 4][...], fin: false).pieces == [.data([1, 2, 3, 4]), .data([5, 6])])
+        #expect(assembler.add(offset: 3, data: [4, 5, 6][...], fin: true, packet: 7).pieces.isEmpty)
+        // Held data comes out with the number of the packet it came in.
+        #expect(
+            assembler.add(offset: 0, data: [1, 2, 3, 4][...], fin: false, packet: 9).pieces == [.data([1, 2, 3, 4], packet: 9), .data([5, 6], packet: 7)])
         #expect(assembler.isComplete)
-        #expect(assembler.add(offset: 0, data: [1, 2][...], fin: false).pieces.isEmpty)
+        #expect(assembler.add(offset: 0, data: [1, 2][...], fin: false, packet: 10).pieces.isEmpty)
     }
 
     @Test func aHoleTooLongToWaitForBecomesAGap() {
         var assembler = QUICStreamAssembler(maxBufferedBytes: 10, maxOffsetAhead: 1_000)
-        #expect(assembler.add(offset: 5, data: ArraySlice(repeating: 1, count: 8), fin: false).pieces.isEmpty)
-        let pieces = assembler.add(offset: 13, data: ArraySlice(repeating: 2, count: 4), fin: false).pieces
-        #expect(pieces == [.gap(5), .data(Array(repeating: 1, count: 8)), .data(Array(repeating: 2, count: 4))])
+        #expect(assembler.add(offset: 5, data: ArraySlice(repeating: 1, count: 8), fin: false, packet: 1).pieces.isEmpty)
+        let pieces = assembler.add(offset: 13, data: ArraySlice(repeating: 2, count: 4), fin: false, packet: 2).pieces
+        #expect(pieces == [.gap(5), .data(ArraySlice(repeating: 1, count: 8), packet: 1), .data(ArraySlice(repeating: 2, count: 4), packet: 2)])
         #expect(assembler.bufferedBytes == 0)
     }
 
     @Test func anAbsurdOffsetIsDroppedWithAProblem() {
         var assembler = QUICStreamAssembler(maxBufferedBytes: 10, maxOffsetAhead: 1_000)
-        let (pieces, problem) = assembler.add(offset: 1 << 40, data: [1][...], fin: false)
+        let (pieces, problem) = assembler.add(offset: 1 << 40, data: [1][...], fin: false, packet: 1)
         #expect(pieces.isEmpty)
         #expect(problem?.contains("dropped") == true)
         #expect(assembler.bufferedBytes == 0)
-        #expect(assembler.add(offset: 0, data: [1, 2][...], fin: true).problem == nil)
-        #expect(assembler.add(offset: 0, data: [1, 2, 3][...], fin: true).problem?.contains("final size") == true)
+        #expect(assembler.add(offset: 0, data: [1, 2][...], fin: true, packet: 2).problem == nil)
+        #expect(assembler.add(offset: 0, data: [1, 2, 3][...], fin: true, packet: 3).problem?.contains("final size") == true)
     }
 
     @Test func givingUpHolesDeliversWhatWaitsButNotTheUnsentRest() {
         var assembler = QUICStreamAssembler(maxBufferedBytes: 100, maxOffsetAhead: 1_000)
-        _ = assembler.add(offset: 4, data: [9, 9][...], fin: false)
-        _ = assembler.add(offset: 10, data: [8][...], fin: true)
-        #expect(assembler.giveUpHoles() == [.gap(4), .data([9, 9]), .gap(4), .data([8])])
+        _ = assembler.add(offset: 4, data: [9, 9][...], fin: false, packet: 1)
+        _ = assembler.add(offset: 10, data: [8][...], fin: true, packet: 2)
+        #expect(assembler.giveUpHoles() == [.gap(4), .data([9, 9], packet: 1), .gap(4), .data([8], packet: 2)])
         #expect(assembler.bufferedBytes == 0)
         #expect(assembler.isComplete)
     }
 
     @Test func atTheEndWhatWaitsBehindAHoleIsDeliveredAfterAGap() {
         var assembler = QUICStreamAssembler(maxBufferedBytes: 100, maxOffsetAhead: 1_000)
-        _ = assembler.add(offset: 4, data: [9, 9][...], fin: true)
-        #expect(assembler.finish() == [.gap(4), .data([9, 9])])
+        _ = assembler.add(offset: 4, data: [9, 9][...], fin: true, packet: 1)
+        #expect(assembler.finish() == [.gap(4), .data([9, 9], packet: 1)])
     }
 
     @Test func garbageAfterAQUICStartIsCountedNotTrapped() {

@@ -18,6 +18,8 @@ import Testing
     struct Connection {
         var analyzer: QUICConnectionAnalyzer
         var bytes: [String: Int] = [:]
+        /// The packet numbers of each stream direction's first and last data.
+        var packets: [String: [Int]] = [:]
         var finished = Set<String>()
         var gaps = 0
     }
@@ -26,6 +28,7 @@ import Testing
         let reader = try CaptureReader(path: Fixtures.recorded("\(name).pcap").path)
         var decoder = PacketDecoder()
         var connections: [UInt16: Connection] = [:]
+        let clock = PacketClock()
         while let record = reader.next() {
             guard case .frame(let frame) = record,
                 case .udp(let datagram) = decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp)
@@ -33,9 +36,14 @@ import Testing
             let fromClient = datagram.destination.port == 4433
             let port = fromClient ? datagram.source.port : datagram.destination.port
             var connection = connections[port] ?? Connection(analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
+            connection.analyzer.packetClock = clock
+            clock.number = frame.number
             connection.analyzer.receive(datagram.payload, from: fromClient ? .clientToServer : .serverToClient, at: frame.timestamp) { event in
                 switch event {
-                case .streamData(let id, let direction, let bytes, _): connection.bytes["\(id)\(direction)", default: 0] += bytes.count
+                case .streamData(let id, let direction, let bytes, _, let packet):
+                    let key = "\(id)\(direction)"
+                    connection.bytes[key, default: 0] += bytes.count
+                    connection.packets[key] = [connection.packets[key]?.first ?? packet, packet]
                 case .streamFinished(let id, let direction, _): connection.finished.insert("\(id)\(direction)")
                 case .streamGap: connection.gaps += 1
                 default: break
@@ -53,27 +61,16 @@ import Testing
         return keyLog
     }
 
+    static func oracle() throws -> QUICStreamOracle {
+        try QUICStreamOracle(contentsOf: Fixtures.recorded("\(name).oracle-stream.tsv"), serverPort: 4433)
+    }
+
     /// From tshark's decrypted STREAM frames: per client port, stream and sender, the end of the data
     /// (the highest offset plus length; the capture has no holes, so that many bytes come in order).
     static func oracleEnds() throws -> [UInt16: [String: Int]] {
-        let lines = try String(contentsOf: Fixtures.recorded("\(name).oracle-stream.tsv"), encoding: .utf8).split(separator: "\n").dropFirst(3)
         var ends: [UInt16: [String: Int]] = [:]
-        var clientPorts: [UInt16] = []
-        for line in lines {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count >= 7, let port = UInt16(fields[1]) else { continue }
-            if port != 4433, !clientPorts.contains(port) { clientPorts.append(port) }
-            // A server frame belongs to the latest client port seen (the connections do not overlap).
-            guard let client = port == 4433 ? clientPorts.last : port else { continue }
-            let direction = port == 4433 ? Direction.serverToClient : .clientToServer
-            // Offsets are listed only for frames whose OFF bit is set.
-            var offsets = fields[5].split(separator: ",").makeIterator()
-            let hasOffset = fields[4].split(separator: ",")
-            for (index, (id, length)) in zip(fields[3].split(separator: ","), fields[6].split(separator: ",")).enumerated() {
-                let offset = hasOffset.indices.contains(index) && hasOffset[index] == "1" ? Int(offsets.next() ?? "") ?? 0 : 0
-                let key = "\(id)\(direction)"
-                ends[client, default: [:]][key] = max(ends[client]?[key] ?? 0, offset + (Int(length) ?? 0))
-            }
+        for (key, stream) in try oracle().streams {
+            ends[key.clientPort, default: [:]]["\(key.streamID)\(key.direction)"] = stream.end
         }
         return ends
     }
@@ -96,6 +93,17 @@ import Testing
         #expect(versions == [.v1, .v2])
         let suites = Set(connections.values.compactMap { $0.analyzer.summary.cipherSuite?.name })
         #expect(suites == ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"])
+    }
+
+    @Test func streamDataCarriesTheFrameNumbersTsharkShowsForItsFirstAndLastBytes() throws {
+        let connections = try Self.analyse(keyLog: Self.keyLog())
+        var compared = 0
+        for (key, stream) in try Self.oracle().streams {
+            guard let first = stream.first, let last = stream.last else { continue }
+            #expect(connections[key.clientPort]?.packets["\(key.streamID)\(key.direction)"] == [first, last], "\(key)")
+            compared += 1
+        }
+        #expect(compared > 20)
     }
 
     @Test func withoutTheKeyLogTheConnectionsStillShowTheirNames() throws {

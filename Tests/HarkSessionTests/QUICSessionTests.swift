@@ -92,6 +92,21 @@ struct QUICSessionTests {
         #expect(String(buffer: decoded).hasPrefix("{\"items\": [0, 1, 2"))
     }
 
+    @Test func exchangesCarryTheFrameNumbersOfTheirFirstAndLastBytesAsTsharkShowsThem() throws {
+        let oracle = try QUICStreamOracle(contentsOf: Fixtures.recorded("h3-aioquic-requests.oracle-stream.tsv"), serverPort: 4433).streams
+        let (recorder, _) = try runSession(Self.capture.path, configuration: Self.configuration(keyed: true))
+        #expect(recorder.exchanges.count == 7)
+        for exchange in recorder.exchanges {
+            let port = exchange.connection.client.port
+            for (direction, packets) in [(Direction.clientToServer, exchange.request.packets), (.serverToClient, exchange.response?.packets)] {
+                let stream = oracle[QUICStreamOracle.Key(clientPort: port, streamID: exchange.streamID ?? -1, direction: direction)]
+                let expected = stream.flatMap { stream in stream.first.flatMap { first in stream.last.map { PacketSpan(first: first, last: $0) } } }
+                #expect(expected != nil)
+                #expect(packets == expected, "\(exchange.request.target) \(direction)")
+            }
+        }
+    }
+
     @Test func withoutTheKeyLogTheConnectionsAreShownWithTheReason() throws {
         let (recorder, _) = try runSession(Self.capture.path, configuration: Self.configuration(keyed: false))
         let connections = recorder.connectionsByID
@@ -155,7 +170,10 @@ struct QUICSessionTests {
         let connections = recorder.connectionsByID
         #expect(connections.count == 2)
         #expect(connections.contains { ($0.quic?.undecryptedPackets ?? 0) > 0 })
-        #expect(recorder.diagnostics.contains { $0.message.contains("did not decrypt") })
+        let failure = try #require(recorder.diagnostics.first { $0.message.contains("did not decrypt") })
+        // It names the packet to look at in Wireshark: one of those corrupted.
+        let number = try #require(failure.packetNumber)
+        #expect(number >= 10 && number % 5 == 0)
         // What was read is still right: every exchange that completed has the status the client saw.
         for exchange in recorder.exchanges where exchange.isComplete {
             #expect(exchange.response?.status.rawValue == (exchange.request.target == "/missing" ? 404 : 200))
