@@ -61,7 +61,7 @@ extension Hark {
         func run() throws {
             let filter = try self.filter.exchangeFilter()
             let source = try input.open()
-            let output = standardOutputLines(following: source.isLive)
+            let output = standardOutputLines(following: source.isLive, batched: input.source.isCapture)
             let isTerminal = (output.sink as? FileDescriptorSink)?.isTerminal ?? false
             let options = TraceOptions(
                 format: json ? .jsonLines : .text,

@@ -164,7 +164,11 @@ public final class CaptureReader: CaptureInput, Sequence, IteratorProtocol {
     {
         let need = PcapDecoder.fileHeaderLength
         do {
-            try input.fill(toReadable: need)
+            // A pipe may stay quiet before its first bytes (`tcpdump -w -` waits for traffic): the
+            // header is waited for through idle ticks, and only the input's end means it is empty.
+            repeat {
+                try input.fill(toReadable: need)
+            } while input.idleTime != nil
         } catch {
             throw CaptureError(file: name, code: .readFailed, reason: "read failed: \(error.message)")
         }

@@ -41,6 +41,28 @@ struct QuietInputTests {
 
     private static let quarter = TimeSpan.milliseconds(250)
 
+    /// `tcpdump -U -w - | hark trace -` before the first packet: the header comes late, and the reader
+    /// waits for it instead of calling the input empty.
+    @Test func aPipeQuietBeforeItsHeaderIsWaitedFor() throws {
+        let bytes = Self.capture(records: 2)
+        var descriptors: [Int32] = [0, 0]
+        try #require(pipe(&descriptors) == 0)
+        let (readEnd, writeEnd) = (descriptors[0], descriptors[1])
+        defer { close(readEnd) }
+        let writer = Thread {
+            Thread.sleep(forTimeInterval: 0.7)
+            ChunkedInputTests.write(bytes[...], to: writeEnd)
+            close(writeEnd)
+        }
+        writer.start()
+        let reader = try CaptureReader(fileDescriptor: readEnd, name: "-")
+        var frames: [Int] = []
+        while reader.read(maximumFrames: 100, maximumBytes: .max, record: { record in
+            if case .frame(let frame) = record { frames.append(frame.number) }
+        }, diagnostic: { _ in }) {}
+        #expect(frames == [1, 2])
+    }
+
     @Test func aQuietPipeReturnsEachQuarterSecondWithHowLongItHasBeenQuiet() throws {
         let bytes = Self.capture(records: 4)
         var descriptors: [Int32] = [0, 0]
