@@ -55,10 +55,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     ///
     /// - Parameter keyLog: the key log the `tls` target decrypts with.
     package func run(_ input: UnsafeBufferPointer<UInt8>, keyLog: TLSKeyLog = TLSKeyLog()) -> Int {
-        let bytes = ByteBuffer(bytes: input)
         var count = 0
         switch self {
-        case .capture: count = Self.readCapture(bytes)
+        case .capture: count = Self.readCapture(ByteBuffer(bytes: input))
         case .packet: count = Self.decodePacket(input)
         case .reassembly: count = SegmentScript(input).run()
         case .http1:
@@ -86,7 +85,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
             var analyzer = FastCGIAnalyzer(limits: Self.fastCGILimits(input.first ?? 0))
             StreamScript(input.dropFirst()).play(receive: { analyzer.receive($0, from: $1, at: $2) { _ in count += 1 } },
                 gap: { analyzer.gap($0, in: $1, at: $2) { _ in count += 1 } }, finish: { analyzer.finish($0, at: $1) { _ in count += 1 } })
-        case .session: count = Self.runSession(bytes)
+        case .session: count = Self.runSession(ByteBuffer(bytes: input))
         case .quic: count = Self.readQUIC(input, keyLog: keyLog)
         case .http3: count = Self.readHTTP3(input)
         }

@@ -25,8 +25,12 @@ enum Suggestion {
     }
 
     /// The candidate within two edits of `word` (and closer than its own length), nearest first.
+    /// Candidates whose length differs by more than two are not compared: so a long word (a filter
+    /// read from a hostile file, say) costs no more than a short one.
     static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word, $0)) }.filter { $0.1 <= 2 && $0.1 < word.count }
+        let length = word.unicodeScalars.count
+        let near = candidates.filter { abs($0.unicodeScalars.count - length) <= 2 }
+        let scored = near.map { ($0, distance(word, $0)) }.filter { $0.1 <= 2 && $0.1 < word.count }
         return scored.min { $0.1 < $1.1 }?.0
     }
 
