@@ -185,16 +185,33 @@ public final class LiveCapture: CaptureInput {
     ) -> Bool {
         guard !isFinished else { return false }
         var delivered = 0
+        var deliveredBytes = 0
+        var gatheredUntil: Timestamp?
         while true {
             let stopping = StopSignal.isRequested
-            delivered += dispatch(maximumFrames: maximumFrames, maximumBytes: maximumBytes, record: record)
-            if isFinished || delivered > 0 { break }
+            let (frames, bytes) = dispatch(
+                maximumFrames: maximumFrames &- delivered, maximumBytes: maximumBytes &- deliveredBytes, record: record
+            )
+            delivered += frames
+            deliveredBytes += bytes
+            if isFinished { break }
+            if delivered > 0 {
+                // NFLOG messages come every millisecond or so under load: gather them for as long as
+                // the kernel fills a packet ring block, so that the session takes them in one batch.
+                guard !nflogGroups.isEmpty, !stopping, delivered < maximumFrames, deliveredBytes < maximumBytes else { break }
+                let now = Self.now()
+                let until = gatheredUntil ?? now.advanced(by: .milliseconds(Int64(Self.blockMilliseconds)))
+                gatheredUntil = until
+                let left = until.since(now).milliseconds
+                if left < 1 || !waitForPackets(milliseconds: Int32(left)) { break }
+                continue
+            }
             if stopping {
                 // Everything the kernel held when the stop came has been read: the input ends here.
                 isFinished = true
                 break
             }
-            if !waitForPackets() { break }
+            if !waitForPackets(milliseconds: Self.idleWaitMilliseconds) { break }
         }
         let now = Self.now()
         lastClock = now
@@ -207,8 +224,9 @@ public final class LiveCapture: CaptureInput {
 
     // MARK: - Reading
 
-    /// Reads what the kernel holds, up to the limits, without waiting; returns the frames handed out.
-    private func dispatch(maximumFrames: Int, maximumBytes: Int, record: (CaptureRecord) -> Void) -> Int {
+    /// Reads what the kernel holds, up to the limits, without waiting; returns the frames handed out
+    /// and their captured bytes.
+    private func dispatch(maximumFrames: Int, maximumBytes: Int, record: (CaptureRecord) -> Void) -> (frames: Int, bytes: Int) {
         staging = ByteBufferAllocator().buffer(capacity: 64 << 10)
         pending.removeAll(keepingCapacity: true)
         let context = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
@@ -236,7 +254,7 @@ public final class LiveCapture: CaptureInput {
             )
             record(.frame(frame))
         }
-        return pending.count
+        return (pending.count, staging.readableBytes)
     }
 
     /// Whether the capture's descriptor has something to read now.
@@ -255,16 +273,19 @@ public final class LiveCapture: CaptureInput {
         pending.append(PendingPacket(offset: offset, length: length, originalLength: Int(header.len), timestamp: timestamp))
     }
 
-    /// Waits for a packet or a stop request, at most `idleWaitMilliseconds`; false when the input
-    /// ended (the capture's descriptor failed).
-    private func waitForPackets() -> Bool {
-        var entries = [
+    /// Waits for a packet or a stop request, at most `milliseconds`; false when none came, or the
+    /// input ended (the capture's descriptor failed).
+    private func waitForPackets(milliseconds: Int32) -> Bool {
+        var entries = (
             pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: StopSignal.descriptor, events: Int16(POLLIN), revents: 0),
-        ]
-        let ready = poll(&entries, StopSignal.descriptor >= 0 ? 2 : 1, Self.idleWaitMilliseconds)
+            pollfd(fd: StopSignal.descriptor, events: Int16(POLLIN), revents: 0)
+        )
+        let count: nfds_t = StopSignal.descriptor >= 0 ? 2 : 1
+        let ready = withUnsafeMutableBytes(of: &entries) { bytes in
+            poll(bytes.baseAddress?.assumingMemoryBound(to: pollfd.self), count, milliseconds)
+        }
         if ready == 0 || (ready < 0 && errno == EINTR) { return false }
-        if ready < 0 || entries[0].revents & Int16(POLLERR | POLLNVAL) != 0 {
+        if ready < 0 || entries.0.revents & Int16(POLLERR | POLLNVAL) != 0 {
             diagnostics.append(Diagnostic(.error, "capture on '\(name)' ended: the device reported an error"))
             isFinished = true
             return false
