@@ -187,11 +187,13 @@ public final class LiveCapture: CaptureInput {
         var delivered = 0
         var deliveredBytes = 0
         var gatheredUntil: Timestamp?
+        var readable = false
         while true {
             let stopping = StopSignal.isRequested
             let (frames, bytes) = dispatch(
-                maximumFrames: maximumFrames &- delivered, maximumBytes: maximumBytes &- deliveredBytes, record: record
+                maximumFrames: maximumFrames &- delivered, maximumBytes: maximumBytes &- deliveredBytes, readable: readable, record: record
             )
+            readable = false
             delivered += frames
             deliveredBytes += bytes
             if isFinished { break }
@@ -203,7 +205,10 @@ public final class LiveCapture: CaptureInput {
                 let until = gatheredUntil ?? now.advanced(by: .milliseconds(Int64(Self.blockMilliseconds)))
                 gatheredUntil = until
                 let left = until.since(now).milliseconds
-                if left < 1 || !waitForPackets(milliseconds: Int32(left)) { break }
+                guard left >= 1 else { break }
+                let wake = waitForPackets(milliseconds: Int32(left))
+                if wake == .nothing { break }
+                readable = wake == .packets
                 continue
             }
             if stopping {
@@ -211,7 +216,9 @@ public final class LiveCapture: CaptureInput {
                 isFinished = true
                 break
             }
-            if !waitForPackets(milliseconds: Self.idleWaitMilliseconds) { break }
+            let wake = waitForPackets(milliseconds: Self.idleWaitMilliseconds)
+            if wake == .nothing { break }
+            readable = wake == .packets
         }
         let now = Self.now()
         lastClock = now
@@ -225,15 +232,19 @@ public final class LiveCapture: CaptureInput {
     // MARK: - Reading
 
     /// Reads what the kernel holds, up to the limits, without waiting; returns the frames handed out
-    /// and their captured bytes.
-    private func dispatch(maximumFrames: Int, maximumBytes: Int, record: (CaptureRecord) -> Void) -> (frames: Int, bytes: Int) {
+    /// and their captured bytes. `readable`: a poll just said the descriptor has something.
+    private func dispatch(
+        maximumFrames: Int, maximumBytes: Int, readable: Bool, record: (CaptureRecord) -> Void
+    ) -> (frames: Int, bytes: Int) {
         staging = ByteBufferAllocator().buffer(capacity: 64 << 10)
         pending.removeAll(keepingCapacity: true)
         let context = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
+        var readable = readable
         while pending.count < maximumFrames, staging.readableBytes < maximumBytes {
             // libpcap's NFLOG reader takes EAGAIN on its non-blocking socket for an error (1.10): read
             // only what poll says is there.
-            if linkType == .nflog, !hasPendingInput() { break }
+            if linkType == .nflog, !readable, !hasPendingInput() { break }
+            readable = false
             let count = pcap_dispatch(handle, Int32(clamping: min(maximumFrames &- pending.count, 256)), collectPacket, context)
             if count < 0 {
                 if count != PCAP_ERROR_BREAK {
@@ -273,9 +284,18 @@ public final class LiveCapture: CaptureInput {
         pending.append(PendingPacket(offset: offset, length: length, originalLength: Int(header.len), timestamp: timestamp))
     }
 
-    /// Waits for a packet or a stop request, at most `milliseconds`; false when none came, or the
-    /// input ended (the capture's descriptor failed).
-    private func waitForPackets(milliseconds: Int32) -> Bool {
+    /// What ended a wait.
+    private enum Wake {
+        /// The capture's descriptor has something to read.
+        case packets
+        /// A stop was requested.
+        case stop
+        /// The time ran out, or the input ended (the capture's descriptor failed).
+        case nothing
+    }
+
+    /// Waits for a packet or a stop request, at most `milliseconds`.
+    private func waitForPackets(milliseconds: Int32) -> Wake {
         var entries = (
             pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: StopSignal.descriptor, events: Int16(POLLIN), revents: 0)
@@ -284,13 +304,13 @@ public final class LiveCapture: CaptureInput {
         let ready = withUnsafeMutableBytes(of: &entries) { bytes in
             poll(bytes.baseAddress?.assumingMemoryBound(to: pollfd.self), count, milliseconds)
         }
-        if ready == 0 || (ready < 0 && errno == EINTR) { return false }
+        if ready == 0 || (ready < 0 && errno == EINTR) { return .nothing }
         if ready < 0 || entries.0.revents & Int16(POLLERR | POLLNVAL) != 0 {
             diagnostics.append(Diagnostic(.error, "capture on '\(name)' ended: the device reported an error"))
             isFinished = true
-            return false
+            return .nothing
         }
-        return true
+        return entries.0.revents & Int16(POLLIN) != 0 ? .packets : .stop
     }
 
     // MARK: - NFLOG batches
