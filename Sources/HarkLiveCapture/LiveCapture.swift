@@ -16,7 +16,10 @@ import NIOCore
 /// size (TPACKET_V3) and hands a block over when it is full or 10 ms old: libpcap's immediate mode
 /// (TPACKET_V2) gives every packet a slot as large as the biggest packet, so 64 MiB held only about
 /// 500 packets on loopback (64 KiB MTU) and small packets were dropped at a few thousand per second
-/// of any pause. Each loopback packet is queued once (`LoopbackCopies`). Reading waits on libpcap's selectable descriptor and `StopSignal` together:
+/// of any pause. Each loopback packet is queued once (`LoopbackCopies`). An NFLOG group (`--pid`,
+/// `-- CMD`) gets its packets in netlink messages of a size that follows the rate (`NFLOGBatching`);
+/// a read gathers them for up to the same 10 ms and takes each message whole (it may go past
+/// `maximumFrames` by the rest of one). Reading waits on libpcap's selectable descriptor and `StopSignal` together:
 /// Ctrl-C, SIGTERM or `StopSignal.request()` ends the input like the end of a file, after the packets
 /// the kernel still holds. Packets the kernel dropped (its buffer was full) are reported as diagnostics
 /// as their count grows, and in `liveCounts` at the end; the connections they belonged to show gaps.
@@ -231,21 +234,23 @@ public final class LiveCapture: CaptureInput {
 
     // MARK: - Reading
 
-    /// Reads what the kernel holds, up to the limits, without waiting; returns the frames handed out
-    /// and their captured bytes. `readable`: a poll just said the descriptor has something.
+    /// Reads what the kernel holds, up to the limits (past them by the rest of an NFLOG message),
+    /// without waiting; returns the frames handed out and their captured bytes. `readable`: a poll
+    /// just said the descriptor has something.
     private func dispatch(
         maximumFrames: Int, maximumBytes: Int, readable: Bool, record: (CaptureRecord) -> Void
     ) -> (frames: Int, bytes: Int) {
         staging = ByteBufferAllocator().buffer(capacity: 64 << 10)
         pending.removeAll(keepingCapacity: true)
         let context = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
-        var readable = readable
         while pending.count < maximumFrames, staging.readableBytes < maximumBytes {
+            let nflog = linkType == .nflog
             // libpcap's NFLOG reader takes EAGAIN on its non-blocking socket for an error (1.10): read
-            // only what poll says is there.
-            if linkType == .nflog, !readable, !hasPendingInput() { break }
-            readable = false
-            let count = pcap_dispatch(handle, Int32(clamping: min(maximumFrames &- pending.count, 256)), collectPacket, context)
+            // only what poll says is there, one netlink message (`recv`) per call, and all of its
+            // packets (-1): packets left in libpcap's buffer would wait, unseen by poll, for the next.
+            if nflog, !readable, !hasPendingInput() { break }
+            let limit: Int32 = nflog ? -1 : Int32(clamping: min(maximumFrames &- pending.count, 256))
+            let count = pcap_dispatch(handle, limit, collectPacket, context)
             if count < 0 {
                 if count != PCAP_ERROR_BREAK {
                     diagnostics.append(Diagnostic(.error, "capture on '\(name)' failed: \(String(cString: pcap_geterr(handle)))"))
@@ -253,7 +258,8 @@ public final class LiveCapture: CaptureInput {
                 isFinished = true
                 break
             }
-            if count == 0 { break }
+            // After a message, `read` waits (or polls) for the next: no poll here that finds nothing.
+            if count == 0 || nflog { break }
         }
         for packet in pending {
             guard let data = staging.getSlice(at: packet.offset, length: packet.length) else { continue }
