@@ -194,7 +194,10 @@ public final class LiveCapture: CaptureInput {
         while true {
             let stopping = StopSignal.isRequested
             let (frames, bytes) = dispatch(
-                maximumFrames: maximumFrames &- delivered, maximumBytes: maximumBytes &- deliveredBytes, readable: readable, record: record
+                maximumFrames: maximumFrames &- delivered,
+                maximumBytes: maximumBytes &- deliveredBytes,
+                readable: readable,
+                record: record
             )
             readable = false
             delivered += frames

@@ -45,10 +45,11 @@ struct NFLOGClockTests {
         var clientSequence: UInt32 = 1000
         var serverSequence: UInt32 = 5000
         for packet in packets {
+            let acknowledged = packet.client ? serverSequence : clientSequence
             let segment = PacketBuilder.tcp(
                 sourcePort: packet.client ? 40000 : 80, destinationPort: packet.client ? 80 : 40000,
                 sequenceNumber: packet.client ? clientSequence : serverSequence,
-                acknowledgmentNumber: packet.flags.contains(.syn) && packet.client ? 0 : (packet.client ? serverSequence : clientSequence),
+                acknowledgmentNumber: packet.flags.contains(.syn) && packet.client ? 0 : acknowledged,
                 flags: packet.flags, payload: packet.payload
             )
             let advance = UInt32(packet.payload.count) + (packet.flags.contains(.syn) ? 1 : 0)
