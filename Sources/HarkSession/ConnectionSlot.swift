@@ -16,8 +16,6 @@ final class ConnectionSlot {
     private(set) var exchangesReported = 0
     /// Messages reported on the connection so far (after an upgrade to a message protocol).
     private(set) var messagesReported = 0
-    /// `Exchange.id` of the exchange that switched the connection to another protocol.
-    private(set) var switchingExchangeID: Int?
     /// Bytes held behind holes and delivered late, so that exchanges made of them say so.
     var held = HeldDeliveryTracker()
     /// What became of the client's requests and the server's responses, to say why one is missing.
@@ -38,6 +36,14 @@ final class ConnectionSlot {
         self.settings = settings
         self.synTime = synTime
         self.analyzer = .start(midStream: info.roleSource != .handshake, settings: settings)
+    }
+
+    /// Whether `note` keeps anything of `event` (a worker is sent only those events).
+    static func keeps(_ event: TCPEvent) -> Bool {
+        switch event.kind {
+        case .syn, .handshakeComplete, .gap: true
+        default: false
+        }
     }
 
     func note(_ event: TCPEvent) {
@@ -66,11 +72,6 @@ final class ConnectionSlot {
     /// An upgrade switched the connection to `found`, which is now what it carries.
     func noteUpgrade(to found: ApplicationProtocol) {
         applicationProtocol = found
-    }
-
-    /// The exchange that switched the connection to another protocol; its messages refer to it.
-    func noteSwitchingExchange(_ id: Int) {
-        switchingExchangeID = id
     }
 
     /// The next message's position on the connection.
