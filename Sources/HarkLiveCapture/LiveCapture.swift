@@ -16,7 +16,10 @@ import NIOCore
 /// size (TPACKET_V3) and hands a block over when it is full or 10 ms old: libpcap's immediate mode
 /// (TPACKET_V2) gives every packet a slot as large as the biggest packet, so 64 MiB held only about
 /// 500 packets on loopback (64 KiB MTU) and small packets were dropped at a few thousand per second
-/// of any pause. Each loopback packet is queued once (`LoopbackCopies`). Reading waits on libpcap's selectable descriptor and `StopSignal` together:
+/// of any pause. Each loopback packet is queued once (`LoopbackCopies`). An NFLOG group (`--pid`,
+/// `-- CMD`) gets its packets in netlink messages of a size that follows the rate (`NFLOGBatching`);
+/// a read gathers them for up to the same 10 ms and takes each message whole (it may go past
+/// `maximumFrames` by the rest of one). Reading waits on libpcap's selectable descriptor and `StopSignal` together:
 /// Ctrl-C, SIGTERM or `StopSignal.request()` ends the input like the end of a file, after the packets
 /// the kernel still holds. Packets the kernel dropped (its buffer was full) are reported as diagnostics
 /// as their count grows, and in `liveCounts` at the end; the connections they belonged to show gaps.
@@ -185,16 +188,43 @@ public final class LiveCapture: CaptureInput {
     ) -> Bool {
         guard !isFinished else { return false }
         var delivered = 0
+        var deliveredBytes = 0
+        var gatheredUntil: Timestamp?
+        var readable = false
         while true {
             let stopping = StopSignal.isRequested
-            delivered += dispatch(maximumFrames: maximumFrames, maximumBytes: maximumBytes, record: record)
-            if isFinished || delivered > 0 { break }
+            let (frames, bytes) = dispatch(
+                maximumFrames: maximumFrames &- delivered,
+                maximumBytes: maximumBytes &- deliveredBytes,
+                readable: readable,
+                record: record
+            )
+            readable = false
+            delivered += frames
+            deliveredBytes += bytes
+            if isFinished { break }
+            if delivered > 0 {
+                // NFLOG messages come every millisecond or so under load: gather them for as long as
+                // the kernel fills a packet ring block, so that the session takes them in one batch.
+                guard !nflogGroups.isEmpty, !stopping, delivered < maximumFrames, deliveredBytes < maximumBytes else { break }
+                let now = Self.now()
+                let until = gatheredUntil ?? now.advanced(by: .milliseconds(Int64(Self.blockMilliseconds)))
+                gatheredUntil = until
+                let left = until.since(now).milliseconds
+                guard left >= 1 else { break }
+                let wake = waitForPackets(milliseconds: Int32(left))
+                if wake == .nothing { break }
+                readable = wake == .packets
+                continue
+            }
             if stopping {
                 // Everything the kernel held when the stop came has been read: the input ends here.
                 isFinished = true
                 break
             }
-            if !waitForPackets() { break }
+            let wake = waitForPackets(milliseconds: Self.idleWaitMilliseconds)
+            if wake == .nothing { break }
+            readable = wake == .packets
         }
         let now = Self.now()
         lastClock = now
@@ -207,16 +237,23 @@ public final class LiveCapture: CaptureInput {
 
     // MARK: - Reading
 
-    /// Reads what the kernel holds, up to the limits, without waiting; returns the frames handed out.
-    private func dispatch(maximumFrames: Int, maximumBytes: Int, record: (CaptureRecord) -> Void) -> Int {
+    /// Reads what the kernel holds, up to the limits (past them by the rest of an NFLOG message),
+    /// without waiting; returns the frames handed out and their captured bytes. `readable`: a poll
+    /// just said the descriptor has something.
+    private func dispatch(
+        maximumFrames: Int, maximumBytes: Int, readable: Bool, record: (CaptureRecord) -> Void
+    ) -> (frames: Int, bytes: Int) {
         staging = ByteBufferAllocator().buffer(capacity: 64 << 10)
         pending.removeAll(keepingCapacity: true)
         let context = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
         while pending.count < maximumFrames, staging.readableBytes < maximumBytes {
+            let nflog = linkType == .nflog
             // libpcap's NFLOG reader takes EAGAIN on its non-blocking socket for an error (1.10): read
-            // only what poll says is there.
-            if linkType == .nflog, !hasPendingInput() { break }
-            let count = pcap_dispatch(handle, Int32(clamping: min(maximumFrames &- pending.count, 256)), collectPacket, context)
+            // only what poll says is there, one netlink message (`recv`) per call, and all of its
+            // packets (-1): packets left in libpcap's buffer would wait, unseen by poll, for the next.
+            if nflog, !readable, !hasPendingInput() { break }
+            let limit: Int32 = nflog ? -1 : Int32(clamping: min(maximumFrames &- pending.count, 256))
+            let count = pcap_dispatch(handle, limit, collectPacket, context)
             if count < 0 {
                 if count != PCAP_ERROR_BREAK {
                     diagnostics.append(Diagnostic(.error, "capture on '\(name)' failed: \(String(cString: pcap_geterr(handle)))"))
@@ -224,7 +261,8 @@ public final class LiveCapture: CaptureInput {
                 isFinished = true
                 break
             }
-            if count == 0 { break }
+            // After a message, `read` waits (or polls) for the next: no poll here that finds nothing.
+            if count == 0 || nflog { break }
         }
         for packet in pending {
             guard let data = staging.getSlice(at: packet.offset, length: packet.length) else { continue }
@@ -236,7 +274,7 @@ public final class LiveCapture: CaptureInput {
             )
             record(.frame(frame))
         }
-        return pending.count
+        return (pending.count, staging.readableBytes)
     }
 
     /// Whether the capture's descriptor has something to read now.
@@ -255,21 +293,33 @@ public final class LiveCapture: CaptureInput {
         pending.append(PendingPacket(offset: offset, length: length, originalLength: Int(header.len), timestamp: timestamp))
     }
 
-    /// Waits for a packet or a stop request, at most `idleWaitMilliseconds`; false when the input
-    /// ended (the capture's descriptor failed).
-    private func waitForPackets() -> Bool {
-        var entries = [
+    /// What ended a wait.
+    private enum Wake {
+        /// The capture's descriptor has something to read.
+        case packets
+        /// A stop was requested.
+        case stop
+        /// The time ran out, or the input ended (the capture's descriptor failed).
+        case nothing
+    }
+
+    /// Waits for a packet or a stop request, at most `milliseconds`.
+    private func waitForPackets(milliseconds: Int32) -> Wake {
+        var entries = (
             pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: StopSignal.descriptor, events: Int16(POLLIN), revents: 0),
-        ]
-        let ready = poll(&entries, StopSignal.descriptor >= 0 ? 2 : 1, Self.idleWaitMilliseconds)
-        if ready == 0 || (ready < 0 && errno == EINTR) { return false }
-        if ready < 0 || entries[0].revents & Int16(POLLERR | POLLNVAL) != 0 {
+            pollfd(fd: StopSignal.descriptor, events: Int16(POLLIN), revents: 0)
+        )
+        let count: nfds_t = StopSignal.descriptor >= 0 ? 2 : 1
+        let ready = withUnsafeMutableBytes(of: &entries) { bytes in
+            poll(bytes.baseAddress?.assumingMemoryBound(to: pollfd.self), count, milliseconds)
+        }
+        if ready == 0 || (ready < 0 && errno == EINTR) { return .nothing }
+        if ready < 0 || entries.0.revents & Int16(POLLERR | POLLNVAL) != 0 {
             diagnostics.append(Diagnostic(.error, "capture on '\(name)' ended: the device reported an error"))
             isFinished = true
-            return false
+            return .nothing
         }
-        return true
+        return entries.0.revents & Int16(POLLIN) != 0 ? .packets : .stop
     }
 
     // MARK: - NFLOG batches

@@ -10,17 +10,26 @@ import HarkPacket
 /// client sent could be stamped after the response it received: negative latencies.
 ///
 /// The kernel logs every packet of a group into one queue, in order, so a packet happened no later
-/// than any packet logged after it. Within each batch read: a packet with the kernel's time keeps it;
-/// one without takes the earliest kernel time of the packets after it, when that is before its read
-/// time; and times never go backwards from one packet to the next (the first of a batch is no earlier
-/// than the last of the batch before). Latencies are then never negative, and a request is placed
+/// than any packet logged after it. A packet with the kernel's time keeps it; one without takes the
+/// earliest kernel time of the packets after it, when that is before its read time; and times never
+/// go backwards from one packet to the next. Latencies are then never negative, and a request is placed
 /// within the time of the response that followed it, not when hark got round to reading it. Other
 /// link types pass unchanged.
+///
+/// Packets without a kernel time after the last one with it wait for the next read: the kernel time
+/// that bounds them may come with it (the kernel sends NFLOG packets in batches, `NFLOGBatching`).
+/// They wait until a kernel time comes, the input ends, or, live, `patience` has passed since they
+/// were read: a kernel time logged after that is later than their read time anyway (batches leave
+/// within a timer tick). Times are then the same however the input was cut into reads: live, and
+/// from the pcapng written meanwhile (`-w`).
 final class NFLOGClock: CaptureInputWrapper {
+    /// How long, live, packets without a kernel time wait for one.
+    static let patience = TimeSpan.milliseconds(50)
+
     let base: any CaptureInput
     /// The time given to the last NFLOG packet handed on.
     private var floor: Timestamp?
-    /// What the current batch read since its first NFLOG packet, handed on at the end of the batch.
+    /// What was read since the first NFLOG packet whose time is not settled, handed on once it is.
     private var held: [Item] = []
 
     private enum Item {
@@ -42,22 +51,29 @@ final class NFLOGClock: CaptureInputWrapper {
         record: (CaptureRecord) -> Void,
         diagnostic: (Diagnostic) -> Void
     ) -> Bool {
-        var holding = false
         let more = base.read(maximumFrames: maximumFrames, maximumBytes: maximumBytes, record: { item in
-            if !holding, case .frame(let frame) = item, frame.linkType == .nflog { holding = true }
-            if holding { held.append(.record(item)) } else { record(item) }
+            if held.isEmpty, !Self.isNFLOG(item) { record(item) } else { held.append(.record(item)) }
         }, diagnostic: { item in
-            if holding { held.append(.diagnostic(item)) } else { diagnostic(item) }
+            if held.isEmpty { diagnostic(item) } else { held.append(.diagnostic(item)) }
         })
-        if holding { handOnHeld(record: record, diagnostic: diagnostic) }
+        if !held.isEmpty { handOnSettled(all: !more, record: record, diagnostic: diagnostic) }
         return more
     }
 
-    private func handOnHeld(record: (CaptureRecord) -> Void, diagnostic: (Diagnostic) -> Void) {
+    private static func isNFLOG(_ item: CaptureRecord) -> Bool {
+        if case .frame(let frame) = item { return frame.linkType == .nflog }
+        return false
+    }
+
+    /// Hands on the held items, with their times, up to the first NFLOG packet that still waits for a
+    /// kernel time (all of them with `all`, or once it has waited `patience`); keeps the rest.
+    private func handOnSettled(all: Bool, record: (CaptureRecord) -> Void, diagnostic: (Diagnostic) -> Void) {
         // Each NFLOG frame's time before the floor: its kernel time, else the earliest kernel time
         // after it when that is before its read time.
         var times = [Timestamp?](repeating: nil, count: held.count)
         var earliestAfter: Timestamp?
+        // The first NFLOG frame without a kernel time after the last one with it, and its read time.
+        var firstWaiting: (index: Int, read: Timestamp)?
         for index in held.indices.reversed() {
             guard case .record(.frame(let frame)) = held[index], frame.linkType == .nflog else { continue }
             if let kernel = NFLOGFrame.timestamp(in: frame.data) {
@@ -65,9 +81,15 @@ final class NFLOGClock: CaptureInputWrapper {
                 earliestAfter = min(earliestAfter ?? kernel, kernel)
             } else {
                 times[index] = min(frame.timestamp, earliestAfter ?? frame.timestamp)
+                if earliestAfter == nil { firstWaiting = (index, frame.timestamp) }
             }
         }
-        for (index, item) in held.enumerated() {
+        var settled = firstWaiting?.index ?? held.count
+        if all { settled = held.count }
+        if let waiting = firstWaiting, let now = base.liveClock, now.since(waiting.read) >= Self.patience {
+            settled = held.count
+        }
+        for (index, item) in held.prefix(settled).enumerated() {
             switch item {
             case .diagnostic(let found): diagnostic(found)
             case .record(.frame(var frame)):
@@ -80,7 +102,7 @@ final class NFLOGClock: CaptureInputWrapper {
             case .record(let other): record(other)
             }
         }
-        held.removeAll(keepingCapacity: true)
+        held.removeFirst(settled)
     }
 }
 
