@@ -165,9 +165,7 @@ public struct HTTP2Analyzer {
         if let problem = sides[side].parser.finish() { handle(problem, from: direction, at: time, emit: emit) }
         guard sides.allSatisfy(\.finished) else { return }
         for id in streams.keys.sorted() {
-            if let stream = streams.removeValue(forKey: id) {
-                emit(.exchange(stream.exchange(incompleteReason: .connectionEnded, limits: limits)))
-            }
+            emitStream(id, reason: .connectionEnded, at: time, emit: emit)
         }
     }
 }

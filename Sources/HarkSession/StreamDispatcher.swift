@@ -254,24 +254,31 @@ struct StreamDispatcher: TCPStreamHandler {
             let context = slot.context(consumingHandshake: true)
             var mapped = ExchangeMapper.exchange(from: exchange, id: exchangeCount, position: position, connection: context)
             mapped.switchedTo = switchedTo
-            slot.noteSwitchingExchange(mapped.id)
-            emit(mapped, slot: slot)
-        case .webSocket(.message(var message)):
+            slot.noteSwitchingExchange(emit(mapped, slot: slot), streamID: nil)
+        case .switchedStream(let exchange, let switchedTo):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            var mapped = ExchangeMapper.exchange(from: exchange, id: exchangeCount, index: position, connection: context)
+            mapped.switchedTo = switchedTo.lowercased()
+            slot.noteSwitchingExchange(emit(mapped, slot: slot), streamID: exchange.streamID)
+        case .webSocket(.message(var message), let streamID):
             // The analyzer numbers directions as reassembly does; the context names the corrected roles.
             if slot.rolesSwapped { message.direction = message.direction.reversed }
             let context = slot.context(consumingHandshake: false)
             let mapped = MessageMapper.message(
                 from: message,
                 id: messageCount,
-                exchangeID: slot.switchingExchangeID,
+                exchangeID: slot.switchingExchangeID(streamID: streamID),
+                streamID: streamID,
                 position: slot.takeMessagePosition(),
                 connection: context
             )
             messageCount += 1
             observer.message(mapped)
-        case .webSocket(.diagnostic(var diagnostic)):
+        case .webSocket(.diagnostic(var diagnostic), let streamID):
             if slot.rolesSwapped { diagnostic.direction = diagnostic.direction.reversed }
-            reportInPacket(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))
+            let stream = streamID.map { "HTTP/2 stream \($0): " } ?? ""
+            reportInPacket(Diagnostic(diagnostic.isError ? .error : .warning, stream + diagnostic.description, connectionID: slot.info.id))
         case .tlsSession(let session):
             slot.noteTLS(session)
         case .tls(let diagnostic):
@@ -304,6 +311,8 @@ struct StreamDispatcher: TCPStreamHandler {
             emit(ExchangeMapper.exchange(from: exchange, id: exchangeCount, index: position, connection: context), slot: slot)
         case .http2(.diagnostic(let diagnostic)):
             reportInPacket(diagnostic.diagnostic(connectionID: slot.info.id))
+        case .http2(.streamSwitched), .http2(.streamData), .http2(.streamGap), .http2(.streamEnded):
+            break  // handled inside the stack (`HTTP2Layer`)
         case .fastCGI(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
@@ -327,9 +336,12 @@ struct StreamDispatcher: TCPStreamHandler {
 
     /// Reports an exchange under the next id; one of `slot`'s connection says whether its bytes came
     /// out late. An HTTP exchange a held FastCGI exchange served is reported right after it, both linked.
-    mutating func emit(_ exchange: Exchange, slot: ConnectionSlot? = nil) {
+    ///
+    /// - Returns: the id it was reported under.
+    @discardableResult
+    mutating func emit(_ exchange: Exchange, slot: ConnectionSlot? = nil) -> Int {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
-        guard settings.parsesMessages else { return }
+        guard settings.parsesMessages else { return exchangeCount }
         var exchange = exchange
         if let slot {
             exchange.problems = slot.missing.reword(exchange.problems)
@@ -347,5 +359,6 @@ struct StreamDispatcher: TCPStreamHandler {
         exchangeCount += 1
         if exchange.applicationProtocol != .fastCGI, exchange.upstream == nil { hops.remember(exchange) }
         observer.exchange(exchange)
+        return exchange.id
     }
 }
