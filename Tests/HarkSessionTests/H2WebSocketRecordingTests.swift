@@ -69,6 +69,28 @@ struct H2WebSocketRecordingTests {
         }
     }
 
+    /// Copies that begin later (every fifth packet): no crash, and every message reported belongs to a
+    /// stream whose CONNECT the copy holds, linked to it and exact. A stream whose CONNECT was missed is
+    /// not searched for frames (the README says so): its DATA is a body.
+    @Test func copiesThatBeginLaterReportOnlyWhatTheyCanPlace() throws {
+        var configuration = SessionConfiguration()
+        configuration.keyLogPaths = [Self.keys.path]
+        for first in stride(from: 2, through: 141, by: 5) {
+            let cut = try PcapCut.from(Self.capture, startingAt: first)
+            let (recorder, _) = try runSession(bytes: cut, name: "h2-websocket-from-\(first).pcap", configuration: configuration)
+            // The whole h2c conversation is in copies from packet 2; the TLS one (its SYN is packet 72) in
+            // every copy that begins before it.
+            let tls = recorder.messages.filter { $0.connection.server.port == 8442 }
+            if first <= 2 { #expect(recorder.messages.count == 62) }
+            if first <= 72 { #expect(tls.count == 31, "from packet \(first)") }
+            for message in recorder.messages {
+                let opener = recorder.exchanges.first { $0.id == message.exchangeID }
+                #expect(opener?.switchedTo == "websocket" && opener?.streamID == message.streamID.map(Int.init), "from packet \(first)")
+                #expect(message.isExact, "from packet \(first): message \(message.id) \(message.payload.decodingError ?? "incomplete")")
+            }
+        }
+    }
+
     /// The HAR as `hark har` assembles it: each CONNECT's entry carries the data messages of its own
     /// stream only, in Chrome's shape, with an absolute URL and the extended CONNECT's pseudo-headers.
     @Test func eachCONNECTEntryGetsItsOwnStreamsMessages() throws {
