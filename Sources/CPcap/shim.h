@@ -2,8 +2,13 @@
 #include <pcap/pcap.h>
 
 #ifdef __linux__
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_log.h>
+#include <linux/netlink.h>
+#include <string.h>
 #include <sys/socket.h>
 
 /// Puts a compiled program on a Linux packet socket as its kernel filter, without libpcap: for a
@@ -20,5 +25,43 @@ static inline int hark_attach_kernel_filter(int descriptor, const struct bpf_pro
         .filter = (struct sock_filter *)program->bf_insns,
     };
     return setsockopt(descriptor, SOL_SOCKET, SO_ATTACH_FILTER, &code, sizeof code);
+}
+
+/// Tells the kernel how to batch NFLOG group `group` on the netlink socket that bound it (libpcap's
+/// `nflog:` descriptor): one netlink message leaves once `threshold` packets wait, its buffer of
+/// `bufferSize` bytes is full, or `timeout` hundredths of a second have passed (0: at the next timer
+/// tick). No acknowledgement is asked for: packets may be queued on the socket already, and a refusal
+/// comes back as a netlink error message, which libpcap's reader skips.
+/// Returns 0, or -1 with errno set.
+static inline int hark_nflog_batch(int descriptor, unsigned short group, unsigned int threshold,
+                                   unsigned int timeout, unsigned int bufferSize) {
+    struct attribute32 {
+        struct nlattr header;
+        __u32 value;
+    };
+    struct {
+        struct nlmsghdr header;
+        struct nfgenmsg general;
+        struct attribute32 attributes[3];
+    } message;
+    memset(&message, 0, sizeof message);
+    message.header.nlmsg_len = sizeof message;
+    message.header.nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
+    message.header.nlmsg_flags = NLM_F_REQUEST;
+    message.general.nfgen_family = AF_UNSPEC;
+    message.general.version = NFNETLINK_V0;
+    message.general.res_id = htons(group);
+    const unsigned short types[3] = { NFULA_CFG_QTHRESH, NFULA_CFG_TIMEOUT, NFULA_CFG_NLBUFSIZ };
+    const unsigned int values[3] = { threshold, timeout, bufferSize };
+    for (int index = 0; index < 3; index++) {
+        message.attributes[index].header.nla_len = sizeof(struct attribute32);
+        message.attributes[index].header.nla_type = types[index];
+        message.attributes[index].value = htonl(values[index]);
+    }
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof kernel);
+    kernel.nl_family = AF_NETLINK;
+    ssize_t sent = sendto(descriptor, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    return sent == (ssize_t)sizeof message ? 0 : -1;
 }
 #endif

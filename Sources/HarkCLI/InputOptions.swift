@@ -61,6 +61,15 @@ struct InputOptions: ParsableArguments {
     )
     var writePath: String?
 
+    @Option(
+        name: .customLong("threads"),
+        help: ArgumentHelp(
+            "Threads that analyse connections, each connection on one of them; the output is the same whatever the number. Default: one per core (at most \(InputOptions.maximumDefaultThreads)) for a capture file; 1 for standard input and live sources, whose exchanges then show without waiting for more traffic, and for hark connections.",
+            valueName: "n"
+        )
+    )
+    var threads: Int?
+
     @OptionGroup(title: "OpenTelemetry export")
     var otlp: OTLPOptions
 
@@ -94,6 +103,9 @@ struct InputOptions: ParsableArguments {
                 throw ValidationError(error.message)
             }
         }
+        if let threads, !(1...InputOptions.maximumThreads).contains(threads) {
+            throw ValidationError("--threads takes a number from 1 to \(InputOptions.maximumThreads)")
+        }
         for path in keyLogs where access(path, R_OK) != 0 {
             throw ValidationError("cannot read the key log \(path): \(String(cString: strerror(errno)))")
         }
@@ -116,7 +128,21 @@ struct InputOptions: ParsableArguments {
     var sessionConfiguration: SessionConfiguration {
         var configuration = SessionConfiguration()
         configuration.keyLogPaths = keyLogs
+        configuration.analysisThreads = threads ?? defaultThreads
         return configuration
+    }
+
+    /// The most threads `--threads` takes.
+    static let maximumThreads = 64
+    /// The most threads used when `--threads` is not given: past a few workers the session's own
+    /// thread (decoding, reassembly, output) is the limit.
+    static let maximumDefaultThreads = 8
+
+    /// One analysing thread per core for a capture file; one for anything that grows while it is read,
+    /// where an exchange should show as soon as its packets are read.
+    private var defaultThreads: Int {
+        guard !source.isFollowed else { return 1 }
+        return min(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))), InputOptions.maximumDefaultThreads)
     }
 }
 
@@ -150,5 +176,14 @@ extension CaptureSourceChoice {
     var isFollowed: Bool {
         if case .file(let path) = self { return path == "-" }
         return true
+    }
+
+    /// Whether the source is a live capture (an interface, processes, a command): its session reads
+    /// it in batches and reports a clock after each, even while no packet comes.
+    var isCapture: Bool {
+        switch self {
+        case .interface, .processes, .command: true
+        case .file, .followedFile: false
+        }
     }
 }

@@ -26,10 +26,15 @@ func openCapture(_ path: String, followUntil: (() -> Bool)? = nil) throws -> Cap
     }
 }
 
-/// Lines to standard output, in large chunks, or one line at a time when a person or a pipeline is
-/// following along: on a terminal, or while a live capture comes in.
-func standardOutputLines(following live: Bool) -> LineWriter {
+/// Lines to standard output, in large chunks, or as they come when a person or a pipeline is following
+/// along: one at a time on a terminal or while a live capture comes in; with `batched` (an observer
+/// that ends its batches, `TracePrinter`, reading a live capture), the lines of each batch of packets
+/// in one write, instead of one write per line.
+func standardOutputLines(following live: Bool, batched: Bool = false) -> LineWriter {
     let sink = FileDescriptorSink.standardOutput()
+    if live, batched, !sink.isTerminal {
+        return LineWriter(sink: sink, flushEachBatch: true)
+    }
     return LineWriter(sink: sink, flushEachLine: live || sink.isTerminal)
 }
 

@@ -17,11 +17,13 @@ extension Hark {
 
                 Lines are in order of the time they show (an exchange's is its request's first byte, a TCP \
                 event's its packet's, a connection summary's its last packet's). A file's lines are held and \
-                sorted before they are written (up to 32 MiB of lines; past that the earliest go first). A \
-                live capture's (-i, --pid, -- CMD) are held until its clock has moved 2 s past them, so a \
-                line written later than that (a slow exchange, the summary of a connection retired late) \
-                comes out when it is written, after later lines. Standard input and --follow print each line \
-                as it completes: their only clock is their packets, and a held line would wait for the next.
+                sorted before they are written (up to 32 MiB of lines; past that the earliest go first). Every \
+                other source's lines are held until its clock has moved 2 s past them: a live capture's (-i, \
+                --pid, -- CMD) clock is the wall clock; standard input's and --follow's is their latest \
+                packet's time, running on with the wall clock while no byte comes (checked every 0.25 s), so \
+                the last lines of a quiet pipe still come out about 2 s after their time. A line written \
+                later than that (a slow exchange, the summary of a connection retired late) comes out when \
+                it is written, after later lines.
 
                 Examples:
                   hark trace capture.pcap
@@ -59,7 +61,7 @@ extension Hark {
         func run() throws {
             let filter = try self.filter.exchangeFilter()
             let source = try input.open()
-            let output = standardOutputLines(following: source.isLive)
+            let output = standardOutputLines(following: source.isLive, batched: input.source.isCapture)
             let isTerminal = (output.sink as? FileDescriptorSink)?.isTerminal ?? false
             let options = TraceOptions(
                 format: json ? .jsonLines : .text,
@@ -87,13 +89,12 @@ extension Hark {
 }
 
 extension Hark.Trace {
-    /// A file's lines sorted; a live capture's within a window of its clock; a pipe's or a followed
-    /// file's as they complete: their only clock is their packets, so a held line would wait for the
-    /// next packet, however long the input stays quiet.
+    /// A file's lines sorted; any other source's within a window of its clock (a pipe's and a followed
+    /// file's clock runs on while they are quiet: `CaptureInput.idleTime`).
     fileprivate func lineOrder(live: Bool) -> TraceLineOrder {
         switch input.source {
-        case .interface, .processes, .command: .live
-        case .file, .followedFile: live ? .asCompleted : .file
+        case .interface, .processes, .command, .followedFile: .live
+        case .file: live ? .live : .file
         }
     }
 }

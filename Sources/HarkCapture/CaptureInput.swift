@@ -23,7 +23,8 @@ public protocol CaptureInput: AnyObject {
     /// `record`, until `maximumFrames` frames or `maximumBytes` captured bytes were handed out, the
     /// input ends, or (when `returnsPartialBatches`) nothing more has arrived. A live input may return
     /// with no record at all now and then (about every half second while idle), so that its clock
-    /// (`liveClock`) can age idle connections. The closures must not use the input.
+    /// (`liveClock`) can age idle connections; a pipe or followed file likewise after a quarter of a
+    /// second without a byte (`idleTime`). The closures must not use the input.
     ///
     /// - Returns: false once the input has ended (end of file, or a live capture told to stop).
     func read(
@@ -42,10 +43,17 @@ public protocol CaptureInput: AnyObject {
 
     /// For a live input, the kernel's packet counts so far (received, dropped); nil for a file.
     var liveCounts: LiveCaptureCounts? { get }
+
+    /// For an input whose only clock is its packets (a pipe, a followed file): set when the last
+    /// `read` returned early because no byte had come for a while, to how long ago bytes last came, so
+    /// that the capture's clock can run on past its latest packet while the input is quiet. Nil
+    /// otherwise, and always for inputs with a `liveClock` or that never wait.
+    var idleTime: TimeSpan? { get }
 }
 
 extension CaptureInput {
     public var liveClock: Timestamp? { nil }
+    public var idleTime: TimeSpan? { nil }
     public var liveCounts: LiveCaptureCounts? { nil }
 }
 
@@ -81,4 +89,5 @@ extension CaptureInputWrapper {
     public var returnsPartialBatches: Bool { base.returnsPartialBatches }
     public var liveClock: Timestamp? { base.liveClock }
     public var liveCounts: LiveCaptureCounts? { base.liveCounts }
+    public var idleTime: TimeSpan? { base.idleTime }
 }

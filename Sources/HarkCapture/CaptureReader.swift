@@ -113,6 +113,10 @@ public final class CaptureReader: CaptureInput, Sequence, IteratorProtocol {
     /// batch.
     public var returnsPartialBatches: Bool { !waitsForInput }
 
+    /// Set when the last `read` returned early because the input had been quiet for a while (a pipe or
+    /// a followed file, after a quarter of a second without a byte): how long ago bytes last came.
+    public var idleTime: TimeSpan? { state.idleTime }
+
     /// The diagnostics found so far and not yet taken.
     public var diagnostics: [Diagnostic] { state.log.entries }
 
@@ -128,7 +132,8 @@ public final class CaptureReader: CaptureInput, Sequence, IteratorProtocol {
         state.log.take()
     }
 
-    /// The next record, or nil at the end of the input. Blocks while the input has no complete record.
+    /// The next record, or nil at the end of the input. Blocks while the input has no complete record,
+    /// however long it stays quiet.
     public func next() -> CaptureRecord? {
         state.next()
     }
@@ -136,7 +141,9 @@ public final class CaptureReader: CaptureInput, Sequence, IteratorProtocol {
     /// Reads a batch of records: hands each diagnostic to `diagnostic` as soon as it is found (a
     /// record's diagnostics before the record) and each record to `record`, until `maximumFrames`
     /// frames or `maximumBytes` captured bytes were handed out, or the input ends. The diagnostics of
-    /// the end of the input are left for `takeDiagnostics()`.
+    /// the end of the input are left for `takeDiagnostics()`. An input that waits (a pipe, a followed
+    /// file) also returns after a quarter of a second without a byte, perhaps with no record, setting
+    /// `idleTime`.
     ///
     /// One access to the reader's state serves the whole batch, where `next()` pays one per record, so
     /// the closures must not use the reader. Blocks while the input has no complete record.
@@ -157,7 +164,11 @@ public final class CaptureReader: CaptureInput, Sequence, IteratorProtocol {
     {
         let need = PcapDecoder.fileHeaderLength
         do {
-            try input.fill(toReadable: need)
+            // A pipe may stay quiet before its first bytes (`tcpdump -w -` waits for traffic): the
+            // header is waited for through idle ticks, and only the input's end means it is empty.
+            repeat {
+                try input.fill(toReadable: need)
+            } while input.idleTime != nil
         } catch {
             throw CaptureError(file: name, code: .readFailed, reason: "read failed: \(error.message)")
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HarkCore
 import NIOCore
 
 /// The bytes of a capture, read from a file descriptor in large chunks.
@@ -16,6 +17,10 @@ import NIOCore
 /// sliced from it have normally been analysed and released, so the chunk is reused in place, with no
 /// allocation and no page faults. A chunk still shared is not overwritten: writing to it makes
 /// `ByteBuffer` copy it first, as a new chunk would have been allocated.
+///
+/// An input that waits (a pipe, a followed file) does not wait for ever: after `idleTick` without a
+/// byte, `fill` returns without what was asked for and says how long the input has been quiet
+/// (`idleTime`), so that the reader's owner can let its clock run on; the next `fill` waits again.
 struct ChunkedInput {
     /// Where the bytes come from.
     enum Source {
@@ -59,6 +64,16 @@ struct ChunkedInput {
 
     /// How long a followed file's reader sleeps at its end before looking again.
     private static let followInterval = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+    /// How long an input that waits may stay quiet before `fill` returns without its bytes.
+    static let idleTick = TimeSpan.milliseconds(250)
+    /// Set when the last `fill` returned because no byte came for `idleTick`: how long ago bytes last
+    /// came (or the input was opened); nil after any other return.
+    private(set) var idleTime: TimeSpan?
+    /// When bytes last came (monotonic clock), for `idleTime`.
+    private var lastArrival: Timestamp
+    /// The reader index of `buffer` when `fill` returned idle after moving to a fresh chunk: while it
+    /// is unchanged nothing was sliced from that chunk, so the next `fill` reads on into it.
+    private var idleInFreshChunk: Int?
 
     /// Input read from `descriptor` in chunks of `chunkSize` bytes; with `followUntil`, the end of
     /// the input is waited past until `followUntil` returns true.
@@ -70,6 +85,7 @@ struct ChunkedInput {
         self.bytesRead = 0
         self.atEnd = false
         self.followUntil = followUntil
+        self.lastArrival = monotonicNow()
         var status = stat()
         self.waitsForInput = followUntil != nil || fstat(descriptor, &status) != 0 || status.st_mode & S_IFMT != S_IFREG
     }
@@ -84,6 +100,7 @@ struct ChunkedInput {
         self.atEnd = true
         self.waitsForInput = false
         self.followUntil = nil
+        self.lastArrival = Timestamp(nanoseconds: 0)
     }
 
     /// Opens `path` for reading.
@@ -97,24 +114,60 @@ struct ChunkedInput {
     @inline(__always)
     func offset(of index: Int) -> Int64 { base &+ Int64(index) }
 
-    /// Reads until at least `count` bytes are readable or the input ends (then `atEnd` is set).
+    /// Reads until at least `count` bytes are readable or the input ends (then `atEnd` is set). An
+    /// input that waits returns early, with `idleTime` set, once no byte has come for `idleTick`.
     mutating func fill(toReadable count: Int) throws(SystemError) {
+        idleTime = nil
         guard buffer.readableBytes < count, !atEnd else { return }
         guard case .descriptor(let descriptor) = source else {
             atEnd = true
             return
         }
-        base = offset(of: buffer.readerIndex)
-        let previous = buffer
-        buffer = freshChunk(holding: count)
-        if previous.capacity >= chunkSize, previous.capacity < 2 &* chunkSize {
-            usedChunks.append(previous)
+        guard awaitBytes(descriptor) else { return }
+        if idleInFreshChunk != buffer.readerIndex {
+            base = offset(of: buffer.readerIndex)
+            let previous = buffer
+            buffer = freshChunk(holding: count)
+            if previous.capacity >= chunkSize, previous.capacity < 2 &* chunkSize {
+                usedChunks.append(previous)
+            }
         }
+        idleInFreshChunk = nil
         while buffer.readableBytes < count {
             if try readOnce(descriptor) == 0 {
                 atEnd = true
                 return
             }
+            if buffer.readableBytes < count, !awaitBytes(descriptor) {
+                idleInFreshChunk = buffer.readerIndex
+                return
+            }
+        }
+    }
+
+    /// For an input that waits: waits up to `idleTick` for bytes to read (or the end), setting
+    /// `idleTime` and returning false when none came. Other inputs never wait.
+    private mutating func awaitBytes(_ descriptor: Int32) -> Bool {
+        guard waitsForInput else { return true }
+        let deadline = monotonicNow().advanced(by: Self.idleTick)
+        while true {
+            let now = monotonicNow()
+            if now >= deadline {
+                idleTime = now.since(lastArrival)
+                return false
+            }
+            if let followUntil {
+                // A followed file has bytes when it has grown past what was read (or ends when told).
+                var status = stat()
+                if fstat(descriptor, &status) != 0 || Int64(status.st_size) > bytesRead || followUntil() { return true }
+                var interval = Self.followInterval
+                nanosleep(&interval, nil)
+                continue
+            }
+            var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(clamping: max(deadline.since(now).nanoseconds / 1_000_000, 1))
+            let ready = poll(&request, 1, milliseconds)
+            if ready > 0 || (ready < 0 && errno != EINTR) { return true }
         }
     }
 
@@ -148,6 +201,7 @@ struct ChunkedInput {
             }
             if result >= 0 {
                 bytesRead &+= Int64(result)
+                if result > 0 { lastArrival = monotonicNow() }
                 return result
             }
             let code = errno

@@ -118,14 +118,14 @@ public final class PcapNGRecorder: CaptureInputWrapper {
     }
 
     private func hold(_ packets: [UInt8]) {
-        held.append((Self.monotonicNow(), packets))
+        held.append((monotonicNow(), packets))
         heldByteCount += packets.count
     }
 
     /// Writes the held packets that waited long enough (all of them when `all`, the oldest beyond the
     /// byte limit either way).
     private func release(all: Bool) {
-        let now = Self.monotonicNow()
+        let now = monotonicNow()
         var released = 0
         for item in held {
             guard all || heldByteCount > Self.holdBytes || now.since(item.readAt) >= Self.holdTime else { break }
@@ -153,12 +153,6 @@ public final class PcapNGRecorder: CaptureInputWrapper {
             failure = reason
             diagnostics.append(Diagnostic(.error, "cannot write \(path): \(reason); the recording stops here"))
         }
-    }
-
-    private static func monotonicNow() -> Timestamp {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Timestamp(nanoseconds: Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec))
     }
 }
 

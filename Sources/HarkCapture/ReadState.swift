@@ -12,6 +12,9 @@ struct ReadState {
     var decoder: FormatDecoder
     var log: DiagnosticLog
     var finished = false
+    /// Set when the last `read` returned early because the input went quiet: how long ago bytes last
+    /// came (see `ChunkedInput.idleTime`).
+    private(set) var idleTime: TimeSpan?
 
     init(input: ChunkedInput, decoder: FormatDecoder, log: DiagnosticLog) {
         self.input = input
@@ -19,14 +22,15 @@ struct ReadState {
         self.log = log
     }
 
-    /// Records and their diagnostics until a batch is full; false at the end of the input (see
-    /// `CaptureReader.read`).
+    /// Records and their diagnostics until a batch is full or the input goes quiet (`idleTime`); false
+    /// at the end of the input (see `CaptureReader.read`).
     mutating func read(
         maximumFrames: Int,
         maximumBytes: Int,
         record handle: (CaptureRecord) -> Void,
         diagnostic report: (Diagnostic) -> Void
     ) -> Bool {
+        idleTime = nil
         switch decoder {
         case .pcap(var pcap):
             defer { decoder = .pcap(pcap) }
@@ -37,16 +41,17 @@ struct ReadState {
         }
     }
 
-    /// The next record, or nil at the end of the input.
+    /// The next record, or nil at the end of the input (waiting through quiet spells).
     mutating func next() -> CaptureRecord? {
         switch decoder {
         case .pcap(var pcap):
             defer { decoder = .pcap(pcap) }
-            return next(with: &pcap)
+            while !finished { if let record = next(with: &pcap) { return record } }
         case .pcapng(var pcapng):
             defer { decoder = .pcapng(pcapng) }
-            return next(with: &pcapng)
+            while !finished { if let record = next(with: &pcapng) { return record } }
         }
+        return nil
     }
 
     private mutating func read<Decoder: RecordDecoder>(
@@ -59,7 +64,13 @@ struct ReadState {
         var frames = 0
         var bytes = 0
         while frames < maximumFrames, bytes < maximumBytes {
-            guard let record = next(with: &decoder) else { return false }
+            guard let record = next(with: &decoder) else {
+                // Quiet for now: what was found so far goes out with the records before it.
+                if !finished, !log.entries.isEmpty {
+                    for diagnostic in log.take() { report(diagnostic) }
+                }
+                return !finished
+            }
             if !log.entries.isEmpty {
                 for diagnostic in log.take() { report(diagnostic) }
             }
@@ -72,6 +83,7 @@ struct ReadState {
         return true
     }
 
+    /// The next record; nil at the end of the input (`finished`) or when it went quiet (`idleTime`).
     private mutating func next<Decoder: RecordDecoder>(with decoder: inout Decoder) -> CaptureRecord? {
         while !finished {
             let base = input.base
@@ -91,6 +103,10 @@ struct ReadState {
                     let offset = input.offset(of: input.buffer.writerIndex)
                     log.report(.error, "read failed: \(error.message); stopped reading", packet: nil, offset: offset)
                     finished = true
+                }
+                if let quiet = input.idleTime {
+                    idleTime = quiet
+                    return nil
                 }
             }
         }

@@ -29,14 +29,22 @@ public final class BodyDecoder {
 
     /// Encoded bytes gathered before each decoding call: one call per TCP segment would cost the
     /// decompressor's per-call overhead thousands of times per megabyte.
-    static let batchSize = 32 << 10
+    public static let batchSize = 32 << 10
+    /// A gzip body up to this size is held until it ends and decoded in one call
+    /// (`ContentDecoder.decodeWhole`); a bigger one is decoded in batches as it arrives.
+    public static let wholeBodyLimit = 256 << 10
+    /// At most this many chunks are held (a body cut into tiny segments is decoded in batches instead).
+    public static let maxHeldChunks = 1_024
 
     private let decoder: ContentDecoder
     private let keepLimit: Int
     private let storage: BodyStorageLimits
     private var decoded = BodyStorage()
-    /// Encoded bytes not yet decoded (fewer than `batchSize`).
+    /// Encoded bytes not yet decoded: fewer than `batchSize`, or the whole body so far while it is held whole.
     private var pending = ByteBuffer()
+    /// Where each chunk of `pending` ends while the body is held whole, so that a body the one-call
+    /// decoder declines is fed to the streaming decoder in the chunks it arrived in; nil when not held.
+    private var heldChunkEnds: [Int]?
 
     /// - Parameters:
     ///   - codings: the content codings in the order applied (header order).
@@ -47,10 +55,57 @@ public final class BodyDecoder {
         self.decoder = ContentDecoder(codings: codings, maxOutputBytes: maxOutputBytes, budget: storage.pool)
         self.keepLimit = max(0, keepLimit)
         self.storage = storage
+        self.heldChunkEnds = decoder.decodesWholeBodies ? [] : nil
     }
 
-    /// Decodes the next encoded bytes (gathered into batches of `batchSize`).
+    /// Decodes the next encoded bytes (held whole while the body is a small gzip body, otherwise
+    /// gathered into batches of `batchSize`).
     public func decode(_ chunk: ByteBuffer) {
+        if var ends = heldChunkEnds {
+            heldChunkEnds = nil
+            guard pending.readableBytes &+ chunk.readableBytes > Self.wholeBodyLimit || ends.count >= Self.maxHeldChunks
+            else {
+                pending.writeImmutableBuffer(chunk)
+                ends.append(pending.readableBytes)
+                heldChunkEnds = ends
+                return
+            }
+            replayHeldChunks(ends)
+        }
+        batch(chunk)
+    }
+
+    /// Ends the body: the decoded bytes, how many were produced, and the first problem.
+    public func finish() -> Result {
+        if let ends = heldChunkEnds {
+            heldChunkEnds = nil
+            if decoder.decodeWhole(pending, emit: keep) {
+                pending.clear()
+            } else {
+                replayHeldChunks(ends)
+            }
+        }
+        if pending.readableBytes > 0 {
+            run(pending)
+            pending.clear()
+        }
+        decoder.finish()
+        return Result(bytes: decoded, length: decoder.outputByteCount, error: decoder.error)
+    }
+
+    /// Feeds the held body to the batching path in the chunks it arrived in.
+    private func replayHeldChunks(_ ends: [Int]) {
+        let held = pending
+        pending = ByteBuffer()
+        var start = held.readerIndex
+        for end in ends {
+            guard let chunk = held.getSlice(at: start, length: held.readerIndex &+ end &- start) else { break }
+            batch(chunk)
+            start = held.readerIndex &+ end
+        }
+    }
+
+    private func batch(_ chunk: ByteBuffer) {
         if pending.readableBytes == 0, chunk.readableBytes >= Self.batchSize {
             run(chunk)
             return
@@ -62,22 +117,15 @@ public final class BodyDecoder {
         pending.clear()
     }
 
-    /// Ends the body: the decoded bytes, how many were produced, and the first problem.
-    public func finish() -> Result {
-        if pending.readableBytes > 0 {
-            run(pending)
-            pending.clear()
-        }
-        decoder.finish()
-        return Result(bytes: decoded, length: decoder.outputByteCount, error: decoder.error)
+    private func run(_ chunk: ByteBuffer) {
+        decoder.decode(chunk, emit: keep)
     }
 
-    private func run(_ chunk: ByteBuffer) {
-        decoder.decode(chunk) { bytes in
-            let room = keepLimit &- decoded.count
-            guard room > 0 else { return }
-            decoded.append(bytes.count <= room ? bytes : UnsafeRawBufferPointer(rebasing: bytes[..<room]), limits: storage)
-        }
+    /// Keeps decoded bytes up to `keepLimit`.
+    private func keep(_ bytes: UnsafeRawBufferPointer) {
+        let room = keepLimit &- decoded.count
+        guard room > 0 else { return }
+        decoded.append(bytes.count <= room ? bytes : UnsafeRawBufferPointer(rebasing: bytes[..<room]), limits: storage)
     }
 }
 

@@ -4,27 +4,34 @@ extension JSONWriter {
     /// multi-byte UTF-8 included, is copied as is.
     ///
     /// The bytes must be valid UTF-8 for the result to be valid JSON: a Swift `String` always is; raw
-    /// bytes go through ``UTF8Validation`` first. Eight bytes
-    /// are checked at a time and copied whole when none needs escaping.
+    /// bytes go through ``UTF8Validation`` first. Eight bytes are checked at a time: a word with
+    /// nothing to escape is copied whole, and in one that has something, the bytes before the first
+    /// such byte are copied at once (text bodies have a line break every few dozen bytes, so most
+    /// words that need an escape need only one).
     public mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
         guard let source = input.baseAddress, !input.isEmpty else { return }
         let count = input.count
-        // The worst case: every byte becomes a six-byte `\u00XX`.
-        buffer.write(maximum: count &* 6) { pointer in
+        // The worst case: every byte becomes a six-byte `\u00XX`; the whole-word store after the
+        // last escape may write up to seven bytes past what it keeps, so reserve those too.
+        buffer.write(maximum: count &* 6 &+ 8) { pointer in
             let target = UnsafeMutableRawPointer(pointer)
             var read = 0
             var written = 0
             while read &+ 8 <= count {
                 let word = UnsafeRawPointer(source + read).loadUnaligned(as: UInt64.self)
-                if JSONWriter.needsEscape(word) {
-                    for _ in 0..<8 {
-                        written &+= JSONWriter.writeEscaped(source[read], to: target + written)
-                        read &+= 1
-                    }
-                } else {
-                    target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
+                target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
+                let escapes = JSONWriter.escapeMask(UInt64(littleEndian: word))
+                if escapes == 0 {
                     read &+= 8
                     written &+= 8
+                } else {
+                    // In little-endian order the lowest flagged byte is the first in memory, and it is exact
+                    // (the bit tricks' false positives only sit above a true one).
+                    let clean = escapes.trailingZeroBitCount &>> 3
+                    read &+= clean
+                    written &+= clean
+                    written &+= JSONWriter.writeEscaped(source[read], to: target + written)
+                    read &+= 1
                 }
             }
             while read < count {
@@ -44,10 +51,11 @@ extension JSONWriter {
         }
     }
 
-    /// Whether any of the eight bytes in `word` is below 0x20, a quotation mark or a backslash
-    /// (the "has zero byte" and "has byte less than" bit tricks; exact, no false negatives).
+    /// The high bit of each byte of `word` that is below 0x20, a quotation mark or a backslash (the
+    /// "has zero byte" and "has byte less than" bit tricks): zero exactly when none is, and the lowest
+    /// set bit always marks a byte that is one; bits above it may be false positives.
     @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> Bool {
+    private static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let below20 = (word &- ones &* 0x20) & ~word & highs
@@ -55,7 +63,7 @@ extension JSONWriter {
         let backslash = word ^ (ones &* 0x5C)
         let hasQuote = (quote &- ones) & ~quote & highs
         let hasBackslash = (backslash &- ones) & ~backslash & highs
-        return below20 | hasQuote | hasBackslash != 0
+        return below20 | hasQuote | hasBackslash
     }
 
     /// Writes `byte`, or its escape sequence when it needs one, at `target`; returns the length.

@@ -27,6 +27,8 @@ public final class LineWriter {
     public let sink: any OutputSink
     /// Whether every line goes to the sink as soon as it is complete.
     public let flushEachLine: Bool
+    /// Whether the lines written since the last `endBatch()` go to the sink then, in one write.
+    public let flushEachBatch: Bool
     /// Buffered bytes that trigger a write to the sink.
     public let flushThreshold: Int
     /// The first error the sink threw; nothing is written after it.
@@ -37,10 +39,14 @@ public final class LineWriter {
     ///   - sink: where the bytes go.
     ///   - flushEachLine: hand each line to the sink at once (default false: in chunks of
     ///     `flushThreshold` bytes).
+    ///   - flushEachBatch: hand the lines to the sink at each `endBatch()` (default false): a producer
+    ///     that works in batches (a live session, batch after batch of packets) then costs one write
+    ///     per batch instead of one per line, and its lines are still out within the batch.
     ///   - flushThreshold: buffered bytes that trigger a write (default 64 KiB, at least 1 KiB).
-    public init(sink: any OutputSink, flushEachLine: Bool = false, flushThreshold: Int = 1 << 16) {
+    public init(sink: any OutputSink, flushEachLine: Bool = false, flushEachBatch: Bool = false, flushThreshold: Int = 1 << 16) {
         self.sink = sink
         self.flushEachLine = flushEachLine
+        self.flushEachBatch = flushEachBatch
         self.flushThreshold = max(flushThreshold, 1 << 10)
         self.json = JSONWriter(pretty: false, capacity: self.flushThreshold + (1 << 12))
     }
@@ -80,6 +86,11 @@ public final class LineWriter {
             }
         }
         json.buffer.removeAll()
+    }
+
+    /// The producer finished a batch of lines: with `flushEachBatch`, they go to the sink now.
+    public func endBatch() {
+        if flushEachBatch { flush() }
     }
 
     private func endLine() {

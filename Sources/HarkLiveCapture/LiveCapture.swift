@@ -53,6 +53,9 @@ public final class LiveCapture: CaptureInput {
     /// interface, queued while no filter was set) is not the capture's and is left out of its counts.
     private var baseline = LiveCaptureCounts()
     private var diagnostics: [Diagnostic] = []
+    /// The NFLOG groups read (`nflog:G,…`), whose batching follows the rate; none for other devices.
+    private let nflogGroups: [UInt16]
+    private var batching = NFLOGBatching()
     /// The packets of the `pcap_dispatch` call in progress: their bytes, back to back, and where each
     /// starts. Frames are sliced out once the call returns, so the buffer is never written while a
     /// slice of it exists (which would copy it).
@@ -106,17 +109,18 @@ public final class LiveCapture: CaptureInput {
         }
         if linkType == .nflog {
             // libpcap sizes the NFLOG socket with SO_RCVBUF, which the kernel caps at
-            // net.core.rmem_max (about 200 KiB): a few hundred packets, since each is a netlink
-            // message of its own. Root may go past the cap.
+            // net.core.rmem_max (about 200 KiB): a few hundred netlink messages. Root may go past the cap.
             var size = settings.bufferSize
             _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size))
         }
+        self.nflogGroups = linkType == .nflog ? Self.nflogGroups(settings.device) : []
         self.handle = handle
         self.timestampUnits = pcap_get_tstamp_precision(handle) == PCAP_TSTAMP_PRECISION_NANO ? 1_000_000_000 : 1_000_000
         self.selectableDescriptor = descriptor
         self.name = settings.device
         self.linkType = linkType
         baseline = kernelCounts() ?? LiveCaptureCounts()
+        askForBatches(of: batching.threshold)
     }
 
     /// The user's capture filter, through libpcap, and the clause that keeps one copy of each loopback
@@ -192,7 +196,11 @@ public final class LiveCapture: CaptureInput {
             }
             if !waitForPackets() { break }
         }
-        lastClock = Self.now()
+        let now = Self.now()
+        lastClock = now
+        if !nflogGroups.isEmpty, let threshold = batching.record(packets: delivered, at: now) {
+            askForBatches(of: threshold)
+        }
         reportDropsIfDue(diagnostic: diagnostic)
         return !isFinished
     }
@@ -262,6 +270,23 @@ public final class LiveCapture: CaptureInput {
             return false
         }
         return true
+    }
+
+    // MARK: - NFLOG batches
+
+    /// Asks the kernel for NFLOG messages of `threshold` packets (`NFLOGBatching`), sent at the next
+    /// timer tick at the latest. Without it the kernel's defaults apply: 100 packets or one second.
+    private func askForBatches(of threshold: Int) {
+        for group in nflogGroups {
+            _ = hark_nflog_batch(selectableDescriptor, group, UInt32(clamping: threshold), 0, NFLOGBatching.bufferSize)
+        }
+    }
+
+    /// The groups of an `nflog:G[,G…]` device, as libpcap reads them (group 0 when none is given).
+    static func nflogGroups(_ device: String) -> [UInt16] {
+        let list = device.split(separator: ":", maxSplits: 1).dropFirst().first ?? ""
+        let groups = list.split(separator: ",").compactMap { UInt16($0) }
+        return groups.isEmpty ? [0] : groups
     }
 
     // MARK: - Drops

@@ -13,9 +13,9 @@
 ///
 /// Output packets are logged in `out`, input packets in `in`. A loopback packet passes both hooks;
 /// when `out` logged it, it is marked with `loopbackMark` and `in` clears the mark and skips it, so
-/// every packet is logged exactly once even when both ends are watched. `queue-threshold 1` sends each
-/// packet at once (the kernel would batch 100 or wait a second, and libpcap stamps NFLOG packets when
-/// it reads them).
+/// every packet is logged exactly once even when both ends are watched. The log statements set no
+/// `queue-threshold`: how many packets the kernel gathers per message is set on the group by its
+/// reader, following the rate (`HarkLiveCapture.NFLOGBatching`); a threshold here would override it.
 struct CaptureRuleset: Hashable {
     /// The table's name (`hark_…`, family inet).
     var table: String
@@ -33,7 +33,7 @@ struct CaptureRuleset: Hashable {
     var creationScript: String {
         let mark = hex(Self.loopbackMark)
         let keep = hex(~Self.loopbackMark)
-        let log = "log group \(group) queue-threshold 1"
+        let log = "log group \(group)"
         let cgroup = "socket cgroupv2 level 1 \"\(cgroupPath)\""
         let timeout = Self.connectionTimeout
         return """

@@ -36,6 +36,13 @@ public struct SessionConfiguration: Sendable {
     /// work. Input that waits for data (a pipe from `tcpdump -U`) is never read ahead: its packets are
     /// analysed one by one as they arrive. Default true.
     public var readsAhead = true
+    /// How many threads analyse connections. With more than one, each TCP connection is pinned to one
+    /// of that many worker threads (by a hash of its endpoints), which parse its protocols, while
+    /// reading, packet decoding and reassembly stay where they were; what the observer sees, and in
+    /// which order, is exactly what one thread gives. Used only for input that is read ahead (a file)
+    /// and without followed key logs (whose secrets come in real time); otherwise connections are
+    /// analysed on the session's thread. Default 1.
+    public var analysisThreads = 1
     /// NSS key log files (SSLKEYLOGFILE) with TLS secrets, read before the capture; a pcapng's
     /// Decryption Secrets Blocks add to them as they come. A malformed line is reported with its
     /// file and line number and skipped. Default none.
@@ -57,10 +64,12 @@ public struct SessionConfiguration: Sendable {
 /// Runs one capture through the whole pipeline: capture records → packets → TCP reassembly →
 /// protocol analyzers, reporting to a `SessionObserver` as it goes, in capture order.
 ///
-/// Reassembly and protocol analysis run on the caller's thread, synchronously and with a single owner;
-/// only reading and packet decoding may run ahead on a second thread (`ReadAhead`: concurrency at the
-/// edge, STYLE.md rule 11). Bad input never stops the run: each problem becomes a `Diagnostic` and
-/// processing goes on with the rest.
+/// Reassembly runs on the caller's thread, synchronously and with a single owner; reading and packet
+/// decoding may run ahead on a second thread (`ReadAhead`), and the protocol analysis of connections
+/// on worker threads (`SessionConfiguration.analysisThreads`, `ParallelDispatcher`), each connection
+/// owned by one worker: concurrency at the edges (STYLE.md rule 11), with only whole batches
+/// crossing. Bad input never stops the run: each problem becomes a `Diagnostic` and processing goes on
+/// with the rest.
 ///
 /// ### Example
 /// ```swift
@@ -87,37 +96,57 @@ public struct CaptureSession {
     /// and reports to `observer`.
     ///
     /// With `SessionConfiguration.readsAhead`, records are read and decoded on a second thread while
-    /// this one reassembles and analyses; the observer is called on this thread only, in the same
-    /// order either way.
+    /// this one reassembles and analyses (or, with `analysisThreads`, has worker threads analyse); the
+    /// observer is called on this thread only, in the same order either way.
     ///
     /// - Returns: counts of what was read.
     public func run<Observer: SessionObserver>(observer: inout Observer) -> SessionStatistics {
-        var analysis = SessionAnalysis(
-            reassembler: TCPReassembler(limits: configuration.reassembly, listeningPorts: configuration.listeningPorts),
-            dispatcher: StreamDispatcher(
-                observer: observer,
-                captureName: input.name,
-                settings: StackSettings(
-                    bodies: BodyHandling(
-                        keepsBodies: configuration.keepsBodies,
-                        decodesContent: configuration.decodesContent,
-                        maxDecodedBodyBytes: configuration.maxDecodedBodyBytes,
-                        storage: configuration.bodyStorage
-                    ),
-                    parsesMessages: configuration.parsesMessages,
-                    keyLog: TLSKeyLog(),
-                    keyLogPaths: configuration.keyLogPaths + configuration.followedKeyLogPaths,
-                    keyWait: configuration.followedKeyLogPaths.isEmpty ? nil : configuration.keyWait
-                )
-            )
+        let settings = StackSettings(
+            bodies: BodyHandling(
+                keepsBodies: configuration.keepsBodies,
+                decodesContent: configuration.decodesContent,
+                maxDecodedBodyBytes: configuration.maxDecodedBodyBytes,
+                storage: configuration.bodyStorage
+            ),
+            parsesMessages: configuration.parsesMessages,
+            keyLog: TLSKeyLog(),
+            keyLogPaths: configuration.keyLogPaths + configuration.followedKeyLogPaths,
+            keyWait: configuration.followedKeyLogPaths.isEmpty ? nil : configuration.keyWait
         )
-        analysis.dispatcher.loadKeyLogs(configuration.keyLogPaths)
-        analysis.dispatcher.follow(keyLogs: configuration.followedKeyLogPaths)
+        if configuration.analysisThreads > 1, configuration.readsAhead, input.returnsPartialBatches,
+            configuration.followedKeyLogPaths.isEmpty,
+            let dispatcher = ParallelDispatcher(
+                observer: observer, captureName: input.name, settings: settings,
+                keyLogPaths: configuration.keyLogPaths, workerCount: configuration.analysisThreads
+            )
+        {
+            return drive(dispatcher, observer: &observer)
+        }
+        var dispatcher = StreamDispatcher(observer: observer, captureName: input.name, settings: settings)
+        dispatcher.loadKeyLogs(configuration.keyLogPaths)
+        dispatcher.follow(keyLogs: configuration.followedKeyLogPaths)
+        return drive(dispatcher, observer: &observer)
+    }
+
+    /// Runs the whole input through `dispatcher`, then gives `observer` back.
+    private func drive<Handler: SessionHandler, Observer: SessionObserver>(
+        _ dispatcher: Handler, observer: inout Observer
+    ) -> SessionStatistics {
+        var analysis = SessionAnalysis(reassembler: makeReassembler(), dispatcher: dispatcher)
         defer {
             // The dispatcher holds the observer as an existential (see `StreamDispatcher`); it is
             // always the `Observer` put in.
             if let updated = analysis.dispatcher.observer as? Observer { observer = updated }
         }
+        return drive(&analysis)
+    }
+
+    private func makeReassembler() -> TCPReassembler {
+        TCPReassembler(limits: configuration.reassembly, listeningPorts: configuration.listeningPorts)
+    }
+
+    /// Runs every batch of the input through `analysis`, then ends it.
+    private func drive<Handler: SessionHandler>(_ analysis: inout SessionAnalysis<Handler>) -> SessionStatistics {
         let source = PacketSource(input: NFLOGClock(input))
         if configuration.readsAhead, input.returnsPartialBatches, let readAhead = ReadAhead(source: source) {
             while var batch = readAhead.next() {
@@ -136,9 +165,9 @@ public struct CaptureSession {
             }
         }
         var statistics = analysis.finish()
-        analysis.dispatcher.observer.captureEnded()
+        analysis.dispatcher.captureEnded()
         statistics.liveCounts = input.liveCounts
-        let keyLog = analysis.dispatcher.settings.keyLog
+        let keyLog = analysis.dispatcher.keyLog
         if !keyLog.isEmpty || !configuration.keyLogPaths.isEmpty || !configuration.followedKeyLogPaths.isEmpty {
             statistics.keyLogSessions = keyLog.count
         }

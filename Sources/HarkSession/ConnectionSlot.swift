@@ -16,9 +16,6 @@ final class ConnectionSlot {
     private(set) var exchangesReported = 0
     /// Messages reported on the connection so far (after an upgrade to a message protocol).
     private(set) var messagesReported = 0
-    /// `Exchange.id` of each exchange that switched the connection to another protocol, by the HTTP/2
-    /// stream it switched (RFC 8441), or nil for the whole connection (an HTTP/1 upgrade).
-    private var switchingExchangeIDs: [UInt32?: Int] = [:]
     /// Bytes held behind holes and delivered late, so that exchanges made of them say so.
     var held = HeldDeliveryTracker()
     /// What became of the client's requests and the server's responses, to say why one is missing.
@@ -39,6 +36,14 @@ final class ConnectionSlot {
         self.settings = settings
         self.synTime = synTime
         self.analyzer = .start(midStream: info.roleSource != .handshake, settings: settings)
+    }
+
+    /// Whether `note` keeps anything of `event` (a worker is sent only those events).
+    static func keeps(_ event: TCPEvent) -> Bool {
+        switch event.kind {
+        case .syn, .handshakeComplete, .gap: true
+        default: false
+        }
     }
 
     func note(_ event: TCPEvent) {
@@ -67,18 +72,6 @@ final class ConnectionSlot {
     /// An upgrade switched the connection to `found`, which is now what it carries.
     func noteUpgrade(to found: ApplicationProtocol) {
         applicationProtocol = found
-    }
-
-    /// The exchange that switched the connection, or one HTTP/2 stream of it (`streamID`), to another
-    /// protocol; its messages refer to it.
-    func noteSwitchingExchange(_ id: Int, streamID: UInt32?) {
-        switchingExchangeIDs[streamID] = id
-    }
-
-    /// `Exchange.id` of the exchange that switched the connection (nil) or an HTTP/2 stream to the
-    /// protocol of a message; nil when the capture began after it.
-    func switchingExchangeID(streamID: UInt32?) -> Int? {
-        switchingExchangeIDs[streamID]
     }
 
     /// The next message's position on the connection.

@@ -31,11 +31,8 @@ final class ReadAhead: @unchecked Sendable {
     init?(source: PacketSource) {
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
-        let context = Unmanaged.passRetained(ReadingThread(readAhead: self, source: source)).toOpaque()
-        guard let started = startReadingThread(context) else {
-            Unmanaged<ReadingThread>.fromOpaque(context).release()
-            return nil
-        }
+        let reading = ReadingThread(readAhead: self, source: source)
+        guard let started = startThread({ reading.run() }) else { return nil }
         thread = started
     }
 
@@ -132,30 +129,3 @@ private final class ReadingThread: @unchecked Sendable {
         readAhead.finishReading()
     }
 }
-
-/// Starts a thread running `runReadingThread(context)`; nil when none can be started.
-private func startReadingThread(_ context: UnsafeMutableRawPointer) -> pthread_t? {
-    #if canImport(Darwin)
-    var thread: pthread_t?
-    guard pthread_create(&thread, nil, runReadingThread, context) == 0 else { return nil }
-    return thread
-    #else
-    var thread = pthread_t()
-    guard pthread_create(&thread, nil, runReadingThread, context) == 0 else { return nil }
-    return thread
-    #endif
-}
-
-/// The reading thread's entry point; `context` is a retained `ReadingThread`.
-#if canImport(Darwin)
-private func runReadingThread(_ context: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-    Unmanaged<ReadingThread>.fromOpaque(context).takeRetainedValue().run()
-    return nil
-}
-#else
-private func runReadingThread(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    guard let context else { return nil }
-    Unmanaged<ReadingThread>.fromOpaque(context).takeRetainedValue().run()
-    return nil
-}
-#endif

@@ -5,21 +5,20 @@ import HarkPacket
 import HarkReassembly
 import NIOCore
 
-/// The analysing half of a session: statistics, packet decoding, reassembly and the protocol stacks
-/// behind it.
-struct SessionAnalysis {
+/// The analysing half of a session: statistics, reassembly of the packets the reading half decoded,
+/// and the protocol stacks behind it (on this thread or on workers, as `Handler` does it).
+struct SessionAnalysis<Handler: SessionHandler> {
     var statistics = SessionStatistics()
-    var decoder = PacketDecoder()
     var reassembler: TCPReassembler
     var udp: UDPLayer
-    var dispatcher: StreamDispatcher
+    var dispatcher: Handler
     /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
     private var latestTime: Timestamp?
 
-    init(reassembler: TCPReassembler, dispatcher: StreamDispatcher) {
+    init(reassembler: TCPReassembler, dispatcher: Handler) {
         self.reassembler = reassembler
         self.dispatcher = dispatcher
-        self.udp = UDPLayer(limits: UDPFlowLimits(), keyLog: dispatcher.settings.keyLog)
+        self.udp = UDPLayer(limits: UDPFlowLimits(), keyLog: dispatcher.keyLog)
     }
 
     /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it. After
@@ -42,13 +41,16 @@ struct SessionAnalysis {
             reassembler.advance(to: clock, handler: &dispatcher)
             udp.expire(now: clock, dispatcher: &dispatcher)
         }
-        if let now = batch.clock ?? latestTime {
-            dispatcher.observer.clock(now)
+        // A quiet pipe's or followed file's clock runs on from its latest packet while no byte comes,
+        // so that observers holding lines back by time let them out (the analysis itself keeps to the
+        // packets' clock).
+        let idleClock = batch.idleTime.flatMap { idle in latestTime.map { $0.advanced(by: idle) } }
+        if let now = batch.clock ?? idleClock ?? latestTime {
+            dispatcher.clock(now)
         }
-        dispatcher.followKeyLogs(now: batch.clock ?? latestTime)
-        dispatcher.releaseHeldHops(now: batch.clock ?? latestTime)
+        dispatcher.batchTaken(now: batch.clock ?? latestTime, isLive: batch.clock != nil)
         if let closing = batch.closingDiagnostics {
-            for dropped in decoder.finish() {
+            for dropped in batch.closingDroppedDatagrams {
                 dispatcher.report(Diagnostic(.warning, dropped.description))
             }
             for diagnostic in closing {
@@ -64,10 +66,11 @@ struct SessionAnalysis {
         }
     }
 
-    private mutating func take(_ frame: CapturedFrame, bytesRead: Int64) {
+    private mutating func take(_ decoded: consuming DecodedFrame, bytesRead: Int64) {
+        let frame = decoded.frame
         statistics.frames += 1
         if statistics.frames & 0xfff == 0 {
-            dispatcher.observer.progress(bytesRead: bytesRead)
+            dispatcher.progress(bytesRead: bytesRead)
         }
         statistics.capturedBytes += Int64(frame.data.readableBytes)
         if frame.isTruncated { statistics.truncatedFrames += 1 }
@@ -76,13 +79,13 @@ struct SessionAnalysis {
         latestTime = timestamp
         let number = frame.number
 
-        let packet = decoder.decode(frame.data, linkType: frame.linkType, timestamp: timestamp)
+        let packet = decoded.packet
         switch consume packet {
         case .tcp(let segment):
             statistics.tcpSegments += 1
             // What the stacks note while this packet is processed (a FIN ending a body, a gap) is in it;
-            // bytes delivered get their own packet's number (`StreamDispatcher.deliver`).
-            let clock = dispatcher.settings.packetClock
+            // bytes delivered get their own packet's number (`ConnectionAnalysis.deliver`).
+            let clock = dispatcher.packetClock
             clock.number = number
             reassembler.process(segment, at: timestamp, packetNumber: number, handler: &dispatcher)
             clock.number = 0
@@ -113,10 +116,8 @@ struct SessionAnalysis {
             let offset = frame.fileOffset >= 0 ? frame.fileOffset : nil
             dispatcher.report(Diagnostic(.error, error.description, packetNumber: number, byteOffset: offset))
         }
-        if decoder.hasDroppedDatagrams {
-            for dropped in decoder.takeDroppedDatagrams() {
-                dispatcher.report(Diagnostic(.warning, dropped.description, packetNumber: number))
-            }
+        for dropped in decoded.droppedDatagrams {
+            dispatcher.report(Diagnostic(.warning, dropped.description, packetNumber: number))
         }
     }
 
@@ -124,13 +125,13 @@ struct SessionAnalysis {
     mutating func finish() -> SessionStatistics {
         reassembler.finish(handler: &dispatcher)
         udp.finish(dispatcher: &dispatcher)
-        dispatcher.releaseHeldInput()
-        dispatcher.releaseHeldHops(now: nil)
+        dispatcher.inputEnded()
         statistics.evictedConnections = reassembler.evictedConnectionCount
         if statistics.evictedConnections > 0 {
             dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))
         }
         statistics.udpFlows = udp.flowCount
+        dispatcher.complete()
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount

@@ -48,7 +48,8 @@ struct StackSettings {
     /// Whether messages are parsed once the protocol is known (`SessionConfiguration.parsesMessages`);
     /// TLS handshakes are read either way, so that every TLS connection is described.
     var parsesMessages = true
-    /// The TLS secrets, shared by every connection, growing as the capture's own secrets arrive.
+    /// The TLS secrets, shared by every connection analysed on one thread (each analysing thread has a
+    /// copy), growing as the capture's own secrets arrive.
     var keyLog = TLSKeyLog()
     /// The key log files given (read once or followed), to word why a session was not decrypted.
     var keyLogPaths: [String] = []

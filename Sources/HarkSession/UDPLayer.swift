@@ -27,7 +27,7 @@ struct UDPLayer {
     /// flow's QUIC connection. Returns whether QUIC took it; the caller counts the others as UDP not
     /// analysed.
     mutating func take(
-        _ datagram: UDPDatagram, at time: Timestamp, packetNumber: Int, reassembler: inout TCPReassembler, dispatcher: inout StreamDispatcher
+        _ datagram: UDPDatagram, at time: Timestamp, packetNumber: Int, reassembler: inout TCPReassembler, dispatcher: inout some SessionHandler
     ) -> Bool {
         let (flow, direction) = flows.track(datagram, at: time, packetNumber: packetNumber)
         closeEnded(dispatcher: &dispatcher)
@@ -69,13 +69,13 @@ struct UDPLayer {
     }
 
     /// Ends the flows idle at `now`.
-    mutating func expire(now: Timestamp, dispatcher: inout StreamDispatcher) {
+    mutating func expire(now: Timestamp, dispatcher: inout some SessionHandler) {
         flows.expire(now: now)
         closeEnded(dispatcher: &dispatcher)
     }
 
     /// Ends every flow: the capture is over.
-    mutating func finish(dispatcher: inout StreamDispatcher) {
+    mutating func finish(dispatcher: inout some SessionHandler) {
         for flow in flows.finish() { close(flow, dispatcher: &dispatcher) }
     }
 
@@ -85,11 +85,11 @@ struct UDPLayer {
     /// Flows seen so far.
     var flowCount: Int { flows.flowsSeen }
 
-    private mutating func closeEnded(dispatcher: inout StreamDispatcher) {
+    private mutating func closeEnded(dispatcher: inout some SessionHandler) {
         for flow in flows.takeEnded() { close(flow, dispatcher: &dispatcher) }
     }
 
-    private mutating func close(_ flow: UDPFlow, dispatcher: inout StreamDispatcher) {
+    private mutating func close(_ flow: UDPFlow, dispatcher: inout some SessionHandler) {
         others.remove(flow.id)
         let swapped = swappedFlows.remove(flow.id) != nil
         guard let slot = quic.removeValue(forKey: flow.id) else { return }

@@ -5,7 +5,8 @@ public import HarkCore
 ///
 /// A session's key log may grow while a capture is read: pcapng Decryption Secrets Blocks can arrive
 /// mid-file, so analyzers look secrets up when they first need them. The log is a class shared by every
-/// connection's analyzer and is confined to the thread that runs the session.
+/// connection's analyzer on one thread and is confined to that thread: a session that analyses on
+/// several threads gives each a `copy()`.
 ///
 /// Compact, since a key log may hold millions of sessions: the secrets are binary, back to back in one
 /// array, and each client random maps to six 32-bit positions in it, about 110 bytes per TLS 1.2
@@ -24,6 +25,15 @@ public final class TLSKeyLog {
 
     /// An empty key log.
     public init() {}
+
+    /// A key log holding the same secrets as this one, to grow apart from it: each thread that
+    /// analyses connections reads a copy of its own (the log is not thread-safe).
+    public func copy() -> TLSKeyLog {
+        let copy = TLSKeyLog()
+        copy.sessions = sessions
+        copy.arena = arena
+        return copy
+    }
 
     /// Whether no secret has been added.
     public var isEmpty: Bool { sessions.isEmpty }

@@ -6,8 +6,9 @@ public import HarkModel
 /// events and connections around it, as text lines or JSON lines, in the order
 /// ``TraceOptions/lineOrder`` says (held and sorted by the time each line shows, or as they complete).
 ///
-/// Lines go to a ``LineWriter``; with `flushEachLine` (a terminal, a live capture) each appears as
-/// soon as the order lets it out. Lines still held when the capture ends are written by
+/// Lines go to a ``LineWriter``; with `flushEachLine` (a terminal) each appears as soon as the order
+/// lets it out, with `flushEachBatch` (a live capture) at the end of the session's batch of packets
+/// that let it out (``clock(_:)``). Lines still held when the capture ends are written by
 /// ``captureEnded()``, which the session calls.
 ///
 /// ### Example
@@ -134,10 +135,12 @@ public struct TracePrinter: SessionObserver {
         }
     }
 
-    /// Writes the held lines whose wait is over, and the TCP bursts that have collected long enough.
+    /// Writes the held lines whose wait is over, and the TCP bursts that have collected long enough;
+    /// the session calls it after each batch of packets, which ends the output's batch of lines.
     public mutating func clock(_ now: Timestamp) {
         if options.format == .text { writeBursts(coalescer.flushExpired(now: now)) }
         write(ordered.advance(to: now))
+        output.endBatch()
     }
 
     /// Writes every line still held, in order.

@@ -85,7 +85,8 @@ struct ChunkedInputTests {
         #expect(held.payloads == expected)
     }
 
-    private static func write(_ bytes: ArraySlice<UInt8>, to descriptor: Int32) {
+    /// Writes all of `bytes` to `descriptor` (a pipe's write end), as a capture writer would.
+    static func write(_ bytes: ArraySlice<UInt8>, to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -1,6 +1,7 @@
 import Foundation
 import HarkCore
 import HarkFormat
+import HarkTestSupport
 import Testing
 
 struct JSONWriterTests {
@@ -27,34 +28,52 @@ struct JSONWriterTests {
     }
 
     @Test func escapingMatchesAByteByByteReferenceAtEveryAlignment() {
-        func reference(_ bytes: [UInt8]) -> String {
-            var text = ""
-            for byte in bytes {
-                switch byte {
-                case 0x22: text += "\\\""
-                case 0x5C: text += "\\\\"
-                case 0x08: text += "\\b"
-                case 0x0C: text += "\\f"
-                case 0x0A: text += "\\n"
-                case 0x0D: text += "\\r"
-                case 0x09: text += "\\t"
-                case 0..<0x20: text += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
-                default: text.unicodeScalars.append(Unicode.Scalar(byte))
-                }
-            }
-            return text
-        }
-        // ASCII only, so that the reference can map bytes to scalars one to one.
         for special: UInt8 in [0x00, 0x09, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F] {
             for position in 0..<20 {
                 var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 20)
                 bytes[position] = special
                 bytes[19 - position] = (0x1F &+ special) & 0x7F
-                var output = JSONWriter(pretty: false, capacity: 8)
-                bytes.withUnsafeBufferPointer { output.appendEscaped($0) }
-                #expect(output.buffer.withBytes { String(decoding: $0, as: UTF8.self) } == reference(bytes), "byte \(special) at \(position)")
+                #expect(escapedBytes(bytes) == referenceEscaped(bytes), "byte \(special) at \(position)")
             }
         }
+    }
+
+    /// Dense and adjacent escapes, and the neighbours of the escaped values (where the word-at-a-time
+    /// test's borrows could flag a byte that needs nothing), in every length up to five words.
+    @Test func denseEscapesMatchTheReference() {
+        let alphabet: [UInt8] = [0x00, 0x01, 0x0A, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x41, 0x5B, 0x5C, 0x5D, 0x7F]
+        var generator = SplitMix64(seed: 0x6861_726B)
+        for length in 0...40 {
+            for _ in 0..<50 {
+                let bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                #expect(escapedBytes(bytes) == referenceEscaped(bytes), "\(bytes)")
+            }
+        }
+    }
+
+    private func escapedBytes(_ bytes: [UInt8]) -> String {
+        var output = JSONWriter(pretty: false, capacity: 8)
+        bytes.withUnsafeBufferPointer { output.appendEscaped($0) }
+        return output.buffer.withBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Escapes ASCII `bytes` one at a time, mapping bytes to scalars one to one.
+    private func referenceEscaped(_ bytes: [UInt8]) -> String {
+        var text = ""
+        for byte in bytes {
+            switch byte {
+            case 0x22: text += "\\\""
+            case 0x5C: text += "\\\\"
+            case 0x08: text += "\\b"
+            case 0x0C: text += "\\f"
+            case 0x0A: text += "\\n"
+            case 0x0D: text += "\\r"
+            case 0x09: text += "\\t"
+            case 0..<0x20: text += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+            default: text.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return text
     }
 
     @Test func unicodePassesThroughUnescaped() throws {

@@ -61,6 +61,26 @@ struct LineWriterTests {
         #expect(sink.text == #"{"type":"connection","id":0,"note":"a","nested":{"ok":true}}"# + "\nb\n")
     }
 
+    @Test func batchesGoOutInOneWriteEach() {
+        let sink = RecordingSink()
+        let output = LineWriter(sink: sink, flushEachBatch: true)
+        writeConnection(output, id: 0, note: "a")
+        output.writeLine("b")
+        #expect(sink.chunks.isEmpty)
+        output.endBatch()
+        output.endBatch()  // nothing new: no empty write
+        output.writeLine("c")
+        output.endBatch()
+        #expect(sink.chunks.count == 2)
+        #expect(sink.text == #"{"type":"connection","id":0,"note":"a","nested":{"ok":true}}"# + "\nb\nc\n")
+        // Without the option, the end of a batch leaves the lines to the chunking.
+        let chunked = RecordingSink()
+        let other = LineWriter(sink: chunked)
+        other.writeLine("d")
+        other.endBatch()
+        #expect(chunked.chunks.isEmpty)
+    }
+
     @Test func otherwiseWritesLargeChunks() {
         let sink = RecordingSink()
         let output = LineWriter(sink: sink, flushThreshold: 4096)

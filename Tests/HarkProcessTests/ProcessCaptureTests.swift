@@ -4,6 +4,11 @@ import Glibc
 import HarkTestSupport
 import Testing
 
+/// How long tcpdump's capture of an NFLOG group must stay unchanged before it is complete: tcpdump
+/// leaves the group's batching to the kernel's defaults (a message per 100 packets, or after a second;
+/// the rules set no threshold of their own so that hark's reader can choose one).
+let nflogQuiet: TimeInterval = 1.5
+
 /// Whether this machine can run the process-capture tests.
 let canCaptureProcesses = getuid() == 0 && NFTables.locate() != nil && ToolProcess.locate("tcpdump") != nil
     && ToolProcess.locate("python3") != nil && ToolProcess.locate("curl") != nil
@@ -33,7 +38,7 @@ struct ProcessCaptureTests {
             #expect(try servers.curl(port: other.port, path: "/other-\(index)") == "200")
         }
         try servers.releaseHeldClient(held)
-        ToolProcess.stopCapture(tcpdump, writing: pcap)
+        ToolProcess.stopCapture(tcpdump, writing: pcap, quiet: nflogQuiet)
         capture.close()
 
         let text = try ToolProcess.run("tcpdump", ["-nn", "-A", "-r", pcap.path], log: servers.file("read.log")).output
@@ -70,7 +75,7 @@ struct ProcessCaptureTests {
             "tcpdump", ["-i", capture.device, "-U", "-w", pcap.path], log: servers.file("tcpdump6.log"), waitFor: "listening on")
         FileManager.default.createFile(atPath: go.path, contents: Data())
         client.waitUntilExit()
-        ToolProcess.stopCapture(tcpdump, writing: pcap)
+        ToolProcess.stopCapture(tcpdump, writing: pcap, quiet: nflogQuiet)
         capture.close()
         let lines = try ToolProcess.run("tcpdump", ["-nn", "-r", pcap.path], log: servers.file("read6.log")).output
             .split(separator: "\n").filter { $0.contains("IP6 ::1.") }
@@ -101,7 +106,7 @@ struct ProcessCaptureTests {
         let ended = DispatchSemaphore(value: 0)
         try capture.start { ended.signal() }
         #expect(ended.wait(timeout: .now() + 20) == .success)
-        ToolProcess.stopCapture(tcpdump, writing: pcap)
+        ToolProcess.stopCapture(tcpdump, writing: pcap, quiet: nflogQuiet)
         let keyLog = capture.keyLogPath
         capture.close()
         #expect(capture.commandStatus == 7)

@@ -1,8 +1,5 @@
 import Foundation
 import HarkCapture
-import HarkCore
-import HarkModel
-import HarkReassembly
 import HarkSession
 import HarkTestSupport
 import NIOCore
@@ -24,12 +21,7 @@ struct ReadAheadTests {
         for capture in ["http1-browse-bro-org.pcap", "h2c-prior-knowledge-doh-post.pcap", "h2-tls13-youtube-dsb.pcapng"] {
             let original = try Fixtures.bytes(Fixtures.corpus(capture))
             for variant in 0..<6 {
-                var bytes = original
-                for _ in 0..<(1 + variant * 4) {
-                    let index = Int.random(in: 32..<bytes.count, using: &generator)
-                    bytes[index] ^= 1 << UInt8.random(in: 0...7, using: &generator)
-                }
-                if variant % 2 == 1 { bytes.removeLast(Int.random(in: 1..<(bytes.count / 2), using: &generator)) }
+                let bytes = DamagedCapture.variant(variant, of: original, using: &generator)
                 guard let together = try? report(CaptureReader(bytes: ByteBuffer(bytes: bytes), name: capture), readsAhead: false)
                 else { continue }
                 let ahead = try report(CaptureReader(bytes: ByteBuffer(bytes: bytes), name: capture), readsAhead: true)
@@ -38,34 +30,9 @@ struct ReadAheadTests {
         }
     }
 
-    /// What a session reports, comparable as a whole.
-    private struct Report: Equatable {
-        var connections: [ConnectionRecord]
-        var events: [TCPEvent]
-        var exchanges: [String]
-        var diagnostics: [Diagnostic]
-        var statistics: SessionStatistics
-    }
-
-    private func report(_ reader: CaptureReader, readsAhead: Bool) throws -> Report {
+    private func report(_ reader: CaptureReader, readsAhead: Bool) throws -> SessionReport {
         var configuration = SessionConfiguration()
         configuration.readsAhead = readsAhead
-        var recorder = SessionRecorder()
-        let statistics = CaptureSession(reader: reader, configuration: configuration).run(observer: &recorder)
-        return Report(
-            connections: recorder.connections,
-            events: recorder.events,
-            exchanges: recorder.exchanges.map(summary),
-            diagnostics: recorder.diagnostics,
-            statistics: statistics
-        )
-    }
-
-    /// An exchange's identity and outcome in one line.
-    private func summary(_ exchange: Exchange) -> String {
-        let response = exchange.response.map { "\($0.status.rawValue) \($0.body.length) bytes" } ?? "no response"
-        return "#\(exchange.id) conn \(exchange.connection.id)/\(exchange.indexOnConnection) "
-            + "\(exchange.request.method.rawValue) \(exchange.request.target) \(exchange.request.body.length) bytes → "
-            + "\(response); \(exchange.problems)"
+        return SessionReport(reader, configuration: configuration)
     }
 }

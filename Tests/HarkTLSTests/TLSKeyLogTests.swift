@@ -46,6 +46,21 @@ private let secret48 = String(repeating: "ef", count: 48)
     #expect(TLSRandom(bytes: hex(random2))?.description == random2.lowercased())
 }
 
+@Test func aCopyHoldsTheSameSecretsAndGrowsApart() throws {
+    let original = TLSKeyLog()
+    original.add(Array("CLIENT_RANDOM \(random1) \(master)".utf8), source: "a.log")
+    let copy = original.copy()
+    original.add(Array("CLIENT_TRAFFIC_SECRET_0 \(random2) \(secret32)".utf8), source: "b.log")
+    copy.add(Array("SERVER_TRAFFIC_SECRET_0 \(random1) \(secret32)".utf8), source: "c.log")
+    let firstRandom = try #require(TLSRandom(bytes: hex(random1)))
+    let secondRandom = try #require(TLSRandom(bytes: hex(random2)))
+    #expect(copy.secrets(clientRandom: firstRandom)?.masterSecret == hex(master))
+    #expect(copy.secrets(clientRandom: firstRandom)?.serverTrafficSecret0 == hex(secret32))
+    #expect(copy.secrets(clientRandom: secondRandom) == nil)
+    #expect(original.secrets(clientRandom: firstRandom)?.serverTrafficSecret0 == nil)
+    #expect(original.secrets(clientRandom: secondRandom)?.clientTrafficSecret0 == hex(secret32))
+}
+
 @Test func reportsEachMalformedLineWithItsNumberAndKeepsTheRest() {
     let text = """
         CLIENT_RANDOM \(random1) \(master)

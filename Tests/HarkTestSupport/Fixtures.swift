@@ -40,6 +40,13 @@ public enum Fixtures {
         return names.filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted()
     }
 
+    /// Every capture of the corpus and of the recorded fixtures (QUIC/HTTP/3, gRPC), as paths.
+    public static var allCapturePaths: [String] {
+        let recorded = (try? FileManager.default.contentsOfDirectory(atPath: recordedDirectory.path)) ?? []
+        return corpusCaptures.map { corpus($0).path }
+            + recorded.filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted().map { self.recorded($0).path }
+    }
+
     /// Reads a whole fixture into memory (fine for test-sized files).
     public static func bytes(_ url: URL) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: url))

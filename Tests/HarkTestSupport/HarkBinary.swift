@@ -35,14 +35,15 @@ public enum HarkBinary {
         )
     }
 
-    /// Starts hark in the background, standard output and error going to the two files.
-    public static func start(_ arguments: [String], output: URL, errors: URL, executable: URL? = url) throws -> Process {
+    /// Starts hark in the background, standard output and error going to the two files, standard
+    /// input from `input` (a `Pipe` the test writes to), else `/dev/null`.
+    public static func start(_ arguments: [String], output: URL, errors: URL, input: Pipe? = nil, executable: URL? = url) throws -> Process {
         guard let executable else { throw ToolProcess.Failure(description: "no hark executable beside the tests") }
         for file in [output, errors] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input ?? FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()

@@ -106,14 +106,17 @@ public enum ToolProcess {
     }
 
     /// Stops a tcpdump that writes `capture` once the capture is complete: with `-U` every packet is
-    /// written as it comes, so this waits until the file has not grown for 0.3 s (at most 5 s; on a
-    /// loaded machine tcpdump lags behind the traffic), then kills it.
-    public static func stopCapture(_ tcpdump: Process, writing capture: URL) {
+    /// written as it comes, so this waits until the file has not grown for `quiet` seconds (at most
+    /// `quiet` + 5 s; on a loaded machine tcpdump lags behind the traffic), then kills it.
+    ///
+    /// - Parameter quiet: 0.3 s by default. tcpdump reading an NFLOG group gets its packets as the
+    ///   kernel's defaults batch them (100 packets, or after one second): give it 1.5 s there.
+    public static func stopCapture(_ tcpdump: Process, writing capture: URL, quiet: TimeInterval = 0.3) {
         func size() -> Int { (try? FileManager.default.attributesOfItem(atPath: capture.path)[.size] as? Int) ?? 0 }
         var last = size()
         var stableSince = Date()
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline, Date().timeIntervalSince(stableSince) < 0.3 {
+        let deadline = Date().addingTimeInterval(quiet + 5)
+        while Date() < deadline, Date().timeIntervalSince(stableSince) < quiet {
             Thread.sleep(forTimeInterval: 0.05)
             let now = size()
             if now != last {

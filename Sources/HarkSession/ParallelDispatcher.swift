@@ -1,0 +1,320 @@
+import HarkCapture
+import HarkCore
+import HarkModel
+import HarkQUIC
+import HarkReassembly
+import HarkTLS
+import NIOCore
+
+/// Sits behind reassembly like `StreamDispatcher`, but analyses connections on worker threads: each
+/// connection is pinned to one `AnalysisWorker` by a hash of its endpoints, so the protocol stacks
+/// of different connections run on different cores, while everything the observer sees comes out in
+/// exactly the order a single-threaded session gives.
+///
+/// How the order is kept: reassembly runs here, in capture order. Each of its calls is either for the
+/// observer directly (a connection opened, a TCP event, a packet fact, a diagnostic of the session)
+/// or for a connection's stack; the latter is appended to its worker's job for the round, and a mark
+/// naming the worker and the call's index in that job to the round's list, where the observer's own
+/// items go too. A round is one batch of frames. When a round is merged, its list is walked in
+/// order: an observer item is reported, a worker mark reports the events its call made (the worker
+/// tags each event with its call's index). So the merge replays the single-threaded order by
+/// construction; `SessionOutput` then numbers exchanges and messages and links hops across
+/// connections in that order.
+///
+/// Memory stays bounded: at most `roundsInFlight` rounds are handed over and not merged; the
+/// session's thread merges the oldest (waiting for its workers if need be) before it reads on. A live
+/// input's rounds are merged at once, so that nothing waits for more traffic to be shown.
+struct ParallelDispatcher: SessionHandler {
+    /// Rounds (batches of frames) handed to the workers and not yet merged: enough to keep every
+    /// worker busy, few enough that the capture chunks they hold on to, with the read-ahead
+    /// batches, stay within the chunks the reader reuses (`ChunkedInput.reusedChunks`).
+    static let roundsInFlight = 3
+
+    /// What a round's merge does, in order.
+    private enum MergeItem {
+        case opened(TCPConnectionInfo)
+        case tcpEvent(TCPEvent)
+        case packet(PacketFact)
+        case diagnostic(Diagnostic)
+        case progress(Int64)
+        case releaseHops(Timestamp?)
+        case clock(Timestamp)
+        /// What the session's own analysis (QUIC) found.
+        case event(AnalysisEvent)
+        /// The events made by call `call` of worker `worker`'s job in this round.
+        case worker(Int, call: Int)
+    }
+
+    /// One batch's worth of work, handed over and not yet merged.
+    private struct Round {
+        var items: [MergeItem]
+        /// Which workers were given a job in this round.
+        var hasJob: [Bool]
+    }
+
+    private var output: SessionOutput
+    /// The session's settings: its key log and packet clock, and what QUIC stacks are built with.
+    private let settings: StackSettings
+    let wantsPacketFacts: Bool
+    /// The kinds of the TCP events of the packet being processed, for its fact.
+    private var packetKinds = PendingPacketKinds()
+    let keyLog: TLSKeyLog
+    private(set) var connectionCount = 0
+    private let workers: [AnalysisWorker]
+    /// The calls of the round being built, per worker.
+    private var jobs: [AnalysisWorker.Job]
+    /// The merge items of the round being built.
+    private var items: [MergeItem] = []
+    /// Rounds handed over, oldest first.
+    private var rounds: [Round] = []
+    /// The worker of each open connection.
+    private var workerOfConnection: [Int: Int] = [:]
+    /// The connection last looked up and its worker: segments of one connection come in runs.
+    private var lastConnection = -1
+    private var lastWorker = 0
+
+    /// Starts `workerCount` workers whose stacks are built with `settings` (each with a copy of the key
+    /// log read from `keyLogPaths`, and an equal share of the body storage budgets); nil when a
+    /// thread cannot be started.
+    init?(observer: any SessionObserver, captureName: String, settings: StackSettings, keyLogPaths: [String], workerCount: Int) {
+        output = SessionOutput(observer: observer, captureName: captureName, parsesMessages: settings.parsesMessages)
+        self.settings = settings
+        wantsPacketFacts = observer.wantsPacketFacts
+        keyLog = settings.keyLog
+        var found: [Diagnostic] = []
+        keyLog.load(keyLogPaths) { found.append($0) }
+        let count = max(1, workerCount)
+        var started: [AnalysisWorker] = []
+        for _ in 0..<count {
+            guard let worker = AnalysisWorker(settings: Self.workerSettings(settings, workerCount: count), captureName: captureName)
+            else {
+                for worker in started { worker.stop() }
+                return nil
+            }
+            started.append(worker)
+        }
+        workers = started
+        jobs = Array(repeating: [], count: started.count)
+        items = found.map(MergeItem.diagnostic)
+    }
+
+    var observer: any SessionObserver { output.observer }
+    var exchangeCount: Int { output.exchangeCount }
+    var diagnosticCount: Int { output.diagnosticCount }
+    var packetClock: PacketClock { settings.packetClock }
+
+    /// A worker's settings: a key log and packet clock of its own, and body storage budgets shared out
+    /// equally, so that what runs out, if anything, is the same from run to run.
+    private static func workerSettings(_ settings: StackSettings, workerCount: Int) -> StackSettings {
+        var own = settings
+        own.keyLog = settings.keyLog.copy()
+        own.packetClock = PacketClock()
+        let pool = settings.bodies.storage.pool
+        own.bodies.storage.pool = BodyStoragePool(
+            directory: pool.directory,
+            maxMemoryBytes: pool.maxMemoryBytes / workerCount,
+            maxDiskBytes: pool.maxDiskBytes / workerCount,
+            maxDecodedBytes: pool.maxDecodedBytes / workerCount
+        )
+        return own
+    }
+
+    /// The worker a connection is pinned to: a fixed hash of its two endpoints (the same from run to
+    /// run, whichever side sent first).
+    static func worker(for connection: TCPConnectionInfo, count: Int) -> Int {
+        let key = ConnectionKey(source: connection.client, destination: connection.server)
+        let words = [
+            key.lower.address.high, key.lower.address.low, key.higher.address.high, key.higher.address.low,
+            UInt64(key.lower.port) << 16 | UInt64(key.higher.port),
+        ]
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for word in words {
+            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+        }
+        return Int(hash % UInt64(max(1, count)))
+    }
+
+    // MARK: - The session's calls
+
+    mutating func report(_ diagnostic: Diagnostic) {
+        items.append(.diagnostic(diagnostic))
+    }
+
+    mutating func progress(bytesRead: Int64) {
+        items.append(.progress(bytesRead))
+    }
+
+    mutating func add(_ secrets: DecryptionSecrets) {
+        var found: [Diagnostic] = []
+        keyLog.add(secrets, captureName: output.captureName) { found.append($0) }
+        items.append(contentsOf: found.map(MergeItem.diagnostic))
+        for worker in jobs.indices { jobs[worker].append(.init(packet: settings.packetClock.number, call: .secrets(secrets))) }
+    }
+
+    mutating func batchTaken(now: Timestamp?, isLive: Bool) {
+        items.append(.releaseHops(now))
+        endRound()
+        if isLive {
+            while !rounds.isEmpty { mergeOldest() }
+        }
+    }
+
+    mutating func inputEnded() {
+        items.append(.releaseHops(nil))
+    }
+
+    mutating func complete() {
+        endRound()
+        while !rounds.isEmpty { mergeOldest() }
+        for worker in workers { worker.stop() }
+    }
+
+    mutating func captureEnded() {
+        output.observer.captureEnded()
+    }
+
+    mutating func clock(_ now: Timestamp) {
+        items.append(.clock(now))
+    }
+
+    mutating func quicConnectionOpened(_ info: TCPConnectionInfo) {
+        connectionCount += 1
+        items.append(.opened(info))
+    }
+
+    mutating func handle(_ event: QUICEvent, slot: QUICConnectionSlot) {
+        var found = SessionEvents()
+        QUICAnalysis.handle(event, slot: slot, settings: settings, into: &found)
+        items.append(contentsOf: found.events.map(MergeItem.event))
+    }
+
+    mutating func quicConnectionClosed(_ slot: QUICConnectionSlot) {
+        var found = SessionEvents()
+        QUICAnalysis.close(slot, settings: settings, into: &found)
+        items.append(contentsOf: found.events.map(MergeItem.event))
+    }
+
+    // MARK: - Reassembly's calls
+
+    mutating func connectionOpened(_ connection: TCPConnectionInfo) {
+        connectionCount += 1
+        let worker = Self.worker(for: connection, count: workers.count)
+        workerOfConnection[connection.id] = worker
+        jobs[worker].append(.init(packet: settings.packetClock.number, call: .opened(connection)))
+        items.append(.opened(connection))
+    }
+
+    mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
+        guard let worker = worker(of: connection) else { return }
+        call(worker, .deliver(bytes, connection: connection, direction: direction, time: time, packetNumber: packetNumber))
+    }
+
+    mutating func gap(_ length: Int, connection: Int, direction: Direction, at time: Timestamp) {
+        guard let worker = worker(of: connection) else { return }
+        call(worker, .gap(length, connection: connection, direction: direction, time: time))
+    }
+
+    mutating func directionNotCaptured(connection: Int, direction: Direction) {
+        guard let worker = worker(of: connection) else { return }
+        jobs[worker].append(.init(packet: settings.packetClock.number, call: .notCaptured(connection: connection, direction: direction)))
+    }
+
+    mutating func streamEnded(connection: Int, direction: Direction, reason: StreamEndReason, at time: Timestamp) {
+        guard let worker = worker(of: connection) else { return }
+        call(worker, .ended(connection: connection, direction: direction, time: time))
+    }
+
+    mutating func tcpEvent(_ event: TCPEvent) {
+        if ConnectionSlot.keeps(event), let worker = worker(of: event.connectionID) {
+            jobs[worker].append(.init(packet: settings.packetClock.number, call: .note(event)))
+        }
+        if wantsPacketFacts { packetKinds.note(event) }
+        items.append(.tcpEvent(event))
+    }
+
+    mutating func packet(_ fact: PacketFact) {
+        var fact = fact
+        fact.kinds = packetKinds.take(for: fact)
+        items.append(.packet(fact))
+    }
+
+    mutating func connectionClosed(_ summary: TCPConnectionSummary) {
+        guard let worker = workerOfConnection.removeValue(forKey: summary.info.id) else { return }
+        if lastConnection == summary.info.id { lastConnection = -1 }
+        call(worker, .closed(summary))
+    }
+
+    // MARK: - Rounds
+
+    /// The worker of an open connection.
+    private mutating func worker(of connection: Int) -> Int? {
+        if connection == lastConnection { return lastWorker }
+        guard let worker = workerOfConnection[connection] else { return nil }
+        lastConnection = connection
+        lastWorker = worker
+        return worker
+    }
+
+    /// Appends a call that may make events, and its mark. The call takes the number of the packet
+    /// being processed with it, for the worker's packet clock.
+    private mutating func call(_ worker: Int, _ call: AnalysisWorker.Call) {
+        items.append(.worker(worker, call: jobs[worker].count))
+        jobs[worker].append(.init(packet: settings.packetClock.number, call: call))
+    }
+
+    /// Hands the round's jobs over; merges the oldest rounds while too many are in flight.
+    private mutating func endRound() {
+        var hasJob = Array(repeating: false, count: workers.count)
+        for worker in workers.indices where !jobs[worker].isEmpty {
+            var job: AnalysisWorker.Job = []
+            swap(&job, &jobs[worker])
+            workers[worker].submit(job)
+            hasJob[worker] = true
+        }
+        guard !items.isEmpty || hasJob.contains(true) else { return }
+        var round: [MergeItem] = []
+        swap(&round, &items)
+        rounds.append(Round(items: round, hasJob: hasJob))
+        while rounds.count > Self.roundsInFlight { mergeOldest() }
+    }
+
+    /// Reports the oldest round, in order, waiting for its workers' results.
+    private mutating func mergeOldest() {
+        let round = rounds.removeFirst()
+        var results = Array(repeating: AnalysisWorker.Result(), count: workers.count)
+        for worker in workers.indices where round.hasJob[worker] {
+            results[worker] = workers[worker].takeResult()
+        }
+        var next = Array(repeating: 0, count: workers.count)
+        for item in round.items {
+            switch item {
+            case .worker(let worker, let call):
+                while next[worker] < results[worker].count, results[worker][next[worker]].call <= call {
+                    // Moved out, not copied: an exchange holds many references.
+                    var event = AnalysisEvent.detected(.none)
+                    swap(&event, &results[worker][next[worker]].event)
+                    output.take(event)
+                    next[worker] += 1
+                }
+            case .opened(let connection): output.observer.connectionOpened(connection)
+            case .tcpEvent(let event): output.report(event)
+            case .packet(let fact): output.observer.packet(fact)
+            case .diagnostic(let diagnostic): output.report(diagnostic)
+            case .progress(let bytesRead): output.observer.progress(bytesRead: bytesRead)
+            case .releaseHops(let now): output.releaseHeldHops(now: now)
+            case .clock(let now): output.observer.clock(now)
+            case .event(let event): output.take(event)
+            }
+        }
+    }
+}
+
+/// The events of the session's own analysis (QUIC), collected to be merged in order.
+private struct SessionEvents: AnalysisSink {
+    var events: [AnalysisEvent] = []
+
+    mutating func take(_ event: AnalysisEvent) {
+        events.append(event)
+    }
+}
