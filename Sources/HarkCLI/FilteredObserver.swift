@@ -38,8 +38,9 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
     private let filters: Bool
     /// Whether TCP events are held for undecided connections (else they go to `base`, which ignores them).
     private let holdsTCPEvents: Bool
-    /// Open connections whose upgrade exchange passed: all their messages pass too.
-    private var upgradesKept: Set<Int> = []
+    /// Open connections with upgrade exchanges that passed, by the HTTP/2 stream they switched (nil:
+    /// the whole connection): all their messages pass too.
+    private var upgradesKept: [Int: Set<Int?>] = [:]
     private var connections: [Int: Pending] = [:]
     /// Events held in all.
     private var heldEvents = 0
@@ -65,7 +66,7 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
 
     mutating func connectionClosed(_ connection: ConnectionRecord) {
         let id = connection.summary.info.id
-        upgradesKept.remove(id)
+        upgradesKept[id] = nil
         guard filters else { return base.connectionClosed(connection) }
         if case .selected = connections[id] {
         } else if filter.matches(connection) {
@@ -100,13 +101,15 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
 
     mutating func exchange(_ exchange: Exchange) {
         guard filter.matches(exchange) else { return }
-        if exchange.switchedTo != nil { upgradesKept.insert(exchange.connection.id) }
+        if exchange.switchedTo != nil { upgradesKept[exchange.connection.id, default: []].insert(exchange.streamID) }
         if filters { select(exchange.connection.id) }
         base.exchange(exchange)
     }
 
     mutating func message(_ message: ConnectionMessage) {
-        guard upgradesKept.contains(message.connection.id) || filter.matches(message) else { return }
+        guard upgradesKept[message.connection.id]?.contains(message.streamID.map(Int.init)) == true
+            || filter.matches(message)
+        else { return }
         if filters { select(message.connection.id) }
         base.message(message)
     }

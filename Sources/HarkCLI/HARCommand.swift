@@ -139,7 +139,7 @@ struct HAREntryCollector: SessionObserver {
         }
         let entry = HAREntry(exchange: exchange, options: options)
         if HARWebSocketEntries.waitsForMessages(exchange) {
-            if let previous = webSocketEntries.hold(entry, connection: exchange.connection.id) { add(previous) }
+            webSocketEntries.hold(entry, of: exchange)
         } else {
             add(entry)
         }
@@ -150,7 +150,7 @@ struct HAREntryCollector: SessionObserver {
     }
 
     mutating func connectionClosed(_ connection: ConnectionRecord) {
-        if let entry = webSocketEntries.release(connection: connection.summary.info.id) { add(entry) }
+        for entry in webSocketEntries.release(connection: connection.summary.info.id) { add(entry) }
     }
 
     /// Writes the entries still waiting for messages (the session closes every connection at its end,

@@ -35,7 +35,8 @@ public protocol FilterSubject {
     /// A gRPC call's `grpc-status` and `/package.Service/Method`.
     var filterGRPCStatus: Int? { get }
     var filterGRPCMethod: String? { get }
-    /// Whether the exchange is a WebSocket upgrade (101 after `Upgrade: websocket`).
+    /// Whether the exchange is a WebSocket upgrade (101 after `Upgrade: websocket`, or an HTTP/2
+    /// extended CONNECT that switched its stream to WebSocket).
     var filterIsWebSocketUpgrade: Bool { get }
     /// Whether the request's `Content-Type` is `application/grpc…`.
     var filterIsGRPC: Bool { get }
@@ -63,7 +64,8 @@ extension Exchange: FilterSubject {
     public var filterGRPCMethod: String? { ExchangeFields.grpcMethod(service: grpc?.service, method: grpc?.method) }
 
     public var filterIsWebSocketUpgrade: Bool {
-        response?.status == .switchingProtocols && request.headers.containsToken("websocket", in: "upgrade")
+        switchedTo == "websocket"  // an HTTP/2 extended CONNECT's 2xx (RFC 8441) too
+            || response?.status == .switchingProtocols && request.headers.containsToken("websocket", in: "upgrade")
     }
 
     public var filterIsGRPC: Bool {

@@ -95,7 +95,7 @@ extension HAREntry {
 extension HARRequest {
     init(exchange: Exchange, options: HARExportOptions) {
         let request = exchange.request
-        var headers = Self.pseudoHeaders(of: request)
+        var headers = Self.pseudoHeaders(of: request, switchedTo: exchange.switchedTo)
         headers += request.headers.map { HARHeader(name: $0.name, value: $0.value) }
         var postData: HARPostData?
         if request.body.length > 0 {
@@ -121,24 +121,27 @@ extension HARRequest {
     }
 
     /// The request's URL, always absolute (HAR consumers refuse anything else): a CONNECT's is
-    /// `scheme://` and the authority it asked for (its target, else `Host`, else the server address).
+    /// `scheme://` and the authority it asked for (its target, else `Host`, else the server address);
+    /// an extended CONNECT's (RFC 8441) is its scheme, authority and path, as any request's.
     static func absoluteURL(of request: HTTPRequestRecord, server: Endpoint) -> String {
-        guard request.method == .connect else { return request.url(server: server) }
+        guard request.method == .connect, !request.isExtendedConnect else { return request.url(server: server) }
         let authority = [request.target, request.authority ?? ""].first { !$0.isEmpty && !$0.contains("/") && $0 != "*" }
         let address = server.address.isIPv6 ? "[\(server.address)]" : server.address.description
         return "\(request.scheme)://\(authority ?? "\(address):\(server.port)")"
     }
 
     /// HTTP/2 and HTTP/3 pseudo-header fields as Chrome writes them, first among the headers: `:method`,
-    /// `:authority`, `:scheme`, `:path` (only the first two for CONNECT, RFC 9113 §8.5, RFC 9114 §4.4);
-    /// none for HTTP/1 or for a request that was not captured.
-    static func pseudoHeaders(of request: HTTPRequestRecord) -> [HARHeader] {
+    /// `:authority`, `:scheme`, `:path` (only the first two for CONNECT, RFC 9113 §8.5, RFC 9114 §4.4;
+    /// all four and `:protocol` for an extended CONNECT that switched the stream, RFC 8441 §4); none
+    /// for HTTP/1 or for a request that was not captured.
+    static func pseudoHeaders(of request: HTTPRequestRecord, switchedTo: String? = nil) -> [HARHeader] {
         guard request.version == "HTTP/2.0" || request.version == "HTTP/3", !request.isPlaceholder else { return [] }
         var fields = [HARHeader(name: ":method", value: request.method.rawValue)]
         if let authority = request.authority { fields.append(HARHeader(name: ":authority", value: authority)) }
-        guard request.method != .connect else { return fields }
+        guard request.method != .connect || request.isExtendedConnect else { return fields }
         fields.append(HARHeader(name: ":scheme", value: request.scheme))
         fields.append(HARHeader(name: ":path", value: request.target))
+        if request.isExtendedConnect, let switchedTo { fields.append(HARHeader(name: ":protocol", value: switchedTo)) }
         return fields
     }
 }

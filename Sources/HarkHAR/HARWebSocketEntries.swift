@@ -1,8 +1,9 @@
 import HarkCore
 public import HarkModel
 
-/// Entries of exchanges that switched their connection to WebSocket, held until the connection ends so
-/// that its messages join them as `_webSocketMessages`, in Chrome's shape.
+/// Entries of exchanges that switched their connection (or, over HTTP/2, one stream of it: RFC 8441) to
+/// WebSocket, held until the connection ends so that their messages join them as `_webSocketMessages`,
+/// in Chrome's shape. A message joins the entry of the exchange that switched its connection or stream.
 ///
 /// Chrome lists data messages only (text and binary, each defragmented and inflated), so close, ping
 /// and pong are left out here too. Bounded: at most `maxMessages` per entry are kept, later ones are
@@ -11,13 +12,17 @@ public import HarkModel
 public struct HARWebSocketEntries {
     private struct Held {
         var entry: HAREntry
+        var connection: Int
         var omitted = 0
     }
 
     /// Most messages kept per entry.
     public let maxMessages: Int
     private let options: HARExportOptions
+    /// By `Exchange.id`.
     private var held: [Int: Held] = [:]
+    /// The held exchanges' ids by connection.
+    private var heldOnConnection: [Int: [Int]] = [:]
 
     /// - Parameters:
     ///   - options: body options (`maxBodySize` cuts payloads; without bodies, payloads are empty).
@@ -32,17 +37,17 @@ public struct HARWebSocketEntries {
         exchange.switchedTo == "websocket"
     }
 
-    /// Holds the entry of an exchange that opened a WebSocket on `connection` (the connection's
-    /// earlier held entry, if any, is returned to be written).
-    public mutating func hold(_ entry: HAREntry, connection: Int) -> HAREntry? {
-        let previous = held.updateValue(Held(entry: entry), forKey: connection)
-        return previous.map(Self.finished)
+    /// Holds the entry of `exchange`, which opened a WebSocket.
+    public mutating func hold(_ entry: HAREntry, of exchange: Exchange) {
+        guard held.updateValue(Held(entry: entry, connection: exchange.connection.id), forKey: exchange.id) == nil else { return }
+        heldOnConnection[exchange.connection.id, default: []].append(exchange.id)
     }
 
-    /// Adds a message to its connection's held entry; messages of other connections are ignored.
+    /// Adds a message to the held entry of the exchange that switched its connection or stream; other
+    /// messages (the capture began after the switch) are ignored.
     public mutating func add(_ message: ConnectionMessage) {
-        guard message.opcode == 1 || message.opcode == 2, var entry = held[message.connection.id] else { return }
-        held[message.connection.id] = nil  // one reference while appending
+        guard message.opcode == 1 || message.opcode == 2, let id = message.exchangeID, var entry = held[id] else { return }
+        held[id] = nil  // one reference while appending
         if entry.entry.webSocketMessages.count < maxMessages {
             entry.entry.webSocketMessages.append(
                 HARWebSocketMessage(
@@ -55,18 +60,20 @@ public struct HARWebSocketEntries {
         } else {
             entry.omitted += 1
         }
-        held[message.connection.id] = entry
+        held[id] = entry
     }
 
-    /// The held entry of a connection that ended, with its messages.
-    public mutating func release(connection: Int) -> HAREntry? {
-        held.removeValue(forKey: connection).map(Self.finished)
+    /// The held entries of a connection that ended, with their messages, in exchange order.
+    public mutating func release(connection: Int) -> [HAREntry] {
+        let ids = heldOnConnection.removeValue(forKey: connection) ?? []
+        return ids.compactMap { held.removeValue(forKey: $0).map(Self.finished) }
     }
 
-    /// Every entry still held, in connection order (at the end of the capture).
+    /// Every entry still held, in exchange order (at the end of the capture).
     public mutating func releaseAll() -> [HAREntry] {
         let entries = held.sorted { $0.key < $1.key }.map { Self.finished($0.value) }
         held = [:]
+        heldOnConnection = [:]
         return entries
     }
 

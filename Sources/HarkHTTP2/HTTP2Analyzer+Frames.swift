@@ -22,7 +22,9 @@ extension HTTP2Analyzer {
         case .frameCutByGap(let header):
             kind = .frameCutByGap(header.type)
             streamID = header.streamID
-            if header.type == .data, streams[header.streamID] != nil {
+            if header.type == .data, streams[header.streamID]?.switchedTo != nil {
+                emit(.streamGap(streamID: header.streamID, direction, length: header.length, time))
+            } else if header.type == .data, streams[header.streamID] != nil {
                 streams[header.streamID]?.withSide(direction) { $0.body.missingBytes &+= header.length }
             } else if header.type == .headers || header.type == .continuation || header.type == .pushPromise {
                 sides[side].hpack.loseHistory()
@@ -48,6 +50,14 @@ extension HTTP2Analyzer {
         switch frame.payload {
         case .data(let content):
             guard openStream(header.streamID, at: last, emit: emit) else { return }
+            if streams[header.streamID]?.side(direction).ended == true {
+                report(.dataAfterEndStream, frame, direction, last, detail: "\(content.readableBytes) bytes", emit)
+                return
+            }
+            if streams[header.streamID]?.switchedTo != nil {
+                switchedData(content, header, from: direction, first: first, last: last, packets: packets, emit: emit)
+                return
+            }
             let limits = limits
             let decodesContent = decodesContent
             streams[header.streamID]?.withSide(direction) { side in
@@ -79,9 +89,14 @@ extension HTTP2Analyzer {
             }
         case .rstStream(let code):
             guard streams[header.streamID] != nil else { return }
+            if streams[header.streamID]?.switchedTo != nil {
+                report(.switchedStreamReset(code), frame, direction, last, detail: nil, emit)
+                closeSwitched(header.streamID, .reset(code, by: direction), at: last, emit: emit)
+                return
+            }
             streams[header.streamID]?.issues.append(.reset(code, by: direction))
             streams[header.streamID]?.withSide(direction) { $0.touch(first: first, last: last, packets: packets) }
-            emitStream(header.streamID, reason: .reset, emit: emit)
+            emitStream(header.streamID, reason: .reset, at: last, emit: emit)
         case .settings(let settings):
             guard !header.flags.contains(.ack) else { return }
             // A peer's settings bound what the other direction sends: its HPACK table and frame sizes.
@@ -173,13 +188,20 @@ extension HTTP2Analyzer {
             return
         }
         guard openStream(pending.streamID, at: last, emit: emit) else { return }
+        let wasSwitched = streams[pending.streamID]?.switchedTo != nil
         streams[pending.streamID]?.receiveHeaders(block, from: direction, endStream: pending.endStream,
             first: pending.firstByteTime, last: last, packets: packets)
+        if wasSwitched {
+            // Trailers on a switched stream: only their END_STREAM matters.
+            if pending.endStream { endSwitched(pending.streamID, direction, .endStream, at: last, emit: emit) }
+        } else {
+            switchIfAccepted(pending.streamID, at: last, emit: emit)
+        }
         completeIfDone(pending.streamID, emit: emit)
     }
 
     /// Makes sure stream `id` is tracked; false for a stream already closed and emitted.
-    private mutating func openStream(_ id: UInt32, at time: Timestamp, emit: (HTTP2Event) -> Void) -> Bool {
+    mutating func openStream(_ id: UInt32, at time: Timestamp, emit: (HTTP2Event) -> Void) -> Bool {
         guard id != 0 else { return false }
         if streams[id] != nil { return true }
         let clientInitiated = id % 2 == 1
@@ -187,7 +209,7 @@ extension HTTP2Analyzer {
         if streams.count >= limits.maxOpenStreams, let oldest = streams.keys.min() {
             emit(.diagnostic(HTTP2Diagnostic(.tooManyStreams, direction: .clientToServer, streamOffset: 0,
                 streamID: oldest, time: time)))
-            emitStream(oldest, reason: .tooManyStreams, emit: emit)
+            emitStream(oldest, reason: .tooManyStreams, at: time, emit: emit)
         }
         if clientInitiated {
             clientStreams = clientStreams.map { min($0.lowerBound, id)...max($0.upperBound, id) } ?? id...id
@@ -204,17 +226,29 @@ extension HTTP2Analyzer {
         return true
     }
 
-    private mutating func completeIfDone(_ id: UInt32, emit: (HTTP2Event) -> Void) {
-        guard streams[id]?.isDone == true else { return }
-        emitStream(id, reason: .connectionEnded, emit: emit)
+    /// Emits a stream both of whose sides ended (a switched stream is only forgotten: its exchange was
+    /// emitted at the switch).
+    mutating func completeIfDone(_ id: UInt32, emit: (HTTP2Event) -> Void) {
+        guard let stream = streams[id], stream.isDone else { return }
+        guard stream.switchedTo == nil else {
+            streams[id] = nil
+            return
+        }
+        emitStream(id, reason: .connectionEnded, at: stream.response.lastByteTime ?? Timestamp(nanoseconds: 0), emit: emit)
     }
 
-    private mutating func emitStream(_ id: UInt32, reason: HTTP2Exchange.IncompleteReason, emit: (HTTP2Event) -> Void) {
+    /// Emits a stream that did not end as it stands, sides that did not end flagged with `reason`; a
+    /// switched stream's open sides end instead.
+    mutating func emitStream(_ id: UInt32, reason: HTTP2Exchange.IncompleteReason, at time: Timestamp, emit: (HTTP2Event) -> Void) {
+        if streams[id]?.switchedTo != nil {
+            closeSwitched(id, reason == .tooManyStreams ? .tooManyStreams : .connectionEnded, at: time, emit: emit)
+            return
+        }
         guard let stream = streams.removeValue(forKey: id) else { return }
         emit(.exchange(stream.exchange(incompleteReason: reason, limits: limits)))
     }
 
-    private func report(
+    func report(
         _ kind: HTTP2Diagnostic.Kind,
         _ frame: HTTP2Frame,
         _ direction: Direction,

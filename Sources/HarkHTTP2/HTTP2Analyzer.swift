@@ -8,7 +8,9 @@ public import NIOCore
 /// ones skipped and counted), decodes header blocks with one NIOHPACK decoder per direction (honouring
 /// SETTINGS_HEADER_TABLE_SIZE and table size updates), and assembles each stream into an exchange:
 /// request and response heads with pseudo-headers apart, bodies (bounded, content-decoded), trailers,
-/// 1xx responses, RST_STREAM, GOAWAY, PUSH_PROMISE, and gRPC messages and status.
+/// 1xx responses, RST_STREAM, GOAWAY, PUSH_PROMISE, and gRPC messages and status. A stream an extended
+/// CONNECT (RFC 8441) switched to another protocol is reported at its 2xx and its DATA handed on
+/// (`HTTP2Event.streamSwitched`, `streamData`, `streamEnded`).
 ///
 /// A capture that starts mid-connection is handled: frame boundaries are searched for, and header
 /// blocks that reference dynamic table entries sent before the capture are kept partial, with what
@@ -165,9 +167,7 @@ public struct HTTP2Analyzer {
         if let problem = sides[side].parser.finish() { handle(problem, from: direction, at: time, emit: emit) }
         guard sides.allSatisfy(\.finished) else { return }
         for id in streams.keys.sorted() {
-            if let stream = streams.removeValue(forKey: id) {
-                emit(.exchange(stream.exchange(incompleteReason: .connectionEnded, limits: limits)))
-            }
+            emitStream(id, reason: .connectionEnded, at: time, emit: emit)
         }
     }
 }

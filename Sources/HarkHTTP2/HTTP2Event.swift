@@ -1,12 +1,46 @@
 public import HarkCore
+public import NIOCore
 
 /// What an `HTTP2Analyzer` reports, in the order it learns it.
 public enum HTTP2Event: Hashable, Sendable {
     /// A stream's exchange, emitted when both sides ended, when it was reset, or at the end of the
     /// connection.
     case exchange(HTTP2Exchange)
+    /// An extended CONNECT (RFC 8441 §4: `:method CONNECT` with `:protocol`) was answered with a 2xx:
+    /// the exchange as it stands at that response (no bodies, not flagged incomplete), and the
+    /// protocol the stream now carries. No `.exchange` follows for the stream; its DATA comes as
+    /// `streamData`, its end as `streamEnded`.
+    case streamSwitched(HTTP2Exchange, to: String)
+    /// The content of a DATA frame on a switched stream, in order per direction.
+    case streamData(streamID: UInt32, Direction, ByteBuffer, Timestamp)
+    /// Bytes of a switched stream lost with a DATA frame cut by a capture gap.
+    case streamGap(streamID: UInt32, Direction, length: Int, Timestamp)
+    /// One direction of a switched stream ended, and why.
+    case streamEnded(streamID: UInt32, Direction, Timestamp, SwitchedStreamEnd)
     /// A protocol anomaly; processing went on.
     case diagnostic(HTTP2Diagnostic)
+}
+
+/// Why one direction of a switched stream (RFC 8441) ended.
+public enum SwitchedStreamEnd: Hashable, Sendable {
+    /// Its sender set END_STREAM (RFC 8441 §5: the tunnelled protocol's FIN).
+    case endStream
+    /// The stream was reset with RST_STREAM by `by`'s sender (RFC 8441 §5: a TCP RST).
+    case reset(HTTP2ErrorCode, by: Direction)
+    /// The connection (or the capture) ended first.
+    case connectionEnded
+    /// More than `HTTP2Limits.maxOpenStreams` streams were open; this, the oldest, was given up.
+    case tooManyStreams
+
+    /// `the stream ended`, `the stream was reset (CANCEL) by the client`…: what cut a message short.
+    public var description: String {
+        switch self {
+        case .endStream: "the stream ended"
+        case .reset(let code, let by): "the stream was reset (\(code)) by the \(by == .clientToServer ? "client" : "server")"
+        case .connectionEnded: "the connection ended"
+        case .tooManyStreams: "too many streams were open"
+        }
+    }
 }
 
 /// A protocol anomaly on one direction of an HTTP/2 connection.
@@ -35,6 +69,10 @@ public struct HTTP2Diagnostic: Hashable, Sendable, CustomStringConvertible {
         case tooManyStreams
         /// A gRPC body did not split into whole length-prefixed messages.
         case malformedGRPCMessages
+        /// DATA on a stream after its sender's END_STREAM (RFC 9113 §5.1: a STREAM_CLOSED error); dropped.
+        case dataAfterEndStream
+        /// A switched stream (RFC 8441) was reset.
+        case switchedStreamReset(HTTP2ErrorCode)
     }
 
     /// What was wrong.
@@ -70,7 +108,7 @@ public struct HTTP2Diagnostic: Hashable, Sendable, CustomStringConvertible {
     /// Whether output is missing because of it.
     public var severity: Diagnostic.Severity {
         switch kind {
-        case .frameTooLarge, .missingPreface: .warning
+        case .frameTooLarge, .missingPreface, .switchedStreamReset: .warning
         default: .error
         }
     }
@@ -91,6 +129,8 @@ public struct HTTP2Diagnostic: Hashable, Sendable, CustomStringConvertible {
         case .unexpectedContinuation: what = "CONTINUATION out of place"
         case .tooManyStreams: what = "too many open streams; oldest emitted incomplete"
         case .malformedGRPCMessages: what = "gRPC body is not whole length-prefixed messages"
+        case .dataAfterEndStream: what = "DATA after the sender's END_STREAM, dropped"
+        case .switchedStreamReset(let code): what = "stream carrying another protocol reset (\(code))"
         }
         let stream = streamID.map { " stream \($0)" } ?? ""
         let detailText = detail.map { " (\($0))" } ?? ""

@@ -164,4 +164,6 @@ public struct HTTP2SettingID: RawRepresentable, Hashable, Sendable {
     public static let maxFrameSize = HTTP2SettingID(rawValue: 0x5)
     /// The largest header list the sender accepts.
     public static let maxHeaderListSize = HTTP2SettingID(rawValue: 0x6)
+    /// SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3): 1 from a server that accepts extended CONNECT.
+    public static let enableConnectProtocol = HTTP2SettingID(rawValue: 0x8)
 }

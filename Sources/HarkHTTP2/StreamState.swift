@@ -56,6 +56,9 @@ struct StreamState {
     var interim: [HTTP2Response] = []
     var promisedOn: UInt32?
     var issues: [HTTP2Exchange.Issue] = []
+    /// The protocol an accepted extended CONNECT (RFC 8441) switched the stream to; its exchange was
+    /// reported then, and its DATA is that protocol's bytes.
+    var switchedTo: String?
 
     init(id: UInt32) {
         self.id = id
@@ -63,6 +66,22 @@ struct StreamState {
 
     /// Whether both sides sent END_STREAM.
     var isDone: Bool { request.ended && response.ended }
+
+    /// The protocol to switch the stream to, once its final response accepted an extended CONNECT
+    /// (RFC 8441 §4: `:method CONNECT` with `:protocol`; RFC 9110 §15.3: any 2xx accepts a CONNECT);
+    /// nil otherwise, or when already switched.
+    var acceptedProtocol: String? {
+        guard switchedTo == nil, let request = request.head, request.pseudo(":method") == "CONNECT",
+            let name = request.pseudo(":protocol"), !name.isEmpty,
+            let status = response.head?.pseudo(":status").flatMap({ Int($0) }), (200..<300).contains(status)
+        else { return nil }
+        return name
+    }
+
+    /// The side `direction` sends.
+    func side(_ direction: Direction) -> StreamSide {
+        direction == .clientToServer ? request : response
+    }
 
     /// Runs `body` on the side `direction` sends.
     mutating func withSide<Result>(_ direction: Direction, _ body: (inout StreamSide) -> Result) -> Result {
@@ -123,8 +142,9 @@ struct StreamState {
                 return response
             }
         if request == nil, promisedOn == nil { issues.insert(.noRequestSeen, at: 0) }
-        if !self.request.ended, promisedOn == nil { issues.append(.requestIncomplete(reason)) }
-        if !self.response.ended { issues.append(.responseIncomplete(reason)) }
+        // A switched stream's exchange is whole at its 2xx: what follows is the other protocol's.
+        if !self.request.ended, promisedOn == nil, switchedTo == nil { issues.append(.requestIncomplete(reason)) }
+        if !self.response.ended, switchedTo == nil { issues.append(.responseIncomplete(reason)) }
         var exchange = HTTP2Exchange(
             streamID: id,
             request: request,

@@ -1,7 +1,8 @@
 public import HarkCore
 
-/// One message of a message protocol that a connection carried after an HTTP exchange handed it over
-/// (a WebSocket after `101 Switching Protocols`), as every output sees it.
+/// One message of a message protocol that a connection (or one HTTP/2 stream of it) carried after an
+/// HTTP exchange handed it over (a WebSocket after `101 Switching Protocols`, or after an HTTP/2
+/// extended CONNECT's 2xx, RFC 8441), as every output sees it.
 ///
 /// Protocol-neutral on purpose: a new message protocol maps onto these fields and every output shows
 /// it without change.
@@ -12,9 +13,12 @@ public struct ConnectionMessage: Sendable {
     public var connection: ConnectionContext
     /// The protocol (`ws`).
     public var applicationProtocol: ApplicationProtocol
-    /// `Exchange.id` of the exchange that switched the connection to this protocol; nil when the
-    /// capture began after it.
+    /// `Exchange.id` of the exchange that switched the connection (or stream) to this protocol; nil
+    /// when the capture began after it.
     public var exchangeID: Int?
+    /// The HTTP/2 stream that carried it (WebSocket over HTTP/2, RFC 8441); nil when the whole
+    /// connection did.
+    public var streamID: UInt32?
     /// Position among the connection's messages, from 0.
     public var indexOnConnection: Int
     /// Who sent it.
@@ -45,6 +49,7 @@ public struct ConnectionMessage: Sendable {
         connection: ConnectionContext,
         applicationProtocol: ApplicationProtocol,
         exchangeID: Int?,
+        streamID: UInt32? = nil,
         indexOnConnection: Int,
         direction: Direction,
         opcode: Int,
@@ -61,6 +66,7 @@ public struct ConnectionMessage: Sendable {
         self.connection = connection
         self.applicationProtocol = applicationProtocol
         self.exchangeID = exchangeID
+        self.streamID = streamID
         self.indexOnConnection = indexOnConnection
         self.direction = direction
         self.opcode = opcode

@@ -81,11 +81,19 @@ public struct HTTPRequestRecord: Sendable {
     /// Whether this is a stand-in for a request that was not captured (see `placeholder`).
     public var isPlaceholder: Bool { method == Self.placeholderMethod }
 
+    /// Whether this is an HTTP/2 (or HTTP/3) extended CONNECT (RFC 8441 §4, RFC 9220): a CONNECT with a
+    /// `:path`, which opens a WebSocket (`:protocol`) at that path instead of a tunnel to a host. (An
+    /// HTTP/1 CONNECT's target is always a host, even a malformed one such as `/`.)
+    public var isExtendedConnect: Bool {
+        method == .connect && target.hasPrefix("/") && (version == "HTTP/2.0" || version == "HTTP/3")
+    }
+
     /// The absolute URL a browser would show: the target itself when absolute, else scheme, authority
-    /// (or the server address when no authority was sent) and target.
+    /// (or the server address when no authority was sent) and target; a CONNECT's `host:port` target
+    /// as it is.
     public func url(server: Endpoint) -> String {
         if target.hasPrefix("http://") || target.hasPrefix("https://") { return target }
-        if method == .connect { return target }
+        if method == .connect, !isExtendedConnect { return target }
         let host = authority.flatMap { $0.isEmpty ? nil : $0 } ?? Self.hostText(server, scheme: scheme)
         let path = target.hasPrefix("/") ? target : (target == "*" ? "" : "/" + target)
         return "\(scheme)://\(host)\(path)"

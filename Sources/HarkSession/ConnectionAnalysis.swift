@@ -179,16 +179,23 @@ struct ConnectionAnalysis {
             var mapped = ExchangeMapper.exchange(from: exchange, id: 0, position: position, connection: context)
             mapped.switchedTo = switchedTo
             sink.take(.switched(annotated(mapped, slot: slot)))
-        case .webSocket(.message(var message)):
+        case .switchedStream(let exchange, let switchedTo):
+            let position = slot.takeExchangePosition()
+            let context = slot.context(consumingHandshake: true)
+            var mapped = ExchangeMapper.exchange(from: exchange, id: 0, index: position, connection: context)
+            mapped.switchedTo = switchedTo.lowercased()
+            sink.take(.switched(annotated(mapped, slot: slot)))
+        case .webSocket(.message(var message), let streamID):
             // The analyzer numbers directions as reassembly does; the context names the corrected roles.
             if slot.rolesSwapped { message.direction = message.direction.reversed }
             let context = slot.context(consumingHandshake: false)
             sink.take(.message(MessageMapper.message(
-                from: message, id: 0, exchangeID: nil, position: slot.takeMessagePosition(), connection: context
+                from: message, id: 0, exchangeID: nil, streamID: streamID, position: slot.takeMessagePosition(), connection: context
             )))
-        case .webSocket(.diagnostic(var diagnostic)):
+        case .webSocket(.diagnostic(var diagnostic), let streamID):
             if slot.rolesSwapped { diagnostic.direction = diagnostic.direction.reversed }
-            sink.take(.diagnostic(inPacket(Diagnostic(diagnostic.isError ? .error : .warning, diagnostic.description, connectionID: slot.info.id))))
+            let stream = streamID.map { "HTTP/2 stream \($0): " } ?? ""
+            sink.take(.diagnostic(inPacket(Diagnostic(diagnostic.isError ? .error : .warning, stream + diagnostic.description, connectionID: slot.info.id))))
         case .tlsSession(let session):
             slot.noteTLS(session)
         case .tls(let diagnostic):
@@ -219,6 +226,8 @@ struct ConnectionAnalysis {
             sink.take(.exchange(annotated(ExchangeMapper.exchange(from: exchange, id: 0, index: position, connection: context), slot: slot)))
         case .http2(.diagnostic(let diagnostic)):
             sink.take(.diagnostic(inPacket(diagnostic.diagnostic(connectionID: slot.info.id))))
+        case .http2(.streamSwitched), .http2(.streamData), .http2(.streamGap), .http2(.streamEnded):
+            break  // handled inside the stack (`HTTP2Layer`)
         case .fastCGI(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)

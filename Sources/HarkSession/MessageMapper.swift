@@ -10,6 +10,7 @@ enum MessageMapper {
         from message: WebSocketMessage,
         id: Int,
         exchangeID: Int?,
+        streamID: UInt32?,
         position: Int,
         connection: ConnectionContext
     ) -> ConnectionMessage {
@@ -18,6 +19,7 @@ enum MessageMapper {
             connection: connection,
             applicationProtocol: .webSocket,
             exchangeID: exchangeID,
+            streamID: streamID,
             indexOnConnection: position,
             direction: message.direction,
             opcode: Int(message.opcode.rawValue),

@@ -18,8 +18,9 @@ struct SessionOutput: AnalysisSink {
     private(set) var diagnosticCount = 0
     /// Links client HTTP exchanges with the FastCGI exchanges that served them.
     private var hops = HopLinker()
-    /// Per connection switched to another protocol: the `Exchange.id` of the exchange that switched it.
-    private var switchingExchanges: [Int: Int] = [:]
+    /// Per connection switched to another protocol: the `Exchange.id` of each exchange that switched it,
+    /// by the HTTP/2 stream it switched (RFC 8441), or nil for the whole connection (an HTTP/1 upgrade).
+    private var switchingExchanges: [Int: [Int?: Int]] = [:]
     /// Connections whose roles were found the other way round from reassembly's (`rolesSwapped`).
     private var swappedConnections = Set<Int>()
 
@@ -36,13 +37,13 @@ struct SessionOutput: AnalysisSink {
         case .exchange(let exchange):
             emit(exchange)
         case .switched(let exchange):
-            switchingExchanges[exchange.connection.id] = exchangeCount
-            emit(exchange)
+            let id = emit(exchange)
+            switchingExchanges[exchange.connection.id, default: [:]][exchange.streamID] = id
         case .fastCGI(let exchange):
             if parsesMessages, let now = hops.fastCGI(exchange) { emit(now) }
         case .message(var message):
             message.id = messageCount
-            message.exchangeID = switchingExchanges[message.connection.id]
+            message.exchangeID = switchingExchanges[message.connection.id]?[message.streamID.map(Int.init)]
             messageCount += 1
             observer.message(message)
         case .rolesSwapped(let connection):
@@ -84,9 +85,12 @@ struct SessionOutput: AnalysisSink {
 
     /// Reports an exchange under the next id. An HTTP exchange a held FastCGI exchange served is
     /// reported right after it, both linked.
-    private mutating func emit(_ exchange: Exchange) {
+    ///
+    /// - Returns: the id it was reported under.
+    @discardableResult
+    private mutating func emit(_ exchange: Exchange) -> Int {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
-        guard parsesMessages else { return }
+        guard parsesMessages else { return exchangeCount }
         var exchange = exchange
         exchange.id = exchangeCount
         if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
@@ -100,5 +104,6 @@ struct SessionOutput: AnalysisSink {
         exchangeCount += 1
         if exchange.applicationProtocol != .fastCGI, exchange.upstream == nil { hops.remember(exchange) }
         observer.exchange(exchange)
+        return exchange.id
     }
 }

@@ -19,15 +19,6 @@ final class HTTP1Layer {
     }
 }
 
-/// The HTTP/2 analyzer of a connection, mutated in place (see `StreamAnalyzer`).
-final class HTTP2Layer {
-    var analyzer: HTTP2Analyzer
-
-    init(_ analyzer: HTTP2Analyzer) {
-        self.analyzer = analyzer
-    }
-}
-
 /// The stack inside a tunnel, mutated in place (see `StreamAnalyzer`).
 final class TunnelLayer {
     var inner: StreamAnalyzer

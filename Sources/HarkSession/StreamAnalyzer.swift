@@ -16,8 +16,12 @@ enum StreamAnalyzerEvent {
     case upgraded(ApplicationProtocol)
     /// The exchange answered by `101 Switching Protocols`, with the protocol it switched to (lower-cased).
     case switched(HTTP1Exchange, to: String)
-    /// WebSocket found something: a message or a diagnostic.
-    case webSocket(WebSocketEvent)
+    /// An HTTP/2 extended CONNECT (RFC 8441) switched a stream to another protocol (lower-cased as
+    /// sent in `:protocol`); the exchange is whole at its 2xx response.
+    case switchedStream(HTTP2Exchange, to: String)
+    /// WebSocket found something: a message or a diagnostic, on the whole connection (nil) or on an
+    /// HTTP/2 stream.
+    case webSocket(WebSocketEvent, streamID: UInt32?)
     /// HTTP/1 found something: an exchange, an unpaired response, a diagnostic.
     case http1(HTTP1Event)
     /// HTTP/2 found something: a stream's exchange or a diagnostic.
@@ -157,14 +161,14 @@ enum StreamAnalyzer {
             }
             forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
-            layer.analyzer.receive(bytes, from: direction, at: time) { emit(.http2($0)) }
+            layer.receive(bytes, from: direction, at: time, emit: emit)
         case .tls(let layer):
             layer.receive(bytes, from: direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.innermost.inner.receive(bytes, from: direction, at: time, emit: emit)
         case .webSocket(let layer):
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) {
-                emit(.webSocket(layer.restoringDirection($0)))
+                emit(.webSocket(layer.restoringDirection($0), streamID: nil))
             }
         case .fastCGI(let layer):
             layer.analyzer.receive(bytes, from: layer.swapped ? direction.reversed : direction, at: time) {
@@ -188,14 +192,14 @@ enum StreamAnalyzer {
             }
             forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
-            layer.analyzer.gap(length, in: direction, at: time) { emit(.http2($0)) }
+            layer.gap(length, in: direction, at: time, emit: emit)
         case .tls(let layer):
             layer.gap(length, in: direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.innermost.inner.gap(length, in: direction, at: time, emit: emit)
         case .webSocket(let layer):
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) {
-                emit(.webSocket(layer.restoringDirection($0)))
+                emit(.webSocket(layer.restoringDirection($0), streamID: nil))
             }
         case .fastCGI(let layer):
             layer.analyzer.gap(length, in: layer.swapped ? direction.reversed : direction, at: time) {
@@ -221,14 +225,14 @@ enum StreamAnalyzer {
             }
             forward(tunnelled, settings: layer.settings, emit: emit)
         case .http2(let layer):
-            layer.analyzer.finish(direction, at: time) { emit(.http2($0)) }
+            layer.finish(direction, at: time, emit: emit)
         case .tls(let layer):
             layer.finish(direction, at: time, emit: emit)
         case .tunnel(let layer):
             layer.innermost.inner.finish(direction, at: time, emit: emit)
         case .webSocket(let layer):
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) {
-                emit(.webSocket(layer.restoringDirection($0)))
+                emit(.webSocket(layer.restoringDirection($0), streamID: nil))
             }
         case .fastCGI(let layer):
             layer.analyzer.finish(layer.swapped ? direction.reversed : direction, at: time) {
@@ -265,7 +269,7 @@ enum StreamAnalyzer {
             return .opaque
         case .http2MidConnection:
             emit(.detected(.http2))
-            return replay(log, clock: settings.packetClock, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .midConnection, packetClock: settings.packetClock))), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .midConnection, packetClock: settings.packetClock), settings: settings)), emit: emit)
         case .protocol(let found) where !settings.parsesMessages:
             emit(.detected(found))
             return .opaque
@@ -277,7 +281,7 @@ enum StreamAnalyzer {
             return replay(log, clock: settings.packetClock, into: .http1(HTTP1Layer(swapped: swapped, settings: settings)), emit: emit)
         case .protocol(.http2):
             emit(.detected(.http2))
-            return replay(log, clock: settings.packetClock, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart, packetClock: settings.packetClock))), emit: emit)
+            return replay(log, clock: settings.packetClock, into: .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart, packetClock: settings.packetClock), settings: settings)), emit: emit)
         case .protocol(let found):
             emit(.detected(found))
             return .opaque
@@ -393,7 +397,7 @@ enum StreamAnalyzer {
                         (upgrade.firstPacket, upgrade.lastPacket) = (request.span.firstPacket, request.span.lastPacket)
                         return settings.bodies.http2Analyzer(upgradedFrom: upgrade, packetClock: settings.packetClock)
                     } ?? settings.bodies.http2Analyzer(start: .connectionStart, packetClock: settings.packetClock)
-                    self = .tunnel(TunnelLayer(.http2(HTTP2Layer(analyzer))))
+                    self = .tunnel(TunnelLayer(.http2(HTTP2Layer(analyzer, settings: settings))))
                 case .upgrade(let name?) where name.lowercased() == "websocket":
                     emit(.upgraded(.webSocket))
                     guard settings.parsesMessages else {

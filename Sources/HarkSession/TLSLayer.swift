@@ -105,7 +105,7 @@ final class TLSLayer {
         guard settings.parsesMessages else { return .opaque }
         switch alpn {
         case "h2":
-            return .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart, packetClock: settings.packetClock)))
+            return .http2(HTTP2Layer(settings.bodies.http2Analyzer(start: .connectionStart, packetClock: settings.packetClock), settings: settings))
         case "http/1.1", "http/1.0":
             return .http1(HTTP1Layer(swapped: false, settings: settings))
         default:

@@ -31,8 +31,9 @@ public struct StatsCollector: Sendable {
     private var quicConnections = 0
     private var tcp = TCPProblemTotals()
     private var tlsServers: [String: TLSServerStats] = [:]
-    /// For open connections an exchange switched to a message protocol: where its messages count.
-    private var upgradedConnections: [Int: (host: String, endpoint: EndpointKey)] = [:]
+    /// For open connections an exchange switched to a message protocol, by the HTTP/2 stream it
+    /// switched (nil: the whole connection): where its messages count.
+    private var upgradedConnections: [Int: [Int?: (host: String, endpoint: EndpointKey)]] = [:]
     private var firstTime: Timestamp?
     private var lastTime: Timestamp?
 
@@ -59,7 +60,7 @@ public struct StatsCollector: Sendable {
         let endpointKey = endpoints[endpoint] != nil || endpoints.count < limits.maximumEndpoints ? endpoint : Self.otherEndpoints
         endpoints[endpointKey, default: TrafficStats()].add(exchange)
         if exchange.switchedTo != nil {
-            upgradedConnections[exchange.connection.id] = (hostKey, endpointKey)
+            upgradedConnections[exchange.connection.id, default: [:]][exchange.streamID] = (hostKey, endpointKey)
         }
 
         let end = exchange.response?.lastByte ?? exchange.request.lastByte
@@ -68,10 +69,11 @@ public struct StatsCollector: Sendable {
     }
 
     /// Counts one message (a WebSocket message) under the host and endpoint of the exchange that
-    /// switched its connection; a message whose upgrade was not captured counts under the server address.
+    /// switched its connection or HTTP/2 stream; a message whose upgrade was not captured counts under
+    /// the server address.
     public mutating func add(_ message: ConnectionMessage) {
         total.add(message)
-        if let owner = upgradedConnections[message.connection.id] {
+        if let owner = upgradedConnections[message.connection.id]?[message.streamID.map(Int.init)] {
             hosts[owner.host, default: TrafficStats()].add(message)
             endpoints[owner.endpoint, default: TrafficStats()].add(message)
             return

@@ -32,14 +32,16 @@ extension ExchangeRow: FilterSubject {
     public var filterIsTLS: Bool { isTLS }
 
     /// The kept header fields: `Content-Type` both ways, and the request's `Upgrade: websocket` when
-    /// the connection switched to WebSocket.
+    /// an HTTP/1 connection switched to WebSocket.
     public func filterHeaderValues(named name: String, response: Bool, where body: (Substring) -> Bool) -> Bool {
         switch name {
         case "content-type":
             guard let value = slice(response ? .responseContentType : .requestContentType) else { return false }
             return body(value)
         case "upgrade":
-            return !response && slice(.switchedTo) == "websocket" && body("websocket")
+            // HTTP/2 has no Upgrade field: its WebSocket streams are extended CONNECTs (RFC 8441).
+            return !response && slice(.switchedTo) == "websocket"
+                && slice(.applicationProtocol) != ApplicationProtocol.http2.rawValue[...] && body("websocket")
         default:
             return false
         }

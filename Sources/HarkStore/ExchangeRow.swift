@@ -120,10 +120,11 @@ public struct ExchangeRow: Sendable, Hashable {
     /// The response's content type, else the request's.
     public var contentType: String? { filterContentType.map(String.init) }
 
-    /// The protocol label a list shows: `grpc`, `ws` (the upgrade), `h3`, `h2` or `h1`.
+    /// The protocol label a list shows: `grpc`, `ws` (the upgrade, or an HTTP/2 extended CONNECT that
+    /// switched its stream), `h3`, `h2` or `h1`.
     public var protocolLabel: String {
         if slice(.grpcService) != nil || slice(.grpcMethod) != nil || flags.contains(.isGRPC) { return "grpc" }
-        if statusCode == HTTPStatusCode.switchingProtocols.rawValue, slice(.switchedTo) == "websocket" { return "ws" }
+        if slice(.switchedTo) == "websocket" { return "ws" }
         if slice(.applicationProtocol) == ApplicationProtocol.http3.rawValue[...] { return "h3" }
         return slice(.applicationProtocol) == ApplicationProtocol.http2.rawValue[...] ? "h2" : "h1"
     }

@@ -19,6 +19,8 @@ public struct MessageMark: Sendable, Hashable {
     public var text: String?
     /// `Exchange.id` of the upgrade; nil when the capture began after it.
     public var exchangeID: Int?
+    /// The HTTP/2 stream that carried it (RFC 8441); nil when the whole connection did.
+    public var streamID: UInt32?
     /// Whether the payload is meant as text (UTF-8).
     public var isText: Bool
     /// Frames it came in.
@@ -46,6 +48,7 @@ public struct MessageMark: Sendable, Hashable {
         kind = message.kind
         length = message.payload.decodedLength ?? message.payload.length
         exchangeID = message.exchangeID
+        streamID = message.streamID
         isText = message.isText
         frameCount = message.frameCount
         closeCode = message.closeCode

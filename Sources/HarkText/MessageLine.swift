@@ -4,7 +4,8 @@ import HarkModel
 import NIOCore
 
 /// The one-line summary of a message on an upgraded connection (a WebSocket message):
-/// `17:04:02.120 #3  10.0.0.5:51234 → 10.0.0.9:80  ws ↑ text       12 B  "hello there"`.
+/// `17:04:02.120 #3  10.0.0.5:51234 → 10.0.0.9:80  ws ↑ text       12 B  "hello there"`; over HTTP/2
+/// (RFC 8441) the stream follows the protocol: `ws (stream 3) ↑ text …`.
 ///
 /// `↑` is client to server, `↓` server to client. Text shows its start, quoted and escaped; a close
 /// shows its code and reason; other payloads their size only. Problems follow as `! …`.
@@ -16,6 +17,7 @@ enum MessageLine {
         let connection = message.connection
         var line = layout.prefix(time: message.firstByte, connection: connection.id, client: connection.client, server: connection.server)
         line += painter.paint(TerminalText.clean(message.applicationProtocol.rawValue), .blue)
+        if let stream = message.streamID { line += painter.paint(" (stream \(stream))", .dim) }
         line += message.direction == .clientToServer ? " ↑ " : " ↓ "
         line += painter.paint(pad(TerminalText.clean(message.kind), 8), .bold)
         line += pad(ByteCountFormat.short(Int64(message.payload.length)), 8, right: true)

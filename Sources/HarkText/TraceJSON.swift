@@ -89,6 +89,8 @@ enum TraceJSON {
         json.member("connection", message.connection.id)
         json.key("exchange")
         optional(message.exchangeID, to: &json)
+        json.key("stream_id")
+        optional(message.streamID.map(Int.init), to: &json)
         time("time", message.firstByte, to: &json)
         time("end_time", message.lastByte, to: &json)
         json.key("packets")

@@ -6,7 +6,8 @@ import HarkStore
 extension TimelineJSON {
     /// A connection's messages after an upgrade (WebSocket), as marks on its row: a flat array, five
     /// values per message: first byte (a delta from the previous message's, the first from 0), last
-    /// byte (after the first), the opcode (| 256 for server→client), the payload length, and the start
+    /// byte (after the first), the opcode (| 256 for server→client, + 512 × the HTTP/2 stream for
+    /// WebSocket over HTTP/2: at most 2^40, exact in JavaScript), the payload length, and the start
     /// of its text (a position in `strings`; a close message's code and reason), else null. Then
     /// `omittedMessages`, the messages past the store's bound.
     mutating func messages(_ entry: ConnectionEntry) {
@@ -18,7 +19,8 @@ extension TimelineJSON {
             json.integer(first - previous)
             previous = first
             json.integer(micros(mark.lastByte) - first)
-            json.integer(mark.opcode | (mark.direction == .serverToClient ? 256 : 0))
+            let stream = Int(mark.streamID ?? 0) << 9
+            json.integer(stream | mark.opcode & 255 | (mark.direction == .serverToClient ? 256 : 0))
             json.integer(mark.length)
             stringIndex(mark.text)
         }

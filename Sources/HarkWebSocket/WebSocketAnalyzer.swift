@@ -93,7 +93,16 @@ public struct WebSocketAnalyzer {
     }
 
     /// `direction` ended: an unfinished message is reported incomplete.
-    public mutating func finish(_ direction: Direction, at time: Timestamp, emit: (WebSocketEvent) -> Void) {
+    ///
+    /// - Parameters:
+    ///   - cause: what ended it, for the unfinished message's problem (`… before its final frame`):
+    ///     the connection, or (over HTTP/2) the stream's END_STREAM or reset.
+    public mutating func finish(
+        _ direction: Direction,
+        at time: Timestamp,
+        cause: String = "the connection ended",
+        emit: (WebSocketEvent) -> Void
+    ) {
         let index = Int(direction.rawValue)
         if !sides[index].isSynchronised, sides[index].lost == nil, sides[index].pending.readableBytes > 0 {
             emit(.diagnostic(WebSocketDiagnostic(
@@ -104,7 +113,7 @@ public struct WebSocketAnalyzer {
                 isError: true
             )))
         }
-        for message in sides[index].assembler.flush(reason: "the connection ended before its final frame") {
+        for message in sides[index].assembler.flush(reason: "\(cause) before its final frame") {
             emit(.message(message))
         }
         sides[index].pending = ByteBuffer()

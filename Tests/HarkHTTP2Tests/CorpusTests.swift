@@ -47,6 +47,8 @@ struct HTTP2Feeder: TCPStreamHandler {
             switch event {
             case .exchange(let exchange): exchanges[connection, default: []].append(exchange)
             case .diagnostic(let diagnostic): diagnostics.append(diagnostic)
+            case .streamSwitched, .streamData, .streamGap, .streamEnded:
+                Issue.record("no stream of the corpus is an extended CONNECT: \(event)")
             }
         }
     }

@@ -29,11 +29,11 @@ struct StreamAnalyzerTests {
             case .switched(let exchange, let name):
                 recorded.exchanges.append(exchange)
                 recorded.switchedTo.append(name)
-            case .webSocket(.message(let message)):
+            case .webSocket(.message(let message), _):
                 let payload = (try? message.payload.readAll()) ?? ByteBuffer()
                 recorded.webSocketMessages.append(String(decoding: payload.readableBytesView, as: UTF8.self))
             case .cut(let what): recorded.cuts.append(what)
-            case .http1, .http2, .tlsSession, .tls, .webSocket, .fastCGI, .clientIsTheMaskingSide: break
+            case .http1, .http2, .switchedStream, .tlsSession, .tls, .webSocket, .fastCGI, .clientIsTheMaskingSide: break
             }
         }
         for (index, (direction, text)) in steps.enumerated() {

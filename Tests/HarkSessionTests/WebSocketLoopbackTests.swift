@@ -141,11 +141,11 @@ struct WebSocketLoopbackTests {
     private func checkHAR(_ recorder: SessionRecorder, _ recording: WebSocketLoopbackRecorder.Recording) throws {
         var held = HARWebSocketEntries(options: HARExportOptions())
         let upgrade = try #require(recorder.exchanges.first)
-        let previous = held.hold(HAREntry(exchange: upgrade), connection: upgrade.connection.id)
-        #expect(previous == nil)
+        held.hold(HAREntry(exchange: upgrade), of: upgrade)
         for message in recorder.messages { held.add(message) }
         let released = held.release(connection: upgrade.connection.id)
-        let entry = try #require(released)
+        #expect(released.count == 1)
+        let entry = try #require(released.first)
         let spool = try HARSortingSpool(log: HARLog(creator: HARCreator(name: "hark", version: "test")))
         try spool.add(entry)
         let sink = MemorySink()

@@ -1,7 +1,11 @@
+import Foundation
+import HarkCapture
 import HarkCore
 import HarkFilter
 import HarkModel
+import HarkSession
 import HarkStore
+import HarkTestSupport
 import NIOCore
 import Testing
 
@@ -32,6 +36,41 @@ struct StoreMessagesTests {
         #expect(store.counters.omittedMessages == 12)
         #expect(entry.messages.allSatisfy { $0.payload.readableBytes == min(4, $0.length) })
         #expect(entry.messages.contains { $0.length > 4 })
+    }
+
+    /// WebSocket over HTTP/2 (the Hypercorn recording): each connection keeps the messages of both its
+    /// WebSocket streams, each naming its stream and its own CONNECT, which the list labels `ws`.
+    @Test func webSocketsOverHTTP2KeepTheirStreamAndCONNECT() throws {
+        let store = LiveStore(configuration: StoreConfiguration())
+        var observer = StoreObserver(store: store)
+        var configuration = SessionConfiguration()
+        configuration.keyLogPaths = [Fixtures.recorded("h2-websocket-hypercorn.keys").path]
+        let reader = try CaptureReader(path: Fixtures.recorded("h2-websocket-hypercorn.pcap").path)
+        _ = CaptureSession(reader: reader, configuration: configuration).run(observer: &observer)
+        store.finish()
+        let list = store.exchanges()
+        let rows = (0..<list.count).compactMap { list[$0] }
+        #expect(rows.count == 10)
+        let connects = rows.filter { $0.protocolLabel == "ws" }
+        #expect(connects.map(\.streamID) == [3, 5, 3, 5])
+        #expect(rows.filter { $0.protocolLabel == "h2" }.count == 6)
+        for connection in Set(rows.map(\.connectionID)) {
+            let entry = try #require(store.connection(id: connection))
+            #expect(entry.messages.count == 31)
+            for mark in entry.messages {
+                let opener = try #require(connects.first { $0.id == mark.exchangeID })
+                #expect(opener.connectionID == connection)
+                #expect(mark.streamID.map(Int.init) == opener.streamID)
+            }
+        }
+        for expression in ["proto=ws", "header.upgrade=websocket", "not proto=ws", "stream=5"] {
+            let filter = try Filter(expression)
+            var collector = Collector()
+            _ = CaptureSession(reader: try CaptureReader(path: Fixtures.recorded("h2-websocket-hypercorn.pcap").path), configuration: configuration)
+                .run(observer: &collector)
+            let expected = collector.exchanges.filter { filter.matches($0) }.map(\.id)
+            #expect(list.matching(filter, in: store) == expected, "\(expression)")
+        }
     }
 
     @Test func webSocketFiltersRunOnRows() throws {

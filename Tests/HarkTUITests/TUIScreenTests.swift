@@ -1,4 +1,5 @@
 import Foundation
+import HarkModel
 import HarkTestSupport
 import Testing
 
@@ -50,6 +51,25 @@ import Testing
         // The tabs wrap around: from Messages, the next is Headers.
         press(model, .tab)
         #expect(model.tab == .headers)
+    }
+
+    /// Over HTTP/2 (RFC 8441) each WebSocket CONNECT has its Messages tab with its own stream's messages:
+    /// `/plain` (stream 5) shows its 10, not those of `/chat` on stream 3 of the same connection.
+    @Test func webSocketOverHTTP2MessagesTabShowsItsOwnStream() throws {
+        let model = try makeModel(
+            Fixtures.recorded("h2-websocket-hypercorn.pcap"), keyLog: Fixtures.recorded("h2-websocket-hypercorn.keys")
+        )
+        let list = model.render(width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(list.contains("/plain"), "\(list)")
+        press(model, .character("j"), .character("j"), .enter)
+        #expect(model.detailExchange?.request.target == "/plain")
+        #expect(model.detailTabs.last == .messages)
+        press(model, .character(Character(String(model.detailTabs.count))))
+        #expect(model.tab == .messages)
+        let screen = model.render(width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(screen.contains("10 messages"), "\(screen)")
+        #expect(screen.contains("plain hello"))
+        #expect(!screen.contains("hello over h2"))
     }
 
     @Test func helpScreens() throws {

@@ -43,14 +43,16 @@ import Testing
         arguments: ["http1-browse-bro-org.pcap", "grpc-swift2-calls.pcap", "websocket-jupyter.pcap",
                     "ipv6-rawip-four-http-streams.pcap", "tls12-http1-heise-keylog.pcap", "h2c-upgrade-range-206.pcap",
                     "http1-mixed-app-traffic.pcap", "http1-browse-wikipedia-304.pcap", "fastcgi-nginx-phpfpm.pcap",
-                    "h3-aioquic-requests.pcap"]
+                    "h3-aioquic-requests.pcap", "h2-websocket-hypercorn.pcap"]
     )
     func pageAndServerSelectTheSame(_ name: String) throws {
         let keylog =
             name.hasPrefix("tls12")
             ? [Fixtures.corpus("tls12-http1-heise-keylog.keys").path]
-            : name.hasPrefix("h3-") ? [Fixtures.recorded("h3-aioquic-requests.keys").path] : []
-        let capture = name.hasPrefix("grpc-swift2") || name.hasPrefix("h3-") ? Fixtures.recorded(name) : Fixtures.corpus(name)
+            : name.hasPrefix("h3-") || name.hasPrefix("h2-websocket")
+                ? [Fixtures.recorded(name.replacingOccurrences(of: ".pcap", with: ".keys")).path] : []
+        let recorded = name.hasPrefix("grpc-swift2") || name.hasPrefix("h3-") || name.hasPrefix("h2-websocket")
+        let capture = recorded ? Fixtures.recorded(name) : Fixtures.corpus(name)
         let store = try WebTestSupport.filledStore(capture, keylog: keylog)
         var options = TimelineOptions()
         options.includesDetails = true

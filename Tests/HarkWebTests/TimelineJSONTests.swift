@@ -53,6 +53,25 @@ import Testing
         }
     }
 
+    /// WebSocket over HTTP/2: each connection's message marks carry their stream (opcode + 512 × stream),
+    /// 3 for `/chat` and 5 for `/plain`, and the document still matches its schema.
+    @Test(.enabled(if: canValidate, "needs python3 with jsonschema"))
+    func webSocketMarksOverHTTP2NameTheirStream() throws {
+        let capture = Fixtures.recorded("h2-websocket-hypercorn.pcap")
+        let store = try WebTestSupport.filledStore(capture, keylog: [Fixtures.recorded("h2-websocket-hypercorn.keys").path])
+        let document = StoreTimeline(store: store, source: "h2-websocket", live: false, options: TimelineOptions()).timeline()
+        #expect(try WebTestSupport.violations(document, definition: "document") == "")
+        let connections = try WebTestSupport.object(document)["connections"] as? [[String: Any]] ?? []
+        #expect(connections.count == 2)
+        for connection in connections {
+            let values = connection["messages"] as? [Any] ?? []
+            #expect(values.count == 31 * 5)
+            let kinds = stride(from: 2, to: values.count, by: 5).compactMap { values[$0] as? Int }
+            #expect(Dictionary(grouping: kinds) { $0 / 512 }.mapValues(\.count) == [3: 21, 5: 10])
+            #expect(Set(kinds.map { $0 & 255 }) == [1, 2, 8, 9, 10])
+        }
+    }
+
     @Test(.enabled(if: canValidate, "needs python3 with jsonschema"))
     func detailsFilterAndChangesMatchTheSchema() throws {
         let store = try WebTestSupport.filledStore(Fixtures.corpus("http1-browse-bro-org.pcap"))

@@ -490,7 +490,8 @@ window.harkFilter = (function () {
         case 'h3': return x.app === 'h3';
         case 'quic': return x.app === 'h3' || x.app === 'quic';
         case 'fcgi': return x.app === 'fcgi';
-        case 'ws': return x.status === 101 && x.switchedTo === 'websocket';
+        // A 101 to websocket, or an HTTP/2 extended CONNECT that switched its stream (RFC 8441).
+        case 'ws': return x.switchedTo === 'websocket';
         case 'grpc': return !!x.reqType && asciiLower(x.reqType).startsWith('application/grpc');
         // A FastCGI request's scheme is the browser's; its own connection is clear text.
         case 'tls': return x.scheme === 'https' && x.app !== 'fcgi';

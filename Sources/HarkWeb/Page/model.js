@@ -65,7 +65,7 @@ window.harkModel = (function () {
     for (let i = 0; i < m.length; i += 5) {
       first += m[i];
       marks.push({ start: first, end: first + m[i + 1], opcode: m[i + 2] & 255, down: (m[i + 2] & 256) !== 0,
-        length: m[i + 3], text: text(strings, m[i + 4]) });
+        stream: Math.floor(m[i + 2] / 512) || null, length: m[i + 3], text: text(strings, m[i + 4]) });
     }
     c.messages = marks;
     return c;

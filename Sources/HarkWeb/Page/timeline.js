@@ -764,7 +764,8 @@
     const m = c && c.messages[selection.index];
     if (!m) return;
     const details = $('details');
-    details.append(el('h2', null, `${c.protocol === 'ws' ? 'WebSocket' : c.protocol} message ${selection.index + 1} on connection #${c.id}: ${m.down ? 'server → client' : 'client → server'}`));
+    const where = m.stream ? `HTTP/2 stream ${m.stream} of connection #${c.id}` : `connection #${c.id}`;
+    details.append(el('h2', null, `${c.protocol === 'ws' || m.stream ? 'WebSocket' : c.protocol} message ${selection.index + 1} on ${where}: ${m.down ? 'server → client' : 'client → server'}`));
     details.append(table([['type', `${OPCODE_NAMES[m.opcode] ?? 'opcode ' + m.opcode}`], ['time', `${formatClock(m.start)} UTC (+${formatSpan(m.start - c.start)} into the connection)`],
       ['took', formatSpan(m.end - m.start)], ['payload', formatBytes(m.length)], [m.opcode === 8 ? 'close code' : 'text', m.text]]));
     if (c.omittedMessages) details.append(el('p', 'hint', `${c.omittedMessages} later messages on this connection are counted, not marked.`));
