@@ -48,8 +48,6 @@ extension Hark {
             configuration.keepsBodies = false  // connections show no bodies
             configuration.parsesMessages = false  // nor messages: the protocol detected is all they need
             configuration.decodesContent = false
-            // With no message parsed there is little to spread over threads: one, unless asked.
-            if input.threads == nil { configuration.analysisThreads = 1 }
             let statistics = source.run(configuration, observer: &observer)
             try finishOutput(output)
             try diagnostics.finish(statistics)

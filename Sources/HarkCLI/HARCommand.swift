@@ -83,6 +83,7 @@ extension Hark {
             )
             var observer = FilteredObserver(base: collector, filter: filter)
             var session = input.sessionConfiguration
+            session.analysisThreads = input.threadsForHeavyAnalysis
             session.keepsBodies = !noBodies  // decoded sizes are still counted for content.size
             let statistics = source.run(session, observer: &observer)
             progress.finish()

@@ -64,7 +64,7 @@ struct InputOptions: ParsableArguments {
     @Option(
         name: .customLong("threads"),
         help: ArgumentHelp(
-            "Threads that analyse connections, each connection on one of them; the output is the same whatever the number. Default: one per core (at most \(InputOptions.maximumDefaultThreads)) for a capture file; 1 for standard input and live sources, whose exchanges then show without waiting for more traffic, and for hark connections.",
+            "Threads that analyse connections, each connection on one of them; the output is the same whatever the number. Default: for hark har on a capture file one per core (at most \(InputOptions.maximumDefaultThreads)), where it pays; 1 otherwise (other commands ran no faster with more, and live sources show exchanges without waiting).",
             valueName: "n"
         )
     )
@@ -128,8 +128,19 @@ struct InputOptions: ParsableArguments {
     var sessionConfiguration: SessionConfiguration {
         var configuration = SessionConfiguration()
         configuration.keyLogPaths = keyLogs
-        configuration.analysisThreads = threads ?? defaultThreads
+        configuration.analysisThreads = threads ?? 1
         return configuration
+    }
+
+    /// `--threads`, or without it one analysing thread per core (at most 8) for a capture file and one
+    /// for anything that grows while it is read. `hark har` asks for it: its work per exchange (bodies
+    /// decoded, entries built) pays for handing connections to other threads, while `trace`,
+    /// `connections` and `--otlp` ran slower or no faster with two threads on two cores (BENCHMARKS.md,
+    /// issue #18), so they keep one unless told.
+    var threadsForHeavyAnalysis: Int {
+        if let threads { return threads }
+        guard !source.isFollowed else { return 1 }
+        return min(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))), InputOptions.maximumDefaultThreads)
     }
 
     /// The most threads `--threads` takes.
@@ -138,12 +149,6 @@ struct InputOptions: ParsableArguments {
     /// thread (decoding, reassembly, output) is the limit.
     static let maximumDefaultThreads = 8
 
-    /// One analysing thread per core for a capture file; one for anything that grows while it is read,
-    /// where an exchange should show as soon as its packets are read.
-    private var defaultThreads: Int {
-        guard !source.isFollowed else { return 1 }
-        return min(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))), InputOptions.maximumDefaultThreads)
-    }
 }
 
 /// The one source a run reads.
