@@ -59,6 +59,9 @@ import Testing
             #expect(!decoder.decodeWhole(ByteBuffer(bytes: body)) { emitted += $0.count }, "\(name)")
             #expect(emitted == 0 && decoder.inputByteCount == 0 && decoder.error == nil, "\(name)")
         }
+        // 32 MiB of zeros: a 32 KiB body that would be one 32 MiB buffer; it streams instead.
+        let zeros = ZlibCompressor.compress([UInt8](repeating: 0, count: 32 << 20), wrapper: .gzip)
+        #expect(!ContentDecoder(codings: [.gzip], maxOutputBytes: 1 << 30).decodeWhole(ByteBuffer(bytes: zeros)) { _ in })
         let beyondTheCap = ContentDecoder(codings: [.gzip], maxOutputBytes: Self.plain.count - 1)
         #expect(!beyondTheCap.decodeWhole(ByteBuffer(bytes: Self.gzip)) { _ in })
         let brotli = ContentDecoder(codings: [.brotli])
