@@ -39,6 +39,7 @@ enum DetailContent {
         if let authority = request.authority, exchange.applicationProtocol == .http2 || exchange.applicationProtocol == .http3 {
             lines.append(field(":authority", authority))
         }
+        if request.isExtendedConnect, let switchedTo = exchange.switchedTo { lines.append(field(":protocol", switchedTo)) }
         lines += request.headers.fields.map { field($0.name, $0.value) }
         if !request.body.trailers.isEmpty {
             lines.append(StyledLine("  trailers", .dim))

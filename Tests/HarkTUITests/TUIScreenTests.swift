@@ -70,6 +70,11 @@ import Testing
         #expect(screen.contains("10 messages"), "\(screen)")
         #expect(screen.contains("plain hello"))
         #expect(!screen.contains("hello over h2"))
+        // Its Headers tab names the protocol the extended CONNECT asked for (RFC 8441 §4).
+        press(model, .character("1"))
+        let headers = model.render(width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(headers.contains("CONNECT /plain HTTP/2.0"), "\(headers)")
+        #expect(headers.contains(":protocol: websocket"), "\(headers)")
     }
 
     @Test func helpScreens() throws {
