@@ -77,6 +77,22 @@ import Testing
         #expect(headers.contains(":protocol: websocket"), "\(headers)")
     }
 
+    /// An HTTP/3 exchange's Connection tab shows its QUIC connection's facts, not TCP's counters.
+    @Test func http3ConnectionTabShowsQUIC() throws {
+        let model = try makeModel(
+            Fixtures.recorded("h3-aioquic-requests.pcap"), keyLog: Fixtures.recorded("h3-aioquic-requests.keys")
+        )
+        press(model, .enter)
+        let tab = try #require(model.detailTabs.firstIndex(of: .connection))
+        press(model, .character(Character(String(tab + 1))))
+        let screen = model.render(width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(screen.contains("HTTP/3 stream 0"), "\(screen)")
+        #expect(screen.contains("QUIC v1 decrypted, 2 key updates, closed by the client"), "\(screen)")
+        #expect(screen.contains("server→client  292 packets"), "\(screen)")
+        #expect(!screen.contains("retransmissions"))
+        #expect(!screen.contains("TCP events"))
+    }
+
     @Test func helpScreens() throws {
         let model = try makeModel(Fixtures.corpus("http1-browse-bro-org.pcap"))
         press(model, .character("?"))
