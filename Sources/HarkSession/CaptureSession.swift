@@ -37,9 +37,10 @@ public struct SessionConfiguration: Sendable {
     /// analysed one by one as they arrive. Default true.
     public var readsAhead = true
     /// How many threads analyse connections. With more than one, each TCP connection is pinned to one
-    /// of that many worker threads (by a hash of its endpoints), which parse its protocols, while
-    /// reading, packet decoding and reassembly stay where they were; what the observer sees, and in
-    /// which order, is exactly what one thread gives. Used only for input that is read ahead (a file)
+    /// of that many worker threads (the one with the fewest open connections when it opens), which
+    /// parse its protocols and run the observer's `ExchangePreparer`, while reading, packet decoding
+    /// and reassembly stay where they were; what the observer sees, and in which order, is exactly
+    /// what one thread gives. Used only for input that is read ahead (a file)
     /// and without followed key logs (whose secrets come in real time); otherwise connections are
     /// analysed on the session's thread. Default 1.
     public var analysisThreads = 1

@@ -7,9 +7,10 @@ import HarkTLS
 import NIOCore
 
 /// Sits behind reassembly like `StreamDispatcher`, but analyses connections on worker threads: each
-/// connection is pinned to one `AnalysisWorker` by a hash of its endpoints, so the protocol stacks
-/// of different connections run on different cores, while everything the observer sees comes out in
-/// exactly the order a single-threaded session gives.
+/// connection is pinned to one `AnalysisWorker`, the one with the fewest open connections when it
+/// opens, so the protocol stacks of different connections run on different cores and share the work
+/// out, while everything the observer sees comes out in exactly the order a single-threaded session
+/// gives.
 ///
 /// How the order is kept: reassembly runs here, in capture order. Each of its calls is either for the
 /// observer directly (a connection opened, a TCP event, a packet fact, a diagnostic of the session)
@@ -19,7 +20,8 @@ import NIOCore
 /// order: an observer item is reported, a worker mark reports the events its call made (the worker
 /// tags each event with its call's index). So the merge replays the single-threaded order by
 /// construction; `SessionOutput` then numbers exchanges and messages and links hops across
-/// connections in that order.
+/// connections in that order. What the observer can do for one exchange on its own (its
+/// `ExchangePreparer`: `hark har` serialises the entry) is done on the worker too.
 ///
 /// Memory stays bounded: at most `roundsInFlight` rounds are handed over and not merged; the
 /// session's thread merges the oldest (waiting for its workers if need be) before it reads on. A live
@@ -70,6 +72,10 @@ struct ParallelDispatcher: SessionHandler {
     private var rounds: [Round] = []
     /// The worker of each open connection.
     private var workerOfConnection: [Int: Int] = [:]
+    /// Payload bytes handed to each worker so far.
+    private var bytesHandedOver: [Int]
+    /// Connections open on each worker.
+    private var openConnections: [Int]
     /// The connection last looked up and its worker: segments of one connection come in runs.
     private var lastConnection = -1
     private var lastWorker = 0
@@ -85,9 +91,13 @@ struct ParallelDispatcher: SessionHandler {
         var found: [Diagnostic] = []
         keyLog.load(keyLogPaths) { found.append($0) }
         let count = max(1, workerCount)
+        let preparer = observer.exchangePreparer
         var started: [AnalysisWorker] = []
         for _ in 0..<count {
-            guard let worker = AnalysisWorker(settings: Self.workerSettings(settings, workerCount: count), captureName: captureName)
+            guard
+                let worker = AnalysisWorker(
+                    settings: Self.workerSettings(settings, workerCount: count), captureName: captureName, preparer: preparer
+                )
             else {
                 for worker in started { worker.stop() }
                 return nil
@@ -96,6 +106,8 @@ struct ParallelDispatcher: SessionHandler {
         }
         workers = started
         jobs = Array(repeating: [], count: started.count)
+        bytesHandedOver = Array(repeating: 0, count: started.count)
+        openConnections = Array(repeating: 0, count: started.count)
         items = found.map(MergeItem.diagnostic)
     }
 
@@ -120,20 +132,11 @@ struct ParallelDispatcher: SessionHandler {
         return own
     }
 
-    /// The worker a connection is pinned to: a fixed hash of its two endpoints (the same from run to
-    /// run, whichever side sent first).
-    static func worker(for connection: TCPConnectionInfo, count: Int) -> Int {
-        let key = ConnectionKey(source: connection.client, destination: connection.server)
-        let words = [
-            key.lower.address.high, key.lower.address.low, key.higher.address.high, key.higher.address.low,
-            UInt64(key.lower.port) << 16 | UInt64(key.higher.port),
-        ]
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for word in words {
-            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
-            hash ^= hash >> 31
-        }
-        return Int(hash % UInt64(max(1, count)))
+    /// The worker a new connection is pinned to: the one with the fewest open connections, of those the
+    /// one handed the fewest payload bytes so far, of those the first. Decided in capture order from
+    /// the capture alone, so the same from run to run.
+    private var leastLoadedWorker: Int {
+        workers.indices.min { (openConnections[$0], bytesHandedOver[$0]) < (openConnections[$1], bytesHandedOver[$1]) } ?? 0
     }
 
     // MARK: - The session's calls
@@ -200,7 +203,8 @@ struct ParallelDispatcher: SessionHandler {
 
     mutating func connectionOpened(_ connection: TCPConnectionInfo) {
         connectionCount += 1
-        let worker = Self.worker(for: connection, count: workers.count)
+        let worker = leastLoadedWorker
+        openConnections[worker] += 1
         workerOfConnection[connection.id] = worker
         jobs[worker].append(.init(packet: settings.packetClock.number, call: .opened(connection)))
         items.append(.opened(connection))
@@ -208,6 +212,7 @@ struct ParallelDispatcher: SessionHandler {
 
     mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
         guard let worker = worker(of: connection) else { return }
+        bytesHandedOver[worker] &+= bytes.readableBytes
         call(worker, .deliver(bytes, connection: connection, direction: direction, time: time, packetNumber: packetNumber))
     }
 
@@ -242,6 +247,7 @@ struct ParallelDispatcher: SessionHandler {
 
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
         guard let worker = workerOfConnection.removeValue(forKey: summary.info.id) else { return }
+        openConnections[worker] -= 1
         if lastConnection == summary.info.id { lastConnection = -1 }
         call(worker, .closed(summary))
     }
