@@ -33,8 +33,8 @@ public struct QUICConnectionAnalyzer {
 
     var initialKeys: (client: QUICPacketKeys, server: QUICPacketKeys)?
     var handshakeKeys: [QUICPacketKeys?] = [nil, nil]
-    /// 1-RTT keys per direction, with the key phase bit they go with.
-    var applicationKeys: [(keys: QUICPacketKeys, phase: Bool)?] = [nil, nil]
+    /// 1-RTT keys per direction, across key updates.
+    var applicationKeys: [QUICKeyPhases?] = [nil, nil]
     /// The largest packet number received per space and direction.
     var largest: [[UInt64?]] = Array(repeating: [nil, nil], count: 3)
     /// CRYPTO data per space and direction.
@@ -180,31 +180,30 @@ public struct QUICConnectionAnalyzer {
         }
     }
 
-    /// Decrypts a 1-RTT packet, following a key update when its Key Phase bit flips.
+    /// Decrypts a 1-RTT packet with the keys its Key Phase bit and packet number call for: following a
+    /// key update, or the previous phase's keys for a packet sent before the update that arrives late.
     private mutating func openShort(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
-        guard let current = applicationKeys[direction.index] else {
+        guard var phases = applicationKeys[direction.index] else {
             summary.undecryptedPackets &+= 1
             return
         }
         let largestReceived = largest[Space.application.rawValue][direction.index]
+        // Header protection keys do not change with key updates (RFC 9001 §6.1).
         guard case .success(let (firstByte, number, length)) = QUICPacketOpener.unprotect(
-            datagram, header: header, start: start, keys: current.keys, largestReceived: largestReceived)
+            datagram, header: header, start: start, keys: phases.current, largestReceived: largestReceived)
         else {
             summary.undecryptedPackets &+= 1
             return
         }
-        let phase = firstByte & 0x04 != 0
-        var keys = current.keys
-        if phase != current.phase { keys = current.keys.next() }
+        let choice = phases.choose(bit: firstByte & 0x04 != 0, packetNumber: number)
+        let keys = phases.keys(choice)
+        defer { applicationKeys[direction.index] = phases }
         switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
         case .failure:
             summary.undecryptedPackets &+= 1
             reportOnce("a QUIC 1-RTT packet did not decrypt with the key log's secrets", isError: false, emit: emit)
         case .success(let opened):
-            if phase != current.phase {
-                applicationKeys[direction.index] = (keys, phase)
-                summary.keyUpdates &+= 1
-            }
+            if phases.opened(choice, packetNumber: number) { summary.keyUpdates &+= 1 }
             if !summary.decrypted {
                 summary.decrypted = true
                 summary.notDecryptedReason = nil

@@ -24,8 +24,9 @@ import Testing
         var gaps = 0
     }
 
-    static func analyse(keyLog: TLSKeyLog) throws -> [UInt16: Connection] {
-        let reader = try CaptureReader(path: Fixtures.recorded("\(name).pcap").path)
+    /// Reads recording `capture` (a file in Tests/Fixtures/recorded whose server is on port 4433).
+    static func analyse(_ capture: String = "\(name).pcap", keyLog: TLSKeyLog) throws -> [UInt16: Connection] {
+        let reader = try CaptureReader(path: Fixtures.recorded(capture).path)
         var decoder = PacketDecoder()
         var connections: [UInt16: Connection] = [:]
         let clock = PacketClock()
@@ -54,22 +55,22 @@ import Testing
         return connections
     }
 
-    static func keyLog() throws -> TLSKeyLog {
+    static func keyLog(_ recording: String = name) throws -> TLSKeyLog {
         let keyLog = TLSKeyLog()
-        let text = try Data(contentsOf: Fixtures.recorded("\(name).keys"))
+        let text = try Data(contentsOf: Fixtures.recorded("\(recording).keys"))
         #expect(keyLog.add(Array(text), source: "keys").isEmpty)
         return keyLog
     }
 
-    static func oracle() throws -> QUICStreamOracle {
-        try QUICStreamOracle(contentsOf: Fixtures.recorded("\(name).oracle-stream.tsv"), serverPort: 4433)
+    static func oracle(_ recording: String = name) throws -> QUICStreamOracle {
+        try QUICStreamOracle(contentsOf: Fixtures.recorded("\(recording).oracle-stream.tsv"), serverPort: 4433)
     }
 
     /// From tshark's decrypted STREAM frames: per client port, stream and sender, the end of the data
     /// (the highest offset plus length; the capture has no holes, so that many bytes come in order).
-    static func oracleEnds() throws -> [UInt16: [String: Int]] {
+    static func oracleEnds(_ recording: String = name) throws -> [UInt16: [String: Int]] {
         var ends: [UInt16: [String: Int]] = [:]
-        for (key, stream) in try oracle().streams {
+        for (key, stream) in try oracle(recording).streams {
             ends[key.clientPort, default: [:]]["\(key.streamID)\(key.direction)"] = stream.end
         }
         return ends
