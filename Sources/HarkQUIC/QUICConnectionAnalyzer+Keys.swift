@@ -25,6 +25,7 @@ extension QUICConnectionAnalyzer {
                     summary.clientRandom = hello.random
                     summary.serverName = hello.serverName
                     summary.offeredALPN = hello.alpn
+                    offeredCipherSuites = hello.cipherSuites
                     if !summary.decrypted { summary.notDecryptedReason = "the server's Initial packet (ServerHello) was not captured" }
                     emit(.handshakeUpdated)
                 case .serverHello:

@@ -33,6 +33,12 @@ public struct QUICConnectionAnalyzer {
 
     var initialKeys: (client: QUICPacketKeys, server: QUICPacketKeys)?
     var handshakeKeys: [QUICPacketKeys?] = [nil, nil]
+    /// The client's 0-RTT keys, once a 0-RTT packet opened with them.
+    var earlyDataKeys: QUICPacketKeys?
+    /// 0-RTT packets the offered suites were tried on without success (given up after a few).
+    var earlyDataTrials = 0
+    /// The ClientHello's cipher suites, tried on the first 0-RTT packet.
+    var offeredCipherSuites: [TLSCipherSuite] = []
     /// 1-RTT keys per direction, across key updates.
     var applicationKeys: [QUICKeyPhases?] = [nil, nil]
     /// The largest packet number received per space and direction.
@@ -152,7 +158,9 @@ public struct QUICConnectionAnalyzer {
             case .handshake:
                 lookUpSecretsIfNeeded(emit: emit)
                 open(header, in: &datagram, at: start, space: .handshake, keys: handshakeKeys[direction.index], from: direction, time: time, emit: emit)
-            case .zeroRTT, .retry:
+            case .zeroRTT:
+                openZeroRTT(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
+            case .retry:
                 summary.undecryptedPackets &+= 1
             }
         case .short:
@@ -214,7 +222,7 @@ public struct QUICConnectionAnalyzer {
         }
     }
 
-    private mutating func noteReceived(_ number: UInt64, space: Space, direction: Direction) {
+    mutating func noteReceived(_ number: UInt64, space: Space, direction: Direction) {
         let previous = largest[space.rawValue][direction.index]
         if previous.map({ number > $0 }) ?? true { largest[space.rawValue][direction.index] = number }
     }

@@ -22,6 +22,7 @@ import Testing
         var packets: [String: [Int]] = [:]
         var finished = Set<String>()
         var gaps = 0
+        var diagnostics: [String] = []
     }
 
     /// Reads recording `capture` (a file in Tests/Fixtures/recorded whose server is on port 4433).
@@ -47,6 +48,7 @@ import Testing
                     connection.packets[key] = [connection.packets[key]?.first ?? packet, packet]
                 case .streamFinished(let id, let direction, _): connection.finished.insert("\(id)\(direction)")
                 case .streamGap: connection.gaps += 1
+                case .diagnostic(let text, _): connection.diagnostics.append(text)
                 default: break
                 }
             }
@@ -55,10 +57,14 @@ import Testing
         return connections
     }
 
-    static func keyLog(_ recording: String = name) throws -> TLSKeyLog {
+    /// The recording's key log, without the lines whose label `leaveOut` names.
+    static func keyLog(_ recording: String = name, leavingOut leaveOut: String? = nil) throws -> TLSKeyLog {
         let keyLog = TLSKeyLog()
-        let text = try Data(contentsOf: Fixtures.recorded("\(recording).keys"))
-        #expect(keyLog.add(Array(text), source: "keys").isEmpty)
+        var text = try String(contentsOf: Fixtures.recorded("\(recording).keys"), encoding: .utf8)
+        if let leaveOut {
+            text = text.split(separator: "\n").filter { !$0.hasPrefix(leaveOut + " ") }.joined(separator: "\n")
+        }
+        #expect(keyLog.add(Array(text.utf8), source: "keys").isEmpty)
         return keyLog
     }
 
