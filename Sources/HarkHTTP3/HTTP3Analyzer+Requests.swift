@@ -23,6 +23,8 @@ extension HTTP3Analyzer {
 
     /// One frame item of a request stream side, or holds it back behind a blocked section.
     mutating func process(_ item: HTTP3FrameReader.Item, on state: HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        // A section given up earlier in the same bytes: what follows it is not read.
+        guard !state.framingLost(direction) else { return }
         if var blocked = state.blocked(direction) {
             let size: Int
             switch item {
@@ -30,16 +32,18 @@ extension HTTP3Analyzer {
             case .data(let bytes, _): size = bytes.count
             case .skipped: size = 0
             }
-            guard blocked.bytes &+ size <= limits.maxBlockedBytes else {
+            guard blocked.bytes &+ size <= limits.maxBlockedBytes, budgetAllows(size, emit: emit) else {
                 state.issues.append("\(direction.messageName) headers blocked on QPACK inserts for too long: the rest of it is not read")
                 state.withSide(direction) {
                     $0.blocked = nil
                     $0.framingLost = true
                 }
+                hold(-blocked.bytes)
                 return
             }
             blocked.items.append(item)
             blocked.bytes &+= size
+            hold(size)
             state.withSide(direction) { $0.blocked = blocked }
             return
         }
@@ -81,12 +85,13 @@ extension HTTP3Analyzer {
             return fields
         case .blocked(let required):
             let blockedNow = requests.values.filter(\.isBlocked).count
-            guard !encoder.isBroken, blockedNow < limits.maxBlockedSections else {
+            guard !encoder.isBroken, blockedNow < limits.maxBlockedSections, budgetAllows(payload.count, emit: emit) else {
                 state.issues.append("\(name) not decoded: they need QPACK inserts that \(encoder.isBroken ? "were lost" : "did not come in time")")
                 state.withSide(direction) { $0.framingLost = true }
                 return nil
             }
             state.withSide(direction) { $0.blocked = (required, [item], payload.count, time) }
+            hold(payload.count)
         case .failed(let problem):
             state.issues.append("\(name) not decoded: \(problem)")
             reportOnce("QPACK: \(problem)", isError: true, emit: emit)
@@ -101,6 +106,7 @@ extension HTTP3Analyzer {
         for id in requests.keys.sorted() {
             guard let state = requests[id], let blocked = state.blocked(direction), blocked.requiredInsertCount <= inserts else { continue }
             state.withSide(direction) { $0.blocked = nil }
+            hold(-blocked.bytes)
             // The blocked section is the first held item; the rest came after it.
             for item in blocked.items {
                 process(item, on: state, direction: direction, at: blocked.time, emit: emit)

@@ -1,4 +1,5 @@
 public import HarkCore
+public import HarkQUIC
 
 /// Reads HTTP/3 (RFC 9114) from a QUIC connection's streams: control streams (SETTINGS, GOAWAY,
 /// CANCEL_PUSH), the QPACK encoder streams (RFC 9204) that build each side's dynamic table, request
@@ -29,6 +30,11 @@ public struct HTTP3Analyzer {
     /// Server pushes by push ID, from their PUSH_PROMISE or push stream until they are emitted.
     var pushes: [UInt64: HTTP3RequestState] = [:]
     var huffman = QPACKHuffman()
+    /// The session's budget for what QUIC connections hold while they wait (here: frames held behind
+    /// field sections blocked on QPACK inserts); nil for none beyond `limits`.
+    public var bufferBudget: QUICBufferBudget?
+    /// The bytes this connection's blocked sections hold against `bufferBudget`.
+    var heldInBudget = 0
     /// The number of the capture packet whose stream bytes are being read, set by the caller: messages
     /// note the packets of their first and last bytes.
     public var packetClock: PacketClock?
@@ -97,6 +103,23 @@ public struct HTTP3Analyzer {
             emit(.exchange(state.exchange()))
         }
         reportUnfulfilledPushes(emit: emit)
+        hold(-heldInBudget)
+    }
+
+    /// Notes bytes held behind blocked sections (`delta` > 0) or released, against the session's budget.
+    mutating func hold(_ delta: Int) {
+        guard delta != 0 else { return }
+        heldInBudget &+= delta
+        bufferBudget?.add(delta)
+    }
+
+    /// Whether `count` more bytes may be held behind a blocked section; when the session's budget says
+    /// no, that is an eviction, reported once per connection.
+    mutating func budgetAllows(_ count: Int, emit: (HTTP3Event) -> Void) -> Bool {
+        guard let budget = bufferBudget, !budget.fits(count) else { return true }
+        budget.noteEviction()
+        reportOnce("the session's QUIC buffer budget (\(budget.limit) bytes held while waiting) is used up: sections blocked on QPACK inserts are given up", isError: false, emit: emit)
+        return false
     }
 
     mutating func reportOnce(_ text: String, isError: Bool, emit: (HTTP3Event) -> Void) {

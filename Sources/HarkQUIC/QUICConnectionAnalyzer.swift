@@ -51,6 +51,12 @@ public struct QUICConnectionAnalyzer {
     var streams: [StreamKey: QUICStreamAssembler] = [:]
     /// Out-of-order stream bytes held by all streams.
     var bufferedStreamBytes = 0
+    /// The session's budget for what QUIC connections hold while they wait; nil for none beyond
+    /// `limits`. Set by the caller before the first datagram.
+    public var bufferBudget: QUICBufferBudget?
+    /// The bytes this connection holds against `bufferBudget` (streams and CRYPTO levels), given back
+    /// when it finishes.
+    var heldInBudget = 0
     /// Streams whose direction ended: later frames for them are retransmissions.
     var endedStreams = Set<StreamKey>()
     /// The connection IDs that address each side (the DCIDs of packets sent to it).
@@ -127,6 +133,8 @@ public struct QUICConnectionAnalyzer {
             deliver(assembler.finish(), key: key, time: time, emit: emit)
             streams[key] = assembler
         }
+        bufferedStreamBytes = 0
+        hold(-heldInBudget)
         if summary.undecryptedPackets > 0, summary.decrypted {
             emit(.diagnostic("\(summary.undecryptedPackets) of \(summary.packets) QUIC packets could not be decrypted", isError: false))
         }

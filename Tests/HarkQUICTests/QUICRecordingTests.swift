@@ -22,22 +22,28 @@ import Testing
         var packets: [String: [Int]] = [:]
         var finished = Set<String>()
         var gaps = 0
+        var gapBytes = 0
         var diagnostics: [String] = []
     }
 
-    /// Reads recording `capture` (a file in Tests/Fixtures/recorded whose server is on port 4433).
-    static func analyse(_ capture: String = "\(name).pcap", keyLog: TLSKeyLog) throws -> [UInt16: Connection] {
+    /// Reads recording `capture` (a file in Tests/Fixtures/recorded whose server is on port 4433), its
+    /// frames numbered in `skipping` left out; the connections share `budget` when one is given (and each
+    /// datagram's handling is checked to leave it within its limit).
+    static func analyse(
+        _ capture: String = "\(name).pcap", keyLog: TLSKeyLog, skipping: Set<Int> = [], budget: QUICBufferBudget? = nil
+    ) throws -> [UInt16: Connection] {
         let reader = try CaptureReader(path: Fixtures.recorded(capture).path)
         var decoder = PacketDecoder()
         var connections: [UInt16: Connection] = [:]
         let clock = PacketClock()
         while let record = reader.next() {
-            guard case .frame(let frame) = record,
+            guard case .frame(let frame) = record, !skipping.contains(frame.number),
                 case .udp(let datagram) = decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp)
             else { continue }
             let fromClient = datagram.destination.port == 4433
             let port = fromClient ? datagram.source.port : datagram.destination.port
             var connection = connections[port] ?? Connection(analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
+            connection.analyzer.bufferBudget = budget
             connection.analyzer.packetClock = clock
             clock.number = frame.number
             connection.analyzer.receive(datagram.payload, from: fromClient ? .clientToServer : .serverToClient, at: frame.timestamp) { event in
@@ -47,8 +53,27 @@ import Testing
                     connection.bytes[key, default: 0] += bytes.count
                     connection.packets[key] = [connection.packets[key]?.first ?? packet, packet]
                 case .streamFinished(let id, let direction, _): connection.finished.insert("\(id)\(direction)")
-                case .streamGap: connection.gaps += 1
+                case .streamGap(_, _, let length, _):
+                    connection.gaps += 1
+                    connection.gapBytes += Int(length)
                 case .diagnostic(let text, _): connection.diagnostics.append(text)
+                default: break
+                }
+            }
+            connections[port] = connection
+            if let budget { #expect(budget.used <= budget.limit, "frame \(frame.number)") }
+        }
+        // The end of the capture ends the connections: what waits behind holes comes out as gaps.
+        for port in connections.keys.sorted() {
+            guard var connection = connections[port] else { continue }
+            var events: [QUICEvent] = []
+            connection.analyzer.finish(at: Timestamp(nanoseconds: 0)) { events.append($0) }
+            for event in events {
+                switch event {
+                case .streamData(let id, let direction, let bytes, _, _): connection.bytes["\(id)\(direction)", default: 0] += bytes.count
+                case .streamGap(_, _, let length, _):
+                    connection.gaps += 1
+                    connection.gapBytes += Int(length)
                 default: break
                 }
             }
