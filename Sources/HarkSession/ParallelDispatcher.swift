@@ -35,7 +35,7 @@ struct ParallelDispatcher: SessionHandler {
     /// batch, so that one step that makes many calls (the end of a capture closing 300,000 connections,
     /// each with an exchange to report) is analysed and merged in pieces, with at most `roundsInFlight`
     /// rounds' events held, instead of in one round whose events all wait for the merge.
-    static let maxRoundItems = 16_384
+    static let maxRoundItems = 4096
 
     /// What a round's merge does, in order. The rare large payloads are boxed (`indirect`), so that
     /// an item, of which a round holds one or more per packet, stays small to append and to merge.
