@@ -31,6 +31,11 @@ struct ParallelDispatcher: SessionHandler {
     /// worker busy, few enough that the capture chunks they hold on to, with the read-ahead
     /// batches, stay within the chunks the reader reuses (`ChunkedInput.reusedChunks`).
     static let roundsInFlight = 3
+    /// Merge items a round holds at most: past them the round is handed over at once, even within a
+    /// batch, so that one step that makes many calls (the end of a capture closing 300,000 connections,
+    /// each with an exchange to report) is analysed and merged in pieces, with at most `roundsInFlight`
+    /// rounds' events held, instead of in one round whose events all wait for the merge.
+    static let maxRoundItems = 4096
 
     /// What a round's merge does, in order. The rare large payloads are boxed (`indirect`), so that
     /// an item, of which a round holds one or more per packet, stays small to append and to merge.
@@ -208,6 +213,7 @@ struct ParallelDispatcher: SessionHandler {
         workerOfConnection[connection.id] = worker
         jobs[worker].append(.init(packet: settings.packetClock.number, call: .opened(connection)))
         items.append(.opened(connection))
+        endRoundIfFull()
     }
 
     mutating func deliver(_ bytes: ByteBuffer, connection: Int, direction: Direction, at time: Timestamp, packetNumber: Int) {
@@ -237,12 +243,14 @@ struct ParallelDispatcher: SessionHandler {
         }
         if wantsPacketFacts { packetKinds.note(event) }
         items.append(.tcpEvent(event))
+        endRoundIfFull()
     }
 
     mutating func packet(_ fact: PacketFact) {
         var fact = fact
         fact.kinds = packetKinds.take(for: fact)
         items.append(.packet(fact))
+        endRoundIfFull()
     }
 
     mutating func connectionClosed(_ summary: TCPConnectionSummary) {
@@ -268,6 +276,12 @@ struct ParallelDispatcher: SessionHandler {
     private mutating func call(_ worker: Int, _ call: AnalysisWorker.Call) {
         items.append(.worker(worker, call: jobs[worker].count))
         jobs[worker].append(.init(packet: settings.packetClock.number, call: call))
+        endRoundIfFull()
+    }
+
+    /// Hands the round over when it holds `maxRoundItems` items.
+    private mutating func endRoundIfFull() {
+        if items.count >= Self.maxRoundItems { endRound() }
     }
 
     /// Hands the round's jobs over; merges the oldest rounds while too many are in flight.

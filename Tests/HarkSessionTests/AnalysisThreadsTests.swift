@@ -3,7 +3,7 @@ import HarkCapture
 import HarkCore
 import HarkModel
 import HarkReassembly
-import HarkSession
+@testable import HarkSession
 import HarkTestSupport
 import NIOCore
 import Testing
@@ -65,6 +65,37 @@ struct AnalysisThreadsTests {
         for threads in [2, 3] {
             #expect(try report(try reader(), SessionConfiguration(), threads: threads) == one, "\(threads) threads")
         }
+    }
+
+    /// 20,000 connections, each with one request never answered, all ended together when the capture
+    /// ends: that one step makes more calls than a round holds (`ParallelDispatcher.maxRoundItems`), so
+    /// it is analysed and merged in several rounds (without the bound, every event of the step was
+    /// held at once), and the report is the one-thread report.
+    @Test func manyConnectionsEndingTogetherReportTheSame() throws {
+        var pcap = PcapBuilder()
+        let count = 20_000
+        #expect(count > ParallelDispatcher.maxRoundItems)
+        for index in 0..<count {
+            let client = "11.0.\(index >> 8).\(index & 0xff)"
+            let port = UInt16(1024 + index % 50_000)
+            let request = Array("GET /\(index) HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+            let frames = [
+                PacketBuilder.tcpFrame(from: client, port: port, to: "10.0.0.2", sequenceNumber: 1, flags: [.syn]),
+                PacketBuilder.tcpFrame(from: "10.0.0.2", port: 80, to: client, port: port, sequenceNumber: 5000, acknowledgmentNumber: 2, flags: [.syn, .ack]),
+                PacketBuilder.tcpFrame(from: client, port: port, to: "10.0.0.2", sequenceNumber: 2, acknowledgmentNumber: 5001),
+                PacketBuilder.tcpFrame(
+                    from: client, port: port, to: "10.0.0.2", sequenceNumber: 2, acknowledgmentNumber: 5001, flags: [.ack, .psh], payload: request
+                ),
+            ]
+            for (step, frame) in frames.enumerated() {
+                pcap.append(Array(frame.readableBytesView), seconds: 1_700_000_000 + UInt32(index / 1000), fraction: UInt32(index % 1000 * 1000 + step))
+            }
+        }
+        let bytes = pcap.bytes
+        let reader = { try CaptureReader(bytes: ByteBuffer(bytes: bytes), name: "open-requests.pcap") }
+        let one = try report(try reader(), SessionConfiguration(), threads: 1)
+        #expect(one.exchanges.count == count)
+        #expect(try report(try reader(), SessionConfiguration(), threads: 2) == one)
     }
 
     private func report(_ reader: CaptureReader, _ configuration: SessionConfiguration, threads: Int) throws -> SessionReport {
