@@ -5,11 +5,12 @@ public import HarkFormat
 /// Writes a HAR document whose entries are sorted by `startedDateTime`, although they arrive in the
 /// order their exchanges completed, with memory bounded by a small index rather than by the bodies.
 ///
-/// Each entry is serialized at once into an unlinked temporary file; only its start time and byte range
-/// stay in memory (about 32 bytes an entry). `finish(to:)` sorts the index and copies the entries, in
-/// order, into the real output. Entries with equal start times keep their arrival order. Entries with a
-/// `pageClue` and no `pageref` are grouped into pages (`HARPageGrouping`) once they are in order; the
-/// pages join the log's and each such entry gets its `pageref` as it is copied.
+/// Each entry is serialized at once into an unlinked temporary file, and its byte range and page clue
+/// into a second one (`HARSpoolRecords`); only its sort key stays in memory (16 bytes an entry, so
+/// memory stays flat however large the capture). `finish(to:)` sorts the keys and copies the entries,
+/// in order, into the real output. Entries with equal start times keep their arrival order. Entries
+/// with a `pageClue` and no `pageref` are grouped into pages (`HARPageGrouping`) once they are in
+/// order; the pages join the log's and each such entry gets its `pageref` as it is copied.
 ///
 /// ### Example
 /// ```swift
@@ -18,12 +19,10 @@ public import HarkFormat
 /// try spool.finish(to: FileDescriptorSink.standardOutput())
 /// ```
 public final class HARSortingSpool {
-    private struct IndexEntry {
+    /// An entry's place in the order: its start time, then its number in arrival order.
+    private struct SortKey {
         var startedDateTime: Timestamp
         var sequence: Int
-        var start: Int64
-        var end: Int64
-        var clue: HARPageClue?
     }
 
     private let log: HARLog
@@ -31,10 +30,15 @@ public final class HARSortingSpool {
     public let configuration: HARWriter.Configuration
     private let spoolFile: FileDescriptorSink
     private var spool: HARWriter
-    private var index: [IndexEntry] = []
+    private var keys: [SortKey] = []
+    /// Each entry's byte range in the spool and page clue, by arrival number.
+    private let records: HARSpoolRecords
 
     /// Entries added so far.
-    public var count: Int { index.count }
+    public var count: Int { keys.count }
+
+    /// Bytes of memory the index of the entries takes: the sort keys and what the records hold.
+    var indexMemory: Int { keys.capacity * MemoryLayout<SortKey>.stride + records.memory }
 
     /// - Parameters:
     ///   - log: the document's creator, pages and comment (its `entries` should be empty).
@@ -42,14 +46,13 @@ public final class HARSortingSpool {
     ///   - directory: where the temporary file goes (default `$TMPDIR` or `/tmp`); it is unlinked at once.
     /// - Throws: `HARWriterError.writeFailed` when no temporary file can be made.
     public init(log: HARLog, configuration: HARWriter.Configuration = .init(), directory: String? = nil) throws {
-        let folder = directory ?? getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        var template = Array("\(folder)/hark-har-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.map { mkstemp($0) } ?? -1
-        }
-        guard descriptor >= 0 else { throw HARWriterError.writeFailed(errno: errno) }
-        template.withUnsafeBufferPointer { buffer in
-            if let path = buffer.baseAddress { _ = unlink(path) }
+        let folder = directory ?? SpoolFile.defaultDirectory
+        let descriptor = try SpoolFile.make(in: folder)
+        do {
+            records = try HARSpoolRecords(directory: folder)
+        } catch {
+            close(descriptor)
+            throw error
         }
         self.log = log
         self.configuration = configuration
@@ -65,33 +68,35 @@ public final class HARSortingSpool {
     /// Serializes one entry into the spool.
     public func add(_ entry: HAREntry) throws {
         try spool.write(entry)
-        indexLastEntry(startedDateTime: entry.startedDateTime, clue: entry.pageref == nil ? entry.pageClue : nil)
+        try indexLastEntry(startedDateTime: entry.startedDateTime, clue: entry.pageref == nil ? entry.pageClue : nil)
     }
 
     /// Copies one entry serialized ahead of time (with this spool's `configuration`) into the spool.
     public func add(_ entry: HARSerializedEntry) throws {
         try spool.write(entry)
-        indexLastEntry(startedDateTime: entry.startedDateTime, clue: entry.pageClue)
+        try indexLastEntry(startedDateTime: entry.startedDateTime, clue: entry.pageClue)
     }
 
-    private func indexLastEntry(startedDateTime: Timestamp, clue: HARPageClue?) {
+    private func indexLastEntry(startedDateTime: Timestamp, clue: HARPageClue?) throws {
         // From the entry's `{`: the separator the spool wrote before it is not part of it.
-        index.append(
-            IndexEntry(startedDateTime: startedDateTime, sequence: index.count, start: spool.lastEntryStart, end: spool.byteCount, clue: clue)
-        )
+        try records.append(HARSpoolRecords.Record(start: spool.lastEntryStart, end: spool.byteCount, clue: clue))
+        keys.append(SortKey(startedDateTime: startedDateTime, sequence: keys.count))
     }
 
     /// Writes the whole document, entries sorted by start time, to `sink`.
     public func finish(to sink: any OutputSink) throws {
         try spool.finish()
-        index.sort { ($0.startedDateTime, $0.sequence) < ($1.startedDateTime, $1.sequence) }
+        keys.sort { ($0.startedDateTime, $0.sequence) < ($1.startedDateTime, $1.sequence) }
         var grouping = HARPageGrouping()
-        let pagerefs = index.map { entry in entry.clue.flatMap { grouping.pageref(for: $0, startedDateTime: entry.startedDateTime) } }
+        let pagerefs = try keys.map { key in
+            try records.record(key.sequence).clue.flatMap { grouping.pageref(for: $0, startedDateTime: key.startedDateTime) }
+        }
         var log = self.log
         log.pages += grouping.pages
         var output = HARWriter(sink: sink, configuration: configuration)
         try output.begin(log)
-        for (entry, pageref) in zip(index, pagerefs) {
+        for (key, pageref) in zip(keys, pagerefs) {
+            let entry = try records.record(key.sequence)
             var start = entry.start
             var prefix: [UInt8] = []
             if let pageref {
@@ -118,7 +123,7 @@ public final class HARSortingSpool {
 
     /// What replaces a serialized entry's opening `{` to give it a `pageref`: the `{`, the indentation
     /// that follows it (none when compact), and the member with its comma.
-    private func pagerefPrefix(_ pageref: String, entry: IndexEntry) throws -> [UInt8] {
+    private func pagerefPrefix(_ pageref: String, entry: HARSpoolRecords.Record) throws -> [UInt8] {
         var head = [UInt8](repeating: 0, count: Int(min(64, entry.end - entry.start)))
         try head.withUnsafeMutableBytes { try readSpool(into: $0, at: entry.start) }
         let indentation = head.dropFirst().prefix { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: " ") }
@@ -127,12 +132,6 @@ public final class HARSortingSpool {
     }
 
     private func readSpool(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws {
-        var done = 0
-        while done < buffer.count {
-            let result = pread(spoolFile.fileDescriptor, buffer.baseAddress.map { $0 + done }, buffer.count - done, off_t(offset) + off_t(done))
-            if result < 0, errno == EINTR { continue }
-            guard result > 0 else { throw HARWriterError.writeFailed(errno: result < 0 ? errno : EIO) }
-            done += result
-        }
+        try SpoolFile.read(spoolFile.fileDescriptor, into: buffer, at: offset)
     }
 }
