@@ -51,6 +51,8 @@ public final class ContentDecoder {
     public private(set) var error: ContentDecodingError?
     /// Encoded bytes fed so far.
     public private(set) var inputByteCount = 0
+    /// Where in the encoded body the chunk being decoded starts.
+    private var chunkStart = 0
     /// Decoded bytes produced so far (at most `maxOutputBytes`).
     public private(set) var outputByteCount = 0
 
@@ -117,6 +119,7 @@ public final class ContentDecoder {
     /// After an error (other than an unsupported coding, which passes bytes through) further input is
     /// counted but ignored.
     public func decode(_ chunk: ByteBuffer, emit: (UnsafeRawBufferPointer) -> Void) {
+        chunkStart = inputByteCount
         inputByteCount &+= chunk.readableBytes
         guard !isStopped else { return }
         chunk.withUnsafeReadableBytes { bytes in
@@ -216,7 +219,9 @@ public final class ContentDecoder {
             case .outputFull:
                 continue
             case .failed(let detail):
-                fail(.corruptData, stage: index, detail: detail)
+                // The outermost stage reads the encoded body itself, so it knows where it stopped.
+                let offset = index == 0 ? chunkStart &+ consumed : inputByteCount
+                fail(.corruptData, stage: index, detail: detail, at: offset)
                 return
             }
         }
@@ -244,9 +249,9 @@ public final class ContentDecoder {
         isStopped = true
     }
 
-    private func fail(_ kind: ContentDecodingError.Kind, stage index: Int, detail: String?) {
+    private func fail(_ kind: ContentDecodingError.Kind, stage index: Int, detail: String?, at offset: Int? = nil) {
         let coding = index < stageCodings.count ? stageCodings[index] : .identity
-        recordFirst(ContentDecodingError(kind, coding: coding, inputOffset: inputByteCount, detail: detail))
+        recordFirst(ContentDecodingError(kind, coding: coding, inputOffset: offset ?? inputByteCount, detail: detail))
         isStopped = true
     }
 

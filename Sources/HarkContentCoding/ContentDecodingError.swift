@@ -29,7 +29,9 @@ public struct ContentDecodingError: Error, Hashable, Sendable, CustomStringConve
     public var kind: Kind
     /// The coding whose stage failed.
     public var coding: ContentCoding
-    /// How many bytes of the encoded body had been fed to the decoder when the error was found.
+    /// Where in the encoded body the error was found: for corrupt data in the outermost coding, the byte
+    /// the decompressor stopped at (it may have read a few bytes past the bad one); otherwise how many
+    /// encoded bytes had been fed to the decoder.
     public var inputOffset: Int
     /// The decompression library's own message, when it gave one.
     public var detail: String?
@@ -42,7 +44,8 @@ public struct ContentDecodingError: Error, Hashable, Sendable, CustomStringConve
         self.detail = detail
     }
 
-    /// `gzip: corrupt data at encoded byte 120 (invalid distance too far back)`.
+    /// `gzip: corrupt data at encoded byte 120 (invalid distance too far back)`; `zstd: unsupported
+    /// content coding, body kept as is`.
     public var description: String {
         let what: String
         switch kind {
@@ -58,6 +61,11 @@ public struct ContentDecodingError: Error, Hashable, Sendable, CustomStringConve
         case .tooManyCodings(let limit): what = "more than \(limit) stacked codings"
         }
         let detailText = detail.map { " (\($0))" } ?? ""
-        return "\(coding): \(what) at encoded byte \(inputOffset)\(detailText)"
+        switch kind {
+        case .unsupportedCoding, .tooManyCodings:  // about the header, not the data
+            return "\(coding): \(what)\(detailText)"
+        default:
+            return "\(coding): \(what) at encoded byte \(inputOffset)\(detailText)"
+        }
     }
 }

@@ -156,7 +156,8 @@ extension HARResponse {
         let body = response.body
         let mimeType = response.headers.first("Content-Type") ?? ""
         let size = body.decodedLength ?? body.length
-        let compression = body.decodedLength.map { $0 - body.length }
+        // Bytes saved by compression; unknown when decoding stopped at an error.
+        let compression = body.decodingError == nil ? body.decodedLength.map { $0 - body.length } : nil
         var content = HARContent(size: size, compression: compression, mimeType: mimeType)
         if options.includeBodies {  // `""` for an empty body: some readers need `text`
             content.text = limited(body.content, options)

@@ -92,6 +92,16 @@ public struct HTTPRequestRecord: Sendable {
     /// (or the server address when no authority was sent) and target; a CONNECT's `host:port` target
     /// as it is.
     public func url(server: Endpoint) -> String {
+        Self.url(
+            method: method, target: target, scheme: scheme, authority: authority,
+            isExtendedConnect: isExtendedConnect, server: server
+        )
+    }
+
+    /// `url(server:)` from a request's parts, for views that keep the parts rather than the record.
+    public static func url(
+        method: HTTPMethod, target: String, scheme: String, authority: String?, isExtendedConnect: Bool, server: Endpoint
+    ) -> String {
         if target.hasPrefix("http://") || target.hasPrefix("https://") { return target }
         if method == .connect, !isExtendedConnect { return target }
         let host = authority.flatMap { $0.isEmpty ? nil : $0 } ?? Self.hostText(server, scheme: scheme)
@@ -165,7 +175,8 @@ public struct HTTPResponseRecord: Sendable {
 public struct HTTPMessageBody: Sendable {
     /// The body after transfer decoding, up to the body limit; hark's own storage.
     public var bytes: BodyStorage
-    /// The body with content codings undone, when there were any and it could be decoded.
+    /// The body with content codings undone, when there were any and decoding produced something:
+    /// all of it, or the part before `decodingError` stopped it.
     public var decoded: BodyStorage?
     /// Bytes the content decoding produced, kept or not; set exactly when `decoded` is.
     public var decodedLength: Int?
@@ -197,8 +208,11 @@ public struct HTTPMessageBody: Sendable {
         trailers: HTTPFields = HTTPFields()
     ) {
         self.bytes = bytes
-        self.decoded = decoded
-        self.decodedLength = decodedLength ?? decoded?.count
+        // Decoding that failed before producing a byte leaves the captured bytes as the content, so
+        // that views show what was sent (with the error) rather than nothing.
+        let producedNothing = (decodedLength ?? decoded?.count) == 0 && decodingError != nil && length > 0
+        self.decoded = producedNothing ? nil : decoded
+        self.decodedLength = producedNothing ? nil : decodedLength ?? decoded?.count
         self.length = length
         self.wireBytes = wireBytes
         self.missingBytes = missingBytes

@@ -13,10 +13,10 @@ extension ExchangeRow: FilterSubject {
     public var filterPath: Substring { ExchangeFields.path(of: slice(.target) ?? "") }
 
     public var filterURL: String {
-        HTTPRequestRecord(
-            method: method, target: target, scheme: scheme, authority: authority, version: "", headers: HTTPFields(),
-            headSize: nil, body: HTTPMessageBody(), firstByte: timing.requestStart, lastByte: timing.requestEnd
-        ).url(server: server)
+        HTTPRequestRecord.url(
+            method: method, target: target, scheme: scheme, authority: authority,
+            isExtendedConnect: isExtendedConnect, server: server
+        )
     }
 
     public var filterContentType: Substring? { slice(.responseContentType) ?? slice(.requestContentType) }

@@ -39,6 +39,7 @@ public struct ExchangeRow: Sendable, Hashable {
         static let requestIsPlaceholder = Flags(rawValue: 1)
         static let isWebSocketUpgrade = Flags(rawValue: 2)
         static let isGRPC = Flags(rawValue: 4)
+        static let isExtendedConnect = Flags(rawValue: 8)
     }
 
     /// The row of `exchange`, whose details were written at `location`.
@@ -65,6 +66,7 @@ public struct ExchangeRow: Sendable, Hashable {
         if request.isPlaceholder { flags.insert(.requestIsPlaceholder) }
         if exchange.filterIsWebSocketUpgrade { flags.insert(.isWebSocketUpgrade) }
         if exchange.filterIsGRPC { flags.insert(.isGRPC) }
+        if request.isExtendedConnect { flags.insert(.isExtendedConnect) }
         self.flags = flags
         self.location = location
     }
@@ -137,5 +139,7 @@ public struct ExchangeRow: Sendable, Hashable {
 
     var hasWebSocketUpgradeFlag: Bool { flags.contains(.isWebSocketUpgrade) }
     var hasGRPCFlag: Bool { flags.contains(.isGRPC) }
+    /// An HTTP/2 or HTTP/3 CONNECT opening a protocol at a path (`HTTPRequestRecord.isExtendedConnect`).
+    var isExtendedConnect: Bool { flags.contains(.isExtendedConnect) }
     var statusValue: Int? { statusCode == .min ? nil : statusCode }
 }

@@ -39,6 +39,7 @@ enum DetailContent {
         if let authority = request.authority, exchange.applicationProtocol == .http2 || exchange.applicationProtocol == .http3 {
             lines.append(field(":authority", authority))
         }
+        if request.isExtendedConnect, let switchedTo = exchange.switchedTo { lines.append(field(":protocol", switchedTo)) }
         lines += request.headers.fields.map { field($0.name, $0.value) }
         if !request.body.trailers.isEmpty {
             lines.append(StyledLine("  trailers", .dim))
@@ -167,25 +168,40 @@ enum DetailContent {
             StyledLine("  client  \(context.client)"),
             StyledLine("  server  \(context.server)"),
         ]
-        if let stream = exchange.streamID { lines.append(StyledLine("  HTTP/2 stream \(stream)")) }
+        if let stream = exchange.streamID {
+            lines.append(StyledLine("  \(exchange.applicationProtocol == .http3 ? "HTTP/3" : "HTTP/2") stream \(stream)"))
+        }
         guard let entry else {
             lines.append(StyledLine("  (no longer kept)", .dim))
             return lines
         }
-        if let summary = entry.record?.summary {
-            if let rtt = summary.handshakeRoundTrip { lines.append(StyledLine("  handshake RTT  " + TimestampFormat.duration(rtt))) }
-            lines.append(StyledLine("  duration  " + TimestampFormat.duration(summary.lastTimestamp.since(summary.info.firstTimestamp)) + ", ended " + summary.endDescription))
-            for (label, side) in [("client→server", summary.clientToServer), ("server→client", summary.serverToClient)] {
-                var text = "  \(label)  \(side.packets) packets, \(ByteCountFormat.short(side.payloadBytes))"
-                text += ", \(side.retransmissions) retransmissions, \(side.outOfOrder) out of order"
-                text += ", \(side.gaps) gaps (\(ByteCountFormat.short(side.gapBytes)) lost), \(side.zeroWindows) zero windows"
-                lines.append(StyledLine(text))
-            }
-        } else {
+        guard let record = entry.record else {
             lines.append(StyledLine("  still open", .dim))
+            return lines + tcpEvents(entry)
         }
-        lines.append(StyledLine(""))
-        lines.append(StyledLine("TCP events", .bold))
+        let summary = record.summary
+        if let quic = record.quic {
+            // QUIC over UDP: its own facts, none of TCP's counters.
+            lines.append(StyledLine("  " + QUICText.summary(quic, decrypted: record.tls?.isDecrypted ?? false)))
+            lines.append(StyledLine("  duration  " + TimestampFormat.duration(summary.lastTimestamp.since(summary.info.firstTimestamp))))
+            for (label, side) in [("client→server", summary.clientToServer), ("server→client", summary.serverToClient)] {
+                lines.append(StyledLine("  \(label)  \(side.packets) packets, \(ByteCountFormat.short(side.payloadBytes))"))
+            }
+            return lines
+        }
+        if let rtt = summary.handshakeRoundTrip { lines.append(StyledLine("  handshake RTT  " + TimestampFormat.duration(rtt))) }
+        lines.append(StyledLine("  duration  " + TimestampFormat.duration(summary.lastTimestamp.since(summary.info.firstTimestamp)) + ", ended " + summary.endDescription))
+        for (label, side) in [("client→server", summary.clientToServer), ("server→client", summary.serverToClient)] {
+            var text = "  \(label)  \(side.packets) packets, \(ByteCountFormat.short(side.payloadBytes))"
+            text += ", \(side.retransmissions) retransmissions, \(side.outOfOrder) out of order"
+            text += ", \(side.gaps) gaps (\(ByteCountFormat.short(side.gapBytes)) lost), \(side.zeroWindows) zero windows"
+            lines.append(StyledLine(text))
+        }
+        return lines + tcpEvents(entry)
+    }
+
+    private static func tcpEvents(_ entry: ConnectionEntry) -> [StyledLine] {
+        var lines = [StyledLine(""), StyledLine("TCP events", .bold)]
         for event in entry.events {
             var line = StyledLine("  " + ListStyle.timeOfDay(event.timestamp) + "  ", .dim)
             line.append("#\(event.packetNumber)  ", .dim)

@@ -50,6 +50,9 @@ package struct BodyText {
             notes.insert("[\(ByteCountFormat.short(Int64(body.length))) \(codings) not decoded\(reason)]", at: 0)
             return
         }
+        if let error = body.decodingError, !Self.stoppedDecoding(body, decodedBytesUsed: decodedBytesUsed) {
+            notes.append("[content decoding: \(TerminalText.clean(error))]")
+        }
         let content = body.content
         guard !content.isEmpty else { return }
         let mediaType = Self.mediaType(contentType)

@@ -37,6 +37,7 @@ extension TimelineJSON {
             json.null()
         }
         tls(entry.tls)
+        quic(entry.record?.quic)
         json.key("up")
         direction(entry.record?.summary.clientToServer)
         json.key("down")
@@ -85,6 +86,22 @@ extension TimelineJSON {
         json.key("decrypted")
         json.bool(tls.isDecrypted)
         optionalString("reason", tls.notDecryptedReason)
+        json.endObject()
+    }
+
+    /// A QUIC connection's own facts (null for TCP, and for a QUIC connection still open).
+    private mutating func quic(_ quic: QUICSummary?) {
+        json.key("quic")
+        guard let quic else {
+            json.null()
+            return
+        }
+        json.beginObject()
+        json.member("version", quic.version)
+        json.member("packets", quic.packets)
+        json.member("undecryptedPackets", quic.undecryptedPackets)
+        json.member("keyUpdates", quic.keyUpdates)
+        optionalString("closed", quic.closed)
         json.endObject()
     }
 

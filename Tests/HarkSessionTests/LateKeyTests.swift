@@ -40,7 +40,7 @@ struct LateKeyTests {
     /// at the first FIN into a file that starts empty.
     private func run(_ configure: (inout SessionConfiguration, String) -> Void) throws -> SessionRecorder {
         let keyLog = FileManager.default.temporaryDirectory.appendingPathComponent("hark-late-\(getpid())-\(UUID().uuidString).keys")
-        FileManager.default.createFile(atPath: keyLog.path, contents: Data())
+        try Data().write(to: keyLog)
         defer { try? FileManager.default.removeItem(at: keyLog) }
         var configuration = SessionConfiguration()
         configuration.readsAhead = false

@@ -53,6 +53,23 @@ import Testing
         }
     }
 
+    /// A WebSocket opened by an HTTP/2 extended CONNECT (RFC 8441) is listed with the URL of its path, as
+    /// its exchange and HAR entry have it, not with the bare path an HTTP/1 CONNECT's host would take.
+    @Test func extendedConnectRowsShowTheirURL() throws {
+        let capture = Fixtures.recorded("h2-websocket-hypercorn.pcap")
+        let keyLog = Fixtures.recorded("h2-websocket-hypercorn.keys")
+        let expected = try collectorRun(capture: capture, keyLog: keyLog).exchanges
+        let list = try storeRun(capture: capture, keyLog: keyLog).exchanges()
+        #expect(list.count == expected.count)
+        for original in expected {
+            let row = try #require(list.position(of: original.id).flatMap { list[$0] })
+            #expect(row.url == original.request.url(server: original.connection.server))
+        }
+        var chats: [String] = []
+        list.forEach { row in if row.target == "/chat" { chats.append(row.url) } }
+        #expect(chats == ["http://127.0.0.1:8441/chat", "https://127.0.0.1:8442/chat"])
+    }
+
     /// Filtering the rows gives what filtering the exchanges gives, for every kind of field, header
     /// fields included (read back from the journal).
     @Test(arguments: [

@@ -20,9 +20,14 @@ struct Collector: SessionObserver {
 
 /// Runs a corpus capture into a new store.
 func storeRun(_ name: String, configuration: StoreConfiguration = StoreConfiguration(), keyLog: String? = nil) throws -> LiveStore {
+    try storeRun(capture: Fixtures.corpus(name), keyLog: keyLog.map(Fixtures.corpus), configuration: configuration)
+}
+
+/// Runs a capture (read with `keyLog`, if any) into a new store.
+func storeRun(capture: URL, keyLog: URL?, configuration: StoreConfiguration = StoreConfiguration()) throws -> LiveStore {
     let store = LiveStore(configuration: configuration)
     var observer = StoreObserver(store: store)
-    _ = CaptureSession(reader: try CaptureReader(path: Fixtures.corpus(name).path), configuration: session(keyLog))
+    _ = CaptureSession(reader: try CaptureReader(path: capture.path), configuration: session(keyLog))
         .run(observer: &observer)
     store.finish()
     return store
@@ -30,15 +35,20 @@ func storeRun(_ name: String, configuration: StoreConfiguration = StoreConfigura
 
 /// Runs a corpus capture into a collector.
 func collectorRun(_ name: String, keyLog: String? = nil) throws -> Collector {
+    try collectorRun(capture: Fixtures.corpus(name), keyLog: keyLog.map(Fixtures.corpus))
+}
+
+/// Runs a capture (read with `keyLog`, if any) into a collector.
+func collectorRun(capture: URL, keyLog: URL?) throws -> Collector {
     var collector = Collector()
-    _ = CaptureSession(reader: try CaptureReader(path: Fixtures.corpus(name).path), configuration: session(keyLog))
+    _ = CaptureSession(reader: try CaptureReader(path: capture.path), configuration: session(keyLog))
         .run(observer: &collector)
     return collector
 }
 
-private func session(_ keyLog: String?) -> SessionConfiguration {
+private func session(_ keyLog: URL?) -> SessionConfiguration {
     var configuration = SessionConfiguration()
-    if let keyLog { configuration.keyLogPaths = [Fixtures.corpus(keyLog).path] }
+    if let keyLog { configuration.keyLogPaths = [keyLog.path] }
     return configuration
 }
 

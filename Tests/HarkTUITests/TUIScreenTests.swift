@@ -70,6 +70,27 @@ import Testing
         #expect(screen.contains("10 messages"), "\(screen)")
         #expect(screen.contains("plain hello"))
         #expect(!screen.contains("hello over h2"))
+        // Its Headers tab names the protocol the extended CONNECT asked for (RFC 8441 §4).
+        press(model, .character("1"))
+        let headers = model.render(width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(headers.contains("CONNECT /plain HTTP/2.0"), "\(headers)")
+        #expect(headers.contains(":protocol: websocket"), "\(headers)")
+    }
+
+    /// An HTTP/3 exchange's Connection tab shows its QUIC connection's facts, not TCP's counters.
+    @Test func http3ConnectionTabShowsQUIC() throws {
+        let model = try makeModel(
+            Fixtures.recorded("h3-aioquic-requests.pcap"), keyLog: Fixtures.recorded("h3-aioquic-requests.keys")
+        )
+        press(model, .enter)
+        let tab = try #require(model.detailTabs.firstIndex(of: .connection))
+        press(model, .character(Character(String(tab + 1))))
+        let screen = model.render(width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(screen.contains("HTTP/3 stream 0"), "\(screen)")
+        #expect(screen.contains("QUIC v1 decrypted, 2 key updates, closed by the client"), "\(screen)")
+        #expect(screen.contains("server→client  292 packets"), "\(screen)")
+        #expect(!screen.contains("retransmissions"))
+        #expect(!screen.contains("TCP events"))
     }
 
     @Test func helpScreens() throws {

@@ -1,5 +1,4 @@
 public import Foundation
-import Glibc
 
 /// Records both hops of a PHP site on loopback: curl → nginx (HTTP/1.1) and nginx → PHP-FPM (FastCGI,
 /// kept alive with `fastcgi_keep_conn` and an upstream `keepalive` pool), tcpdump capturing both ports.
@@ -15,12 +14,7 @@ public enum FastCGILoopbackRecorder {
 
     /// Why this machine cannot record, or nil when it can.
     public static var unavailableReason: String? {
-        var reasons: [String] = []
-        if geteuid() != 0 { reasons.append("needs root for tcpdump") }
-        var missing = ["nginx", "tcpdump", "curl"].filter { ToolProcess.locate($0) == nil }
-        if phpFPM == nil { missing.append("php-fpm") }
-        if !missing.isEmpty { reasons.append("missing \(missing.joined(separator: ", ")) (installed by .ci/run)") }
-        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        RecordingPrerequisites.unavailableReason(tools: ["nginx", "tcpdump", "curl"], alsoMissing: phpFPM == nil ? ["php-fpm"] : [])
     }
 
     static var phpFPM: URL? { phpFPMNames.lazy.compactMap(ToolProcess.locate).first }

@@ -1,5 +1,4 @@
 public import Foundation
-import Glibc
 
 /// Records WebSocket over HTTP/2 (RFC 8441) on loopback, as `Scripts/record-h2-websocket` does for the
 /// committed recording: Hypercorn (PyPI) serving `Tests/Fixtures/loopback/h2_websocket.py`'s echo app
@@ -8,19 +7,13 @@ import Glibc
 public enum H2WebSocketLoopbackRecorder {
     /// Why this machine cannot record, or nil when it can.
     public static var unavailableReason: String? {
-        var reasons: [String] = []
-        if geteuid() != 0 { reasons.append("needs root for tcpdump") }
-        let missing = ["tcpdump", "python3"].filter { ToolProcess.locate($0) == nil }
-        if !missing.isEmpty { reasons.append("missing \(missing.joined(separator: ", ")) (installed by .ci/run)") }
-        if missing.isEmpty, !hasPeer { reasons.append("python3 lacks hypercorn, h2 or wsproto (installed by .ci/run)") }
-        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        RecordingPrerequisites.unavailableReason(
+            tools: ["tcpdump", "python3"],
+            python: .init(modules: "hypercorn.asyncio, h2, wsproto") { hasPeer }
+        )
     }
 
-    private static let hasPeer: Bool = {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("hark-hypercorn-check-\(getpid()).log")
-        defer { try? FileManager.default.removeItem(at: log) }
-        return (try? ToolProcess.run("python3", ["-c", "import hypercorn.asyncio, h2, wsproto"], log: log))?.status == 0
-    }()
+    private static let hasPeer = RecordingPrerequisites.pythonImports("hypercorn.asyncio, h2, wsproto")
 
     /// One recording: the capture, the server's port and the client's log (JSON, see the script).
     public struct Recording: Sendable {

@@ -1,5 +1,4 @@
 public import Foundation
-import Glibc
 
 /// Records real TLS traffic on loopback, one curl run per forced TLS version and cipher suite, with the
 /// key log that decrypts it and nginx's own account of every request.
@@ -26,18 +25,9 @@ public enum TLSLoopbackRecorder {
     /// The tools a recording runs.
     public static let requiredTools = ["tcpdump", "nginx", "openssl", "curl"]
 
-    /// The required tools that are not installed.
-    public static var missingTools: [String] {
-        requiredTools.filter { ToolProcess.locate($0) == nil }
-    }
-
     /// Why this machine cannot record (not root, tools missing), or nil when it can.
     public static var unavailableReason: String? {
-        var reasons: [String] = []
-        if geteuid() != 0 { reasons.append("needs root for tcpdump") }
-        let missing = missingTools
-        if !missing.isEmpty { reasons.append("missing \(missing.joined(separator: ", ")) (installed by .ci/run)") }
-        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        RecordingPrerequisites.unavailableReason(tools: requiredTools)
     }
 
     /// Whether this machine can record: root, and every required tool installed.

@@ -1,5 +1,4 @@
 public import Foundation
-import Glibc
 
 /// Records a real WebSocket conversation on loopback: Python `websockets` (PyPI) as server and client,
 /// permessage-deflate with context takeover, tcpdump capturing the port
@@ -8,19 +7,13 @@ import Glibc
 public enum WebSocketLoopbackRecorder {
     /// Why this machine cannot record, or nil when it can.
     public static var unavailableReason: String? {
-        var reasons: [String] = []
-        if geteuid() != 0 { reasons.append("needs root for tcpdump") }
-        let missing = ["tcpdump", "python3"].filter { ToolProcess.locate($0) == nil }
-        if !missing.isEmpty { reasons.append("missing \(missing.joined(separator: ", ")) (installed by .ci/run)") }
-        if missing.isEmpty, !hasWebsockets { reasons.append("python3 has no `websockets` module (installed by .ci/run)") }
-        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        RecordingPrerequisites.unavailableReason(
+            tools: ["tcpdump", "python3"],
+            python: .init(modules: "websockets.asyncio.server") { hasWebsockets }
+        )
     }
 
-    private static let hasWebsockets: Bool = {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("hark-websockets-check-\(getpid()).log")
-        defer { try? FileManager.default.removeItem(at: log) }
-        return (try? ToolProcess.run("python3", ["-c", "import websockets.asyncio.server"], log: log))?.status == 0
-    }()
+    private static let hasWebsockets = RecordingPrerequisites.pythonImports("websockets.asyncio.server")
 
     /// One data message as its sender sent it.
     public struct Sent: Sendable, Equatable {

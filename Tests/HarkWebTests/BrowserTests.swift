@@ -52,6 +52,21 @@ import Testing
         #expect(!(full["counts"] as? String ?? "").contains("aggregated"), "under the default budget of 50,000 nothing is")
     }
 
+    /// A QUIC connection's details give its QUIC facts, not TCP's counters and charts.
+    @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
+    func quicConnectionDetailsAreQUICs() throws {
+        let server = try HarkWebProcess(arguments: [
+            "--keylog", Fixtures.recorded("h3-aioquic-requests.keys").path, Fixtures.recorded("h3-aioquic-requests.pcap").path,
+        ])
+        let result = try WebTestSupport.browse(server.url, connection: 0)
+        let text = (result["connection"] as? [String: Any])?["text"] as? String ?? ""
+        #expect(text.contains("QUIC v1, 2 key updates, closed by the client"), "\(text)")
+        #expect(text.contains("292 packets"), "\(text)")
+        #expect(!text.contains("retransmissions"), "\(text)")
+        #expect(text.contains("QUIC runs over UDP"), "\(text)")
+        #expect((result["console"] as? [Any])?.isEmpty == true, "no script errors: \(result["console"] ?? "")")
+    }
+
     @Test(.enabled(if: canRun, "needs chromium, chromium-driver, python3-selenium and the built hark"))
     func reportFileShowsTheSameOffline() throws {
         let report = Self.temporaryFile(".html")

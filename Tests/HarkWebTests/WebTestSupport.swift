@@ -116,11 +116,14 @@ enum WebTestSupport {
 
     /// Opens `url` in headless Chromium and returns what the page showed (see Scripts/timeline-browser):
     /// after clicking an exchange's bar (`click`) or its waterfall row (`select`), with a details `tab`
-    /// opened, the `har` it shows, or the answers of its filter to the expressions in `filters`.
+    /// opened, the `har` it shows, the answers of its filter to the expressions in `filters`, or the
+    /// details of the `connection` selected by its row label.
     static func browse(
-        _ url: String, click: Int? = nil, select: Int? = nil, tab: String? = nil, har: Bool = false, filters: URL? = nil
+        _ url: String, click: Int? = nil, select: Int? = nil, tab: String? = nil, har: Bool = false, filters: URL? = nil,
+        connection: Int? = nil
     ) throws -> [String: Any] {
         var arguments = [browserScript.path, url]
+        if let connection { arguments += ["--connection", String(connection)] }
         if let click { arguments += ["--click", String(click)] }
         if let select { arguments += ["--select", String(select)] }
         if let tab { arguments += ["--tab", tab] }

@@ -776,14 +776,21 @@
     if (!c) return;
     const details = $('details');
     details.append(el('h2', null, `Connection #${c.id}: ${c.client} → ${c.server} (${connectionName(c)})`));
-    const dir = (d) => d ? `${d.packets} packets, ${formatBytes(d.bytes)}, ${d.retransmissions} retransmissions, ${d.outOfOrder} out of order, ${d.gaps} gaps (${formatBytes(d.gapBytes)}), ${d.zeroWindows} zero windows, ${d.duplicateAcks} duplicate ACKs` : 'still open';
+    // QUIC runs over UDP: its own facts, none of TCP's counters or sequence-number charts.
+    const q = c.quic;
+    const dir = (d) => !d ? 'still open' : q ? `${d.packets} packets, ${formatBytes(d.bytes)}`
+      : `${d.packets} packets, ${formatBytes(d.bytes)}, ${d.retransmissions} retransmissions, ${d.outOfOrder} out of order, ${d.gaps} gaps (${formatBytes(d.gapBytes)}), ${d.zeroWindows} zero windows, ${d.duplicateAcks} duplicate ACKs`;
+    const quicText = q ? [q.version || 'QUIC',
+      q.keyUpdates ? `${q.keyUpdates} key ${q.keyUpdates === 1 ? 'update' : 'updates'}` : null,
+      q.undecryptedPackets ? `${q.undecryptedPackets} of ${q.packets} packets not decrypted` : null, q.closed].filter(Boolean).join(', ') : null;
     details.append(table([['protocol', c.protocol], ['start', formatClock(c.start) + ' UTC'],
-      ['duration', formatSpan(connectionEnd(c) - c.start) + (c.open ? ' so far (open)' : '')], ['end', c.endReason],
+      ['duration', formatSpan(connectionEnd(c) - c.start) + (c.open ? ' so far (open)' : '')], ['end', q ? null : c.endReason],
+      ['QUIC', quicText],
       ['handshake RTT', c.rtt !== null && c.rtt !== undefined ? formatSpan(c.rtt) : null],
       ['TLS', c.tls ? [c.tls.version, c.tls.cipherSuite, c.tls.alpn, c.tls.decrypted ? 'decrypted' : c.tls.reason].filter(Boolean).join(', ') : null],
       ['client → server', dir(c.up)], ['server → client', dir(c.down)], ['exchanges', c.exchangeCount],
       ['packets', `${c.packetCount}${c.buckets && c.buckets.length ? ' (later ones aggregated)' : ''}`]]));
-    details.append(analysisCharts(c));
+    details.append(q ? el('p', 'hint', 'QUIC runs over UDP: no TCP sequence charts.') : analysisCharts(c));
   }
 
   // ---- Per-connection analysis ---------------------------------------------------------------------
