@@ -1,13 +1,19 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The fuzzing build (`Scripts/fuzz` sets `HARK_FUZZ=1`): hark's own modules, and only they, are compiled
+/// with libFuzzer's coverage counters and the address sanitizer. Dependencies (NIO, swift-crypto) stay
+/// uninstrumented, so libFuzzer does not scan their counters after every input; their inlinable code
+/// that hark's modules inline is instrumented with hark's, and ASan's allocator covers every allocation.
+let fuzzing = Context.environment["HARK_FUZZ"] != nil
+
 /// Compiler settings shared by every target: Swift 6 language mode plus the upcoming features that keep
-/// imports explicit and existentials visible.
+/// imports explicit and existentials visible (and, in the fuzzing build, the instrumentation).
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
-]
+] + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("HARK_FUZZ")] : [])
 
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 
@@ -232,7 +238,9 @@ let package = Package(
                 "CFuzzerDriver", "HarkFuzzTargets", "HarkCore", "HarkCapture", "HarkPacket", "HarkReassembly", "HarkTLS", nioCore,
             ],
             path: "Fuzz/HarkFuzz",
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            // libFuzzer and the ASan runtime; lld, which links the instrumented build without gold's errors.
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
         ),
         // Test support: fixture locator, capture writers for hand-built packets, drip-feed helpers.
         .target(
