@@ -15,8 +15,8 @@ extension HTTP3Analyzer {
         }
         guard !state.framingLost(direction) else { return }
         let packet = packetClock?.number ?? 0
-        let items = state.withSide(direction) { $0.reader.receive(bytes, packet: packet) }
-        for item in items {
+        var input = bytes
+        while let item = state.withSide(direction, { $0.reader.next(from: &input, packet: packet) }) {
             process(item, on: state, direction: direction, at: time, emit: emit)
         }
     }

@@ -37,7 +37,8 @@ extension HTTP3Analyzer {
         defer { unidirectional[id] = stream }
         switch stream.type {
         case UnidirectionalStream.control?:
-            for item in stream.frames.receive(rest, packet: packetClock?.number ?? 0) {
+            let packet = packetClock?.number ?? 0
+            while let item = stream.frames.next(from: &rest, packet: packet) {
                 guard case .frame(let type, let payload, _, _) = item else { continue }
                 controlFrame(type, payload: payload, from: direction, emit: emit)
             }

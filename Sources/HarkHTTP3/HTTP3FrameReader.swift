@@ -42,10 +42,11 @@ struct HTTP3FrameReader {
     /// Whether a DATA payload is in progress (a gap there loses body bytes, not the framing).
     var isInData: Bool { current?.type == Self.data }
 
-    /// Takes the next bytes of the stream, which came in capture packet `packet`.
-    mutating func receive(_ bytes: ArraySlice<UInt8>, packet: Int) -> [Item] {
-        var items: [Item] = []
-        var input = bytes
+    /// The next item of the stream's bytes `input` (which came in capture packet `packet`), taking what
+    /// it read from `input`; nil once `input` is used up without completing one (a frame header or a
+    /// collected frame's payload waits for more bytes). Items are pulled one at a time, so that a
+    /// packet's stream bytes are read without collecting them in an array.
+    mutating func next(from input: inout ArraySlice<UInt8>, packet: Int) -> Item? {
         while !input.isEmpty {
             if let frame = current {
                 let count = Int(min(frame.remaining, UInt64(input.count)))
@@ -53,16 +54,15 @@ struct HTTP3FrameReader {
                 input = input.dropFirst(count)
                 let remaining = frame.remaining &- UInt64(count)
                 if frame.type == Self.data {
-                    items.append(.data(piece, packet: packet))
                     current = remaining == 0 ? nil : (frame.type, remaining, nil)
+                    return .data(piece, packet: packet)
                 } else if var collected = frame.collected {
                     collected += piece
                     if remaining == 0 {
-                        items.append(.frame(type: frame.type, payload: collected, firstPacket: frameStartPacket, lastPacket: packet))
                         current = nil
-                    } else {
-                        current = (frame.type, remaining, collected)
+                        return .frame(type: frame.type, payload: collected, firstPacket: frameStartPacket, lastPacket: packet)
                     }
+                    current = (frame.type, remaining, collected)
                 } else {
                     current = remaining == 0 ? nil : (frame.type, remaining, nil)
                 }
@@ -82,14 +82,11 @@ struct HTTP3FrameReader {
             input = input.dropFirst(used)
             header = []
             let collects = type != Self.data && Self.isKnown(type) && length <= UInt64(maxFramePayload)
-            if !collects, type != Self.data { items.append(.skipped(type: type, length: length)) }
-            if length == 0 {
-                if collects { items.append(.frame(type: type, payload: [], firstPacket: frameStartPacket, lastPacket: packet)) }
-                continue
-            }
-            current = (type, length, collects ? [] : nil)
+            if length > 0 { current = (type, length, collects ? [] : nil) }
+            if !collects, type != Self.data { return .skipped(type: type, length: length) }
+            if length == 0, collects { return .frame(type: type, payload: [], firstPacket: frameStartPacket, lastPacket: packet) }
         }
-        return items
+        return nil
     }
 
     /// A gap of `length` bytes: absorbed when it falls inside a DATA payload (the bytes are missing

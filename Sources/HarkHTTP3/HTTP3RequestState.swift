@@ -11,8 +11,10 @@ final class HTTP3RequestState {
     /// carried the request (nil until the promise is read).
     var pushID: UInt64?
     var promisedOn: UInt64?
-    var request: HTTP3RequestSide
-    var response: HTTP3RequestSide
+    // Not checked for exclusive access at run time (every DATA piece goes through them, and the check
+    // costs more than the work): they are only changed through `withSide`, one side at a time.
+    @exclusivity(unchecked) var request: HTTP3RequestSide
+    @exclusivity(unchecked) var response: HTTP3RequestSide
     var issues: [String] = []
 
     init(id: UInt64, maxFramePayload: Int) {

@@ -9,10 +9,11 @@
 public final class QUICBufferBudget {
     /// The bytes that may be held at once.
     public let limit: Int
-    /// The bytes held now.
-    public private(set) var used = 0
+    /// The bytes held now. (Plain numbers only ever read or set whole, once per stream frame: not checked
+    /// for exclusive access at run time.)
+    @exclusivity(unchecked) public private(set) var used = 0
     /// How many times something stopped waiting because the budget was used up.
-    public private(set) var evictions = 0
+    @exclusivity(unchecked) public private(set) var evictions = 0
 
     public init(limit: Int) {
         self.limit = limit

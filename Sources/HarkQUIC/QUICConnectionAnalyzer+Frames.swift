@@ -3,47 +3,51 @@ import HarkCore
 extension QUICConnectionAnalyzer {
     /// Handles the frames of one decrypted packet.
     mutating func handleFrames(of payload: ArraySlice<UInt8>, space: Space, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
-        let (frames, error) = QUICFrameParser.parse(payload)
+        let error = QUICFrameParser.forEachFrame(in: payload) { frame in
+            handle(frame, space: space, from: direction, time: time, emit: emit)
+        }
         if let error { reportOnce("QUIC \(space) packet: \(error)", isError: true, emit: emit) }
-        for frame in frames {
-            switch frame {
-            case .crypto(let offset, let data):
-                var assembler = crypto[space.rawValue][direction.index]
-                let heldBefore = assembler.bufferedBytes
-                var (pieces, problem) = assembler.add(offset: offset, data: data, fin: false, packet: packetClock?.number ?? 0)
-                if let problem { reportOnce("CRYPTO frame: \(problem)", isError: true, emit: emit) }
-                hold(assembler.bufferedBytes &- heldBefore)
-                if overBudget(emit: emit) {
-                    let held = assembler.bufferedBytes
-                    pieces += assembler.giveUpHoles()
-                    hold(-held)
-                }
-                crypto[space.rawValue][direction.index] = assembler
-                for case .data(let bytes, _) in pieces { readHandshake(bytes, from: direction, at: time, emit: emit) }
-            case .stream(let id, let offset, let data, let fin):
-                receiveStream(id, offset: offset, data: data, fin: fin, from: direction, time: time, emit: emit)
-            case .resetStream(let id, let code, _):
-                let key = StreamKey(id: id, direction: direction)
-                if let removed = streams.removeValue(forKey: key) {
-                    bufferedStreamBytes &-= removed.bufferedBytes
-                    hold(-removed.bufferedBytes)
-                }
-                if !endedStreams.contains(key) {
-                    endedStreams.insert(key)
-                    emit(.streamReset(streamID: id, direction: direction, errorCode: code, time: time))
-                }
-            case .stopSending(let id, let code):
-                emit(.stopSending(streamID: id, direction: direction, errorCode: code, time: time))
-            case .connectionClose(let code, let frameType, let reason, let isApplication):
-                summary.closed = QUICErrorText.close(
-                    by: direction, code: code, frameType: frameType, reason: reason, isApplication: isApplication)
-            case .newConnectionID(_, let id):
-                noteConnectionID(Array(id), addressing: direction.reversed)
-            case .handshakeDone:
-                if summary.handshakeCompletedTime == nil { summary.handshakeCompletedTime = time }
-            case .padding, .ping, .ack, .newToken, .flowControl, .retireConnectionID, .path, .datagram:
-                break
+    }
+
+    /// Handles one frame of a decrypted packet.
+    private mutating func handle(_ frame: QUICFrame, space: Space, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+        switch frame {
+        case .crypto(let offset, let data):
+            var assembler = crypto[space.rawValue][direction.index]
+            let heldBefore = assembler.bufferedBytes
+            var (pieces, problem) = assembler.add(offset: offset, data: data, fin: false, packet: packetClock?.number ?? 0)
+            if let problem { reportOnce("CRYPTO frame: \(problem)", isError: true, emit: emit) }
+            hold(assembler.bufferedBytes &- heldBefore)
+            if overBudget(emit: emit) {
+                let held = assembler.bufferedBytes
+                pieces += assembler.giveUpHoles()
+                hold(-held)
             }
+            crypto[space.rawValue][direction.index] = assembler
+            for case .data(let bytes, _) in pieces { readHandshake(bytes, from: direction, at: time, emit: emit) }
+        case .stream(let id, let offset, let data, let fin):
+            receiveStream(id, offset: offset, data: data, fin: fin, from: direction, time: time, emit: emit)
+        case .resetStream(let id, let code, _):
+            let key = StreamKey(id: id, direction: direction)
+            if let removed = streams.removeValue(forKey: key) {
+                bufferedStreamBytes &-= removed.bufferedBytes
+                hold(-removed.bufferedBytes)
+            }
+            if !endedStreams.contains(key) {
+                endedStreams.insert(key)
+                emit(.streamReset(streamID: id, direction: direction, errorCode: code, time: time))
+            }
+        case .stopSending(let id, let code):
+            emit(.stopSending(streamID: id, direction: direction, errorCode: code, time: time))
+        case .connectionClose(let code, let frameType, let reason, let isApplication):
+            summary.closed = QUICErrorText.close(
+                by: direction, code: code, frameType: frameType, reason: reason, isApplication: isApplication)
+        case .newConnectionID(_, let id):
+            noteConnectionID(Array(id), addressing: direction.reversed)
+        case .handshakeDone:
+            if summary.handshakeCompletedTime == nil { summary.handshakeCompletedTime = time }
+        case .padding, .ping, .ack, .newToken, .flowControl, .retireConnectionID, .path, .datagram:
+            break
         }
     }
 
@@ -53,21 +57,49 @@ extension QUICConnectionAnalyzer {
         emit: (QUICEvent) -> Void
     ) {
         let key = StreamKey(id: id, direction: direction)
-        guard !endedStreams.contains(key) else { return }
-        var assembler: QUICStreamAssembler
-        if let existing = streams[key] {
-            assembler = existing
+        // One hash lookup for a stream that is open: its assembler is changed in place in the table.
+        let index: Dictionary<StreamKey, QUICStreamAssembler>.Index
+        if let open = streams.index(forKey: key) {
+            index = open
         } else {
+            guard !endedStreams.contains(key) else { return }
             guard streams.count < limits.maxOpenStreams else {
                 reportOnce("more than \(limits.maxOpenStreams) QUIC streams open at once: frames of further streams dropped", isError: true, emit: emit)
                 return
             }
-            assembler = QUICStreamAssembler(maxBufferedBytes: limits.maxBufferedBytesPerStream, maxOffsetAhead: limits.maxOffsetAhead)
+            streams[key] = QUICStreamAssembler(maxBufferedBytes: limits.maxBufferedBytesPerStream, maxOffsetAhead: limits.maxOffsetAhead)
+            guard let added = streams.index(forKey: key) else { return }
+            index = added
         }
-        let heldBefore = assembler.bufferedBytes
-        var (pieces, problem) = assembler.add(offset: offset, data: data, fin: fin, packet: packetClock?.number ?? 0)
-        if let problem { reportOnce("stream \(id): \(problem)", isError: true, emit: emit) }
-        let grown = assembler.bufferedBytes &- heldBefore
+        let packet = packetClock?.number ?? 0
+        if streams.values[index].takeInOrder(offset: offset, data: data, fin: fin) {
+            // Nothing is held, so no limit can be passed.
+            emit(.streamData(streamID: id, direction: direction, bytes: data, time: time, packet: packet))
+        } else {
+            addHeld(offset: offset, data: data, fin: fin, packet: packet, at: index, key: key, time: time, emit: emit)
+        }
+        if streams.values[index].isComplete {
+            let held = streams.values[index].bufferedBytes
+            bufferedStreamBytes &-= held
+            hold(-held)
+            streams.remove(at: index)
+            // Stream IDs only grow, so the set is bounded by what a connection can open; cap it anyway.
+            if endedStreams.count < 1 << 20 { endedStreams.insert(key) }
+            emit(.streamFinished(streamID: id, direction: direction, time: time))
+        }
+    }
+
+    /// `receiveStream` for a frame that is out of order, overlaps, or joins data held behind a hole: the
+    /// assembler at `index` holds what cannot be delivered yet, within the connection's limit and the
+    /// session's budget.
+    private mutating func addHeld(
+        offset: UInt64, data: ArraySlice<UInt8>, fin: Bool, packet: Int, at index: Dictionary<StreamKey, QUICStreamAssembler>.Index,
+        key: StreamKey, time: Timestamp, emit: (QUICEvent) -> Void
+    ) {
+        let heldBefore = streams.values[index].bufferedBytes
+        var (pieces, problem) = streams.values[index].add(offset: offset, data: data, fin: fin, packet: packet)
+        if let problem { reportOnce("stream \(key.id): \(problem)", isError: true, emit: emit) }
+        let grown = streams.values[index].bufferedBytes &- heldBefore
         bufferedStreamBytes &+= grown
         hold(grown)
         let overConnectionLimit = bufferedStreamBytes > limits.maxBufferedBytesPerConnection
@@ -75,22 +107,12 @@ extension QUICConnectionAnalyzer {
             reportOnce("more than \(limits.maxBufferedBytesPerConnection) stream bytes held behind holes: holes given up as gaps", isError: false, emit: emit)
         }
         if overConnectionLimit || overBudget(emit: emit) {
-            let held = assembler.bufferedBytes
-            pieces += assembler.giveUpHoles()
+            let held = streams.values[index].bufferedBytes
+            pieces += streams.values[index].giveUpHoles()
             bufferedStreamBytes &-= held
             hold(-held)
         }
-        deliver(pieces, key: key, time: time, emit: emit)
-        if assembler.isComplete {
-            bufferedStreamBytes &-= assembler.bufferedBytes
-            hold(-assembler.bufferedBytes)
-            streams[key] = nil
-            // Stream IDs only grow, so the set is bounded by what a connection can open; cap it anyway.
-            if endedStreams.count < 1 << 20 { endedStreams.insert(key) }
-            emit(.streamFinished(streamID: id, direction: direction, time: time))
-        } else {
-            streams[key] = assembler
-        }
+        Self.deliver(pieces, key: key, time: time, emit: emit)
     }
 
     /// Notes bytes this connection holds (`delta` > 0) or no longer holds, against the session's budget.
@@ -110,7 +132,7 @@ extension QUICConnectionAnalyzer {
     }
 
     /// Emits in-order pieces of a stream.
-    func deliver(_ pieces: [QUICStreamAssembler.Piece], key: StreamKey, time: Timestamp, emit: (QUICEvent) -> Void) {
+    static func deliver(_ pieces: [QUICStreamAssembler.Piece], key: StreamKey, time: Timestamp, emit: (QUICEvent) -> Void) {
         for piece in pieces {
             switch piece {
             case .data(let bytes, let packet):

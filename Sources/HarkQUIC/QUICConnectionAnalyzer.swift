@@ -104,7 +104,8 @@ public struct QUICConnectionAnalyzer {
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
     public mutating func receive(_ payload: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
         // A copy the packets are decrypted in, in place; frames and stream data are slices of it.
-        var datagram = Array(payload.readableBytesView)
+        // (Copied through its pointer: one memcpy, where the generic view copy goes byte by byte.)
+        var datagram = payload.withUnsafeReadableBytes { [UInt8]($0) }
         var start = 0
         while start < datagram.count {
             // Zero bytes after a coalesced packet are padding of the datagram.
@@ -130,7 +131,7 @@ public struct QUICConnectionAnalyzer {
     public mutating func finish(at time: Timestamp, emit: (QUICEvent) -> Void) {
         for key in streams.keys.sorted(by: { ($0.id, $0.direction.rawValue) < ($1.id, $1.direction.rawValue) }) {
             guard var assembler = streams[key] else { continue }
-            deliver(assembler.finish(), key: key, time: time, emit: emit)
+            Self.deliver(assembler.finish(), key: key, time: time, emit: emit)
             streams[key] = assembler
         }
         bufferedStreamBytes = 0
@@ -199,7 +200,7 @@ public struct QUICConnectionAnalyzer {
     /// Decrypts a 1-RTT packet with the keys its Key Phase bit and packet number call for: following a
     /// key update, or the previous phase's keys for a packet sent before the update that arrives late.
     private mutating func openShort(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
-        guard var phases = applicationKeys[direction.index] else {
+        guard let phases = applicationKeys[direction.index] else {
             summary.undecryptedPackets &+= 1
             return
         }
@@ -213,7 +214,6 @@ public struct QUICConnectionAnalyzer {
         }
         let choice = phases.choose(bit: firstByte & 0x04 != 0, packetNumber: number)
         let keys = phases.keys(choice)
-        defer { applicationKeys[direction.index] = phases }
         switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
         case .failure:
             summary.undecryptedPackets &+= 1

@@ -28,20 +28,24 @@ enum QUICFrameParser {
     /// The largest stream offset plus length QUIC allows (RFC 9000 §19.8: 2^62 − 1).
     static let maxOffset: UInt64 = (1 << 62) &- 1
 
-    /// The frames of `payload`, and what stopped parsing early (the frames before it are kept).
-    static func parse(_ payload: ArraySlice<UInt8>) -> (frames: [QUICFrame], error: String?) {
+    /// Hands each frame of `payload` to `body`, in order (a run of PADDING frames as one); returns what
+    /// stopped parsing early, if anything (the frames before it were handed on). No array is built: a
+    /// packet's frames go straight to their handling.
+    static func forEachFrame(in payload: ArraySlice<UInt8>, _ body: (QUICFrame) -> Void) -> String? {
         var reader = QUICReader(payload)
-        var frames: [QUICFrame] = []
+        var lastWasPadding = false
         while !reader.isAtEnd {
             let start = reader.index &- payload.startIndex
-            guard let type = reader.readVarint() else { return (frames, "frame type cut short at byte \(start)") }
+            guard let type = reader.readVarint() else { return "frame type cut short at byte \(start)" }
             guard let frame = parseFrame(type: type, reader: &reader) else {
-                return (frames, "frame type 0x\(String(type, radix: 16)) at byte \(start) is malformed or unknown")
+                return "frame type 0x\(String(type, radix: 16)) at byte \(start) is malformed or unknown"
             }
-            if case .padding = frame, case .padding? = frames.last { continue }
-            frames.append(frame)
+            let isPadding = frame == .padding
+            if isPadding, lastWasPadding { continue }
+            lastWasPadding = isPadding
+            body(frame)
         }
-        return (frames, nil)
+        return nil
     }
 
     private static func parseFrame(type: UInt64, reader: inout QUICReader) -> QUICFrame? {

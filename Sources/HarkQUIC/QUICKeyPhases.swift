@@ -6,7 +6,10 @@
 /// was sent before the update and arrived late (RFC 9001 §6.5), so it is opened with the previous keys;
 /// one with a higher number starts the next phase. A sender never uses old keys after new ones, so the
 /// previous keys are needed until the next update replaces them.
-struct QUICKeyPhases {
+///
+/// A class: every 1-RTT packet reads it, and a reference is one retain where the struct's fields were
+/// copied out and back.
+final class QUICKeyPhases {
     /// Which keys a packet is opened with.
     enum Choice {
         case current, previous, next
@@ -35,7 +38,7 @@ struct QUICKeyPhases {
     }
 
     /// The keys `choice` stands for (the next phase's derived on first use).
-    mutating func keys(_ choice: Choice) -> QUICPacketKeys {
+    func keys(_ choice: Choice) -> QUICPacketKeys {
         switch choice {
         case .current: return current
         case .previous: return previous ?? current
@@ -48,7 +51,7 @@ struct QUICKeyPhases {
     }
 
     /// Notes that packet `packetNumber` opened with `choice`'s keys; returns whether that was a key update.
-    mutating func opened(_ choice: Choice, packetNumber: UInt64) -> Bool {
+    func opened(_ choice: Choice, packetNumber: UInt64) -> Bool {
         switch choice {
         case .previous:
             return false

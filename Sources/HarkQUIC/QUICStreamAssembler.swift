@@ -69,6 +69,16 @@ struct QUICStreamAssembler {
         return (pieces, problem)
     }
 
+    /// `add` for the usual frame, without building a list: data that starts exactly where delivery is,
+    /// with nothing waiting behind a hole and no final size known yet. Returns whether it took the frame
+    /// (its data is then the next in-order bytes, all of them); false leaves everything to `add`.
+    mutating func takeInOrder(offset: UInt64, data: ArraySlice<UInt8>, fin: Bool) -> Bool {
+        guard offset == nextOffset, !data.isEmpty, pending.isEmpty, finalSize == nil else { return false }
+        nextOffset = offset &+ UInt64(data.count)  // the frame parser keeps offset + length below 2^62
+        if fin { finalSize = nextOffset }
+        return true
+    }
+
     /// Ends the stream: delivers what waits behind holes, each hole as a gap, and a gap up to the final
     /// size when it is known.
     mutating func finish() -> [Piece] {

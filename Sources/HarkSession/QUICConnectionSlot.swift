@@ -8,7 +8,10 @@ import HarkTLS
 /// What the session tracks for one QUIC connection (one UDP flow that began with a QUIC long header).
 final class QUICConnectionSlot {
     let info: TCPConnectionInfo
-    var analyzer: QUICConnectionAnalyzer
+    // `analyzer` and `http3` are not checked for exclusive access at run time (once per datagram and per
+    // stream piece, the check costs more than the call): the session's thread changes each through one
+    // call at a time, and their callbacks touch the slot's other properties only.
+    @exclusivity(unchecked) var analyzer: QUICConnectionAnalyzer
     /// UDP flows (paths) the connection is on now: more than one after it moved.
     var flows = 1
     /// The counters of the paths that ended, client→server and server→client, and the last packet's time.
@@ -16,7 +19,7 @@ final class QUICConnectionSlot {
     private var serverToClient = DirectionStatistics()
     private(set) var lastTimestamp: Timestamp
     /// The HTTP/3 inside, made on the first stream data when messages are parsed.
-    var http3: HTTP3Analyzer?
+    @exclusivity(unchecked) var http3: HTTP3Analyzer?
     /// When the client's first packet (its ClientHello) was captured.
     let clientHelloTime: Timestamp
     /// Exchanges reported on the connection so far.

@@ -1,3 +1,4 @@
+internal import CCryptoBoringSSL
 import Crypto
 
 #if canImport(FoundationEssentials)
@@ -67,12 +68,19 @@ package enum TLS13KeySchedule {
         info += fullLabel
         info.append(UInt8(truncatingIfNeeded: context.count))
         info += context
-        let key: SymmetricKey
-        switch hash {
-        case .sha384: key = HKDF<SHA384>.expand(pseudoRandomKey: secret, info: info, outputByteCount: length)
-        case .sha1, .sha256: key = HKDF<SHA256>.expand(pseudoRandomKey: secret, info: info, outputByteCount: length)
+        // BoringSSL's HKDF (the one swift-crypto is built on) directly: swift-crypto's generic HKDF costs
+        // several times as many instructions, and a QUIC key update or a TLS session derives several keys.
+        let digest = hash == .sha384 ? CCryptoBoringSSL_EVP_sha384() : CCryptoBoringSSL_EVP_sha256()
+        var output = [UInt8](repeating: 0, count: length)
+        let status = output.withUnsafeMutableBufferPointer { out in
+            secret.withUnsafeBufferPointer { prk in
+                info.withUnsafeBufferPointer { info in
+                    CCryptoBoringSSL_HKDF_expand(out.baseAddress, out.count, digest, prk.baseAddress, prk.count, info.baseAddress, info.count)
+                }
+            }
         }
-        return key.withUnsafeBytes { Array($0) }
+        // It fails only for an output longer than 255 hash lengths, which no caller asks for.
+        return status == 1 ? output : []
     }
 
     /// The write key and IV of a traffic secret (RFC 8446 §7.3).
