@@ -99,11 +99,18 @@ struct FilteredObserver<Base: SessionObserver>: SessionObserver {
         }
     }
 
+    /// The base's: the filter is applied to the exchange when it reaches `exchange(_:prepared:)`.
+    var exchangePreparer: (any ExchangePreparer)? { base.exchangePreparer }
+
     mutating func exchange(_ exchange: Exchange) {
+        self.exchange(exchange, prepared: nil)
+    }
+
+    mutating func exchange(_ exchange: Exchange, prepared: (any Sendable)?) {
         guard filter.matches(exchange) else { return }
         if exchange.switchedTo != nil { upgradesKept[exchange.connection.id, default: []].insert(exchange.streamID) }
         if filters { select(exchange.connection.id) }
-        base.exchange(exchange)
+        base.exchange(exchange, prepared: prepared)
     }
 
     mutating func message(_ message: ConnectionMessage) {

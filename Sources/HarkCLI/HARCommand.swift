@@ -102,7 +102,8 @@ extension Hark {
     }
 }
 
-/// Turns each exchange into a HAR entry and spools it.
+/// Turns each exchange into a HAR entry and spools it; with more than one analysing thread, the entries
+/// are made and serialized on those threads (`HAREntryPreparer`) and only copied into the spool here.
 struct HAREntryCollector: SessionObserver {
     let spool: HARSortingSpool
     let options: HARExportOptions
@@ -132,10 +133,26 @@ struct HAREntryCollector: SessionObserver {
         self.webSocketEntries = HARWebSocketEntries(options: options)
     }
 
+    var exchangePreparer: (any ExchangePreparer)? {
+        HAREntryPreparer(options: options, inclusion: inclusion, configuration: spool.configuration)
+    }
+
     mutating func exchange(_ exchange: Exchange) {
+        self.exchange(exchange, prepared: nil)
+    }
+
+    mutating func exchange(_ exchange: Exchange, prepared: (any Sendable)?) {
         guard failure == nil else { return }
         if let exclusion = inclusion.exclusion(of: exchange) {
             if exclusion == .unpairedResponse { unpairedLeftOut += 1 }
+            return
+        }
+        if let serialized = prepared as? HARSerializedEntry {
+            do {
+                try spool.add(serialized)
+            } catch {
+                failure = error
+            }
             return
         }
         let entry = HAREntry(exchange: exchange, options: options)

@@ -14,7 +14,8 @@ func openProcessSource(pids: [Int32], captureFilter: String?) throws -> OpenedSo
     }
     let source = try openLive(capture, captureFilter: captureFilter)
     let names = pids.map(String.init).joined(separator: ", ")
-    announce("hark: capturing process \(names) and its descendants (\(capture.device); Ctrl-C to stop)")
+    let watched = pids.count == 1 ? "process \(names) and its descendants" : "processes \(names) and their descendants"
+    announce("hark: capturing \(watched) (\(capture.device); Ctrl-C to stop)")
     return source
 }
 

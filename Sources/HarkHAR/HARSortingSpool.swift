@@ -27,7 +27,8 @@ public final class HARSortingSpool {
     }
 
     private let log: HARLog
-    private let configuration: HARWriter.Configuration
+    /// Output options, applied while entries are serialized (entries serialized ahead must use them).
+    public let configuration: HARWriter.Configuration
     private let spoolFile: FileDescriptorSink
     private var spool: HARWriter
     private var index: [IndexEntry] = []
@@ -64,16 +65,19 @@ public final class HARSortingSpool {
     /// Serializes one entry into the spool.
     public func add(_ entry: HAREntry) throws {
         try spool.write(entry)
+        indexLastEntry(startedDateTime: entry.startedDateTime, clue: entry.pageref == nil ? entry.pageClue : nil)
+    }
+
+    /// Copies one entry serialized ahead of time (with this spool's `configuration`) into the spool.
+    public func add(_ entry: HARSerializedEntry) throws {
+        try spool.write(entry)
+        indexLastEntry(startedDateTime: entry.startedDateTime, clue: entry.pageClue)
+    }
+
+    private func indexLastEntry(startedDateTime: Timestamp, clue: HARPageClue?) {
         // From the entry's `{`: the separator the spool wrote before it is not part of it.
-        let start = spool.lastEntryStart
         index.append(
-            IndexEntry(
-                startedDateTime: entry.startedDateTime,
-                sequence: index.count,
-                start: start,
-                end: spool.byteCount,
-                clue: entry.pageref == nil ? entry.pageClue : nil
-            )
+            IndexEntry(startedDateTime: startedDateTime, sequence: index.count, start: spool.lastEntryStart, end: spool.byteCount, clue: clue)
         )
     }
 

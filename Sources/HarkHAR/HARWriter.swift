@@ -68,10 +68,14 @@ public struct HARWriter: ~Copyable {
     ///   - sink: where the bytes go.
     ///   - configuration: output options.
     public init(sink: any OutputSink, configuration: Configuration = Configuration()) {
+        self.init(sink: sink, configuration: configuration, capacity: min(configuration.flushThreshold, 1 << 20) + (1 << 16))
+    }
+
+    /// A writer whose buffer starts with room for `capacity` bytes.
+    init(sink: any OutputSink, configuration: Configuration, capacity: Int) {
         self.sink = sink
         self.configuration = configuration
-        let expected = min(configuration.flushThreshold, 1 << 20) + (1 << 16)
-        self.output = JSONWriter(pretty: configuration.pretty, capacity: expected)
+        self.output = JSONWriter(pretty: configuration.pretty, capacity: capacity)
     }
 
     /// Writes everything in `log` except the closing brackets: version, creator, browser, pages,
@@ -111,11 +115,7 @@ public struct HARWriter: ~Copyable {
     /// - Throws: `HARWriterError.notStarted` before `begin(_:)`, `.finished` after `finish()`, or the
     ///   sink's error.
     public mutating func write(_ entry: HAREntry) throws {
-        switch state {
-        case .idle: throw HARWriterError.notStarted
-        case .finished: throw HARWriterError.finished
-        case .writingEntries: break
-        }
+        try requireWritingEntries()
         try writeEntry(entry)
         entriesWritten += 1
         try flushIfFull()
@@ -128,11 +128,7 @@ public struct HARWriter: ~Copyable {
     ///
     /// - Throws: as `write(_:)`, or what `read` throws.
     public mutating func writeSerializedEntry(_ read: (UnsafeMutableRawBufferPointer) throws -> Int) throws {
-        switch state {
-        case .idle: throw HARWriterError.notStarted
-        case .finished: throw HARWriterError.finished
-        case .writingEntries: break
-        }
+        try requireWritingEntries()
         output.rawValue(UnsafeRawBufferPointer(start: nil, count: 0))  // the separator and indentation
         while true {
             var failure: (any Error)?
@@ -155,6 +151,26 @@ public struct HARWriter: ~Copyable {
 
     /// Bytes of an already-serialized entry copied per piece: most entries in one piece.
     static let serializedPiece = 1 << 18
+
+    /// Writes one entry serialized ahead of time with the same configuration (`HARSerializedEntry`).
+    ///
+    /// - Throws: as `write(_:)`.
+    public mutating func write(_ entry: HARSerializedEntry) throws {
+        try requireWritingEntries()
+        entry.bytes.withUnsafeBytes { output.rawValue($0) }
+        lastEntryStart = byteCount - Int64(entry.bytes.count)
+        entriesWritten += 1
+        try flushIfFull()
+    }
+
+    /// Throws unless `begin(_:)` was called and `finish()` was not.
+    private func requireWritingEntries() throws {
+        switch state {
+        case .idle: throw HARWriterError.notStarted
+        case .finished: throw HARWriterError.finished
+        case .writingEntries: break
+        }
+    }
 
     /// Closes the entries array and the document, and hands every remaining byte to the sink.
     ///

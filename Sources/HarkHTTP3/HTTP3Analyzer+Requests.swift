@@ -23,6 +23,8 @@ extension HTTP3Analyzer {
 
     /// One frame item of a request stream side, or holds it back behind a blocked section.
     mutating func process(_ item: HTTP3FrameReader.Item, on state: HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+        // A section given up earlier in the same bytes: what follows it is not read.
+        guard !state.framingLost(direction) else { return }
         if var blocked = state.blocked(direction) {
             let size: Int
             switch item {
@@ -30,22 +32,31 @@ extension HTTP3Analyzer {
             case .data(let bytes, _): size = bytes.count
             case .skipped: size = 0
             }
-            guard blocked.bytes &+ size <= limits.maxBlockedBytes else {
+            guard blocked.bytes &+ size <= limits.maxBlockedBytes, budgetAllows(size, emit: emit) else {
                 state.issues.append("\(direction.messageName) headers blocked on QPACK inserts for too long: the rest of it is not read")
                 state.withSide(direction) {
                     $0.blocked = nil
                     $0.framingLost = true
                 }
+                hold(-blocked.bytes)
                 return
             }
             blocked.items.append(item)
             blocked.bytes &+= size
+            hold(size)
             state.withSide(direction) { $0.blocked = blocked }
             return
         }
         switch item {
         case .frame(HTTP3FrameReader.headers, let payload, let firstPacket, let lastPacket):
-            decodeSection(payload, packets: (firstPacket, lastPacket), on: state, direction: direction, at: time, emit: emit)
+            guard let fields = decodeSection(payload, holding: item, name: "\(direction.messageName) headers", on: state, direction: direction, at: time, emit: emit) else { return }
+            state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time, packets: (firstPacket, lastPacket)) }
+        case .frame(HTTP3FrameReader.pushPromise, let payload, let firstPacket, let lastPacket):
+            guard direction == .serverToClient else {
+                reportOnce("PUSH_PROMISE from the client", isError: true, emit: emit)
+                return
+            }
+            receivePushPromise(item, payload: payload, packets: (firstPacket, lastPacket), on: state, at: time, emit: emit)
         case .data(let bytes, let packet):
             guard state.hasMessage(direction) else {
                 reportOnce("DATA before HEADERS on a request stream", isError: true, emit: emit)
@@ -57,9 +68,13 @@ extension HTTP3Analyzer {
         }
     }
 
-    /// Decodes one HEADERS frame's field section, or blocks the side until the inserts it needs come.
-    private mutating func decodeSection(
-        _ payload: [UInt8], packets: (first: Int, last: Int), on state: HTTP3RequestState, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
+    /// Decodes a field section (of a HEADERS or PUSH_PROMISE frame, `item`); nil when it cannot be decoded
+    /// (said in the exchange's issues, `name` naming the section: `request headers`) or waits for QPACK inserts not seen yet (the
+    /// side is blocked, `item` held first to be read again when they come).
+    mutating func decodeSection(
+        _ payload: [UInt8], holding item: HTTP3FrameReader.Item, name: String, on state: HTTP3RequestState, direction: Direction, at time: Timestamp,
+        emit: (HTTP3Event) -> Void
+    ) -> [QPACKField]? {
         let side = direction.sideIndex
         let encoder = encoders[side]
         let capacity = allowedCapacity[side] ?? max(encoder.table.capacity, encoder.maxCapacity)
@@ -67,21 +82,22 @@ extension HTTP3Analyzer {
             payload, table: encoder.table, maxTableCapacity: capacity, maxListSize: limits.maxFieldSectionSize, huffman: &huffman)
         switch result {
         case .fields(let fields):
-            state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time, packets: packets) }
+            return fields
         case .blocked(let required):
             let blockedNow = requests.values.filter(\.isBlocked).count
-            guard !encoder.isBroken, blockedNow < limits.maxBlockedSections else {
-                state.issues.append("\(direction.messageName) headers not decoded: they need QPACK inserts that \(encoder.isBroken ? "were lost" : "did not come in time")")
+            guard !encoder.isBroken, blockedNow < limits.maxBlockedSections, budgetAllows(payload.count, emit: emit) else {
+                state.issues.append("\(name) not decoded: they need QPACK inserts that \(encoder.isBroken ? "were lost" : "did not come in time")")
                 state.withSide(direction) { $0.framingLost = true }
-                return
+                return nil
             }
-            let section = HTTP3FrameReader.Item.frame(type: HTTP3FrameReader.headers, payload: payload, firstPacket: packets.first, lastPacket: packets.last)
-            state.withSide(direction) { $0.blocked = (required, [section], payload.count, time) }
+            state.withSide(direction) { $0.blocked = (required, [item], payload.count, time) }
+            hold(payload.count)
         case .failed(let problem):
-            state.issues.append("\(direction.messageName) headers not decoded: \(problem)")
+            state.issues.append("\(name) not decoded: \(problem)")
             reportOnce("QPACK: \(problem)", isError: true, emit: emit)
             state.withSide(direction) { $0.framingLost = true }
         }
+        return nil
     }
 
     /// Replays the sides whose sections now have the inserts they need.
@@ -90,6 +106,7 @@ extension HTTP3Analyzer {
         for id in requests.keys.sorted() {
             guard let state = requests[id], let blocked = state.blocked(direction), blocked.requiredInsertCount <= inserts else { continue }
             state.withSide(direction) { $0.blocked = nil }
+            hold(-blocked.bytes)
             // The blocked section is the first held item; the rest came after it.
             for item in blocked.items {
                 process(item, on: state, direction: direction, at: blocked.time, emit: emit)

@@ -10,7 +10,9 @@ struct UnidirectionalStream {
 
     /// The stream type, once its varint is complete.
     var type: UInt64?
-    /// The first bytes while the type varint is incomplete.
+    /// A push stream's push ID, once its varint is complete.
+    var pushID: UInt64?
+    /// The first bytes while the type varint (or a push stream's push ID) is incomplete.
     var typeBytes: [UInt8] = []
     /// Frames of a control stream.
     var frames: HTTP3FrameReader
@@ -46,13 +48,30 @@ extension HTTP3Analyzer {
             }
             unblock(encodedBy: direction, emit: emit)
         case UnidirectionalStream.push?:
-            reportOnce("server push streams are not followed", isError: false, emit: emit)
+            guard direction == .serverToClient else {
+                reportOnce("a push stream from the client", isError: true, emit: emit)
+                return
+            }
+            if stream.pushID == nil {
+                let candidate = stream.typeBytes + rest
+                var reader = QUICReader(candidate)
+                guard let pushID = reader.readVarint() else {
+                    stream.typeBytes = Array(candidate.prefix(8))
+                    return
+                }
+                stream.pushID = pushID
+                stream.typeBytes = []
+                rest = candidate.dropFirst(reader.index)
+                guard openPushStream(id, pushID: pushID, emit: emit) else { return }
+            }
+            // The push's response, read as a request stream's response is.
+            if requests[id] != nil { receiveRequest(id, direction: direction, bytes: rest, at: time, emit: emit) }
         default:
             break  // the QPACK decoder stream, and reserved (grease) types
         }
     }
 
-    /// SETTINGS (RFC 9114 §7.2.4) and GOAWAY (§7.2.6) of a control stream.
+    /// SETTINGS (RFC 9114 §7.2.4), CANCEL_PUSH (§7.2.3) and GOAWAY (§7.2.6) of a control stream.
     private mutating func controlFrame(_ type: UInt64, payload: [UInt8], from direction: Direction, emit: (HTTP3Event) -> Void) {
         var reader = QUICReader(payload)
         switch type {
@@ -73,6 +92,8 @@ extension HTTP3Analyzer {
                     }
                 }
             }
+        case HTTP3FrameReader.cancelPush:
+            if let pushID = reader.readVarint() { cancelPush(pushID, from: direction) }
         case HTTP3FrameReader.goaway:
             if let last = reader.readVarint() {
                 reportOnce("GOAWAY from the \(direction.sender): streams from \(last) on are not served", isError: false, emit: emit)

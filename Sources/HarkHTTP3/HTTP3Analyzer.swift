@@ -1,8 +1,10 @@
 public import HarkCore
+public import HarkQUIC
 
-/// Reads HTTP/3 (RFC 9114) from a QUIC connection's streams: control streams (SETTINGS, GOAWAY), the
-/// QPACK encoder streams (RFC 9204) that build each side's dynamic table, and request streams, whose
-/// HEADERS and DATA become exchanges. A field section that needs inserts not yet seen waits for them
+/// Reads HTTP/3 (RFC 9114) from a QUIC connection's streams: control streams (SETTINGS, GOAWAY,
+/// CANCEL_PUSH), the QPACK encoder streams (RFC 9204) that build each side's dynamic table, request
+/// streams, whose HEADERS and DATA become exchanges, and server pushes (PUSH_PROMISE and push streams),
+/// which become exchanges too. A field section that needs inserts not yet seen waits for them
 /// (a bounded number of sections, a bounded number of bytes behind each).
 ///
 /// Input is in-order stream data, as `QUICConnectionAnalyzer` delivers it; nothing traps on bad input:
@@ -23,9 +25,16 @@ public struct HTTP3Analyzer {
     var allowedCapacity: [Int?] = [nil, nil]
     /// Unidirectional streams by (stream ID): their type once read, and a frame reader for control streams.
     var unidirectional: [UInt64: UnidirectionalStream] = [:]
-    /// Open request streams.
+    /// Open request streams, and push streams whose push ID was read.
     var requests: [UInt64: HTTP3RequestState] = [:]
+    /// Server pushes by push ID, from their PUSH_PROMISE or push stream until they are emitted.
+    var pushes: [UInt64: HTTP3RequestState] = [:]
     var huffman = QPACKHuffman()
+    /// The session's budget for what QUIC connections hold while they wait (here: frames held behind
+    /// field sections blocked on QPACK inserts); nil for none beyond `limits`.
+    public var bufferBudget: QUICBufferBudget?
+    /// The bytes this connection's blocked sections hold against `bufferBudget`.
+    var heldInBudget = 0
     /// The number of the capture packet whose stream bytes are being read, set by the caller: messages
     /// note the packets of their first and last bytes.
     public var packetClock: PacketClock?
@@ -53,44 +62,64 @@ public struct HTTP3Analyzer {
 
     /// Bytes of a stream the capture does not hold.
     public mutating func gap(streamID: UInt64, direction: Direction, length: UInt64, at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        if streamID & 0x02 != 0 {
-            if unidirectional[streamID]?.type == UnidirectionalStream.encoder {
-                encoders[direction.sideIndex].lose()
-                reportOnce("\(length) bytes of the \(direction.sender)'s QPACK encoder stream lost: headers that use its dynamic table cannot be decoded", isError: false, emit: emit)
-            }
+        if streamID & 0x02 != 0, unidirectional[streamID]?.type == UnidirectionalStream.encoder {
+            encoders[direction.sideIndex].lose()
+            reportOnce("\(length) bytes of the \(direction.sender)'s QPACK encoder stream lost: headers that use its dynamic table cannot be decoded", isError: false, emit: emit)
             return
         }
-        guard Self.isRequestStream(streamID), let state = requests[streamID] else { return }
+        // Request streams, and push streams once their push ID was read.
+        guard let state = requests[streamID] else { return }
         state.gap(length, direction: direction)
     }
 
     /// One side ended a stream (FIN).
     public mutating func finish(streamID: UInt64, direction: Direction, at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        guard Self.isRequestStream(streamID), let state = requests[streamID] else { return }
+        guard let state = requests[streamID] else { return }
         state.withSide(direction) { $0.ended = true }
         emitIfDone(streamID, emit: emit)
     }
 
     /// One side abandoned a stream (RESET_STREAM).
     public mutating func reset(streamID: UInt64, direction: Direction, errorCode: UInt64, at time: Timestamp, emit: (HTTP3Event) -> Void) {
-        guard Self.isRequestStream(streamID), let state = requests[streamID] else { return }
+        guard let state = requests[streamID] else { return }
         let name = HTTP3ErrorText.name(errorCode)
         state.issues.append("stream reset by the \(direction.sender) (\(name))")
         state.withSide(direction) { $0.ended = true }
         emitIfDone(streamID, emit: emit)
     }
 
-    /// The connection ended: every open request stream becomes an exchange, with what it lacks.
+    /// The connection ended: every open request stream and push stream becomes an exchange, with what it
+    /// lacks.
     public mutating func finishConnection(at time: Timestamp, emit: (HTTP3Event) -> Void) {
         for id in requests.keys.sorted() {
             guard let state = requests.removeValue(forKey: id) else { continue }
+            if let pushID = state.pushID { pushes[pushID] = nil }
             for direction in [Direction.clientToServer, .serverToClient] where state.blocked(direction) != nil {
                 state.issues.append("\(direction.messageName) headers never decoded: the QPACK inserts they need were not captured")
             }
-            if !state.request.ended { state.issues.append("request incomplete: the connection ended first") }
+            // A push's request is its PUSH_PROMISE: whole when read (`exchange()` says when it was not).
+            if !state.request.ended, state.pushID == nil { state.issues.append("request incomplete: the connection ended first") }
             if !state.response.ended { state.issues.append("response incomplete: the connection ended first") }
             emit(.exchange(state.exchange()))
         }
+        reportUnfulfilledPushes(emit: emit)
+        hold(-heldInBudget)
+    }
+
+    /// Notes bytes held behind blocked sections (`delta` > 0) or released, against the session's budget.
+    mutating func hold(_ delta: Int) {
+        guard delta != 0 else { return }
+        heldInBudget &+= delta
+        bufferBudget?.add(delta)
+    }
+
+    /// Whether `count` more bytes may be held behind a blocked section; when the session's budget says
+    /// no, that is an eviction, reported once per connection.
+    mutating func budgetAllows(_ count: Int, emit: (HTTP3Event) -> Void) -> Bool {
+        guard let budget = bufferBudget, !budget.fits(count) else { return true }
+        budget.noteEviction()
+        reportOnce("the session's QUIC buffer budget (\(budget.limit) bytes held while waiting) is used up: sections blocked on QPACK inserts are given up", isError: false, emit: emit)
+        return false
     }
 
     mutating func reportOnce(_ text: String, isError: Bool, emit: (HTTP3Event) -> Void) {
@@ -104,6 +133,7 @@ public struct HTTP3Analyzer {
             state.request.blocked == nil, state.response.blocked == nil
         else { return }
         requests[id] = nil
+        if let pushID = state.pushID { pushes[pushID] = nil }
         emit(.exchange(state.exchange()))
     }
 }

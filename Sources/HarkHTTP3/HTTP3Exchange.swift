@@ -61,10 +61,15 @@ public struct HTTP3Message: Sendable {
     }
 }
 
-/// One request stream: the request, interim and final responses, and what went wrong.
+/// One request stream, or one server push: the request, interim and final responses, and what went wrong.
 public struct HTTP3Exchange: Sendable {
-    /// The QUIC stream ID (client-initiated bidirectional: 0, 4, 8, …).
+    /// The QUIC stream ID: the request stream (client-initiated bidirectional: 0, 4, 8, …), or for a push
+    /// the push stream (server-initiated unidirectional: 3, 7, 11, …).
     public var streamID: UInt64
+    /// For a response the server pushed (RFC 9114 §4.6): its push ID, and the request stream whose
+    /// PUSH_PROMISE carried the promised request (nil when that was not captured).
+    public var pushID: UInt64?
+    public var promisedOn: UInt64?
     /// The request; nil when its HEADERS were not read (lost, or QPACK state unknown).
     public var request: HTTP3Message?
     /// 1xx responses before the final one.

@@ -1,10 +1,16 @@
 import HarkCore
 import HarkQUIC
 
-/// What the analyzer knows of one request stream until it emits it. A class: the analyzer changes it in
-/// place, through the one reference its table holds, without copying its sides and buffers.
+/// What the analyzer knows of one request stream, or one server push, until it emits it. A class: the
+/// analyzer changes it in place, through the one reference its table holds, without copying its sides
+/// and buffers.
 final class HTTP3RequestState {
-    let id: UInt64
+    /// The request stream, or the push stream once it was seen.
+    var id: UInt64
+    /// For a server push (RFC 9114 §4.6): its push ID, and the request stream whose PUSH_PROMISE
+    /// carried the request (nil until the promise is read).
+    var pushID: UInt64?
+    var promisedOn: UInt64?
     var request: HTTP3RequestSide
     var response: HTTP3RequestSide
     var issues: [String] = []
@@ -57,11 +63,15 @@ final class HTTP3RequestState {
     /// The exchange as it stands.
     func exchange() -> HTTP3Exchange {
         var exchange = HTTP3Exchange(streamID: id)
+        exchange.pushID = pushID
+        exchange.promisedOn = promisedOn
         exchange.request = request.finishedMessage()
         exchange.response = response.finishedMessage()
         exchange.interimResponses = response.interim
         exchange.issues = issues
-        if exchange.request == nil { exchange.issues.append("request headers not captured") }
+        if exchange.request == nil {
+            exchange.issues.append(pushID == nil ? "request headers not captured" : "its PUSH_PROMISE was not captured")
+        }
         for message in [exchange.request, exchange.response].compactMap({ $0 }) where message.body.missingBytes > 0 {
             exchange.issues.append("\(message.body.missingBytes) body bytes lost in capture")
         }

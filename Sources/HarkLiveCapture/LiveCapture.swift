@@ -59,18 +59,9 @@ public final class LiveCapture: CaptureInput {
     /// The NFLOG groups read (`nflog:G,…`), whose batching follows the rate; none for other devices.
     private let nflogGroups: [UInt16]
     private var batching = NFLOGBatching()
-    /// The packets of the `pcap_dispatch` call in progress: their bytes, back to back, and where each
-    /// starts. Frames are sliced out once the call returns, so the buffer is never written while a
-    /// slice of it exists (which would copy it).
-    private var staging = ByteBuffer()
-    private var pending: [PendingPacket] = []
-
-    private struct PendingPacket {
-        var offset: Int
-        var length: Int
-        var originalLength: Int
-        var timestamp: Timestamp
-    }
+    /// The packets of the read in progress, copied out of libpcap's buffer; handed out as frames when
+    /// the read returns.
+    private var copies = PacketCopies()
 
     /// Opens and activates the capture.
     ///
@@ -187,21 +178,14 @@ public final class LiveCapture: CaptureInput {
         diagnostic: (Diagnostic) -> Void
     ) -> Bool {
         guard !isFinished else { return false }
-        var delivered = 0
-        var deliveredBytes = 0
         var gatheredUntil: Timestamp?
         var readable = false
         while true {
             let stopping = StopSignal.isRequested
-            let (frames, bytes) = dispatch(
-                maximumFrames: maximumFrames &- delivered,
-                maximumBytes: maximumBytes &- deliveredBytes,
-                readable: readable,
-                record: record
-            )
+            dispatch(maximumFrames: maximumFrames, maximumBytes: maximumBytes, readable: readable)
             readable = false
-            delivered += frames
-            deliveredBytes += bytes
+            let delivered = copies.packets.count
+            let deliveredBytes = copies.bytes
             if isFinished { break }
             if delivered > 0 {
                 // NFLOG messages come every millisecond or so under load: gather them for as long as
@@ -226,6 +210,8 @@ public final class LiveCapture: CaptureInput {
             if wake == .nothing { break }
             readable = wake == .packets
         }
+        let delivered = copies.packets.count
+        handOutFrames(record: record)
         let now = Self.now()
         lastClock = now
         if !nflogGroups.isEmpty, let threshold = batching.record(packets: delivered, at: now) {
@@ -237,22 +223,18 @@ public final class LiveCapture: CaptureInput {
 
     // MARK: - Reading
 
-    /// Reads what the kernel holds, up to the limits (past them by the rest of an NFLOG message),
-    /// without waiting; returns the frames handed out and their captured bytes. `readable`: a poll
-    /// just said the descriptor has something.
-    private func dispatch(
-        maximumFrames: Int, maximumBytes: Int, readable: Bool, record: (CaptureRecord) -> Void
-    ) -> (frames: Int, bytes: Int) {
-        staging = ByteBufferAllocator().buffer(capacity: 64 << 10)
-        pending.removeAll(keepingCapacity: true)
+    /// Copies what the kernel holds into `copies`, until the read holds `maximumFrames` frames or
+    /// `maximumBytes` bytes (past them by the rest of an NFLOG message), without waiting. `readable`: a
+    /// poll just said the descriptor has something.
+    private func dispatch(maximumFrames: Int, maximumBytes: Int, readable: Bool) {
         let context = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
-        while pending.count < maximumFrames, staging.readableBytes < maximumBytes {
+        while copies.packets.count < maximumFrames, copies.bytes < maximumBytes {
             let nflog = linkType == .nflog
             // libpcap's NFLOG reader takes EAGAIN on its non-blocking socket for an error (1.10): read
             // only what poll says is there, one netlink message (`recv`) per call, and all of its
             // packets (-1): packets left in libpcap's buffer would wait, unseen by poll, for the next.
             if nflog, !readable, !hasPendingInput() { break }
-            let limit: Int32 = nflog ? -1 : Int32(clamping: min(maximumFrames &- pending.count, 256))
+            let limit: Int32 = nflog ? -1 : Int32(clamping: min(maximumFrames &- copies.packets.count, 256))
             let count = pcap_dispatch(handle, limit, collectPacket, context)
             if count < 0 {
                 if count != PCAP_ERROR_BREAK {
@@ -264,8 +246,11 @@ public final class LiveCapture: CaptureInput {
             // After a message, `read` waits (or polls) for the next: no poll here that finds nothing.
             if count == 0 || nflog { break }
         }
-        for packet in pending {
-            guard let data = staging.getSlice(at: packet.offset, length: packet.length) else { continue }
+    }
+
+    /// Hands the packets of this read to `record` as frames.
+    private func handOutFrames(record: (CaptureRecord) -> Void) {
+        copies.handOut { data, packet in
             frameCount += 1
             capturedBytes += Int64(packet.length)
             let frame = CapturedFrame(
@@ -274,7 +259,6 @@ public final class LiveCapture: CaptureInput {
             )
             record(.frame(frame))
         }
-        return (pending.count, staging.readableBytes)
     }
 
     /// Whether the capture's descriptor has something to read now.
@@ -283,14 +267,11 @@ public final class LiveCapture: CaptureInput {
         return poll(&entry, 1, 0) > 0
     }
 
-    /// Called by `pcap_dispatch` for each packet: copies it into the staging buffer.
+    /// Called by `pcap_dispatch` for each packet: copies it out of libpcap's buffer.
     fileprivate func collect(_ header: pcap_pkthdr, _ bytes: UnsafePointer<UInt8>) {
-        let length = Int(header.caplen)
-        let offset = staging.writerIndex
-        staging.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
         // tv_usec holds nanoseconds when the device gave the precision asked for.
         let timestamp = Timestamp(seconds: Int64(header.ts.tv_sec), fraction: Int64(header.ts.tv_usec), unitsPerSecond: timestampUnits)
-        pending.append(PendingPacket(offset: offset, length: length, originalLength: Int(header.len), timestamp: timestamp))
+        copies.append(UnsafeRawBufferPointer(start: bytes, count: Int(header.caplen)), originalLength: Int(header.len), timestamp: timestamp)
     }
 
     /// What ended a wait.

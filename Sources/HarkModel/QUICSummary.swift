@@ -9,15 +9,19 @@ public struct QUICSummary: Hashable, Sendable {
     public var undecryptedPackets: Int
     /// Key updates seen (RFC 9001 §6).
     public var keyUpdates: Int
+    /// 0-RTT packets decrypted: the client's early data (RFC 9001 §4.6).
+    public var earlyDataPackets: Int
     /// Connection IDs seen.
     public var connectionIDs: Int
 
-    public init(version: String, closed: String? = nil, packets: Int = 0, undecryptedPackets: Int = 0, keyUpdates: Int = 0, connectionIDs: Int = 0) {
+    public init(version: String, closed: String? = nil, packets: Int = 0, undecryptedPackets: Int = 0, keyUpdates: Int = 0, earlyDataPackets: Int = 0,
+                connectionIDs: Int = 0) {
         self.version = version
         self.closed = closed
         self.packets = packets
         self.undecryptedPackets = undecryptedPackets
         self.keyUpdates = keyUpdates
+        self.earlyDataPackets = earlyDataPackets
         self.connectionIDs = connectionIDs
     }
 }

@@ -10,6 +10,13 @@ public protocol SessionObserver {
     mutating func tcpEvent(_ event: TCPEvent)
     /// An HTTP exchange is complete (its final response ended, or none can come any more).
     mutating func exchange(_ exchange: Exchange)
+    /// Work to do on each exchange on the thread that analysed its connection (`ExchangePreparer`),
+    /// or nil (the default) for none. Read once, when the session starts.
+    var exchangePreparer: (any ExchangePreparer)? { get }
+    /// An HTTP exchange is complete, with what `exchangePreparer` made of it: nil when it was not
+    /// called (one analysing thread) or made nothing, or when the session linked the exchange to
+    /// another hop afterwards. The default calls `exchange(_:)`.
+    mutating func exchange(_ exchange: Exchange, prepared: (any Sendable)?)
     /// A message of a protocol the connection switched to (a WebSocket message) is complete.
     mutating func message(_ message: ConnectionMessage)
     /// A problem in the input; processing goes on.
@@ -33,6 +40,8 @@ extension SessionObserver {
     public mutating func connectionClosed(_ connection: ConnectionRecord) {}
     public mutating func tcpEvent(_ event: TCPEvent) {}
     public mutating func exchange(_ exchange: Exchange) {}
+    public var exchangePreparer: (any ExchangePreparer)? { nil }
+    public mutating func exchange(_ exchange: Exchange, prepared: (any Sendable)?) { self.exchange(exchange) }
     public mutating func message(_ message: ConnectionMessage) {}
     public mutating func diagnostic(_ diagnostic: Diagnostic) {}
     public mutating func progress(bytesRead: Int64) {}

@@ -20,7 +20,8 @@ struct SocketEntry: Hashable {
 }
 
 /// Reads which TCP sockets processes hold: their descriptors' socket inodes (`/proc/PID/fd`) looked up
-/// in `/proc/net/tcp` and `/proc/net/tcp6` (the socket table of hark's network namespace).
+/// in the socket table of hark's network namespace (`SocketDiag`, else `/proc/net/tcp` and
+/// `/proc/net/tcp6`).
 enum SocketTable {
     /// The socket inodes open in `pid`.
     static func socketInodes(of pid: Int32) -> Set<UInt64> {
@@ -37,6 +38,16 @@ enum SocketTable {
 
     /// Every TCP socket of the namespace, IPv4 and IPv6.
     static func all() -> [SocketEntry] {
+        SocketDiag.tcpSockets(states: SocketDiag.allStates) ?? fromProc()
+    }
+
+    /// The listening TCP sockets of the namespace, IPv4 and IPv6.
+    static func listening() -> [SocketEntry] {
+        SocketDiag.tcpSockets(states: 1 << UInt32(SocketDiag.listenState)) ?? fromProc().filter(\.isListening)
+    }
+
+    /// Every TCP socket, read from `/proc/net/tcp` and `/proc/net/tcp6`.
+    static func fromProc() -> [SocketEntry] {
         parse(SystemFiles.read("/proc/net/tcp") ?? "", isIPv6: false)
             + parse(SystemFiles.read("/proc/net/tcp6") ?? "", isIPv6: true)
     }
@@ -61,8 +72,7 @@ enum SocketTable {
     }
 
     /// `ADDRESS:PORT` in the kernel's hex: the address as 32-bit words printed in host order (so their
-    /// in-memory bytes are the network-order address), the port as a number. An IPv4-mapped IPv6
-    /// address becomes the IPv4 address: such connections travel as IPv4 packets.
+    /// in-memory bytes are the network-order address), the port as a number.
     private static func endpoint(_ field: Substring, isIPv6: Bool) -> (address: SocketEntry.Address, port: UInt16)? {
         let parts = field.split(separator: ":")
         guard parts.count == 2, let port = UInt16(parts[1], radix: 16) else { return nil }
@@ -76,13 +86,16 @@ enum SocketTable {
             withUnsafeBytes(of: word) { bytes.append(contentsOf: $0) }
             start = end
         }
-        if isIPv6, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
-            bytes = Array(bytes[12...])
-        }
         return (address(bytes), port)
     }
 
-    private static func address(_ bytes: [UInt8]) -> SocketEntry.Address {
+    /// An address from its 4 or 16 network-order bytes. An IPv4-mapped IPv6 address becomes the IPv4
+    /// address: such connections travel as IPv4 packets.
+    static func address(_ networkOrder: [UInt8]) -> SocketEntry.Address {
+        var bytes = networkOrder
+        if bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+            bytes = Array(bytes[12...])
+        }
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         _ = bytes.withUnsafeBytes { raw in
@@ -100,6 +113,6 @@ enum SocketTable {
 public enum ListeningPorts {
     /// The local ports of every LISTEN socket, IPv4 and IPv6.
     public static func current() -> Set<UInt16> {
-        Set(SocketTable.all().lazy.filter(\.isListening).map(\.localPort))
+        Set(SocketTable.listening().lazy.map(\.localPort))
     }
 }

@@ -9,15 +9,25 @@ extension QUICConnectionAnalyzer {
             switch frame {
             case .crypto(let offset, let data):
                 var assembler = crypto[space.rawValue][direction.index]
-                let (pieces, problem) = assembler.add(offset: offset, data: data, fin: false, packet: packetClock?.number ?? 0)
-                crypto[space.rawValue][direction.index] = assembler
+                let heldBefore = assembler.bufferedBytes
+                var (pieces, problem) = assembler.add(offset: offset, data: data, fin: false, packet: packetClock?.number ?? 0)
                 if let problem { reportOnce("CRYPTO frame: \(problem)", isError: true, emit: emit) }
+                hold(assembler.bufferedBytes &- heldBefore)
+                if overBudget(emit: emit) {
+                    let held = assembler.bufferedBytes
+                    pieces += assembler.giveUpHoles()
+                    hold(-held)
+                }
+                crypto[space.rawValue][direction.index] = assembler
                 for case .data(let bytes, _) in pieces { readHandshake(bytes, from: direction, at: time, emit: emit) }
             case .stream(let id, let offset, let data, let fin):
                 receiveStream(id, offset: offset, data: data, fin: fin, from: direction, time: time, emit: emit)
             case .resetStream(let id, let code, _):
                 let key = StreamKey(id: id, direction: direction)
-                if let removed = streams.removeValue(forKey: key) { bufferedStreamBytes &-= removed.bufferedBytes }
+                if let removed = streams.removeValue(forKey: key) {
+                    bufferedStreamBytes &-= removed.bufferedBytes
+                    hold(-removed.bufferedBytes)
+                }
                 if !endedStreams.contains(key) {
                     endedStreams.insert(key)
                     emit(.streamReset(streamID: id, direction: direction, errorCode: code, time: time))
@@ -57,16 +67,23 @@ extension QUICConnectionAnalyzer {
         let heldBefore = assembler.bufferedBytes
         var (pieces, problem) = assembler.add(offset: offset, data: data, fin: fin, packet: packetClock?.number ?? 0)
         if let problem { reportOnce("stream \(id): \(problem)", isError: true, emit: emit) }
-        bufferedStreamBytes &+= assembler.bufferedBytes &- heldBefore
-        if bufferedStreamBytes > limits.maxBufferedBytesPerConnection {
+        let grown = assembler.bufferedBytes &- heldBefore
+        bufferedStreamBytes &+= grown
+        hold(grown)
+        let overConnectionLimit = bufferedStreamBytes > limits.maxBufferedBytesPerConnection
+        if overConnectionLimit {
             reportOnce("more than \(limits.maxBufferedBytesPerConnection) stream bytes held behind holes: holes given up as gaps", isError: false, emit: emit)
+        }
+        if overConnectionLimit || overBudget(emit: emit) {
             let held = assembler.bufferedBytes
             pieces += assembler.giveUpHoles()
             bufferedStreamBytes &-= held
+            hold(-held)
         }
         deliver(pieces, key: key, time: time, emit: emit)
         if assembler.isComplete {
             bufferedStreamBytes &-= assembler.bufferedBytes
+            hold(-assembler.bufferedBytes)
             streams[key] = nil
             // Stream IDs only grow, so the set is bounded by what a connection can open; cap it anyway.
             if endedStreams.count < 1 << 20 { endedStreams.insert(key) }
@@ -74,6 +91,22 @@ extension QUICConnectionAnalyzer {
         } else {
             streams[key] = assembler
         }
+    }
+
+    /// Notes bytes this connection holds (`delta` > 0) or no longer holds, against the session's budget.
+    mutating func hold(_ delta: Int) {
+        guard delta != 0 else { return }
+        heldInBudget &+= delta
+        bufferBudget?.add(delta)
+    }
+
+    /// Whether the session's budget is exceeded (what grew then gives up its holes): counted as an
+    /// eviction and reported once per connection.
+    mutating func overBudget(emit: (QUICEvent) -> Void) -> Bool {
+        guard let budget = bufferBudget, budget.used > budget.limit else { return false }
+        budget.noteEviction()
+        reportOnce("the session's QUIC buffer budget (\(budget.limit) bytes held while waiting) is used up: holes given up as gaps", isError: false, emit: emit)
+        return true
     }
 
     /// Emits in-order pieces of a stream.

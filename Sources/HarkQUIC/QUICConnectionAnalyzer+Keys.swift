@@ -25,6 +25,7 @@ extension QUICConnectionAnalyzer {
                     summary.clientRandom = hello.random
                     summary.serverName = hello.serverName
                     summary.offeredALPN = hello.alpn
+                    offeredCipherSuites = hello.cipherSuites
                     if !summary.decrypted { summary.notDecryptedReason = "the server's Initial packet (ServerHello) was not captured" }
                     emit(.handshakeUpdated)
                 case .serverHello:
@@ -71,7 +72,7 @@ extension QUICConnectionAnalyzer {
         handshakeKeys = [keys(secrets.clientHandshakeTrafficSecret), keys(secrets.serverHandshakeTrafficSecret)]
         let client = keys(secrets.clientTrafficSecret0)
         let server = keys(secrets.serverTrafficSecret0)
-        applicationKeys = [client.map { ($0, false) }, server.map { ($0, false) }]
+        applicationKeys = [client.map(QUICKeyPhases.init), server.map(QUICKeyPhases.init)]
         if client == nil || server == nil {
             summary.notDecryptedReason = "the key log lacks CLIENT_TRAFFIC_SECRET_0 or SERVER_TRAFFIC_SECRET_0 for client random \(random)"
         } else if !summary.decrypted {

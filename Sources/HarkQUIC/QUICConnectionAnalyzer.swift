@@ -33,8 +33,14 @@ public struct QUICConnectionAnalyzer {
 
     var initialKeys: (client: QUICPacketKeys, server: QUICPacketKeys)?
     var handshakeKeys: [QUICPacketKeys?] = [nil, nil]
-    /// 1-RTT keys per direction, with the key phase bit they go with.
-    var applicationKeys: [(keys: QUICPacketKeys, phase: Bool)?] = [nil, nil]
+    /// The client's 0-RTT keys, once a 0-RTT packet opened with them.
+    var earlyDataKeys: QUICPacketKeys?
+    /// 0-RTT packets the offered suites were tried on without success (given up after a few).
+    var earlyDataTrials = 0
+    /// The ClientHello's cipher suites, tried on the first 0-RTT packet.
+    var offeredCipherSuites: [TLSCipherSuite] = []
+    /// 1-RTT keys per direction, across key updates.
+    var applicationKeys: [QUICKeyPhases?] = [nil, nil]
     /// The largest packet number received per space and direction.
     var largest: [[UInt64?]] = Array(repeating: [nil, nil], count: 3)
     /// CRYPTO data per space and direction.
@@ -45,6 +51,12 @@ public struct QUICConnectionAnalyzer {
     var streams: [StreamKey: QUICStreamAssembler] = [:]
     /// Out-of-order stream bytes held by all streams.
     var bufferedStreamBytes = 0
+    /// The session's budget for what QUIC connections hold while they wait; nil for none beyond
+    /// `limits`. Set by the caller before the first datagram.
+    public var bufferBudget: QUICBufferBudget?
+    /// The bytes this connection holds against `bufferBudget` (streams and CRYPTO levels), given back
+    /// when it finishes.
+    var heldInBudget = 0
     /// Streams whose direction ended: later frames for them are retransmissions.
     var endedStreams = Set<StreamKey>()
     /// The connection IDs that address each side (the DCIDs of packets sent to it).
@@ -121,6 +133,8 @@ public struct QUICConnectionAnalyzer {
             deliver(assembler.finish(), key: key, time: time, emit: emit)
             streams[key] = assembler
         }
+        bufferedStreamBytes = 0
+        hold(-heldInBudget)
         if summary.undecryptedPackets > 0, summary.decrypted {
             emit(.diagnostic("\(summary.undecryptedPackets) of \(summary.packets) QUIC packets could not be decrypted", isError: false))
         }
@@ -152,7 +166,9 @@ public struct QUICConnectionAnalyzer {
             case .handshake:
                 lookUpSecretsIfNeeded(emit: emit)
                 open(header, in: &datagram, at: start, space: .handshake, keys: handshakeKeys[direction.index], from: direction, time: time, emit: emit)
-            case .zeroRTT, .retry:
+            case .zeroRTT:
+                openZeroRTT(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
+            case .retry:
                 summary.undecryptedPackets &+= 1
             }
         case .short:
@@ -180,31 +196,30 @@ public struct QUICConnectionAnalyzer {
         }
     }
 
-    /// Decrypts a 1-RTT packet, following a key update when its Key Phase bit flips.
+    /// Decrypts a 1-RTT packet with the keys its Key Phase bit and packet number call for: following a
+    /// key update, or the previous phase's keys for a packet sent before the update that arrives late.
     private mutating func openShort(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
-        guard let current = applicationKeys[direction.index] else {
+        guard var phases = applicationKeys[direction.index] else {
             summary.undecryptedPackets &+= 1
             return
         }
         let largestReceived = largest[Space.application.rawValue][direction.index]
+        // Header protection keys do not change with key updates (RFC 9001 §6.1).
         guard case .success(let (firstByte, number, length)) = QUICPacketOpener.unprotect(
-            datagram, header: header, start: start, keys: current.keys, largestReceived: largestReceived)
+            datagram, header: header, start: start, keys: phases.current, largestReceived: largestReceived)
         else {
             summary.undecryptedPackets &+= 1
             return
         }
-        let phase = firstByte & 0x04 != 0
-        var keys = current.keys
-        if phase != current.phase { keys = current.keys.next() }
+        let choice = phases.choose(bit: firstByte & 0x04 != 0, packetNumber: number)
+        let keys = phases.keys(choice)
+        defer { applicationKeys[direction.index] = phases }
         switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
         case .failure:
             summary.undecryptedPackets &+= 1
             reportOnce("a QUIC 1-RTT packet did not decrypt with the key log's secrets", isError: false, emit: emit)
         case .success(let opened):
-            if phase != current.phase {
-                applicationKeys[direction.index] = (keys, phase)
-                summary.keyUpdates &+= 1
-            }
+            if phases.opened(choice, packetNumber: number) { summary.keyUpdates &+= 1 }
             if !summary.decrypted {
                 summary.decrypted = true
                 summary.notDecryptedReason = nil
@@ -215,7 +230,7 @@ public struct QUICConnectionAnalyzer {
         }
     }
 
-    private mutating func noteReceived(_ number: UInt64, space: Space, direction: Direction) {
+    mutating func noteReceived(_ number: UInt64, space: Space, direction: Direction) {
         let previous = largest[space.rawValue][direction.index]
         if previous.map({ number > $0 }) ?? true { largest[space.rawValue][direction.index] = number }
     }

@@ -29,6 +29,8 @@ public struct QUICConnectionSummary: Sendable {
     public var undecryptedPackets = 0
     /// Key updates seen (RFC 9001 §6).
     public var keyUpdates = 0
+    /// 0-RTT packets decrypted (the client's early data, RFC 9001 §4.6).
+    public var earlyDataPackets = 0
     /// Connection IDs seen (long-header source IDs and NEW_CONNECTION_ID).
     public var connectionIDs = 0
 

@@ -108,10 +108,12 @@ public struct TCPReassembler {
     /// connection order.
     public mutating func finish<Handler: TCPStreamHandler>(handler: inout Handler) {
         let time = lastTimestamp ?? Timestamp(nanoseconds: 0)
-        var remaining = table.keys { _ in true }.compactMap { table.remove($0) }
-        remaining.sort { $0.info.id < $1.info.id }
-        for index in remaining.indices {
-            retire(&remaining[index], reason: .endOfCapture, at: time, packetNumber: lastPacketNumber, handler: &handler)
+        // One at a time: a copy of every state at once would double the table's memory at the end.
+        var remaining = table.keys { $0.info.id }
+        remaining.sort { $0.value < $1.value }
+        for connection in remaining {
+            guard var state = table.remove(connection.key) else { continue }
+            retire(&state, reason: .endOfCapture, at: time, packetNumber: lastPacketNumber, handler: &handler)
         }
     }
 

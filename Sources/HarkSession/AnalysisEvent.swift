@@ -10,6 +10,9 @@ enum AnalysisEvent {
     /// A complete exchange, with what its connection knows of it (bytes delivered late, why a message
     /// is missing); the output gives it its id.
     case exchange(Exchange)
+    /// A complete exchange with what the observer's `ExchangePreparer` made of it on the worker that
+    /// analysed its connection (boxed: it is rare next to the events of every packet).
+    indirect case preparedExchange(Exchange, prepared: any Sendable)
     /// The exchange that switched its connection to another protocol, whose messages refer to it.
     case switched(Exchange)
     /// A FastCGI exchange, for the hop linker to link or hold.

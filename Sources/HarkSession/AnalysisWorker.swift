@@ -55,10 +55,10 @@ final class AnalysisWorker: @unchecked Sendable {
     private var isStopping = false
     private var thread: pthread_t?
 
-    /// Starts a worker whose stacks are built with `settings` (a key log and body pool of its own);
-    /// nil when no thread can be started.
-    init?(settings: StackSettings, captureName: String) {
-        let state = WorkerState(analysis: ConnectionAnalysis(settings: settings), captureName: captureName)
+    /// Starts a worker whose stacks are built with `settings` (a key log and body pool of its own), and
+    /// which has `preparer` prepare each exchange it finds; nil when no thread can be started.
+    init?(settings: StackSettings, captureName: String, preparer: (any ExchangePreparer)?) {
+        let state = WorkerState(analysis: ConnectionAnalysis(settings: settings), captureName: captureName, preparer: preparer)
         guard let started = startThread({ [self] in run(state) }) else { return nil }
         thread = started
     }
@@ -120,15 +120,18 @@ private final class WorkerState {
     /// check cost ~85 instructions a call (release, callgrind).
     @exclusivity(unchecked) var analysis: ConnectionAnalysis
     let captureName: String
+    /// The observer's preparer, called for each exchange found.
+    let preparer: (any ExchangePreparer)?
 
-    init(analysis: ConnectionAnalysis, captureName: String) {
+    init(analysis: ConnectionAnalysis, captureName: String, preparer: (any ExchangePreparer)?) {
         self.analysis = analysis
         self.captureName = captureName
+        self.preparer = preparer
     }
 
     /// Makes the calls of one job, in order, collecting their events.
     func perform(_ job: AnalysisWorker.Job) -> AnalysisWorker.Result {
-        var collected = CollectedEvents()
+        var collected = CollectedEvents(preparer: preparer)
         let clock = analysis.settings.packetClock
         defer { clock.number = 0 }
         for (index, entry) in job.enumerated() {
@@ -158,12 +161,18 @@ private final class WorkerState {
     }
 }
 
-/// A worker's sink: the events of a job, each with the index of the call being made.
+/// A worker's sink: the events of a job, each with the index of the call being made; exchanges with
+/// what the observer's preparer made of them.
 private struct CollectedEvents: AnalysisSink {
+    let preparer: (any ExchangePreparer)?
     var call = 0
     var events: AnalysisWorker.Result = []
 
     mutating func take(_ event: AnalysisEvent) {
-        events.append((call: call, event: event))
+        if let preparer, case .exchange(let exchange) = event, let prepared = preparer.prepare(exchange) {
+            events.append((call: call, event: .preparedExchange(exchange, prepared: prepared)))
+        } else {
+            events.append((call: call, event: event))
+        }
     }
 }

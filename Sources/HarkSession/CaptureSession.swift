@@ -1,6 +1,7 @@
 public import HarkCapture
 public import HarkCore
 public import HarkModel
+public import HarkQUIC
 public import HarkReassembly
 import HarkTLS
 
@@ -8,6 +9,8 @@ import HarkTLS
 public struct SessionConfiguration: Sendable {
     /// TCP reassembly limits.
     public var reassembly = ReassemblyLimits()
+    /// QUIC limits, per connection and for the session (`QUICLimits.maxBufferedBytesPerSession`).
+    public var quic = QUICLimits()
     /// Whether HTTP body bytes are kept (up to the analyzers' body limits: in memory while small, then
     /// in unlinked temporary files, see `bodyStorage`). Turn it off when nothing reads bodies (`hark
     /// har --no-bodies`, `hark connections`): exchanges are still reported, with empty bodies whose
@@ -132,7 +135,7 @@ public struct CaptureSession {
     private func drive<Handler: SessionHandler, Observer: SessionObserver>(
         _ dispatcher: Handler, observer: inout Observer
     ) -> SessionStatistics {
-        var analysis = SessionAnalysis(reassembler: makeReassembler(), dispatcher: dispatcher)
+        var analysis = SessionAnalysis(reassembler: makeReassembler(), quicLimits: configuration.quic, dispatcher: dispatcher)
         defer {
             // The dispatcher holds the observer as an existential (see `StreamDispatcher`); it is
             // always the `Observer` put in.

@@ -40,8 +40,15 @@ extension ExchangeMapper {
             request: request,
             interimResponses: exchange.interimResponses.map(record),
             response: response,
-            problems: exchange.issues
+            problems: exchange.issues + pushProblem(exchange)
         )
+    }
+
+    /// A pushed exchange says so, as an HTTP/2 push does.
+    private static func pushProblem(_ exchange: HTTP3Exchange) -> [String] {
+        guard let pushID = exchange.pushID else { return [] }
+        let origin = exchange.promisedOn.map { "PUSH_PROMISE on stream \($0), " } ?? ""
+        return ["pushed by the server (\(origin)push ID \(pushID))"]
     }
 
     private static func record(_ message: HTTP3Message) -> HTTPResponseRecord {

@@ -10,18 +10,19 @@ import HarkPacket
 /// client sent could be stamped after the response it received: negative latencies.
 ///
 /// The kernel logs every packet of a group into one queue, in order, so a packet happened no later
-/// than any packet logged after it. A packet with the kernel's time keeps it; one without takes the
-/// earliest kernel time of the packets after it, when that is before its read time; and times never
-/// go backwards from one packet to the next. Latencies are then never negative, and a request is placed
-/// within the time of the response that followed it, not when hark got round to reading it. Other
-/// link types pass unchanged.
+/// than the packets logged after it. A packet with the kernel's time keeps it; one without takes the
+/// kernel time of the first packet with one logged after it, when that is before its read time; and
+/// times never go backwards from one packet to the next. Latencies are then never negative, and a
+/// request is placed within the time of the response that followed it, not when hark got round to
+/// reading it. Other link types pass unchanged.
 ///
-/// Packets without a kernel time after the last one with it wait for the next read: the kernel time
-/// that bounds them may come with it (the kernel sends NFLOG packets in batches, `NFLOGBatching`).
-/// They wait until a kernel time comes, the input ends, or, live, `patience` has passed since they
-/// were read: a kernel time logged after that is later than their read time anyway (batches leave
-/// within a timer tick). Times are then the same however the input was cut into reads: live, and
-/// from the pcapng written meanwhile (`-w`).
+/// Packets with a kernel time, and everything while no packet waits, pass straight on. A packet
+/// without a kernel time is held, with what follows it, until a packet with one comes: the kernel
+/// sends NFLOG packets in batches (`NFLOGBatching`), so that packet may come with the next read. They
+/// wait until then, until the input ends, or, live, until `patience` has passed since they were read:
+/// a kernel time logged after that is later than their read time anyway (batches leave within a timer
+/// tick). Times are then the same however the input was cut into reads: live, and from the pcapng
+/// written meanwhile (`-w`).
 final class NFLOGClock: CaptureInputWrapper {
     /// How long, live, packets without a kernel time wait for one.
     static let patience = TimeSpan.milliseconds(50)
@@ -29,10 +30,15 @@ final class NFLOGClock: CaptureInputWrapper {
     let base: any CaptureInput
     /// The time given to the last NFLOG packet handed on.
     private var floor: Timestamp?
-    /// What was read since the first NFLOG packet whose time is not settled, handed on once it is.
+    /// From the first NFLOG packet still waiting for a kernel time on, what was read, in order.
     private var held: [Item] = []
+    /// When the first held packet was read (its libpcap time).
+    private var heldSince: Timestamp?
 
     private enum Item {
+        /// An NFLOG packet without a kernel time.
+        case waiting(CapturedFrame)
+        /// Another record (of another link type, or decryption secrets).
         case record(CaptureRecord)
         case diagnostic(Diagnostic)
     }
@@ -52,57 +58,49 @@ final class NFLOGClock: CaptureInputWrapper {
         diagnostic: (Diagnostic) -> Void
     ) -> Bool {
         let more = base.read(maximumFrames: maximumFrames, maximumBytes: maximumBytes, record: { item in
-            if held.isEmpty, !Self.isNFLOG(item) { record(item) } else { held.append(.record(item)) }
+            guard case .frame(var frame) = item, frame.linkType == .nflog else {
+                if held.isEmpty { record(item) } else { held.append(.record(item)) }
+                return
+            }
+            guard let kernel = NFLOGFrame.timestamp(in: frame.data) else {
+                if held.isEmpty { heldSince = frame.timestamp }
+                held.append(.waiting(frame))
+                return
+            }
+            if !held.isEmpty { handOnHeld(before: kernel, record: record, diagnostic: diagnostic) }
+            frame.timestamp = place(kernel)
+            record(.frame(frame))
         }, diagnostic: { item in
             if held.isEmpty { diagnostic(item) } else { held.append(.diagnostic(item)) }
         })
-        if !held.isEmpty { handOnSettled(all: !more, record: record, diagnostic: diagnostic) }
+        if let since = heldSince {
+            let waitedEnough = base.liveClock.map { $0.since(since) >= Self.patience } ?? false
+            if !more || waitedEnough { handOnHeld(before: nil, record: record, diagnostic: diagnostic) }
+        }
         return more
     }
 
-    private static func isNFLOG(_ item: CaptureRecord) -> Bool {
-        if case .frame(let frame) = item { return frame.linkType == .nflog }
-        return false
-    }
-
-    /// Hands on the held items, with their times, up to the first NFLOG packet that still waits for a
-    /// kernel time (all of them with `all`, or once it has waited `patience`); keeps the rest.
-    private func handOnSettled(all: Bool, record: (CaptureRecord) -> Void, diagnostic: (Diagnostic) -> Void) {
-        // Each NFLOG frame's time before the floor: its kernel time, else the earliest kernel time
-        // after it when that is before its read time.
-        var times = [Timestamp?](repeating: nil, count: held.count)
-        var earliestAfter: Timestamp?
-        // The first NFLOG frame without a kernel time after the last one with it, and its read time.
-        var firstWaiting: (index: Int, read: Timestamp)?
-        for index in held.indices.reversed() {
-            guard case .record(.frame(let frame)) = held[index], frame.linkType == .nflog else { continue }
-            if let kernel = NFLOGFrame.timestamp(in: frame.data) {
-                times[index] = kernel
-                earliestAfter = min(earliestAfter ?? kernel, kernel)
-            } else {
-                times[index] = min(frame.timestamp, earliestAfter ?? frame.timestamp)
-                if earliestAfter == nil { firstWaiting = (index, frame.timestamp) }
-            }
-        }
-        var settled = firstWaiting?.index ?? held.count
-        if all { settled = held.count }
-        if let waiting = firstWaiting, let now = base.liveClock, now.since(waiting.read) >= Self.patience {
-            settled = held.count
-        }
-        for (index, item) in held.prefix(settled).enumerated() {
+    /// Hands on everything held, in order: each waiting packet at its read time, or at `kernel` (the
+    /// time of the packet logged after them) when that is earlier.
+    private func handOnHeld(before kernel: Timestamp?, record: (CaptureRecord) -> Void, diagnostic: (Diagnostic) -> Void) {
+        for item in held {
             switch item {
-            case .diagnostic(let found): diagnostic(found)
-            case .record(.frame(var frame)):
-                if let time = times[index] {
-                    let placed = max(time, floor ?? time)
-                    floor = placed
-                    frame.timestamp = placed
-                }
+            case .waiting(var frame):
+                frame.timestamp = place(min(frame.timestamp, kernel ?? frame.timestamp))
                 record(.frame(frame))
             case .record(let other): record(other)
+            case .diagnostic(let found): diagnostic(found)
             }
         }
-        held.removeFirst(settled)
+        held.removeAll(keepingCapacity: true)
+        heldSince = nil
+    }
+
+    /// `time`, or the time of the packet handed on before when that is later; the next packet's floor.
+    private func place(_ time: Timestamp) -> Timestamp {
+        let placed = max(time, floor ?? time)
+        floor = placed
+        return placed
     }
 }
 

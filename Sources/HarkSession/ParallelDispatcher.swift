@@ -19,7 +19,8 @@ import NIOCore
 /// order: an observer item is reported, a worker mark reports the events its call made (the worker
 /// tags each event with its call's index). So the merge replays the single-threaded order by
 /// construction; `SessionOutput` then numbers exchanges and messages and links hops across
-/// connections in that order.
+/// connections in that order. What the observer can do for one exchange on its own (its
+/// `ExchangePreparer`: `hark har` serialises the entry) is done on the worker too.
 ///
 /// Memory stays bounded: at most `roundsInFlight` rounds are handed over and not merged; the
 /// session's thread merges the oldest (waiting for its workers if need be) before it reads on. A live
@@ -85,9 +86,13 @@ struct ParallelDispatcher: SessionHandler {
         var found: [Diagnostic] = []
         keyLog.load(keyLogPaths) { found.append($0) }
         let count = max(1, workerCount)
+        let preparer = observer.exchangePreparer
         var started: [AnalysisWorker] = []
         for _ in 0..<count {
-            guard let worker = AnalysisWorker(settings: Self.workerSettings(settings, workerCount: count), captureName: captureName)
+            guard
+                let worker = AnalysisWorker(
+                    settings: Self.workerSettings(settings, workerCount: count), captureName: captureName, preparer: preparer
+                )
             else {
                 for worker in started { worker.stop() }
                 return nil

@@ -61,6 +61,7 @@ final class QUICConnectionSlot {
             packets: summary.packets,
             undecryptedPackets: summary.undecryptedPackets,
             keyUpdates: summary.keyUpdates,
+            earlyDataPackets: summary.earlyDataPackets,
             connectionIDs: summary.connectionIDs
         )
     }

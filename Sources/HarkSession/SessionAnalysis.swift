@@ -2,6 +2,7 @@ import HarkCapture
 import HarkCore
 import HarkModel
 import HarkPacket
+import HarkQUIC
 import HarkReassembly
 import NIOCore
 
@@ -15,10 +16,10 @@ struct SessionAnalysis<Handler: SessionHandler> {
     /// The time of the latest frame, for what waits on time (TLS input waiting for its secrets).
     private var latestTime: Timestamp?
 
-    init(reassembler: TCPReassembler, dispatcher: Handler) {
+    init(reassembler: TCPReassembler, quicLimits: QUICLimits, dispatcher: Handler) {
         self.reassembler = reassembler
         self.dispatcher = dispatcher
-        self.udp = UDPLayer(limits: UDPFlowLimits(), keyLog: dispatcher.keyLog)
+        self.udp = UDPLayer(limits: UDPFlowLimits(), quicLimits: quicLimits, keyLog: dispatcher.keyLog)
     }
 
     /// Takes one batch's frames, diagnostics and secrets, in order, moving the frames out of it. After
@@ -131,6 +132,13 @@ struct SessionAnalysis<Handler: SessionHandler> {
             dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))
         }
         statistics.udpFlows = udp.flowCount
+        statistics.quicBufferEvictions = udp.quicBudget.evictions
+        if statistics.quicBufferEvictions > 0 {
+            dispatcher.report(Diagnostic(
+                .warning,
+                "\(statistics.quicBufferEvictions) times a QUIC stream or blocked HTTP/3 section stopped waiting for missing "
+                    + "bytes: the session's QUIC buffer budget (\(udp.quicBudget.limit) bytes) was used up"))
+        }
         dispatcher.complete()
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount

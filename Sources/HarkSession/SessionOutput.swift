@@ -36,6 +36,8 @@ struct SessionOutput: AnalysisSink {
             hops.noteProtocol(found)
         case .exchange(let exchange):
             emit(exchange)
+        case .preparedExchange(let exchange, let prepared):
+            emit(exchange, prepared: prepared)
         case .switched(let exchange):
             let id = emit(exchange)
             switchingExchanges[exchange.connection.id, default: [:]][exchange.streamID] = id
@@ -83,17 +85,20 @@ struct SessionOutput: AnalysisSink {
         for exchange in hops.release(before: now) { emit(exchange) }
     }
 
-    /// Reports an exchange under the next id. An HTTP exchange a held FastCGI exchange served is
-    /// reported right after it, both linked.
+    /// Reports an exchange under the next id, with what the observer's preparer made of it. An HTTP
+    /// exchange a held FastCGI exchange served is reported right after it, both linked (and then
+    /// without what was prepared before the link).
     ///
     /// - Returns: the id it was reported under.
     @discardableResult
-    private mutating func emit(_ exchange: Exchange) -> Int {
+    private mutating func emit(_ exchange: Exchange, prepared: (any Sendable)? = nil) -> Int {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard parsesMessages else { return exchangeCount }
         var exchange = exchange
+        var prepared = prepared
         exchange.id = exchangeCount
         if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
+            prepared = nil
             upstream.id = exchangeCount
             exchange.id = exchangeCount + 1
             upstream.downstream = HopLinker.link(to: exchange, peer: exchange.connection.client)
@@ -103,7 +108,7 @@ struct SessionOutput: AnalysisSink {
         }
         exchangeCount += 1
         if exchange.applicationProtocol != .fastCGI, exchange.upstream == nil { hops.remember(exchange) }
-        observer.exchange(exchange)
+        observer.exchange(exchange, prepared: prepared)
         return exchange.id
     }
 }

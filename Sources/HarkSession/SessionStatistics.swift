@@ -15,6 +15,9 @@ public struct SessionStatistics: Hashable, Sendable {
     public var udpDatagrams = 0
     /// UDP flows (4-tuples until idle) seen.
     public var udpFlows = 0
+    /// Times a QUIC stream, CRYPTO level or HTTP/3 request stream blocked on QPACK gave up waiting
+    /// because the session's QUIC buffer budget (`QUICLimits.maxBufferedBytesPerSession`) was used up.
+    public var quicBufferEvictions = 0
     /// Frames hark does not analyse, by kind (UDP, ARP, ICMP, an unsupported link type…): counted, not
     /// an error, and reported once per kind at the end (`Traffic.unanalysedReport(count:)`).
     public var otherTraffic: [Traffic: Int] = [:]

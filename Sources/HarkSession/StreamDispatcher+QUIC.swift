@@ -17,7 +17,10 @@ enum QUICAnalysis {
             sink.take(.diagnostic(inPacket(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id), settings.packetClock)))
         case .streamData(let id, let direction, let bytes, let time, let packet):
             guard settings.parsesMessages else { return }
-            if slot.http3 == nil { slot.http3 = settings.bodies.http3Analyzer(packetClock: settings.packetClock) }
+            if slot.http3 == nil {
+                slot.http3 = settings.bodies.http3Analyzer(packetClock: settings.packetClock)
+                slot.http3?.bufferBudget = slot.analyzer.bufferBudget
+            }
             // Bytes held behind a hole are read with their own packet's number.
             settings.packetClock.with(packet) {
                 slot.http3?.receive(streamID: id, direction: direction, bytes: bytes, at: time) { handle($0, slot: slot, settings: settings, into: &sink) }

@@ -12,6 +12,9 @@ import NIOCore
 struct UDPLayer {
     var flows: UDPFlowTable
     private let keyLog: TLSKeyLog
+    private let quicLimits: QUICLimits
+    /// What all QUIC connections hold while they wait, shared by their analyzers.
+    let quicBudget: QUICBufferBudget
     /// QUIC connections by flow id.
     private var quic: [Int: QUICConnectionSlot] = [:]
     /// Flows whose first datagram was not QUIC.
@@ -24,9 +27,11 @@ struct UDPLayer {
     /// The lengths of those IDs, shortest first (a short header does not say its ID's length).
     private var connectionIDLengths: [Int] = []
 
-    init(limits: UDPFlowLimits, keyLog: TLSKeyLog) {
+    init(limits: UDPFlowLimits, quicLimits: QUICLimits, keyLog: TLSKeyLog) {
         flows = UDPFlowTable(limits: limits)
         self.keyLog = keyLog
+        self.quicLimits = quicLimits
+        quicBudget = QUICBufferBudget(limit: quicLimits.maxBufferedBytesPerSession)
     }
 
     /// Takes one datagram: opens a QUIC connection for a new flow that starts like one, feeds the
@@ -61,8 +66,9 @@ struct UDPLayer {
                 id: reassembler.allocateConnectionID(), client: swapped ? flow.server : flow.client,
                 server: swapped ? flow.client : flow.server, roleSource: startsConnection ? .handshake : .portHeuristic,
                 firstTimestamp: time, firstPacketNumber: packetNumber)
-            var analyzer = QUICConnectionAnalyzer(keyLog: keyLog)
+            var analyzer = QUICConnectionAnalyzer(keyLog: keyLog, limits: quicLimits)
             analyzer.packetClock = dispatcher.packetClock
+            analyzer.bufferBudget = quicBudget
             slot = QUICConnectionSlot(info: info, analyzer: analyzer)
             quic[flow.id] = slot
             if swapped { swappedFlows.insert(flow.id) }

@@ -4,10 +4,12 @@ package import NIOCore
 package struct ClientHello {
     package var random: TLSRandom
     var sessionID: ByteBuffer
+    /// The cipher suites offered, in the client's order of preference.
+    package var cipherSuites: [TLSCipherSuite] = []
     package var serverName: String?
     package var alpn: [String] = []
     var supportedVersions: [TLSVersion] = []
-    var offersEarlyData = false
+    package var offersEarlyData = false
     var extendedMasterSecret = false
     var encryptThenMAC = false
 
@@ -17,11 +19,14 @@ package struct ClientHello {
         guard body.readInteger(as: UInt16.self) != nil,
             let random = TLSRandom(reading: &body),
             let sessionID = body.readPrefixedSlice(UInt8.self),
-            body.readPrefixedSlice(UInt16.self) != nil,  // cipher_suites
+            var suites = body.readPrefixedSlice(UInt16.self),
             body.readPrefixedSlice(UInt8.self) != nil  // legacy_compression_methods
         else { return nil }
         self.random = random
         self.sessionID = sessionID
+        while let suite = suites.readInteger(as: UInt16.self) {
+            cipherSuites.append(TLSCipherSuite(rawValue: suite))
+        }
         let ok = body.forEachExtension { type, data in
             var data = data
             switch type {

@@ -8,8 +8,8 @@ public import HarkCore
 /// connection's analyzer on one thread and is confined to that thread: a session that analyses on
 /// several threads gives each a `copy()`.
 ///
-/// Compact, since a key log may hold millions of sessions: the secrets are binary, back to back in one
-/// array, and each client random maps to six 32-bit positions in it, about 110 bytes per TLS 1.2
+/// Compact, since a key log may hold millions of sessions: the secrets are binary, back to back, and each
+/// client random maps to six 32-bit positions among them (`KeyLogTable`), about 110 bytes per TLS 1.2
 /// session in all (the text line is 176). Lines are parsed in place, without copying the text.
 ///
 /// ### Example
@@ -19,9 +19,7 @@ public import HarkCore
 /// var analyzer = TLSAnalyzer(keyLog: keyLog)
 /// ```
 public final class TLSKeyLog {
-    private var sessions: [TLSRandom: SecretPositions] = [:]
-    /// Every secret kept, each as a length byte and the secret's bytes.
-    private var arena: [UInt8] = []
+    private var table = KeyLogTable()
 
     /// An empty key log.
     public init() {}
@@ -30,16 +28,15 @@ public final class TLSKeyLog {
     /// analyses connections reads a copy of its own (the log is not thread-safe).
     public func copy() -> TLSKeyLog {
         let copy = TLSKeyLog()
-        copy.sessions = sessions
-        copy.arena = arena
+        copy.table = table
         return copy
     }
 
     /// Whether no secret has been added.
-    public var isEmpty: Bool { sessions.isEmpty }
+    public var isEmpty: Bool { table.count == 0 }
 
     /// The number of sessions (client randoms) with at least one secret.
-    public var count: Int { sessions.count }
+    public var count: Int { table.count }
 
     /// Adds the secrets in key log text: a file's contents or a pcapng DSB payload.
     ///
@@ -66,14 +63,14 @@ public final class TLSKeyLog {
 
     /// The secrets logged for the session with `clientRandom`, or nil when there are none.
     public func secrets(clientRandom: TLSRandom) -> TLSSessionSecrets? {
-        guard let positions = sessions[clientRandom] else { return nil }
+        guard let positions = table.positions(of: clientRandom) else { return nil }
         return TLSSessionSecrets(
-            masterSecret: secret(at: positions.master),
-            clientEarlyTrafficSecret: secret(at: positions.clientEarly),
-            clientHandshakeTrafficSecret: secret(at: positions.clientHandshake),
-            serverHandshakeTrafficSecret: secret(at: positions.serverHandshake),
-            clientTrafficSecret0: secret(at: positions.clientTraffic0),
-            serverTrafficSecret0: secret(at: positions.serverTraffic0)
+            masterSecret: table.secret(at: positions.master),
+            clientEarlyTrafficSecret: table.secret(at: positions.clientEarly),
+            clientHandshakeTrafficSecret: table.secret(at: positions.clientHandshake),
+            serverHandshakeTrafficSecret: table.secret(at: positions.serverHandshake),
+            clientTrafficSecret0: table.secret(at: positions.clientTraffic0),
+            serverTrafficSecret0: table.secret(at: positions.serverTraffic0)
         )
     }
 
@@ -81,7 +78,7 @@ public final class TLSKeyLog {
     /// version it negotiates: the master secret (TLS 1.0–1.2), or the handshake and first traffic
     /// secrets of both sides (TLS 1.3).
     public func hasSecretsToDecrypt(clientRandom: TLSRandom) -> Bool {
-        guard let secrets = sessions[clientRandom] else { return false }
+        guard let secrets = table.positions(of: clientRandom) else { return false }
         if secrets.master != 0 { return true }
         return secrets.clientHandshake != 0 && secrets.serverHandshake != 0
             && secrets.clientTraffic0 != 0 && secrets.serverTraffic0 != 0
@@ -103,13 +100,6 @@ public final class TLSKeyLog {
         return diagnostics
     }
 
-    /// The secret stored at `position` (0: none).
-    private func secret(at position: UInt32) -> [UInt8]? {
-        guard position > 0 else { return nil }
-        let start = Int(position)
-        let length = Int(arena[start - 1])
-        return Array(arena[start..<(start + length)])
-    }
 
     /// Stores one line's secret; returns what was wrong with a malformed line.
     private func add(line: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
@@ -139,34 +129,22 @@ public final class TLSKeyLog {
             }
         }
         // Positions are 32-bit: past 4 GiB of secrets (some 80 million sessions) the log is full.
-        guard arena.count < Int(UInt32.max) - 64 else { return "the key log is full; secret not kept" }
-        arena.append(UInt8(secret.count))
-        let position = UInt32(arena.count)
-        arena.append(contentsOf: secret)
-        var entry = sessions[random] ?? SecretPositions()
-        switch kind {
-        case .clientRandom: entry.master = position
-        case .clientEarlyTrafficSecret: entry.clientEarly = position
-        case .clientHandshakeTrafficSecret: entry.clientHandshake = position
-        case .serverHandshakeTrafficSecret: entry.serverHandshake = position
-        case .clientTrafficSecret0: entry.clientTraffic0 = position
-        case .serverTrafficSecret0: entry.serverTraffic0 = position
-        case .ignored: return nil
+        guard let position = table.store(secret) else { return "the key log is full; secret not kept" }
+        table.update(random) { entry in
+            switch kind {
+            case .clientRandom: entry.master = position
+            case .clientEarlyTrafficSecret: entry.clientEarly = position
+            case .clientHandshakeTrafficSecret: entry.clientHandshake = position
+            case .serverHandshakeTrafficSecret: entry.serverHandshake = position
+            case .clientTrafficSecret0: entry.clientTraffic0 = position
+            case .serverTrafficSecret0: entry.serverTraffic0 = position
+            case .ignored: break
+            }
         }
-        sessions[random] = entry
         return nil
     }
 }
 
-/// Where a session's secrets start in `TLSKeyLog`'s arena, 0 for a secret not logged.
-private struct SecretPositions {
-    var master: UInt32 = 0
-    var clientEarly: UInt32 = 0
-    var clientHandshake: UInt32 = 0
-    var serverHandshake: UInt32 = 0
-    var clientTraffic0: UInt32 = 0
-    var serverTraffic0: UInt32 = 0
-}
 
 @available(*, unavailable)
 extension TLSKeyLog: Sendable {}

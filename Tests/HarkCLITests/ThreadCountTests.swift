@@ -48,6 +48,29 @@ struct ThreadCountTests {
         }
     }
 
+    /// `hark har` serialises entries on the analysing threads: with every output option (which the
+    /// entries are serialised with) and a filter (applied after), the document is the one-thread one.
+    @Test func harOptionsWriteTheSameWhateverTheThreads() throws {
+        let variants = [
+            ["--pretty"], ["--redact", "--redact-header", "User-Agent", "--max-body-size", "1kB"],
+            ["--include-unpaired-responses", "--include-undecrypted"], ["--filter", "status>=300 or method==POST"],
+        ]
+        let captures = [
+            "http1-browse-bro-org.pcap", "http1-chunked-gzip-msn.pcap", "websocket-jupyter.pcap",
+            "tcp-1000-requests-one-dropped-response.pcap", "h2-tls13-youtube-dsb.pcapng",
+        ].map(Fixtures.corpus) + [Fixtures.recorded("grpc-swift2-calls.pcap")]
+        for url in captures {
+            let keys = url.deletingPathExtension().appendingPathExtension("keys")
+            let keyLog = FileManager.default.fileExists(atPath: keys.path) ? ["--keylog", keys.path] : []
+            for variant in variants {
+                let arguments = ["har"] + variant + keyLog + [url.path]
+                let one = try run(arguments, threads: 1)
+                #expect(!one.output.isEmpty, "\(arguments)")
+                #expect(try run(arguments, threads: 2) == one, "\(arguments.joined(separator: " ")) with 2 threads")
+            }
+        }
+    }
+
     /// A WebSocket joined mid-stream whose client has the lower port: reassembly takes it for the
     /// server, and the first masked frame, analysed on a worker, turns the roles round. TCP events
     /// reported after that (the FINs) name the corrected sides with any thread count.

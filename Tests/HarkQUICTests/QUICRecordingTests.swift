@@ -22,20 +22,28 @@ import Testing
         var packets: [String: [Int]] = [:]
         var finished = Set<String>()
         var gaps = 0
+        var gapBytes = 0
+        var diagnostics: [String] = []
     }
 
-    static func analyse(keyLog: TLSKeyLog) throws -> [UInt16: Connection] {
-        let reader = try CaptureReader(path: Fixtures.recorded("\(name).pcap").path)
+    /// Reads recording `capture` (a file in Tests/Fixtures/recorded whose server is on port 4433), its
+    /// frames numbered in `skipping` left out; the connections share `budget` when one is given (and each
+    /// datagram's handling is checked to leave it within its limit).
+    static func analyse(
+        _ capture: String = "\(name).pcap", keyLog: TLSKeyLog, skipping: Set<Int> = [], budget: QUICBufferBudget? = nil
+    ) throws -> [UInt16: Connection] {
+        let reader = try CaptureReader(path: Fixtures.recorded(capture).path)
         var decoder = PacketDecoder()
         var connections: [UInt16: Connection] = [:]
         let clock = PacketClock()
         while let record = reader.next() {
-            guard case .frame(let frame) = record,
+            guard case .frame(let frame) = record, !skipping.contains(frame.number),
                 case .udp(let datagram) = decoder.decode(frame.data, linkType: frame.linkType, timestamp: frame.timestamp)
             else { continue }
             let fromClient = datagram.destination.port == 4433
             let port = fromClient ? datagram.source.port : datagram.destination.port
             var connection = connections[port] ?? Connection(analyzer: QUICConnectionAnalyzer(keyLog: keyLog))
+            connection.analyzer.bufferBudget = budget
             connection.analyzer.packetClock = clock
             clock.number = frame.number
             connection.analyzer.receive(datagram.payload, from: fromClient ? .clientToServer : .serverToClient, at: frame.timestamp) { event in
@@ -45,7 +53,27 @@ import Testing
                     connection.bytes[key, default: 0] += bytes.count
                     connection.packets[key] = [connection.packets[key]?.first ?? packet, packet]
                 case .streamFinished(let id, let direction, _): connection.finished.insert("\(id)\(direction)")
-                case .streamGap: connection.gaps += 1
+                case .streamGap(_, _, let length, _):
+                    connection.gaps += 1
+                    connection.gapBytes += Int(length)
+                case .diagnostic(let text, _): connection.diagnostics.append(text)
+                default: break
+                }
+            }
+            connections[port] = connection
+            if let budget { #expect(budget.used <= budget.limit, "frame \(frame.number)") }
+        }
+        // The end of the capture ends the connections: what waits behind holes comes out as gaps.
+        for port in connections.keys.sorted() {
+            guard var connection = connections[port] else { continue }
+            var events: [QUICEvent] = []
+            connection.analyzer.finish(at: Timestamp(nanoseconds: 0)) { events.append($0) }
+            for event in events {
+                switch event {
+                case .streamData(let id, let direction, let bytes, _, _): connection.bytes["\(id)\(direction)", default: 0] += bytes.count
+                case .streamGap(_, _, let length, _):
+                    connection.gaps += 1
+                    connection.gapBytes += Int(length)
                 default: break
                 }
             }
@@ -54,22 +82,26 @@ import Testing
         return connections
     }
 
-    static func keyLog() throws -> TLSKeyLog {
+    /// The recording's key log, without the lines whose label `leaveOut` names.
+    static func keyLog(_ recording: String = name, leavingOut leaveOut: String? = nil) throws -> TLSKeyLog {
         let keyLog = TLSKeyLog()
-        let text = try Data(contentsOf: Fixtures.recorded("\(name).keys"))
-        #expect(keyLog.add(Array(text), source: "keys").isEmpty)
+        var text = try String(contentsOf: Fixtures.recorded("\(recording).keys"), encoding: .utf8)
+        if let leaveOut {
+            text = text.split(separator: "\n").filter { !$0.hasPrefix(leaveOut + " ") }.joined(separator: "\n")
+        }
+        #expect(keyLog.add(Array(text.utf8), source: "keys").isEmpty)
         return keyLog
     }
 
-    static func oracle() throws -> QUICStreamOracle {
-        try QUICStreamOracle(contentsOf: Fixtures.recorded("\(name).oracle-stream.tsv"), serverPort: 4433)
+    static func oracle(_ recording: String = name) throws -> QUICStreamOracle {
+        try QUICStreamOracle(contentsOf: Fixtures.recorded("\(recording).oracle-stream.tsv"), serverPort: 4433)
     }
 
     /// From tshark's decrypted STREAM frames: per client port, stream and sender, the end of the data
     /// (the highest offset plus length; the capture has no holes, so that many bytes come in order).
-    static func oracleEnds() throws -> [UInt16: [String: Int]] {
+    static func oracleEnds(_ recording: String = name) throws -> [UInt16: [String: Int]] {
         var ends: [UInt16: [String: Int]] = [:]
-        for (key, stream) in try oracle().streams {
+        for (key, stream) in try oracle(recording).streams {
             ends[key.clientPort, default: [:]]["\(key.streamID)\(key.direction)"] = stream.end
         }
         return ends

@@ -105,5 +105,16 @@ struct FastCGILoopbackTests {
             let result = try HARValidator.validate(sink.bytes)
             #expect(result.status == 0, "\(result.errors)")
         }
+
+        // `hark har` with analysing threads, which serialise entries before the session links the hops:
+        // the same document as with one.
+        if HarkBinary.url != nil {
+            let one = try HarkBinary.run(["har", "--threads", "1", recording.capture.path])
+            #expect(one.status == 0 && one.output.contains("\"_upstream\""), "\(one.errors)")
+            for threads in ["2", "3"] {
+                let many = try HarkBinary.run(["har", "--threads", threads, recording.capture.path])
+                #expect(many.status == one.status && many.output == one.output && many.errors == one.errors, "\(threads) threads")
+            }
+        }
     }
 }

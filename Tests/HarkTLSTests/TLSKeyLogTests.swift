@@ -115,7 +115,8 @@ private let secret48 = String(repeating: "ef", count: 48)
 // Issue #16 hole 7: a key log of many sessions is kept compactly (Scripts/bench-hostile measures a
 // million lines); every secret reads back as logged, and a later line replaces an earlier one.
 @Test func manySessionsReadBackExactlyAndLaterLinesReplaceEarlierOnes() throws {
-    let sessions = 20_000
+    // Past the storage's chunks: 4,096 sessions and 1 MiB of secrets (21,399 master secrets) each.
+    let sessions = 30_000
     func random(_ index: Int) -> String { String(repeating: "0", count: 56) + String(format: "%08x", index) }
     func secret(_ index: Int, _ salt: Int) -> String { String(repeating: String(format: "%02x", (index &+ salt) & 0xff), count: 48) }
     var text = ""
@@ -124,11 +125,15 @@ private let secret48 = String(repeating: "ef", count: 48)
     let keyLog = TLSKeyLog()
     #expect(keyLog.add(Array(text.utf8), source: "many.keys").isEmpty)
     #expect(keyLog.count == sessions)
-    for index in [0, 1, 7, sessions - 1] {
+    for index in Array(stride(from: 0, to: sessions, by: 89)) + [1, 4_095, 4_096, 21_398, 21_399, sessions - 1] {
         let randomBytes = try #require(decodeHex(Array(random(index).utf8)))
         let clientRandom = try #require(TLSRandom(bytes: randomBytes))
         let expected = decodeHex(Array(secret(index, index == 7 ? 1 : 0).utf8))
         #expect(keyLog.secrets(clientRandom: clientRandom)?.masterSecret == expected)
         #expect(keyLog.hasSecretsToDecrypt(clientRandom: clientRandom))
     }
+    let absentBytes = try #require(decodeHex(Array(random(sessions).utf8)))
+    let absent = try #require(TLSRandom(bytes: absentBytes))
+    #expect(keyLog.secrets(clientRandom: absent) == nil)
+    #expect(!keyLog.hasSecretsToDecrypt(clientRandom: absent))
 }

@@ -1,0 +1,38 @@
+import HarkCore
+public import HarkModel
+
+/// Makes and serializes HAR entries on the threads that analyse connections (`ExchangePreparer`), so
+/// that the thread that puts entries in order only copies their bytes into `HARSortingSpool`.
+///
+/// Left to that thread (nil), and made there exactly as before: exchanges that get no entry
+/// (`HARInclusion`), WebSocket upgrades (their entry waits for the connection's messages), exchanges
+/// already linked to another hop, and entries whose bodies hold more than `maxBodyBytes` (the spool
+/// streams those from their storage instead of holding them serialized in memory).
+public struct HAREntryPreparer: ExchangePreparer {
+    /// Most body bytes (request and response together, as written) of an entry serialized ahead.
+    public static let maxBodyBytes = 1 << 20
+
+    /// What the entries hold.
+    public let options: HARExportOptions
+    /// Which exchanges get entries.
+    public let inclusion: HARInclusion
+    /// How they are written: the spool's own configuration.
+    public let configuration: HARWriter.Configuration
+
+    public init(options: HARExportOptions, inclusion: HARInclusion, configuration: HARWriter.Configuration) {
+        self.options = options
+        self.inclusion = inclusion
+        self.configuration = configuration
+    }
+
+    /// The exchange's entry as a `HARSerializedEntry`, or nil for one left to the ordering thread.
+    public func prepare(_ exchange: Exchange) -> (any Sendable)? {
+        guard inclusion.exclusion(of: exchange) == nil, !HARWebSocketEntries.waitsForMessages(exchange),
+            exchange.upstream == nil, exchange.downstream == nil
+        else { return nil }
+        let entry = HAREntry(exchange: exchange, options: options)
+        let bodyBytes = (entry.request.postData?.text?.bytes.count ?? 0) + (entry.response.content.text?.bytes.count ?? 0)
+        guard bodyBytes <= Self.maxBodyBytes else { return nil }
+        return try? HARSerializedEntry(entry, configuration: configuration)
+    }
+}
