@@ -101,6 +101,7 @@ extension TimelineJSON {
         json.member("packets", quic.packets)
         json.member("undecryptedPackets", quic.undecryptedPackets)
         json.member("keyUpdates", quic.keyUpdates)
+        json.member("earlyDataPackets", quic.earlyDataPackets)
         optionalString("closed", quic.closed)
         json.endObject()
     }

@@ -72,6 +72,22 @@ import Testing
         }
     }
 
+    /// QUIC connections carry their own facts, 0-RTT included: of aioquic's resumption recording, the
+    /// resumed connection sent two 0-RTT packets (as `hark connections` and tshark count them).
+    @Test(.enabled(if: canValidate, "needs python3 with jsonschema"))
+    func quicConnectionsCarryTheirFacts() throws {
+        let store = try WebTestSupport.filledStore(
+            Fixtures.recorded("h3-aioquic-resume.pcap"), keylog: [Fixtures.recorded("h3-aioquic-resume.keys").path]
+        )
+        let document = StoreTimeline(store: store, source: "h3-resume", live: false, options: TimelineOptions()).timeline()
+        #expect(try WebTestSupport.violations(document, definition: "document") == "")
+        let connections = try WebTestSupport.object(document)["connections"] as? [[String: Any]] ?? []
+        let quic = connections.compactMap { $0["quic"] as? [String: Any] }
+        #expect(quic.count == 2)
+        #expect(quic.map { $0["earlyDataPackets"] as? Int } == [0, 2])
+        #expect(quic.allSatisfy { $0["version"] as? String == "QUIC v1" })
+    }
+
     @Test(.enabled(if: canValidate, "needs python3 with jsonschema"))
     func detailsFilterAndChangesMatchTheSchema() throws {
         let store = try WebTestSupport.filledStore(Fixtures.corpus("http1-browse-bro-org.pcap"))

@@ -782,6 +782,7 @@
       : `${d.packets} packets, ${formatBytes(d.bytes)}, ${d.retransmissions} retransmissions, ${d.outOfOrder} out of order, ${d.gaps} gaps (${formatBytes(d.gapBytes)}), ${d.zeroWindows} zero windows, ${d.duplicateAcks} duplicate ACKs`;
     const quicText = q ? [q.version || 'QUIC',
       q.keyUpdates ? `${q.keyUpdates} key ${q.keyUpdates === 1 ? 'update' : 'updates'}` : null,
+      q.earlyDataPackets ? `${q.earlyDataPackets} 0-RTT ${q.earlyDataPackets === 1 ? 'packet' : 'packets'}` : null,
       q.undecryptedPackets ? `${q.undecryptedPackets} of ${q.packets} packets not decrypted` : null, q.closed].filter(Boolean).join(', ') : null;
     details.append(table([['protocol', c.protocol], ['start', formatClock(c.start) + ' UTC'],
       ['duration', formatSpan(connectionEnd(c) - c.start) + (c.open ? ' so far (open)' : '')], ['end', q ? null : c.endReason],
