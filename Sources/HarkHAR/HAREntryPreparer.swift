@@ -2,7 +2,7 @@ import HarkCore
 public import HarkModel
 
 /// Makes and serializes HAR entries on the threads that analyse connections (`ExchangePreparer`), so
-/// that the thread that puts entries in order only copies their bytes into `HARSortingSpool`.
+/// that the thread that puts entries in order only hands their bytes to `HARSortingSpool`.
 ///
 /// Left to that thread (nil), and made there exactly as before: exchanges that get no entry
 /// (`HARInclusion`), WebSocket upgrades (their entry waits for the connection's messages), exchanges
