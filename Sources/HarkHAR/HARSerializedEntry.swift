@@ -11,6 +11,8 @@ public struct HARSerializedEntry: Sendable {
     private let storage: OwnedBytes
     /// Where the entry's `{` is in `storage`.
     private let start: Int
+    /// The room a large entry holds in its preparer's budget, given back with the entry.
+    private let claim: PreparedEntryBudget.Claim?
     /// The entry's `startedDateTime`, by which the spool sorts.
     public let startedDateTime: Timestamp
     /// What grouping into pages needs (nil when the entry has a `pageref` of its own).
@@ -21,6 +23,12 @@ public struct HARSerializedEntry: Sendable {
     /// - Throws: nothing in practice (the bytes stay in memory); declared because writing an entry
     ///   can throw for a sink.
     public init(_ entry: HAREntry, configuration: HARWriter.Configuration) throws {
+        try self.init(entry, configuration: configuration, holding: nil)
+    }
+
+    /// Serializes `entry`, holding `claim` (room in a `PreparedEntryBudget`) until the entry goes.
+    init(_ entry: HAREntry, configuration: HARWriter.Configuration, holding claim: PreparedEntryBudget.Claim?) throws {
+        self.claim = claim
         var unlimited = configuration
         unlimited.flushThreshold = .max  // never flushed: the whole entry stays in the buffer
         var writer = HARWriter(sink: MemorySink(), configuration: unlimited, capacity: Self.capacity(for: entry))

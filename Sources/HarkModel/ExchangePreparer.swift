@@ -23,6 +23,7 @@
 /// ```
 public protocol ExchangePreparer: Sendable {
     /// What the observer will want of `exchange`, or nil to leave it all to `exchange(_:prepared:)`.
-    /// Called on worker threads, several at once: it must not touch shared mutable state.
+    /// Called on worker threads, several at once: it must not touch shared mutable state (a
+    /// thread-safe counter, such as a budget of memory, aside).
     func prepare(_ exchange: Exchange) -> (any Sendable)?
 }

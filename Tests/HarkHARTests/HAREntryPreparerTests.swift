@@ -108,6 +108,24 @@ struct HAREntryPreparerTests {
         }
     }
 
+    /// Entries with over a megabyte of body are prepared while the bytes they hold together fit in
+    /// `bytesInFlight`; each gives its room back when it goes (once the spool has written it).
+    @Test func largeEntriesArePreparedWhileTheBudgetHasRoom() throws {
+        let body = [UInt8](repeating: UInt8(ascii: "a"), count: 2 << 20)
+        #expect(body.count > HAREntryPreparer.smallBodyBytes && body.count <= HAREntryPreparer.maxBodyBytes)
+        let exchange = Self.exchange(requestBody: [], responseBody: body)
+        let preparer = HAREntryPreparer(options: HARExportOptions(), inclusion: HARInclusion(), configuration: HARWriter.Configuration())
+        var held: [HARSerializedEntry] = []
+        for _ in 0..<(HAREntryPreparer.bytesInFlight / body.count) {
+            held.append(try #require(preparer.prepare(exchange) as? HARSerializedEntry))
+        }
+        #expect(preparer.prepare(exchange) == nil, "no room left: the entry is left to the spool")
+        // Small entries do not count against it.
+        #expect(preparer.prepare(Self.exchange(requestBody: Self.text, responseBody: Self.text)) is HARSerializedEntry)
+        held.removeLast()
+        #expect(preparer.prepare(exchange) is HARSerializedEntry, "room given back with the entry")
+    }
+
     @Test func exchangesTheSpoolMustSeeWholeAreNotPrepared() throws {
         let preparer = HAREntryPreparer(options: HARExportOptions(), inclusion: HARInclusion(), configuration: HARWriter.Configuration())
         var webSocket = Self.exchange(requestBody: [], responseBody: [])
