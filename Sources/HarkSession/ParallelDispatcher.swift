@@ -48,7 +48,7 @@ struct ParallelDispatcher: SessionHandler {
         case releaseHops(Timestamp?)
         case clock(Timestamp)
         /// What the session's own analysis (QUIC) found.
-        indirect case event(AnalysisEvent)
+        case event(AnalysisEvent)
         /// The events made by call `call` of worker `worker`'s job in this round.
         case worker(Int, call: Int)
     }
