@@ -103,9 +103,34 @@ public struct QUICConnectionAnalyzer {
 
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
     public mutating func receive(_ payload: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
-        // A copy the packets are decrypted in, in place; frames and stream data are slices of it.
-        // (Copied through its pointer: one memcpy, where the generic view copy goes byte by byte.)
-        var datagram = payload.withUnsafeReadableBytes { [UInt8]($0) }
+        payload.withUnsafeReadableBytes { receive($0, from: direction, at: time, emit: emit) }
+    }
+
+    /// The bytes of a datagram that starts with a short header copied before its packet is decrypted:
+    /// room for the header and the header protection sample (at most 1 + 20 + 4 + 16 bytes).
+    static let copiedHead = 64
+
+    private mutating func receive(_ source: UnsafeRawBufferPointer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
+        // A copy the packets are decrypted in; frames and stream data are slices of it. A datagram that
+        // starts with a short header is one 1-RTT packet (a short header has no length: nothing follows
+        // it), most datagrams by far: only its head is copied and its payload is decrypted from the
+        // capture's bytes straight into the copy. Other datagrams are copied whole (one memcpy) and
+        // decrypted in place.
+        var tail: QUICUncopiedTail?
+        var datagram: [UInt8]
+        if source.count > Self.copiedHead, source[0] & 0xC0 == 0x40 {
+            datagram = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, count in
+                if let base = buffer.baseAddress, let from = source.baseAddress {
+                    base.initialize(from: from.assumingMemoryBound(to: UInt8.self), count: Self.copiedHead)
+                }
+                count = source.count
+            }
+            tail = QUICUncopiedTail(source: source, start: Self.copiedHead)
+        } else {
+            datagram = [UInt8](source)
+        }
+        // Whatever was not decrypted is copied before the datagram is let go.
+        defer { tail?.copy(into: &datagram) }
         var start = 0
         while start < datagram.count {
             // Zero bytes after a coalesced packet are padding of the datagram.
@@ -121,7 +146,7 @@ public struct QUICConnectionAnalyzer {
             case .success(let parsed): header = parsed
             }
             summary.packets &+= 1
-            read(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
+            read(header, in: &datagram, tail: &tail, at: start, from: direction, time: time, emit: emit)
             guard header.end > start else { return }
             start = header.end
         }
@@ -142,7 +167,10 @@ public struct QUICConnectionAnalyzer {
     }
 
     /// Reads one packet whose header was parsed.
-    private mutating func read(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    private mutating func read(
+        _ header: QUICPacketHeader, in datagram: inout [UInt8], tail: inout QUICUncopiedTail?, at start: Int, from direction: Direction, time: Timestamp,
+        emit: (QUICEvent) -> Void
+    ) {
         switch header.form {
         case .versionNegotiation:
             reportOnce("version negotiation: the server supports none of the client's versions", isError: false, emit: emit)
@@ -174,7 +202,7 @@ public struct QUICConnectionAnalyzer {
             }
         case .short:
             lookUpSecretsIfNeeded(emit: emit)
-            openShort(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
+            openShort(header, in: &datagram, tail: &tail, at: start, from: direction, time: time, emit: emit)
         }
     }
 
@@ -199,12 +227,17 @@ public struct QUICConnectionAnalyzer {
 
     /// Decrypts a 1-RTT packet with the keys its Key Phase bit and packet number call for: following a
     /// key update, or the previous phase's keys for a packet sent before the update that arrives late.
-    private mutating func openShort(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    private mutating func openShort(
+        _ header: QUICPacketHeader, in datagram: inout [UInt8], tail: inout QUICUncopiedTail?, at start: Int, from direction: Direction, time: Timestamp,
+        emit: (QUICEvent) -> Void
+    ) {
         guard let phases = applicationKeys[direction.index] else {
             summary.undecryptedPackets &+= 1
             return
         }
         let largestReceived = largest[Space.application.rawValue][direction.index]
+        // The header and the sample must be in the copy (a connection ID longer than QUIC v1 allows).
+        if let uncopied = tail, header.packetNumberOffset &+ 20 > uncopied.start { tail?.copy(into: &datagram) }
         // Header protection keys do not change with key updates (RFC 9001 §6.1).
         guard case .success(let (firstByte, number, length)) = QUICPacketOpener.unprotect(
             datagram, header: header, start: start, keys: phases.current, largestReceived: largestReceived)
@@ -214,7 +247,9 @@ public struct QUICConnectionAnalyzer {
         }
         let choice = phases.choose(bit: firstByte & 0x04 != 0, packetNumber: number)
         let keys = phases.keys(choice)
-        switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
+        switch QUICPacketOpener.open(
+            &datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length, tail: &tail)
+        {
         case .failure:
             summary.undecryptedPackets &+= 1
             reportOnce("a QUIC 1-RTT packet did not decrypt with the key log's secrets", isError: false, emit: emit)

@@ -26,6 +26,8 @@ struct UDPLayer {
     private var byConnectionID: [[UInt8]: (slot: QUICConnectionSlot, direction: Direction)] = [:]
     /// The lengths of those IDs, shortest first (a short header does not say its ID's length).
     private var connectionIDLengths: [Int] = []
+    /// What a datagram's QUIC analysis said, kept between datagrams for its capacity.
+    private var eventBuffer: [QUICEvent] = []
 
     init(limits: UDPFlowLimits, quicLimits: QUICLimits, keyLog: TLSKeyLog) {
         flows = UDPFlowTable(limits: limits)
@@ -76,7 +78,13 @@ struct UDPLayer {
         }
         // Events are handled once the analyzer is done with the datagram: handling reads its summary.
         // Both note the datagram's packet number (stream data carries its own).
-        var events: [QUICEvent] = []
+        // The buffer of the previous datagram, emptied: no allocation per datagram.
+        var events = eventBuffer
+        eventBuffer = []
+        defer {
+            events.removeAll(keepingCapacity: true)
+            eventBuffer = events
+        }
         let quicDirection = swappedFlows.contains(flow.id) ? direction.reversed : direction
         let clock = dispatcher.packetClock
         clock.with(packetNumber) {
