@@ -70,8 +70,8 @@ final class QUICAEADContext {
 }
 
 /// The end of a datagram not copied out of the capture yet: `source` holds the whole datagram, the copy
-/// only its bytes before `start` (the rest is uninitialised until `copied`). A packet decrypted from
-/// `source` straight into the copy saves copying its ciphertext first.
+/// only its bytes before `start` (the rest is not the datagram's until `copied`). A packet decrypted
+/// from `source` straight into the copy saves copying its ciphertext first.
 struct QUICUncopiedTail {
     let source: UnsafeRawBufferPointer
     let start: Int

@@ -48,7 +48,12 @@ public struct QUICConnectionAnalyzer {
     /// TLS handshake messages per direction.
     var handshake: [HandshakeAssembler]
     /// Stream data per stream and direction.
-    var streams: [StreamKey: QUICStreamAssembler] = [:]
+    var streams: [StreamKey: QUICStreamAssembler] = [:] {
+        // Any change to the table may move its entries: the remembered index is then stale.
+        didSet { lastStream = nil }
+    }
+    /// The stream of the previous STREAM frame and where it is in `streams`.
+    var lastStream: (key: StreamKey, index: Dictionary<StreamKey, QUICStreamAssembler>.Index)?
     /// Out-of-order stream bytes held by all streams.
     var bufferedStreamBytes = 0
     /// The session's budget for what QUIC connections hold while they wait; nil for none beyond
@@ -63,6 +68,8 @@ public struct QUICConnectionAnalyzer {
     var connectionIDs: [[[UInt8]]] = [[], []]
     /// The key log's size when secrets were last looked up, so a lookup repeats only when it grew.
     var keyLogCountAtLookup: Int?
+    /// The buffer of the previous datagram, reused for the next one.
+    var scratch: [UInt8] = []
     /// Problems already reported, so that each is said once per connection.
     var reported = Set<String>()
 
@@ -110,27 +117,36 @@ public struct QUICConnectionAnalyzer {
     /// room for the header and the header protection sample (at most 1 + 20 + 4 + 16 bytes).
     static let copiedHead = 64
 
+    /// The largest datagram buffer kept for the next datagram (a jumbo datagram's is let go).
+    static let maxScratchCapacity = 4096
+
     private mutating func receive(_ source: UnsafeRawBufferPointer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
-        // A copy the packets are decrypted in; frames and stream data are slices of it. A datagram that
-        // starts with a short header is one 1-RTT packet (a short header has no length: nothing follows
-        // it), most datagrams by far: only its head is copied and its payload is decrypted from the
-        // capture's bytes straight into the copy. Other datagrams are copied whole (one memcpy) and
-        // decrypted in place.
+        // A copy the packets are decrypted in; frames and stream data are slices of it. Its buffer is the
+        // previous datagram's when nothing holds on to that one (else the array copies itself first):
+        // no allocation per datagram. A datagram that starts with a short header is one 1-RTT packet (a
+        // short header has no length: nothing follows it), most datagrams by far: only its head is
+        // copied and its payload is decrypted from the capture's bytes straight into the copy. Other
+        // datagrams are copied whole (one memcpy) and decrypted in place.
+        var datagram = scratch
+        scratch = []
         var tail: QUICUncopiedTail?
-        var datagram: [UInt8]
         if source.count > Self.copiedHead, source[0] & 0xC0 == 0x40 {
-            datagram = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, count in
-                if let base = buffer.baseAddress, let from = source.baseAddress {
-                    base.initialize(from: from.assumingMemoryBound(to: UInt8.self), count: Self.copiedHead)
-                }
-                count = source.count
+            if datagram.count > source.count {
+                datagram.removeLast(datagram.count &- source.count)
+            } else if datagram.count < source.count {
+                datagram.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[datagram.count...]))
             }
+            datagram.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[..<Self.copiedHead])) }
             tail = QUICUncopiedTail(source: source, start: Self.copiedHead)
         } else {
-            datagram = [UInt8](source)
+            datagram.removeAll(keepingCapacity: true)
+            datagram.append(contentsOf: source)
         }
-        // Whatever was not decrypted is copied before the datagram is let go.
-        defer { tail?.copy(into: &datagram) }
+        defer {
+            // Whatever was not decrypted is copied before the datagram is let go.
+            tail?.copy(into: &datagram)
+            if datagram.capacity <= Self.maxScratchCapacity { scratch = datagram }
+        }
         var start = 0
         while start < datagram.count {
             // Zero bytes after a coalesced packet are padding of the datagram.
