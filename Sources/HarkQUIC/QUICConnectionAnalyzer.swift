@@ -254,15 +254,16 @@ public struct QUICConnectionAnalyzer {
         let largestReceived = largest[Space.application.rawValue][direction.index]
         // The header and the sample must be in the copy (a connection ID longer than QUIC v1 allows).
         if let uncopied = tail, header.packetNumberOffset &+ 20 > uncopied.start { tail?.copy(into: &datagram) }
+        let current = phases.current
         // Header protection keys do not change with key updates (RFC 9001 §6.1).
         guard case .success(let (firstByte, number, length)) = QUICPacketOpener.unprotect(
-            datagram, header: header, start: start, keys: phases.current, largestReceived: largestReceived)
+            datagram, header: header, start: start, keys: current, largestReceived: largestReceived)
         else {
             summary.undecryptedPackets &+= 1
             return
         }
         let choice = phases.choose(bit: firstByte & 0x04 != 0, packetNumber: number)
-        let keys = phases.keys(choice)
+        let keys = choice == .current ? current : phases.keys(choice)
         switch QUICPacketOpener.open(
             &datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length, tail: &tail)
         {

@@ -73,8 +73,8 @@ public struct UDPFlowTable: Sendable {
         // datagram was on the same flow): the flow is counted in place.
         let found = lastFlow.flatMap { $0.key == key ? $0.index : nil } ?? flows.index(forKey: key)
         if let index = found {
-            if time.since(flows.values[index].lastTimestamp) <= limits.idleTimeout {
-                let direction = Self.count(datagram, at: time, on: &flows.values[index])
+            // Checked and counted in place (reading a field through the values' subscript copies the flow).
+            if let direction = Self.countIfActive(datagram, at: time, idleTimeout: limits.idleTimeout, on: &flows.values[index]) {
                 lastFlow = (key, index)
                 return (flows.values[index], direction)
             }
@@ -90,6 +90,12 @@ public struct UDPFlowTable: Sendable {
         let direction = Self.count(datagram, at: time, on: &flow)
         flows[key] = flow
         return (flow, direction)
+    }
+
+    /// Counts `datagram` on `flow` unless the flow was idle for longer than `idleTimeout` (then nil).
+    private static func countIfActive(_ datagram: UDPDatagram, at time: Timestamp, idleTimeout: TimeSpan, on flow: inout UDPFlow) -> Direction? {
+        guard time.since(flow.lastTimestamp) <= idleTimeout else { return nil }
+        return count(datagram, at: time, on: &flow)
     }
 
     /// Counts `datagram` on `flow`; returns its direction.
