@@ -35,6 +35,10 @@ public struct QUICConnectionAnalyzer {
     var handshakeKeys: [QUICPacketKeys?] = [nil, nil]
     /// The client's 0-RTT keys, once a 0-RTT packet opened with them.
     var earlyDataKeys: QUICPacketKeys?
+    /// The capture packets that carried 0-RTT packets opened (at most
+    /// `QUICLimits.maxEarlyDataPacketsNoted`): what a request read from them was sent in, replayable
+    /// (RFC 9001 §9.2).
+    public internal(set) var earlyDataCapturePackets = Set<Int>()
     /// 0-RTT packets the offered suites were tried on without success (given up after a few).
     var earlyDataTrials = 0
     /// The ClientHello's cipher suites, tried on the first 0-RTT packet.
