@@ -3,7 +3,9 @@ import HarkCore
 extension HTTP3Analyzer {
     mutating func receiveRequest(_ id: UInt64, direction: Direction, bytes: ArraySlice<UInt8>, at time: Timestamp, emit: (HTTP3Event) -> Void) {
         let state: HTTP3RequestState
-        if let existing = requests[id] {
+        if let last = lastRequest, last.id == id {
+            state = last.state
+        } else if let existing = requests[id] {
             state = existing
         } else {
             guard requests.count < limits.maxOpenRequests else {
@@ -13,6 +15,7 @@ extension HTTP3Analyzer {
             state = HTTP3RequestState(id: id, maxFramePayload: limits.maxFramePayload)
             requests[id] = state
         }
+        lastRequest = (id, state)
         guard !state.framingLost(direction) else { return }
         let packet = packetClock?.number ?? 0
         var input = bytes

@@ -26,7 +26,12 @@ public struct HTTP3Analyzer {
     /// Unidirectional streams by (stream ID): their type once read, and a frame reader for control streams.
     var unidirectional: [UInt64: UnidirectionalStream] = [:]
     /// Open request streams, and push streams whose push ID was read.
-    var requests: [UInt64: HTTP3RequestState] = [:]
+    var requests: [UInt64: HTTP3RequestState] = [:] {
+        didSet { lastRequest = nil }
+    }
+    /// The request stream the previous stream data was for: most stream data follows more of the same
+    /// stream, found again without a lookup.
+    var lastRequest: (id: UInt64, state: HTTP3RequestState)?
     /// Server pushes by push ID, from their PUSH_PROMISE or push stream until they are emitted.
     var pushes: [UInt64: HTTP3RequestState] = [:]
     var huffman = QPACKHuffman()

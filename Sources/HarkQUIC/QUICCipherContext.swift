@@ -32,22 +32,59 @@ final class QUICAEADContext {
     /// Decrypts and authenticates `bytes[ciphertext]` (payload and 16-byte tag) in place, with
     /// `bytes[header]` as associated data; returns the plaintext's range (the ciphertext's start, 16 bytes
     /// shorter), or nil when it does not authenticate (the ciphertext is then overwritten).
-    func open(_ bytes: inout [UInt8], ciphertext: Range<Int>, header: Range<Int>, nonce: inout QUICNonce) -> Range<Int>? {
+    ///
+    /// With a `tail` not copied yet, the ciphertext is read from the capture's bytes (`tail.source`, same
+    /// offsets) and decrypted into `bytes`; everything from the ciphertext's start on is then written
+    /// (the plaintext and the tag's place, or zeros when it does not authenticate) and `tail.copied` is
+    /// set.
+    func open(_ bytes: inout [UInt8], ciphertext: Range<Int>, header: Range<Int>, nonce: inout QUICNonce, tail: inout QUICUncopiedTail?) -> Range<Int>? {
         guard ciphertext.count >= 16, ciphertext.lowerBound >= 0, ciphertext.upperBound <= bytes.count, header.lowerBound >= 0,
             header.upperBound <= ciphertext.lowerBound
         else { return nil }
+        if var uncopied = tail, !uncopied.copied, uncopied.source.count != bytes.count || ciphertext.lowerBound > uncopied.start {
+            uncopied.copy(into: &bytes)
+            tail = uncopied
+        }
         var written = 0
+        let source = tail.flatMap { !$0.copied && $0.source.count == bytes.count ? $0.source : nil }
         let status = bytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return 0 }
-            return withUnsafeBytes(of: &nonce.bytes) { nonceBytes in
+            let input = source.flatMap { $0.baseAddress?.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(base)
+            let status = withUnsafeBytes(of: &nonce.bytes) { nonceBytes in
                 CCryptoBoringSSL_EVP_AEAD_CTX_open(
                     context, base + ciphertext.lowerBound, &written, ciphertext.count,
                     nonceBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), 12,
-                    base + ciphertext.lowerBound, ciphertext.count, base + header.lowerBound, header.count)
+                    input + ciphertext.lowerBound, ciphertext.count, base + header.lowerBound, header.count)
             }
+            // The tag's place is the only part of the output BoringSSL leaves alone when it opens.
+            if source != nil, status == 1, written <= ciphertext.count {
+                (base + ciphertext.lowerBound + written).initialize(from: input + ciphertext.lowerBound + written, count: ciphertext.count &- written)
+            }
+            return status
         }
+        // Opened or not, BoringSSL wrote the whole output (zeros when it failed).
+        if source != nil { tail?.copied = true }
         guard status == 1, written <= ciphertext.count else { return nil }
         return ciphertext.lowerBound..<(ciphertext.lowerBound &+ written)
+    }
+}
+
+/// The end of a datagram not copied out of the capture yet: `source` holds the whole datagram, the copy
+/// only its bytes before `start` (the rest is not the datagram's until `copied`). A packet decrypted
+/// from `source` straight into the copy saves copying its ciphertext first.
+struct QUICUncopiedTail {
+    let source: UnsafeRawBufferPointer
+    let start: Int
+    var copied = false
+
+    /// Copies what is not copied yet into `datagram` (a packet that was not decrypted).
+    mutating func copy(into datagram: inout [UInt8]) {
+        guard !copied, start <= source.count, source.count == datagram.count else { return }
+        copied = true
+        datagram.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress, let from = source.baseAddress else { return }
+            (base + start).copyMemory(from: from + start, byteCount: source.count &- start)
+        }
     }
 }
 
@@ -59,6 +96,14 @@ struct QUICNonce {
         bytes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &bytes) { nonce in
             for index in 0..<min(12, iv.count) { nonce[index] = iv[index] }
+        }
+        self = QUICNonce(base: self, packetNumber: packetNumber)
+    }
+
+    /// `base` (the IV as a nonce, packet number 0) XORed with `packetNumber`: no array is read per packet.
+    init(base: QUICNonce, packetNumber: UInt64) {
+        bytes = base.bytes
+        withUnsafeMutableBytes(of: &bytes) { nonce in
             for index in 0..<8 {
                 nonce[4 &+ index] ^= UInt8(truncatingIfNeeded: packetNumber >> UInt64(56 &- 8 &* index))
             }

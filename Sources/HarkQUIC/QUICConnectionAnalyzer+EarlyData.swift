@@ -25,6 +25,9 @@ extension QUICConnectionAnalyzer {
             reportOnce("a QUIC 0-RTT packet did not decrypt", isError: false, emit: emit)
         case .success(let opened):
             summary.earlyDataPackets &+= 1
+            if let packet = packetClock?.number, earlyDataCapturePackets.count < QUICLimits.maxEarlyDataPacketsNoted {
+                earlyDataCapturePackets.insert(packet)
+            }
             noteReceived(opened.packetNumber, space: space, direction: direction)
             handleFrames(of: opened.payload, space: space, from: direction, time: time, emit: emit)
         }

@@ -57,9 +57,12 @@ extension QUICConnectionAnalyzer {
         emit: (QUICEvent) -> Void
     ) {
         let key = StreamKey(id: id, direction: direction)
-        // One hash lookup for a stream that is open: its assembler is changed in place in the table.
+        // At most one hash lookup for a stream that is open (none when the frame before was on the same
+        // stream): its assembler is changed in place in the table.
         let index: Dictionary<StreamKey, QUICStreamAssembler>.Index
-        if let open = streams.index(forKey: key) {
+        if let last = lastStream, last.key == key {
+            index = last.index
+        } else if let open = streams.index(forKey: key) {
             index = open
         } else {
             guard !endedStreams.contains(key) else { return }
@@ -86,6 +89,8 @@ extension QUICConnectionAnalyzer {
             // Stream IDs only grow, so the set is bounded by what a connection can open; cap it anyway.
             if endedStreams.count < 1 << 20 { endedStreams.insert(key) }
             emit(.streamFinished(streamID: id, direction: direction, time: time))
+        } else {
+            lastStream = (key, index)
         }
     }
 

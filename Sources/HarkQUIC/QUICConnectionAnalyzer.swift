@@ -35,6 +35,10 @@ public struct QUICConnectionAnalyzer {
     var handshakeKeys: [QUICPacketKeys?] = [nil, nil]
     /// The client's 0-RTT keys, once a 0-RTT packet opened with them.
     var earlyDataKeys: QUICPacketKeys?
+    /// The capture packets that carried 0-RTT packets opened (at most
+    /// `QUICLimits.maxEarlyDataPacketsNoted`): what a request read from them was sent in, replayable
+    /// (RFC 9001 §9.2).
+    public internal(set) var earlyDataCapturePackets = Set<Int>()
     /// 0-RTT packets the offered suites were tried on without success (given up after a few).
     var earlyDataTrials = 0
     /// The ClientHello's cipher suites, tried on the first 0-RTT packet.
@@ -48,7 +52,12 @@ public struct QUICConnectionAnalyzer {
     /// TLS handshake messages per direction.
     var handshake: [HandshakeAssembler]
     /// Stream data per stream and direction.
-    var streams: [StreamKey: QUICStreamAssembler] = [:]
+    var streams: [StreamKey: QUICStreamAssembler] = [:] {
+        // Any change to the table may move its entries: the remembered index is then stale.
+        didSet { lastStream = nil }
+    }
+    /// The stream of the previous STREAM frame and where it is in `streams`.
+    var lastStream: (key: StreamKey, index: Dictionary<StreamKey, QUICStreamAssembler>.Index)?
     /// Out-of-order stream bytes held by all streams.
     var bufferedStreamBytes = 0
     /// The session's budget for what QUIC connections hold while they wait; nil for none beyond
@@ -63,6 +72,8 @@ public struct QUICConnectionAnalyzer {
     var connectionIDs: [[[UInt8]]] = [[], []]
     /// The key log's size when secrets were last looked up, so a lookup repeats only when it grew.
     var keyLogCountAtLookup: Int?
+    /// The buffer of the previous datagram, reused for the next one.
+    var scratch: [UInt8] = []
     /// Problems already reported, so that each is said once per connection.
     var reported = Set<String>()
 
@@ -103,9 +114,43 @@ public struct QUICConnectionAnalyzer {
 
     /// Reads one datagram's packets (several when coalesced, RFC 9000 §12.2).
     public mutating func receive(_ payload: ByteBuffer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
-        // A copy the packets are decrypted in, in place; frames and stream data are slices of it.
-        // (Copied through its pointer: one memcpy, where the generic view copy goes byte by byte.)
-        var datagram = payload.withUnsafeReadableBytes { [UInt8]($0) }
+        payload.withUnsafeReadableBytes { receive($0, from: direction, at: time, emit: emit) }
+    }
+
+    /// The bytes of a datagram that starts with a short header copied before its packet is decrypted:
+    /// room for the header and the header protection sample (at most 1 + 20 + 4 + 16 bytes).
+    static let copiedHead = 64
+
+    /// The largest datagram buffer kept for the next datagram (a jumbo datagram's is let go).
+    static let maxScratchCapacity = 4096
+
+    private mutating func receive(_ source: UnsafeRawBufferPointer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
+        // A copy the packets are decrypted in; frames and stream data are slices of it. Its buffer is the
+        // previous datagram's when nothing holds on to that one (else the array copies itself first):
+        // no allocation per datagram. A datagram that starts with a short header is one 1-RTT packet (a
+        // short header has no length: nothing follows it), most datagrams by far: only its head is
+        // copied and its payload is decrypted from the capture's bytes straight into the copy. Other
+        // datagrams are copied whole (one memcpy) and decrypted in place.
+        var datagram = scratch
+        scratch = []
+        var tail: QUICUncopiedTail?
+        if source.count > Self.copiedHead, source[0] & 0xC0 == 0x40 {
+            if datagram.count > source.count {
+                datagram.removeLast(datagram.count &- source.count)
+            } else if datagram.count < source.count {
+                datagram.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[datagram.count...]))
+            }
+            datagram.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[..<Self.copiedHead])) }
+            tail = QUICUncopiedTail(source: source, start: Self.copiedHead)
+        } else {
+            datagram.removeAll(keepingCapacity: true)
+            datagram.append(contentsOf: source)
+        }
+        defer {
+            // Whatever was not decrypted is copied before the datagram is let go.
+            tail?.copy(into: &datagram)
+            if datagram.capacity <= Self.maxScratchCapacity { scratch = datagram }
+        }
         var start = 0
         while start < datagram.count {
             // Zero bytes after a coalesced packet are padding of the datagram.
@@ -121,7 +166,7 @@ public struct QUICConnectionAnalyzer {
             case .success(let parsed): header = parsed
             }
             summary.packets &+= 1
-            read(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
+            read(header, in: &datagram, tail: &tail, at: start, from: direction, time: time, emit: emit)
             guard header.end > start else { return }
             start = header.end
         }
@@ -142,7 +187,10 @@ public struct QUICConnectionAnalyzer {
     }
 
     /// Reads one packet whose header was parsed.
-    private mutating func read(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    private mutating func read(
+        _ header: QUICPacketHeader, in datagram: inout [UInt8], tail: inout QUICUncopiedTail?, at start: Int, from direction: Direction, time: Timestamp,
+        emit: (QUICEvent) -> Void
+    ) {
         switch header.form {
         case .versionNegotiation:
             reportOnce("version negotiation: the server supports none of the client's versions", isError: false, emit: emit)
@@ -174,7 +222,7 @@ public struct QUICConnectionAnalyzer {
             }
         case .short:
             lookUpSecretsIfNeeded(emit: emit)
-            openShort(header, in: &datagram, at: start, from: direction, time: time, emit: emit)
+            openShort(header, in: &datagram, tail: &tail, at: start, from: direction, time: time, emit: emit)
         }
     }
 
@@ -199,22 +247,30 @@ public struct QUICConnectionAnalyzer {
 
     /// Decrypts a 1-RTT packet with the keys its Key Phase bit and packet number call for: following a
     /// key update, or the previous phase's keys for a packet sent before the update that arrives late.
-    private mutating func openShort(_ header: QUICPacketHeader, in datagram: inout [UInt8], at start: Int, from direction: Direction, time: Timestamp, emit: (QUICEvent) -> Void) {
+    private mutating func openShort(
+        _ header: QUICPacketHeader, in datagram: inout [UInt8], tail: inout QUICUncopiedTail?, at start: Int, from direction: Direction, time: Timestamp,
+        emit: (QUICEvent) -> Void
+    ) {
         guard let phases = applicationKeys[direction.index] else {
             summary.undecryptedPackets &+= 1
             return
         }
         let largestReceived = largest[Space.application.rawValue][direction.index]
+        // The header and the sample must be in the copy (a connection ID longer than QUIC v1 allows).
+        if let uncopied = tail, header.packetNumberOffset &+ 20 > uncopied.start { tail?.copy(into: &datagram) }
+        let current = phases.current
         // Header protection keys do not change with key updates (RFC 9001 §6.1).
         guard case .success(let (firstByte, number, length)) = QUICPacketOpener.unprotect(
-            datagram, header: header, start: start, keys: phases.current, largestReceived: largestReceived)
+            datagram, header: header, start: start, keys: current, largestReceived: largestReceived)
         else {
             summary.undecryptedPackets &+= 1
             return
         }
         let choice = phases.choose(bit: firstByte & 0x04 != 0, packetNumber: number)
-        let keys = phases.keys(choice)
-        switch QUICPacketOpener.open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length) {
+        let keys = choice == .current ? current : phases.keys(choice)
+        switch QUICPacketOpener.open(
+            &datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: number, numberLength: length, tail: &tail)
+        {
         case .failure:
             summary.undecryptedPackets &+= 1
             reportOnce("a QUIC 1-RTT packet did not decrypt with the key log's secrets", isError: false, emit: emit)

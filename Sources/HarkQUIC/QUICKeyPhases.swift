@@ -15,14 +15,17 @@ final class QUICKeyPhases {
         case current, previous, next
     }
 
-    private(set) var current: QUICPacketKeys
+    // None of these is checked for exclusive access at run time (each is read for every 1-RTT packet,
+    // and the check costs more than the read): only this class's own methods change them, one at a time,
+    // on the connection's thread.
+    @exclusivity(unchecked) private(set) var current: QUICPacketKeys
     /// The Key Phase bit of the current phase.
-    private(set) var phase: Bool
+    @exclusivity(unchecked) private(set) var phase: Bool
     /// The lowest packet number opened with the current keys; nil before the first.
-    private(set) var firstPacket: UInt64?
-    private var previous: QUICPacketKeys?
+    @exclusivity(unchecked) private(set) var firstPacket: UInt64?
+    @exclusivity(unchecked) private var previous: QUICPacketKeys?
     /// The next phase's keys, derived when a packet first needs them and kept if it does not open.
-    private var upcoming: QUICPacketKeys?
+    @exclusivity(unchecked) private var upcoming: QUICPacketKeys?
 
     /// Starts at key phase 0 with the keys from `*_TRAFFIC_SECRET_0`.
     init(_ keys: QUICPacketKeys) {

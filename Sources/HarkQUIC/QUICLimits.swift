@@ -18,6 +18,9 @@ public struct QUICLimits: Sendable {
     public var maxOpenStreams = 1_000
     /// TLS handshake messages longer than this are skipped. Default 64 KiB.
     public var maxHandshakeMessageLength = 64 << 10
+    /// Capture packets noted per connection as carrying 0-RTT packets (requests read from them are
+    /// flagged as replayable); a client sends a few, a flood past this is not noted.
+    public static let maxEarlyDataPacketsNoted = 1_024
 
     public init() {}
 }

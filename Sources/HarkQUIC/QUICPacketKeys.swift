@@ -20,6 +20,8 @@ final class QUICPacketKeys {
     let secret: [UInt8]
     let key: SymmetricKey
     let iv: [UInt8]
+    /// `iv` as a nonce for packet number 0, ready to be XORed with each packet's number.
+    let nonceBase: QUICNonce
     let headerProtectionKey: SymmetricKey
     /// The AEAD set up for `key`; nil when BoringSSL refused it (then nothing opens).
     let aead: QUICAEADContext?
@@ -44,6 +46,7 @@ final class QUICPacketKeys {
         key = SymmetricKey(data: keyBytes)
         aead = QUICAEADContext(cipher: cipher, key: keyBytes)
         iv = TLS13KeySchedule.expandLabel(hash, secret: secret, label: "\(prefix) iv", length: 12)
+        nonceBase = QUICNonce(iv: iv, packetNumber: 0)
         if let previous {
             headerProtectionKey = previous.key
             headerProtection = previous.context

@@ -57,6 +57,16 @@ enum QUICPacketOpener {
         _ datagram: inout [UInt8], header: QUICPacketHeader, start: Int, keys: QUICPacketKeys, firstByte: UInt8,
         packetNumber: UInt64, numberLength: Int
     ) -> Result<Opened, Failure> {
+        var tail: QUICUncopiedTail?
+        return open(&datagram, header: header, start: start, keys: keys, firstByte: firstByte, packetNumber: packetNumber, numberLength: numberLength, tail: &tail)
+    }
+
+    /// `open`, with the ciphertext read from `tail.source` when the datagram's end is not copied yet
+    /// (`QUICAEADContext.open`).
+    static func open(
+        _ datagram: inout [UInt8], header: QUICPacketHeader, start: Int, keys: QUICPacketKeys, firstByte: UInt8,
+        packetNumber: UInt64, numberLength: Int, tail: inout QUICUncopiedTail?
+    ) -> Result<Opened, Failure> {
         let payloadStart = header.packetNumberOffset &+ numberLength
         guard start >= 0, start < header.packetNumberOffset, payloadStart <= header.end, header.end <= datagram.count,
             let aead = keys.aead
@@ -67,8 +77,8 @@ enum QUICPacketOpener {
             datagram[index] = UInt8(truncatingIfNeeded: packetNumber >> shift)
             shift &-= 8
         }
-        var nonce = QUICNonce(iv: keys.iv, packetNumber: packetNumber)
-        guard let plaintext = aead.open(&datagram, ciphertext: payloadStart..<header.end, header: start..<payloadStart, nonce: &nonce)
+        var nonce = QUICNonce(base: keys.nonceBase, packetNumber: packetNumber)
+        guard let plaintext = aead.open(&datagram, ciphertext: payloadStart..<header.end, header: start..<payloadStart, nonce: &nonce, tail: &tail)
         else { return .failure(.authenticationFailed) }
         let keyPhase = firstByte & 0x80 == 0 && firstByte & 0x04 != 0
         return .success(Opened(packetNumber: packetNumber, keyPhase: keyPhase, payload: datagram[plaintext]))

@@ -48,8 +48,17 @@ package struct QUICReader {
         guard index < end else { return nil }
         let first = bytes[index]
         let length = 1 << Int(first >> 6)
-        guard remaining >= length, var value = readInteger(bytes: length) else { return nil }
-        value &= (UInt64(1) << UInt64(8 &* length &- 2)) &- 1
+        guard remaining >= length else { return nil }
+        // The first byte without its two length bits, then the others (several per frame: read here
+        // rather than through `readInteger`).
+        var value = UInt64(first & 0x3F)
+        var next = index &+ 1
+        let stop = index &+ length
+        while next < stop {
+            value = value << 8 | UInt64(bytes[next])
+            next &+= 1
+        }
+        index = stop
         return value
     }
 

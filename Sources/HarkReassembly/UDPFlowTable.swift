@@ -38,7 +38,13 @@ public struct UDPFlow: Hashable, Sendable {
 /// ```
 public struct UDPFlowTable: Sendable {
     public let limits: UDPFlowLimits
-    private var flows: [FlowKey: UDPFlow] = [:]
+    private var flows: [FlowKey: UDPFlow] = [:] {
+        // Any change to the table may move its entries: the remembered index is then stale.
+        didSet { lastFlow = nil }
+    }
+    /// The flow of the previous datagram and where it is in `flows`: most datagrams belong to the same
+    /// flow as the one before, found again without hashing the 4-tuple.
+    private var lastFlow: (key: FlowKey, index: Dictionary<FlowKey, UDPFlow>.Index)?
     private var nextID = 0
     private var clock = SweepClock()
     private var lastSweep: Timestamp?
@@ -63,10 +69,13 @@ public struct UDPFlowTable: Sendable {
     public mutating func track(_ datagram: UDPDatagram, at time: Timestamp, packetNumber: Int) -> (flow: UDPFlow, direction: Direction) {
         sweep(at: time)
         let key = FlowKey(datagram.source, datagram.destination)
-        // One hash lookup for a datagram of a flow that is tracked: the flow is counted in place.
-        if let index = flows.index(forKey: key) {
-            if time.since(flows.values[index].lastTimestamp) <= limits.idleTimeout {
-                let direction = Self.count(datagram, at: time, on: &flows.values[index])
+        // At most one hash lookup for a datagram of a flow that is tracked (none when the previous
+        // datagram was on the same flow): the flow is counted in place.
+        let found = lastFlow.flatMap { $0.key == key ? $0.index : nil } ?? flows.index(forKey: key)
+        if let index = found {
+            // Checked and counted in place (reading a field through the values' subscript copies the flow).
+            if let direction = Self.countIfActive(datagram, at: time, idleTimeout: limits.idleTimeout, on: &flows.values[index]) {
+                lastFlow = (key, index)
                 return (flows.values[index], direction)
             }
             var idle = flows.remove(at: index).value
@@ -81,6 +90,12 @@ public struct UDPFlowTable: Sendable {
         let direction = Self.count(datagram, at: time, on: &flow)
         flows[key] = flow
         return (flow, direction)
+    }
+
+    /// Counts `datagram` on `flow` unless the flow was idle for longer than `idleTimeout` (then nil).
+    private static func countIfActive(_ datagram: UDPDatagram, at time: Timestamp, idleTimeout: TimeSpan, on flow: inout UDPFlow) -> Direction? {
+        guard time.since(flow.lastTimestamp) <= idleTimeout else { return nil }
+        return count(datagram, at: time, on: &flow)
     }
 
     /// Counts `datagram` on `flow`; returns its direction.

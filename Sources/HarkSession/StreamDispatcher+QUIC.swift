@@ -39,7 +39,12 @@ enum QUICAnalysis {
     /// Handles what a QUIC connection's HTTP/3 found.
     static func handle<Sink: AnalysisSink>(_ event: HTTP3Event, slot: QUICConnectionSlot, settings: StackSettings, into sink: inout Sink) {
         switch event {
-        case .exchange(let exchange):
+        case .exchange(var exchange):
+            // A request whose first bytes came in 0-RTT packets can be replayed by an attacker (RFC 9001
+            // §9.2, RFC 8470): a user auditing a capture wants to see it.
+            if let request = exchange.request, slot.analyzer.earlyDataCapturePackets.contains(request.firstPacket) {
+                exchange.issues.append(Self.earlyDataIssue)
+            }
             let index = slot.exchangesReported
             slot.exchangesReported += 1
             sink.take(.exchange(ExchangeMapper.exchange(from: exchange, id: 0, index: index, connection: slot.context)))
@@ -47,6 +52,9 @@ enum QUICAnalysis {
             sink.take(.diagnostic(inPacket(Diagnostic(isError ? .error : .warning, text, connectionID: slot.info.id), settings.packetClock)))
         }
     }
+
+    /// The note on an exchange whose request was sent as 0-RTT early data.
+    static let earlyDataIssue = "request sent as 0-RTT early data (replayable)"
 
     /// `diagnostic` with the number of the packet being read, when it has none of its own.
     private static func inPacket(_ diagnostic: Diagnostic, _ clock: PacketClock) -> Diagnostic {

@@ -16,16 +16,25 @@ struct UDPLayer {
     /// What all QUIC connections hold while they wait, shared by their analyzers.
     let quicBudget: QUICBufferBudget
     /// QUIC connections by flow id.
-    private var quic: [Int: QUICConnectionSlot] = [:]
+    private var quic: [Int: QUICConnectionSlot] = [:] {
+        didSet { lastQUIC = nil }
+    }
     /// Flows whose first datagram was not QUIC.
     private var others = Set<Int>()
     /// Flows whose first sender is the QUIC server: their directions are the other way round.
-    private var swappedFlows = Set<Int>()
+    private var swappedFlows = Set<Int>() {
+        didSet { lastQUIC = nil }
+    }
+    /// The previous datagram's flow, its QUIC connection and whether the flow is swapped: most datagrams
+    /// are on the same flow as the one before, and need no lookup then.
+    private var lastQUIC: (flow: Int, slot: QUICConnectionSlot, swapped: Bool)?
     /// Open QUIC connections by the connection IDs their packets carry, with the direction those
     /// packets go: a connection that moved to a new path is found in one lookup per ID length.
     private var byConnectionID: [[UInt8]: (slot: QUICConnectionSlot, direction: Direction)] = [:]
     /// The lengths of those IDs, shortest first (a short header does not say its ID's length).
     private var connectionIDLengths: [Int] = []
+    /// What a datagram's QUIC analysis said, kept between datagrams for its capacity.
+    private var eventBuffer: [QUICEvent] = []
 
     init(limits: UDPFlowLimits, quicLimits: QUICLimits, keyLog: TLSKeyLog) {
         flows = UDPFlowTable(limits: limits)
@@ -43,7 +52,9 @@ struct UDPLayer {
         let (flow, direction) = flows.track(datagram, at: time, packetNumber: packetNumber)
         closeEnded(dispatcher: &dispatcher)
         let slot: QUICConnectionSlot
-        if let existing = quic[flow.id] {
+        if let last = lastQUIC, last.flow == flow.id {
+            slot = last.slot
+        } else if let existing = quic[flow.id] {
             slot = existing
         } else if let (moved, movedDirection) = connection(movedTo: datagram) {
             // A connection on a new path (a NAT rebinding, a migration): same connection IDs, new 4-tuple.
@@ -76,8 +87,17 @@ struct UDPLayer {
         }
         // Events are handled once the analyzer is done with the datagram: handling reads its summary.
         // Both note the datagram's packet number (stream data carries its own).
-        var events: [QUICEvent] = []
-        let quicDirection = swappedFlows.contains(flow.id) ? direction.reversed : direction
+        // The buffer of the previous datagram, emptied: no allocation per datagram.
+        var events = eventBuffer
+        eventBuffer = []
+        defer {
+            events.removeAll(keepingCapacity: true)
+            eventBuffer = events
+        }
+        let swapped: Bool
+        if let last = lastQUIC, last.flow == flow.id { swapped = last.swapped } else { swapped = swappedFlows.contains(flow.id) }
+        lastQUIC = (flow.id, slot, swapped)
+        let quicDirection = swapped ? direction.reversed : direction
         let clock = dispatcher.packetClock
         clock.with(packetNumber) {
             slot.analyzer.receive(datagram.payload, from: quicDirection, at: time) { events.append($0) }

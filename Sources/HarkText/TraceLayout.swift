@@ -39,9 +39,17 @@ struct TraceLayout {
 
     /// `17:04:01.819` (UTC).
     static func timeOfDay(_ time: Timestamp) -> String {
-        let iso = TimestampFormat.iso8601(time, fractionDigits: 3)
-        // `YYYY-MM-DDTHH:MM:SS.mmmZ`: the part between `T` and `Z`.
-        guard let t = iso.firstIndex(of: "T") else { return iso }
-        return String(iso[iso.index(after: t)...].dropLast())
+        // The time part of `TimestampFormat.iso8601`, written directly (cutting it out of the ISO text
+        // went character by character: a fifth of a trace line's cost).
+        let date = CivilDateTime(time)
+        var text = OutputBuffer(capacity: 16)
+        text.appendPadded(UInt64(date.hour), width: 2)
+        text.append(UInt8(ascii: ":"))
+        text.appendPadded(UInt64(date.minute), width: 2)
+        text.append(UInt8(ascii: ":"))
+        text.appendPadded(UInt64(date.second), width: 2)
+        text.append(UInt8(ascii: "."))
+        text.appendPadded(UInt64(date.nanosecond / 1_000_000), width: 3)
+        return text.text
     }
 }

@@ -47,6 +47,11 @@ struct QUICResumeSessionTests {
             #expect(exchange.response?.body.length == logged.response_bytes)
             if let pushID = logged.push_id, let origin = logged.promised_on {
                 #expect(exchange.problems == ["pushed by the server (PUSH_PROMISE on stream \(origin), push ID \(pushID))"])
+            } else if logged.early_data == true {
+                // The client's log says the request went as 0-RTT early data: replayable, said so.
+                #expect(exchange.streamID == logged.stream)
+                #expect(exchange.problems == ["request sent as 0-RTT early data (replayable)"], "\(logged.path)")
+                #expect(exchange.response?.body.isComplete == true)
             } else {
                 #expect(exchange.streamID == logged.stream)
                 #expect(exchange.isComplete, "\(logged.path): \(exchange.problems)")
@@ -62,7 +67,7 @@ struct QUICResumeSessionTests {
             let port = exchange.connection.client.port
             let streamID = exchange.streamID ?? -1
             // A push's request is its PUSH_PROMISE, on another stream; its response is the push stream's.
-            let isPushed = !exchange.problems.isEmpty
+            let isPushed = exchange.problems.contains { $0.hasPrefix("pushed by the server") }
             let sides = isPushed
                 ? [(Direction.serverToClient, exchange.response?.packets)]
                 : [(Direction.clientToServer, exchange.request.packets), (.serverToClient, exchange.response?.packets)]
@@ -74,6 +79,10 @@ struct QUICResumeSessionTests {
         }
         // The two early requests are in tshark's 0-RTT packets; the pushes on streams 15 and 19.
         #expect(compared == 2 * 4 + 2)
-        #expect(Set(recorder.exchanges.filter { !$0.problems.isEmpty }.compactMap(\.streamID)) == [15, 19])
+        #expect(Set(recorder.exchanges.filter { $0.problems.contains { $0.hasPrefix("pushed by the server") } }.compactMap(\.streamID)) == [15, 19])
+        // Those early requests, and only they, are flagged as replayable.
+        let early = recorder.exchanges.filter { $0.problems.contains("request sent as 0-RTT early data (replayable)") }
+        #expect(early.compactMap(\.streamID).sorted() == [0, 4])
+        #expect(Set(early.map(\.connection.id)) == [1])
     }
 }

@@ -62,6 +62,9 @@ import Testing
         let text = (result["connection"] as? [String: Any])?["text"] as? String ?? ""
         #expect(text.contains("QUIC v1, 2 key updates, closed by the client"), "\(text)")
         #expect(text.contains("292 packets"), "\(text)")
+        // Its packet count is QUIC's (43 + 292 UDP packets, 3 of which carried two QUIC packets), not the
+        // TCP packet series' 0.
+        #expect(text.contains("335 UDP packets carrying 338 QUIC packets"), "\(text)")
         #expect(!text.contains("retransmissions"), "\(text)")
         #expect(text.contains("QUIC runs over UDP"), "\(text)")
         #expect((result["console"] as? [Any])?.isEmpty == true, "no script errors: \(result["console"] ?? "")")

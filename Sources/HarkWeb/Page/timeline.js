@@ -790,7 +790,10 @@
       ['handshake RTT', c.rtt !== null && c.rtt !== undefined ? formatSpan(c.rtt) : null],
       ['TLS', c.tls ? [c.tls.version, c.tls.cipherSuite, c.tls.alpn, c.tls.decrypted ? 'decrypted' : c.tls.reason].filter(Boolean).join(', ') : null],
       ['client → server', dir(c.up)], ['server → client', dir(c.down)], ['exchanges', c.exchangeCount],
-      ['packets', `${c.packetCount}${c.buckets && c.buckets.length ? ' (later ones aggregated)' : ''}`]]));
+      // QUIC keeps no per-packet facts (packetCount is TCP's series): its UDP packets and the QUIC
+      // packets they carried (coalesced ones counted one by one).
+      ['packets', q ? `${(c.up ? c.up.packets : 0) + (c.down ? c.down.packets : 0)} UDP packets carrying ${q.packets} QUIC packets`
+        : `${c.packetCount}${c.buckets && c.buckets.length ? ' (later ones aggregated)' : ''}`]]));
     details.append(q ? el('p', 'hint', 'QUIC runs over UDP: no TCP sequence charts.') : analysisCharts(c));
   }
 
