@@ -19,6 +19,10 @@ public protocol CaptureInput: AnyObject {
     /// its whole batch.
     var returnsPartialBatches: Bool { get }
 
+    /// The most frames a batch read ahead of the analysis should hold for this input, when it differs
+    /// from the session's default: a live capture hands over bigger batches, less often (`LiveCapture`).
+    var batchFrames: Int? { get }
+
     /// Reads records: hands each diagnostic to `diagnostic` as soon as it is found and each record to
     /// `record`, until `maximumFrames` frames or `maximumBytes` captured bytes were handed out, the
     /// input ends, or (when `returnsPartialBatches`) nothing more has arrived. A live input may return
@@ -52,6 +56,7 @@ public protocol CaptureInput: AnyObject {
 }
 
 extension CaptureInput {
+    public var batchFrames: Int? { nil }
     public var liveClock: Timestamp? { nil }
     public var idleTime: TimeSpan? { nil }
     public var liveCounts: LiveCaptureCounts? { nil }
@@ -87,6 +92,7 @@ extension CaptureInputWrapper {
     public var name: String { base.name }
     public var bytesRead: Int64 { base.bytesRead }
     public var returnsPartialBatches: Bool { base.returnsPartialBatches }
+    public var batchFrames: Int? { base.batchFrames }
     public var liveClock: Timestamp? { base.liveClock }
     public var liveCounts: LiveCaptureCounts? { base.liveCounts }
     public var idleTime: TimeSpan? { base.idleTime }

@@ -31,10 +31,14 @@ public final class BodyDecoder {
     /// decompressor's per-call overhead thousands of times per megabyte.
     public static let batchSize = 32 << 10
     /// A gzip body up to this size is held until it ends and decoded in one call
-    /// (`ContentDecoder.decodeWhole`); a bigger one is decoded in batches as it arrives.
+    /// (`ContentDecoder.decodeWhole`: about half the instructions of streaming).
     public static let wholeBodyLimit = 256 << 10
+    /// A gzip body up to this size is held too while the storage pool's memory allowance has room for
+    /// what it holds past `wholeBodyLimit` (a `MemoryLease`, given back when the body is decoded); a
+    /// bigger one, or one the allowance has no room for, is decoded in batches as it arrives.
+    public static let largeWholeBodyLimit = 4 << 20
     /// At most this many chunks are held (a body cut into tiny segments is decoded in batches instead).
-    public static let maxHeldChunks = 1_024
+    public static let maxHeldChunks = 16_384
 
     private let decoder: ContentDecoder
     private let keepLimit: Int
@@ -45,6 +49,8 @@ public final class BodyDecoder {
     /// Where each chunk of `pending` ends while the body is held whole, so that a body the one-call
     /// decoder declines is fed to the streaming decoder in the chunks it arrived in; nil when not held.
     private var heldChunkEnds: [Int]?
+    /// What the held body takes of the pool's memory allowance past `wholeBodyLimit`.
+    private var lease: MemoryLease?
 
     /// - Parameters:
     ///   - codings: the content codings in the order applied (header order).
@@ -63,8 +69,7 @@ public final class BodyDecoder {
     public func decode(_ chunk: ByteBuffer) {
         if var ends = heldChunkEnds {
             heldChunkEnds = nil
-            guard pending.readableBytes &+ chunk.readableBytes > Self.wholeBodyLimit || ends.count >= Self.maxHeldChunks
-            else {
+            if ends.count < Self.maxHeldChunks, makeRoom(for: chunk.readableBytes) {
                 pending.writeImmutableBuffer(chunk)
                 ends.append(pending.readableBytes)
                 heldChunkEnds = ends
@@ -75,12 +80,29 @@ public final class BodyDecoder {
         batch(chunk)
     }
 
+    /// Whether `count` more bytes may be held: within `wholeBodyLimit`, or within `largeWholeBodyLimit`
+    /// with the held buffer's storage past `wholeBodyLimit` covered by the lease (the buffer then grows
+    /// here, to what the lease covers, and not when it is written to).
+    private func makeRoom(for count: Int) -> Bool {
+        let total = pending.readableBytes &+ count
+        guard total > Self.wholeBodyLimit else { return true }
+        guard total <= Self.largeWholeBodyLimit, storage.pool.maxMemoryBytes > 0 else { return false }
+        guard total > pending.capacity else { return true }
+        let capacity = min(max(total, pending.capacity &* 2), Self.largeWholeBodyLimit)
+        let lease = self.lease ?? MemoryLease(pool: storage.pool)
+        self.lease = lease
+        guard lease.cover(capacity &- Self.wholeBodyLimit) else { return false }
+        pending.reserveCapacity(capacity)
+        return true
+    }
+
     /// Ends the body: the decoded bytes, how many were produced, and the first problem.
     public func finish() -> Result {
         if let ends = heldChunkEnds {
             heldChunkEnds = nil
             if decoder.decodeWhole(pending, emit: keep) {
-                pending.clear()
+                pending = ByteBuffer()
+                lease = nil
             } else {
                 replayHeldChunks(ends)
             }
@@ -103,6 +125,7 @@ public final class BodyDecoder {
             batch(chunk)
             start = held.readerIndex &+ end
         }
+        lease = nil
     }
 
     private func batch(_ chunk: ByteBuffer) {

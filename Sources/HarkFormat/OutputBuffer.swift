@@ -77,6 +77,16 @@ public struct OutputBuffer: ~Copyable {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// Hands the bytes written over without copying them, and starts again, empty, with the smallest
+    /// storage.
+    public mutating func takeBytes() -> OwnedBytes {
+        let taken = OwnedBytes(taking: base, count: count)
+        capacity = 64
+        base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        count = 0
+        return taken
+    }
+
     /// Forgets the content and keeps the storage.
     public mutating func removeAll() {
         count = 0

@@ -3,10 +3,14 @@ import HarkFormat
 
 /// A HAR entry serialized ahead of time (on the thread that analysed its exchange's connection, see
 /// `HAREntryPreparer`), with what `HARSortingSpool` keeps of it to put it in order.
+///
+/// The bytes stay in the buffer they were serialized into (no copy on the preparing thread), and the
+/// spool hands a large entry to its file straight from there (no copy on the ordering thread either).
 public struct HARSerializedEntry: Sendable {
-    /// The entry from its `{` to its `}`, exactly as `HARWriter.write(_:)` writes it into a document
-    /// with the same configuration (without the separator and indentation before it).
-    public let bytes: [UInt8]
+    /// The serializing writer's whole output: a document's opening, then the entry from `start` on.
+    private let storage: OwnedBytes
+    /// Where the entry's `{` is in `storage`.
+    private let start: Int
     /// The entry's `startedDateTime`, by which the spool sorts.
     public let startedDateTime: Timestamp
     /// What grouping into pages needs (nil when the entry has a `pageref` of its own).
@@ -23,10 +27,20 @@ public struct HARSerializedEntry: Sendable {
         // At the depth of `log.entries`, so that pretty indentation is the document's.
         try writer.begin(HARLog(creator: HARCreator(name: "", version: "")))
         try writer.write(entry)
-        let start = Int(writer.lastEntryStart)
-        bytes = writer.output.buffer.withBytes { Array($0[start...]) }
+        start = Int(writer.lastEntryStart)
+        storage = writer.output.buffer.takeBytes()
         startedDateTime = entry.startedDateTime
         pageClue = entry.pageref == nil ? entry.pageClue : nil
+    }
+
+    /// The entry's length in bytes.
+    public var count: Int { storage.count - start }
+
+    /// Calls `body` with the entry from its `{` to its `}`, exactly as `HARWriter.write(_:)` writes it
+    /// into a document with the same configuration (without the separator and indentation before it).
+    /// The pointer is valid only during the call.
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try storage.withBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start...])) }
     }
 
     /// Room for the entry's head and bodies without regrowing in the common case.

@@ -152,13 +152,27 @@ public struct HARWriter: ~Copyable {
     /// Bytes of an already-serialized entry copied per piece: most entries in one piece.
     static let serializedPiece = 1 << 18
 
-    /// Writes one entry serialized ahead of time with the same configuration (`HARSerializedEntry`).
+    /// Serialized entries of at least this many bytes go to the sink straight from their own storage
+    /// (`write(_: HARSerializedEntry)`), after what is buffered: copying them into the buffer first
+    /// would cost more than the extra `write(2)`.
+    public static let directEntryBytes = 1 << 16
+
+    /// Writes one entry serialized ahead of time with the same configuration (`HARSerializedEntry`):
+    /// a small one is copied into the buffer, a large one (`directEntryBytes`) handed to the sink as it
+    /// is. The document's bytes are the same either way.
     ///
     /// - Throws: as `write(_:)`.
     public mutating func write(_ entry: HARSerializedEntry) throws {
         try requireWritingEntries()
-        entry.bytes.withUnsafeBytes { output.rawValue($0) }
-        lastEntryStart = byteCount - Int64(entry.bytes.count)
+        if entry.count < Self.directEntryBytes {
+            entry.withBytes { output.rawValue($0) }
+        } else {
+            output.rawValue(UnsafeRawBufferPointer(start: nil, count: 0))  // the separator and indentation
+            try flush()
+            try entry.withBytes { try send($0) }
+            flushedByteCount += Int64(entry.count)
+        }
+        lastEntryStart = byteCount - Int64(entry.count)
         entriesWritten += 1
         try flushIfFull()
     }
@@ -204,16 +218,22 @@ public struct HARWriter: ~Copyable {
         if output.buffer.count >= configuration.flushThreshold { try flush() }
     }
 
-    /// Hands the buffer to the sink; a file descriptor's failure becomes `HARWriterError.writeFailed`.
+    /// Hands the buffer to the sink.
     private mutating func flush() throws {
         guard output.buffer.count > 0 else { return }
+        try output.buffer.withBytes { try send($0) }
+        flushedByteCount += Int64(output.buffer.count)
+        output.buffer.removeAll()
+    }
+
+    /// Hands `bytes` to the sink (the caller counts them); a file descriptor's failure becomes
+    /// `HARWriterError.writeFailed`.
+    private func send(_ bytes: UnsafeRawBufferPointer) throws {
         do {
-            try output.buffer.withBytes { try sink.write($0) }
+            try sink.write(bytes)
         } catch let error as OutputSinkError {
             throw HARWriterError.writeFailed(errno: error.errno)
         }
-        flushedByteCount += Int64(output.buffer.count)
-        output.buffer.removeAll()
     }
 }
 

@@ -21,7 +21,7 @@ struct PacketCopies {
         var timestamp: Timestamp
     }
 
-    /// The size of a chunk: the packets of a busy 10 ms on loopback fit in one.
+    /// The size of a chunk: a few milliseconds of busy loopback traffic fit in one.
     static let chunkSize = 256 << 10
     /// How many chunks are kept for reuse (4 MiB): more than the read-ahead batches in flight hold.
     static let reusedChunks = 16

@@ -4,28 +4,33 @@ import HarkModel
 /// What the analysis of one connection reports for the session's output (`SessionOutput`), in the
 /// order it happened. Whatever spans connections (exchange and message ids, the hop linker, counts)
 /// is the output's to decide, so the analysis of a connection can run on any thread.
+///
+/// Every payload larger than a word or two is boxed (`indirect`): with several threads, a worker holds
+/// the events of a round until the session's thread merges them, and an event held inline took the room
+/// of the largest case (an exchange, 1,368 bytes) whatever it was; boxed, an event is 24 bytes and an
+/// exchange costs what it holds.
 enum AnalysisEvent {
     /// A connection's protocol was recognised: the hop linker learns what the session carries.
     case detected(ApplicationProtocol)
     /// A complete exchange, with what its connection knows of it (bytes delivered late, why a message
     /// is missing); the output gives it its id.
-    case exchange(Exchange)
+    indirect case exchange(Exchange)
     /// A complete exchange with what the observer's `ExchangePreparer` made of it on the worker that
-    /// analysed its connection (boxed: it is rare next to the events of every packet).
+    /// analysed its connection.
     indirect case preparedExchange(Exchange, prepared: any Sendable)
     /// The exchange that switched its connection to another protocol, whose messages refer to it.
-    case switched(Exchange)
+    indirect case switched(Exchange)
     /// A FastCGI exchange, for the hop linker to link or hold.
-    case fastCGI(Exchange)
+    indirect case fastCGI(Exchange)
     /// A message of the protocol a connection switched to; the output gives it its id and exchange.
-    case message(ConnectionMessage)
+    indirect case message(ConnectionMessage)
     /// The connection's payload showed that reassembly's client is the server (a WebSocket joined
     /// mid-stream masks on the other side): its TCP events are reported the other way round from now on.
     case rolesSwapped(connection: Int)
     /// A problem found in a connection.
-    case diagnostic(Diagnostic)
+    indirect case diagnostic(Diagnostic)
     /// A connection is over.
-    case closed(ConnectionRecord)
+    indirect case closed(ConnectionRecord)
 }
 
 /// Takes the events of connection analysis: the session's output itself, or a worker's list of them.

@@ -10,7 +10,8 @@ import HarkPacket
 /// The reader's diagnostics and the capture's decryption secrets come before the frame they were found
 /// with; the diagnostics of the end of the input close the last batch.
 struct PacketSource {
-    /// Frames per batch when reading ahead: enough to make handing a batch over rare.
+    /// Frames per batch when reading ahead, unless the input asks for another number
+    /// (`CaptureInput.batchFrames`): enough to make handing a batch over rare.
     static let batchFrames = 512
     /// Captured bytes per batch when reading ahead (1 MiB), which bounds how much of the reader's
     /// chunks the batches in flight keep alive.
@@ -24,6 +25,9 @@ struct PacketSource {
     init(input: any CaptureInput) {
         self.input = input
     }
+
+    /// Frames per batch when reading ahead, for this input.
+    var batchFrames: Int { input.batchFrames ?? Self.batchFrames }
 
     /// Appends frames and diagnostics to `batch` until it holds `maximumFrames` frames or
     /// `maximumBytes` captured bytes, or the input ends (then `isFinished` is set and the batch gets

@@ -36,6 +36,11 @@ struct ParallelDispatcher: SessionHandler {
     /// each with an exchange to report) is analysed and merged in pieces, with at most `roundsInFlight`
     /// rounds' events held, instead of in one round whose events all wait for the merge.
     static let maxRoundItems = 4096
+    /// Connections a round closes at most: a connection's end may release everything it held at once
+    /// (64 pipelined requests never answered become 64 exchanges), which its worker then holds until
+    /// the merge, so the end of a capture or a burst of evictions is cut finer than other calls. A
+    /// normal round closes far fewer (a connection takes several frames), so it is not cut.
+    static let maxRoundClosings = 256
 
     /// What a round's merge does, in order. The rare large payloads are boxed (`indirect`), so that
     /// an item, of which a round holds one or more per packet, stays small to append and to merge.
@@ -48,7 +53,7 @@ struct ParallelDispatcher: SessionHandler {
         case releaseHops(Timestamp?)
         case clock(Timestamp)
         /// What the session's own analysis (QUIC) found.
-        indirect case event(AnalysisEvent)
+        case event(AnalysisEvent)
         /// The events made by call `call` of worker `worker`'s job in this round.
         case worker(Int, call: Int)
     }
@@ -73,6 +78,8 @@ struct ParallelDispatcher: SessionHandler {
     private var jobs: [AnalysisWorker.Job]
     /// The merge items of the round being built.
     private var items: [MergeItem] = []
+    /// Connections closed in the round being built.
+    private var closingsInRound = 0
     /// Rounds handed over, oldest first.
     private var rounds: [Round] = []
     /// The worker of each open connection.
@@ -257,6 +264,7 @@ struct ParallelDispatcher: SessionHandler {
         guard let worker = workerOfConnection.removeValue(forKey: summary.info.id) else { return }
         openConnections[worker] -= 1
         if lastConnection == summary.info.id { lastConnection = -1 }
+        closingsInRound += 1
         call(worker, .closed(summary))
     }
 
@@ -279,13 +287,15 @@ struct ParallelDispatcher: SessionHandler {
         endRoundIfFull()
     }
 
-    /// Hands the round over when it holds `maxRoundItems` items.
+    /// Hands the round over when it holds `maxRoundItems` items or has closed `maxRoundClosings`
+    /// connections.
     private mutating func endRoundIfFull() {
-        if items.count >= Self.maxRoundItems { endRound() }
+        if items.count >= Self.maxRoundItems || closingsInRound >= Self.maxRoundClosings { endRound() }
     }
 
     /// Hands the round's jobs over; merges the oldest rounds while too many are in flight.
     private mutating func endRound() {
+        closingsInRound = 0
         var hasJob = Array(repeating: false, count: workers.count)
         for worker in workers.indices where !jobs[worker].isEmpty {
             // The next round's job starts with room for as many calls as this one's: no regrowing.

@@ -123,7 +123,7 @@ private final class ReadingThread: @unchecked Sendable {
     func run() {
         while !source.isFinished {
             var batch = readAhead.emptyBatch()
-            source.fill(&batch, maximumFrames: PacketSource.batchFrames, maximumBytes: PacketSource.batchBytes)
+            source.fill(&batch, maximumFrames: source.batchFrames, maximumBytes: PacketSource.batchBytes)
             guard readAhead.deliver(consume batch) else { break }
         }
         readAhead.finishReading()

@@ -98,17 +98,57 @@ import Testing
         }
     }
 
-    /// A body over the hold limit is never held whole: it streams, batch by batch.
-    @Test func aBodyOverTheHoldLimitStreams() throws {
+    /// Feeds `body` to a `BodyDecoder` in TCP-sized chunks; also the most of `pool`'s memory allowance
+    /// in use meanwhile.
+    private static func decodeInChunks(_ body: [UInt8], keepLimit: Int, pool: BodyStoragePool) -> (BodyDecoder.Result, peak: Int) {
+        let decoder = BodyDecoder(codings: [.gzip], maxOutputBytes: 1 << 30, keepLimit: keepLimit, storage: .init(pool: pool))
+        var peak = 0
+        for start in stride(from: 0, to: body.count, by: 1_460) {
+            decoder.decode(ByteBuffer(bytes: body[start..<min(body.count, start + 1_460)]))
+            peak = max(peak, pool.usedMemoryBytes)
+        }
+        return (decoder.finish(), peak)
+    }
+
+    /// A body past `wholeBodyLimit` is held whole while the pool's memory allowance has room for it,
+    /// and gives that room back once decoded; without room it streams. Either way the result is the
+    /// same, for a plain body and for one the one-call decoder declines (corrupt half way).
+    @Test(arguments: [0, 1 << 30])
+    func aLargeBodyIsHeldWithinThePoolsAllowance(keepLimit: Int) throws {
         let big = Self.text(lines: 100_000)
         let encoded = ZlibCompressor.compress(big, wrapper: .gzip)
-        #expect(encoded.count > BodyDecoder.wholeBodyLimit, "the sample must exceed the limit to test it")
-        let decoder = BodyDecoder(codings: [.gzip], maxOutputBytes: 1 << 30, keepLimit: 1 << 30, storage: .init())
-        for start in stride(from: 0, to: encoded.count, by: 1_460) {
-            decoder.decode(ByteBuffer(bytes: encoded[start..<min(encoded.count, start + 1_460)]))
+        #expect(encoded.count > BodyDecoder.wholeBodyLimit && encoded.count <= BodyDecoder.largeWholeBodyLimit)
+        var corrupt = encoded
+        corrupt[corrupt.count / 2] ^= 0xFF
+        for (name, body) in [("plain", encoded), ("corrupt", corrupt)] {
+            let roomy = BodyStoragePool(maxMemoryBytes: 16 << 20)
+            do {
+                let (held, heldPeak) = Self.decodeInChunks(body, keepLimit: keepLimit, pool: roomy)
+                let none = BodyStoragePool(maxMemoryBytes: 0)
+                let (streamed, streamedPeak) = Self.decodeInChunks(body, keepLimit: keepLimit, pool: none)
+                #expect(heldPeak >= body.count - BodyDecoder.wholeBodyLimit, "\(name): held, drawing on the allowance")
+                #expect(streamedPeak == 0, "\(name)")
+                #expect(held.length == streamed.length && held.error == streamed.error, "\(name)")
+                #expect(try held.bytes.readAll() == streamed.bytes.readAll(), "\(name)")
+                if name == "plain" {
+                    #expect(held.error == nil && held.length == big.count)
+                } else {
+                    #expect(held.error != nil)
+                }
+            }
+            // Given back once decoded (the decoded bytes kept, which draw on it too, are gone here).
+            #expect(roomy.usedMemoryBytes == 0, "\(name)")
         }
-        let result = decoder.finish()
-        #expect(result.error == nil)
-        #expect(Array(try result.bytes.readAll().readableBytesView) == big)
+    }
+
+    /// A body over the hold limit is never held whole: it streams, batch by batch.
+    @Test func aBodyOverTheHoldLimitStreams() throws {
+        let big = Self.text(lines: 1_000_000)
+        let encoded = ZlibCompressor.compress(big, wrapper: .gzip)
+        #expect(encoded.count > BodyDecoder.largeWholeBodyLimit, "the sample must exceed the limit to test it")
+        let pool = BodyStoragePool(maxMemoryBytes: 64 << 20)
+        let (result, peak) = Self.decodeInChunks(encoded, keepLimit: 0, pool: pool)
+        #expect(result.error == nil && result.length == big.count)
+        #expect(peak <= BodyDecoder.largeWholeBodyLimit, "held up to the limit at most, then streamed")
     }
 }

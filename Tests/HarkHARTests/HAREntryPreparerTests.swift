@@ -52,9 +52,15 @@ struct HAREntryPreparerTests {
             (HARExportOptions(includeBodies: false), nil),
             (HARExportOptions(maxBodySize: 3), HARRedaction.chromeSanitized),
         ]
+        // The last two are large enough to go to the spool's file straight from their own storage
+        // (`HARWriter.directEntryBytes`), between small ones that are copied into its buffer.
+        let largeText = Array(repeating: Self.text, count: 12_000).flatMap { $0 }
+        let largeBinary = Array(repeating: Self.binary, count: 30_000).flatMap { $0 }
         let exchanges = [
             Self.exchange(requestBody: Self.text, responseBody: Self.binary),
+            Self.exchange(requestBody: [], responseBody: largeText),
             Self.exchange(requestBody: [], responseBody: Self.text),
+            Self.exchange(requestBody: largeBinary, responseBody: largeText),
         ]
         for (options, redaction) in cases {
             let configuration = HARWriter.Configuration(pretty: pretty, redaction: redaction)
@@ -62,14 +68,31 @@ struct HAREntryPreparerTests {
             let direct = try Self.document({ spool in
                 for exchange in exchanges { try spool.add(HAREntry(exchange: exchange, options: options)) }
             }, configuration: configuration)
+            var largest = 0
             let prepared = try Self.document({ spool in
                 for exchange in exchanges {
-                    try spool.add(try #require(preparer.prepare(exchange) as? HARSerializedEntry))
+                    let entry = try #require(preparer.prepare(exchange) as? HARSerializedEntry)
+                    largest = max(largest, entry.count)
+                    try spool.add(entry)
                 }
             }, configuration: configuration)
             #expect(prepared == direct, "\(options), redaction \(redaction != nil), pretty \(pretty)")
-            // Both entries are in: the comparison covers two separators.
-            #expect(try HARTestDocuments.entries(prepared).count == 2)
+            // A writer given them in arrival order (no spool) writes the same document as with the
+            // entries themselves: separators included, whichever way an entry reaches its sink.
+            let log = HARLog(creator: HARCreator(name: "hark", version: "test"))
+            var written = HARWriter(sink: MemorySink(), configuration: configuration)
+            try written.begin(log)
+            for exchange in exchanges { try written.write(try #require(preparer.prepare(exchange) as? HARSerializedEntry)) }
+            try written.finish()
+            let inOrder = try #require(written.sink as? MemorySink).bytes
+            var whole = log
+            whole.entries = exchanges.map { HAREntry(exchange: $0, options: options) }
+            #expect(inOrder == (try HARWriter.document(whole, configuration: configuration)), "\(options), pretty \(pretty)")
+            // Every entry is in: the comparison covers the separators.
+            #expect(try HARTestDocuments.entries(prepared).count == exchanges.count)
+            if options.includeBodies, options.maxBodySize == nil {
+                #expect(largest >= HARWriter.directEntryBytes, "the direct path is taken")
+            }
         }
     }
 

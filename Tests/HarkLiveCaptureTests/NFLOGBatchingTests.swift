@@ -29,14 +29,24 @@ struct NFLOGBatchingTests {
 
     @Test func heavyTrafficGathersAboutAMillisecondOfPackets() {
         var batching = NFLOGBatching()
-        // 30,000 packets/s: 30 per millisecond, the power of two below is 16.
-        #expect(Self.feed(&batching, rate: 30_000, from: 0, for: 200) == [16])
-        #expect(batching.threshold == 16)
+        // 30,000 packets/s: 30 per millisecond (not rounded down to a power of two, 16).
+        #expect(Self.feed(&batching, rate: 30_000, from: 0, for: 200) == [30])
+        #expect(batching.threshold == 30)
         // Faster still: capped at the buffer's 64 (the window that spans the change measured a mix).
-        #expect(Self.feed(&batching, rate: 500_000, from: 200, for: 200) == [32, 64])
+        #expect(Self.feed(&batching, rate: 500_000, from: 200, for: 200) == [39, 64])
         // The traffic stops: the idle reads (every half second) bring it back to one.
         #expect(batching.record(packets: 0, at: Self.time(milliseconds: 900)) == 1)
         #expect(batching.threshold == 1)
+    }
+
+    @Test func theThresholdFollowsTheRateDownToWholePackets() {
+        var batching = NFLOGBatching()
+        // 13,000 packets/s (nginx answering about 6,500 requests/s): messages of 13, not 8.
+        #expect(Self.feed(&batching, rate: 13_000, from: 0, for: 200) == [13])
+        // Slower: lowered at the end of each window, so that a message never takes much more than a
+        // millisecond to fill (the window that spans a change measured a mix).
+        #expect(Self.feed(&batching, rate: 5_000, from: 200, for: 200) == [12, 5])
+        #expect(Self.feed(&batching, rate: 1_000, from: 400, for: 200) == [4, 1])
     }
 
     @Test func nothingChangesWithinAWindow() {

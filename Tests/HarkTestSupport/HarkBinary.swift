@@ -35,6 +35,24 @@ public enum HarkBinary {
         )
     }
 
+    /// GNU time, which measures a command's peak memory (Debian's `time`; `.ci/run` installs it).
+    public static let time: URL? = FileManager.default.isExecutableFile(atPath: "/usr/bin/time") ? URL(fileURLWithPath: "/usr/bin/time") : nil
+
+    /// Runs hark to completion with `arguments` under GNU time and returns its exit status and its
+    /// peak resident memory in KiB. Not `wait4` on a child of the test process: a child spawned from
+    /// it counts the test process's own peak, which `exec` carries over, so a small process starts hark.
+    public static func peakMemory(_ arguments: [String]) throws -> (status: Int32, kilobytes: Int) {
+        guard let url, let time else { throw ToolProcess.Failure(description: "no hark executable or no /usr/bin/time") }
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("hark-peak-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let (status, _, errors) = try run(["-f", "%M", "-o", report.path, url.path] + arguments, executable: time)
+        let written = try String(contentsOf: report, encoding: .utf8)
+        guard let kilobytes = written.split(separator: "\n").last.flatMap({ Int($0) }) else {
+            throw ToolProcess.Failure(description: "time wrote \(written), hark said \(errors)")
+        }
+        return (status, kilobytes)
+    }
+
     /// Starts hark in the background, standard output and error going to the two files, standard
     /// input from `input` (a `Pipe` the test writes to), else `/dev/null`.
     public static func start(_ arguments: [String], output: URL, errors: URL, input: Pipe? = nil, executable: URL? = url) throws -> Process {
