@@ -72,7 +72,7 @@ public struct QUICConnectionAnalyzer {
     var connectionIDs: [[[UInt8]]] = [[], []]
     /// The key log's size when secrets were last looked up, so a lookup repeats only when it grew.
     var keyLogCountAtLookup: Int?
-    /// The buffer of the previous datagram, reused for the next one.
+    /// The buffer of the previous datagram, reused for the next one (once 1-RTT packets decrypt).
     var scratch: [UInt8] = []
     /// Problems already reported, so that each is said once per connection.
     var reported = Set<String>()
@@ -127,7 +127,7 @@ public struct QUICConnectionAnalyzer {
     private mutating func receive(_ source: UnsafeRawBufferPointer, from direction: Direction, at time: Timestamp, emit: (QUICEvent) -> Void) {
         // A copy the packets are decrypted in; frames and stream data are slices of it. Its buffer is the
         // previous datagram's when nothing holds on to that one (else the array copies itself first):
-        // no allocation per datagram. A datagram that starts with a short header is one 1-RTT packet (a
+        // no allocation per datagram once the connection decrypts. A datagram that starts with a short header is one 1-RTT packet (a
         // short header has no length: nothing follows it), most datagrams by far: only its head is
         // copied and its payload is decrypted from the capture's bytes straight into the copy. Other
         // datagrams are copied whole (one memcpy) and decrypted in place.
@@ -149,7 +149,9 @@ public struct QUICConnectionAnalyzer {
         defer {
             // Whatever was not decrypted is copied before the datagram is let go.
             tail?.copy(into: &datagram)
-            if datagram.capacity <= Self.maxScratchCapacity { scratch = datagram }
+            // Kept only by a connection whose 1-RTT packets decrypt (its secrets are in the key log): a
+            // flood of handshakes that go nowhere keeps no buffer per connection.
+            if summary.decrypted, datagram.capacity <= Self.maxScratchCapacity { scratch = datagram }
         }
         var start = 0
         while start < datagram.count {
