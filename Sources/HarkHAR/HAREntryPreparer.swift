@@ -7,10 +7,13 @@ public import HarkModel
 /// Left to that thread (nil), and made there exactly as before: exchanges that get no entry
 /// (`HARInclusion`), WebSocket upgrades (their entry waits for the connection's messages), exchanges
 /// already linked to another hop, and entries whose bodies hold more than `maxBodyBytes` (the spool
-/// streams those from their storage instead of holding them serialized in memory).
+/// streams those from their storage instead of holding them serialized in memory), and entries that
+/// would take the entries serialized ahead and still held past `maxHeldBytes` (`HARPreparedBytes`).
 public struct HAREntryPreparer: ExchangePreparer {
     /// Most body bytes (request and response together, as written) of an entry serialized ahead.
     public static let maxBodyBytes = 1 << 20
+    /// Most bytes of entries serialized ahead held at once, by every analysing thread together.
+    public static let maxHeldBytes = 32 << 20
 
     /// What the entries hold.
     public let options: HARExportOptions
@@ -18,12 +21,22 @@ public struct HAREntryPreparer: ExchangePreparer {
     public let inclusion: HARInclusion
     /// How they are written: the spool's own configuration.
     public let configuration: HARWriter.Configuration
+    /// What the entries this preparer made and that are still held take, shared by its copies.
+    private let held: HARPreparedBytes
 
-    public init(options: HARExportOptions, inclusion: HARInclusion, configuration: HARWriter.Configuration) {
+    /// - Parameter maxHeldBytes: the bytes of prepared entries held at once past which exchanges are
+    ///   left to the ordering thread.
+    public init(
+        options: HARExportOptions, inclusion: HARInclusion, configuration: HARWriter.Configuration, maxHeldBytes: Int = maxHeldBytes
+    ) {
         self.options = options
         self.inclusion = inclusion
         self.configuration = configuration
+        self.held = HARPreparedBytes(limit: maxHeldBytes)
     }
+
+    /// Bytes of the entries this preparer made that are still held.
+    public var heldBytes: Int { held.heldBytes }
 
     /// The exchange's entry as a `HARSerializedEntry`, or nil for one left to the ordering thread.
     public func prepare(_ exchange: Exchange) -> (any Sendable)? {
@@ -32,7 +45,11 @@ public struct HAREntryPreparer: ExchangePreparer {
         else { return nil }
         let entry = HAREntry(exchange: exchange, options: options)
         let bodyBytes = (entry.request.postData?.text?.bytes.count ?? 0) + (entry.response.content.text?.bytes.count ?? 0)
-        guard bodyBytes <= Self.maxBodyBytes else { return nil }
-        return try? HARSerializedEntry(entry, configuration: configuration)
+        guard bodyBytes <= Self.maxBodyBytes, held.heldBytes + HARSerializedEntry.capacity(for: entry) <= held.limit,
+            var serialized = try? HARSerializedEntry(entry, configuration: configuration),
+            let claim = held.claim(serialized.bytes.count)
+        else { return nil }
+        serialized.claim = claim
+        return serialized
     }
 }

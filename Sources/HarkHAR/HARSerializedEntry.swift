@@ -11,6 +11,8 @@ public struct HARSerializedEntry: Sendable {
     public let startedDateTime: Timestamp
     /// What grouping into pages needs (nil when the entry has a `pageref` of its own).
     public let pageClue: HARPageClue?
+    /// The bytes this entry holds of its preparer's budget, given back when the entry goes.
+    var claim: HARPreparedBytes.Claim?
 
     /// Serializes `entry` as a `HARWriter` with `configuration` writes it inside a document.
     ///
@@ -30,7 +32,7 @@ public struct HARSerializedEntry: Sendable {
     }
 
     /// Room for the entry's head and bodies without regrowing in the common case.
-    private static func capacity(for entry: HAREntry) -> Int {
+    static func capacity(for entry: HAREntry) -> Int {
         let request = entry.request.postData?.text?.bytes.count ?? 0
         let response = entry.response.content.text?.bytes.count ?? 0
         return 4096 + (request + response) * 4 / 3

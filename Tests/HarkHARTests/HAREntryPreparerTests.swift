@@ -85,6 +85,26 @@ struct HAREntryPreparerTests {
         }
     }
 
+    /// The entries a preparer made and that are still held take at most its `maxHeldBytes`: past them
+    /// exchanges are left to the spool, and an entry gives its bytes back when it goes.
+    @Test func preparedEntriesHeldAtOnceStayWithinTheirBudget() throws {
+        let exchange = Self.exchange(requestBody: [], responseBody: [UInt8](repeating: UInt8(ascii: "a"), count: 100_000))
+        let preparer = HAREntryPreparer(
+            options: HARExportOptions(), inclusion: HARInclusion(), configuration: HARWriter.Configuration(), maxHeldBytes: 1 << 20
+        )
+        var held: [HARSerializedEntry] = []
+        while let entry = preparer.prepare(exchange) as? HARSerializedEntry {
+            held.append(entry)
+            try #require(held.count < 100, "never refused")
+        }
+        #expect(held.count >= 7 && held.count <= 10, "\(held.count) entries of about 100 kB held within 1 MiB")
+        #expect(preparer.heldBytes == held.reduce(0) { $0 + $1.bytes.count })
+        #expect(preparer.heldBytes <= 1 << 20)
+        held.removeAll()
+        #expect(preparer.heldBytes == 0)
+        #expect(preparer.prepare(exchange) is HARSerializedEntry)
+    }
+
     @Test func exchangesTheSpoolMustSeeWholeAreNotPrepared() throws {
         let preparer = HAREntryPreparer(options: HARExportOptions(), inclusion: HARInclusion(), configuration: HARWriter.Configuration())
         var webSocket = Self.exchange(requestBody: [], responseBody: [])
