@@ -112,6 +112,7 @@ public final class BodyDecoder {
             pending.clear()
         }
         decoder.finish()
+        decoded.seal(limits: storage)
         return Result(bytes: decoded, length: decoder.outputByteCount, error: decoder.error)
     }
 

@@ -25,6 +25,21 @@ extension BodyStorage {
         return true
     }
 
+    /// Ends a spilled body: writes the bytes still gathered in memory to its file and frees their
+    /// buffer, so that a finished body waiting to be written out holds no memory of its own. The bytes
+    /// read back are the same; when the disk budget or the disk refuses the tail, `error` says so and
+    /// the body ends at the last byte in the file, as it would had a later append flushed it. A body
+    /// in memory is left as it is.
+    public mutating func seal(limits: BodyStorageLimits) {
+        guard file != nil, memory.capacity > 0 else { return }
+        let tail = memory
+        memory = ByteBuffer()
+        guard error == nil else { return }
+        _ = write(byteCount: tail.readableBytes, limits: limits) { file, offset in
+            tail.withUnsafeReadableBytes { file.append($0, at: offset) }
+        }
+    }
+
     /// Appends to a spilled body: memory gathers at most the threshold of unwritten bytes, and bytes
     /// larger than that go straight to the file.
     mutating func appendToFile(_ bytes: UnsafeRawBufferPointer, limits: BodyStorageLimits) {

@@ -6,17 +6,15 @@ public import HarkModel
 ///
 /// Left to that thread (nil), and made there exactly as before: exchanges that get no entry
 /// (`HARInclusion`), WebSocket upgrades (their entry waits for the connection's messages), exchanges
-/// already linked to another hop, and entries whose bodies hold more than `maxBodyBytes`, or more than
-/// `bytesInFlight` has room for (the spool streams those from their storage instead of holding them
-/// serialized in memory).
+/// already linked to another hop, entries whose bodies hold more than `maxBodyBytes` (the spool streams
+/// those from their storage instead of holding them serialized in memory), and entries that would take
+/// what the entries serialized ahead and not yet written hold past `maxHeldBytes` (`HARPreparedBytes`).
 public struct HAREntryPreparer: ExchangePreparer {
     /// Most body bytes (request and response together, as written) of an entry serialized ahead.
     public static let maxBodyBytes = 4 << 20
-    /// Most body bytes of entries of more than `smallBodyBytes` held serialized at once, by all the
-    /// workers together, until the spool has written them.
-    public static let bytesInFlight = 32 << 20
-    /// Entries with at most this many body bytes are always prepared: rounds bound how many wait.
-    public static let smallBodyBytes = 1 << 20
+    /// Most bytes the entries serialized ahead hold at once, by every analysing thread together, until
+    /// the spool has written them.
+    public static let maxHeldBytes = 32 << 20
 
     /// What the entries hold.
     public let options: HARExportOptions
@@ -24,15 +22,22 @@ public struct HAREntryPreparer: ExchangePreparer {
     public let inclusion: HARInclusion
     /// How they are written: the spool's own configuration.
     public let configuration: HARWriter.Configuration
+    /// What the entries this preparer made and that are still held take, shared by its copies.
+    private let held: HARPreparedBytes
 
-    /// What the large entries prepared and not yet written hold (shared by every worker's copy).
-    private let budget = PreparedEntryBudget(limit: bytesInFlight)
-
-    public init(options: HARExportOptions, inclusion: HARInclusion, configuration: HARWriter.Configuration) {
+    /// - Parameter maxHeldBytes: the bytes of prepared entries held at once past which exchanges are
+    ///   left to the ordering thread.
+    public init(
+        options: HARExportOptions, inclusion: HARInclusion, configuration: HARWriter.Configuration, maxHeldBytes: Int = maxHeldBytes
+    ) {
         self.options = options
         self.inclusion = inclusion
         self.configuration = configuration
+        self.held = HARPreparedBytes(limit: maxHeldBytes)
     }
+
+    /// Bytes of the entries this preparer made that are still held.
+    public var heldBytes: Int { held.heldBytes }
 
     /// The exchange's entry as a `HARSerializedEntry`, or nil for one left to the ordering thread.
     public func prepare(_ exchange: Exchange) -> (any Sendable)? {
@@ -41,12 +46,8 @@ public struct HAREntryPreparer: ExchangePreparer {
         else { return nil }
         let entry = HAREntry(exchange: exchange, options: options)
         let bodyBytes = (entry.request.postData?.text?.bytes.count ?? 0) + (entry.response.content.text?.bytes.count ?? 0)
-        guard bodyBytes <= Self.maxBodyBytes else { return nil }
-        var claim: PreparedEntryBudget.Claim?
-        if bodyBytes > Self.smallBodyBytes {
-            guard let granted = budget.claim(bodyBytes) else { return nil }
-            claim = granted
-        }
+        // The claim is the buffer the entry is serialized into, taken before it is.
+        guard bodyBytes <= Self.maxBodyBytes, let claim = held.claim(HARSerializedEntry.capacity(for: entry)) else { return nil }
         return try? HARSerializedEntry(entry, configuration: configuration, holding: claim)
     }
 }

@@ -11,8 +11,8 @@ public struct HARSerializedEntry: Sendable {
     private let storage: OwnedBytes
     /// Where the entry's `{` is in `storage`.
     private let start: Int
-    /// The room a large entry holds in its preparer's budget, given back with the entry.
-    private let claim: PreparedEntryBudget.Claim?
+    /// The room the entry holds in its preparer's budget (`HARPreparedBytes`), given back with the entry.
+    private let claim: HARPreparedBytes.Claim?
     /// The entry's `startedDateTime`, by which the spool sorts.
     public let startedDateTime: Timestamp
     /// What grouping into pages needs (nil when the entry has a `pageref` of its own).
@@ -26,8 +26,8 @@ public struct HARSerializedEntry: Sendable {
         try self.init(entry, configuration: configuration, holding: nil)
     }
 
-    /// Serializes `entry`, holding `claim` (room in a `PreparedEntryBudget`) until the entry goes.
-    init(_ entry: HAREntry, configuration: HARWriter.Configuration, holding claim: PreparedEntryBudget.Claim?) throws {
+    /// Serializes `entry`, holding `claim` (room in a `HARPreparedBytes`) until the entry goes.
+    init(_ entry: HAREntry, configuration: HARWriter.Configuration, holding claim: HARPreparedBytes.Claim?) throws {
         self.claim = claim
         var unlimited = configuration
         unlimited.flushThreshold = .max  // never flushed: the whole entry stays in the buffer
@@ -52,7 +52,7 @@ public struct HARSerializedEntry: Sendable {
     }
 
     /// Room for the entry's head and bodies without regrowing in the common case.
-    private static func capacity(for entry: HAREntry) -> Int {
+    static func capacity(for entry: HAREntry) -> Int {
         let request = entry.request.postData?.text?.bytes.count ?? 0
         let response = entry.response.content.text?.bytes.count ?? 0
         return 4096 + (request + response) * 4 / 3

@@ -90,6 +90,7 @@ struct MessageBuilder {
         var body = HTTP1Body(framing: framing.publicFraming)
         if case .contentLength(let declared) = framing { body.declaredLength = declared }
         body.bytes = kept
+        body.bytes.seal(limits: limits.bodyStorage)
         body.length = length
         body.missingBytes = end.missingBytes
         body.isComplete = end.isComplete

@@ -104,6 +104,27 @@ import Testing
         #expect(Array(try storage.readAll().readableBytesView) == (0..<5).flatMap { Self.pattern(10, seed: $0 * 10) })
     }
 
+    @Test func sealingWritesTheTailOutAndFreesItsBuffer() throws {
+        let pool = BodyStoragePool(maxMemoryBytes: 0)
+        let limits = BodyStorageLimits(memoryThreshold: 1000, pool: pool)
+        let bytes = Self.pattern(3200)
+        var storage = BodyStorage()
+        storage.append(ByteBuffer(bytes: bytes[..<2500]), limits: limits)
+        storage.append(ByteBuffer(bytes: bytes[2500...]), limits: limits)
+        #expect(storage.isSpilled && storage.memory.readableBytes == 700 && pool.usedDiskBytes == 2500)
+        let before = storage
+        storage.seal(limits: limits)
+        #expect(storage.memory.capacity == 0 && storage.count == 3200 && pool.usedDiskBytes == 3200)
+        #expect(storage == before, "the same bytes")
+        #expect(Array(try storage.readAll().readableBytesView) == bytes)
+        storage.seal(limits: limits)
+        #expect(storage.count == 3200 && pool.usedDiskBytes == 3200, "sealing twice changes nothing")
+        var small = BodyStorage()
+        small.append(ByteBuffer(bytes: Self.pattern(10)), limits: limits)
+        small.seal(limits: limits)
+        #expect(!small.isSpilled && small.memory.readableBytes == 10, "a body in memory stays there")
+    }
+
     @Test func fileIsUnlinkedAndClosedWithTheLastCopy() throws {
         let directory = try Self.makeDirectory()
         let pool = BodyStoragePool(directory: directory, maxMemoryBytes: 0)

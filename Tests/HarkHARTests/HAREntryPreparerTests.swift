@@ -108,22 +108,29 @@ struct HAREntryPreparerTests {
         }
     }
 
-    /// Entries with over a megabyte of body are prepared while the bytes they hold together fit in
-    /// `bytesInFlight`; each gives its room back when it goes (once the spool has written it).
-    @Test func largeEntriesArePreparedWhileTheBudgetHasRoom() throws {
-        let body = [UInt8](repeating: UInt8(ascii: "a"), count: 2 << 20)
-        #expect(body.count > HAREntryPreparer.smallBodyBytes && body.count <= HAREntryPreparer.maxBodyBytes)
-        let exchange = Self.exchange(requestBody: [], responseBody: body)
-        let preparer = HAREntryPreparer(options: HARExportOptions(), inclusion: HARInclusion(), configuration: HARWriter.Configuration())
+    /// The entries a preparer made and that are still held take at most its `maxHeldBytes`, whatever
+    /// their size: past them exchanges are left to the spool, and an entry gives its bytes back when it
+    /// goes (once the spool has written it).
+    @Test(arguments: [(100_000, 1 << 20), (2 << 20, HAREntryPreparer.maxHeldBytes)])
+    func preparedEntriesHeldAtOnceStayWithinTheirBudget(bodyBytes: Int, budget: Int) throws {
+        #expect(bodyBytes <= HAREntryPreparer.maxBodyBytes)
+        let exchange = Self.exchange(requestBody: [], responseBody: [UInt8](repeating: UInt8(ascii: "a"), count: bodyBytes))
+        let preparer = HAREntryPreparer(
+            options: HARExportOptions(), inclusion: HARInclusion(), configuration: HARWriter.Configuration(), maxHeldBytes: budget
+        )
         var held: [HARSerializedEntry] = []
-        for _ in 0..<(HAREntryPreparer.bytesInFlight / body.count) {
-            held.append(try #require(preparer.prepare(exchange) as? HARSerializedEntry))
+        while let entry = preparer.prepare(exchange) as? HARSerializedEntry {
+            held.append(entry)
+            try #require(held.count < 100, "never refused")
         }
-        #expect(preparer.prepare(exchange) == nil, "no room left: the entry is left to the spool")
-        // Small entries do not count against it.
-        #expect(preparer.prepare(Self.exchange(requestBody: Self.text, responseBody: Self.text)) is HARSerializedEntry)
+        let fit = budget / (bodyBytes * 4 / 3 + 4096)
+        #expect(held.count >= fit - 1 && held.count <= fit, "\(held.count) entries of \(bodyBytes) bytes of body held within \(budget)")
+        #expect(preparer.heldBytes >= held.reduce(0) { $0 + $1.count }, "the claims cover the entries")
+        #expect(preparer.heldBytes <= budget)
         held.removeLast()
         #expect(preparer.prepare(exchange) is HARSerializedEntry, "room given back with the entry")
+        held.removeAll()
+        #expect(preparer.heldBytes == 0)
     }
 
     @Test func exchangesTheSpoolMustSeeWholeAreNotPrepared() throws {
