@@ -77,9 +77,18 @@ public struct OutputBuffer: ~Copyable {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
-    /// Hands the bytes written over without copying them, and starts again, empty, with the smallest
-    /// storage.
+    /// Hands the bytes written over, and starts again empty. The storage goes with them uncopied when
+    /// they fill at least half of it (the buffer then starts again with the smallest storage); bytes
+    /// that fill less are copied into storage of their size and the buffer keeps its own, so that what
+    /// is taken holds no idle room (a small HAR entry would otherwise keep its writer's 4 KiB).
     public mutating func takeBytes() -> OwnedBytes {
+        if count < capacity / 2 {
+            let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count, 1))
+            copy.initialize(from: base, count: count)
+            let taken = OwnedBytes(taking: copy, count: count)
+            count = 0
+            return taken
+        }
         let taken = OwnedBytes(taking: base, count: count)
         capacity = 64
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)

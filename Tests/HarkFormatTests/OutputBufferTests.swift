@@ -20,6 +20,20 @@ struct OutputBufferTests {
         #expect(buffer.text == "")
     }
 
+    /// Taken bytes are the bytes written, whether they fill their storage (handed over) or not (copied
+    /// out), and the buffer starts again empty either way.
+    @Test func takenBytesAreTheBytesWrittenAndTheBufferStartsAgain() {
+        var buffer = OutputBuffer(capacity: 4096)
+        for (round, count) in [10, 3_000, 0, 100_000].enumerated() {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &+ round) }
+            for byte in bytes { buffer.append(byte) }
+            let taken = buffer.takeBytes()
+            #expect(taken.count == count)
+            #expect(taken.withBytes { Array($0) } == bytes, "round \(round)")
+            #expect(buffer.count == 0)
+        }
+    }
+
     @Test func writeKeepsOnlyWhatTheBodyReportsWithinTheMaximum() {
         #expect(written { $0.write(maximum: 4) { $0[0] = 0x61; return 1 } } == "a")
         #expect(written { $0.write(maximum: 2) { $0[0] = 0x61; $0[1] = 0x62; return 99 } } == "ab")
