@@ -72,12 +72,18 @@ extension HTTP1Analyzer {
         {
             oldest.noResponse = .tooManyPendingRequests
         }
+        let cost = PendingExchange.cost(headSize: size, fieldCount: head.headers.count)
+        if let budget = limits.waitingRequests, !budget.fits(cost) {
+            giveUpOldestWaiting(to: budget, emit: emit)
+        }
         let exchange = PendingExchange(
             index: nextExchangeIndex,
             pipelineDepth: exchanges.count(where: { !$0.hasResponse && $0.noResponse == nil }),
             method: method,
             target: target,
-            upgrade: head.upgrade
+            upgrade: head.upgrade,
+            budget: limits.waitingRequests,
+            cost: cost
         )
         if serverFinished { exchange.noResponse = .connectionEnded }
         nextExchangeIndex += 1
@@ -97,6 +103,26 @@ extension HTTP1Analyzer {
         request?.lastPacket = client.headLastPacket
         if isComplete { client.startBody(decision.framing) }
         flush(emit: emit)
+    }
+
+    /// Makes room in the session's budget for a new request: emits at once this connection's oldest
+    /// request that has no response under way, given up (`sessionBudgetUsedUp`) unless it already was
+    /// for another reason. It goes out ahead of an earlier exchange whose response is still being read,
+    /// so that what it holds is freed now. A connection with no such request keeps its new one anyway:
+    /// the connection budget bounds those.
+    private mutating func giveUpOldestWaiting(to budget: WaitingRequestBudget, emit: (HTTP1Event) -> Void) {
+        let answered = response?.exchangeIndex
+        guard
+            let position = exchanges.firstIndex(where: {
+                $0.hasRequest && !$0.hasFinalResponseHead && $0.index != answered && $0.index != held.exchangeIndex
+            })
+        else { return }
+        let oldest = exchanges.remove(at: position)
+        if oldest.noResponse == nil {
+            oldest.noResponse = .sessionBudgetUsedUp
+            budget.noteGivenUp()
+        }
+        if let exchange = oldest.exchange() { emit(.exchange(exchange)) }
     }
 
     /// Completes the request being read; holds later client bytes if it may switch protocols.

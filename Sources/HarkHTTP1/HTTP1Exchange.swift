@@ -43,6 +43,9 @@ public struct HTTP1Exchange: Hashable, Sendable {
         /// The response was lost in a capture gap: the server's bytes skipped a message boundary while
         /// a later request was already waiting, on a connection that had not pipelined.
         case lostInCaptureGap
+        /// The session's budget for requests waiting for responses (`HTTP1Limits.waitingRequests`) was
+        /// used up when a later request on the connection came: the oldest waiting one was given up.
+        case sessionBudgetUsedUp
     }
 
     /// The request.

@@ -27,6 +27,12 @@ public struct HTTP1Limits: Hashable, Sendable {
     /// Most client bytes held back while an `Upgrade` or `CONNECT` request waits for its answer (they
     /// become tunnel data or are parsed as HTTP once the response is seen). Default 64 KiB.
     public var maxHeldBytes: Int
+    /// The budget shared with other connections for the requests waiting for responses; nil for none
+    /// (only `maxPendingRequests` bounds them). Each waiting request is charged
+    /// `PendingExchange.cost(headSize:fieldCount:)`; a request that does not fit makes this connection
+    /// give up its oldest waiting request (`HTTP1Exchange.NoResponseReason.sessionBudgetUsedUp`). A
+    /// session passes its own (`SessionConfiguration.maxWaitingRequestBytes`). Default nil.
+    public var waitingRequests: WaitingRequestBudget?
     /// How bodies are stored: in memory up to a threshold each (default 256 KiB), past it on a memory
     /// allowance shared by all bodies (default 16 MiB), then on disk within a shared budget (default
     /// 4 GiB in `$TMPDIR`).
@@ -40,6 +46,7 @@ public struct HTTP1Limits: Hashable, Sendable {
         maxDecodedBodyBytes: Int = 1 << 30,
         maxPendingRequests: Int = 64,
         maxHeldBytes: Int = 64 << 10,
+        waitingRequests: WaitingRequestBudget? = nil,
         bodyStorage: BodyStorageLimits = BodyStorageLimits()
     ) {
         self.maxHeadBytes = maxHeadBytes
@@ -48,6 +55,7 @@ public struct HTTP1Limits: Hashable, Sendable {
         self.maxDecodedBodyBytes = maxDecodedBodyBytes
         self.maxPendingRequests = maxPendingRequests
         self.maxHeldBytes = maxHeldBytes
+        self.waitingRequests = waitingRequests
         self.bodyStorage = bodyStorage
     }
 
@@ -60,6 +68,7 @@ public struct HTTP1Limits: Hashable, Sendable {
             maxDecodedBodyBytes: max(1, maxDecodedBodyBytes),
             maxPendingRequests: max(1, maxPendingRequests),
             maxHeldBytes: max(0, maxHeldBytes),
+            waitingRequests: waitingRequests,
             bodyStorage: bodyStorage.clamped
         )
     }

@@ -17,10 +17,13 @@ struct BodyHandling: Hashable, Sendable {
     var maxDecodedBodyBytes: Int?
     /// How kept bodies are stored (`SessionConfiguration.bodyStorage`).
     var storage = BodyStorageLimits()
+    /// The budget of the requests waiting for responses (`SessionConfiguration.maxWaitingRequestBytes`),
+    /// shared by the session's HTTP/1 analyzers; nil for none.
+    var waitingRequests: WaitingRequestBudget?
 
     /// A new HTTP/1 analyzer treating bodies this way, noting packets from `packetClock`.
     func http1Analyzer(packetClock: PacketClock) -> HTTP1Analyzer {
-        var limits = HTTP1Limits(bodyStorage: storage)
+        var limits = HTTP1Limits(waitingRequests: waitingRequests, bodyStorage: storage)
         if !keepsBodies { limits.maxBodyBytes = 0 }
         if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
         return HTTP1Analyzer(limits: limits, decodesContent: decodesContent, packetClock: packetClock)

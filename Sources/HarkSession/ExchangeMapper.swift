@@ -105,6 +105,8 @@ enum ExchangeMapper {
         case .noResponse(.tooManyPendingRequests): "no response: too many requests were waiting for responses"
         case .noResponse(.connectionUpgraded): "no response: the connection switched protocols for an earlier request"
         case .noResponse(.lostInCaptureGap): "no response captured: it was lost in a gap of the capture"
+        case .noResponse(.sessionBudgetUsedUp):
+            "no response: the session held too many requests waiting for responses (memory budget)"
         case .requestHeadIncomplete: "request head incomplete: cut by a capture gap or the end of the capture"
         case .responseHeadIncomplete: "response head incomplete: cut by a capture gap or the end of the capture"
         case .requestBodyIncomplete(let missing): "request body incomplete: \(missing) bytes missing"

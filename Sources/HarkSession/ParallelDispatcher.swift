@@ -88,6 +88,10 @@ struct ParallelDispatcher: SessionHandler {
     private var bytesHandedOver: [Int]
     /// Connections open on each worker.
     private var openConnections: [Int]
+    /// Set by `complete()`: every item was merged and the workers stopped.
+    private var isComplete = false
+    /// The workers' shares of the session's waiting request budget, for the count of requests given up.
+    private let waitingRequestBudgets: [WaitingRequestBudget]
     /// The connection last looked up and its worker: segments of one connection come in runs.
     private var lastConnection = -1
     private var lastWorker = 0
@@ -105,18 +109,18 @@ struct ParallelDispatcher: SessionHandler {
         let count = max(1, workerCount)
         let preparer = observer.exchangePreparer
         var started: [AnalysisWorker] = []
+        var budgets: [WaitingRequestBudget] = []
         for _ in 0..<count {
-            guard
-                let worker = AnalysisWorker(
-                    settings: Self.workerSettings(settings, workerCount: count), captureName: captureName, preparer: preparer
-                )
-            else {
+            let own = Self.workerSettings(settings, workerCount: count)
+            if let budget = own.bodies.waitingRequests { budgets.append(budget) }
+            guard let worker = AnalysisWorker(settings: own, captureName: captureName, preparer: preparer) else {
                 for worker in started { worker.stop() }
                 return nil
             }
             started.append(worker)
         }
         workers = started
+        waitingRequestBudgets = budgets
         jobs = Array(repeating: [], count: started.count)
         bytesHandedOver = Array(repeating: 0, count: started.count)
         openConnections = Array(repeating: 0, count: started.count)
@@ -125,11 +129,12 @@ struct ParallelDispatcher: SessionHandler {
 
     var observer: any SessionObserver { output.observer }
     var exchangeCount: Int { output.exchangeCount }
+    var waitingRequestsGivenUp: Int { waitingRequestBudgets.reduce(0) { $0 &+ $1.givenUpCount } }
     var diagnosticCount: Int { output.diagnosticCount }
     var packetClock: PacketClock { settings.packetClock }
 
-    /// A worker's settings: a key log and packet clock of its own, and body storage budgets shared out
-    /// equally, so that what runs out, if anything, is the same from run to run.
+    /// A worker's settings: a key log and packet clock of its own, and body storage and waiting request
+    /// budgets shared out equally, so that what runs out, if anything, is the same from run to run.
     private static func workerSettings(_ settings: StackSettings, workerCount: Int) -> StackSettings {
         var own = settings
         own.keyLog = settings.keyLog.copy()
@@ -141,6 +146,7 @@ struct ParallelDispatcher: SessionHandler {
             maxDiskBytes: pool.maxDiskBytes / workerCount,
             maxDecodedBytes: pool.maxDecodedBytes / workerCount
         )
+        own.bodies.waitingRequests = settings.bodies.waitingRequests?.share(of: workerCount)
         return own
     }
 
@@ -154,6 +160,8 @@ struct ParallelDispatcher: SessionHandler {
     // MARK: - The session's calls
 
     mutating func report(_ diagnostic: Diagnostic) {
+        // Once everything was merged (the session's closing counts), straight to the output.
+        guard !isComplete else { return output.report(diagnostic) }
         items.append(.diagnostic(diagnostic))
     }
 
@@ -184,6 +192,7 @@ struct ParallelDispatcher: SessionHandler {
         endRound()
         while !rounds.isEmpty { mergeOldest() }
         for worker in workers { worker.stop() }
+        isComplete = true
     }
 
     mutating func captureEnded() {

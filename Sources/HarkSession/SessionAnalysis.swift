@@ -140,6 +140,13 @@ struct SessionAnalysis<Handler: SessionHandler> {
                     + "bytes: the session's QUIC buffer budget (\(udp.quicBudget.limit) bytes) was used up"))
         }
         dispatcher.complete()
+        statistics.waitingRequestsGivenUp = dispatcher.waitingRequestsGivenUp
+        if statistics.waitingRequestsGivenUp > 0 {
+            dispatcher.report(Diagnostic(
+                .warning,
+                "\(statistics.waitingRequestsGivenUp) HTTP/1 requests were given up without their responses: the "
+                    + "session held too many requests waiting for responses (memory budget)"))
+        }
         statistics.connections = dispatcher.connectionCount
         statistics.exchanges = dispatcher.exchangeCount
         statistics.diagnostics = dispatcher.diagnosticCount

@@ -92,6 +92,7 @@ struct StreamDispatcher: SessionHandler {
     }
 
     var packetClock: PacketClock { settings.packetClock }
+    var waitingRequestsGivenUp: Int { settings.bodies.waitingRequests?.givenUpCount ?? 0 }
 
     mutating func quicConnectionOpened(_ info: TCPConnectionInfo) {
         connectionCount += 1

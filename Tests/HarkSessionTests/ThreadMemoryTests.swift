@@ -34,7 +34,7 @@ struct ThreadMemoryTests {
 
     /// A capture of `connections` handshakes, each followed by one segment of `requests` GETs that
     /// are never answered.
-    private static func pipelinedRequestsNeverAnswered(connections: Int, requests: Int) -> [UInt8] {
+    static func pipelinedRequestsNeverAnswered(connections: Int, requests: Int) -> [UInt8] {
         var pcap = PcapBuilder()
         for index in 0..<connections {
             let client = "11.0.\(index >> 8).\(index & 0xff)"
