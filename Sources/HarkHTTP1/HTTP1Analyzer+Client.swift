@@ -88,8 +88,10 @@ extension HTTP1Analyzer {
         if serverFinished { exchange.noResponse = .connectionEnded }
         nextExchangeIndex += 1
         exchanges.append(exchange)
+        var kept = head
+        kept.trimFieldCapacity()
         request = MessageBuilder(
-            head: head,
+            head: kept,
             headSize: size,
             framing: decision.framing,
             startOffset: start,

@@ -52,4 +52,11 @@ struct ParsedHead {
         self.versionNumber = versionNumber
         self.headers = headers
     }
+
+    /// Gives back the room `HeadParser` reserved for fields that did not come (16 fields of 32 bytes),
+    /// for a head kept while its request waits for a response: a one-field head kept 544 bytes of fields.
+    mutating func trimFieldCapacity() {
+        guard headers.fields.capacity > 2 &* headers.fields.count else { return }
+        headers.fields = headers.fields.withUnsafeBufferPointer { Array($0) }
+    }
 }
