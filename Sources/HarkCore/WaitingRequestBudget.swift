@@ -60,6 +60,25 @@ public final class WaitingRequestBudget: Sendable {
         givenUp.add(1, ordering: .relaxed)
     }
 
+    /// What one waiting request holds of a budget, given back when the last reference to it goes: for
+    /// a request kept in a value (an HTTP/2 stream), whose copies share it.
+    public final class Charge: Sendable {
+        /// The budget charged.
+        public let budget: WaitingRequestBudget
+        private let bytes: Int
+
+        /// Charges `bytes` to `budget` (whether they fit or not).
+        public init(_ bytes: Int, to budget: WaitingRequestBudget) {
+            self.budget = budget
+            self.bytes = bytes
+            budget.take(bytes)
+        }
+
+        deinit {
+            budget.giveBack(bytes)
+        }
+    }
+
     /// A budget of an equal share of this one's bytes, for one of `shareCount` analysing threads.
     public func share(of shareCount: Int) -> WaitingRequestBudget {
         WaitingRequestBudget(maxBytes: maxBytes / max(1, shareCount))

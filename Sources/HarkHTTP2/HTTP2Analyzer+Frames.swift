@@ -179,7 +179,7 @@ extension HTTP2Analyzer {
                 streamID: pending.streamID, time: last, detail: detail)))
         }
         if let promised = pending.promisedStreamID {
-            guard openStream(promised, at: last, emit: emit) else { return }
+            guard openStream(promised, at: last, request: block, emit: emit) else { return }
             streams[promised]?.promisedOn = pending.streamID
             streams[promised]?.request.head = block
             streams[promised]?.request.touch(first: pending.firstByteTime, last: last, packets: packets)
@@ -187,7 +187,7 @@ extension HTTP2Analyzer {
             if block.isPartial { streams[promised]?.issues.append(.headersPartial(direction)) }
             return
         }
-        guard openStream(pending.streamID, at: last, emit: emit) else { return }
+        guard openStream(pending.streamID, at: last, request: direction == .clientToServer ? block : nil, emit: emit) else { return }
         let wasSwitched = streams[pending.streamID]?.switchedTo != nil
         streams[pending.streamID]?.receiveHeaders(block, from: direction, endStream: pending.endStream,
             first: pending.firstByteTime, last: last, packets: packets)
@@ -200,8 +200,9 @@ extension HTTP2Analyzer {
         completeIfDone(pending.streamID, emit: emit)
     }
 
-    /// Makes sure stream `id` is tracked; false for a stream already closed and emitted.
-    mutating func openStream(_ id: UInt32, at time: Timestamp, emit: (HTTP2Event) -> Void) -> Bool {
+    /// Makes sure stream `id` is tracked; false for a stream already closed and emitted. A stream opened
+    /// by a `request` header block is charged to the session's waiting request budget.
+    mutating func openStream(_ id: UInt32, at time: Timestamp, request: HTTP2HeaderBlock? = nil, emit: (HTTP2Event) -> Void) -> Bool {
         guard id != 0 else { return false }
         if streams[id] != nil { return true }
         let clientInitiated = id % 2 == 1
@@ -222,8 +223,25 @@ extension HTTP2Analyzer {
                 stream.issues.append(.abandonedByGoaway(lastStreamID: goaway.lastStreamID, errorCode: goaway.code))
             }
         }
+        if let request, let budget = limits.waitingRequests {
+            let cost = StreamState.cost(headerListSize: request.listSize)
+            if !budget.fits(cost) { giveUpOldestWaitingStream(budget, at: time, emit: emit) }
+            stream.charge = WaitingRequestBudget.Charge(cost, to: budget)
+            let open = streams
+            waitingStreams.append(id, openCount: open.count) { open[$0]?.awaitsResponse == true }
+        }
         streams[id] = stream
         return true
+    }
+
+    /// Makes room in the session's budget for a new stream: emits this connection's oldest stream that
+    /// waits for its response, given up (`sessionBudgetUsedUp`). A connection with none keeps its new
+    /// stream anyway: the connection budget bounds those.
+    private mutating func giveUpOldestWaitingStream(_ budget: WaitingRequestBudget, at time: Timestamp, emit: (HTTP2Event) -> Void) {
+        let open = streams
+        guard let oldest = waitingStreams.takeOldest(isWaiting: { open[$0]?.awaitsResponse == true }) else { return }
+        budget.noteGivenUp()
+        emitStream(oldest, reason: .sessionBudgetUsedUp, at: time, emit: emit)
     }
 
     /// Emits a stream both of whose sides ended (a switched stream is only forgotten: its exchange was

@@ -37,6 +37,9 @@ public struct HTTP2Exchange: Hashable, Sendable {
         case tooManyStreams
         /// The stream was reset.
         case reset
+        /// The session's budget for requests waiting for responses (`HTTP2Limits.waitingRequests`) was
+        /// used up when a later stream opened on the connection: this, its oldest waiting, was given up.
+        case sessionBudgetUsedUp
     }
 
     /// The stream identifier.

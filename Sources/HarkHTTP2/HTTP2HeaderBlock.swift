@@ -46,6 +46,11 @@ public struct HTTP2HeaderBlock: Hashable, Sendable {
         self.encodedSize = encodedSize
     }
 
+    /// The decoded size of the block as RFC 7541 counts it: each field's name and value octets plus 32.
+    var listSize: Int {
+        (pseudoHeaders.fields + fields.fields).reduce(0) { $0 &+ $1.name.utf8.count &+ $1.value.utf8.count &+ 32 }
+    }
+
     /// Whether some fields are missing or unknown.
     public var isPartial: Bool { isDamaged || !unresolved.isEmpty }
 

@@ -30,6 +30,13 @@ public struct HTTP2Limits: Hashable, Sendable {
     /// allowance shared by all bodies (default 16 MiB), then on disk within a shared budget (default
     /// 4 GiB in `$TMPDIR`).
     public var bodyStorage: BodyStorageLimits
+    /// The budget shared with other connections for the requests waiting for responses; nil for none
+    /// (only `maxOpenStreams` bounds them). Each stream opened by a request is charged about what it
+    /// holds (2 KiB and its decoded header list); a stream that does not fit makes this connection give
+    /// up its oldest stream still waiting for a response (`HTTP2Exchange.IncompleteReason
+    /// .sessionBudgetUsedUp`). A session passes its own (`SessionConfiguration.maxWaitingRequestBytes`).
+    /// Default nil.
+    public var waitingRequests: WaitingRequestBudget?
 
     /// Limits with the documented defaults, or the values given.
     public init(
@@ -40,7 +47,8 @@ public struct HTTP2Limits: Hashable, Sendable {
         maxDecodedBodyBytes: Int = 1 << 30,
         maxGRPCMessages: Int = 1024,
         maxGRPCMessageBytes: Int = 16 << 20,
-        bodyStorage: BodyStorageLimits = BodyStorageLimits()
+        bodyStorage: BodyStorageLimits = BodyStorageLimits(),
+        waitingRequests: WaitingRequestBudget? = nil
     ) {
         self.maxOpenStreams = maxOpenStreams
         self.maxHeaderListSize = maxHeaderListSize
@@ -50,6 +58,7 @@ public struct HTTP2Limits: Hashable, Sendable {
         self.maxGRPCMessages = maxGRPCMessages
         self.maxGRPCMessageBytes = maxGRPCMessageBytes
         self.bodyStorage = bodyStorage
+        self.waitingRequests = waitingRequests
     }
 
     /// These limits with every value raised to the smallest the analyzer can work with.
@@ -62,7 +71,8 @@ public struct HTTP2Limits: Hashable, Sendable {
             maxDecodedBodyBytes: max(1, maxDecodedBodyBytes),
             maxGRPCMessages: max(0, maxGRPCMessages),
             maxGRPCMessageBytes: max(0, maxGRPCMessageBytes),
-            bodyStorage: bodyStorage.clamped
+            bodyStorage: bodyStorage.clamped,
+            waitingRequests: waitingRequests
         )
     }
 }

@@ -18,7 +18,7 @@ struct BodyHandling: Hashable, Sendable {
     /// How kept bodies are stored (`SessionConfiguration.bodyStorage`).
     var storage = BodyStorageLimits()
     /// The budget of the requests waiting for responses (`SessionConfiguration.maxWaitingRequestBytes`),
-    /// shared by the session's HTTP/1 analyzers; nil for none.
+    /// shared by the session's HTTP/1 and HTTP/2 analyzers; nil for none.
     var waitingRequests: WaitingRequestBudget?
 
     /// A new HTTP/1 analyzer treating bodies this way, noting packets from `packetClock`.
@@ -75,7 +75,7 @@ struct BodyHandling: Hashable, Sendable {
     static let messagePreviewBytes = 256
 
     private var http2Limits: HTTP2Limits {
-        var limits = HTTP2Limits(bodyStorage: storage)
+        var limits = HTTP2Limits(bodyStorage: storage, waitingRequests: waitingRequests)
         if !keepsBodies { limits.maxBodyBytes = 0 }
         if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
         return limits

@@ -116,6 +116,7 @@ extension ExchangeMapper {
         case .connectionEnded: "the connection ended first"
         case .tooManyStreams: "too many open streams"
         case .reset: "the stream was reset"
+        case .sessionBudgetUsedUp: "the session held too many requests waiting for responses (memory budget)"
         }
     }
 }
