@@ -238,8 +238,13 @@ extension HTTP2Analyzer {
     /// waits for its response, given up (`sessionBudgetUsedUp`). A connection with none keeps its new
     /// stream anyway: the connection budget bounds those.
     private mutating func giveUpOldestWaitingStream(_ budget: WaitingRequestBudget, at time: Timestamp, emit: (HTTP2Event) -> Void) {
-        let open = streams
-        guard let oldest = waitingStreams.takeOldest(isWaiting: { open[$0]?.awaitsResponse == true }) else { return }
+        var found: UInt32?
+        do {
+            // A copy to read while the list is taken from, gone before the stream is removed.
+            let open = streams
+            found = waitingStreams.takeOldest { open[$0]?.awaitsResponse == true }
+        }
+        guard let oldest = found else { return }
         budget.noteGivenUp()
         emitStream(oldest, reason: .sessionBudgetUsedUp, at: time, emit: emit)
     }

@@ -48,7 +48,8 @@ public struct HTTP2HeaderBlock: Hashable, Sendable {
 
     /// The decoded size of the block as RFC 7541 counts it: each field's name and value octets plus 32.
     var listSize: Int {
-        (pseudoHeaders.fields + fields.fields).reduce(0) { $0 &+ $1.name.utf8.count &+ $1.value.utf8.count &+ 32 }
+        let size = { (total: Int, field: HTTPFields.Field) in total &+ field.name.utf8.count &+ field.value.utf8.count &+ 32 }
+        return fields.reduce(pseudoHeaders.reduce(0, size), size)
     }
 
     /// Whether some fields are missing or unknown.
