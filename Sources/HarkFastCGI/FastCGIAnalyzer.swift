@@ -174,6 +174,14 @@ public struct FastCGIAnalyzer {
         if openOrder.count >= max(1, limits.maxOpenRequests), let oldest = openOrder.first {
             close(oldest, reason: "no END_REQUEST: more than \(limits.maxOpenRequests) requests were open at once", emit: emit)
         }
+        var charge: WaitingRequestBudget.Charge?
+        if let budget = limits.waitingRequests {
+            if !budget.fits(OpenRequest.cost), let oldest = openOrder.first {
+                budget.noteGivenUp()
+                close(oldest, reason: "no END_REQUEST: the session held too many requests waiting for responses (memory budget)", emit: emit)
+            }
+            charge = WaitingRequestBudget.Charge(OpenRequest.cost, to: budget)
+        }
         let role = record.content.getInteger(at: record.content.readerIndex, as: UInt16.self) ?? 0
         let flags = record.content.getInteger(at: record.content.readerIndex + 2, as: UInt8.self) ?? 0
         if record.content.readableBytes < 3 {
@@ -181,7 +189,7 @@ public struct FastCGIAnalyzer {
         }
         open[id] = OpenRequest(
             id: id, role: FastCGIRole(rawValue: role), keepsConnection: flags & 1 != 0, offset: record.offset, at: time,
-            decodesContent: decodesContent
+            decodesContent: decodesContent, charge: charge
         )
         openOrder.append(id)
     }

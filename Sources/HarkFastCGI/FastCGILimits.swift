@@ -25,6 +25,12 @@ public struct FastCGILimits: Hashable, Sendable {
     public var maxHeldBytes: Int
     /// How bodies are stored.
     public var bodyStorage: BodyStorageLimits
+    /// The budget shared with other connections for the requests waiting for responses; nil for none
+    /// (only `maxOpenRequests` bounds them). Each open request is charged about what it holds without
+    /// its `PARAMS` (`maxHeldBytes` bounds those); a `BEGIN_REQUEST` that does not fit ends this
+    /// connection's oldest open request, which says why. A session passes its own
+    /// (`SessionConfiguration.maxWaitingRequestBytes`). Default nil.
+    public var waitingRequests: WaitingRequestBudget?
 
     public init(
         maxParamsBytes: Int = 1 << 20,
@@ -34,7 +40,8 @@ public struct FastCGILimits: Hashable, Sendable {
         maxStderrBytes: Int = 64 << 10,
         maxOpenRequests: Int = 256,
         maxHeldBytes: Int = 8 << 20,
-        bodyStorage: BodyStorageLimits = BodyStorageLimits()
+        bodyStorage: BodyStorageLimits = BodyStorageLimits(),
+        waitingRequests: WaitingRequestBudget? = nil
     ) {
         self.maxParamsBytes = maxParamsBytes
         self.maxHeadBytes = maxHeadBytes
@@ -44,5 +51,6 @@ public struct FastCGILimits: Hashable, Sendable {
         self.maxOpenRequests = maxOpenRequests
         self.maxHeldBytes = maxHeldBytes
         self.bodyStorage = bodyStorage
+        self.waitingRequests = waitingRequests
     }
 }

@@ -25,11 +25,22 @@ final class OpenRequest {
     /// Undoes the response body's content codings as it arrives; made when the head names one.
     private var decoder: BodyDecoder?
 
+    /// What the request holds of the session's waiting request budget, given back when it goes.
+    let charge: WaitingRequestBudget.Charge?
+
+    /// What an open request is charged to `FastCGILimits.waitingRequests` besides the bytes it holds:
+    /// an estimate of this object, its exchange and buffers.
+    static let cost = 2048
+
     /// Bytes this request holds in memory (its bodies are in `BodyStorage` and not counted).
     var heldBytes: Int { paramsBytes.readableBytes + head.readableBytes + exchange.stderr.utf8.count }
 
-    init(id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp, decodesContent: Bool) {
+    init(
+        id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp, decodesContent: Bool,
+        charge: WaitingRequestBudget.Charge?
+    ) {
         beginOffset = offset
+        self.charge = charge
         self.decodesContent = decodesContent
         exchange = FastCGIExchange(
             requestID: id,

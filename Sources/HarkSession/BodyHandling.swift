@@ -18,7 +18,7 @@ struct BodyHandling: Hashable, Sendable {
     /// How kept bodies are stored (`SessionConfiguration.bodyStorage`).
     var storage = BodyStorageLimits()
     /// The budget of the requests waiting for responses (`SessionConfiguration.maxWaitingRequestBytes`),
-    /// shared by the session's HTTP/1 and HTTP/2 analyzers; nil for none.
+    /// shared by the session's HTTP/1, HTTP/2 and FastCGI analyzers; nil for none.
     var waitingRequests: WaitingRequestBudget?
 
     /// A new HTTP/1 analyzer treating bodies this way, noting packets from `packetClock`.
@@ -66,7 +66,7 @@ struct BodyHandling: Hashable, Sendable {
     /// A new FastCGI analyzer treating bodies this way (a CGI response's `Content-Encoding` is undone
     /// as an HTTP body's is).
     func fastCGIAnalyzer() -> FastCGIAnalyzer {
-        var limits = FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage)
+        var limits = FastCGILimits(maxBodyBytes: keepsBodies ? 1 << 30 : 0, bodyStorage: storage, waitingRequests: waitingRequests)
         if let maxDecodedBodyBytes { limits.maxDecodedBodyBytes = maxDecodedBodyBytes }
         return FastCGIAnalyzer(limits: limits, decodesContent: decodesContent)
     }

@@ -144,7 +144,7 @@ struct SessionAnalysis<Handler: SessionHandler> {
         if statistics.waitingRequestsGivenUp > 0 {
             dispatcher.report(Diagnostic(
                 .warning,
-                "\(statistics.waitingRequestsGivenUp) HTTP requests were given up without their responses: the "
+                "\(statistics.waitingRequestsGivenUp) requests were given up without their responses: the "
                     + "session held too many requests waiting for responses (memory budget)"))
         }
         statistics.connections = dispatcher.connectionCount

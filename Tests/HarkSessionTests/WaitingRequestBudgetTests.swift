@@ -37,7 +37,7 @@ struct WaitingRequestBudgetTests {
         }
         let warnings = recorder.diagnostics.filter { $0.message.contains("requests waiting for responses (memory budget)") }
         #expect(warnings.map(\.message) == [
-            "\(givenUp.count) HTTP requests were given up without their responses: the session held too many "
+            "\(givenUp.count) requests were given up without their responses: the session held too many "
                 + "requests waiting for responses (memory budget)",
         ])
         #expect(warnings.first?.severity == .warning)
