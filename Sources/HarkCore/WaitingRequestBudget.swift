@@ -3,12 +3,12 @@ import Synchronization
 /// The memory a session's requests may hold together while they wait for their responses.
 ///
 /// Each analyzer bounds the requests one connection keeps waiting (HTTP/1's 64 pipelined requests,
-/// `HTTP1Limits.maxPendingRequests`), and reassembly bounds the connections, but not their product: 20,000
-/// connections each pipelining 64 requests that are never answered held 2.2 GB for a 50 MB capture. A
-/// waiting request is charged an estimate of what it holds (`HTTP1Limits`' analyzer charges a fixed
-/// cost plus its head) when it is queued and gives it back when it goes; a connection whose next
-/// request does not fit gives up its own oldest waiting request instead, as an exchange without a
-/// response, and that is counted in `givenUpCount`.
+/// HTTP/2's 1,024 open streams, FastCGI's 256 open requests), and reassembly bounds the connections,
+/// but not their product: 20,000 connections each pipelining 64 requests that are never answered could
+/// hold 2.2 GB for a 50 MB capture. A waiting request is charged an estimate of what it holds (a fixed
+/// cost for the analyzer's state, plus its head where that is known) when it is queued and gives it back
+/// when it goes; a connection whose next request does not fit gives up its own oldest waiting request
+/// instead, as an exchange without a response, and that is counted in `givenUpCount`.
 ///
 /// A session shares one budget between its connections, and gives each analysing thread an equal
 /// share of its own (as it does a `BodyStoragePool`'s budgets), so that which requests are given up is

@@ -30,8 +30,9 @@ public struct SessionStatistics: Hashable, Sendable {
     /// TCP connections dropped from tracking because too many were open at once
     /// (`ReassemblyLimits.maxTrackedConnections`).
     public var evictedConnections = 0
-    /// HTTP/1 and FastCGI requests and HTTP/2 streams given up, without their responses, because the requests waiting for responses
-    /// used up the session's budget (`SessionConfiguration.maxWaitingRequestBytes`).
+    /// HTTP/1 and FastCGI requests and HTTP/2 streams given up, without their responses, because the
+    /// requests waiting for responses used up the session's budget
+    /// (`SessionConfiguration.maxWaitingRequestBytes`).
     public var waitingRequestsGivenUp = 0
     /// TLS sessions (client randoms) the key logs gave secrets for, from files and the capture's own
     /// Decryption Secrets Blocks; nil when there was no key log.
