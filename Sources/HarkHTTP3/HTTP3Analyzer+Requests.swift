@@ -13,6 +13,10 @@ extension HTTP3Analyzer {
                 return
             }
             state = HTTP3RequestState(id: id, maxFramePayload: limits.maxFramePayload)
+            if let budget = limits.waitingRequests {
+                if !budget.fits(HTTP3RequestState.cost) { giveUpOldestWaitingRequest(budget, emit: emit) }
+                state.charge = WaitingRequestBudget.Charge(HTTP3RequestState.cost, to: budget)
+            }
             requests[id] = state
         }
         lastRequest = (id, state)
@@ -22,6 +26,27 @@ extension HTTP3Analyzer {
         while let item = state.withSide(direction, { $0.reader.next(from: &input, packet: packet) }) {
             process(item, on: state, direction: direction, at: time, emit: emit)
         }
+    }
+
+    /// Makes room in the session's budget for a new request stream: emits this connection's oldest
+    /// request that waits for its response (a request stream, not a push, with its request head and no
+    /// response head, and no section blocked, whose held bytes are the QUIC buffer budget's), given up.
+    /// A connection with none keeps its new one: the budget of UDP flows bounds those. At most
+    /// `maxOpenRequests` are looked at.
+    mutating func giveUpOldestWaitingRequest(_ budget: WaitingRequestBudget, emit: (HTTP3Event) -> Void) {
+        var oldest: HTTP3RequestState?
+        for state in requests.values
+        where state.charge != nil && state.pushID == nil && state.request.message != nil && state.response.message == nil
+            && !state.isBlocked && state.id < (oldest?.id ?? .max)
+        {
+            oldest = state
+        }
+        guard let oldest else { return }
+        requests[oldest.id] = nil
+        budget.noteGivenUp()
+        if !oldest.request.ended { oldest.issues.append("request incomplete: the session held too many requests waiting for responses (memory budget)") }
+        oldest.issues.append("response incomplete: the session held too many requests waiting for responses (memory budget)")
+        emit(.exchange(oldest.exchange()))
     }
 
     /// One frame item of a request stream side, or holds it back behind a blocked section.

@@ -21,6 +21,12 @@ public struct HTTP3Limits: Sendable {
     public var maxBlockedBytes = 1 << 20
     /// Request streams open at once; further ones are reported and not followed. Default 1,000.
     public var maxOpenRequests = 1_000
+    /// The budget shared with other connections for the requests waiting for responses; nil for none
+    /// (only `maxOpenRequests` bounds them). Each request stream is charged about what its state holds
+    /// (`HTTP3RequestState.cost`); one that does not fit makes this connection give up its oldest request
+    /// still waiting for a response. A session passes its own (`SessionConfiguration
+    /// .maxWaitingRequestBytes`). Default nil.
+    public var waitingRequests: WaitingRequestBudget?
 
     public init(bodyStorage: BodyStorageLimits = BodyStorageLimits()) {
         self.bodyStorage = bodyStorage

@@ -16,6 +16,12 @@ final class HTTP3RequestState {
     @exclusivity(unchecked) var request: HTTP3RequestSide
     @exclusivity(unchecked) var response: HTTP3RequestSide
     var issues: [String] = []
+    /// What the request holds of the session's waiting request budget, given back when it goes.
+    var charge: WaitingRequestBudget.Charge?
+
+    /// What a request stream is charged to `HTTP3Limits.waitingRequests`: an estimate of this object,
+    /// its two sides and a small field section.
+    static let cost = 2048
 
     init(id: UInt64, maxFramePayload: Int) {
         self.id = id

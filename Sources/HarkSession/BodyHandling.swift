@@ -18,7 +18,7 @@ struct BodyHandling: Hashable, Sendable {
     /// How kept bodies are stored (`SessionConfiguration.bodyStorage`).
     var storage = BodyStorageLimits()
     /// The budget of the requests waiting for responses (`SessionConfiguration.maxWaitingRequestBytes`),
-    /// shared by the session's HTTP/1, HTTP/2 and FastCGI analyzers; nil for none.
+    /// shared by the session's HTTP/1, HTTP/2, HTTP/3 and FastCGI analyzers; nil for none.
     var waitingRequests: WaitingRequestBudget?
 
     /// A new HTTP/1 analyzer treating bodies this way, noting packets from `packetClock`.
@@ -46,6 +46,7 @@ struct BodyHandling: Hashable, Sendable {
     /// A new HTTP/3 analyzer treating bodies this way, noting packets from `packetClock`.
     func http3Analyzer(packetClock: PacketClock) -> HTTP3Analyzer {
         var limits = HTTP3Limits(bodyStorage: storage)
+        limits.waitingRequests = waitingRequests
         if !keepsBodies { limits.maxBodyBytes = 0 }
         var analyzer = HTTP3Analyzer(limits: limits, decodesContent: decodesContent)
         analyzer.packetClock = packetClock

@@ -30,12 +30,13 @@ public struct SessionConfiguration: Sendable {
     /// allowance, spill directory and disk budget. Default: 256 KiB per body in memory, 16 MiB more
     /// shared, then files in `$TMPDIR` within 4 GiB shared by all bodies.
     public var bodyStorage = BodyStorageLimits()
-    /// Most bytes the session's HTTP/1 and FastCGI requests and HTTP/2 streams may hold together while
-    /// they wait for responses, as estimated per request (`WaitingRequestBudget`): a connection whose next
-    /// request does not fit gives up its own oldest waiting request (or stream), reported as an exchange
-    /// without a response and counted (`SessionStatistics.waitingRequestsGivenUp`). With several
+    /// Most bytes the session's HTTP/1, HTTP/3 and FastCGI requests and HTTP/2 streams may hold together
+    /// while they wait for responses, as estimated per request (`WaitingRequestBudget`): a connection
+    /// whose next request does not fit gives up its own oldest waiting request (or stream), reported as an
+    /// exchange without a response and counted (`SessionStatistics.waitingRequestsGivenUp`). With several
     /// `analysisThreads` each has an equal share, so which requests are given up past the budget depends
-    /// on the thread count. Default 32 MiB (about 29,000 small HTTP/1 requests).
+    /// on the thread count (QUIC, on the session's own thread, has one more share). Default 32 MiB (about
+    /// 29,000 small HTTP/1 requests).
     public var maxWaitingRequestBytes = WaitingRequestBudget.defaultMaxBytes
     /// Whether protocol analyzers parse messages once a connection's protocol is known. Turn it off when
     /// only connections are shown (`hark connections`): each connection's protocol is still detected

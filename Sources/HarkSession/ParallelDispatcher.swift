@@ -90,18 +90,22 @@ struct ParallelDispatcher: SessionHandler {
     private var openConnections: [Int]
     /// Set by `complete()`: every item was merged and the workers stopped.
     private var isComplete = false
-    /// The workers' shares of the session's waiting request budget, for the count of requests given up.
+    /// The workers' and QUIC's shares of the session's waiting request budget, for the count of requests
+    /// given up.
     private let waitingRequestBudgets: [WaitingRequestBudget]
     /// The connection last looked up and its worker: segments of one connection come in runs.
     private var lastConnection = -1
     private var lastWorker = 0
 
     /// Starts `workerCount` workers whose stacks are built with `settings` (each with a copy of the key
-    /// log read from `keyLogPaths`, and an equal share of the body storage budgets); nil when a
-    /// thread cannot be started.
+    /// log read from `keyLogPaths`, and an equal share of the body storage and waiting request budgets);
+    /// nil when a thread cannot be started. QUIC, analysed on the session's thread, has a share of the
+    /// waiting request budget as large as a worker's.
     init?(observer: any SessionObserver, captureName: String, settings: StackSettings, keyLogPaths: [String], workerCount: Int) {
         output = SessionOutput(observer: observer, captureName: captureName, parsesMessages: settings.parsesMessages)
-        self.settings = settings
+        var sessionSettings = settings
+        sessionSettings.bodies.waitingRequests = settings.bodies.waitingRequests?.share(of: max(1, workerCount))
+        self.settings = sessionSettings
         wantsPacketFacts = observer.wantsPacketFacts
         keyLog = settings.keyLog
         var found: [Diagnostic] = []
@@ -120,7 +124,7 @@ struct ParallelDispatcher: SessionHandler {
             started.append(worker)
         }
         workers = started
-        waitingRequestBudgets = budgets
+        waitingRequestBudgets = budgets + (sessionSettings.bodies.waitingRequests.map { [$0] } ?? [])
         jobs = Array(repeating: [], count: started.count)
         bytesHandedOver = Array(repeating: 0, count: started.count)
         openConnections = Array(repeating: 0, count: started.count)

@@ -15,7 +15,7 @@ protocol SessionHandler: TCPStreamHandler {
     var connectionCount: Int { get }
     var exchangeCount: Int { get }
     var diagnosticCount: Int { get }
-    /// HTTP/1 and FastCGI requests and HTTP/2 streams given up because the session's waiting request
+    /// HTTP/1, HTTP/3 and FastCGI requests and HTTP/2 streams given up because the session's waiting request
     /// budget was used up (final after `complete()`).
     var waitingRequestsGivenUp: Int { get }
     /// The session's TLS key log: the files given and the capture's own secrets.

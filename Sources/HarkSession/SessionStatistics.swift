@@ -30,7 +30,7 @@ public struct SessionStatistics: Hashable, Sendable {
     /// TCP connections dropped from tracking because too many were open at once
     /// (`ReassemblyLimits.maxTrackedConnections`).
     public var evictedConnections = 0
-    /// HTTP/1 and FastCGI requests and HTTP/2 streams given up, without their responses, because the
+    /// HTTP/1, HTTP/3 and FastCGI requests and HTTP/2 streams given up, without their responses, because the
     /// requests waiting for responses used up the session's budget
     /// (`SessionConfiguration.maxWaitingRequestBytes`).
     public var waitingRequestsGivenUp = 0
