@@ -53,6 +53,7 @@ extension Hark {
             let statistics = source.run(configuration, observer: &observer)
             var report = observer.base.collector.report
             report.packets = PacketCounts(statistics)
+            report.requestsGivenUp = statistics.waitingRequestsGivenUp
             let output = standardOutputLines(following: false)
             if json {
                 var writer = JSONWriter(pretty: true)

@@ -22,6 +22,10 @@ public struct StatsReport: Sendable {
     public var quicConnections = 0
     /// What happened to the packets (read, not analysed, dropped); nil when not known.
     public var packets: PacketCounts?
+    /// Requests given up without their responses because the session held too many requests waiting
+    /// for responses (`SessionStatistics.waitingRequestsGivenUp`); they are also among the exchanges,
+    /// with status class `none`.
+    public var requestsGivenUp = 0
 
     /// - Parameters: as the properties of the same names.
     public init(

@@ -12,6 +12,7 @@ public enum StatsJSON {
         json.member("exchanges", report.total.exchanges)
         json.member("connections", report.tcp.connections &+ report.quicConnections)
         json.member("quic_connections", report.quicConnections)
+        json.member("requests_given_up", report.requestsGivenUp)
         json.key("start")
         if let first = report.firstTime { json.iso8601(CivilDateTime(first), fractionDigits: 6) } else { json.null() }
         json.key("end")

@@ -14,6 +14,12 @@ public enum StatsText {
     public static func lines(_ report: StatsReport, top: Int) -> [String] {
         var lines = [summary(report)]
         if let packets = report.packets { lines.append(packetLine(packets)) }
+        if report.requestsGivenUp > 0 {
+            lines.append(
+                "\(count(report.requestsGivenUp, "request")) given up without a response: the session held too many requests "
+                    + "waiting for responses (memory budget)"
+            )
+        }
         guard report.total.exchanges > 0 || report.tcp.connections > 0 || report.quicConnections > 0 else { return lines }
         let classes = shownClasses(report.total.statuses)
         let showsGRPC = report.total.grpcCalls > 0

@@ -47,6 +47,21 @@ struct StatsTextTests {
         #expect(lines.dropFirst(worst + 1).first?.hasPrefix("#3 192.168.1.105:49462 → 65.54.95.7:80  http1      1/12") == true)
     }
 
+    /// Requests the session gave up to its waiting request budget get a line of their own, after the
+    /// packets, and a JSON member; a report without any has neither line.
+    @Test func requestsGivenUpToTheBudgetAreSaid() throws {
+        var report = try report("http1-browse-wikipedia-304.pcap")
+        #expect(!StatsText.lines(report, top: 2).contains { $0.contains("given up") })
+        report.requestsGivenUp = 96_525
+        let lines = StatsText.lines(report, top: 2)
+        #expect(lines.dropFirst().first
+            == "96525 requests given up without a response: the session held too many requests waiting for responses (memory budget)")
+        var writer = JSONWriter(pretty: false)
+        StatsJSON.write(report, to: &writer)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(writer.buffer.text.utf8)) as? [String: Any])
+        #expect(document["requests_given_up"] as? Int == 96_525)
+    }
+
     @Test func jsonHasEveryStatusClassAndTheWorstConnections() throws {
         var writer = JSONWriter(pretty: false)
         StatsJSON.write(try report("tcp-retx-cab-multi-conn.pcap"), to: &writer)
