@@ -61,6 +61,7 @@ import Testing
         let result = try WebTestSupport.browse(server.url, connection: 0)
         let text = (result["connection"] as? [String: Any])?["text"] as? String ?? ""
         #expect(text.contains("QUIC v1, 2 key updates, closed by the client"), "\(text)")
+        #expect(!text.contains("QUIC QUIC"), "the QUIC row does not repeat its label: \(text)")
         #expect(text.contains("292 packets"), "\(text)")
         // Its packet count is QUIC's (43 + 292 UDP packets, 3 of which carried two QUIC packets), not the
         // TCP packet series' 0.

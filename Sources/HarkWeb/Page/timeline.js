@@ -780,7 +780,8 @@
     const q = c.quic;
     const dir = (d) => !d ? 'still open' : q ? `${d.packets} packets, ${formatBytes(d.bytes)}`
       : `${d.packets} packets, ${formatBytes(d.bytes)}, ${d.retransmissions} retransmissions, ${d.outOfOrder} out of order, ${d.gaps} gaps (${formatBytes(d.gapBytes)}), ${d.zeroWindows} zero windows, ${d.duplicateAcks} duplicate ACKs`;
-    const quicText = q ? [q.version || 'QUIC',
+    // The row is labelled QUIC: its value starts with the version without repeating the word.
+    const quicText = q ? [q.version ? q.version.replace(/^QUIC /, '') : 'version unknown',
       q.keyUpdates ? `${q.keyUpdates} key ${q.keyUpdates === 1 ? 'update' : 'updates'}` : null,
       q.earlyDataPackets ? `${q.earlyDataPackets} 0-RTT ${q.earlyDataPackets === 1 ? 'packet' : 'packets'}` : null,
       q.undecryptedPackets ? `${q.undecryptedPackets} of ${q.packets} packets not decrypted` : null, q.closed].filter(Boolean).join(', ') : null;
