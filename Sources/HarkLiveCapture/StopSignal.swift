@@ -3,14 +3,15 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Ends a live run the way the end of a file ends a file's: on SIGINT (Ctrl-C) or SIGTERM, or when
 /// the program asks (the command it watches has exited), live captures stop reading, deliver what the
 /// kernel still holds, and report the end of their input, so every open connection is closed and every
 /// output is complete.
 ///
-/// The signal handler only writes a byte to a pipe (async-signal-safe); live captures wait on the
-/// pipe's read end beside their packets. The handler is installed with `SA_RESETHAND`: a second Ctrl-C
+/// The signal handler only sets a flag and writes a byte to a pipe (both async-signal-safe); live
+/// captures wait on the pipe's read end beside their packets, and read the flag between waits. The handler is installed with `SA_RESETHAND`: a second Ctrl-C
 /// kills hark at once, for when ending cleanly takes too long.
 public enum StopSignal {
     /// The pipe's descriptors, set once by `install()`; -1 before.
@@ -19,6 +20,8 @@ public enum StopSignal {
     /// Installs the handlers for SIGINT and SIGTERM (once; later calls do nothing).
     public static func install() {
         guard readDescriptor < 0 else { return }
+        // The flag exists before a handler can use it (a global is made on its first use).
+        _ = stopRequested.load(ordering: .relaxed)
         var descriptors: [Int32] = [-1, -1]
         guard pipe(&descriptors) == 0 else { return }
         for descriptor in descriptors {
@@ -50,11 +53,11 @@ public enum StopSignal {
     /// `poll` beside a capture's own.
     public static var descriptor: Int32 { readDescriptor }
 
-    /// Whether a stop was requested.
+    /// Whether a stop was requested. A flag, not a `poll` of the pipe: a live read asks after every
+    /// NFLOG message or ring block, and that `poll` was one of the two system calls per message besides
+    /// its `recv`.
     public static var isRequested: Bool {
-        guard readDescriptor >= 0 else { return false }
-        var entry = pollfd(fd: readDescriptor, events: Int16(POLLIN), revents: 0)
-        return poll(&entry, 1, 0) > 0
+        stopRequested.load(ordering: .acquiring)
     }
 
     /// Asks every live capture to stop, as Ctrl-C does (for the end of a watched command).
@@ -66,8 +69,12 @@ public enum StopSignal {
 /// The pipe's write end, read by the signal handler (a C function cannot capture state).
 nonisolated(unsafe) private var stopWriteDescriptor: Int32 = -1
 
-/// The signal handler: writes one byte to the pipe and nothing else.
+/// Whether a stop was requested: set once, never cleared, as the pipe's byte is never read.
+private let stopRequested = Atomic<Bool>(false)
+
+/// The signal handler: sets the flag and writes one byte to the pipe, nothing else.
 private func requestStopFromSignal(_ signal: Int32) {
+    stopRequested.store(true, ordering: .releasing)
     var byte: UInt8 = 1
     _ = write(stopWriteDescriptor, &byte, 1)
 }

@@ -9,7 +9,8 @@ enum SystemFiles {
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        // No bigger than the cap: a `/proc/PID/stat` read (4 KiB) then zeroes 4 KiB, not 64.
+        var chunk = [UInt8](repeating: 0, count: max(1, min(limit, 1 << 16)))
         while bytes.count < limit {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
