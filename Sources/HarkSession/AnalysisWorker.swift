@@ -260,10 +260,15 @@ private struct CollectedEvents: AnalysisSink {
 /// Where the session's thread is in one worker's events: the piece being merged, taken from the
 /// worker piece by piece as the merge needs them. Only the session's thread touches it.
 struct WorkerEventReader {
+    let worker: AnalysisWorker
     private var events: AnalysisWorker.Events = []
     private var next = 0
     /// Whether the last piece taken ended its job: no event of the job comes after `events`.
     private var jobEnded = true
+
+    init(_ worker: AnalysisWorker) {
+        self.worker = worker
+    }
 
     /// Starts on the events of the worker's next job (the previous one read to its end).
     mutating func startJob() {
@@ -271,20 +276,25 @@ struct WorkerEventReader {
     }
 
     /// The job's next event, moved out, if the call that made it is at most `call`; nil once the
-    /// job has no more events of such calls. Waits for `worker` to hand its next piece over if need be.
-    mutating func next(upTo call: Int, from worker: AnalysisWorker) -> AnalysisEvent? {
-        while next == events.count {
-            guard !jobEnded else { return nil }
-            let piece = worker.takePiece()
-            events = piece.events
-            next = 0
-            jobEnded = piece.endsJob
-        }
-        guard events[next].call <= call else { return nil }
+    /// job has no more events of such calls. Waits for the worker to hand its next piece over if need be.
+    mutating func next(upTo call: Int) -> AnalysisEvent? {
+        guard next < events.count || takePiece(), events[next].call <= call else { return nil }
         // Moved out, not copied: an exchange holds many references.
         var event = AnalysisEvent.detected(.none)
         swap(&event, &events[next].event)
         next += 1
         return event
+    }
+
+    /// Takes the job's next piece with events; false once the job has no more.
+    private mutating func takePiece() -> Bool {
+        while next == events.count {
+            guard !jobEnded else { return false }
+            let piece = worker.takePiece()
+            events = piece.events
+            next = 0
+            jobEnded = piece.endsJob
+        }
+        return true
     }
 }

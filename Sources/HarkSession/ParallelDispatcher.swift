@@ -138,7 +138,7 @@ struct ParallelDispatcher: SessionHandler {
         workers = started
         waitingRequestBudgets = budgets + (sessionSettings.bodies.waitingRequests.map { [$0] } ?? [])
         jobs = Array(repeating: [], count: started.count)
-        readers = Array(repeating: WorkerEventReader(), count: started.count)
+        readers = started.map(WorkerEventReader.init)
         bytesHandedOver = Array(repeating: 0, count: started.count)
         openConnections = Array(repeating: 0, count: started.count)
         items = found.map(MergeItem.diagnostic)
@@ -348,7 +348,7 @@ struct ParallelDispatcher: SessionHandler {
         for item in round.items {
             switch item {
             case .worker(let worker, let call):
-                while let event = readers[worker].next(upTo: call, from: workers[worker]) {
+                while let event = readers[worker].next(upTo: call) {
                     output.take(event)
                 }
             case .opened(let connection): output.observer.connectionOpened(connection)
@@ -363,7 +363,7 @@ struct ParallelDispatcher: SessionHandler {
         }
         // The rest of each job: its last piece (calls without a mark make no event).
         for worker in workers.indices where round.hasJob[worker] {
-            while let event = readers[worker].next(upTo: .max, from: workers[worker]) {
+            while let event = readers[worker].next(upTo: .max) {
                 output.take(event)
             }
         }

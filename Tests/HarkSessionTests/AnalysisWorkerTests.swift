@@ -11,7 +11,7 @@ import Testing
 /// peaked at 371.8 MB against one thread's 148.7 MB).
 struct AnalysisWorkerTests {
     /// 500 connections with 8 pipelined requests each, never answered, all ended in one job: 4,000
-    /// exchanges, about 8.6 MB estimated. Before the bound the job's events were handed over whole.
+    /// exchanges, 8 MiB estimated. Before the bound the job's events were handed over whole.
     @Test func eventsNotTakenStayWithinTheBound() throws {
         let bound = 64 << 10
         let worker = try #require(AnalysisWorker(settings: StackSettings(), captureName: "test", preparer: nil, maxHeldBytes: bound))
@@ -38,17 +38,17 @@ struct AnalysisWorkerTests {
         worker.waitUntilWaiting()
         #expect(worker.peakHeldBytes <= bound)
 
-        var reader = WorkerEventReader()
+        var reader = WorkerEventReader(worker)
         reader.startJob()
         var exchanges: [Exchange] = []
         var call = firstClosing
         while call < job.count {
-            while let event = reader.next(upTo: call, from: worker) {
+            while let event = reader.next(upTo: call) {
                 if case .exchange(let exchange) = event { exchanges.append(exchange) }
             }
             call += 1
         }
-        #expect(reader.next(upTo: .max, from: worker) == nil)
+        #expect(reader.next(upTo: .max) == nil)
         #expect(exchanges.count == connections * 8)
         #expect(exchanges.map(\.request.target).elementsEqual((0..<connections).lazy.flatMap { id in repeatElement("/\(id)", count: 8) }))
         #expect(worker.peakHeldBytes <= bound)
