@@ -78,6 +78,10 @@ final class AnalysisWorker: @unchecked Sendable {
     private var isStopping = false
     /// Whether the thread waits, for a job or for room to hand a piece over (guarded by `monitor`).
     private var isWaiting = false
+    /// Whether the thread waits for room to hand a piece over (guarded by `monitor`).
+    private var waitsForRoom = false
+    /// Threads in `waitUntilWaiting` (guarded by `monitor`).
+    private var watchers = 0
     private var thread: pthread_t?
 
     /// Starts a worker whose stacks are built with `settings` (a key log and body pool of its own), and
@@ -112,7 +116,8 @@ final class AnalysisWorker: @unchecked Sendable {
             }
             let piece = pieces.removeFirst()
             heldBytes &-= piece.bytes
-            monitor.broadcast()
+            // Waking the thread only when it waits for room: it mostly waits for a job.
+            if waitsForRoom { monitor.broadcast() }
             return piece
         }
     }
@@ -121,9 +126,11 @@ final class AnalysisWorker: @unchecked Sendable {
     /// to hand a piece over: what it will do without the session's thread doing more is done.
     func waitUntilWaiting() {
         monitor.withLock {
+            watchers += 1
             while !jobs.isEmpty || !isWaiting {
                 monitor.wait()
             }
+            watchers -= 1
         }
     }
 
@@ -152,8 +159,10 @@ final class AnalysisWorker: @unchecked Sendable {
     fileprivate func handOver(_ piece: Piece) {
         monitor.withLock {
             while heldBytes > 0, heldBytes &+ piece.bytes > maxHeldBytes, !isStopping {
+                waitsForRoom = true
                 waitHoldingLock()
             }
+            waitsForRoom = false
             pieces.append(piece)
             heldBytes &+= piece.bytes
             peakBytes = max(peakBytes, heldBytes)
@@ -164,7 +173,7 @@ final class AnalysisWorker: @unchecked Sendable {
     /// The thread's wait, inside `monitor.withLock`, telling `waitUntilWaiting` it waits.
     private func waitHoldingLock() {
         isWaiting = true
-        monitor.broadcast()
+        if watchers > 0 { monitor.broadcast() }
         monitor.wait()
         isWaiting = false
     }
