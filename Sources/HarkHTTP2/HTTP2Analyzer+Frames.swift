@@ -200,8 +200,9 @@ extension HTTP2Analyzer {
         completeIfDone(pending.streamID, emit: emit)
     }
 
-    /// Makes sure stream `id` is tracked; false for a stream already closed and emitted. A stream opened
-    /// by a `request` header block is charged to the session's waiting request budget.
+    /// Makes sure stream `id` is tracked; false for a stream already closed and emitted. A new stream is
+    /// charged to the session's waiting request budget, with the size of the `request` header block that
+    /// opened it if one did.
     mutating func openStream(_ id: UInt32, at time: Timestamp, request: HTTP2HeaderBlock? = nil, emit: (HTTP2Event) -> Void) -> Bool {
         guard id != 0 else { return false }
         if streams[id] != nil { return true }
@@ -223,30 +224,39 @@ extension HTTP2Analyzer {
                 stream.issues.append(.abandonedByGoaway(lastStreamID: goaway.lastStreamID, errorCode: goaway.code))
             }
         }
-        if let request, let budget = limits.waitingRequests {
-            let cost = StreamState.cost(headerListSize: request.listSize)
-            if !budget.fits(cost) { giveUpOldestWaitingStream(budget, at: time, emit: emit) }
+        if let budget = limits.waitingRequests {
+            let cost = StreamState.cost(headerListSize: request?.listSize ?? 0)
+            if !budget.fits(cost) { giveUpOldestStream(budget, at: time, emit: emit) }
             stream.charge = WaitingRequestBudget.Charge(cost, to: budget)
             let open = streams
-            waitingStreams.append(id, openCount: open.count) { open[$0]?.awaitsResponse == true }
+            if request != nil {
+                waitingStreams.append(id, openCount: open.count) { open[$0]?.awaitsResponse == true }
+            } else {
+                unrequestedStreams.append(id, openCount: open.count) { open[$0]?.isUnrequested == true }
+            }
         }
         streams[id] = stream
         return true
     }
 
     /// Makes room in the session's budget for a new stream: emits this connection's oldest stream that
-    /// waits for its response, given up (`sessionBudgetUsedUp`). A connection with none keeps its new
-    /// stream anyway: the connection budget bounds those.
-    private mutating func giveUpOldestWaitingStream(_ budget: WaitingRequestBudget, at time: Timestamp, emit: (HTTP2Event) -> Void) {
-        var found: UInt32?
+    /// waits for its response, given up (`sessionBudgetUsedUp`), or with none its oldest stream opened
+    /// without a request (`sessionStreamBudgetUsedUp`). A connection with neither keeps its new stream
+    /// anyway: the connection budget bounds those.
+    private mutating func giveUpOldestStream(_ budget: WaitingRequestBudget, at time: Timestamp, emit: (HTTP2Event) -> Void) {
+        var found: (id: UInt32, reason: HTTP2Exchange.IncompleteReason)?
         do {
-            // A copy to read while the list is taken from, gone before the stream is removed.
+            // A copy to read while the lists are taken from, gone before the stream is removed.
             let open = streams
-            found = waitingStreams.takeOldest { open[$0]?.awaitsResponse == true }
+            if let id = waitingStreams.takeOldest(isWaiting: { open[$0]?.awaitsResponse == true }) {
+                found = (id, .sessionBudgetUsedUp)
+            } else if let id = unrequestedStreams.takeOldest(isWaiting: { open[$0]?.isUnrequested == true }) {
+                found = (id, .sessionStreamBudgetUsedUp)
+            }
         }
-        guard let oldest = found else { return }
+        guard let found else { return }
         budget.noteGivenUp()
-        emitStream(oldest, reason: .sessionBudgetUsedUp, at: time, emit: emit)
+        emitStream(found.id, reason: found.reason, at: time, emit: emit)
     }
 
     /// Emits a stream both of whose sides ended (a switched stream is only forgotten: its exchange was

@@ -47,8 +47,11 @@ public struct HTTP2Analyzer {
     /// Client side first, then server side.
     var sides: [DirectionState]
     var streams: [UInt32: StreamState] = [:]
-    /// The streams charged to `limits.waitingRequests`, oldest first.
+    /// The streams opened by a request and charged to `limits.waitingRequests`, oldest first.
     var waitingStreams = WaitingStreams()
+    /// The streams opened without a request (by DATA or a response from before the capture) and
+    /// charged to `limits.waitingRequests`, oldest first.
+    var unrequestedStreams = WaitingStreams()
     /// The lowest and highest client-initiated (odd) and server-initiated (even) stream ids seen.
     var clientStreams: ClosedRange<UInt32>?
     var serverStreams: ClosedRange<UInt32>?

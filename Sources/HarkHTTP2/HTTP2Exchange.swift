@@ -40,6 +40,9 @@ public struct HTTP2Exchange: Hashable, Sendable {
         /// The session's budget for requests waiting for responses (`HTTP2Limits.waitingRequests`) was
         /// used up when a later stream opened on the connection: this, its oldest waiting, was given up.
         case sessionBudgetUsedUp
+        /// The same budget was used up and the connection had no stream waiting for a response: this,
+        /// its oldest stream opened without a request (by DATA or a response), was given up.
+        case sessionStreamBudgetUsedUp
     }
 
     /// The stream identifier.

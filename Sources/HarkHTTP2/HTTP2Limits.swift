@@ -31,10 +31,12 @@ public struct HTTP2Limits: Hashable, Sendable {
     /// 4 GiB in `$TMPDIR`).
     public var bodyStorage: BodyStorageLimits
     /// The budget shared with other connections for the requests waiting for responses; nil for none
-    /// (only `maxOpenStreams` bounds them). Each stream opened by a request is charged about what it
-    /// holds (2 KiB and its decoded header list); a stream that does not fit makes this connection give
-    /// up its oldest stream still waiting for a response (`HTTP2Exchange.IncompleteReason
-    /// .sessionBudgetUsedUp`). A session passes its own (`SessionConfiguration.maxWaitingRequestBytes`).
+    /// (only `maxOpenStreams` bounds them). Each stream is charged about what it holds (2 KiB, and the
+    /// decoded header list of the request that opened it); a stream that does not fit makes this
+    /// connection give up its oldest stream still waiting for a response (`HTTP2Exchange.IncompleteReason
+    /// .sessionBudgetUsedUp`), or with none its oldest stream opened without a request, by DATA or a
+    /// response (`.sessionStreamBudgetUsedUp`). A session passes its own
+    /// (`SessionConfiguration.maxWaitingRequestBytes`).
     /// Default nil.
     public var waitingRequests: WaitingRequestBudget?
 

@@ -66,9 +66,10 @@ struct StreamState {
         self.id = id
     }
 
-    /// What a stream opened with a header block of `listSize` (RFC 7541 size) is charged to
-    /// `HTTP2Limits.waitingRequests`: an estimate of what it holds until its response comes. One GET with
-    /// four fields cost about 2 KB (`hark har`, 200,000 streams never answered: 409.8 MiB, debug build).
+    /// What a stream opened by a request header block of `listSize` (RFC 7541 size; 0 for a stream opened
+    /// without a request) is charged to `HTTP2Limits.waitingRequests`: an estimate of what it holds until
+    /// it goes. One GET with four fields cost about 2 KB (`hark har`, 200,000 streams never answered:
+    /// 409.8 MiB, debug build).
     static func cost(headerListSize listSize: Int) -> Int {
         2048 &+ listSize
     }
@@ -76,6 +77,11 @@ struct StreamState {
     /// Whether the stream has a request and waits for its response (neither switched nor answered).
     var awaitsResponse: Bool {
         request.head != nil && response.head == nil && switchedTo == nil
+    }
+
+    /// Whether the stream has no request (it was opened by DATA or a response) and was not switched.
+    var isUnrequested: Bool {
+        request.head == nil && switchedTo == nil
     }
 
     /// Whether both sides sent END_STREAM.

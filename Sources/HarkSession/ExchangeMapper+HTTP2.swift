@@ -117,6 +117,7 @@ extension ExchangeMapper {
         case .tooManyStreams: "too many open streams"
         case .reset: "the stream was reset"
         case .sessionBudgetUsedUp: "the session held too many requests waiting for responses (memory budget)"
+        case .sessionStreamBudgetUsedUp: "the session held too many open streams (memory budget)"
         }
     }
 }

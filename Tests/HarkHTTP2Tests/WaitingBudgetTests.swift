@@ -74,6 +74,43 @@ import Testing
         #expect(budget.givenUpCount == 396)
     }
 
+    /// Streams opened without a request (DATA from before the capture, in either direction, or a
+    /// response) are charged too: lone DATA frames of 9 bytes each held about 2 KB a stream, up to
+    /// 1,024 a connection, outside the budget. With no stream waiting for a response the connection
+    /// gives up its oldest such stream; one waiting for a response goes first.
+    @Test func streamsOpenedWithoutARequestAreChargedAndGivenUp() {
+        // Room for four streams without a request: 2 KiB each (`StreamState.cost`).
+        let budget = WaitingRequestBudget(maxBytes: 4 * 2048)
+        var analyzer = HTTP2Analyzer(limits: HTTP2Limits(waitingRequests: budget))
+        var exchanges: [HTTP2Exchange] = []
+        analyzer.receive(ByteBuffer(bytes: preface + frame(.settings, stream: 0)), from: .clientToServer, at: ms(0)) { _ in }
+        for index in 0..<200 {
+            let id = UInt32(2 * index + 1)
+            let data = frame(.data, stream: id, [0x61])
+            analyzer.receive(ByteBuffer(bytes: data), from: index % 2 == 0 ? .clientToServer : .serverToClient, at: ms(1)) {
+                if case .exchange(let exchange) = $0 { exchanges.append(exchange) }
+            }
+            #expect(budget.usedBytes > 0 && budget.usedBytes <= budget.maxBytes, "after stream \(id)")
+        }
+        #expect(exchanges.count == 196)
+        #expect(exchanges.first?.streamID == 1)
+        #expect(exchanges.allSatisfy { $0.issues.contains(.responseIncomplete(.sessionStreamBudgetUsedUp)) })
+        #expect(budget.givenUpCount == 196)
+        // A request now: its stream fits only by giving up the oldest stream without one (393).
+        var client = Encoder()
+        analyzer.receive(ByteBuffer(bytes: frame(.headers, [.endHeaders, .endStream], stream: 401, client.block(Self.get))),
+            from: .clientToServer, at: ms(2)) { if case .exchange(let exchange) = $0 { exchanges.append(exchange) } }
+        #expect(exchanges.last?.streamID == 393)
+        // And the next stream without a request gives up the one waiting for its response.
+        analyzer.receive(ByteBuffer(bytes: frame(.data, stream: 403, [0x61])), from: .clientToServer, at: ms(3)) {
+            if case .exchange(let exchange) = $0 { exchanges.append(exchange) }
+        }
+        #expect(exchanges.last?.streamID == 401)
+        #expect(exchanges.last?.issues == [.responseIncomplete(.sessionBudgetUsedUp)])
+        analyzer = HTTP2Analyzer(limits: HTTP2Limits())
+        #expect(budget.usedBytes == 0, "every stream gave its bytes back once the analyzer went")
+    }
+
     /// A connection only ever gives up its own streams: one with none waiting keeps its new stream.
     @Test func aConnectionGivesUpOnlyItsOwnStreams() {
         let budget = WaitingRequestBudget(maxBytes: 3 * cost())
