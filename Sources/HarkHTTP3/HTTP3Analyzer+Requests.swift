@@ -28,25 +28,42 @@ extension HTTP3Analyzer {
         }
     }
 
-    /// Makes room in the session's budget for a new request stream: emits this connection's oldest
-    /// request that waits for its response (a request stream, not a push, with its request head and no
-    /// response head, and no section blocked, whose held bytes are the QUIC buffer budget's), given up.
-    /// A connection with none keeps its new one: the budget of UDP flows bounds those. At most
-    /// `maxOpenRequests` are looked at.
+    /// Makes room in the session's budget for a new request stream or head: emits this connection's
+    /// oldest request that waits for its response (a request stream, not a push, with its request head
+    /// or its request's section blocked on QPACK inserts, and nothing of its response), given up; a
+    /// blocked section gives its held bytes back to the QUIC buffer budget. A connection with none keeps
+    /// its new one: the budget of UDP flows bounds those. At most `maxOpenRequests` are looked at.
     mutating func giveUpOldestWaitingRequest(_ budget: WaitingRequestBudget, emit: (HTTP3Event) -> Void) {
         var oldest: HTTP3RequestState?
         for state in requests.values
-        where state.charge != nil && state.pushID == nil && state.request.message != nil && state.response.message == nil
-            && !state.isBlocked && state.id < (oldest?.id ?? .max)
+        where state.charge != nil && state.pushID == nil && (state.request.message != nil || state.request.blocked != nil)
+            && state.response.message == nil && state.response.blocked == nil && state.id < (oldest?.id ?? .max)
         {
             oldest = state
         }
         guard let oldest else { return }
         requests[oldest.id] = nil
         budget.noteGivenUp()
-        if !oldest.request.ended { oldest.issues.append("request incomplete: the session held too many requests waiting for responses (memory budget)") }
-        oldest.issues.append("response incomplete: the session held too many requests waiting for responses (memory budget)")
+        let reason = "the session held too many requests waiting for responses (memory budget)"
+        if let blocked = oldest.request.blocked {
+            hold(-blocked.bytes)
+            oldest.withSide(.clientToServer) { $0.blocked = nil }
+            oldest.issues.append("request headers not decoded: \(reason)")
+        } else if !oldest.request.ended {
+            oldest.issues.append("request incomplete: \(reason)")
+        }
+        oldest.issues.append("response incomplete: \(reason)")
         emit(.exchange(oldest.exchange()))
+    }
+
+    /// Charges a request's decoded head (`fields`) to the session's budget, on top of its stream's
+    /// fixed cost, giving up the connection's oldest waiting request first if it does not fit.
+    mutating func chargeHead(_ fields: [QPACKField], of state: HTTP3RequestState, emit: (HTTP3Event) -> Void) {
+        guard let budget = limits.waitingRequests, state.charge != nil else { return }
+        let size = HTTP3RequestState.listSize(fields)
+        if !budget.fits(size) { giveUpOldestWaitingRequest(budget, emit: emit) }
+        // The new charge first: the old one gives its bytes back as it goes.
+        state.charge = WaitingRequestBudget.Charge(HTTP3RequestState.cost &+ size, to: budget)
     }
 
     /// One frame item of a request stream side, or holds it back behind a blocked section.
@@ -78,6 +95,7 @@ extension HTTP3Analyzer {
         switch item {
         case .frame(HTTP3FrameReader.headers, let payload, let firstPacket, let lastPacket):
             guard let fields = decodeSection(payload, holding: item, name: "\(direction.messageName) headers", on: state, direction: direction, at: time, emit: emit) else { return }
+            if direction == .clientToServer, !state.hasMessage(direction) { chargeHead(fields, of: state, emit: emit) }
             state.withSide(direction) { $0.apply(fields, isResponse: direction == .serverToClient, at: time, packets: (firstPacket, lastPacket)) }
         case .frame(HTTP3FrameReader.pushPromise, let payload, let firstPacket, let lastPacket):
             guard direction == .serverToClient else {

@@ -19,9 +19,15 @@ final class HTTP3RequestState {
     /// What the request holds of the session's waiting request budget, given back when it goes.
     var charge: WaitingRequestBudget.Charge?
 
-    /// What a request stream is charged to `HTTP3Limits.waitingRequests`: an estimate of this object,
-    /// its two sides and a small field section.
+    /// What a request stream is charged to `HTTP3Limits.waitingRequests`: an estimate of this object and
+    /// its two sides; its request's head adds `listSize` once decoded.
     static let cost = 2048
+
+    /// What a decoded field section holds, as RFC 9204 §3.2.1 sizes a table entry: name and value
+    /// bytes, and 32 a field.
+    static func listSize(_ fields: [QPACKField]) -> Int {
+        fields.reduce(0) { $0 &+ $1.name.utf8.count &+ $1.value.utf8.count &+ 32 }
+    }
 
     init(id: UInt64, maxFramePayload: Int) {
         self.id = id
