@@ -23,9 +23,9 @@ public struct HTTP3Limits: Sendable {
     public var maxOpenRequests = 1_000
     /// The budget shared with other connections for the requests waiting for responses; nil for none
     /// (only `maxOpenRequests` bounds them). Each request stream is charged about what its state holds
-    /// (`HTTP3RequestState.cost`); one that does not fit makes this connection give up its oldest request
-    /// still waiting for a response. A session passes its own (`SessionConfiguration
-    /// .maxWaitingRequestBytes`). Default nil.
+    /// (`HTTP3RequestState.cost`), and its request's head once decoded; one that does not fit makes this
+    /// connection give up its oldest request still waiting for a response (or whose head waits for QPACK
+    /// inserts). A session passes its own (`SessionConfiguration.maxWaitingRequestBytes`). Default nil.
     public var waitingRequests: WaitingRequestBudget?
 
     public init(bodyStorage: BodyStorageLimits = BodyStorageLimits()) {
