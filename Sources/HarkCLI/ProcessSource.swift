@@ -42,10 +42,16 @@ private let drainMicroseconds: UInt32 = 250_000
 private func openLive(_ capture: ProcessCapture, captureFilter: String?) throws -> OpenedSource {
     let live: LiveCapture
     do {
-        live = try LiveCapture(settings: LiveCaptureSettings(device: capture.device, filter: captureFilter))
+        var settings = LiveCaptureSettings(device: capture.device, filter: captureFilter)
+        let probe = capture.deliveryProbe
+        settings.deliveryCheck = NFLOGDeliveryCheck(prefix: probe.prefix) { probe.send($0) }
+        live = try LiveCapture(settings: settings)
     } catch {
         capture.close()
         throw RunError(error.message)
+    }
+    if live.deliveryVerified == false {
+        announce("hark: warning: a test packet sent through \(capture.device) did not come back within 2 s: packets may be missed")
     }
     do {
         try capture.start {

@@ -227,7 +227,7 @@ extension HTTP2Analyzer {
         if let budget = limits.waitingRequests {
             let cost = StreamState.cost(headerListSize: request?.listSize ?? 0)
             if !budget.fits(cost) { giveUpOldestStream(budget, at: time, emit: emit) }
-            stream.charge = WaitingRequestBudget.Charge(cost, to: budget)
+            stream.charge = budget.charge(cost)
             let open = streams
             if request != nil {
                 waitingStreams.append(id, openCount: open.count) { open[$0]?.awaitsResponse == true }
@@ -243,7 +243,7 @@ extension HTTP2Analyzer {
     /// waits for its response, given up (`sessionBudgetUsedUp`), or with none its oldest stream opened
     /// without a request (`sessionStreamBudgetUsedUp`). A connection with neither keeps its new stream
     /// anyway: the connection budget bounds those.
-    private mutating func giveUpOldestStream(_ budget: WaitingRequestBudget, at time: Timestamp, emit: (HTTP2Event) -> Void) {
+    private mutating func giveUpOldestStream(_ budget: ByteBudget, at time: Timestamp, emit: (HTTP2Event) -> Void) {
         var found: (id: UInt32, reason: HTTP2Exchange.IncompleteReason)?
         do {
             // A copy to read while the lists are taken from, gone before the stream is removed.

@@ -38,7 +38,7 @@ public struct HTTP2Limits: Hashable, Sendable {
     /// response (`.sessionStreamBudgetUsedUp`). A session passes its own
     /// (`SessionConfiguration.maxWaitingRequestBytes`).
     /// Default nil.
-    public var waitingRequests: WaitingRequestBudget?
+    public var waitingRequests: ByteBudget?
 
     /// Limits with the documented defaults, or the values given.
     public init(
@@ -50,7 +50,7 @@ public struct HTTP2Limits: Hashable, Sendable {
         maxGRPCMessages: Int = 1024,
         maxGRPCMessageBytes: Int = 16 << 20,
         bodyStorage: BodyStorageLimits = BodyStorageLimits(),
-        waitingRequests: WaitingRequestBudget? = nil
+        waitingRequests: ByteBudget? = nil
     ) {
         self.maxOpenStreams = maxOpenStreams
         self.maxHeaderListSize = maxHeaderListSize

@@ -15,7 +15,7 @@ extension HTTP3Analyzer {
             state = HTTP3RequestState(id: id, maxFramePayload: limits.maxFramePayload)
             if let budget = limits.waitingRequests {
                 if !budget.fits(HTTP3RequestState.cost) { giveUpOldestWaitingRequest(budget, emit: emit) }
-                state.charge = WaitingRequestBudget.Charge(HTTP3RequestState.cost, to: budget)
+                state.charge = budget.charge(HTTP3RequestState.cost)
             }
             requests[id] = state
         }
@@ -33,7 +33,7 @@ extension HTTP3Analyzer {
     /// or its request's section blocked on QPACK inserts, and nothing of its response), given up; a
     /// blocked section gives its held bytes back to the QUIC buffer budget. A connection with none keeps
     /// its new one: the budget of UDP flows bounds those. At most `maxOpenRequests` are looked at.
-    mutating func giveUpOldestWaitingRequest(_ budget: WaitingRequestBudget, emit: (HTTP3Event) -> Void) {
+    mutating func giveUpOldestWaitingRequest(_ budget: ByteBudget, emit: (HTTP3Event) -> Void) {
         var oldest: HTTP3RequestState?
         for state in requests.values
         where state.charge != nil && state.pushID == nil && (state.request.message != nil || state.request.blocked != nil)
@@ -63,7 +63,7 @@ extension HTTP3Analyzer {
         let size = HTTP3RequestState.listSize(fields)
         if !budget.fits(size) { giveUpOldestWaitingRequest(budget, emit: emit) }
         // The new charge first: the old one gives its bytes back as it goes.
-        state.charge = WaitingRequestBudget.Charge(HTTP3RequestState.cost &+ size, to: budget)
+        state.charge = budget.charge(HTTP3RequestState.cost &+ size)
     }
 
     /// One frame item of a request stream side, or holds it back behind a blocked section.

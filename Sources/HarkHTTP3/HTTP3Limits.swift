@@ -26,7 +26,7 @@ public struct HTTP3Limits: Sendable {
     /// (`HTTP3RequestState.cost`), and its request's head once decoded; one that does not fit makes this
     /// connection give up its oldest request still waiting for a response (or whose head waits for QPACK
     /// inserts). A session passes its own (`SessionConfiguration.maxWaitingRequestBytes`). Default nil.
-    public var waitingRequests: WaitingRequestBudget?
+    public var waitingRequests: ByteBudget?
 
     public init(bodyStorage: BodyStorageLimits = BodyStorageLimits()) {
         self.bodyStorage = bodyStorage

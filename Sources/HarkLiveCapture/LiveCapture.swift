@@ -100,11 +100,16 @@ public final class LiveCapture: CaptureInput {
             _ = pcap_set_datalink(handle, DLT_LINUX_SLL2)
         }
         let linkType = LinkType(rawValue: UInt32(clamping: pcap_datalink(handle)))
-        do throws(LiveCaptureError) {
-            try Self.installFilters(settings, linkType: linkType, handle: handle)
-        } catch {
-            pcap_close(handle)
-            throw error
+        // libpcap runs an NFLOG capture's filter on the packets it reads, where it could reject the
+        // test packets: with a delivery check, it is set once they came.
+        let check = linkType == .nflog ? settings.deliveryCheck : nil
+        if check == nil {
+            do throws(LiveCaptureError) {
+                try Self.installFilters(settings, linkType: linkType, handle: handle)
+            } catch {
+                pcap_close(handle)
+                throw error
+            }
         }
         let descriptor = pcap_get_selectable_fd(handle)
         guard descriptor >= 0, pcap_setnonblock(handle, 1, &errorBuffer) == 0 else {
@@ -125,6 +130,10 @@ public final class LiveCapture: CaptureInput {
         self.linkType = linkType
         baseline = kernelCounts() ?? LiveCaptureCounts()
         askForBatches(of: batching.threshold)
+        if let check {
+            deliveryVerified = try verifyDelivery(check, filter: settings.filter)
+            try Self.installFilters(settings, linkType: linkType, handle: handle)
+        }
     }
 
     /// The user's capture filter, through libpcap, and the clause that keeps one copy of each loopback
@@ -159,6 +168,11 @@ public final class LiveCapture: CaptureInput {
         defer { pcap_freecode(&program) }
         try use(&program)
     }
+
+    /// Whether the test packet of the settings' `deliveryCheck` came through (nil without one). When
+    /// false, the kernel did not hand the group's packets to hark within the check's time: the capture
+    /// runs anyway, but may have missed packets.
+    public private(set) var deliveryVerified: Bool?
 
     /// Units of the fraction libpcap puts in `tv_usec`: nanoseconds when the device honoured the
     /// precision asked for (NFLOG does not), microseconds otherwise.
@@ -320,6 +334,59 @@ public final class LiveCapture: CaptureInput {
         return entries.0.revents & Int16(POLLIN) != 0 ? .packets : .stop
     }
 
+    // MARK: - NFLOG delivery check
+
+    /// Sends `check`'s test packets, one per `retryMilliseconds`, and reads the group until the last
+    /// one sent arrives (true) or `timeoutMilliseconds` pass (false). The capture's own packets read
+    /// meanwhile are kept for the first `read` (those the capture filter rejects left out); the test
+    /// packets are left out of the capture and of its counts.
+    private func verifyDelivery(_ check: NFLOGDeliveryCheck, filter: String?) throws(LiveCaptureError) -> Bool {
+        guard let filter else { return verifyDelivery(check, program: nil) }
+        var verified = false
+        try Self.compile(filter, for: handle) { program throws(LiveCaptureError) in
+            verified = verifyDelivery(check, program: program)
+        }
+        return verified
+    }
+
+    /// `verifyDelivery(_:filter:)` with the capture filter compiled.
+    private func verifyDelivery(_ check: NFLOGDeliveryCheck, program: bpf_program?) -> Bool {
+        var collector = CheckCollector(
+            packets: PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits),
+            prefix: Array(check.prefix.utf8), filter: program)
+        swap(&collector.packets.copies, &copies)
+        defer {
+            swap(&collector.packets.copies, &copies)
+            baseline.received &+= collector.testPackets
+        }
+        let start = Self.now()
+        var sent: UInt32 = 0
+        while true {
+            let elapsed = Self.now().since(start).milliseconds
+            guard elapsed < Double(check.timeoutMilliseconds), sent < UInt32.max else { return false }
+            sent += 1
+            guard check.send(sent) else { return false }
+            let attemptStart = Self.now()
+            while collector.lastNumber != sent {
+                let now = Self.now()
+                let left = min(
+                    Double(check.retryMilliseconds) - now.since(attemptStart).milliseconds,
+                    Double(check.timeoutMilliseconds) - now.since(start).milliseconds
+                ).rounded(.up)
+                guard left >= 1 else { break }
+                var entry = pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&entry, 1, Int32(left))
+                if ready < 0, errno != EINTR { return false }
+                guard ready > 0 else { continue }
+                let count = withUnsafeMutablePointer(to: &collector) { pointer in
+                    pcap_dispatch(handle, -1, collectCheckedPacket, UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: UInt8.self))
+                }
+                if count < 0 { return false }
+            }
+            if collector.lastNumber == sent { return true }
+        }
+    }
+
     // MARK: - NFLOG batches
 
     /// Asks the kernel for NFLOG messages of `threshold` packets (`NFLOGBatching`), sent at the next
@@ -406,6 +473,36 @@ extension LiveCapture: Sendable {}
 private struct PacketCollector {
     var copies: PacketCopies
     let timestampUnits: Int64
+}
+
+/// What the delivery check's callback writes into: the packets kept, and the test packets seen.
+private struct CheckCollector {
+    var packets: PacketCollector
+    /// The test packets' NFLOG prefix.
+    let prefix: [UInt8]
+    /// The capture filter, run by hand on the packets kept (it is not set on the capture yet).
+    var filter: bpf_program?
+    /// The number of the last test packet seen.
+    var lastNumber: UInt32?
+    /// How many test packets were read.
+    var testPackets: UInt64 = 0
+}
+
+/// The delivery check's `pcap_dispatch` callback: notes test packets, copies the others that pass the
+/// capture filter out of libpcap's buffer.
+private func collectCheckedPacket(_ user: UnsafeMutablePointer<UInt8>?, _ header: UnsafePointer<pcap_pkthdr>?, _ bytes: UnsafePointer<UInt8>?) {
+    guard let user, let header, let bytes else { return }
+    let collector = UnsafeMutableRawPointer(user).assumingMemoryBound(to: CheckCollector.self)
+    let data = UnsafeRawBufferPointer(start: bytes, count: Int(header.pointee.caplen))
+    if let number = NFLOGDeliveryCheck.testPacketNumber(in: data, prefix: collector.pointee.prefix) {
+        collector.pointee.lastNumber = number
+        collector.pointee.testPackets &+= 1
+        return
+    }
+    if var filter = collector.pointee.filter, pcap_offline_filter(&filter, header, bytes) == 0 { return }
+    withUnsafeMutablePointer(to: &collector.pointee.packets) { packets in
+        collectPacket(UnsafeMutableRawPointer(packets).assumingMemoryBound(to: UInt8.self), header, bytes)
+    }
 }
 
 /// `pcap_dispatch`'s callback: copies the packet out of libpcap's buffer. `user` points at the

@@ -15,6 +15,9 @@ public struct LiveCaptureSettings: Sendable {
     /// Whether the interface is put in promiscuous mode (packets for other hosts too, as on a mirror
     /// port). Default true for an interface, as tcpdump does; ignored by `any` and `nflog:`.
     public var promiscuous = true
+    /// For an `nflog:` device, a test packet that must come through before the capture counts as
+    /// running (`LiveCapture.deliveryVerified`). Default none.
+    public var deliveryCheck: NFLOGDeliveryCheck?
 
     public init(device: String, filter: String? = nil) {
         self.device = device

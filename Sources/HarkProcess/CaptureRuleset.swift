@@ -13,7 +13,10 @@
 ///
 /// Output packets are logged in `out`, input packets in `in`. A loopback packet passes both hooks;
 /// when `out` logged it, it is marked with `loopbackMark` and `in` clears the mark and skips it, so
-/// every packet is logged exactly once even when both ends are watched. The log statements set no
+/// every packet is logged exactly once even when both ends are watched. Last in `out`, a rule logs
+/// hark's own test packet (`DeliveryProbe`: UDP to port `group`, marked `probeMark`) with the prefix
+/// `probePrefix` and drops it, so hark can see its table, group and reader work before it says it
+/// captures. The log statements set no
 /// `queue-threshold`: how many packets the kernel gathers per message is set on the group by its
 /// reader, following the rate (`HarkLiveCapture.NFLOGBatching`); a threshold here would override it.
 struct CaptureRuleset: Hashable {
@@ -26,6 +29,10 @@ struct CaptureRuleset: Hashable {
 
     /// The packet mark bit that says "logged on output" between the two hooks of a loopback packet.
     static let loopbackMark: UInt32 = 0x0080_0000
+    /// The packet mark of hark's test packet (`DeliveryProbe`): "HARK", clear of `loopbackMark`.
+    static let probeMark: UInt32 = 0x4841_524B
+    /// The NFLOG prefix of the test packet: other rules log no prefix.
+    static let probePrefix = "hark-probe"
     /// How long a connection stays in the dynamic sets after its SYN, FIN or RST.
     static let connectionTimeout = "2m"
 
@@ -58,6 +65,7 @@ struct CaptureRuleset: Hashable {
                 \(cgroup) tcp flags & (syn | fin | rst) != 0 add @own4 { ip saddr . tcp sport . ip daddr . tcp dport timeout \(timeout) }
                 \(cgroup) tcp flags & (syn | fin | rst) != 0 add @own6 { ip6 saddr . tcp sport . ip6 daddr . tcp dport timeout \(timeout) }
                 \(cgroup) goto logged_out
+                meta mark \(hex(Self.probeMark)) udp dport \(group) log prefix "\(Self.probePrefix)" group \(group) drop
               }
               chain in {
                 type filter hook input priority 0; policy accept;

@@ -33,6 +33,8 @@ public final class ProcessCapture: @unchecked Sendable {
     public var tableName: String { setup.name.table }
     /// The cgroup's name (`hark-…`, directly under the cgroup2 root).
     public var cgroupName: String { setup.name.cgroup }
+    /// hark's test packet for this capture: once it came through `device`, the capture runs.
+    public var deliveryProbe: DeliveryProbe { DeliveryProbe(group: group) }
     /// The key log a launched command writes its TLS secrets to (nil for `attach`).
     public var keyLogPath: String? { keyLogDirectory?.keyLog }
 

@@ -101,7 +101,7 @@ struct ParallelDispatcher: SessionHandler {
     private var isComplete = false
     /// The workers' and QUIC's shares of the session's waiting request budget, for the count of requests
     /// given up.
-    private let waitingRequestBudgets: [WaitingRequestBudget]
+    private let waitingRequestBudgets: [ByteBudget]
     /// Where the merge is in each worker's events.
     private var readers: [WorkerEventReader]
     /// The connection last looked up and its worker: segments of one connection come in runs.
@@ -124,7 +124,7 @@ struct ParallelDispatcher: SessionHandler {
         let count = max(1, workerCount)
         let preparer = observer.exchangePreparer
         var started: [AnalysisWorker] = []
-        var budgets: [WaitingRequestBudget] = []
+        var budgets: [ByteBudget] = []
         for _ in 0..<count {
             let own = Self.workerSettings(settings, workerCount: count)
             if let budget = own.bodies.waitingRequests { budgets.append(budget) }

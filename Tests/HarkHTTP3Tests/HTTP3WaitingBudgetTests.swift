@@ -16,7 +16,7 @@ import Testing
     private static let ok = HTTP3AnalyzerTests.bytes("01 03 0000 d9")
 
     @Test func aRequestThatDoesNotFitGivesUpTheOldestWaitingOne() {
-        let budget = WaitingRequestBudget(maxBytes: 3 * (HTTP3RequestState.cost + Self.getHead))
+        let budget = ByteBudget(limit: 3 * (HTTP3RequestState.cost + Self.getHead))
         var limits = HTTP3Limits()
         limits.waitingRequests = budget
         var analyzer = HTTP3Analyzer(limits: limits)
@@ -26,7 +26,7 @@ import Testing
         for stream in stride(from: UInt64(0), through: 16, by: 4) {
             analyzer.receive(streamID: stream, direction: .clientToServer, bytes: Self.get, at: time, emit: take)
             analyzer.finish(streamID: stream, direction: .clientToServer, at: time, emit: take)
-            #expect(budget.usedBytes <= budget.maxBytes, "after stream \(stream)")
+            #expect(budget.usedBytes <= budget.limit, "after stream \(stream)")
         }
         #expect(exchanges.map(\.streamID) == [0, 4])
         #expect(exchanges.map(\.issues) == [[Self.givenUp], [Self.givenUp]])
@@ -58,7 +58,7 @@ import Testing
     /// only the stream's 2 KiB: two heads of 4 KB do not fit where two streams would.
     @Test func aRequestsHeadIsChargedOnceDecoded() {
         let head = 7 + 3 + 5 + 1 + 7 + 5 + 1 + 4_000 + 4 * 32
-        let budget = WaitingRequestBudget(maxBytes: 2 * HTTP3RequestState.cost + head)
+        let budget = ByteBudget(limit: 2 * HTTP3RequestState.cost + head)
         var limits = HTTP3Limits()
         limits.waitingRequests = budget
         var analyzer = HTTP3Analyzer(limits: limits)
@@ -78,11 +78,11 @@ import Testing
     /// only requests with a decoded head were), its held bytes given back to the QUIC buffer budget.
     @Test func aRequestBlockedOnQPACKInsertsMayBeGivenUp() {
         // Stream 8 fits only if one of the two before it is given up: the blocked one is the oldest.
-        let budget = WaitingRequestBudget(maxBytes: 2 * (HTTP3RequestState.cost + Self.getHead))
+        let budget = ByteBudget(limit: 2 * (HTTP3RequestState.cost + Self.getHead))
         var limits = HTTP3Limits()
         limits.waitingRequests = budget
         var analyzer = HTTP3Analyzer(limits: limits)
-        let buffers = QUICBufferBudget(limit: 1_000)
+        let buffers = ByteBudget(limit: 1_000)
         analyzer.bufferBudget = buffers
         var exchanges: [HTTP3Exchange] = []
         let take = { (event: HTTP3Event) in if case .exchange(let exchange) = event { exchanges.append(exchange) } }
@@ -91,14 +91,14 @@ import Testing
         analyzer.receive(streamID: settings.stream, direction: settings.direction, bytes: HTTP3AnalyzerTests.bytes(settings.hex), at: time, emit: take)
         // HEADERS needing two inserts that never come (HTTP3BufferBudgetTests), then two GETs.
         analyzer.receive(streamID: 0, direction: .clientToServer, bytes: HTTP3AnalyzerTests.bytes("01 05 0381 10 11 d1"), at: time, emit: take)
-        #expect(buffers.used == 5)
+        #expect(buffers.usedBytes == 5)
         analyzer.receive(streamID: 4, direction: .clientToServer, bytes: Self.get, at: time, emit: take)
         analyzer.receive(streamID: 8, direction: .clientToServer, bytes: Self.get, at: time, emit: take)
         #expect(exchanges.map(\.streamID) == [0])
         #expect(exchanges.first?.issues.prefix(2) == [
             "request headers not decoded: the session held too many requests waiting for responses (memory budget)", Self.givenUp,
         ])
-        #expect(buffers.used == 0)
-        #expect(budget.usedBytes <= budget.maxBytes)
+        #expect(buffers.usedBytes == 0)
+        #expect(budget.usedBytes <= budget.limit)
     }
 }
