@@ -25,11 +25,10 @@ struct LoopbackServers {
     /// Starts a forking HTTP server on `host` (127.0.0.1 or ::1); returns it and its port.
     func startServer(_ name: String, host: String = "127.0.0.1") throws -> (process: Process, port: Int) {
         let log = file("\(name).log")
-        let process = try ToolProcess.launch("python3", [file("server.py").path, host], log: log, waitFor: "port ")
+        let process = try ToolProcess.launch(
+            "python3", [file("server.py").path, host], log: log, waitFor: PythonHTTPServer.readyMarker)
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("port ") }),
-            let port = Int(line.dropFirst(5))
-        else {
+        guard let port = PythonHTTPServer.port(in: text) else {
             ToolProcess.kill(process)
             throw ServerFailure(description: "no port in \(text)")
         }
