@@ -134,6 +134,12 @@ public final class LiveCapture: CaptureInput {
             deliveryVerified = try verifyDelivery(check, filter: settings.filter)
             try Self.installFilters(settings, linkType: linkType, handle: handle)
         }
+        // A capture filter's rejects are not counted by libpcap: the comparison needs every packet.
+        if linkType == .nflog, settings.filter == nil, let logged = settings.loggedPackets {
+            // Received first, reset after: packets in between count as received only, never as lost.
+            let received = kernelCounts()?.received ?? 0
+            if logged(true) != nil { ledger = Ledger(loggedPackets: logged, receivedAtReset: received) }
+        }
     }
 
     /// The user's capture filter, through libpcap, and the clause that keeps one copy of each loopback
@@ -168,6 +174,21 @@ public final class LiveCapture: CaptureInput {
         defer { pcap_freecode(&program) }
         try use(&program)
     }
+
+    /// The settings' `loggedPackets` and what it is compared with.
+    private struct Ledger {
+        let loggedPackets: @Sendable (_ reset: Bool) -> UInt64?
+        /// Packets received (`kernelCounts`) when the count was reset.
+        let receivedAtReset: UInt64
+        /// The count when the capture stopped.
+        var loggedAtStop: UInt64?
+    }
+    private var ledger: Ledger?
+    /// Packets the kernel logged to the group but never delivered (`Ledger`), known once stopped: at
+    /// least the drops libpcap counted.
+    private var unreceived: UInt64 = 0
+    /// Whether the stop's last look at the kernel was taken (`takeLastPackets`).
+    private var tookLastPackets = false
 
     /// Whether the test packet of the settings' `deliveryCheck` came through (nil without one). When
     /// false, the kernel did not hand the group's packets to hark within the check's time: the capture
@@ -234,8 +255,13 @@ public final class LiveCapture: CaptureInput {
                 continue
             }
             if stopping {
+                if !tookLastPackets {
+                    takeLastPackets()
+                    continue
+                }
                 // Everything the kernel held when the stop came has been read: the input ends here.
                 isFinished = true
+                settleLedger()
                 break
             }
             let wake = waitForPackets(milliseconds: Self.idleWaitMilliseconds)
@@ -254,6 +280,28 @@ public final class LiveCapture: CaptureInput {
     }
 
     // MARK: - Reading
+
+    /// At the stop, makes the kernel hand over what it still holds back: an NFLOG group's packets
+    /// gathered for the next message (the group is unbound, which sends them; the count of logged
+    /// packets is read first), a ring's block not yet full (its timer hands it over within two ticks).
+    private func takeLastPackets() {
+        tookLastPackets = true
+        if linkType == .nflog {
+            let logged = ledger?.loggedPackets(false)
+            ledger?.loggedAtStop = logged
+            for group in nflogGroups { _ = hark_nflog_unbind(selectableDescriptor, group) }
+        } else {
+            var entry = pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&entry, 1, 2 &* Self.blockMilliseconds)
+        }
+    }
+
+    /// Counts what the kernel logged to the group but never delivered, once the last packet was read.
+    private func settleLedger() {
+        guard let ledger, let logged = ledger.loggedAtStop, let received = kernelCounts()?.received else { return }
+        let receivedSinceReset = received > ledger.receivedAtReset ? received &- ledger.receivedAtReset : 0
+        unreceived = logged > receivedSinceReset ? logged &- receivedSinceReset : 0
+    }
 
     /// Copies what the kernel holds into `collector`, until the read holds `maximumFrames` frames or
     /// `maximumBytes` bytes (past them by the rest of an NFLOG message), without waiting. `readable`: a
@@ -413,7 +461,9 @@ public final class LiveCapture: CaptureInput {
         let since = { (now: UInt32, before: UInt64) in UInt64(now) > before ? UInt64(now) &- before : 0 }
         return LiveCaptureCounts(
             received: since(counts.ps_recv, baseline.received),
-            droppedByKernel: since(counts.ps_drop, baseline.droppedByKernel),
+            // Packets logged but not received include those of the overruns libpcap counts (one per
+            // overrun, however many it lost).
+            droppedByKernel: max(since(counts.ps_drop, baseline.droppedByKernel), unreceived),
             droppedByInterface: since(counts.ps_ifdrop, baseline.droppedByInterface)
         )
     }

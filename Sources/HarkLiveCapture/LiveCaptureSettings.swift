@@ -18,6 +18,12 @@ public struct LiveCaptureSettings: Sendable {
     /// For an `nflog:` device, a test packet that must come through before the capture counts as
     /// running (`LiveCapture.deliveryVerified`). Default none.
     public var deliveryCheck: NFLOGDeliveryCheck?
+    /// For an `nflog:` device without a capture filter, the kernel's count of the packets logged to
+    /// the group (read and reset to 0 in the same step when `reset`; nil when unknown): reset when the
+    /// capture starts, read when it stops, and what was logged but never received is reported as
+    /// dropped (the kernel drops some without telling the reader, such as a message it cannot
+    /// allocate). Default none.
+    public var loggedPackets: (@Sendable (_ reset: Bool) -> UInt64?)?
 
     public init(device: String, filter: String? = nil) {
         self.device = device
