@@ -8,6 +8,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -63,6 +64,21 @@ static inline int hark_nflog_batch(int descriptor, unsigned short group, unsigne
     kernel.nl_family = AF_NETLINK;
     ssize_t sent = sendto(descriptor, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel);
     return sent == (ssize_t)sizeof message ? 0 : -1;
+}
+
+/// The messages the kernel dropped because `descriptor`'s receive buffer was full (`SO_MEMINFO`'s
+/// drops: a netlink socket counts each one), or -1 with errno set. libpcap's NFLOG drop count is not
+/// that: it tests a stale errno after successful reads, and counts one per read after an overflow.
+static inline long long hark_socket_drops(int descriptor) {
+    __u32 info[SK_MEMINFO_VARS];
+    socklen_t length = sizeof info;
+    memset(info, 0, sizeof info);
+    if (getsockopt(descriptor, SOL_SOCKET, SO_MEMINFO, info, &length) != 0) return -1;
+    if (length < (socklen_t)((SK_MEMINFO_DROPS + 1) * sizeof(__u32))) {
+        errno = EINVAL;
+        return -1;
+    }
+    return info[SK_MEMINFO_DROPS];
 }
 
 /// Unbinds NFLOG group `group` from the netlink socket that bound it: the kernel first sends the

@@ -458,13 +458,14 @@ public final class LiveCapture: CaptureInput {
     private func kernelCounts() -> LiveCaptureCounts? {
         var counts = pcap_stat()
         guard pcap_stats(handle, &counts) == 0 else { return nil }
-        let since = { (now: UInt32, before: UInt64) in UInt64(now) > before ? UInt64(now) &- before : 0 }
+        let since = { (now: UInt64, before: UInt64) in now > before ? now &- before : 0 }
+        // libpcap's NFLOG drops are not a count (see `hark_socket_drops`): the socket's own is.
+        let kernelDrops = linkType == .nflog ? UInt64(clamping: max(hark_socket_drops(selectableDescriptor), 0)) : UInt64(counts.ps_drop)
         return LiveCaptureCounts(
-            received: since(counts.ps_recv, baseline.received),
-            // Packets logged but not received include those of the overruns libpcap counts (one per
-            // overrun, however many it lost).
-            droppedByKernel: max(since(counts.ps_drop, baseline.droppedByKernel), unreceived),
-            droppedByInterface: since(counts.ps_ifdrop, baseline.droppedByInterface)
+            received: since(UInt64(counts.ps_recv), baseline.received),
+            // Packets logged but never received include the socket's drops.
+            droppedByKernel: max(since(kernelDrops, baseline.droppedByKernel), unreceived),
+            droppedByInterface: since(UInt64(counts.ps_ifdrop), baseline.droppedByInterface)
         )
     }
 
