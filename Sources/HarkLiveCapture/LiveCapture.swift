@@ -184,8 +184,7 @@ public final class LiveCapture: CaptureInput {
         var loggedAtStop: UInt64?
     }
     private var ledger: Ledger?
-    /// Packets the kernel logged to the group but never delivered (`Ledger`), known once stopped: at
-    /// least the drops libpcap counted.
+    /// Packets the kernel logged to the group but never delivered (`Ledger`), known once stopped.
     private var unreceived: UInt64 = 0
     /// Whether the stop's last look at the kernel was taken (`takeLastPackets`).
     private var tookLastPackets = false
