@@ -18,6 +18,14 @@ package enum ASCII {
         return zip(lhs, rhs).allSatisfy { lower($0) == lower($1) }
     }
 
+    /// Whether two byte buffers are equal ignoring ASCII case; a tight loop for the hot path.
+    @inline(__always)
+    package static func equalIgnoringCase(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for index in 0..<lhs.count where lower(lhs[index]) != lower(rhs[index]) { return false }
+        return true
+    }
+
     /// Whether raw bytes equal a lower-case ASCII literal, ignoring the bytes' case; a tight loop for
     /// matching field names on the hot path.
     @inline(__always)

@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// What large bodies share: a memory allowance for bodies past their own threshold, then a directory
 /// for spilled files with a disk budget.
@@ -11,7 +10,7 @@ import Synchronization
 /// a name (`O_TMPFILE`, or unlinked at once), so nothing is left behind even when the process is
 /// killed; each is closed, and its bytes given back to the disk budget, when the last `BodyStorage`
 /// using it goes. Appending beyond `maxDiskBytes` truncates that body (`BodyStorageError.Kind
-/// .diskBudgetExhausted`). Thread-safe: both budgets are atomic counters.
+/// .diskBudgetExhausted`). Thread-safe: each budget is a `ByteBudget`.
 ///
 /// ### Example
 /// ```swift
@@ -38,9 +37,9 @@ public final class BodyStoragePool: Sendable {
     /// Most content-decoded bytes all bodies together may produce, kept or only counted: a capture
     /// full of decompression bombs stops costing time here (`ContentDecoder`'s run budget).
     public let maxDecodedBytes: Int
-    private let memoryUsed = Atomic<Int>(0)
-    private let diskUsed = Atomic<Int>(0)
-    private let decodedUsed = Atomic<Int>(0)
+    private let memory: ByteBudget
+    private let disk: ByteBudget
+    private let decoded: ByteBudget
 
     /// - Parameters:
     ///   - directory: where to make the files; nil for `$TMPDIR`, or `/tmp` when that is unset.
@@ -57,61 +56,47 @@ public final class BodyStoragePool: Sendable {
     ) {
         let environment = getenv("TMPDIR").map { String(cString: $0) }
         self.directory = directory ?? environment.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        self.maxMemoryBytes = max(0, maxMemoryBytes)
-        self.maxDiskBytes = max(0, maxDiskBytes)
-        self.maxDecodedBytes = max(0, maxDecodedBytes)
+        memory = ByteBudget(limit: maxMemoryBytes)
+        disk = ByteBudget(limit: maxDiskBytes)
+        decoded = ByteBudget(limit: maxDecodedBytes)
+        self.maxMemoryBytes = memory.limit
+        self.maxDiskBytes = disk.limit
+        self.maxDecodedBytes = decoded.limit
     }
 
     /// Claims up to `count` content-decoded bytes of the run's budget (never given back).
     ///
     /// - Returns: the bytes claimed: `count`, or what is left when that is less.
     public func reserveDecoded(upTo count: Int) -> Int {
-        Self.reserve(count, of: maxDecodedBytes, in: decodedUsed, partially: true)
+        decoded.reserve(upTo: count)
     }
 
     /// Bytes of the memory allowance in use now.
-    public var usedMemoryBytes: Int { memoryUsed.load(ordering: .relaxed) }
+    public var usedMemoryBytes: Int { memory.usedBytes }
 
     /// Bytes the pool's files hold now.
-    public var usedDiskBytes: Int { diskUsed.load(ordering: .relaxed) }
+    public var usedDiskBytes: Int { disk.usedBytes }
 
     /// Claims `count` bytes of the memory allowance, all or nothing.
     func reserveMemory(_ count: Int) -> Bool {
-        Self.reserve(count, of: maxMemoryBytes, in: memoryUsed) == count
+        memory.reserve(count)
     }
 
     /// Gives `count` bytes back to the memory allowance.
     func releaseMemory(_ count: Int) {
-        memoryUsed.subtract(count, ordering: .relaxed)
+        memory.release(count)
     }
 
     /// Claims up to `count` bytes of the disk budget: all of them, or what is left when that is less.
     ///
     /// - Returns: the bytes claimed.
     func reserveDisk(upTo count: Int) -> Int {
-        Self.reserve(count, of: maxDiskBytes, in: diskUsed, partially: true)
+        disk.reserve(upTo: count)
     }
 
     /// Gives `count` bytes back to the disk budget.
     func releaseDisk(_ count: Int) {
-        diskUsed.subtract(count, ordering: .relaxed)
-    }
-
-    /// Adds up to `count` to `counter` without passing `limit`; with `partially` false, all or nothing.
-    private static func reserve(_ count: Int, of limit: Int, in counter: borrowing Atomic<Int>, partially: Bool = false) -> Int {
-        var current = counter.load(ordering: .relaxed)
-        while true {
-            let room = max(0, limit &- current)
-            let granted = min(count, room)
-            guard granted > 0, partially || granted == count else { return 0 }
-            let (exchanged, original) = counter.compareExchange(
-                expected: current,
-                desired: current &+ granted,
-                ordering: .relaxed
-            )
-            if exchanged { return granted }
-            current = original
-        }
+        disk.release(count)
     }
 }
 

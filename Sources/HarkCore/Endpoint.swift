@@ -17,6 +17,7 @@ public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// `10.0.0.1:80`, or `[::1]:80` for IPv6.
     public var description: String {
-        address.isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+        guard let ipv4 = address.ipv4Value else { return "[\(address)]:\(port)" }
+        return String(ipv4: ipv4, port: port)
     }
 }

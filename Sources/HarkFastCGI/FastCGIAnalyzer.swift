@@ -174,13 +174,13 @@ public struct FastCGIAnalyzer {
         if openOrder.count >= max(1, limits.maxOpenRequests), let oldest = openOrder.first {
             close(oldest, reason: "no END_REQUEST: more than \(limits.maxOpenRequests) requests were open at once", emit: emit)
         }
-        var charge: WaitingRequestBudget.Charge?
+        var charge: ByteBudget.Claim?
         if let budget = limits.waitingRequests {
             if !budget.fits(OpenRequest.cost), let oldest = openOrder.first {
                 budget.noteGivenUp()
                 close(oldest, reason: "no END_REQUEST: the session held too many requests waiting for responses (memory budget)", emit: emit)
             }
-            charge = WaitingRequestBudget.Charge(OpenRequest.cost, to: budget)
+            charge = budget.charge(OpenRequest.cost)
         }
         let role = record.content.getInteger(at: record.content.readerIndex, as: UInt16.self) ?? 0
         let flags = record.content.getInteger(at: record.content.readerIndex + 2, as: UInt8.self) ?? 0

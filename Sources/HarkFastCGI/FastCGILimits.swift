@@ -30,7 +30,7 @@ public struct FastCGILimits: Hashable, Sendable {
     /// its `PARAMS` (`maxHeldBytes` bounds those); a `BEGIN_REQUEST` that does not fit ends this
     /// connection's oldest open request, which says why. A session passes its own
     /// (`SessionConfiguration.maxWaitingRequestBytes`). Default nil.
-    public var waitingRequests: WaitingRequestBudget?
+    public var waitingRequests: ByteBudget?
 
     public init(
         maxParamsBytes: Int = 1 << 20,
@@ -41,7 +41,7 @@ public struct FastCGILimits: Hashable, Sendable {
         maxOpenRequests: Int = 256,
         maxHeldBytes: Int = 8 << 20,
         bodyStorage: BodyStorageLimits = BodyStorageLimits(),
-        waitingRequests: WaitingRequestBudget? = nil
+        waitingRequests: ByteBudget? = nil
     ) {
         self.maxParamsBytes = maxParamsBytes
         self.maxHeadBytes = maxHeadBytes

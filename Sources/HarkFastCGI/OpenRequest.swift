@@ -26,7 +26,7 @@ final class OpenRequest {
     private var decoder: BodyDecoder?
 
     /// What the request holds of the session's waiting request budget, given back when it goes.
-    let charge: WaitingRequestBudget.Charge?
+    let charge: ByteBudget.Claim?
 
     /// What an open request is charged to `FastCGILimits.waitingRequests` besides the bytes it holds:
     /// an estimate of this object, its exchange and buffers.
@@ -37,7 +37,7 @@ final class OpenRequest {
 
     init(
         id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp, decodesContent: Bool,
-        charge: WaitingRequestBudget.Charge?
+        charge: ByteBudget.Claim?
     ) {
         beginOffset = offset
         self.charge = charge

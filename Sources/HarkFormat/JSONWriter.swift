@@ -64,9 +64,19 @@ public struct JSONWriter: ~Copyable {
 
     /// Writes `"name":` for a fixed field name, which must be plain ASCII needing no escapes.
     public mutating func key(_ name: StaticString) {
-        beginKey()
-        buffer.append(ascii: name)
-        endKey()
+        beforeMember()
+        // One reservation for `"name":`: keys are most of what a JSON line is made of.
+        name.withUTF8Buffer { text in
+            buffer.write(maximum: text.count &+ 3) { bytes in
+                bytes.initialize(to: UInt8(ascii: "\""))
+                if let start = text.baseAddress { (bytes + 1).initialize(from: start, count: text.count) }
+                (bytes + (text.count &+ 1)).initialize(to: UInt8(ascii: "\""))
+                (bytes + (text.count &+ 2)).initialize(to: UInt8(ascii: ":"))
+                return text.count &+ 3
+            }
+        }
+        if pretty { buffer.append(UInt8(ascii: " ")) }
+        afterKey = true
     }
 
     /// Writes `"name":` for a key that is data (it is escaped).

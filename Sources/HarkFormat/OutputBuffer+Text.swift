@@ -18,11 +18,23 @@ extension OutputBuffer {
 
     /// Appends the decimal digits of `value`.
     public mutating func appendDecimal(_ value: UInt64) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor &*= 10 }
-        while divisor > 0 {
-            append(UInt8(truncatingIfNeeded: 48 &+ (value / divisor) % 10))
-            divisor /= 10
+        // Count the digits by comparison, then write them last to first: dividing by the constant 10
+        // compiles to a multiplication, where dividing by a running power of ten does not.
+        var length = 1
+        var power: UInt64 = 10
+        while length < 20, value >= power {
+            length &+= 1
+            power = power &* 10
+        }
+        write(maximum: length) { digits in
+            var rest = value
+            var index = length
+            repeat {
+                index &-= 1
+                digits[index] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+                rest /= 10
+            } while index > 0
+            return length
         }
     }
 

@@ -8,7 +8,7 @@ public import HarkModel
 /// (`HARInclusion`), WebSocket upgrades (their entry waits for the connection's messages), exchanges
 /// already linked to another hop, entries whose bodies hold more than `maxBodyBytes` (the spool streams
 /// those from their storage instead of holding them serialized in memory), and entries that would take
-/// what the entries serialized ahead and not yet written hold past `maxHeldBytes` (`HARPreparedBytes`).
+/// what the entries serialized ahead and not yet written hold past `maxHeldBytes` (`ByteBudget`).
 public struct HAREntryPreparer: ExchangePreparer {
     /// Most body bytes (request and response together, as written) of an entry serialized ahead.
     public static let maxBodyBytes = 4 << 20
@@ -22,8 +22,13 @@ public struct HAREntryPreparer: ExchangePreparer {
     public let inclusion: HARInclusion
     /// How they are written: the spool's own configuration.
     public let configuration: HARWriter.Configuration
-    /// What the entries this preparer made and that are still held take, shared by its copies.
-    private let held: HARPreparedBytes
+    /// What the entries this preparer made and that are still held take (waiting, with their exchanges,
+    /// for the session's thread to merge them, then for the spool to write them), shared by every
+    /// analysing thread's copy: without it a run of small compressed bodies that each decode to a MiB
+    /// held hundreds of MB of entries between the workers and the merge. An entry past the limit is
+    /// left to the session's thread, which writes the same bytes from the exchange: which entries are
+    /// prepared then depends on timing, the document does not.
+    private let held: ByteBudget
 
     /// - Parameter maxHeldBytes: the bytes of prepared entries held at once past which exchanges are
     ///   left to the ordering thread.
@@ -33,11 +38,11 @@ public struct HAREntryPreparer: ExchangePreparer {
         self.options = options
         self.inclusion = inclusion
         self.configuration = configuration
-        self.held = HARPreparedBytes(limit: maxHeldBytes)
+        self.held = ByteBudget(limit: maxHeldBytes)
     }
 
     /// Bytes of the entries this preparer made that are still held.
-    public var heldBytes: Int { held.heldBytes }
+    public var heldBytes: Int { held.usedBytes }
 
     /// The exchange's entry as a `HARSerializedEntry`, or nil for one left to the ordering thread.
     public func prepare(_ exchange: Exchange) -> (any Sendable)? {

@@ -11,8 +11,8 @@ public struct HARSerializedEntry: Sendable {
     private let storage: OwnedBytes
     /// Where the entry's `{` is in `storage`.
     private let start: Int
-    /// The room the entry holds in its preparer's budget (`HARPreparedBytes`), given back with the entry.
-    private let claim: HARPreparedBytes.Claim?
+    /// The room the entry holds in its preparer's budget (`ByteBudget`), given back with the entry.
+    private let claim: ByteBudget.Claim?
     /// The entry's `startedDateTime`, by which the spool sorts.
     public let startedDateTime: Timestamp
     /// What grouping into pages needs (nil when the entry has a `pageref` of its own).
@@ -26,8 +26,8 @@ public struct HARSerializedEntry: Sendable {
         try self.init(entry, configuration: configuration, holding: nil)
     }
 
-    /// Serializes `entry`, holding `claim` (room in a `HARPreparedBytes`) until the entry goes.
-    init(_ entry: HAREntry, configuration: HARWriter.Configuration, holding claim: HARPreparedBytes.Claim?) throws {
+    /// Serializes `entry`, holding `claim` (room in a `ByteBudget`) until the entry goes.
+    init(_ entry: HAREntry, configuration: HARWriter.Configuration, holding claim: ByteBudget.Claim?) throws {
         self.claim = claim
         var unlimited = configuration
         unlimited.flushThreshold = .max  // never flushed: the whole entry stays in the buffer

@@ -112,7 +112,7 @@ extension HTTP1Analyzer {
     /// for another reason. It goes out ahead of an earlier exchange whose response is still being read,
     /// so that what it holds is freed now. A connection with no such request keeps its new one anyway:
     /// the connection budget bounds those.
-    private mutating func giveUpOldestWaiting(to budget: WaitingRequestBudget, emit: (HTTP1Event) -> Void) {
+    private mutating func giveUpOldestWaiting(to budget: ByteBudget, emit: (HTTP1Event) -> Void) {
         let answered = response?.exchangeIndex
         guard
             let position = exchanges.firstIndex(where: {

@@ -32,7 +32,7 @@ public struct HTTP1Limits: Hashable, Sendable {
     /// `PendingExchange.cost(headSize:fieldCount:)`; a request that does not fit makes this connection
     /// give up its oldest waiting request (`HTTP1Exchange.NoResponseReason.sessionBudgetUsedUp`). A
     /// session passes its own (`SessionConfiguration.maxWaitingRequestBytes`). Default nil.
-    public var waitingRequests: WaitingRequestBudget?
+    public var waitingRequests: ByteBudget?
     /// How bodies are stored: in memory up to a threshold each (default 256 KiB), past it on a memory
     /// allowance shared by all bodies (default 16 MiB), then on disk within a shared budget (default
     /// 4 GiB in `$TMPDIR`).
@@ -46,7 +46,7 @@ public struct HTTP1Limits: Hashable, Sendable {
         maxDecodedBodyBytes: Int = 1 << 30,
         maxPendingRequests: Int = 64,
         maxHeldBytes: Int = 64 << 10,
-        waitingRequests: WaitingRequestBudget? = nil,
+        waitingRequests: ByteBudget? = nil,
         bodyStorage: BodyStorageLimits = BodyStorageLimits()
     ) {
         self.maxHeadBytes = maxHeadBytes

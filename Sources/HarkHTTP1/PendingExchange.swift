@@ -23,12 +23,14 @@ final class PendingExchange {
     /// Set when it is known that no final response will come.
     var noResponse: HTTP1Exchange.NoResponseReason?
 
-    /// The session's budget this exchange is charged to while it exists, and by how much.
-    let budget: WaitingRequestBudget?
+    /// The session's budget this exchange is charged to while it exists, and by how much. The exchange
+    /// is its own token (a reservation, not a `ByteBudget.Claim`): one object per request, not two.
+    let budget: ByteBudget?
     let cost: Int
 
-    /// An exchange for a request just begun, charged `cost` bytes to `budget` until it goes.
-    init(index: Int, pipelineDepth: Int, method: HTTPMethod, target: String, upgrade: String?, budget: WaitingRequestBudget?, cost: Int) {
+    /// An exchange for a request just begun, charged `cost` bytes to `budget` (whether they fit or not:
+    /// the analyzer made room first) until it goes.
+    init(index: Int, pipelineDepth: Int, method: HTTPMethod, target: String, upgrade: String?, budget: ByteBudget?, cost: Int) {
         self.index = index
         self.pipelineDepth = pipelineDepth
         self.method = method
@@ -36,11 +38,11 @@ final class PendingExchange {
         self.upgrade = upgrade
         self.budget = budget
         self.cost = cost
-        budget?.take(cost)
+        budget?.adjust(by: cost)
     }
 
     deinit {
-        budget?.giveBack(cost)
+        budget?.release(cost)
     }
 
     /// What a waiting request is charged to `HTTP1Limits.waitingRequests`: an estimate of what it holds

@@ -226,7 +226,7 @@ extension HTTP2Analyzer {
         if let request, let budget = limits.waitingRequests {
             let cost = StreamState.cost(headerListSize: request.listSize)
             if !budget.fits(cost) { giveUpOldestWaitingStream(budget, at: time, emit: emit) }
-            stream.charge = WaitingRequestBudget.Charge(cost, to: budget)
+            stream.charge = budget.charge(cost)
             let open = streams
             waitingStreams.append(id, openCount: open.count) { open[$0]?.awaitsResponse == true }
         }
@@ -237,7 +237,7 @@ extension HTTP2Analyzer {
     /// Makes room in the session's budget for a new stream: emits this connection's oldest stream that
     /// waits for its response, given up (`sessionBudgetUsedUp`). A connection with none keeps its new
     /// stream anyway: the connection budget bounds those.
-    private mutating func giveUpOldestWaitingStream(_ budget: WaitingRequestBudget, at time: Timestamp, emit: (HTTP2Event) -> Void) {
+    private mutating func giveUpOldestWaitingStream(_ budget: ByteBudget, at time: Timestamp, emit: (HTTP2Event) -> Void) {
         var found: UInt32?
         do {
             // A copy to read while the list is taken from, gone before the stream is removed.

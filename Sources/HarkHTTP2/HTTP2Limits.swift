@@ -36,7 +36,7 @@ public struct HTTP2Limits: Hashable, Sendable {
     /// up its oldest stream still waiting for a response (`HTTP2Exchange.IncompleteReason
     /// .sessionBudgetUsedUp`). A session passes its own (`SessionConfiguration.maxWaitingRequestBytes`).
     /// Default nil.
-    public var waitingRequests: WaitingRequestBudget?
+    public var waitingRequests: ByteBudget?
 
     /// Limits with the documented defaults, or the values given.
     public init(
@@ -48,7 +48,7 @@ public struct HTTP2Limits: Hashable, Sendable {
         maxGRPCMessages: Int = 1024,
         maxGRPCMessageBytes: Int = 16 << 20,
         bodyStorage: BodyStorageLimits = BodyStorageLimits(),
-        waitingRequests: WaitingRequestBudget? = nil
+        waitingRequests: ByteBudget? = nil
     ) {
         self.maxOpenStreams = maxOpenStreams
         self.maxHeaderListSize = maxHeaderListSize

@@ -60,7 +60,7 @@ struct StreamState {
     /// reported then, and its DATA is that protocol's bytes.
     var switchedTo: String?
     /// What the stream holds of the session's waiting request budget, given back when it goes.
-    var charge: WaitingRequestBudget.Charge?
+    var charge: ByteBudget.Claim?
 
     init(id: UInt32) {
         self.id = id

@@ -15,7 +15,7 @@ extension HTTP3Analyzer {
             state = HTTP3RequestState(id: id, maxFramePayload: limits.maxFramePayload)
             if let budget = limits.waitingRequests {
                 if !budget.fits(HTTP3RequestState.cost) { giveUpOldestWaitingRequest(budget, emit: emit) }
-                state.charge = WaitingRequestBudget.Charge(HTTP3RequestState.cost, to: budget)
+                state.charge = budget.charge(HTTP3RequestState.cost)
             }
             requests[id] = state
         }
@@ -33,7 +33,7 @@ extension HTTP3Analyzer {
     /// response head, and no section blocked, whose held bytes are the QUIC buffer budget's), given up.
     /// A connection with none keeps its new one: the budget of UDP flows bounds those. At most
     /// `maxOpenRequests` are looked at.
-    mutating func giveUpOldestWaitingRequest(_ budget: WaitingRequestBudget, emit: (HTTP3Event) -> Void) {
+    mutating func giveUpOldestWaitingRequest(_ budget: ByteBudget, emit: (HTTP3Event) -> Void) {
         var oldest: HTTP3RequestState?
         for state in requests.values
         where state.charge != nil && state.pushID == nil && state.request.message != nil && state.response.message == nil

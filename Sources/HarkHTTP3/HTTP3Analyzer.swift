@@ -37,7 +37,7 @@ public struct HTTP3Analyzer {
     var huffman = QPACKHuffman()
     /// The session's budget for what QUIC connections hold while they wait (here: frames held behind
     /// field sections blocked on QPACK inserts); nil for none beyond `limits`.
-    public var bufferBudget: QUICBufferBudget?
+    public var bufferBudget: ByteBudget?
     /// The bytes this connection's blocked sections hold against `bufferBudget`.
     var heldInBudget = 0
     /// The number of the capture packet whose stream bytes are being read, set by the caller: messages
@@ -115,14 +115,14 @@ public struct HTTP3Analyzer {
     mutating func hold(_ delta: Int) {
         guard delta != 0 else { return }
         heldInBudget &+= delta
-        bufferBudget?.add(delta)
+        bufferBudget?.adjust(by: delta)
     }
 
     /// Whether `count` more bytes may be held behind a blocked section; when the session's budget says
     /// no, that is an eviction, reported once per connection.
     mutating func budgetAllows(_ count: Int, emit: (HTTP3Event) -> Void) -> Bool {
         guard let budget = bufferBudget, !budget.fits(count) else { return true }
-        budget.noteEviction()
+        budget.noteGivenUp()
         reportOnce("the session's QUIC buffer budget (\(budget.limit) bytes held while waiting) is used up: sections blocked on QPACK inserts are given up", isError: false, emit: emit)
         return false
     }

@@ -26,7 +26,7 @@ public struct HTTP3Limits: Sendable {
     /// (`HTTP3RequestState.cost`); one that does not fit makes this connection give up its oldest request
     /// still waiting for a response. A session passes its own (`SessionConfiguration
     /// .maxWaitingRequestBytes`). Default nil.
-    public var waitingRequests: WaitingRequestBudget?
+    public var waitingRequests: ByteBudget?
 
     public init(bodyStorage: BodyStorageLimits = BodyStorageLimits()) {
         self.bodyStorage = bodyStorage

@@ -17,7 +17,7 @@ final class HTTP3RequestState {
     @exclusivity(unchecked) var response: HTTP3RequestSide
     var issues: [String] = []
     /// What the request holds of the session's waiting request budget, given back when it goes.
-    var charge: WaitingRequestBudget.Charge?
+    var charge: ByteBudget.Claim?
 
     /// What a request stream is charged to `HTTP3Limits.waitingRequests`: an estimate of this object,
     /// its two sides and a small field section.

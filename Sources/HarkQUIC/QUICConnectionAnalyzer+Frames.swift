@@ -124,14 +124,14 @@ extension QUICConnectionAnalyzer {
     mutating func hold(_ delta: Int) {
         guard delta != 0 else { return }
         heldInBudget &+= delta
-        bufferBudget?.add(delta)
+        bufferBudget?.adjust(by: delta)
     }
 
     /// Whether the session's budget is exceeded (what grew then gives up its holes): counted as an
     /// eviction and reported once per connection.
     mutating func overBudget(emit: (QUICEvent) -> Void) -> Bool {
-        guard let budget = bufferBudget, budget.used > budget.limit else { return false }
-        budget.noteEviction()
+        guard let budget = bufferBudget, budget.usedBytes > budget.limit else { return false }
+        budget.noteGivenUp()
         reportOnce("the session's QUIC buffer budget (\(budget.limit) bytes held while waiting) is used up: holes given up as gaps", isError: false, emit: emit)
         return true
     }

@@ -62,7 +62,7 @@ public struct QUICConnectionAnalyzer {
     var bufferedStreamBytes = 0
     /// The session's budget for what QUIC connections hold while they wait; nil for none beyond
     /// `limits`. Set by the caller before the first datagram.
-    public var bufferBudget: QUICBufferBudget?
+    public var bufferBudget: ByteBudget?
     /// The bytes this connection holds against `bufferBudget` (streams and CRYPTO levels), given back
     /// when it finishes.
     var heldInBudget = 0

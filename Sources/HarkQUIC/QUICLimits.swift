@@ -6,7 +6,7 @@ public struct QUICLimits: Sendable {
     /// Out-of-order stream bytes one connection may hold in all; past it, the stream that just grew gives
     /// up its holes as gaps. Default 16 MiB.
     public var maxBufferedBytesPerConnection = 16 << 20
-    /// Bytes all QUIC connections of a session may hold while they wait (`QUICBufferBudget`: stream and
+    /// Bytes all QUIC connections of a session may hold while they wait (`ByteBudget`: stream and
     /// CRYPTO data behind holes, HTTP/3 frames behind blocked field sections); past it, what grew gives
     /// up waiting, reported as an eviction. Default 256 MiB, as for TCP reassembly.
     public var maxBufferedBytesPerSession = 256 << 20

@@ -37,3 +37,20 @@ enum AnalysisEvent {
 protocol AnalysisSink {
     mutating func take(_ event: AnalysisEvent)
 }
+
+extension AnalysisEvent {
+    /// A rough estimate of the memory the event holds while a worker keeps it for the merge
+    /// (`AnalysisWorker.maxHeldBytes`): 2 KiB for an exchange (its record, 1,368 bytes, with its strings
+    /// and field arrays), less for the rest. A fixed cost by case, so that estimating copies nothing:
+    /// what can amplify is the number of exchanges a call releases (a hundred given-up HTTP/2 streams
+    /// from 1,400 bytes); large heads and bodies come from as many captured bytes, which the rounds
+    /// bound, and bodies' storage has budgets of its own (`BodyStoragePool`).
+    var estimatedBytes: Int {
+        switch self {
+        case .exchange, .preparedExchange, .switched, .fastCGI: 2 << 10
+        case .message: 1 << 10
+        case .diagnostic, .closed: 512
+        case .detected, .rolesSwapped: 32
+        }
+    }
+}

@@ -15,8 +15,12 @@ import NIOCore
 /// Concurrency at the edge (STYLE.md rule 11): the session's thread hands over one job per round (the
 /// calls reassembly made for this worker's connections during one batch of frames, in order) and
 /// takes back, per job and in the same order, the events the calls made, each with the index of its
-/// call. Only whole jobs and results cross, under one lock; how many are in flight is bounded by the
-/// session (`ParallelDispatcher.roundsInFlight`).
+/// call. Only whole jobs and pieces of their events cross, under one lock; how many jobs are in flight
+/// is bounded by the session (`ParallelDispatcher.roundsInFlight`), and what their events hold by
+/// `maxHeldBytes`: a job's events are handed over in pieces of about `pieceBytes` (estimated,
+/// `AnalysisEvent.estimatedBytes`), and the thread waits while the pieces not yet taken hold more.
+/// Without that bound one segment that gives up a hundred HTTP/2 streams, or the end of a capture
+/// closing thousands of connections, made a round's events hold hundreds of MB until the merge.
 final class AnalysisWorker: @unchecked Sendable {
     /// One call for a connection of this worker, in the session's order (the rare large payloads
     /// boxed, so that a job's entries stay small).
@@ -43,24 +47,57 @@ final class AnalysisWorker: @unchecked Sendable {
     /// The calls of one round, in order.
     typealias Job = [Entry]
 
-    /// What one job made: each event with the index, in the job, of the call that made it.
-    typealias Result = [(call: Int, event: AnalysisEvent)]
+    /// Events of one job, in order: each with the index, in the job, of the call that made it.
+    typealias Events = [(call: Int, event: AnalysisEvent)]
 
+    /// Consecutive events of one job, handed over together.
+    struct Piece {
+        var events: Events
+        /// What the events hold, estimated (`AnalysisEvent.estimatedBytes`).
+        var bytes: Int
+        /// Whether this is the job's last piece.
+        var endsJob: Bool
+    }
+
+    /// Most bytes (estimated) the pieces handed over and not yet taken hold, unless one piece alone
+    /// holds more.
+    let maxHeldBytes: Int
+    /// Bytes (estimated) past which the events collected are handed over as a piece, even mid-job or
+    /// mid-call.
+    let pieceBytes: Int
     private let monitor = Monitor()
     /// Jobs not yet taken by the thread, oldest first (guarded by `monitor`).
     private var jobs: [Job] = []
-    /// Results not yet taken by the session, oldest first (guarded by `monitor`).
-    private var results: [Result] = []
+    /// Pieces not yet taken by the session, oldest first (guarded by `monitor`).
+    private var pieces: [Piece] = []
+    /// What `pieces` hold, estimated (guarded by `monitor`).
+    private var heldBytes = 0
+    /// The most `pieces` held at once, estimated (guarded by `monitor`).
+    private var peakBytes = 0
     /// Set once no job will come (guarded by `monitor`).
     private var isStopping = false
+    /// Whether the thread waits, for a job or for room to hand a piece over (guarded by `monitor`).
+    private var isWaiting = false
+    /// Whether the thread waits for room to hand a piece over (guarded by `monitor`).
+    private var waitsForRoom = false
+    /// Threads in `waitUntilWaiting` (guarded by `monitor`).
+    private var watchers = 0
     private var thread: pthread_t?
 
     /// Starts a worker whose stacks are built with `settings` (a key log and body pool of its own), and
-    /// which has `preparer` prepare each exchange it finds; nil when no thread can be started.
-    init?(settings: StackSettings, captureName: String, preparer: (any ExchangePreparer)?) {
+    /// which has `preparer` prepare each exchange it finds, holding at most `maxHeldBytes` (estimated)
+    /// of events not yet taken; nil when no thread can be started.
+    init?(settings: StackSettings, captureName: String, preparer: (any ExchangePreparer)?, maxHeldBytes: Int) {
+        self.maxHeldBytes = max(1, maxHeldBytes)
+        pieceBytes = max(1, min(256 << 10, maxHeldBytes / 4))
         let state = WorkerState(analysis: ConnectionAnalysis(settings: settings), captureName: captureName, preparer: preparer)
         guard let started = startThread({ [self] in run(state) }) else { return nil }
         thread = started
+    }
+
+    /// The most bytes (estimated) the pieces handed over and not yet taken held at once so far.
+    var peakHeldBytes: Int {
+        monitor.withLock { peakBytes }
     }
 
     /// Hands over the calls of one round.
@@ -71,13 +108,29 @@ final class AnalysisWorker: @unchecked Sendable {
         }
     }
 
-    /// The result of the oldest job whose result was not taken yet, waiting for it if need be.
-    func takeResult() -> Result {
+    /// The oldest piece not taken yet, waiting for it if need be.
+    func takePiece() -> Piece {
         monitor.withLock {
-            while results.isEmpty {
+            while pieces.isEmpty {
                 monitor.wait()
             }
-            return results.removeFirst()
+            let piece = pieces.removeFirst()
+            heldBytes &-= piece.bytes
+            // Waking the thread only when it waits for room: it mostly waits for a job.
+            if waitsForRoom { monitor.broadcast() }
+            return piece
+        }
+    }
+
+    /// Waits until the thread has taken every job handed over and waits, for another job or for room
+    /// to hand a piece over: what it will do without the session's thread doing more is done.
+    func waitUntilWaiting() {
+        monitor.withLock {
+            watchers += 1
+            while !jobs.isEmpty || !isWaiting {
+                monitor.wait()
+            }
+            watchers -= 1
         }
     }
 
@@ -96,18 +149,39 @@ final class AnalysisWorker: @unchecked Sendable {
 
     private func run(_ state: WorkerState) {
         while let job = nextJob() {
-            let result = state.perform(job)
-            monitor.withLock {
-                results.append(result)
-                monitor.broadcast()
-            }
+            var collected = CollectedEvents(worker: self, preparer: state.preparer)
+            state.perform(job, into: &collected)
+            collected.handOver(endsJob: true)
         }
+    }
+
+    /// Hands over a piece, first waiting while the pieces not yet taken hold too much to add it.
+    fileprivate func handOver(_ piece: Piece) {
+        monitor.withLock {
+            while heldBytes > 0, heldBytes &+ piece.bytes > maxHeldBytes, !isStopping {
+                waitsForRoom = true
+                waitHoldingLock()
+            }
+            waitsForRoom = false
+            pieces.append(piece)
+            heldBytes &+= piece.bytes
+            peakBytes = max(peakBytes, heldBytes)
+            monitor.broadcast()
+        }
+    }
+
+    /// The thread's wait, inside `monitor.withLock`, telling `waitUntilWaiting` it waits.
+    private func waitHoldingLock() {
+        isWaiting = true
+        if watchers > 0 { monitor.broadcast() }
+        monitor.wait()
+        isWaiting = false
     }
 
     private func nextJob() -> Job? {
         monitor.withLock {
             while jobs.isEmpty, !isStopping {
-                monitor.wait()
+                waitHoldingLock()
             }
             return jobs.isEmpty ? nil : jobs.removeFirst()
         }
@@ -130,8 +204,7 @@ private final class WorkerState {
     }
 
     /// Makes the calls of one job, in order, collecting their events.
-    func perform(_ job: AnalysisWorker.Job) -> AnalysisWorker.Result {
-        var collected = CollectedEvents(preparer: preparer)
+    func perform(_ job: AnalysisWorker.Job, into collected: inout CollectedEvents) {
         let clock = analysis.settings.packetClock
         defer { clock.number = 0 }
         for (index, entry) in job.enumerated() {
@@ -157,22 +230,80 @@ private final class WorkerState {
                 analysis.settings.keyLog.add(secrets, captureName: captureName) { _ in }
             }
         }
-        return collected.events
     }
 }
 
-/// A worker's sink: the events of a job, each with the index of the call being made; exchanges with
-/// what the observer's preparer made of them.
+/// A worker's sink: the events of a job, each with the index of the call being made (exchanges with
+/// what the observer's preparer made of them), handed over in pieces of `AnalysisWorker.pieceBytes`.
 private struct CollectedEvents: AnalysisSink {
+    let worker: AnalysisWorker
     let preparer: (any ExchangePreparer)?
     var call = 0
-    var events: AnalysisWorker.Result = []
+    private var events: AnalysisWorker.Events = []
+    private var bytes = 0
+
+    init(worker: AnalysisWorker, preparer: (any ExchangePreparer)?) {
+        self.worker = worker
+        self.preparer = preparer
+    }
 
     mutating func take(_ event: AnalysisEvent) {
+        bytes &+= event.estimatedBytes
         if let preparer, case .exchange(let exchange) = event, let prepared = preparer.prepare(exchange) {
             events.append((call: call, event: .preparedExchange(exchange, prepared: prepared)))
         } else {
             events.append((call: call, event: event))
         }
+        if bytes >= worker.pieceBytes { handOver(endsJob: false) }
+    }
+
+    /// Hands the events collected over as a piece (the job's last with `endsJob`) and starts anew.
+    mutating func handOver(endsJob: Bool) {
+        var piece = AnalysisWorker.Piece(events: [], bytes: bytes, endsJob: endsJob)
+        swap(&piece.events, &events)
+        bytes = 0
+        worker.handOver(piece)
+    }
+}
+
+/// Where the session's thread is in one worker's events: the piece being merged, taken from the
+/// worker piece by piece as the merge needs them. Only the session's thread touches it.
+struct WorkerEventReader {
+    let worker: AnalysisWorker
+    private var events: AnalysisWorker.Events = []
+    private var next = 0
+    /// Whether the last piece taken ended its job: no event of the job comes after `events`.
+    private var jobEnded = true
+
+    init(_ worker: AnalysisWorker) {
+        self.worker = worker
+    }
+
+    /// Starts on the events of the worker's next job (the previous one read to its end).
+    mutating func startJob() {
+        jobEnded = false
+    }
+
+    /// The job's next event, moved out, if the call that made it is at most `call`; nil once the
+    /// job has no more events of such calls. Waits for the worker to hand its next piece over if need be.
+    mutating func next(upTo call: Int) -> AnalysisEvent? {
+        guard next < events.count || takePiece(), events[next].call <= call else { return nil }
+        // Moved out, not copied: an exchange holds many references.
+        var event = AnalysisEvent.detected(.none)
+        swap(&event, &events[next].event)
+        next += 1
+        return event
+    }
+
+    /// Takes the job's next piece with events; false once the job has no more.
+    private mutating func takePiece() -> Bool {
+        while next == events.count {
+            guard !jobEnded else { return false }
+            let piece = worker.takePiece()
+            events = piece.events
+            next = 0
+            jobEnded = piece.endsJob
+        }
+        return true
     }
 }

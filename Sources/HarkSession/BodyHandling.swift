@@ -19,7 +19,7 @@ struct BodyHandling: Hashable, Sendable {
     var storage = BodyStorageLimits()
     /// The budget of the requests waiting for responses (`SessionConfiguration.maxWaitingRequestBytes`),
     /// shared by the session's HTTP/1, HTTP/2, HTTP/3 and FastCGI analyzers; nil for none.
-    var waitingRequests: WaitingRequestBudget?
+    var waitingRequests: ByteBudget?
 
     /// A new HTTP/1 analyzer treating bodies this way, noting packets from `packetClock`.
     func http1Analyzer(packetClock: PacketClock) -> HTTP1Analyzer {

@@ -251,9 +251,8 @@ struct ConnectionAnalysis {
     /// `exchange` with what its connection knows: the problems worded for why a message is missing,
     /// and whether its bytes came out late. Only when messages are parsed (without, no exchange is
     /// reported, and an upgrade is followed only to name the connection's protocol).
-    private func annotated(_ exchange: Exchange, slot: ConnectionSlot) -> Exchange {
+    private func annotated(_ exchange: consuming Exchange, slot: ConnectionSlot) -> Exchange {
         guard settings.parsesMessages else { return exchange }
-        var exchange = exchange
         exchange.problems = slot.missing.reword(exchange.problems)
         slot.held.annotate(&exchange)
         return exchange

@@ -92,7 +92,8 @@ enum ExchangeMapper {
     /// The authority of an absolute-form target (`http://host:port/path`), else the `Host` header.
     private static func authority(of request: HTTP1Request) -> String? {
         if request.method == .connect { return request.target }
-        for scheme in ["http://", "https://"] where request.target.lowercased().hasPrefix(scheme) {
+        let target = request.target.utf8
+        for scheme in ["http://", "https://"] where ASCII.equalIgnoringCase(target.prefix(scheme.utf8.count), scheme.utf8) {
             let rest = request.target.dropFirst(scheme.count)
             return String(rest.prefix { $0 != "/" && $0 != "?" })
         }

@@ -24,8 +24,12 @@ import NIOCore
 /// `ExchangePreparer`: `hark har` serialises the entry) is done on the worker too.
 ///
 /// Memory stays bounded: at most `roundsInFlight` rounds are handed over and not merged; the
-/// session's thread merges the oldest (waiting for its workers if need be) before it reads on. A live
-/// input's rounds are merged at once, so that nothing waits for more traffic to be shown.
+/// session's thread merges the oldest (waiting for its workers if need be) before it reads on. What the
+/// workers found and the merge has not taken is bounded too, by `maxHeldEventBytes` shared out between
+/// them: a worker hands its events over in pieces and waits while its pieces hold its share, so that
+/// calls that release far more than they take in (one segment giving up a hundred HTTP/2 streams) are
+/// bounded by what they release, not by how many calls a round holds. A live input's rounds are
+/// merged at once, so that nothing waits for more traffic to be shown.
 struct ParallelDispatcher: SessionHandler {
     /// Rounds (batches of frames) handed to the workers and not yet merged: enough to keep every
     /// worker busy, few enough that the capture chunks they hold on to, with the read-ahead
@@ -41,6 +45,11 @@ struct ParallelDispatcher: SessionHandler {
     /// the merge, so the end of a capture or a burst of evictions is cut finer than other calls. A
     /// normal round closes far fewer (a connection takes several frames), so it is not cut.
     static let maxRoundClosings = 256
+    /// Most bytes (estimated, `AnalysisEvent.estimatedBytes`) that the events the workers found and the
+    /// merge has not taken yet hold, shared out equally between the workers (at least 1 MiB each): about
+    /// 8,000 exchanges without a response, about 10 MB. Far more than a round of ordinary traffic makes,
+    /// so that the workers do not wait for the merge.
+    static let maxHeldEventBytes = 16 << 20
 
     /// What a round's merge does, in order. The rare large payloads are boxed (`indirect`), so that
     /// an item, of which a round holds one or more per packet, stays small to append and to merge.
@@ -92,7 +101,9 @@ struct ParallelDispatcher: SessionHandler {
     private var isComplete = false
     /// The workers' and QUIC's shares of the session's waiting request budget, for the count of requests
     /// given up.
-    private let waitingRequestBudgets: [WaitingRequestBudget]
+    private let waitingRequestBudgets: [ByteBudget]
+    /// Where the merge is in each worker's events.
+    private var readers: [WorkerEventReader]
     /// The connection last looked up and its worker: segments of one connection come in runs.
     private var lastConnection = -1
     private var lastWorker = 0
@@ -113,11 +124,12 @@ struct ParallelDispatcher: SessionHandler {
         let count = max(1, workerCount)
         let preparer = observer.exchangePreparer
         var started: [AnalysisWorker] = []
-        var budgets: [WaitingRequestBudget] = []
+        var budgets: [ByteBudget] = []
         for _ in 0..<count {
             let own = Self.workerSettings(settings, workerCount: count)
             if let budget = own.bodies.waitingRequests { budgets.append(budget) }
-            guard let worker = AnalysisWorker(settings: own, captureName: captureName, preparer: preparer) else {
+            let held = max(1 << 20, Self.maxHeldEventBytes / count)
+            guard let worker = AnalysisWorker(settings: own, captureName: captureName, preparer: preparer, maxHeldBytes: held) else {
                 for worker in started { worker.stop() }
                 return nil
             }
@@ -126,6 +138,7 @@ struct ParallelDispatcher: SessionHandler {
         workers = started
         waitingRequestBudgets = budgets + (sessionSettings.bodies.waitingRequests.map { [$0] } ?? [])
         jobs = Array(repeating: [], count: started.count)
+        readers = started.map(WorkerEventReader.init)
         bytesHandedOver = Array(repeating: 0, count: started.count)
         openConnections = Array(repeating: 0, count: started.count)
         items = found.map(MergeItem.diagnostic)
@@ -326,23 +339,17 @@ struct ParallelDispatcher: SessionHandler {
         while rounds.count > Self.roundsInFlight { mergeOldest() }
     }
 
-    /// Reports the oldest round, in order, waiting for its workers' results.
+    /// Reports the oldest round, in order, taking its workers' events as they come.
     private mutating func mergeOldest() {
         let round = rounds.removeFirst()
-        var results = Array(repeating: AnalysisWorker.Result(), count: workers.count)
         for worker in workers.indices where round.hasJob[worker] {
-            results[worker] = workers[worker].takeResult()
+            readers[worker].startJob()
         }
-        var next = Array(repeating: 0, count: workers.count)
         for item in round.items {
             switch item {
             case .worker(let worker, let call):
-                while next[worker] < results[worker].count, results[worker][next[worker]].call <= call {
-                    // Moved out, not copied: an exchange holds many references.
-                    var event = AnalysisEvent.detected(.none)
-                    swap(&event, &results[worker][next[worker]].event)
+                while let event = readers[worker].next(upTo: call) {
                     output.take(event)
-                    next[worker] += 1
                 }
             case .opened(let connection): output.observer.connectionOpened(connection)
             case .tcpEvent(let event): output.report(event)
@@ -352,6 +359,12 @@ struct ParallelDispatcher: SessionHandler {
             case .releaseHops(let now): output.releaseHeldHops(now: now)
             case .clock(let now): output.observer.clock(now)
             case .event(let event): output.take(event)
+            }
+        }
+        // The rest of each job: its last piece (calls without a mark make no event).
+        for worker in workers.indices where round.hasJob[worker] {
+            while let event = readers[worker].next(upTo: .max) {
+                output.take(event)
             }
         }
     }

@@ -132,7 +132,7 @@ struct SessionAnalysis<Handler: SessionHandler> {
             dispatcher.report(Diagnostic(.warning, "\(statistics.evictedConnections) TCP connections were evicted from tracking"))
         }
         statistics.udpFlows = udp.flowCount
-        statistics.quicBufferEvictions = udp.quicBudget.evictions
+        statistics.quicBufferEvictions = udp.quicBudget.givenUpCount
         if statistics.quicBufferEvictions > 0 {
             dispatcher.report(Diagnostic(
                 .warning,

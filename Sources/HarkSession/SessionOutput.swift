@@ -91,11 +91,9 @@ struct SessionOutput: AnalysisSink {
     ///
     /// - Returns: the id it was reported under.
     @discardableResult
-    private mutating func emit(_ exchange: Exchange, prepared: (any Sendable)? = nil) -> Int {
+    private mutating func emit(_ exchange: consuming Exchange, prepared: consuming (any Sendable)? = nil) -> Int {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard parsesMessages else { return exchangeCount }
-        var exchange = exchange
-        var prepared = prepared
         exchange.id = exchangeCount
         if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
             prepared = nil

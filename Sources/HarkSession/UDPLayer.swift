@@ -13,8 +13,14 @@ struct UDPLayer {
     var flows: UDPFlowTable
     private let keyLog: TLSKeyLog
     private let quicLimits: QUICLimits
-    /// What all QUIC connections hold while they wait, shared by their analyzers.
-    let quicBudget: QUICBufferBudget
+    /// What all QUIC connections hold while they wait, shared by reference between their analyzers (on
+    /// the session's one thread), as TCP reassembly's `maxBufferedBytesTotal` is between TCP connections:
+    /// stream and CRYPTO data behind holes, and HTTP/3 frames held behind field sections that wait for
+    /// QPACK inserts. It never makes memory grow past its limit: the stream (or CRYPTO level, or blocked
+    /// request stream) whose new bytes would go over it stops waiting instead, its holes given up as gaps;
+    /// that is counted (`givenUpCount`, the session's `quicBufferEvictions`) and reported on its
+    /// connection.
+    let quicBudget: ByteBudget
     /// QUIC connections by flow id.
     private var quic: [Int: QUICConnectionSlot] = [:] {
         didSet { lastQUIC = nil }
@@ -40,7 +46,7 @@ struct UDPLayer {
         flows = UDPFlowTable(limits: limits)
         self.keyLog = keyLog
         self.quicLimits = quicLimits
-        quicBudget = QUICBufferBudget(limit: quicLimits.maxBufferedBytesPerSession)
+        quicBudget = ByteBudget(limit: quicLimits.maxBufferedBytesPerSession)
     }
 
     /// Takes one datagram: opens a QUIC connection for a new flow that starts like one, feeds the

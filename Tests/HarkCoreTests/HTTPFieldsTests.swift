@@ -17,6 +17,16 @@ import Testing
         #expect(headers.values(for: "Connection") == ["keep-alive, Upgrade", " TE "])
     }
 
+    @Test func namesMatchOnlyTheirASCIICaseVariants() {
+        let fields: HTTPFields = ["X-Ä": "bytes", "Host-Name-Longer-Than-Fifteen-Bytes": "long", "hosts": "plural"]
+        #expect(fields.first("x-Ä") == "bytes")
+        #expect(fields.first("X-ä") == nil)  // only ASCII letters fold
+        #expect(fields.first("HOST-NAME-LONGER-THAN-FIFTEEN-BYTES") == "long")
+        #expect(fields.first("host") == nil)  // a prefix is not a match
+        #expect(fields.first("hosts2") == nil)
+        #expect(fields.first("HOSTS") == "plural")
+    }
+
     @Test func tokensAreFoundInListsAcrossFields() {
         #expect(headers.containsToken("upgrade", in: "connection"))
         #expect(headers.containsToken("te", in: "Connection"))

@@ -16,14 +16,14 @@ import Testing
     }
 
     @Test func aRequestThatDoesNotFitEndsTheOldestOpenOne() {
-        let budget = WaitingRequestBudget(maxBytes: 3 * OpenRequest.cost)
+        let budget = ByteBudget(limit: 3 * OpenRequest.cost)
         var analyzer = FastCGIAnalyzer(limits: FastCGILimits(waitingRequests: budget))
         var exchanges: [FastCGIExchange] = []
         let collect = { (event: FastCGIEvent) in if case .exchange(let exchange) = event { exchanges.append(exchange) } }
         let time = Timestamp(nanoseconds: 0)
         for id in UInt16(1)...5 {
             analyzer.receive(ByteBuffer(bytes: Self.request(id: id)), from: .clientToServer, at: time, emit: collect)
-            #expect(budget.usedBytes <= budget.maxBytes, "after request \(id)")
+            #expect(budget.usedBytes <= budget.limit, "after request \(id)")
         }
         #expect(exchanges.map(\.requestID) == [1, 2])
         #expect(exchanges.map(\.problems) == [[Self.givenUp], [Self.givenUp]])

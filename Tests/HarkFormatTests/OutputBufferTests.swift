@@ -44,6 +44,12 @@ struct OutputBufferTests {
         #expect(written { $0.appendDecimal(Int64.min) } == "-9223372036854775808")
         #expect(written { $0.appendDecimal(UInt64.max) } == "18446744073709551615")
         #expect(written { $0.appendDecimal(Int64(0)) } == "0")
+        for digits in 1...19 {
+            let power = (1..<digits).reduce(UInt64(1)) { product, _ in product * 10 }
+            #expect(written { $0.appendDecimal(power) } == "1" + String(repeating: "0", count: digits - 1))
+            #expect(written { $0.appendDecimal(power - 1) } == (digits == 1 ? "0" : String(repeating: "9", count: digits - 1)))
+        }
+        #expect(written { $0.appendDecimal(UInt64(10_000_000_000_000_000_000)) } == "10000000000000000000")
         #expect(written { $0.appendPadded(7, width: 3) } == "007")
         #expect(written { $0.appendPadded(12_345, width: 3) } == "12345")
         #expect(written { $0.appendPadded(0, width: 0) } == "0")

@@ -13,7 +13,7 @@ import Testing
 
     /// What one such request is charged, read off a budget.
     private func cost() -> Int {
-        let budget = WaitingRequestBudget()
+        let budget = ByteBudget(limit: 32 << 20)
         var analyzer = HTTP1Analyzer(limits: HTTP1Limits(waitingRequests: budget))
         analyzer.receive(ByteBuffer(string: request(0)), from: .clientToServer, at: ms(0)) { _ in }
         return budget.usedBytes
@@ -26,7 +26,7 @@ import Testing
         var reference: [HTTP1Event]?
         var givenUp: [Int] = []
         for feeding in [Feeding.whole, .byteByByte, .randomSplits(seed: 1), .randomSplits(seed: 7)] {
-            let budget = WaitingRequestBudget(maxBytes: requests * perRequest)
+            let budget = ByteBudget(limit: requests * perRequest)
             let events = run(script, feeding: feeding, limits: HTTP1Limits(waitingRequests: budget))
             #expect(budget.usedBytes == 0, "every request gave its bytes back once the analyzer went (\(feeding))")
             givenUp.append(budget.givenUpCount)
@@ -53,14 +53,14 @@ import Testing
     }
 
     @Test func theBudgetIsNeverPassedWhileTheConnectionHasARequestToGiveUp() {
-        let budget = WaitingRequestBudget(maxBytes: 4 * cost())
+        let budget = ByteBudget(limit: 4 * cost())
         var analyzer = HTTP1Analyzer(limits: HTTP1Limits(waitingRequests: budget))
         var exchanges = 0
         for number in 0..<40 {
             analyzer.receive(ByteBuffer(string: request(number % 10)), from: .clientToServer, at: ms(0)) {
                 if case .exchange = $0 { exchanges += 1 }
             }
-            #expect(budget.usedBytes <= budget.maxBytes, "after request \(number)")
+            #expect(budget.usedBytes <= budget.limit, "after request \(number)")
         }
         #expect(exchanges == 36)
         #expect(budget.givenUpCount == 36)
@@ -69,7 +69,7 @@ import Testing
     /// Budgets are shared between connections, but a connection only ever gives up its own requests:
     /// one with none waiting keeps its new request (the connection budget bounds those).
     @Test func aConnectionGivesUpOnlyItsOwnRequests() {
-        let budget = WaitingRequestBudget(maxBytes: 3 * cost())
+        let budget = ByteBudget(limit: 3 * cost())
         let limits = HTTP1Limits(waitingRequests: budget)
         var first = HTTP1Analyzer(limits: limits)
         var second = HTTP1Analyzer(limits: limits)

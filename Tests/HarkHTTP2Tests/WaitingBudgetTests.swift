@@ -27,7 +27,7 @@ import Testing
 
     /// What one such stream is charged, read off a budget.
     private func cost() -> Int {
-        let budget = WaitingRequestBudget()
+        let budget = ByteBudget(limit: 32 << 20)
         var analyzer = HTTP2Analyzer(limits: HTTP2Limits(waitingRequests: budget))
         analyzer.receive(ByteBuffer(bytes: requests([1])), from: .clientToServer, at: ms(0)) { _ in }
         return budget.usedBytes
@@ -39,7 +39,7 @@ import Testing
         let script: [Step] = [.client(requests([1, 3, 5, 7, 9]), at: 1), .server(answers([5, 7, 9]), at: 2), .finish(at: 3)]
         var reference: [HTTP2Event]?
         for feeding in [Feeding.whole, .byteByByte, .randomSplits(seed: 1), .randomSplits(seed: 7)] {
-            let budget = WaitingRequestBudget(maxBytes: 3 * perStream)
+            let budget = ByteBudget(limit: 3 * perStream)
             let events = run(script, feeding: feeding, analyzer: HTTP2Analyzer(limits: HTTP2Limits(waitingRequests: budget)))
             #expect(budget.givenUpCount == 2, "\(feeding)")
             #expect(budget.usedBytes == 0, "every stream gave its bytes back once the analyzer went (\(feeding))")
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func theBudgetIsNeverPassedWhileTheConnectionHasAStreamToGiveUp() {
-        let budget = WaitingRequestBudget(maxBytes: 4 * cost())
+        let budget = ByteBudget(limit: 4 * cost())
         var analyzer = HTTP2Analyzer(limits: HTTP2Limits(waitingRequests: budget))
         var client = Encoder()
         var exchanges = 0
@@ -68,7 +68,7 @@ import Testing
             analyzer.receive(ByteBuffer(bytes: headers), from: .clientToServer, at: ms(0)) {
                 if case .exchange = $0 { exchanges += 1 }
             }
-            #expect(budget.usedBytes <= budget.maxBytes, "after stream \(2 * index + 1)")
+            #expect(budget.usedBytes <= budget.limit, "after stream \(2 * index + 1)")
         }
         #expect(exchanges == 396)
         #expect(budget.givenUpCount == 396)
@@ -76,7 +76,7 @@ import Testing
 
     /// A connection only ever gives up its own streams: one with none waiting keeps its new stream.
     @Test func aConnectionGivesUpOnlyItsOwnStreams() {
-        let budget = WaitingRequestBudget(maxBytes: 3 * cost())
+        let budget = ByteBudget(limit: 3 * cost())
         var first = HTTP2Analyzer(limits: HTTP2Limits(waitingRequests: budget))
         var second = first
         var events: [HTTP2Event] = []

@@ -5,10 +5,10 @@ import Testing
 @testable import HarkHTTP3
 
 /// HTTP/3 field sections blocked on QPACK inserts hold their frames against the session's QUIC buffer
-/// budget (`QUICBufferBudget`).
+/// budget (`ByteBudget`).
 @Suite struct HTTP3BufferBudgetTests {
     /// Runs the request of RFC 9204 B.2 whose section arrives before the client's inserts.
-    static func run(budget: QUICBufferBudget) -> ([HTTP3Exchange], [String]) {
+    static func run(budget: ByteBudget) -> ([HTTP3Exchange], [String]) {
         var analyzer = HTTP3Analyzer()
         analyzer.bufferBudget = budget
         var exchanges: [HTTP3Exchange] = []
@@ -31,7 +31,7 @@ import Testing
         ]
         for step in steps {
             analyzer.receive(streamID: step.stream, direction: step.direction, bytes: HTTP3AnalyzerTests.bytes(step.hex), at: HTTP3AnalyzerTests.time) { take($0) }
-            peak = max(peak, budget.used)
+            peak = max(peak, budget.usedBytes)
             if step.fin { analyzer.finish(streamID: step.stream, direction: step.direction, at: HTTP3AnalyzerTests.time) { take($0) } }
         }
         analyzer.finishConnection(at: HTTP3AnalyzerTests.time) { take($0) }
@@ -40,19 +40,19 @@ import Testing
     }
 
     @Test func aBlockedSectionWithinTheBudgetWaitsAndGivesItsBytesBack() {
-        let budget = QUICBufferBudget(limit: 100)
+        let budget = ByteBudget(limit: 100)
         let (exchanges, diagnostics) = Self.run(budget: budget)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         #expect(exchanges.first?.request?.path == "/sample/path")
         #expect(exchanges.first?.request?.body.length == 2)
-        #expect(budget.used == 0 && budget.evictions == 0)
+        #expect(budget.usedBytes == 0 && budget.givenUpCount == 0)
     }
 
     @Test func aBlockedSectionOverTheBudgetIsGivenUpAndSaidWhy() {
-        let budget = QUICBufferBudget(limit: 4)
+        let budget = ByteBudget(limit: 4)
         let (exchanges, diagnostics) = Self.run(budget: budget)
-        #expect(budget.evictions == 1)
-        #expect(budget.used == 0)
+        #expect(budget.givenUpCount == 1)
+        #expect(budget.usedBytes == 0)
         #expect(diagnostics == [
             "the session's QUIC buffer budget (4 bytes held while waiting) is used up: sections blocked on QPACK inserts are given up"
         ])
@@ -62,10 +62,10 @@ import Testing
 
     @Test func framesBehindABlockedSectionCountTooAndStopTheSideWhenTheyDoNotFit() {
         // The 5-byte section fits; the 2 bytes of DATA behind it do not.
-        let budget = QUICBufferBudget(limit: 6)
+        let budget = ByteBudget(limit: 6)
         let (exchanges, diagnostics) = Self.run(budget: budget)
-        #expect(budget.evictions == 1)
-        #expect(budget.used == 0)
+        #expect(budget.givenUpCount == 1)
+        #expect(budget.usedBytes == 0)
         #expect(diagnostics.count == 1)
         #expect(exchanges.first?.issues.contains("request headers blocked on QPACK inserts for too long: the rest of it is not read") == true)
     }

@@ -13,7 +13,7 @@ import Testing
     private static let ok = HTTP3AnalyzerTests.bytes("01 03 0000 d9")
 
     @Test func aRequestThatDoesNotFitGivesUpTheOldestWaitingOne() {
-        let budget = WaitingRequestBudget(maxBytes: 3 * HTTP3RequestState.cost)
+        let budget = ByteBudget(limit: 3 * HTTP3RequestState.cost)
         var limits = HTTP3Limits()
         limits.waitingRequests = budget
         var analyzer = HTTP3Analyzer(limits: limits)
@@ -23,7 +23,7 @@ import Testing
         for stream in stride(from: UInt64(0), through: 16, by: 4) {
             analyzer.receive(streamID: stream, direction: .clientToServer, bytes: Self.get, at: time, emit: take)
             analyzer.finish(streamID: stream, direction: .clientToServer, at: time, emit: take)
-            #expect(budget.usedBytes <= budget.maxBytes, "after stream \(stream)")
+            #expect(budget.usedBytes <= budget.limit, "after stream \(stream)")
         }
         #expect(exchanges.map(\.streamID) == [0, 4])
         #expect(exchanges.map(\.issues) == [[Self.givenUp], [Self.givenUp]])

@@ -1,9 +1,10 @@
+import HarkCore
 import HarkTestSupport
 import Testing
 
 @testable import HarkQUIC
 
-/// The session-wide budget of what QUIC connections hold while they wait (`QUICBufferBudget`), on the
+/// The session-wide budget of what QUIC connections hold while they wait (`ByteBudget`), on the
 /// aioquic recording with twenty datagrams of the large response left out: what follows the hole waits
 /// for it until the end of the capture, or until the budget is used up.
 @Suite struct QUICBufferBudgetTests {
@@ -12,11 +13,11 @@ import Testing
     @Test func theStreamThatGoesOverTheBudgetGivesUpItsHoleAndEverythingElseStillArrives() throws {
         let keyLog = try QUICRecordingTests.keyLog()
         let unbounded = try QUICRecordingTests.analyse(keyLog: keyLog, skipping: Self.hole)
-        let budget = QUICBufferBudget(limit: 50_000)
+        let budget = ByteBudget(limit: 50_000)
         let bounded = try QUICRecordingTests.analyse(keyLog: keyLog, skipping: Self.hole, budget: budget)
         // `analyse` checked after every datagram that the budget was kept; everything is given back.
-        #expect(budget.used == 0)
-        #expect(budget.evictions > 0)
+        #expect(budget.usedBytes == 0)
+        #expect(budget.givenUpCount > 0)
         let large = try #require(bounded.values.first { $0.gaps > 0 })
         #expect(large.diagnostics.contains {
             $0 == "the session's QUIC buffer budget (50000 bytes held while waiting) is used up: holes given up as gaps"
@@ -33,10 +34,10 @@ import Testing
     }
 
     @Test func aBudgetThatIsNeverReachedChangesNothing() throws {
-        let budget = QUICBufferBudget(limit: 16 << 20)
+        let budget = ByteBudget(limit: 16 << 20)
         let connections = try QUICRecordingTests.analyse(keyLog: QUICRecordingTests.keyLog(), skipping: Self.hole, budget: budget)
-        #expect(budget.evictions == 0)
-        #expect(budget.used == 0)
+        #expect(budget.givenUpCount == 0)
+        #expect(budget.usedBytes == 0)
         #expect(connections.values.allSatisfy { !$0.diagnostics.contains { $0.contains("budget") } })
     }
 }

@@ -30,7 +30,7 @@ import Testing
     /// frames numbered in `skipping` left out; the connections share `budget` when one is given (and each
     /// datagram's handling is checked to leave it within its limit).
     static func analyse(
-        _ capture: String = "\(name).pcap", keyLog: TLSKeyLog, skipping: Set<Int> = [], budget: QUICBufferBudget? = nil
+        _ capture: String = "\(name).pcap", keyLog: TLSKeyLog, skipping: Set<Int> = [], budget: ByteBudget? = nil
     ) throws -> [UInt16: Connection] {
         let reader = try CaptureReader(path: Fixtures.recorded(capture).path)
         var decoder = PacketDecoder()
@@ -61,7 +61,7 @@ import Testing
                 }
             }
             connections[port] = connection
-            if let budget { #expect(budget.used <= budget.limit, "frame \(frame.number)") }
+            if let budget { #expect(budget.usedBytes <= budget.limit, "frame \(frame.number)") }
         }
         // The end of the capture ends the connections: what waits behind holes comes out as gaps.
         for port in connections.keys.sorted() {

@@ -8,30 +8,15 @@ import Testing
 /// Hole 3 of issue #16, second half: a connection that carries no byte (a SYN flood, a port scan)
 /// costs reassembly's state and a small entry in the session, not a protocol stack.
 struct PayloadlessConnectionTests {
-    private static let server = Endpoint(address: IPAddress(ipv4: 0x0A00_0001), port: 80)
-
-    private static func info(_ id: Int) -> TCPConnectionInfo {
-        let client = Endpoint(address: IPAddress(ipv4: 0x0A01_0000 | UInt32(id)), port: 40_000)
-        return TCPConnectionInfo(id: id, client: client, server: server, roleSource: .handshake, firstTimestamp: Timestamp(nanoseconds: 0), firstPacketNumber: id)
-    }
-
-    private static func summary(_ info: TCPConnectionInfo) -> TCPConnectionSummary {
-        TCPConnectionSummary(
-            info: info, lastTimestamp: Timestamp(nanoseconds: 1), clientToServer: DirectionStatistics(),
-            serverToClient: DirectionStatistics(), handshakeRoundTrip: nil, synRetransmissions: 0,
-            clientEnd: .endOfCapture, serverEnd: .endOfCapture, resetBy: nil
-        )
-    }
-
     @Test func aConnectionGetsItsStackOnlyWithItsFirstByte() {
         var dispatcher = StreamDispatcher(observer: SessionRecorder(), captureName: "test", settings: StackSettings())
         for id in 0..<1_000 {
-            let info = Self.info(id)
+            let info = TestConnections.info(id)
             dispatcher.connectionOpened(info)
             dispatcher.tcpEvent(TCPEvent(connectionID: id, direction: .clientToServer, timestamp: Timestamp(nanoseconds: 0), packetNumber: id, kind: .syn))
             if id % 2 == 0 {
                 dispatcher.streamEnded(connection: id, direction: .clientToServer, reason: .endOfCapture, at: Timestamp(nanoseconds: 1))
-                dispatcher.connectionClosed(Self.summary(info))
+                dispatcher.connectionClosed(TestConnections.summary(info))
             }
         }
         #expect(dispatcher.slotsMade == 0)
