@@ -8,6 +8,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -63,5 +64,49 @@ static inline int hark_nflog_batch(int descriptor, unsigned short group, unsigne
     kernel.nl_family = AF_NETLINK;
     ssize_t sent = sendto(descriptor, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel);
     return sent == (ssize_t)sizeof message ? 0 : -1;
+}
+
+/// The messages the kernel dropped because `descriptor`'s receive buffer was full (`SO_MEMINFO`'s
+/// drops: a netlink socket counts each one), or -1 with errno set. libpcap's NFLOG drop count is not
+/// that: it tests a stale errno after successful reads, and counts one per read after an overflow.
+static inline long long hark_socket_drops(int descriptor) {
+    __u32 info[SK_MEMINFO_VARS];
+    socklen_t length = sizeof info;
+    memset(info, 0, sizeof info);
+    if (getsockopt(descriptor, SOL_SOCKET, SO_MEMINFO, info, &length) != 0) return -1;
+    if (length < (socklen_t)((SK_MEMINFO_DROPS + 1) * sizeof(__u32))) {
+        errno = EINVAL;
+        return -1;
+    }
+    return info[SK_MEMINFO_DROPS];
+}
+
+/// Unbinds NFLOG group `group` from the netlink socket that bound it: the kernel first sends the
+/// packets it was still gathering into a message (to that socket), then forgets the group, so what it
+/// logged until now is all queued on the socket. No acknowledgement is asked for (see
+/// `hark_nflog_batch`). Returns 0, or -1 with errno set.
+static inline int hark_nflog_unbind(int descriptor, unsigned short group) {
+    struct {
+        struct nlmsghdr header;
+        struct nfgenmsg general;
+        struct nlattr attribute;
+        struct nfulnl_msg_config_cmd command;
+        unsigned char padding[3];
+    } message;
+    memset(&message, 0, sizeof message);
+    message.header.nlmsg_len = NLMSG_LENGTH(sizeof(struct nfgenmsg)) + NLA_ALIGN(NLA_HDRLEN + sizeof(struct nfulnl_msg_config_cmd));
+    message.header.nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
+    message.header.nlmsg_flags = NLM_F_REQUEST;
+    message.general.nfgen_family = AF_UNSPEC;
+    message.general.version = NFNETLINK_V0;
+    message.general.res_id = htons(group);
+    message.attribute.nla_len = NLA_HDRLEN + sizeof(struct nfulnl_msg_config_cmd);
+    message.attribute.nla_type = NFULA_CFG_CMD;
+    message.command.command = NFULNL_CFG_CMD_UNBIND;
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof kernel);
+    kernel.nl_family = AF_NETLINK;
+    ssize_t sent = sendto(descriptor, &message, message.header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    return sent == (ssize_t)message.header.nlmsg_len ? 0 : -1;
 }
 #endif

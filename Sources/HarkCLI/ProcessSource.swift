@@ -45,6 +45,7 @@ private func openLive(_ capture: ProcessCapture, captureFilter: String?) throws 
         var settings = LiveCaptureSettings(device: capture.device, filter: captureFilter)
         let probe = capture.deliveryProbe
         settings.deliveryCheck = NFLOGDeliveryCheck(prefix: probe.prefix) { probe.send($0) }
+        settings.loggedPackets = { [capture] reset in capture.loggedPackets(reset: reset) }
         live = try LiveCapture(settings: settings)
     } catch {
         capture.close()

@@ -100,16 +100,17 @@ public final class LiveCapture: CaptureInput {
             _ = pcap_set_datalink(handle, DLT_LINUX_SLL2)
         }
         let linkType = LinkType(rawValue: UInt32(clamping: pcap_datalink(handle)))
-        // libpcap runs an NFLOG capture's filter on the packets it reads, where it could reject the
-        // test packets: with a delivery check, it is set once they came.
-        let check = linkType == .nflog ? settings.deliveryCheck : nil
-        if check == nil {
-            do throws(LiveCaptureError) {
+        // libpcap compiles no filter for NFLOG: hark runs it on the packets' payload (`NFLOGFilter`).
+        var nflogFilter: NFLOGFilter?
+        do throws(LiveCaptureError) {
+            if linkType == .nflog {
+                nflogFilter = try settings.filter.map { (expression) throws(LiveCaptureError) in try NFLOGFilter(expression) }
+            } else {
                 try Self.installFilters(settings, linkType: linkType, handle: handle)
-            } catch {
-                pcap_close(handle)
-                throw error
             }
+        } catch {
+            pcap_close(handle)
+            throw error
         }
         let descriptor = pcap_get_selectable_fd(handle)
         guard descriptor >= 0, pcap_setnonblock(handle, 1, &errorBuffer) == 0 else {
@@ -128,11 +129,16 @@ public final class LiveCapture: CaptureInput {
         self.selectableDescriptor = descriptor
         self.name = settings.device
         self.linkType = linkType
+        self.nflogFilter = nflogFilter
         baseline = kernelCounts() ?? LiveCaptureCounts()
         askForBatches(of: batching.threshold)
-        if let check {
-            deliveryVerified = try verifyDelivery(check, filter: settings.filter)
-            try Self.installFilters(settings, linkType: linkType, handle: handle)
+        if linkType == .nflog, let check = settings.deliveryCheck {
+            deliveryVerified = verifyDelivery(check)
+        }
+        if linkType == .nflog, let logged = settings.loggedPackets {
+            // Read first, reset after: packets in between count as read only, never as lost.
+            let read = packetsRead()
+            if logged(true) != nil { ledger = Ledger(loggedPackets: logged, readAtReset: read) }
         }
     }
 
@@ -168,6 +174,25 @@ public final class LiveCapture: CaptureInput {
         defer { pcap_freecode(&program) }
         try use(&program)
     }
+
+    /// The capture filter of an NFLOG capture, which hark runs itself.
+    private let nflogFilter: NFLOGFilter?
+    /// NFLOG packets the capture filter rejected.
+    private var rejected: UInt64 = 0
+
+    /// The settings' `loggedPackets` and what it is compared with.
+    private struct Ledger {
+        let loggedPackets: @Sendable (_ reset: Bool) -> UInt64?
+        /// Packets read (`packetsRead`) when the count was reset.
+        let readAtReset: UInt64
+        /// The count when the capture stopped.
+        var loggedAtStop: UInt64?
+    }
+    private var ledger: Ledger?
+    /// Packets the kernel logged to the group but never delivered (`Ledger`), known once stopped.
+    private var unreceived: UInt64 = 0
+    /// Whether the stop's last look at the kernel was taken (`takeLastPackets`).
+    private var tookLastPackets = false
 
     /// Whether the test packet of the settings' `deliveryCheck` came through (nil without one). When
     /// false, the kernel did not hand the group's packets to hark within the check's time: the capture
@@ -208,9 +233,12 @@ public final class LiveCapture: CaptureInput {
         // The read fills a local collector, the copies moved out of the capture and back at the end:
         // reached through a pointer by libpcap's callback, it costs no exclusivity check per packet
         // (about 100 instructions each, two per packet when the callback and the loop used `self.copies`).
-        var collector = PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits)
+        var collector = PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits, filter: nflogFilter)
         swap(&collector.copies, &copies)
-        defer { swap(&collector.copies, &copies) }
+        defer {
+            swap(&collector.copies, &copies)
+            rejected &+= collector.rejected
+        }
         var readable = false
         while true {
             let stopping = StopSignal.isRequested
@@ -234,8 +262,13 @@ public final class LiveCapture: CaptureInput {
                 continue
             }
             if stopping {
+                if !tookLastPackets {
+                    takeLastPackets()
+                    continue
+                }
                 // Everything the kernel held when the stop came has been read: the input ends here.
                 isFinished = true
+                settleLedger()
                 break
             }
             let wake = waitForPackets(milliseconds: Self.idleWaitMilliseconds)
@@ -254,6 +287,38 @@ public final class LiveCapture: CaptureInput {
     }
 
     // MARK: - Reading
+
+    /// At the stop, makes the kernel hand over what it still holds back: an NFLOG group's packets
+    /// gathered for the next message (the group is unbound, which sends them; the count of logged
+    /// packets is read first), a ring's block not yet full (its timer hands it over within two ticks).
+    private func takeLastPackets() {
+        tookLastPackets = true
+        if linkType == .nflog {
+            let logged = ledger?.loggedPackets(false)
+            ledger?.loggedAtStop = logged
+            for group in nflogGroups { _ = hark_nflog_unbind(selectableDescriptor, group) }
+        } else {
+            var entry = pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&entry, 1, 2 &* Self.blockMilliseconds)
+        }
+    }
+
+    /// Counts what the kernel logged to the group but never delivered, once the last packet was read.
+    private func settleLedger() {
+        guard let ledger, let logged = ledger.loggedAtStop else { return }
+        let read = packetsRead()
+        let readSinceReset = read > ledger.readAtReset ? read &- ledger.readAtReset : 0
+        unreceived = logged > readSinceReset ? logged &- readSinceReset : 0
+    }
+
+    /// The packets libpcap read since `baseline` (of an NFLOG capture: those the capture filter then
+    /// rejected too, the test packets not).
+    private func packetsRead() -> UInt64 {
+        var counts = pcap_stat()
+        guard pcap_stats(handle, &counts) == 0 else { return 0 }
+        let read = UInt64(counts.ps_recv)
+        return read > baseline.received ? read &- baseline.received : 0
+    }
 
     /// Copies what the kernel holds into `collector`, until the read holds `maximumFrames` frames or
     /// `maximumBytes` bytes (past them by the rest of an NFLOG message), without waiting. `readable`: a
@@ -340,24 +405,15 @@ public final class LiveCapture: CaptureInput {
     /// one sent arrives (true) or `timeoutMilliseconds` pass (false). The capture's own packets read
     /// meanwhile are kept for the first `read` (those the capture filter rejects left out); the test
     /// packets are left out of the capture and of its counts.
-    private func verifyDelivery(_ check: NFLOGDeliveryCheck, filter: String?) throws(LiveCaptureError) -> Bool {
-        guard let filter else { return verifyDelivery(check, program: nil) }
-        var verified = false
-        try Self.compile(filter, for: handle) { program throws(LiveCaptureError) in
-            verified = verifyDelivery(check, program: program)
-        }
-        return verified
-    }
-
-    /// `verifyDelivery(_:filter:)` with the capture filter compiled.
-    private func verifyDelivery(_ check: NFLOGDeliveryCheck, program: bpf_program?) -> Bool {
+    private func verifyDelivery(_ check: NFLOGDeliveryCheck) -> Bool {
         var collector = CheckCollector(
-            packets: PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits),
-            prefix: Array(check.prefix.utf8), filter: program)
+            packets: PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits, filter: nflogFilter),
+            prefix: Array(check.prefix.utf8))
         swap(&collector.packets.copies, &copies)
         defer {
             swap(&collector.packets.copies, &copies)
             baseline.received &+= collector.testPackets
+            rejected &+= collector.packets.rejected
         }
         let start = Self.now()
         var sent: UInt32 = 0
@@ -410,11 +466,14 @@ public final class LiveCapture: CaptureInput {
     private func kernelCounts() -> LiveCaptureCounts? {
         var counts = pcap_stat()
         guard pcap_stats(handle, &counts) == 0 else { return nil }
-        let since = { (now: UInt32, before: UInt64) in UInt64(now) > before ? UInt64(now) &- before : 0 }
+        let since = { (now: UInt64, before: UInt64) in now > before ? now &- before : 0 }
+        // libpcap's NFLOG drops are not a count (see `hark_socket_drops`): the socket's own is.
+        let kernelDrops = linkType == .nflog ? UInt64(clamping: max(hark_socket_drops(selectableDescriptor), 0)) : UInt64(counts.ps_drop)
         return LiveCaptureCounts(
-            received: since(counts.ps_recv, baseline.received),
-            droppedByKernel: since(counts.ps_drop, baseline.droppedByKernel),
-            droppedByInterface: since(counts.ps_ifdrop, baseline.droppedByInterface)
+            received: since(UInt64(counts.ps_recv), baseline.received &+ rejected),
+            // Packets logged but never received include the socket's drops.
+            droppedByKernel: max(since(kernelDrops, baseline.droppedByKernel), unreceived),
+            droppedByInterface: since(UInt64(counts.ps_ifdrop), baseline.droppedByInterface)
         )
     }
 
@@ -473,6 +532,10 @@ extension LiveCapture: Sendable {}
 private struct PacketCollector {
     var copies: PacketCopies
     let timestampUnits: Int64
+    /// An NFLOG capture's filter (`NFLOGFilter`), run on each packet; nil for none.
+    let filter: NFLOGFilter?
+    /// The packets it rejected.
+    var rejected: UInt64 = 0
 }
 
 /// What the delivery check's callback writes into: the packets kept, and the test packets seen.
@@ -480,16 +543,14 @@ private struct CheckCollector {
     var packets: PacketCollector
     /// The test packets' NFLOG prefix.
     let prefix: [UInt8]
-    /// The capture filter, run by hand on the packets kept (it is not set on the capture yet).
-    var filter: bpf_program?
     /// The number of the last test packet seen.
     var lastNumber: UInt32?
     /// How many test packets were read.
     var testPackets: UInt64 = 0
 }
 
-/// The delivery check's `pcap_dispatch` callback: notes test packets, copies the others that pass the
-/// capture filter out of libpcap's buffer.
+/// The delivery check's `pcap_dispatch` callback: notes test packets, hands the others to
+/// `collectPacket`.
 private func collectCheckedPacket(_ user: UnsafeMutablePointer<UInt8>?, _ header: UnsafePointer<pcap_pkthdr>?, _ bytes: UnsafePointer<UInt8>?) {
     guard let user, let header, let bytes else { return }
     let collector = UnsafeMutableRawPointer(user).assumingMemoryBound(to: CheckCollector.self)
@@ -499,7 +560,6 @@ private func collectCheckedPacket(_ user: UnsafeMutablePointer<UInt8>?, _ header
         collector.pointee.testPackets &+= 1
         return
     }
-    if var filter = collector.pointee.filter, pcap_offline_filter(&filter, header, bytes) == 0 { return }
     withUnsafeMutablePointer(to: &collector.pointee.packets) { packets in
         collectPacket(UnsafeMutableRawPointer(packets).assumingMemoryBound(to: UInt8.self), header, bytes)
     }
@@ -512,6 +572,10 @@ private func collectPacket(_ user: UnsafeMutablePointer<UInt8>?, _ header: Unsaf
     guard let user, let header, let bytes else { return }
     let collector = UnsafeMutableRawPointer(user).assumingMemoryBound(to: PacketCollector.self)
     let packet = header.pointee
+    if let filter = collector.pointee.filter, !filter.accepts(UnsafeRawBufferPointer(start: bytes, count: Int(packet.caplen))) {
+        collector.pointee.rejected &+= 1
+        return
+    }
     // tv_usec holds nanoseconds when the device gave the precision asked for.
     let timestamp = Timestamp(seconds: Int64(packet.ts.tv_sec), fraction: Int64(packet.ts.tv_usec), unitsPerSecond: collector.pointee.timestampUnits)
     collector.pointee.copies.append(UnsafeRawBufferPointer(start: bytes, count: Int(packet.caplen)), originalLength: Int(packet.len), timestamp: timestamp)

@@ -26,25 +26,10 @@ public struct NFLOGDeliveryCheck: Sendable {
     /// 4-byte `nfgenmsg`, then TLVs), or nil when it is not one: its `NFULA_PREFIX` is not `prefix`
     /// (NUL-terminated) or it has no payload of at least 4 bytes.
     static func testPacketNumber(in message: UnsafeRawBufferPointer, prefix: [UInt8]) -> UInt32? {
-        var offset = 4
-        var prefixMatches = false
-        var number: UInt32?
-        while offset <= message.count &- 4 {
-            let length = Int(message.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-            let type = message.loadUnaligned(fromByteOffset: offset &+ 2, as: UInt16.self) & 0x3FFF
-            guard length >= 4, length <= message.count &- offset else { return nil }
-            let value = UnsafeRawBufferPointer(rebasing: message[(offset &+ 4)..<(offset &+ length)])
-            if type == prefixAttribute {
-                prefixMatches = value.count == prefix.count &+ 1 && value.last == 0 && value.starts(with: prefix)
-            } else if type == payloadAttribute, value.count >= 4 {
-                number = UInt32(bigEndian: value.loadUnaligned(fromByteOffset: value.count &- 4, as: UInt32.self))
-            }
-            offset &+= (length &+ 3) & ~3
-        }
-        return prefixMatches ? number : nil
+        guard let found = NFLOGAttributes.value(of: NFLOGAttributes.prefix, in: message),
+            found.count == prefix.count &+ 1, found.last == 0, found.starts(with: prefix),
+            let payload = NFLOGAttributes.value(of: NFLOGAttributes.payload, in: message), payload.count >= 4
+        else { return nil }
+        return UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: payload.count &- 4, as: UInt32.self))
     }
-
-    /// `NFULA_PREFIX` and `NFULA_PAYLOAD` (linux/netfilter/nfnetlink_log.h).
-    private static let prefixAttribute: UInt16 = 10
-    private static let payloadAttribute: UInt16 = 9
 }

@@ -13,12 +13,13 @@
 ///
 /// Output packets are logged in `out`, input packets in `in`. A loopback packet passes both hooks;
 /// when `out` logged it, it is marked with `loopbackMark` and `in` clears the mark and skips it, so
-/// every packet is logged exactly once even when both ends are watched. Last in `out`, a rule logs
-/// hark's own test packet (`DeliveryProbe`: UDP to port `group`, marked `probeMark`) with the prefix
-/// `probePrefix` and drops it, so hark can see its table, group and reader work before it says it
-/// captures. The log statements set no
-/// `queue-threshold`: how many packets the kernel gathers per message is set on the group by its
-/// reader, following the rate (`HarkLiveCapture.NFLOGBatching`); a threshold here would override it.
+/// every packet is logged exactly once even when both ends are watched. Every log statement counts
+/// in the table's counter `loggedCounter`, but the one of hark's test packet (`DeliveryProbe`: UDP to
+/// port `group`, marked `probeMark`), which the last rule of `out` logs with the prefix `probePrefix`
+/// and drops, so hark can see its table, group and reader work before it says it captures. The log
+/// statements set no `queue-threshold`: how many packets the kernel gathers per message is set on the
+/// group by its reader, following the rate (`HarkLiveCapture.NFLOGBatching`); a threshold here would
+/// override it.
 struct CaptureRuleset: Hashable {
     /// The table's name (`hark_…`, family inet).
     var table: String
@@ -33,6 +34,9 @@ struct CaptureRuleset: Hashable {
     static let probeMark: UInt32 = 0x4841_524B
     /// The NFLOG prefix of the test packet: other rules log no prefix.
     static let probePrefix = "hark-probe"
+    /// The table's counter of the packets its rules log to the group (not the test packet): read and
+    /// reset when the capture starts, read at its end and compared with what hark received.
+    static let loggedCounter = "logged"
     /// How long a connection stays in the dynamic sets after its SYN, FIN or RST.
     static let connectionTimeout = "2m"
 
@@ -40,11 +44,12 @@ struct CaptureRuleset: Hashable {
     var creationScript: String {
         let mark = hex(Self.loopbackMark)
         let keep = hex(~Self.loopbackMark)
-        let log = "log group \(group)"
+        let log = "counter name \"\(Self.loggedCounter)\" log group \(group)"
         let cgroup = "socket cgroupv2 level 1 \"\(cgroupPath)\""
         let timeout = Self.connectionTimeout
         return """
             table inet \(table) {
+              counter \(Self.loggedCounter) { }
               set own4 { type ipv4_addr . inet_service . ipv4_addr . inet_service; size 262144; flags dynamic, timeout; }
               set own6 { type ipv6_addr . inet_service . ipv6_addr . inet_service; size 262144; flags dynamic, timeout; }
               set listen4 { type ipv4_addr . inet_service; }

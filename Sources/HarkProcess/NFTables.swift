@@ -41,6 +41,24 @@ struct NFTables {
         }
     }
 
+    /// The packets counted by the named counter `counter` of inet table `table` (`packets N` of
+    /// `nft list counter`), reset to 0 in the same step when `reset`; nil when nft fails.
+    func counterPackets(table: String, counter: String, reset: Bool) -> UInt64? {
+        guard let result = try? execute([reset ? "reset" : "list", "counter", "inet", table, counter], input: ""),
+            result.status == 0
+        else { return nil }
+        return Self.packets(inCounterListing: result.output)
+    }
+
+    /// The `N` of the `packets N bytes M` line of a counter's listing.
+    static func packets(inCounterListing text: String) -> UInt64? {
+        for line in text.split(separator: "\n") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if fields.count >= 2, fields[0] == "packets" { return UInt64(fields[1]) }
+        }
+        return nil
+    }
+
     /// Runs nft with `arguments`, `input` on its standard input; returns its exit status and its
     /// standard output and error together.
     private func execute(_ arguments: [String], input: String) throws(ProcessCaptureError) -> (status: Int32, output: String) {

@@ -35,6 +35,11 @@ public final class ProcessCapture: @unchecked Sendable {
     public var cgroupName: String { setup.name.cgroup }
     /// hark's test packet for this capture: once it came through `device`, the capture runs.
     public var deliveryProbe: DeliveryProbe { DeliveryProbe(group: group) }
+    /// The packets the table's rules logged to the group (hark's test packets not included) since the
+    /// last reset, read and reset to 0 in the same step when `reset`; nil when nft cannot say.
+    public func loggedPackets(reset: Bool) -> UInt64? {
+        setup.nft.counterPackets(table: setup.name.table, counter: CaptureRuleset.loggedCounter, reset: reset)
+    }
     /// The key log a launched command writes its TLS secrets to (nil for `attach`).
     public var keyLogPath: String? { keyLogDirectory?.keyLog }
 

@@ -28,6 +28,19 @@ import Testing
                 """)
     }
 
+    @Test func theLoggedCounterIsReadFromNftsListing() {
+        let listing = "table inet hark_1_2_3 {\n\tcounter logged {\n\t\tpackets 186672 bytes 27531446\n\t}\n}\n"
+        #expect(NFTables.packets(inCounterListing: listing) == 186_672)
+        #expect(NFTables.packets(inCounterListing: "Error: No such file or directory\n") == nil)
+        let ruleset = CaptureRuleset(table: "hark_1_2_3", cgroupPath: "unified/hark-1-2-3", group: 18500)
+        // Every log statement counts, the test packet's excepted.
+        let script = ruleset.creationScript
+        let logLines = script.split(separator: "\n").filter { $0.contains("log group 18500") }
+        #expect(logLines.count == 7)
+        #expect(logLines.allSatisfy { $0.contains("counter name \"logged\" log group 18500") })
+        #expect(script.contains("meta mark 0x4841524b udp dport 18500 log prefix \"hark-probe\" group 18500 drop"))
+    }
+
     @Test func statLineWithParenthesesInTheName() {
         let status = ProcessTable.parseStat(
             "4242 (a (b) c) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 100 18446744073709551615")

@@ -176,6 +176,25 @@ struct ProcessCommandLineTests {
             "tshark decrypts the request and its response with the file's secrets:\n\(tshark.output)")
     }
 
+    /// libpcap compiles no filter for NFLOG: hark runs `-f` on each packet's IP payload itself.
+    @Test func aCaptureFilterKeepsOnlyWhatItSelects() throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let first = try servers.startServer("first")
+        defer { ToolProcess.kill(first.process) }
+        let second = try servers.startServer("second")
+        defer { ToolProcess.kill(second.process) }
+        let script = "curl -s -o /dev/null http://127.0.0.1:\(first.port)/kept; curl -s -o /dev/null http://127.0.0.1:\(second.port)/left-out"
+        let run = try HarkBinary.run(["trace", "--json", "-f", "tcp port \(first.port)", "--", "sh", "-c", script])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("/kept"), "\(run.output)")
+        #expect(!run.output.contains("/left-out"), "\(run.output)")
+        #expect(run.errors.contains("none dropped"), "what the filter rejects is not a drop: \(run.errors)")
+        let broken = try HarkBinary.run(["trace", "-f", "tcp port", "--", "true"])
+        #expect(broken.status != 0)
+        #expect(broken.errors.contains("capture filter 'tcp port'"), "\(broken.errors)")
+    }
+
     @Test func harksExitStatusIsTheCommands() throws {
         let failing = try HarkBinary.run(["trace", "--", "sh", "-c", "exit 3"])
         #expect(failing.status == 3, "\(failing.errors)")
