@@ -128,7 +128,7 @@ let package = Package(
         // for files, and the stop signal that ends a live run like the end of a file.
         .target(
             name: "HarkLiveCapture",
-            dependencies: ["HarkCapture", "HarkCore", "CPcap", nioCore],
+            dependencies: ["HarkCapture", "HarkCore", "HarkPacket", "CPcap", nioCore],
             swiftSettings: strictSettings
         ),
         // Output-neutral values every view reads: exchanges, HTTP messages and bodies, connection context,

@@ -1,3 +1,5 @@
+import HarkPacket
+
 /// A test packet that must come through an NFLOG group before a capture of it counts as running: the
 /// rule that logs the group's packets is hooked, the kernel logs to the group, the group delivers to
 /// the reader (`LiveCapture.deliveryVerified`).
@@ -26,9 +28,9 @@ public struct NFLOGDeliveryCheck: Sendable {
     /// 4-byte `nfgenmsg`, then TLVs), or nil when it is not one: its `NFULA_PREFIX` is not `prefix`
     /// (NUL-terminated) or it has no payload of at least 4 bytes.
     static func testPacketNumber(in message: UnsafeRawBufferPointer, prefix: [UInt8]) -> UInt32? {
-        guard let found = NFLOGAttributes.value(of: NFLOGAttributes.prefix, in: message),
+        guard let found = NFLOGFrame.value(of: NFLOGFrame.prefixType, in: message),
             found.count == prefix.count &+ 1, found.last == 0, found.starts(with: prefix),
-            let payload = NFLOGAttributes.value(of: NFLOGAttributes.payload, in: message), payload.count >= 4
+            let payload = NFLOGFrame.value(of: NFLOGFrame.payloadType, in: message), payload.count >= 4
         else { return nil }
         return UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: payload.count &- 4, as: UInt32.self))
     }

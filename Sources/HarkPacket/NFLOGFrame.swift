@@ -14,8 +14,10 @@ public import NIOCore
 public enum NFLOGFrame {
     /// `NFULA_TIMESTAMP`.
     static let timestampType: UInt16 = 3
-    /// `NFULA_PAYLOAD`.
-    static let payloadType: UInt16 = 9
+    /// `NFULA_PAYLOAD`: the packet from its network header on.
+    package static let payloadType: UInt16 = 9
+    /// `NFULA_PREFIX`: the log statement's prefix, NUL-terminated.
+    package static let prefixType: UInt16 = 10
     /// The netlink attribute flags (`NLA_F_NESTED`, `NLA_F_NET_BYTEORDER`) above the type number.
     static let typeMask: UInt16 = 0x3FFF
 
@@ -55,6 +57,13 @@ public enum NFLOGFrame {
         case .bad(let offset, let length):
             return .malformed(PacketError(layer: .nflog, offset: offset, problem: .badAttributeLength(length)))
         }
+    }
+
+    /// The value of the first attribute of `type` in an NFLOG message as libpcap hands it out live
+    /// (`nfgenmsg`, then the attributes); nil when there is none or an attribute before it is broken.
+    package static func value(of type: UInt16, in message: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard case .found(let offset, let length) = attribute(type, in: WireBytes(raw: message)) else { return nil }
+        return UnsafeRawBufferPointer(rebasing: message[offset..<(offset &+ length)])
     }
 
     enum Lookup {
