@@ -117,9 +117,9 @@ public struct HTTPRequestRecord: Sendable {
         let bytes = authority.utf8
         if first == UInt8(ascii: "[") {
             let inside = bytes.dropFirst()
-            return String(Substring(inside.prefix { $0 != UInt8(ascii: "]") })) ?? ""
+            return String(inside.prefix { $0 != UInt8(ascii: "]") }) ?? ""
         }
-        return String(Substring(bytes.prefix { $0 != UInt8(ascii: ":") })) ?? ""
+        return String(bytes.prefix { $0 != UInt8(ascii: ":") }) ?? ""
     }
 
     private static func hostText(_ server: Endpoint, scheme: String) -> String {
