@@ -36,7 +36,7 @@ import NIOCore
 /// ```
 public final class LiveCapture: CaptureInput {
     /// How often, at most, the kernel's drop counters are read.
-    private static let statisticsInterval = TimeSpan.seconds(1)
+    static let statisticsInterval = TimeSpan.seconds(1)
     /// The kernel's block timer: each tick hands over the block being filled when it was already
     /// being filled at the tick before (so a packet waits in a block for up to two ticks when blocks
     /// fill up, one when they do not): within `handOverMilliseconds` either way.
@@ -54,24 +54,45 @@ public final class LiveCapture: CaptureInput {
     /// `NFLOG` for `nflog:`).
     public let linkType: LinkType
 
-    private let handle: OpaquePointer
-    private let selectableDescriptor: Int32
+    let handle: OpaquePointer
+    let selectableDescriptor: Int32
     private var frameCount = 0
     private var capturedBytes: Int64 = 0
-    private var isFinished = false
-    private var lastClock: Timestamp?
-    private var lastStatisticsCheck: Timestamp?
-    private var reportedDrops = LiveCaptureCounts()
+    var isFinished = false
+    var lastClock: Timestamp?
+    var lastStatisticsCheck: Timestamp?
+    var reportedDrops = LiveCaptureCounts()
     /// The kernel's counts when the capture filter was in place: what came before (any packet of the
     /// interface, queued while no filter was set) is not the capture's and is left out of its counts.
-    private var baseline = LiveCaptureCounts()
+    var baseline = LiveCaptureCounts()
     private var diagnostics: [Diagnostic] = []
     /// The NFLOG groups read (`nflog:G,…`), whose batching follows the rate; none for other devices.
     private let nflogGroups: [UInt16]
     private var batching = NFLOGBatching()
     /// Where reads copy packets out of libpcap's buffer (handed out as frames when the read returns),
     /// with the chunks kept for reuse; a read moves it into its `PacketCollector` meanwhile.
-    private var copies = PacketCopies()
+    var copies = PacketCopies()
+
+    /// The capture filter of an NFLOG capture, which hark runs itself.
+    let nflogFilter: NFLOGFilter?
+    /// NFLOG packets the capture filter rejected.
+    var rejected: UInt64 = 0
+
+    /// What the kernel logged to the group, to be compared with what was read; nil without a count.
+    var ledger: Ledger?
+    /// Packets the kernel logged to the group but never delivered (`Ledger`), known once stopped.
+    var unreceived: UInt64 = 0
+    /// Whether the stop's last look at the kernel was taken (`takeLastPackets`).
+    private var tookLastPackets = false
+
+    /// Whether the test packet of the settings' `deliveryCheck` came through (nil without one). When
+    /// false, the kernel did not hand the group's packets to hark within the check's time: the capture
+    /// runs anyway, but may have missed packets.
+    public private(set) var deliveryVerified: Bool?
+
+    /// Units of the fraction libpcap puts in `tv_usec`: nanoseconds when the device honoured the
+    /// precision asked for (NFLOG does not), microseconds otherwise.
+    let timestampUnits: Int64
 
     /// Opens and activates the capture.
     ///
@@ -175,34 +196,6 @@ public final class LiveCapture: CaptureInput {
         try use(&program)
     }
 
-    /// The capture filter of an NFLOG capture, which hark runs itself.
-    private let nflogFilter: NFLOGFilter?
-    /// NFLOG packets the capture filter rejected.
-    private var rejected: UInt64 = 0
-
-    /// The settings' `loggedPackets` and what it is compared with.
-    private struct Ledger {
-        let loggedPackets: @Sendable (_ reset: Bool) -> UInt64?
-        /// Packets read (`packetsRead`) when the count was reset.
-        let readAtReset: UInt64
-        /// The count when the capture stopped.
-        var loggedAtStop: UInt64?
-    }
-    private var ledger: Ledger?
-    /// Packets the kernel logged to the group but never delivered (`Ledger`), known once stopped.
-    private var unreceived: UInt64 = 0
-    /// Whether the stop's last look at the kernel was taken (`takeLastPackets`).
-    private var tookLastPackets = false
-
-    /// Whether the test packet of the settings' `deliveryCheck` came through (nil without one). When
-    /// false, the kernel did not hand the group's packets to hark within the check's time: the capture
-    /// runs anyway, but may have missed packets.
-    public private(set) var deliveryVerified: Bool?
-
-    /// Units of the fraction libpcap puts in `tv_usec`: nanoseconds when the device honoured the
-    /// precision asked for (NFLOG does not), microseconds otherwise.
-    private let timestampUnits: Int64
-
     deinit {
         pcap_close(handle)
     }
@@ -303,23 +296,6 @@ public final class LiveCapture: CaptureInput {
         }
     }
 
-    /// Counts what the kernel logged to the group but never delivered, once the last packet was read.
-    private func settleLedger() {
-        guard let ledger, let logged = ledger.loggedAtStop else { return }
-        let read = packetsRead()
-        let readSinceReset = read > ledger.readAtReset ? read &- ledger.readAtReset : 0
-        unreceived = logged > readSinceReset ? logged &- readSinceReset : 0
-    }
-
-    /// The packets libpcap read since `baseline` (of an NFLOG capture: those the capture filter then
-    /// rejected too, the test packets not).
-    private func packetsRead() -> UInt64 {
-        var counts = pcap_stat()
-        guard pcap_stats(handle, &counts) == 0 else { return 0 }
-        let read = UInt64(counts.ps_recv)
-        return read > baseline.received ? read &- baseline.received : 0
-    }
-
     /// Copies what the kernel holds into `collector`, until the read holds `maximumFrames` frames or
     /// `maximumBytes` bytes (past them by the rest of an NFLOG message), without waiting. `readable`: a
     /// poll just said the descriptor has something.
@@ -399,50 +375,6 @@ public final class LiveCapture: CaptureInput {
         return entries.0.revents & Int16(POLLIN) != 0 ? .packets : .stop
     }
 
-    // MARK: - NFLOG delivery check
-
-    /// Sends `check`'s test packets, one per `retryMilliseconds`, and reads the group until the last
-    /// one sent arrives (true) or `timeoutMilliseconds` pass (false). The capture's own packets read
-    /// meanwhile are kept for the first `read` (those the capture filter rejects left out); the test
-    /// packets are left out of the capture and of its counts.
-    private func verifyDelivery(_ check: NFLOGDeliveryCheck) -> Bool {
-        var collector = CheckCollector(
-            packets: PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits, filter: nflogFilter),
-            prefix: Array(check.prefix.utf8))
-        swap(&collector.packets.copies, &copies)
-        defer {
-            swap(&collector.packets.copies, &copies)
-            baseline.received &+= collector.testPackets
-            rejected &+= collector.packets.rejected
-        }
-        let start = Self.now()
-        var sent: UInt32 = 0
-        while true {
-            let elapsed = Self.now().since(start).milliseconds
-            guard elapsed < Double(check.timeoutMilliseconds), sent < UInt32.max else { return false }
-            sent += 1
-            guard check.send(sent) else { return false }
-            let attemptStart = Self.now()
-            while collector.lastNumber != sent {
-                let now = Self.now()
-                let left = min(
-                    Double(check.retryMilliseconds) - now.since(attemptStart).milliseconds,
-                    Double(check.timeoutMilliseconds) - now.since(start).milliseconds
-                ).rounded(.up)
-                guard left >= 1 else { break }
-                var entry = pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&entry, 1, Int32(left))
-                if ready < 0, errno != EINTR { return false }
-                guard ready > 0 else { continue }
-                let count = withUnsafeMutablePointer(to: &collector) { pointer in
-                    pcap_dispatch(handle, -1, collectCheckedPacket, UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: UInt8.self))
-                }
-                if count < 0 { return false }
-            }
-            if collector.lastNumber == sent { return true }
-        }
-    }
-
     // MARK: - NFLOG batches
 
     /// Asks the kernel for NFLOG messages of `threshold` packets (`NFLOGBatching`), sent at the next
@@ -460,41 +392,6 @@ public final class LiveCapture: CaptureInput {
         return groups.isEmpty ? [0] : groups
     }
 
-    // MARK: - Drops
-
-    /// The kernel's counts since `baseline`.
-    private func kernelCounts() -> LiveCaptureCounts? {
-        var counts = pcap_stat()
-        guard pcap_stats(handle, &counts) == 0 else { return nil }
-        let since = { (now: UInt64, before: UInt64) in now > before ? now &- before : 0 }
-        // libpcap's NFLOG drops are not a count (see `hark_socket_drops`): the socket's own is.
-        let kernelDrops = linkType == .nflog ? UInt64(clamping: max(hark_socket_drops(selectableDescriptor), 0)) : UInt64(counts.ps_drop)
-        return LiveCaptureCounts(
-            received: since(UInt64(counts.ps_recv), baseline.received &+ rejected),
-            // Packets logged but never received include the socket's drops.
-            droppedByKernel: max(since(kernelDrops, baseline.droppedByKernel), unreceived),
-            droppedByInterface: since(UInt64(counts.ps_ifdrop), baseline.droppedByInterface)
-        )
-    }
-
-    /// Reports packets dropped since the last report, at most once per `statisticsInterval`.
-    private func reportDropsIfDue(diagnostic: (Diagnostic) -> Void) {
-        guard let now = lastClock else { return }
-        if let last = lastStatisticsCheck, now.since(last) < Self.statisticsInterval, !isFinished { return }
-        lastStatisticsCheck = now
-        guard let counts = kernelCounts(), counts.dropped > reportedDrops.dropped else { return }
-        let new = counts.dropped &- reportedDrops.dropped
-        reportedDrops = counts
-        diagnostic(Diagnostic(.warning, Self.dropMessage(new: new, counts: counts, device: name)))
-    }
-
-    /// `the kernel dropped 120 packets on 'lo' (120 in all): the connections they belonged to show gaps`.
-    static func dropMessage(new: UInt64, counts: LiveCaptureCounts, device: String) -> String {
-        var place = "on '\(device)'"
-        if counts.droppedByInterface > 0 { place += ", \(counts.droppedByInterface) by the interface" }
-        return "the kernel dropped \(new) packets \(place) (\(counts.dropped) in all): the connections they belonged to show gaps"
-    }
-
     // MARK: - Helpers
 
     /// The text of libpcap's NUL-terminated error buffer.
@@ -502,7 +399,7 @@ public final class LiveCapture: CaptureInput {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private static func now() -> Timestamp {
+    static func now() -> Timestamp {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return Timestamp(seconds: Int64(time.tv_sec), fraction: Int64(time.tv_nsec), unitsPerSecond: 1_000_000_000)
@@ -527,56 +424,3 @@ public final class LiveCapture: CaptureInput {
 @available(*, unavailable)
 extension LiveCapture: Sendable {}
 
-/// What libpcap's callback writes into during one `pcap_dispatch`: the read's copies, and the units of
-/// libpcap's timestamps.
-private struct PacketCollector {
-    var copies: PacketCopies
-    let timestampUnits: Int64
-    /// An NFLOG capture's filter (`NFLOGFilter`), run on each packet; nil for none.
-    let filter: NFLOGFilter?
-    /// The packets it rejected.
-    var rejected: UInt64 = 0
-}
-
-/// What the delivery check's callback writes into: the packets kept, and the test packets seen.
-private struct CheckCollector {
-    var packets: PacketCollector
-    /// The test packets' NFLOG prefix.
-    let prefix: [UInt8]
-    /// The number of the last test packet seen.
-    var lastNumber: UInt32?
-    /// How many test packets were read.
-    var testPackets: UInt64 = 0
-}
-
-/// The delivery check's `pcap_dispatch` callback: notes test packets, hands the others to
-/// `collectPacket`.
-private func collectCheckedPacket(_ user: UnsafeMutablePointer<UInt8>?, _ header: UnsafePointer<pcap_pkthdr>?, _ bytes: UnsafePointer<UInt8>?) {
-    guard let user, let header, let bytes else { return }
-    let collector = UnsafeMutableRawPointer(user).assumingMemoryBound(to: CheckCollector.self)
-    let data = UnsafeRawBufferPointer(start: bytes, count: Int(header.pointee.caplen))
-    if let number = NFLOGDeliveryCheck.testPacketNumber(in: data, prefix: collector.pointee.prefix) {
-        collector.pointee.lastNumber = number
-        collector.pointee.testPackets &+= 1
-        return
-    }
-    withUnsafeMutablePointer(to: &collector.pointee.packets) { packets in
-        collectPacket(UnsafeMutableRawPointer(packets).assumingMemoryBound(to: UInt8.self), header, bytes)
-    }
-}
-
-/// `pcap_dispatch`'s callback: copies the packet out of libpcap's buffer. `user` points at the
-/// `PacketCollector` of the call (a local of `dispatch`, alive for the whole call), so a packet costs no
-/// retain or release of the capture and no exclusivity check of its stored properties.
-private func collectPacket(_ user: UnsafeMutablePointer<UInt8>?, _ header: UnsafePointer<pcap_pkthdr>?, _ bytes: UnsafePointer<UInt8>?) {
-    guard let user, let header, let bytes else { return }
-    let collector = UnsafeMutableRawPointer(user).assumingMemoryBound(to: PacketCollector.self)
-    let packet = header.pointee
-    if let filter = collector.pointee.filter, !filter.accepts(UnsafeRawBufferPointer(start: bytes, count: Int(packet.caplen))) {
-        collector.pointee.rejected &+= 1
-        return
-    }
-    // tv_usec holds nanoseconds when the device gave the precision asked for.
-    let timestamp = Timestamp(seconds: Int64(packet.ts.tv_sec), fraction: Int64(packet.ts.tv_usec), unitsPerSecond: collector.pointee.timestampUnits)
-    collector.pointee.copies.append(UnsafeRawBufferPointer(start: bytes, count: Int(packet.caplen)), originalLength: Int(packet.len), timestamp: timestamp)
-}
