@@ -24,6 +24,9 @@ extension InputOptions {
             StopSignal.install()
             let reader = try openCapture(path, followUntil: { StopSignal.isRequested })
             source = OpenedSource(input: try filtered(reader), isLive: true)
+        case .replayedFile(let path):
+            StopSignal.install()
+            source = OpenedSource(input: RealtimeReplay(try filtered(try openCapture(path))), isLive: true)
         case .interface(let device):
             StopSignal.install()
             do {
@@ -42,7 +45,7 @@ extension InputOptions {
         }
         switch self.source {
         case .interface, .processes, .command: source.listeningPorts = ListeningPorts.current()
-        case .file, .followedFile: break
+        case .file, .followedFile, .replayedFile: break
         }
         if !source.keepsPrivileges {
             try Privileges.becomeInvokingUser()

@@ -51,6 +51,11 @@ struct InputOptions: ParsableArguments {
     )
     var follow = false
 
+    @Flag(
+        help: "Read the capture file at the pace it was recorded, as if live: each exchange shows when it happened, and Ctrl-C or SIGTERM ends the run as they end a live capture."
+    )
+    var realtime = false
+
     @Option(
         name: [.customShort("w"), .customLong("write")],
         help: ArgumentHelp(
@@ -90,6 +95,9 @@ struct InputOptions: ParsableArguments {
         if follow, capture == nil || capture == "-" {
             throw ValidationError("--follow needs a capture file (standard input and live sources are followed anyway)")
         }
+        if realtime, capture == nil || capture == "-" || follow {
+            throw ValidationError("--realtime needs a capture file (standard input, --follow and live sources run at their own pace)")
+        }
         if source == .file("-"), isatty(STDIN_FILENO) == 1 {
             throw ValidationError(
                 "no capture given, and standard input is a terminal: name a capture file (hark trace capture.pcap), "
@@ -117,12 +125,13 @@ struct InputOptions: ParsableArguments {
         if !pids.isEmpty { return .processes(pids) }
         if !command.isEmpty { return .command(command) }
         if follow, let capture { return .followedFile(capture) }
+        if realtime, let capture { return .replayedFile(capture) }
         return .file(capture ?? "-")
     }
 
     /// What a progress bar measures against: the capture file, or `-` (no bar) for anything that
     /// grows while it is read.
-    var progressPath: String { follow ? "-" : capture ?? "-" }
+    var progressPath: String { follow || realtime ? "-" : capture ?? "-" }
 
     /// The session settings these options ask for.
     var sessionConfiguration: SessionConfiguration {
@@ -157,6 +166,9 @@ enum CaptureSourceChoice: Equatable {
     case file(String)
     /// A capture file still being written, read as it grows until Ctrl-C or SIGTERM (`--follow`).
     case followedFile(String)
+    /// A capture file read at the pace it was recorded, as if live, until its end or Ctrl-C
+    /// (`--realtime`).
+    case replayedFile(String)
     /// A live capture on an interface (`any` included).
     case interface(String)
     /// The traffic of these processes and their descendants (`--pid`, repeatable).
@@ -170,7 +182,7 @@ extension CaptureSourceChoice {
     var displayName: String {
         switch self {
         case .file(let path): path == "-" ? "standard input" : path
-        case .followedFile(let path): path
+        case .followedFile(let path), .replayedFile(let path): path
         case .interface(let name): "interface \(name)"
         case .processes(let pids): "process " + pids.map(String.init).joined(separator: ", ")
         case .command(let words): words.joined(separator: " ")
@@ -183,11 +195,11 @@ extension CaptureSourceChoice {
         return true
     }
 
-    /// Whether the source is a live capture (an interface, processes, a command): its session reads
-    /// it in batches and reports a clock after each, even while no packet comes.
+    /// Whether the source is a live capture (an interface, processes, a command) or a file replayed as
+    /// one: its session reads it in batches and reports a clock after each, even while no packet comes.
     var isCapture: Bool {
         switch self {
-        case .interface, .processes, .command: true
+        case .interface, .processes, .command, .replayedFile: true
         case .file, .followedFile: false
         }
     }

@@ -93,7 +93,7 @@ extension Hark.Trace {
     /// file's clock runs on while they are quiet: `CaptureInput.idleTime`).
     fileprivate func lineOrder(live: Bool) -> TraceLineOrder {
         switch input.source {
-        case .interface, .processes, .command, .followedFile: .live
+        case .interface, .processes, .command, .followedFile, .replayedFile: .live
         case .file: live ? .live : .file
         }
     }

@@ -38,8 +38,10 @@ extension Hark {
             if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
             if maxPackets < 0 { throw ValidationError("--max-packets must be 0 or more") }
             // A file is checked before the server starts; standard input is opened after (it may wait).
-            if case .file(let path) = input.source, path != "-", access(path, R_OK) != 0 {
-                throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))")
+            switch input.source {
+            case .file(let path) where path != "-", .replayedFile(let path):
+                if access(path, R_OK) != 0 { throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            default: break
             }
         }
 

@@ -3,10 +3,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HarkCore
+public import HarkCore
 
 /// The monotonic clock's time (`CLOCK_MONOTONIC`): for measuring waits, never for packets.
-func monotonicNow() -> Timestamp {
+public func monotonicNow() -> Timestamp {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Timestamp(nanoseconds: Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec))
