@@ -77,7 +77,8 @@ public final class RealtimeReplay: CaptureInputWrapper {
             }
             let now = monotonicNow()
             if let due = dueTime(of: waiting[waitingStart]), due > now {
-                // Hand over what is due once the first of it has waited its time; else wait for more.
+                // Nothing more is due yet: sleep until it is, unless the read has gathered for its
+                // hand-over time (its idle time when it has nothing), as a live read does.
                 let waited = now.since(start)
                 let limit = frames > 0 ? Self.handOverMilliseconds : Self.idleWaitMilliseconds
                 let left = TimeSpan.milliseconds(limit).nanoseconds &- waited.nanoseconds
