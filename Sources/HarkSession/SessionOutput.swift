@@ -60,6 +60,10 @@ struct SessionOutput: AnalysisSink {
     }
 
     /// Reports a TCP event, its direction named by the connection's roles as corrected so far.
+    mutating func take(exchange: consuming Exchange) {
+        emit(exchange)
+    }
+
     mutating func report(_ event: TCPEvent) {
         guard !swappedConnections.isEmpty, swappedConnections.contains(event.connectionID) else {
             observer.tcpEvent(event)
