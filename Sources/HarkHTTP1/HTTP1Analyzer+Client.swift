@@ -89,7 +89,7 @@ extension HTTP1Analyzer {
         nextExchangeIndex += 1
         exchanges.append(exchange)
         head.trimFieldCapacity()
-        let builder = MessageBuilder(
+        request = MessageBuilder(
             head: consume head,
             headSize: size,
             isHeadComplete: isComplete,
@@ -102,7 +102,6 @@ extension HTTP1Analyzer {
             limits: limits,
             decodesContent: decodesContent
         )
-        request = consume builder  // moved, not copied in and destroyed (it is large)
         if isComplete { client.startBody(decision.framing) }
         flush(emit: emit)
     }
@@ -135,7 +134,8 @@ extension HTTP1Analyzer {
             builder.lastByteTime = time
             builder.lastPacket = currentPacket
         }
-        guard let finished = (consume builder).request(end),  // moved, not copied (see beginRequest)
+        // Consumed: otherwise the builder (large) is copied, and the copy's parts moved.
+        guard let finished = (consume builder).request(end),
             let pending = exchanges.last(where: { !$0.hasRequest })
         else { return }
         pending.request = consume finished

@@ -62,22 +62,20 @@ extension HTTP1Analyzer {
         }
         // RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows.
         let isInterim = status.isInformational && status != .switchingProtocols
-        let builder = MessageBuilder(
-            head: consume head,
-            headSize: size,
-            isHeadComplete: isComplete,
-            framing: decision.framing,
-            startOffset: start,
-            firstByteTime: server.messageStartTime,
-            headEndTime: time,
-            firstPacket: server.messageStartPacket,
-            lastPacket: server.headLastPacket,
-            limits: limits,
-            decodesContent: decodesContent
-        )
-        // `consume`, here and below: without it the large builder is copied in, then destroyed.
         response = ResponseInProgress(
-            builder: consume builder,
+            builder: MessageBuilder(
+                head: consume head,
+                headSize: size,
+                isHeadComplete: isComplete,
+                framing: decision.framing,
+                startOffset: start,
+                firstByteTime: server.messageStartTime,
+                headEndTime: time,
+                firstPacket: server.messageStartPacket,
+                lastPacket: server.headLastPacket,
+                limits: limits,
+                decodesContent: decodesContent
+            ),
             exchangeIndex: pending?.index,
             isInterim: isInterim,
             switchesProtocol: decision.switchesProtocol && isComplete
@@ -115,20 +113,19 @@ extension HTTP1Analyzer {
         emit(
             Self.diagnostic(.http09Response, .serverToClient, offset: server.offset, length: 0, detail: nil, time: time)
         )
-        let builder = MessageBuilder(
-            head: nil,
-            headSize: 0,
-            framing: .untilClose,
-            startOffset: server.offset,
-            firstByteTime: time,
-            headEndTime: time,
-            firstPacket: currentPacket,
-            lastPacket: currentPacket,
-            limits: limits,
-            decodesContent: decodesContent
-        )
         response = ResponseInProgress(
-            builder: consume builder,
+            builder: MessageBuilder(
+                head: nil,
+                headSize: 0,
+                framing: .untilClose,
+                startOffset: server.offset,
+                firstByteTime: time,
+                headEndTime: time,
+                firstPacket: currentPacket,
+                lastPacket: currentPacket,
+                limits: limits,
+                decodesContent: decodesContent
+            ),
             exchangeIndex: pending.index,
             isInterim: false,
             switchesProtocol: false

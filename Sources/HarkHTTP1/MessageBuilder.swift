@@ -30,8 +30,8 @@ struct MessageBuilder {
 
     /// A message whose head began at `firstByteTime` in packet `firstPacket` and ended at `headEndTime`
     /// in packet `lastPacket` (or was cut there: not `isHeadComplete`), its body kept within `limits`
-    /// and content-decoded when `decodesContent`. Everything is set here so that a builder is made
-    /// in place, without a copy (it is large).
+    /// and content-decoded when `decodesContent`. Everything is set here: fields set afterwards, through
+    /// the optional holding the builder, cost a copy of it (it is large).
     init(
         head: consuming ParsedHead?,
         headSize: Int,
@@ -93,11 +93,11 @@ struct MessageBuilder {
     }
 
     /// The body as it ended, with content codings undone when the whole body was captured and the
-    /// analyzer decodes content.
-    func body(_ end: MessageReader.BodyEnd) -> HTTP1Body {
+    /// analyzer decodes content. Its bytes are moved out: only for the finished message.
+    private mutating func takeBody(_ end: MessageReader.BodyEnd) -> HTTP1Body {
         var body = HTTP1Body(framing: framing.publicFraming)
         if case .contentLength(let declared) = framing { body.declaredLength = declared }
-        body.bytes = kept
+        swap(&body.bytes, &kept)
         body.bytes.seal(limits: limits.bodyStorage)
         body.length = length
         body.missingBytes = end.missingBytes
@@ -105,8 +105,9 @@ struct MessageBuilder {
         body.wireBytes = end.wireBytes
         body.chunkCount = end.chunkCount
         body.trailers = end.trailers
-        guard let head, head.hasContentEncoding else { return body }
-        body.contentCodings = ContentCoding.list(fromFieldValues: head.headers.values(for: "Content-Encoding"))
+        // Not `guard let head`: that copies the head.
+        guard head?.hasContentEncoding == true else { return body }
+        body.contentCodings = ContentCoding.list(fromFieldValues: head?.headers.values(for: "Content-Encoding") ?? [])
         if let decoder, end.missingBytes == 0 {
             let result = decoder.finish()
             body.decoded = result.bytes
@@ -120,7 +121,7 @@ struct MessageBuilder {
     /// its parts move into the request instead of being copied; the same in `response(_:)`.
     consuming func request(_ end: MessageReader.BodyEnd) -> HTTP1Request? {
         guard case .request? = head?.start else { return nil }
-        let body = body(end)
+        let body = takeBody(end)
         guard let head = head.take(), case .request(let method, let target) = head.start else { return nil }
         return HTTP1Request(
             method: method,
@@ -137,7 +138,7 @@ struct MessageBuilder {
 
     /// The finished response; an HTTP/0.9 response when there is no head.
     consuming func response(_ end: MessageReader.BodyEnd) -> HTTP1Response {
-        let body = body(end)
+        let body = takeBody(end)
         guard let head = head.take(), case .response(let status, let reason) = head.start else {
             return HTTP1Response(
                 status: .absent,
