@@ -45,7 +45,7 @@ extension HTTP1Analyzer {
     /// Starts a request: queues its exchange and sets the body framing. A head cut short
     /// (`isComplete` false) gets no body: the reader is already past it.
     mutating func beginRequest(
-        _ head: ParsedHead,
+        _ head: consuming ParsedHead,
         size: Int,
         isComplete: Bool = true,
         at time: Timestamp,
@@ -88,21 +88,20 @@ extension HTTP1Analyzer {
         if serverFinished { exchange.noResponse = .connectionEnded }
         nextExchangeIndex += 1
         exchanges.append(exchange)
-        var kept = head
-        kept.trimFieldCapacity()
+        head.trimFieldCapacity()
         request = MessageBuilder(
-            head: kept,
+            head: consume head,
             headSize: size,
+            isHeadComplete: isComplete,
             framing: decision.framing,
             startOffset: start,
             firstByteTime: client.messageStartTime,
             headEndTime: time,
+            firstPacket: client.messageStartPacket,
+            lastPacket: client.headLastPacket,
             limits: limits,
             decodesContent: decodesContent
         )
-        request?.isHeadComplete = isComplete
-        request?.firstPacket = client.messageStartPacket
-        request?.lastPacket = client.headLastPacket
         if isComplete { client.startBody(decision.framing) }
         flush(emit: emit)
     }
@@ -124,7 +123,7 @@ extension HTTP1Analyzer {
             oldest.noResponse = .sessionBudgetUsedUp
             budget.noteGivenUp()
         }
-        if let exchange = oldest.exchange() { emit(.exchange(exchange)) }
+        oldest.emitExchange(emit)
     }
 
     /// Completes the request being read; holds later client bytes if it may switch protocols.
@@ -135,10 +134,11 @@ extension HTTP1Analyzer {
             builder.lastByteTime = time
             builder.lastPacket = currentPacket
         }
-        guard let finished = builder.request(end),
+        // Consumed: otherwise the builder (large) is copied, and the copy's parts moved.
+        guard let finished = (consume builder).request(end),
             let pending = exchanges.last(where: { !$0.hasRequest })
         else { return }
-        pending.request = finished
+        pending.request = consume finished
         if pending.mayOpenTunnel, pending.awaitsResponse, !held.isActive {
             held.exchangeIndex = pending.index
         }

@@ -33,7 +33,7 @@ extension HTTP1Analyzer {
     /// short (`isComplete` false) gets no body, as the reader is already past it, and switches no
     /// protocol, as where it ended is unknown.
     mutating func beginResponse(
-        _ head: ParsedHead,
+        _ head: consuming ParsedHead,
         size: Int,
         isComplete: Bool = true,
         at time: Timestamp,
@@ -62,21 +62,20 @@ extension HTTP1Analyzer {
         }
         // RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows.
         let isInterim = status.isInformational && status != .switchingProtocols
-        var builder = MessageBuilder(
-            head: head,
-            headSize: size,
-            framing: decision.framing,
-            startOffset: start,
-            firstByteTime: server.messageStartTime,
-            headEndTime: time,
-            limits: limits,
-            decodesContent: decodesContent
-        )
-        builder.isHeadComplete = isComplete
-        builder.firstPacket = server.messageStartPacket
-        builder.lastPacket = server.headLastPacket
         response = ResponseInProgress(
-            builder: builder,
+            builder: MessageBuilder(
+                head: consume head,
+                headSize: size,
+                isHeadComplete: isComplete,
+                framing: decision.framing,
+                startOffset: start,
+                firstByteTime: server.messageStartTime,
+                headEndTime: time,
+                firstPacket: server.messageStartPacket,
+                lastPacket: server.headLastPacket,
+                limits: limits,
+                decodesContent: decodesContent
+            ),
             exchangeIndex: pending?.index,
             isInterim: isInterim,
             switchesProtocol: decision.switchesProtocol && isComplete
@@ -114,20 +113,19 @@ extension HTTP1Analyzer {
         emit(
             Self.diagnostic(.http09Response, .serverToClient, offset: server.offset, length: 0, detail: nil, time: time)
         )
-        var builder = MessageBuilder(
-            head: nil,
-            headSize: 0,
-            framing: .untilClose,
-            startOffset: server.offset,
-            firstByteTime: time,
-            headEndTime: time,
-            limits: limits,
-            decodesContent: decodesContent
-        )
-        builder.firstPacket = currentPacket
-        builder.lastPacket = currentPacket
         response = ResponseInProgress(
-            builder: builder,
+            builder: MessageBuilder(
+                head: nil,
+                headSize: 0,
+                framing: .untilClose,
+                startOffset: server.offset,
+                firstByteTime: time,
+                headEndTime: time,
+                firstPacket: currentPacket,
+                lastPacket: currentPacket,
+                limits: limits,
+                decodesContent: decodesContent
+            ),
             exchangeIndex: pending.index,
             isInterim: false,
             switchesProtocol: false
@@ -144,20 +142,21 @@ extension HTTP1Analyzer {
             progress.builder.lastByteTime = time
             progress.builder.lastPacket = currentPacket
         }
-        let finished = progress.builder.response(end)
-        guard let pending = exchanges.first(where: { $0.index == progress.exchangeIndex }) else {
+        let (exchangeIndex, isInterim, switchesProtocol) = (progress.exchangeIndex, progress.isInterim, progress.switchesProtocol)
+        // Consumed, so that the builder's parts move into the response instead of being copied.
+        let finished = (consume progress).builder.response(end)
+        guard let pending = exchanges.first(where: { $0.index == exchangeIndex }) else {
             emit(.unpairedResponse(finished, skippedRequestBytes: client.skippedBytesPreview))
-            if progress.switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }
+            if switchesProtocol { openTunnel(for: nil, response: finished, at: time, emit: emit) }
             return
         }
-        if progress.isInterim {
+        if isInterim {
             pending.interim.append(finished)
-            return
-        }
-        pending.response = finished
-        if progress.switchesProtocol {
+        } else if switchesProtocol {
+            pending.response = finished
             openTunnel(for: pending, response: finished, at: time, emit: emit)
         } else {
+            pending.response = consume finished
             flush(emit: emit)
         }
     }

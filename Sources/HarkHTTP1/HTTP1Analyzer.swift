@@ -203,9 +203,8 @@ public struct HTTP1Analyzer {
 
     /// Emits, in request order, every exchange that is complete.
     mutating func flush(emit: (HTTP1Event) -> Void) {
-        while let first = exchanges.first, first.isDone {
-            exchanges.removeFirst()
-            if let exchange = first.exchange() { emit(.exchange(exchange)) }
+        while exchanges.first?.isDone == true {
+            exchanges.removeFirst().emitExchange(emit)
         }
     }
 

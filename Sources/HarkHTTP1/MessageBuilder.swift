@@ -28,15 +28,20 @@ struct MessageBuilder {
     private let limits: HTTP1Limits
     private let decodesContent: Bool
 
-    /// A message whose head began at `firstByteTime` and was complete at `headEndTime`, its body kept
-    /// within `limits` and content-decoded when `decodesContent`.
+    /// A message whose head began at `firstByteTime` in packet `firstPacket` and ended at `headEndTime`
+    /// in packet `lastPacket` (or was cut there: not `isHeadComplete`), its body kept within `limits`
+    /// and content-decoded when `decodesContent`. Everything is set here: fields set afterwards, through
+    /// the optional holding the builder, cost a copy of it (it is large).
     init(
-        head: ParsedHead?,
+        head: consuming ParsedHead?,
         headSize: Int,
+        isHeadComplete: Bool = true,
         framing: BodyFraming,
         startOffset: Int64,
         firstByteTime: Timestamp,
         headEndTime: Timestamp,
+        firstPacket: Int,
+        lastPacket: Int,
         limits: HTTP1Limits,
         decodesContent: Bool
     ) {
@@ -44,10 +49,13 @@ struct MessageBuilder {
         self.decodesContent = decodesContent
         self.head = head
         self.headSize = headSize
+        self.isHeadComplete = isHeadComplete
         self.framing = framing
         self.startOffset = startOffset
         self.firstByteTime = firstByteTime
         self.lastByteTime = headEndTime
+        self.firstPacket = firstPacket
+        self.lastPacket = lastPacket
     }
 
     /// Appends body bytes, keeping at most `limits.maxBodyBytes` of the whole body (copied out of
@@ -85,11 +93,11 @@ struct MessageBuilder {
     }
 
     /// The body as it ended, with content codings undone when the whole body was captured and the
-    /// analyzer decodes content.
-    func body(_ end: MessageReader.BodyEnd) -> HTTP1Body {
+    /// analyzer decodes content. Its bytes are moved out: only for the finished message.
+    private mutating func takeBody(_ end: MessageReader.BodyEnd) -> HTTP1Body {
         var body = HTTP1Body(framing: framing.publicFraming)
         if case .contentLength(let declared) = framing { body.declaredLength = declared }
-        body.bytes = kept
+        swap(&body.bytes, &kept)
         body.bytes.seal(limits: limits.bodyStorage)
         body.length = length
         body.missingBytes = end.missingBytes
@@ -97,8 +105,9 @@ struct MessageBuilder {
         body.wireBytes = end.wireBytes
         body.chunkCount = end.chunkCount
         body.trailers = end.trailers
-        guard let head, head.hasContentEncoding else { return body }
-        body.contentCodings = ContentCoding.list(fromFieldValues: head.headers.values(for: "Content-Encoding"))
+        // Not `guard let head`: that copies the head.
+        guard head?.hasContentEncoding == true else { return body }
+        body.contentCodings = ContentCoding.list(fromFieldValues: head?.headers.values(for: "Content-Encoding") ?? [])
         if let decoder, end.missingBytes == 0 {
             let result = decoder.finish()
             body.decoded = result.bytes
@@ -108,9 +117,12 @@ struct MessageBuilder {
         return body
     }
 
-    /// The finished request.
+    /// The finished request. The head is taken out after the body (which reads it) is made, so that
+    /// its parts move into the request instead of being copied; the same in `response(_:)`.
     consuming func request(_ end: MessageReader.BodyEnd) -> HTTP1Request? {
-        guard let head, case .request(let method, let target) = head.start else { return nil }
+        guard case .request? = head?.start else { return nil }
+        let body = takeBody(end)
+        guard let head = head.take(), case .request(let method, let target) = head.start else { return nil }
         return HTTP1Request(
             method: method,
             target: target,
@@ -119,14 +131,15 @@ struct MessageBuilder {
             headers: head.headers,
             headSize: headSize,
             isHeadComplete: isHeadComplete,
-            body: body(end),
+            body: body,
             span: span(end)
         )
     }
 
     /// The finished response; an HTTP/0.9 response when there is no head.
     consuming func response(_ end: MessageReader.BodyEnd) -> HTTP1Response {
-        guard let head, case .response(let status, let reason) = head.start else {
+        let body = takeBody(end)
+        guard let head = head.take(), case .response(let status, let reason) = head.start else {
             return HTTP1Response(
                 status: .absent,
                 reason: "",
@@ -134,7 +147,7 @@ struct MessageBuilder {
                 versionNumber: .http0_9,
                 headers: HTTPFields(),
                 headSize: 0,
-                body: body(end),
+                body: body,
                 span: span(end)
             )
         }
@@ -146,7 +159,7 @@ struct MessageBuilder {
             headers: head.headers,
             headSize: headSize,
             isHeadComplete: isHeadComplete,
-            body: body(end),
+            body: body,
             span: span(end)
         )
     }

@@ -92,21 +92,29 @@ final class PendingExchange {
     /// Whether the exchange can be emitted.
     var isDone: Bool { hasRequest && (hasResponse || noResponse != nil) }
 
-    /// The public exchange, with its issues listed.
-    func exchange() -> HTTP1Exchange? {
-        guard let request else { return nil }
+    /// Emits the public exchange (if the request is complete), with its issues listed. Its messages
+    /// are moved out, not copied: this pending exchange is left without them, for one just removed
+    /// from the analyzer's list (no copy of the analyzer shares it during a call:
+    /// `HTTP1Analyzer.makeExchangesUnique`).
+    func emitExchange(_ emit: (HTTP1Event) -> Void) {
+        guard let request = request.take() else { return }
+        let response = response.take()
         var issues: [HTTP1Exchange.Issue] = []
-        if !hasResponse, let noResponse { issues.append(.noResponse(noResponse)) }
+        if case .none = response, let noResponse { issues.append(.noResponse(noResponse)) }
         issues += request.issues
-        if let response { issues += response.issues }
-        return HTTP1Exchange(
-            request: request,
-            interimResponses: interim,
-            response: response,
+        issues += response?.issues ?? []
+        let interim = interim
+        self.interim = []
+        // `consume`: without it each large part is copied in, then destroyed.
+        let exchange = HTTP1Exchange(
+            request: consume request,
+            interimResponses: consume interim,
+            response: consume response,
             index: index,
             pipelineDepth: pipelineDepth,
-            issues: issues
+            issues: consume issues
         )
+        emit(.exchange(consume exchange))
     }
 }
 

@@ -36,6 +36,16 @@ enum AnalysisEvent {
 /// Takes the events of connection analysis: the session's output itself, or a worker's list of them.
 protocol AnalysisSink {
     mutating func take(_ event: AnalysisEvent)
+    /// Takes a complete exchange, as `take(.exchange(exchange))` does (the default). A sink that
+    /// reports it at once takes it without the event's box: an exchange is copied out of a box, and
+    /// that costs a retain and a release of every reference it holds.
+    mutating func take(exchange: consuming Exchange)
+}
+
+extension AnalysisSink {
+    mutating func take(exchange: consuming Exchange) {
+        take(.exchange(exchange))
+    }
 }
 
 extension AnalysisEvent {

@@ -178,13 +178,15 @@ struct ConnectionAnalysis {
             let context = slot.context(consumingHandshake: true)
             var mapped = ExchangeMapper.exchange(from: exchange, id: 0, position: position, connection: context)
             mapped.switchedTo = switchedTo
-            sink.take(.switched(annotated(mapped, slot: slot)))
+            annotate(&mapped, slot: slot)
+            sink.take(.switched(mapped))
         case .switchedStream(let exchange, let switchedTo):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
             var mapped = ExchangeMapper.exchange(from: exchange, id: 0, index: position, connection: context)
             mapped.switchedTo = switchedTo.lowercased()
-            sink.take(.switched(annotated(mapped, slot: slot)))
+            annotate(&mapped, slot: slot)
+            sink.take(.switched(mapped))
         case .webSocket(.message(var message), let streamID):
             // The analyzer numbers directions as reassembly does; the context names the corrected roles.
             if slot.rolesSwapped { message.direction = message.direction.reversed }
@@ -205,17 +207,20 @@ struct ConnectionAnalysis {
         case .http1(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
-            sink.take(.exchange(annotated(ExchangeMapper.exchange(from: exchange, id: 0, position: position, connection: context), slot: slot)))
+            var mapped = ExchangeMapper.exchange(from: exchange, id: 0, position: position, connection: context)
+            annotate(&mapped, slot: slot)
+            sink.take(exchange: consume mapped)
         case .http1(.unpairedResponse(let response, let skippedRequestBytes)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
-            let mapped = ExchangeMapper.exchange(
+            var mapped = ExchangeMapper.exchange(
                 unpaired: response, id: 0, position: position, connection: context,
                 missingRequest: slot.missing.missingRequest(
                     sawHandshake: slot.info.roleSource == .handshake, skippedRequestBytes: skippedRequestBytes
                 )
             )
-            sink.take(.exchange(annotated(mapped, slot: slot)))
+            annotate(&mapped, slot: slot)
+            sink.take(exchange: consume mapped)
         case .http1(.diagnostic(let diagnostic)):
             sink.take(.diagnostic(inPacket(diagnostic.diagnostic(connectionID: slot.info.id))))
         case .http1(.tunnelOpened), .http1(.tunnelData), .http1(.tunnelGap), .http1(.tunnelClosed):
@@ -223,7 +228,9 @@ struct ConnectionAnalysis {
         case .http2(.exchange(let exchange)):
             let position = slot.takeExchangePosition()
             let context = slot.context(consumingHandshake: true)
-            sink.take(.exchange(annotated(ExchangeMapper.exchange(from: exchange, id: 0, index: position, connection: context), slot: slot)))
+            var mapped = ExchangeMapper.exchange(from: exchange, id: 0, index: position, connection: context)
+            annotate(&mapped, slot: slot)
+            sink.take(exchange: consume mapped)
         case .http2(.diagnostic(let diagnostic)):
             sink.take(.diagnostic(inPacket(diagnostic.diagnostic(connectionID: slot.info.id))))
         case .http2(.streamSwitched), .http2(.streamData), .http2(.streamGap), .http2(.streamEnded):
@@ -248,13 +255,13 @@ struct ConnectionAnalysis {
         return located
     }
 
-    /// `exchange` with what its connection knows: the problems worded for why a message is missing,
+    /// Adds to `exchange` what its connection knows: the problems worded for why a message is missing,
     /// and whether its bytes came out late. Only when messages are parsed (without, no exchange is
-    /// reported, and an upgrade is followed only to name the connection's protocol).
-    private func annotated(_ exchange: consuming Exchange, slot: ConnectionSlot) -> Exchange {
-        guard settings.parsesMessages else { return exchange }
+    /// reported, and an upgrade is followed only to name the connection's protocol). In place: an
+    /// exchange is large, and one taken and returned was copied.
+    private func annotate(_ exchange: inout Exchange, slot: ConnectionSlot) {
+        guard settings.parsesMessages else { return }
         exchange.problems = slot.missing.reword(exchange.problems)
         slot.held.annotate(&exchange)
-        return exchange
     }
 }

@@ -93,9 +93,12 @@ enum ExchangeMapper {
     private static func authority(of request: HTTP1Request) -> String? {
         if request.method == .connect { return request.target }
         let target = request.target.utf8
-        for scheme in ["http://", "https://"] where ASCII.equalIgnoringCase(target.prefix(scheme.utf8.count), scheme.utf8) {
-            let rest = request.target.dropFirst(scheme.count)
-            return String(rest.prefix { $0 != "/" && $0 != "?" })
+        // An origin-form target ("/…", nearly every one) names no scheme: no need to look for one.
+        if target.first != UInt8(ascii: "/") {
+            for scheme in ["http://", "https://"] where ASCII.equalIgnoringCase(target.prefix(scheme.utf8.count), scheme.utf8) {
+                let rest = request.target.dropFirst(scheme.count)
+                return String(rest.prefix { $0 != "/" && $0 != "?" })
+            }
         }
         return request.headers.first("Host")
     }

@@ -60,6 +60,10 @@ struct SessionOutput: AnalysisSink {
     }
 
     /// Reports a TCP event, its direction named by the connection's roles as corrected so far.
+    mutating func take(exchange: consuming Exchange) {
+        emit(exchange)
+    }
+
     mutating func report(_ event: TCPEvent) {
         guard !swappedConnections.isEmpty, swappedConnections.contains(event.connectionID) else {
             observer.tcpEvent(event)
@@ -95,7 +99,8 @@ struct SessionOutput: AnalysisSink {
         // Without message parsing only an upgrade is followed (to name the connection's protocol).
         guard parsesMessages else { return exchangeCount }
         exchange.id = exchangeCount
-        if exchange.applicationProtocol != .fastCGI, var upstream = hops.http(exchange) {
+        // `seesFastCGI` asked first (`http(_:)` asks it too): passing the exchange costs a copy of it.
+        if exchange.applicationProtocol != .fastCGI, hops.seesFastCGI, var upstream = hops.http(exchange) {
             prepared = nil
             upstream.id = exchangeCount
             exchange.id = exchangeCount + 1
