@@ -53,7 +53,7 @@ public struct HTTP1Exchange: Hashable, Sendable {
     /// Interim (1xx) responses before the final one, such as `100 Continue` or `103 Early Hints`.
     public var interimResponses: [HTTP1Response]
     /// The final response, nil when none was seen.
-    public var response: HTTP1Response?
+    public var response: Optional<HTTP1Response>  // not `HTTP1Response?`: see `init`
     /// Position of the request on the connection, from 0.
     public var index: Int
     /// How many earlier requests were still waiting for their final response when this request began:
@@ -73,6 +73,8 @@ public struct HTTP1Exchange: Hashable, Sendable {
     ) {
         self.request = request
         self.interimResponses = interimResponses
+        // `response` is spelled `Optional<…>`, not `…?`: a `var` spelled `T?` starts out nil before the
+        // initializer runs, and then this compiler built the exchange aside and copied it out.
         self.response = response
         self.index = index
         self.pipelineDepth = pipelineDepth

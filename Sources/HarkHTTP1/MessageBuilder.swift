@@ -5,7 +5,7 @@ import NIOCore
 /// A message being read: its head, the body bytes kept so far, and where it sits in the stream.
 struct MessageBuilder {
     /// The parsed head; nil for an HTTP/0.9 response, which has none.
-    var head: ParsedHead?
+    var head: Optional<ParsedHead>  // not `ParsedHead?`: see `init`
     var headSize: Int
     var framing: BodyFraming
     var startOffset: Int64
@@ -22,7 +22,7 @@ struct MessageBuilder {
     private var length = 0
     /// Undoes the content codings as body bytes arrive; made on the first body byte when the analyzer
     /// decodes content and the head names a coding.
-    private var decoder: BodyDecoder?
+    private var decoder: Optional<BodyDecoder>  // not `BodyDecoder?`: see `init`
     /// The analyzer's bounds, and whether it decodes content: kept here so that appending a segment
     /// passes no struct holding references.
     private let limits: HTTP1Limits
@@ -56,6 +56,9 @@ struct MessageBuilder {
         self.lastByteTime = headEndTime
         self.firstPacket = firstPacket
         self.lastPacket = lastPacket
+        // The optionals are spelled `Optional<…>`, not `…?`: a `var` spelled `T?` starts out nil
+        // before the initializer runs, and then this compiler built the value aside and copied it out.
+        self.decoder = nil
     }
 
     /// Appends body bytes, keeping at most `limits.maxBodyBytes` of the whole body (copied out of

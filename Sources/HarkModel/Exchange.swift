@@ -18,21 +18,21 @@ public struct Exchange: Sendable {
     /// Interim (1xx) responses before the final one.
     public var interimResponses: [HTTPResponseRecord]
     /// The final response; nil when none was captured.
-    public var response: HTTPResponseRecord?
+    public var response: Optional<HTTPResponseRecord>  // not `HTTPResponseRecord?`: see `init`
     /// What went wrong or is incomplete, in words for `_error` and traces; empty for a clean exchange.
     public var problems: [String]
     /// What the connection switched to after this exchange: the `Upgrade` protocol of a `101` response,
     /// lower-cased (`websocket`, `h2c`); nil otherwise (a CONNECT tunnel says so by its method).
-    public var switchedTo: String?
+    public var switchedTo: Optional<String>  // not `String?`: see `init`
     /// The gRPC call, for `application/grpc` exchanges over HTTP/2.
-    public var grpc: GRPCSummary?
+    public var grpc: Optional<GRPCSummary>  // not `GRPCSummary?`: see `init`
     /// The FastCGI request's own facts (request id, role, statuses, stderr), for `fcgi` exchanges.
-    public var fastCGI: FastCGISummary?
+    public var fastCGI: Optional<FastCGISummary>  // not `FastCGISummary?`: see `init`
     /// For a client's HTTP exchange with a web server: the FastCGI exchange the web server made to
     /// serve it (the next hop up), when the capture holds both.
-    public var upstream: HopLink?
+    public var upstream: Optional<HopLink>  // not `HopLink?`: see `init`
     /// For a FastCGI exchange: the client's HTTP exchange it served.
-    public var downstream: HopLink?
+    public var downstream: Optional<HopLink>  // not `HopLink?`: see `init`
 
     public init(
         id: Int,
@@ -55,7 +55,14 @@ public struct Exchange: Sendable {
         self.interimResponses = interimResponses
         self.response = response
         self.problems = problems
+        // The optionals are spelled `Optional<…>`, not `…?`: a `var` spelled `T?` starts out nil
+        // before the initializer runs, and then this compiler built the exchange aside and copied it
+        // out (a retain and a release of everything it holds, for every exchange).
         self.switchedTo = switchedTo
+        self.grpc = nil
+        self.fastCGI = nil
+        self.upstream = nil
+        self.downstream = nil
     }
 
     /// Whether this exchange stands for a TLS or QUIC connection nothing could be read inside (protocol

@@ -10,7 +10,7 @@ public struct HTTPRequestRecord: Sendable {
     /// `http` or `https`.
     public var scheme: String
     /// The authority: HTTP/2's `:authority`, the host of an absolute-form target, or the `Host` header.
-    public var authority: String?
+    public var authority: Optional<String>  // not `String?`: see `init`
     /// The protocol version as sent (`HTTP/1.1`), or `HTTP/2.0`.
     public var version: String
     /// Header fields in wire order (HTTP/2 pseudo-headers not included).
@@ -41,6 +41,8 @@ public struct HTTPRequestRecord: Sendable {
         self.method = method
         self.target = target
         self.scheme = scheme
+        // `authority` is spelled `Optional<…>`, not `…?`: a `var` spelled `T?` starts out nil before
+        // the initializer runs, and then this compiler built the record aside and copied it out.
         self.authority = authority
         self.version = version
         self.headers = headers
@@ -181,7 +183,7 @@ public struct HTTPMessageBody: Sendable {
     public var bytes: BodyStorage
     /// The body with content codings undone, when there were any and decoding produced something:
     /// all of it, or the part before `decodingError` stopped it.
-    public var decoded: BodyStorage?
+    public var decoded: Optional<BodyStorage>  // not `BodyStorage?`: see `init`
     /// Bytes the content decoding produced, kept or not; set exactly when `decoded` is.
     public var decodedLength: Int?
     /// Transfer-decoded bytes captured, including any beyond the kept limit.
@@ -195,7 +197,7 @@ public struct HTTPMessageBody: Sendable {
     /// `Content-Encoding` codings in the order applied (`gzip`, `br`).
     public var contentCodings: [String]
     /// Why content decoding failed or stopped early.
-    public var decodingError: String?
+    public var decodingError: Optional<String>  // not `String?`: see `init`
     /// Trailer fields.
     public var trailers: HTTPFields
 
@@ -215,6 +217,8 @@ public struct HTTPMessageBody: Sendable {
         // Decoding that failed before producing a byte leaves the captured bytes as the content, so
         // that views show what was sent (with the error) rather than nothing.
         let producedNothing = (decodedLength ?? decoded?.count) == 0 && decodingError != nil && length > 0
+        // The optionals are spelled `Optional<…>`, not `…?`: a `var` spelled `T?` starts out nil before
+        // the initializer runs, and then this compiler built the body aside and copied it out.
         self.decoded = producedNothing ? nil : decoded
         self.decodedLength = producedNothing ? nil : decodedLength ?? decoded?.count
         self.length = length
