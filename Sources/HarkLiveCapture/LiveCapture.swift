@@ -45,9 +45,9 @@ public final class LiveCapture: CaptureInput {
     /// NFLOG messages until its first packet is this old. 10 ms (Suricata's AF_PACKET default) cost
     /// about 10 % more CPU per request on paced loopback traffic (BENCHMARKS.md): a wake of each
     /// thread per hand-over, and the analysis runs the same code faster in longer bursts.
-    private static let handOverMilliseconds: Int32 = 40
+    static let handOverMilliseconds: Int32 = 40
     /// How long a read waits for a packet before returning empty, so that the session's clock moves.
-    private static let idleWaitMilliseconds: Int32 = 500
+    static let idleWaitMilliseconds: Int32 = 500
 
     public let name: String
     /// The link type of every packet (`EN10MB` for an Ethernet interface, `LINUX_SLL2` for `any`,
@@ -205,7 +205,9 @@ public final class LiveCapture: CaptureInput {
     public var returnsPartialBatches: Bool { true }
 
     /// Frames per hand-over: 40 ms of 25,000 requests a second on loopback (two packets each).
-    public var batchFrames: Int? { 2048 }
+    static let handOverFrames = 2048
+
+    public var batchFrames: Int? { Self.handOverFrames }
 
     public var liveClock: Timestamp? { lastClock }
 

@@ -9,19 +9,15 @@ import NIOCore
 
 /// A capture file read at the pace it was recorded, as if live (`--realtime`): each packet is handed
 /// on once as much time has passed since the first as passed in the capture, in hand-overs of at most
-/// `handOverMilliseconds` like a live capture's, with a clock in the capture's time that runs on while
-/// no packet is due (idle connections age as they did). Ctrl-C or SIGTERM (`StopSignal`) ends it like
-/// the end of the file.
+/// `LiveCapture.handOverMilliseconds` (40 ms) like a live capture's, with a clock in the capture's time
+/// that runs on while no packet is due (idle connections age as they did). Ctrl-C or SIGTERM
+/// (`StopSignal`) ends it like the end of the file.
 ///
 /// For watching a recorded capture unfold in the live views (`hark tui`, `hark web`, `hark trace`),
 /// and for measuring what a live run costs against the same analysis at the same pace: a file read
 /// flat out never sleeps between hand-overs, a live capture must (BENCHMARKS.md, "Session 11").
 /// Packets whose time goes backwards are handed on at once, in file order.
 public final class RealtimeReplay: CaptureInputWrapper {
-    /// The longest a due packet waits for the hand-over that carries it, as `LiveCapture`'s.
-    static let handOverMilliseconds: Int64 = 40
-    /// How long a read waits while no packet is due before returning empty, so that the clock moves.
-    static let idleWaitMilliseconds: Int64 = 500
     /// Frames read from the file at a time, ahead of when they are due.
     static let readFrames = 512
 
@@ -48,7 +44,7 @@ public final class RealtimeReplay: CaptureInputWrapper {
     public var returnsPartialBatches: Bool { true }
 
     /// Frames per hand-over, as a live capture's.
-    public var batchFrames: Int? { 2048 }
+    public var batchFrames: Int? { LiveCapture.handOverFrames }
 
     /// The capture's time now: the first packet's time plus the time since it was handed on.
     public var liveClock: Timestamp? { lastClock }
@@ -80,8 +76,9 @@ public final class RealtimeReplay: CaptureInputWrapper {
                 // Nothing more is due yet: sleep until it is, unless the read has gathered for its
                 // hand-over time (its idle time when it has nothing), as a live read does.
                 let waited = now.since(start)
-                let limit = frames > 0 ? Self.handOverMilliseconds : Self.idleWaitMilliseconds
-                let left = TimeSpan.milliseconds(limit).nanoseconds &- waited.nanoseconds
+                // The same times as a live read's (`LiveCapture`).
+                let limit = frames > 0 ? LiveCapture.handOverMilliseconds : LiveCapture.idleWaitMilliseconds
+                let left = TimeSpan.milliseconds(Int64(limit)).nanoseconds &- waited.nanoseconds
                 guard left > 0, sleep(nanoseconds: min(due.since(now).nanoseconds, left)) else { break }
                 continue
             }

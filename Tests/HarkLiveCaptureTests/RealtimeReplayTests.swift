@@ -57,6 +57,23 @@ struct RealtimeReplayTests {
         #expect(!lines.isEmpty && lines.count < 9, "the exchanges shown before Ctrl-C, not the rest: \(lines.count)")
     }
 
+    @Test func aTruncatedCaptureIsReplayedUpToItsCutAndSaysWhere() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = try Data(contentsOf: capture)
+        let truncated = directory.appendingPathComponent("truncated.pcap")
+        try whole.prefix(whole.count * 2 / 3).write(to: truncated)
+        let expected = try HarkBinary.run(["trace", "--json", truncated.path])
+        let result = try HarkBinary.run(["trace", "--json", "--realtime", truncated.path])
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n").filter { $0.contains("\"type\":\"exchange\"") }
+        let expectedLines = expected.output.split(separator: "\n").filter { $0.contains("\"type\":\"exchange\"") }
+        #expect(!lines.isEmpty && lines.count < 9, "the exchanges before the cut: \(lines.count)")
+        #expect(lines == expectedLines, "the same exchanges as reading the truncated file flat out")
+        // With --json the diagnostic is a line of the output.
+        #expect(result.output.contains("file ends inside the record"), "the cut is reported: \(result.errors)")
+    }
+
     @Test func realtimeNeedsACaptureFile() throws {
         for arguments in [["trace", "--realtime"], ["trace", "--realtime", "-"], ["trace", "--realtime", "--follow", capture.path]] {
             let result = try HarkBinary.run(arguments)
