@@ -16,7 +16,7 @@ extension LiveCapture {
     /// packets are left out of the capture and of its counts.
     func verifyDelivery(_ check: NFLOGDeliveryCheck) -> Bool {
         var collector = CheckCollector(
-            packets: PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits, filter: nflogFilter),
+            packets: PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits, filter: nflogFilter, isNFLOG: linkType == .nflog),
             prefix: Array(check.prefix.utf8))
         swap(&collector.packets.copies, &copies)
         defer {

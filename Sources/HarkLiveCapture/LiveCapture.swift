@@ -18,11 +18,13 @@ import NIOCore
 /// (TPACKET_V2) gives every packet a slot as large as the biggest packet, so 64 MiB held only about
 /// 500 packets on loopback (64 KiB MTU) and small packets were dropped at a few thousand per second
 /// of any pause. Each loopback packet is queued once (`LoopbackCopies`). An NFLOG group (`--pid`,
-/// `-- CMD`) gets its packets in netlink messages of a size that follows the rate (`NFLOGBatching`),
-/// each taken whole (a read may go past `maximumFrames` by the rest of one). A read gathers blocks or
-/// messages until its first packet is `handOverMilliseconds` old or it holds `maximumFrames`: one
-/// hand-over to the analysis per 40 ms whatever the rate (each wake costs, and the analysis runs its
-/// code faster in longer bursts), well within what a person watching notices (about 100 ms).
+/// `-- CMD`) gets its packets in netlink messages of a size that follows the rate and the kernel's
+/// times (`NFLOGBatching`), each taken whole (a read may go past `maximumFrames` by the rest of one);
+/// while every packet carries the kernel's time, a read sleeps through the messages instead of waking
+/// for each. A read gathers blocks or messages until its first packet is `handOverMilliseconds` old or
+/// it holds `maximumFrames`: one hand-over to the analysis per 40 ms whatever the rate (each wake
+/// costs, and the analysis runs its code faster in longer bursts), well within what a person watching
+/// notices (about 100 ms).
 /// Reading waits on libpcap's selectable descriptor and `StopSignal` together:
 /// Ctrl-C, SIGTERM or `StopSignal.request()` ends the input like the end of a file, after the packets
 /// the kernel still holds. Packets the kernel dropped (its buffer was full) are reported as diagnostics
@@ -152,7 +154,7 @@ public final class LiveCapture: CaptureInput {
         self.linkType = linkType
         self.nflogFilter = nflogFilter
         baseline = kernelCounts() ?? LiveCaptureCounts()
-        askForBatches(of: batching.threshold)
+        askForBatches(of: batching.plan.threshold)
         if linkType == .nflog, let check = settings.deliveryCheck {
             deliveryVerified = verifyDelivery(check)
         }
@@ -228,29 +230,38 @@ public final class LiveCapture: CaptureInput {
         // The read fills a local collector, the copies moved out of the capture and back at the end:
         // reached through a pointer by libpcap's callback, it costs no exclusivity check per packet
         // (about 100 instructions each, two per packet when the callback and the loop used `self.copies`).
-        var collector = PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits, filter: nflogFilter)
+        var collector = PacketCollector(copies: PacketCopies(), timestampUnits: timestampUnits, filter: nflogFilter, isNFLOG: linkType == .nflog)
         swap(&collector.copies, &copies)
         defer {
             swap(&collector.copies, &copies)
             rejected &+= collector.rejected
         }
         var readable = false
+        var slept = false
         while true {
             let stopping = StopSignal.isRequested
-            dispatch(into: &collector, maximumFrames: maximumFrames, maximumBytes: maximumBytes, readable: readable)
+            dispatch(into: &collector, maximumFrames: maximumFrames, maximumBytes: maximumBytes, readable: readable, everyMessage: slept)
             readable = false
+            slept = false
             let delivered = collector.copies.packets.count
             let deliveredBytes = collector.copies.bytes
             if isFinished { break }
             if delivered > 0 {
-                // NFLOG messages come every millisecond or so under load, ring blocks every few
-                // milliseconds at high rates: gather them until the first packet is due.
+                // NFLOG messages come every millisecond or so under load while some packets have no
+                // kernel time, ring blocks every few milliseconds at high rates: gather them until the
+                // first packet is due.
                 guard !stopping, delivered < maximumFrames, deliveredBytes < maximumBytes,
                     let first = collector.copies.packets.first?.timestamp
                 else { break }
                 let now = Self.now()
                 let left = min(first, now).advanced(by: .milliseconds(Int64(Self.handOverMilliseconds))).since(now).milliseconds
                 guard left >= 1 else { break }
+                if batching.plan.sleepsUntilHandOver {
+                    // Kernel-timed NFLOG packets: sleep through their messages, then take them all.
+                    _ = waitForPackets(milliseconds: Int32(left), watchingCapture: false)
+                    slept = true
+                    continue
+                }
                 let wake = waitForPackets(milliseconds: Int32(left))
                 if wake == .nothing { break }
                 readable = wake == .packets
@@ -271,11 +282,12 @@ public final class LiveCapture: CaptureInput {
             readable = wake == .packets
         }
         let delivered = collector.copies.packets.count
+        let withoutKernelTime = collector.withoutKernelTime
         handOutFrames(of: &collector.copies, record: record)
         let now = Self.now()
         lastClock = now
-        if !nflogGroups.isEmpty, let threshold = batching.record(packets: delivered, at: now) {
-            askForBatches(of: threshold)
+        if !nflogGroups.isEmpty, let plan = batching.record(packets: delivered, withoutKernelTime: withoutKernelTime, at: now) {
+            askForBatches(of: plan.threshold)
         }
         reportDropsIfDue(diagnostic: diagnostic)
         return !isFinished
@@ -300,14 +312,17 @@ public final class LiveCapture: CaptureInput {
 
     /// Copies what the kernel holds into `collector`, until the read holds `maximumFrames` frames or
     /// `maximumBytes` bytes (past them by the rest of an NFLOG message), without waiting. `readable`: a
-    /// poll just said the descriptor has something.
-    private func dispatch(into collector: inout PacketCollector, maximumFrames: Int, maximumBytes: Int, readable: Bool) {
+    /// poll just said the descriptor has something. `everyMessage`: take every NFLOG message waiting,
+    /// not only the first (after a sleep through them).
+    private func dispatch(into collector: inout PacketCollector, maximumFrames: Int, maximumBytes: Int, readable: Bool, everyMessage: Bool) {
+        var readable = readable
         while collector.copies.packets.count < maximumFrames, collector.copies.bytes < maximumBytes {
             let nflog = linkType == .nflog
             // libpcap's NFLOG reader takes EAGAIN on its non-blocking socket for an error (1.10): read
             // only what poll says is there, one netlink message (`recv`) per call, and all of its
             // packets (-1): packets left in libpcap's buffer would wait, unseen by poll, for the next.
             if nflog, !readable, !hasPendingInput() { break }
+            readable = false
             let limit: Int32 = nflog ? -1 : Int32(clamping: min(maximumFrames &- collector.copies.packets.count, 256))
             let count = withUnsafeMutablePointer(to: &collector) { pointer in
                 pcap_dispatch(handle, limit, collectPacket, UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: UInt8.self))
@@ -319,8 +334,9 @@ public final class LiveCapture: CaptureInput {
                 isFinished = true
                 break
             }
-            // After a message, `read` waits (or polls) for the next: no poll here that finds nothing.
-            if count == 0 || nflog { break }
+            // After a message, `read` waits (or polls) for the next, unless it slept through them: no
+            // poll here that finds nothing.
+            if count == 0 || (nflog && !everyMessage) { break }
         }
     }
 
@@ -358,10 +374,12 @@ public final class LiveCapture: CaptureInput {
         case nothing
     }
 
-    /// Waits for a packet or a stop request, at most `milliseconds`.
-    private func waitForPackets(milliseconds: Int32) -> Wake {
+    /// Waits for a packet or a stop request, at most `milliseconds`; for a stop request only when not
+    /// `watchingCapture`.
+    private func waitForPackets(milliseconds: Int32, watchingCapture: Bool = true) -> Wake {
+        // A descriptor of -1 is not watched.
         var entries = (
-            pollfd(fd: selectableDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: watchingCapture ? selectableDescriptor : -1, events: Int16(POLLIN), revents: 0),
             pollfd(fd: StopSignal.descriptor, events: Int16(POLLIN), revents: 0)
         )
         let count: nfds_t = StopSignal.descriptor >= 0 ? 2 : 1

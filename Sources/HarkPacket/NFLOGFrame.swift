@@ -59,6 +59,13 @@ public enum NFLOGFrame {
         }
     }
 
+    /// Whether an NFLOG message as libpcap hands it out live (`nfgenmsg`, then the attributes) carries
+    /// the kernel's time (`NFULA_TIMESTAMP`).
+    package static func hasKernelTime(_ message: UnsafeRawBufferPointer) -> Bool {
+        guard case .found(_, let length) = attribute(timestampType, in: WireBytes(raw: message)) else { return false }
+        return length >= 16
+    }
+
     /// The value of the first attribute of `type` in an NFLOG message as libpcap hands it out live
     /// (`nfgenmsg`, then the attributes); nil when there is none or an attribute before it is broken.
     package static func value(of type: UInt16, in message: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {

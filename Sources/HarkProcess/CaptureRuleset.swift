@@ -11,9 +11,16 @@
 ///   sockets seeded from `/proc`. An accepted socket belongs to its listener's cgroup, so a server
 ///   whose listener predates the move would otherwise be invisible.
 ///
-/// Output packets are logged in `out`, input packets in `in`. A loopback packet passes both hooks;
-/// when `out` logged it, it is marked with `loopbackMark` and `in` clears the mark and skips it, so
-/// every packet is logged exactly once even when both ends are watched. Every log statement counts
+/// Output packets are logged in `out`, input packets in `in`, but for loopback TCP and UDP: a loopback
+/// packet passes both hooks, and when `out` takes one, it only notes its protocol, addresses and ports
+/// in `looped4`/`looped6` for `looped`, and `in` logs it on its way in, a few microseconds later. NFLOG
+/// stamps the packets of input hooks only (an output packet takes the time hark reads it, which is what
+/// ties `HarkLiveCapture.NFLOGBatching`'s batches to a millisecond): this way a watched service on
+/// loopback is all kernel-timed. A packet is still logged exactly once when both ends are watched (the
+/// `looped` rules come first in `in` and accept), and the note is the table's own: two harks watching
+/// the same traffic each log it once, which a shared packet mark would not give. Should a set be full,
+/// `update` fails and the next rule logs the packet on the way out, as for other protocols. Every log
+/// statement counts
 /// in the table's counter `loggedCounter`, but the one of hark's test packet (`DeliveryProbe`: UDP to
 /// port `group`, marked `probeMark`), which the last rule of `out` logs with the prefix `probePrefix`
 /// and drops, so hark can see its table, group and reader work before it says it captures. The log
@@ -28,9 +35,7 @@ struct CaptureRuleset: Hashable {
     /// The NFLOG group the packets go to.
     var group: UInt16
 
-    /// The packet mark bit that says "logged on output" between the two hooks of a loopback packet.
-    static let loopbackMark: UInt32 = 0x0080_0000
-    /// The packet mark of hark's test packet (`DeliveryProbe`): "HARK", clear of `loopbackMark`.
+    /// The packet mark of hark's test packet (`DeliveryProbe`): "HARK".
     static let probeMark: UInt32 = 0x4841_524B
     /// The NFLOG prefix of the test packet: other rules log no prefix.
     static let probePrefix = "hark-probe"
@@ -39,14 +44,19 @@ struct CaptureRuleset: Hashable {
     static let loggedCounter = "logged"
     /// How long a connection stays in the dynamic sets after its SYN, FIN or RST.
     static let connectionTimeout = "2m"
+    /// How long a loopback packet's note stays in `looped4`/`looped6` after the last packet out: it is
+    /// needed for microseconds, and a connection reusing the same ports later (after TIME_WAIT, a
+    /// minute) must not be taken for it.
+    static let loopedTimeout = "1s"
 
     /// The script that creates the table (`nft -f`).
     var creationScript: String {
-        let mark = hex(Self.loopbackMark)
-        let keep = hex(~Self.loopbackMark)
         let log = "counter name \"\(Self.loggedCounter)\" log group \(group)"
         let cgroup = "socket cgroupv2 level 1 \"\(cgroupPath)\""
         let timeout = Self.connectionTimeout
+        let looped = Self.loopedTimeout
+        let key4 = "meta l4proto . ip saddr . th sport . ip daddr . th dport"
+        let key6 = "meta l4proto . ip6 saddr . th sport . ip6 daddr . th dport"
         return """
             table inet \(table) {
               counter \(Self.loggedCounter) { }
@@ -55,10 +65,12 @@ struct CaptureRuleset: Hashable {
               set listen4 { type ipv4_addr . inet_service; }
               set listen6 { type ipv6_addr . inet_service; }
               set listenports { type inet_service; }
+              set looped4 { type inet_proto . ipv4_addr . inet_service . ipv4_addr . inet_service; size 262144; flags dynamic, timeout; }
+              set looped6 { type inet_proto . ipv6_addr . inet_service . ipv6_addr . inet_service; size 262144; flags dynamic, timeout; }
               chain logged_out {
-                \(log)
-                oif "lo" meta mark set meta mark | \(mark)
-                accept
+                oif "lo" meta l4proto { tcp, udp } update @looped4 { \(key4) timeout \(looped) } accept
+                oif "lo" meta l4proto { tcp, udp } update @looped6 { \(key6) timeout \(looped) } accept
+                \(log) accept
               }
               chain out {
                 type filter hook output priority 0; policy accept;
@@ -74,7 +86,8 @@ struct CaptureRuleset: Hashable {
               }
               chain in {
                 type filter hook input priority 0; policy accept;
-                iif "lo" meta mark & \(mark) != 0 meta mark set meta mark & \(keep) accept
+                iif "lo" \(key4) @looped4 \(log) accept
+                iif "lo" \(key6) @looped6 \(log) accept
                 ip daddr . tcp dport . ip saddr . tcp sport @own4 \(log) accept
                 ip6 daddr . tcp dport . ip6 saddr . tcp sport @own6 \(log) accept
                 ip daddr . tcp dport @listen4 \(log) accept

@@ -36,9 +36,13 @@ import Testing
         // Every log statement counts, the test packet's excepted.
         let script = ruleset.creationScript
         let logLines = script.split(separator: "\n").filter { $0.contains("log group 18500") }
-        #expect(logLines.count == 7)
+        #expect(logLines.count == 9)
         #expect(logLines.allSatisfy { $0.contains("counter name \"logged\" log group 18500") })
         #expect(script.contains("meta mark 0x4841524b udp dport 18500 log prefix \"hark-probe\" group 18500 drop"))
+        // Only the test packet's own mark is read, and no packet's mark is changed: other rules and
+        // another hark's table see the marks they set.
+        #expect(!script.contains("mark set"))
+        #expect(script.split(separator: "\n").filter { $0.contains("meta mark") }.count == 1)
     }
 
     @Test func statLineWithParenthesesInTheName() {

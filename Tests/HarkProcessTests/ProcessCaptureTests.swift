@@ -88,6 +88,57 @@ struct ProcessCaptureTests {
         #expect(Set(withoutTimes).count == withoutTimes.count, "every packet once")
     }
 
+    /// Two captures at once, one watching a server, the other its client on loopback: each table notes
+    /// the loopback packets it takes on the way out and logs them on the way in, so each capture gets
+    /// the whole exchange, every packet once, and every packet with the kernel's time (NFLOG stamps
+    /// input-hook packets only). A packet mark shared by the two tables lost one capture the packets the
+    /// other had marked.
+    @Test func twoCapturesOfTheTwoEndsEachGetEveryPacketOnceWithTheKernelsTime() throws {
+        try #require(ToolProcess.locate("tshark") != nil, "tshark reads the NFLOG timestamps")
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let watched = try servers.startServer("server")
+        defer { ToolProcess.kill(watched.process) }
+        let go = servers.file("go")
+        let script = "while [ ! -e \(go.path) ]; do sleep 0.02; done; curl -s -o /dev/null http://127.0.0.1:\(watched.port)/both"
+        let client = try ToolProcess.start("sh", ["-c", script], log: servers.file("client.log"))
+        defer { ToolProcess.kill(client) }
+        var captures: [(String, ProcessCapture)] = []
+        var recordings: [(String, URL, Process)] = []
+        // Each capture picks a group no one listens to: the second is attached once the first's is bound.
+        for (name, pid) in [("server", watched.process.processIdentifier), ("client", client.processIdentifier)] {
+            let capture = try ProcessCapture.attach(to: [pid])
+            captures.append((name, capture))
+            let pcap = servers.file("\(name).pcap")
+            let tcpdump = try ToolProcess.launch(
+                "tcpdump", ["-i", capture.device, "-U", "-w", pcap.path], log: servers.file("tcpdump-\(name).log"), waitFor: "listening on")
+            recordings.append((name, pcap, tcpdump))
+        }
+        FileManager.default.createFile(atPath: go.path, contents: Data())
+        client.waitUntilExit()
+        for (_, pcap, tcpdump) in recordings { ToolProcess.stopCapture(tcpdump, writing: pcap, quiet: nflogQuiet) }
+        for (_, capture) in captures { capture.close() }
+
+        for (name, pcap, _) in recordings {
+            let fields = try ToolProcess.run(
+                "tshark", ["-r", pcap.path, "-Y", "tcp.port == \(watched.port)", "-T", "fields", "-E", "separator=|",
+                    "-e", "nflog.timestamp", "-e", "tcp.srcport", "-e", "tcp.flags.str", "-e", "tcp.seq_raw", "-e", "tcp.ack_raw", "-e", "tcp.len"],
+                log: servers.file("tshark-\(name).log")
+            ).output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false) }
+                .filter { $0.count == 6 }  // not tshark's own lines ("Running as user \"root\"…")
+            let listing = fields.map { $0.joined(separator: " ") }.joined(separator: "\n")
+            let fromServer = fields.filter { $0[1] == "\(watched.port)" }
+            let fromClient = fields.filter { $0[1] != "\(watched.port)" }
+            #expect(fromClient.contains { $0[2].hasSuffix("S·") }, "\(name): the client's SYN\n\(listing)")
+            #expect(fromServer.contains { $0[2].hasSuffix("S·") }, "\(name): the server's SYN-ACK")
+            #expect(fromClient.contains { $0[2].contains("P") }, "\(name): the request")
+            #expect(fromServer.contains { $0[2].contains("P") }, "\(name): the response")
+            #expect(fields.allSatisfy { !$0[0].isEmpty }, "\(name): every packet with the kernel's time\n\(listing)")
+            let packets = fields.map { $0.dropFirst().joined(separator: " ") }
+            #expect(Set(packets).count == packets.count, "\(name): every packet once\n\(listing)")
+        }
+    }
+
     @Test func launchedCommandStartsInsideAndItsStatusComesBack() throws {
         let servers = try LoopbackServers.make()
         defer { servers.remove() }
