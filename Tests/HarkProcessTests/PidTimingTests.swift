@@ -3,11 +3,13 @@ import Glibc
 import HarkTestSupport
 import Testing
 
-/// The times of a `--pid` capture: a watched client's requests leave through the output hook, whose
-/// NFLOG packets carry no kernel time (libpcap stamps them when hark reads them), and its responses
-/// arrive through the input hook with the kernel's time. Mixed as they came, requests read late were
-/// placed after their responses: negative latencies. The same exchanges seen on `lo` at the same time
-/// (AF_PACKET, the kernel's times for every packet) are the reference.
+/// The times of a `--pid` capture: NFLOG stamps only the packets of input hooks; a watched client's
+/// requests leave through the output hook, and read with the time hark read them, requests read late
+/// were placed after their responses: negative latencies. On loopback hark's table now logs them on
+/// their way in (kernel-timed); to other machines they still take their read time, bounded by
+/// `NFLOGClock`. The same exchanges seen on `lo` at the same time (AF_PACKET, the kernel's times for
+/// every packet) are the reference, for a client that sends a request now and then and for a busy one,
+/// whose traffic makes hark's reader sleep through the NFLOG messages (`NFLOGBatching`).
 @Suite(.serialized, .enabled(if: canCaptureProcesses && HarkBinary.url != nil, "needs root, nft, python3, curl and the hark executable"))
 struct PidTimingTests {
     /// `url → (latency, time to first byte)` of the exchange lines of `trace --json` output.
@@ -34,7 +36,71 @@ struct PidTimingTests {
             + "for i in $(seq 1 \(requests)); do curl -s -o /dev/null http://127.0.0.1:\(server.port)/request-$i; done"
         let client = try ToolProcess.start("sh", ["-c", script], log: servers.file("client.log"))
         defer { ToolProcess.kill(client) }
+        try compareWithTheInterface(client: client, server: server, go: go, in: servers) { watched, _ in
+            #expect(watched == requests)
+        }
+    }
 
+    /// Keep-alive requests on 4 connections for 1.5 s as fast as a Python server answers (hundreds a
+    /// second, several packets a millisecond, all of them kernel-timed): hark's reader sleeps through
+    /// the NFLOG messages and takes them every 40 ms, and the times are still the kernel's.
+    @Test func aBusyWatchedClientsTimesAreTheKernels() throws {
+        let servers = try LoopbackServers.make()
+        defer { servers.remove() }
+        let server = try servers.startServer("server")
+        defer { ToolProcess.kill(server.process) }
+        let go = servers.file("go")
+        try Data(Self.busyClient.utf8).write(to: servers.file("busy.py"))
+        let log = servers.file("client.log")
+        let client = try ToolProcess.start("python3", [servers.file("busy.py").path, "\(server.port)", go.path, "4", "1.5"], log: log)
+        defer { ToolProcess.kill(client) }
+        try compareWithTheInterface(client: client, server: server, go: go, in: servers) { watched, reference in
+            let answered = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: " ").last
+                .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            // Enough to keep the NFLOG group above a packet a millisecond (the reader's threshold).
+            #expect((answered ?? 0) >= 300, "the client got \(answered ?? -1) answers")
+            #expect(watched == answered)
+            #expect(reference == answered)
+        }
+    }
+
+    /// A client that waits for the file `go`, then sends requests on `connections` keep-alive
+    /// connections for `seconds` (each URL once), acknowledging at once (`TCP_QUICKACK`, see
+    /// `PidStartTests`), and prints how many answers it got.
+    static let busyClient = """
+        import http.client, os, socket, sys, threading, time
+        port, go, connections, seconds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+        while not os.path.exists(go):
+            time.sleep(0.01)
+        start = time.time()
+        answered = []
+        def run(index):
+            connection = http.client.HTTPConnection("127.0.0.1", port)
+            number = 0
+            while time.time() - start < seconds:
+                connection.request("GET", "/c%d-%d" % (index, number))
+                connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+                response = connection.getresponse()
+                response.read()
+                connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+                if response.status == 200:
+                    answered.append(number)
+                number += 1
+            connection.close()
+        threads = [threading.Thread(target=run, args=(index,)) for index in range(connections)]
+        for thread in threads: thread.start()
+        for thread in threads: thread.join()
+        print("answered", len(answered), flush=True)
+        """
+
+    /// Runs `hark trace --pid CLIENT` and `hark trace -i lo` on the server's port, lets the client go
+    /// (creating `go`) and, once it has exited, checks that every exchange has a latency and time to
+    /// first byte that are not negative and within 1 ms of the interface's; `counts` gets the number
+    /// of exchanges each saw.
+    private func compareWithTheInterface(
+        client: Process, server: (process: Process, port: Int), go: URL, in servers: LoopbackServers,
+        counts: (_ watched: Int, _ reference: Int) -> Void
+    ) throws {
         let pidOutput = servers.file("pid.out"), pidErrors = servers.file("pid.err")
         let pid = try HarkBinary.start(["trace", "--json", "--pid", "\(client.processIdentifier)"], output: pidOutput, errors: pidErrors)
         defer { ToolProcess.kill(pid) }
@@ -53,8 +119,8 @@ struct PidTimingTests {
 
         let watched = try timings(pidOutput)
         let reference = try timings(loOutput)
-        #expect(watched.count == requests, "\((try? String(contentsOf: pidErrors, encoding: .utf8)) ?? "")")
-        #expect(reference.count == requests)
+        counts(watched.count, reference.count)
+        #expect(watched.count == reference.count, "\((try? String(contentsOf: pidErrors, encoding: .utf8)) ?? "")")
         for (url, times) in watched.sorted(by: { $0.key < $1.key }) {
             #expect(times.latency >= 0 && times.ttfb >= 0, "\(url): latency \(times.latency) ms, first byte \(times.ttfb) ms")
             guard let seen = reference[url] else { continue }
