@@ -15,7 +15,8 @@ public import HarkCore
 ///   rounding down to one halved the packets per message just above each power (13 packets a
 ///   millisecond gave messages of 8).
 /// - **Every packet had the kernel's time, at least one per `batchSpan`** (a watched service busy on
-///   loopback): messages are as full as their buffer allows and a read sleeps until its hand-over is
+///   loopback): messages are as full as their buffer allows (`fullMessageThreshold`; with the 64
+///   packets of the other plan, a third of it) and a read sleeps until its hand-over is
 ///   due, then takes every message waiting: one wake per hand-over, as for an interface's ring, instead
 ///   of a thousand a second. Should a packet without a kernel time come meanwhile, it is read late but
 ///   placed no later than the next packet with one logged after it, which at this rate comes within
@@ -39,10 +40,15 @@ public struct NFLOGBatching: Sendable {
     public static let batchSpan = TimeSpan.milliseconds(1)
     /// How often the rate is measured and the plan reconsidered.
     public static let window = TimeSpan.milliseconds(50)
-    /// The most packets per message (their buffer is `bufferSize`).
+    /// The most packets per message while packets without a kernel time come: about a millisecond's
+    /// at 64,000 a second.
     public static let maximumThreshold = 64
+    /// The threshold while every packet is kernel-timed: more packets than fit in `bufferSize`, so that
+    /// the buffer decides (about 140 small loopback packets), or the kernel's next timer tick.
+    public static let fullMessageThreshold = 1024
     /// The kernel's buffer per message: 64 packets of a few hundred bytes fit, and with the
-    /// kernel's bookkeeping it stays within an order-3 (32 KiB) allocation.
+    /// kernel's bookkeeping it stays within an order-3 (32 KiB) allocation, which the kernel can
+    /// find when it logs (it allocates without waiting).
     public static let bufferSize: UInt32 = 30 << 10
 
     /// The plan now followed: one packet per message, a wake for each, until the traffic is measured.
@@ -79,7 +85,7 @@ public struct NFLOGBatching: Sendable {
         packetsWithoutKernelTime = 0
         let next: Plan
         if allKernelTimed, perSpan >= 1 {
-            next = Plan(threshold: Self.maximumThreshold, sleepsUntilHandOver: true)
+            next = Plan(threshold: Self.fullMessageThreshold, sleepsUntilHandOver: true)
         } else {
             let threshold = perSpan >= Double(Self.maximumThreshold) ? Self.maximumThreshold : max(Int(perSpan.rounded(.down)), 1)
             next = Plan(threshold: threshold, sleepsUntilHandOver: false)

@@ -72,7 +72,7 @@ struct NFLOGBatchingTests {
         var batching = NFLOGBatching()
         // 26,000 packets/s, all stamped by the kernel (a watched service busy on loopback).
         #expect(Self.feedPlans(&batching, rate: 26_000, kernelTimed: true, from: 0, for: 200) == [
-            NFLOGBatching.Plan(threshold: 64, sleepsUntilHandOver: true)
+            NFLOGBatching.Plan(threshold: NFLOGBatching.fullMessageThreshold, sleepsUntilHandOver: true)
         ])
         // Packets without a kernel time come (a watched client talks to another machine): the next
         // window follows the rate and wakes for each message again.
