@@ -48,6 +48,8 @@ public struct FastCGIAnalyzer {
     private(set) var heldBytes = 0
     /// Whether reaching `maxHeldBytes` was reported (once per connection).
     private var reportedHeldLimit = false
+    /// Whether reaching the session's budget (`waitingRequests`) was reported (once per connection).
+    private var reportedSessionLimit = false
 
     public init(limits: FastCGILimits = FastCGILimits(), decodesContent: Bool = true) {
         self.limits = limits
@@ -132,12 +134,15 @@ public struct FastCGIAnalyzer {
         // What the record changes in the request's held bytes counts while it stays open (an ended
         // request's bytes left the count when it closed).
         let heldBefore = request.heldBytes
-        defer { if open[header.requestID] === request { heldBytes += request.heldBytes - heldBefore } }
-        let room = limits.maxHeldBytes - heldBytes
-        if header.type == .params, room < record.content.readableBytes, !reportedHeldLimit {
-            reportedHeldLimit = true
-            let message = "the open requests hold \(heldBytes) bytes (limit \(limits.maxHeldBytes)): PARAMS past it are dropped, and response heads and stderr cut, while they stay open"
-            report(direction, message, true, emit, record.offset)
+        defer {
+            if open[header.requestID] === request {
+                heldBytes += request.heldBytes - heldBefore
+                request.chargeHeldBytes()
+            }
+        }
+        let room = heldRoom()
+        if header.type == .params, room.bytes < record.content.readableBytes {
+            reportFull(room.bound, direction: direction, offset: record.offset, emit: emit)
         }
         switch header.type {
         case .params, .stdin, .data, .abortRequest:
@@ -149,12 +154,12 @@ public struct FastCGIAnalyzer {
             break
         }
         switch header.type {
-        case .params: request.params(record.content, wireBytes: header.recordLength, at: time, limits: limits, connectionRoom: room)
+        case .params: request.params(record.content, wireBytes: header.recordLength, at: time, limits: limits, room: room)
         case .stdin: request.stdin(record.content, wireBytes: header.recordLength, at: time, limits: limits)
         case .data: request.exchange.requestEnd = time
         case .abortRequest: request.abort(at: time)
-        case .stdout: request.stdout(record.content, wireBytes: header.recordLength, at: time, limits: limits, connectionRoom: room)
-        case .stderr: request.stderr(record.content, at: time, limits: limits, connectionRoom: room)
+        case .stdout: request.stdout(record.content, wireBytes: header.recordLength, at: time, limits: limits, room: room)
+        case .stderr: request.stderr(record.content, at: time, limits: limits, room: room)
         case .endRequest:
             if record.content.readableBytes < 5 {
                 report(direction, "END_REQUEST of request \(header.requestID) has \(record.content.readableBytes) content bytes, not 8", true, emit, record.offset)
@@ -163,6 +168,32 @@ public struct FastCGIAnalyzer {
             close(header.requestID, reason: nil, emit: emit)
         default: break
         }
+    }
+
+    /// What the open requests may still hold: the connection's room, or the session budget's when
+    /// that is less.
+    private func heldRoom() -> HeldRoom {
+        let connection = HeldRoom(bytes: max(0, limits.maxHeldBytes - heldBytes), bound: .connection(limit: limits.maxHeldBytes))
+        guard let budget = limits.waitingRequests else { return connection }
+        let session = max(0, budget.limit - budget.usedBytes)
+        return session < connection.bytes ? HeldRoom(bytes: session, bound: .session(limit: budget.limit)) : connection
+    }
+
+    /// Says once per connection and bound that the open requests reached it.
+    private mutating func reportFull(_ bound: HeldRoom.Bound, direction: Direction, offset: Int64, emit: (FastCGIEvent) -> Void) {
+        let message: String
+        switch bound {
+        case .connection(let limit):
+            guard !reportedHeldLimit else { return }
+            reportedHeldLimit = true
+            message = "the open requests hold \(heldBytes) bytes (limit \(limit))"
+        case .session(let limit):
+            guard !reportedSessionLimit else { return }
+            reportedSessionLimit = true
+            // Not counted as a request given up (`noteGivenUp`): the requests stay, with less of them.
+            message = "the session's requests waiting for responses hold \(limits.waitingRequests?.usedBytes ?? 0) bytes (budget \(limit))"
+        }
+        report(direction, message + ": PARAMS past it are dropped, and response heads and stderr cut, while they stay open", true, emit, offset)
     }
 
     private mutating func begin(_ record: Record, at time: Timestamp, emit: (FastCGIEvent) -> Void) {

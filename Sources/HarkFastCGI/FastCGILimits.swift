@@ -26,10 +26,12 @@ public struct FastCGILimits: Hashable, Sendable {
     /// How bodies are stored.
     public var bodyStorage: BodyStorageLimits
     /// The budget shared with other connections for the requests waiting for responses; nil for none
-    /// (only `maxOpenRequests` bounds them). Each open request is charged about what it holds without
-    /// its `PARAMS` (`maxHeldBytes` bounds those); a `BEGIN_REQUEST` that does not fit ends this
-    /// connection's oldest open request, which says why. A session passes its own
-    /// (`SessionConfiguration.maxWaitingRequestBytes`). Default nil.
+    /// (only `maxOpenRequests` and `maxHeldBytes` bound them). Each open request is charged an estimate
+    /// of its own size (`OpenRequest.cost`) and the bytes it holds (`PARAMS`, an unfinished response
+    /// head, stderr text): a `BEGIN_REQUEST` that does not fit ends this connection's oldest open
+    /// request, which says why; held bytes past the budget are dropped or cut as past `maxHeldBytes`,
+    /// and said so. A session passes its own (`SessionConfiguration.maxWaitingRequestBytes`), so that
+    /// many connections together hold no more than it. Default nil.
     public var waitingRequests: ByteBudget?
 
     public init(

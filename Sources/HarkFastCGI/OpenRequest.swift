@@ -16,10 +16,12 @@ final class OpenRequest {
     private var headDone = false
     /// Why the `PARAMS` pairs could not all be read.
     private(set) var paramsError: FastCGINameValuePairs.Error?
-    /// `PARAMS` bytes dropped because the connection's open requests held too much already.
-    private var paramsDroppedForConnection = 0
-    /// Whether stderr text stopped being kept for the same reason.
-    private var stderrCutForConnection = false
+    /// `PARAMS` bytes dropped because the open requests held too much already, and the bound that
+    /// was full the first time.
+    private var paramsDroppedForRoom = 0
+    private var paramsCutBy: HeldRoom.Bound?
+    /// The bound that was full when stderr text stopped being kept, if it did.
+    private var stderrCutBy: HeldRoom.Bound?
     /// Whether response bodies' content codings are undone.
     private let decodesContent: Bool
     /// Undoes the response body's content codings as it arrives; made when the head names one.
@@ -27,6 +29,9 @@ final class OpenRequest {
 
     /// What the request holds of the session's waiting request budget, given back when it goes.
     let charge: ByteBudget.Claim?
+    /// The part of `heldBytes` charged to the same budget (`chargeHeldBytes()`), given back when the
+    /// request goes.
+    private var chargedHeldBytes = 0
 
     /// What an open request is charged to `FastCGILimits.waitingRequests` besides the bytes it holds:
     /// an estimate of this object, its exchange and buffers.
@@ -34,6 +39,19 @@ final class OpenRequest {
 
     /// Bytes this request holds in memory (its bodies are in `BodyStorage` and not counted).
     var heldBytes: Int { paramsBytes.readableBytes + head.readableBytes + exchange.stderr.utf8.count }
+
+    deinit {
+        charge?.budget.release(chargedHeldBytes)
+    }
+
+    /// Brings what the session's budget is charged for this request's held bytes up to date: called
+    /// after each record the request took, while it is open.
+    func chargeHeldBytes() {
+        guard let budget = charge?.budget else { return }
+        let held = heldBytes
+        budget.adjust(by: held - chargedHeldBytes)
+        chargedHeldBytes = held
+    }
 
     init(
         id: UInt16, role: FastCGIRole, keepsConnection: Bool, offset: Int64, at time: Timestamp, decodesContent: Bool,
@@ -53,8 +71,8 @@ final class OpenRequest {
         )
     }
 
-    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
-    func params(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
+    /// - Parameter room: bytes the open requests may still hold.
+    func params(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, room: HeldRoom) {
         exchange.requestEnd = time
         guard content.readableBytes > 0 else {
             paramsClosed = true
@@ -62,15 +80,15 @@ final class OpenRequest {
         }
         exchange.paramsLength += content.readableBytes
         let requestRoom = max(0, limits.maxParamsBytes - paramsBytes.readableBytes)
-        let room = min(requestRoom, max(0, connectionRoom))
-        let kept = min(room, content.readableBytes)
+        let kept = min(requestRoom, room.bytes, content.readableBytes)
         paramsBytes.writeImmutableBuffer(content.getSlice(at: content.readerIndex, length: kept) ?? ByteBuffer())
         let dropped = content.readableBytes - kept
         guard dropped > 0 else { return }
         if requestRoom < content.readableBytes {
             paramsDropped += dropped
         } else {
-            paramsDroppedForConnection += dropped
+            paramsDroppedForRoom += dropped
+            if paramsCutBy == nil { paramsCutBy = room.bound }
         }
     }
 
@@ -84,8 +102,8 @@ final class OpenRequest {
         exchange.isAborted = true
     }
 
-    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
-    func stdout(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
+    /// - Parameter room: bytes the open requests may still hold.
+    func stdout(_ content: ByteBuffer, wireBytes: Int, at time: Timestamp, limits: FastCGILimits, room: HeldRoom) {
         noteResponse(at: time)
         guard !headDone, content.readableBytes > 0 else {
             appendOutput(content, wireBytes: wireBytes, limits: limits)
@@ -101,10 +119,10 @@ final class OpenRequest {
             let rest = head
             head = ByteBuffer()
             appendOutput(rest, wireBytes: rest.readableBytes, limits: limits)
-        } else if head.readableBytes > limits.maxHeadBytes || content.readableBytes > connectionRoom {
+        } else if head.readableBytes > limits.maxHeadBytes || content.readableBytes > room.bytes {
             let bound = head.readableBytes > limits.maxHeadBytes
                 ? "within \(limits.maxHeadBytes) bytes"
-                : "before the connection's open requests held \(limits.maxHeldBytes) bytes"
+                : "before memory ran out (\(room.bound.alreadyHeld))"
             exchange.problems.append("no end of the CGI response head \(bound): the output is taken as the body")
             headDone = true
             let all = head
@@ -113,14 +131,14 @@ final class OpenRequest {
         }
     }
 
-    /// - Parameter connectionRoom: bytes the connection's open requests may still hold.
-    func stderr(_ content: ByteBuffer, at time: Timestamp, limits: FastCGILimits, connectionRoom: Int) {
+    /// - Parameter room: bytes the open requests may still hold.
+    func stderr(_ content: ByteBuffer, at time: Timestamp, limits: FastCGILimits, room: HeldRoom) {
         noteResponse(at: time)
         exchange.stderrLength += content.readableBytes
         let requestRoom = max(0, limits.maxStderrBytes - exchange.stderr.utf8.count)
-        if connectionRoom < min(requestRoom, content.readableBytes) { stderrCutForConnection = true }
-        let room = min(requestRoom, max(0, connectionRoom))
-        guard room > 0, let kept = content.getSlice(at: content.readerIndex, length: min(room, content.readableBytes)) else { return }
+        if room.bytes < min(requestRoom, content.readableBytes), stderrCutBy == nil { stderrCutBy = room.bound }
+        let keptBytes = min(requestRoom, room.bytes, content.readableBytes)
+        guard keptBytes > 0, let kept = content.getSlice(at: content.readerIndex, length: keptBytes) else { return }
         exchange.stderr += String(decoding: kept.readableBytesView, as: UTF8.self)
     }
 
@@ -136,20 +154,18 @@ final class OpenRequest {
     func finish(limits: FastCGILimits) -> FastCGIExchange {
         let parsed = FastCGINameValuePairs.parse(paramsBytes)
         exchange.request = CGIRequest(variables: parsed.pairs)
-        if parsed.error != nil, paramsDropped == 0, paramsDroppedForConnection == 0 {
+        if parsed.error != nil, paramsDropped == 0, paramsDroppedForRoom == 0 {
             paramsError = parsed.error
             exchange.problems.append("PARAMS cannot all be read: \(parsed.pairs.count) variables before a length past their end")
         }
         if paramsDropped > 0 {
             exchange.problems.append("PARAMS longer than \(limits.maxParamsBytes) bytes: \(paramsDropped) bytes dropped")
         }
-        if paramsDroppedForConnection > 0 {
-            exchange.problems.append(
-                "\(paramsDroppedForConnection) PARAMS bytes dropped: the connection's open requests already held \(limits.maxHeldBytes) bytes"
-            )
+        if paramsDroppedForRoom > 0, let bound = paramsCutBy {
+            exchange.problems.append("\(paramsDroppedForRoom) PARAMS bytes dropped: \(bound.alreadyHeld)")
         }
-        if stderrCutForConnection {
-            exchange.problems.append("stderr text cut: the connection's open requests already held \(limits.maxHeldBytes) bytes")
+        if let bound = stderrCutBy {
+            exchange.problems.append("stderr text cut: \(bound.alreadyHeld)")
         }
         if !paramsClosed { exchange.problems.append("PARAMS not closed by an empty record") }
         if !exchange.stdin.isComplete { exchange.problems.append("STDIN not closed by an empty record") }
