@@ -22,11 +22,14 @@ struct LoopbackServers {
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
 
-    /// Starts a forking HTTP server on `host` (127.0.0.1 or ::1); returns it and its port.
-    func startServer(_ name: String, host: String = "127.0.0.1") throws -> (process: Process, port: Int) {
+    /// Starts a forking HTTP server on `host` (127.0.0.1 or ::1, or an address of `namespace`), in the
+    /// network namespace `namespace` when one is given; returns it and its port.
+    func startServer(_ name: String, host: String = "127.0.0.1", namespace: String? = nil) throws -> (process: Process, port: Int) {
         let log = file("\(name).log")
-        let process = try ToolProcess.launch(
-            "python3", [file("server.py").path, host], log: log, waitFor: PythonHTTPServer.readyMarker)
+        let server = ["python3", file("server.py").path, host]
+        // `ip netns exec` runs the server in its place: the process is the server's.
+        let command = namespace.map { ["ip", "netns", "exec", $0] + server } ?? server
+        let process = try ToolProcess.launch(command[0], Array(command.dropFirst()), log: log, waitFor: PythonHTTPServer.readyMarker)
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         guard let port = PythonHTTPServer.port(in: text) else {
             ToolProcess.kill(process)
