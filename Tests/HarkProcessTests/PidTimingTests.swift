@@ -30,15 +30,7 @@ struct PidTimingTests {
         defer { servers.remove() }
         let server = try servers.startServer("server")
         defer { ToolProcess.kill(server.process) }
-        let requests = 30
-        let go = servers.file("go")
-        let script = "while [ ! -e \(go.path) ]; do sleep 0.05; done; "
-            + "for i in $(seq 1 \(requests)); do curl -s -o /dev/null http://127.0.0.1:\(server.port)/request-$i; done"
-        let client = try ToolProcess.start("sh", ["-c", script], log: servers.file("client.log"))
-        defer { ToolProcess.kill(client) }
-        try compareWithTheInterface(client: client, server: server, go: go, in: servers) { watched, _ in
-            #expect(watched == requests)
-        }
+        try compareCurlsWithTheInterface(to: "127.0.0.1", server: server, in: servers, interface: "lo")
     }
 
     /// A watched client talking to another host (a server in a network namespace, over a veth pair):
@@ -53,13 +45,21 @@ struct PidTimingTests {
         defer { network.remove() }
         let server = try servers.startServer("server", host: network.peerAddress, namespace: network.namespace)
         defer { ToolProcess.kill(server.process) }
+        try compareCurlsWithTheInterface(to: network.peerAddress, server: server, in: servers, interface: network.hostInterface)
+    }
+
+    /// A shell client that waits for the file `go`, then runs curl 30 times against the server at
+    /// `host`, one request each, compared with what `interface` shows (`compareWithTheInterface`).
+    private func compareCurlsWithTheInterface(
+        to host: String, server: (process: Process, port: Int), in servers: LoopbackServers, interface: String
+    ) throws {
         let requests = 30
         let go = servers.file("go")
         let script = "while [ ! -e \(go.path) ]; do sleep 0.05; done; "
-            + "for i in $(seq 1 \(requests)); do curl -s -o /dev/null http://\(network.peerAddress):\(server.port)/request-$i; done"
+            + "for i in $(seq 1 \(requests)); do curl -s -o /dev/null http://\(host):\(server.port)/request-$i; done"
         let client = try ToolProcess.start("sh", ["-c", script], log: servers.file("client.log"))
         defer { ToolProcess.kill(client) }
-        try compareWithTheInterface(client: client, server: server, go: go, in: servers, interface: network.hostInterface) { watched, _ in
+        try compareWithTheInterface(client: client, server: server, go: go, in: servers, interface: interface) { watched, _ in
             #expect(watched == requests)
         }
     }
