@@ -13,15 +13,15 @@
 ///
 /// Output packets are logged in `out`, input packets in `in`, but for loopback TCP and UDP: a loopback
 /// packet passes both hooks, and when `out` takes one, it only notes its protocol, addresses and ports
-/// in `looped4`/`looped6` for `looped`, and `in` logs it on its way in, a few microseconds later. NFLOG
-/// stamps the packets of input hooks only (an output packet takes the time hark reads it, which is what
-/// ties `HarkLiveCapture.NFLOGBatching`'s batches to a millisecond): this way a watched service on
-/// loopback is all kernel-timed. A packet is still logged exactly once when both ends are watched (the
-/// `looped` rules come first in `in` and accept), and the note is the table's own: two harks watching
-/// the same traffic each log it once, which a shared packet mark would not give. Should a set be full,
-/// `update` fails and the next rule logs the packet on the way out, as for other protocols. Every log
-/// statement counts
-/// in the table's counter `loggedCounter`, but the one of hark's test packet (`DeliveryProbe`: UDP to
+/// in the set `looped4` or `looped6` (for `loopedTimeout`), and `in` logs it on its way in, a few
+/// microseconds later. NFLOG stamps the packets of input hooks only (an output packet takes the time
+/// hark reads it, which is what ties `HarkLiveCapture.NFLOGBatching`'s batches to a millisecond): this
+/// way a watched service on loopback is all kernel-timed. A packet is still logged exactly once when
+/// both ends are watched (the rules matching the sets come first in `in` and accept), and the note is
+/// the table's own: two harks watching the two ends each log it once, which a shared packet mark would
+/// not give. Should a set be full, `update` fails and the next rule logs the packet on the way out, as
+/// for other protocols. Every log statement counts in the table's counter `loggedCounter`, but the one
+/// of hark's test packet (`DeliveryProbe`: UDP to
 /// port `group`, marked `probeMark`), which the last rule of `out` logs with the prefix `probePrefix`
 /// and drops, so hark can see its table, group and reader work before it says it captures. The log
 /// statements set no `queue-threshold`: how many packets the kernel gathers per message is set on the
