@@ -73,48 +73,17 @@ struct PidTimingTests {
         let server = try servers.startServer("server")
         defer { ToolProcess.kill(server.process) }
         let go = servers.file("go")
-        try Data(Self.busyClient.utf8).write(to: servers.file("busy.py"))
         let log = servers.file("client.log")
-        let client = try ToolProcess.start("python3", [servers.file("busy.py").path, "\(server.port)", go.path, "4", "1.5"], log: log)
+        let client = try KeepAliveBurstClient.start(port: server.port, in: go, connections: 4, seconds: 1.5, servers: servers, log: log)
         defer { ToolProcess.kill(client) }
         try compareWithTheInterface(client: client, server: server, go: go, in: servers) { watched, reference in
-            let answered = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: " ").last
-                .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            let answered = KeepAliveBurstClient.answered(in: log)
             // Enough to keep the NFLOG group above a packet a millisecond (the reader's threshold).
             #expect((answered ?? 0) >= 300, "the client got \(answered ?? -1) answers")
             #expect(watched == answered)
             #expect(reference == answered)
         }
     }
-
-    /// A client that waits for the file `go`, then sends requests on `connections` keep-alive
-    /// connections for `seconds` (each URL once), acknowledging at once (`TCP_QUICKACK`, see
-    /// `PidStartTests`), and prints how many answers it got.
-    static let busyClient = """
-        import http.client, os, socket, sys, threading, time
-        port, go, connections, seconds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-        while not os.path.exists(go):
-            time.sleep(0.01)
-        start = time.time()
-        answered = []
-        def run(index):
-            connection = http.client.HTTPConnection("127.0.0.1", port)
-            number = 0
-            while time.time() - start < seconds:
-                connection.request("GET", "/c%d-%d" % (index, number))
-                connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-                response = connection.getresponse()
-                response.read()
-                connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-                if response.status == 200:
-                    answered.append(number)
-                number += 1
-            connection.close()
-        threads = [threading.Thread(target=run, args=(index,)) for index in range(connections)]
-        for thread in threads: thread.start()
-        for thread in threads: thread.join()
-        print("answered", len(answered), flush=True)
-        """
 
     /// Runs `hark trace --pid CLIENT` and `hark trace -i INTERFACE` on the server's port, lets the client go
     /// (creating `go`) and, once it has exited, checks that every exchange has a latency and time to
